@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json;
+using Tailor.Core.Events;
+
+namespace Tailor.Core.Profiles;
+
+/// <summary>
+/// Folds one event into a profile: traits (latest timestamp wins, every change kept as history),
+/// computed traits, consent and tags. Pure; the same event applied to the same profile gives the same result.
+/// </summary>
+public sealed class ProfileReducer(EngagementWeights weights)
+{
+    public const string OrderCompleted = "Order Completed";
+    public const string ConsentTrait = "consent";
+    public const string TagsUpdated = "Tags Updated";
+
+    public void Apply(Profile profile, in EventView view, List<TraitChange> history)
+    {
+        var e = view.Event;
+        var at = e.Timestamp;
+        var computed = profile.Computed;
+        var name = view.CountedName;
+
+        computed.FirstSeen = ComputedTraits.Min(computed.FirstSeen, at);
+        computed.LastSeen = ComputedTraits.Max(computed.LastSeen, at);
+        computed.EventCount++;
+        computed.EventCounts[name] = computed.EventCounts.GetValueOrDefault(name) + 1;
+        computed.EngagementScore += weights.For(name);
+
+        if (e.Type == EventType.Track && name == OrderCompleted)
+        {
+            computed.OrderCount++;
+            computed.TotalRevenue += Revenue(view.Properties);
+            computed.LastOrderAt = ComputedTraits.Max(computed.LastOrderAt, at);
+        }
+
+        ApplyTraits(profile, view, history);
+        ApplyConsent(profile, view);
+        if (e.Type == EventType.Track && name == TagsUpdated) ApplyTags(profile, view.Properties);
+        if (at > profile.UpdatedAt) profile.UpdatedAt = at;
+    }
+
+    /// <summary>Order value per the e-commerce spec: <c>revenue</c>, else <c>total</c>; zero when neither is a number.</summary>
+    public static decimal Revenue(JsonElement properties)
+    {
+        foreach (var field in (ReadOnlySpan<string>)["revenue", "total"])
+        {
+            var value = EventView.Child(properties, field);
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var amount)) return amount;
+            if (value.ValueKind == JsonValueKind.String &&
+                decimal.TryParse(value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out amount)) return amount;
+        }
+        return 0m;
+    }
+
+    private static void ApplyTraits(Profile profile, in EventView view, List<TraitChange> history)
+    {
+        var traits = view.Traits;
+        if (traits.ValueKind != JsonValueKind.Object) return;
+        var e = view.Event;
+        foreach (var trait in traits.EnumerateObject())
+        {
+            if (trait.NameEquals(ConsentTrait)) continue; // consent is kept apart, with when and where
+            history.Add(new TraitChange(profile.Id, trait.Name, trait.Value, e.Timestamp, e.SourceId, e.MessageId));
+            if (profile.Traits.TryGetValue(trait.Name, out var current) && current.At > e.Timestamp) continue;
+            profile.Traits[trait.Name] = new TraitValue(trait.Value, e.Timestamp);
+        }
+    }
+
+    /// <summary>
+    /// Consent comes from Segment's <c>context.consent.categoryPreferences</c> on any event, or from an
+    /// identify's <c>traits.consent</c>; both map a purpose to true or false.
+    /// </summary>
+    private static void ApplyConsent(Profile profile, in EventView view)
+    {
+        ApplyConsentObject(profile, view, EventView.Child(EventView.Child(view.Context, "consent"), "categoryPreferences"));
+        ApplyConsentObject(profile, view, EventView.Child(view.Traits, ConsentTrait));
+    }
+
+    private static void ApplyConsentObject(Profile profile, in EventView view, JsonElement preferences)
+    {
+        if (preferences.ValueKind != JsonValueKind.Object) return;
+        var e = view.Event;
+        string? where = null;
+        foreach (var purpose in preferences.EnumerateObject())
+        {
+            if (purpose.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) continue;
+            var key = ConsentPurposes.Normalize(purpose.Name);
+            if (profile.Consent.TryGetValue(key, out var current) && current.At > e.Timestamp) continue;
+            where ??= view.Where();
+            profile.Consent[key] = new ConsentRecord(purpose.Value.GetBoolean(), e.Timestamp, e.SourceId, where);
+        }
+    }
+
+    /// <summary><c>Tags Updated</c> carries <c>add</c> and <c>remove</c> lists of hierarchical tags.</summary>
+    private static void ApplyTags(Profile profile, JsonElement properties)
+    {
+        foreach (var tag in Strings(EventView.Child(properties, "add")))
+            if (Tags.Normalize(tag) is { } normal) profile.Tags.Add(normal);
+        foreach (var tag in Strings(EventView.Child(properties, "remove")))
+            if (Tags.Normalize(tag) is { } normal) profile.Tags.RemoveWhere(t => Tags.Matches(t, normal));
+    }
+
+    private static IEnumerable<string> Strings(JsonElement array)
+    {
+        if (array.ValueKind != JsonValueKind.Array) yield break;
+        foreach (var item in array.EnumerateArray())
+            if (item.ValueKind == JsonValueKind.String && item.GetString() is { } s) yield return s;
+    }
+
+    /// <summary>Merges <paramref name="loser"/> into <paramref name="winner"/>: later trait and consent values win.</summary>
+    public static void Merge(Profile winner, Profile loser)
+    {
+        foreach (var (name, value) in loser.Traits)
+            if (!winner.Traits.TryGetValue(name, out var current) || value.At > current.At) winner.Traits[name] = value;
+        foreach (var (purpose, record) in loser.Consent)
+            if (!winner.Consent.TryGetValue(purpose, out var current) || record.At > current.At) winner.Consent[purpose] = record;
+        winner.Tags.UnionWith(loser.Tags);
+        winner.Computed.Absorb(loser.Computed);
+        foreach (var identity in loser.Identities)
+            if (!winner.Identities.Contains(identity)) winner.Identities.Add(identity);
+        if (loser.UpdatedAt > winner.UpdatedAt) winner.UpdatedAt = loser.UpdatedAt;
+        loser.MergedInto = winner.Id;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Profiles;
+using Tailor.Storage.Relational;
+
+namespace Tailor.Storage.Postgres;
+
+/// <summary>
+/// The production store. Traits, computed traits, consent and event payloads are JSONB, with a GIN index on traits.
+/// Appends take a transaction-scoped advisory lock so that log sequences become visible in commit order: the
+/// profile pipeline reads "everything after position N" and must never skip an event committed late.
+/// </summary>
+public sealed class PostgresTailorStore(string connectionString) : SqlTailorStore
+{
+    private const long AppendLockKey = 0x7461696C6F72; // "tailor"
+    private const int MaxCommandsPerRoundTrip = 1000;
+    private static readonly IReadOnlyList<Migration> PostgresMigrations = Migration.FromResources("Postgres");
+    private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+
+    public override string Kind => "postgres";
+
+    protected override IReadOnlyList<Migration> Migrations => PostgresMigrations;
+
+    protected override string Json(string parameter) => parameter + "::jsonb";
+
+    protected override string TraitEqualsSql => "traits @> jsonb_build_object(@name::text, @value::jsonb)";
+
+    protected override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        // Nodes starting together must not run the same migration twice.
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await Db.ExecuteAsync(connection, null, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AppendLockKey + 1));
+        try
+        {
+            await base.MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            await Db.ExecuteAsync(connection, null, "SELECT pg_advisory_unlock(@key)", cancellationToken, ("key", AppendLockKey + 1));
+        }
+    }
+
+    protected override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct)
+    {
+        await Db.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key)", ct, ("key", AppendLockKey));
+        var n = events.Count;
+        var messageIds = new string[n];
+        var sources = new string[n];
+        var types = new string[n];
+        var names = new string?[n];
+        var users = new string?[n];
+        var anonymous = new string?[n];
+        var timestamps = new long[n];
+        var received = new long[n];
+        var payloads = new string[n];
+        for (var i = 0; i < n; i++)
+        {
+            var e = events[i];
+            (messageIds[i], sources[i], types[i], names[i], users[i], anonymous[i]) = (e.MessageId, e.SourceId, e.Type.ToWire(), e.Name, e.UserId, e.AnonymousId);
+            (timestamps[i], received[i], payloads[i]) = (Db.Ms(e.Timestamp), Db.Ms(e.ReceivedAt), e.Payload);
+        }
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
+            SELECT m, s, t, n, u, a, ts, r, p::jsonb
+            FROM unnest(@m, @s, @t, @n, @u, @a, @ts, @r, @p) WITH ORDINALITY AS x(m, s, t, n, u, a, ts, r, p, ord)
+            ORDER BY ord
+            ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+            """, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("m", messageIds));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("s", sources));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("t", types));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("n", names));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("u", users));
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("a", anonymous));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("ts", timestamps));
+        command.Parameters.Add(new NpgsqlParameter<long[]>("r", received));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("p", payloads) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) inserted.Add(reader.GetString(0));
+
+        var stored = new bool[n];
+        for (var i = 0; i < n; i++) stored[i] = inserted.Remove(messageIds[i]); // first occurrence in the batch wins
+        return stored;
+    }
+
+    protected override async Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct)
+    {
+        for (var start = 0; start < statements.Count; start += MaxCommandsPerRoundTrip)
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+            var end = Math.Min(statements.Count, start + MaxCommandsPerRoundTrip);
+            for (var i = start; i < end; i++)
+            {
+                var command = new NpgsqlBatchCommand(statements[i].Sql);
+                foreach (var (name, value) in statements[i].Parameters)
+                    command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
+                batch.BatchCommands.Add(command);
+            }
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public override async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
+    {
+        await using var c = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var types = new string[identities.Count];
+        var values = new string[identities.Count];
+        var i = 0;
+        foreach (var identity in identities) (types[i], values[i++]) = (identity.Type, identity.Value);
+
+        await using var command = new NpgsqlCommand("""
+            SELECT DISTINCT i.profile_id FROM identities i
+            JOIN unnest(@types, @values) AS q(type, value) ON i.type = q.type AND i.value = q.value
+            """, c);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("values", values));
+        var ids = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+
+        var profiles = new List<Profile>(ids.Count);
+        foreach (var id in ids)
+            if (await ReadProfileAsync(c, id, cancellationToken) is { } profile) profiles.Add(profile);
+        return profiles;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}

@@ -1,0 +1,343 @@
+using System.Data.Common;
+using System.Text.Json;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+
+namespace Tailor.Storage.Relational;
+
+/// <summary>
+/// The storage contract written once in SQL that SQLite and PostgreSQL both speak; each subclass supplies
+/// connections, its migrations and the few statements where the dialects differ.
+/// </summary>
+public abstract class SqlTailorStore : ITailorStore
+{
+    private const string ProfilesPipeline = "profiles";
+    private const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
+
+    public abstract string Kind { get; }
+
+    /// <summary>The SQL for a parameter that holds JSON text (PostgreSQL casts it to jsonb).</summary>
+    protected abstract string Json(string parameter);
+
+    protected abstract IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>A connection for reads; may run beside writes.</summary>
+    protected abstract ValueTask<DbConnection> OpenReadAsync(CancellationToken ct);
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction and commits it durably.</summary>
+    protected abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct);
+
+    /// <summary>Inserts events not yet logged; returns, per event, whether it was new.</summary>
+    protected abstract Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct);
+
+    /// <summary>Runs statements in order inside a transaction, as few round trips as the backend allows.</summary>
+    protected abstract Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct);
+
+    /// <summary>SQL that is true when trait <c>@name</c> of <c>profiles</c> equals the JSON value <c>@value</c>.</summary>
+    protected abstract string TraitEqualsSql { get; }
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    // ---------------------------------------------------------------- migrations
+
+    public virtual async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await WriteAsync(async (c, t) =>
+        {
+            await Db.ExecuteAsync(c, t, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", cancellationToken);
+            var applied = Convert.ToInt32(await Db.ScalarAsync(c, t, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var migration in Migrations)
+            {
+                if (migration.Version <= applied) continue;
+                await Db.ExecuteAsync(c, t, migration.Sql, cancellationToken);
+                await Db.ExecuteAsync(c, t, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @a)", cancellationToken,
+                    ("v", migration.Version), ("n", migration.Name), ("a", Db.Ms(DateTimeOffset.UtcNow)));
+            }
+            return 0;
+        }, cancellationToken);
+    }
+
+    // ---------------------------------------------------------------- event log
+
+    public Task<bool[]> AppendAsync(IReadOnlyList<TailorEvent> events, CancellationToken cancellationToken) =>
+        events.Count == 0 ? Task.FromResult(Array.Empty<bool>()) : WriteAsync((c, t) => InsertEventsAsync(c, t, events, cancellationToken), cancellationToken);
+
+    protected const string EventColumnsSql = "seq, message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload";
+
+    public async Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM events WHERE seq > @after ORDER BY seq LIMIT @max", ReadEvent, cancellationToken,
+            ("after", sequence), ("max", max));
+    }
+
+    public async Task<long> LastSequenceAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COALESCE(MAX(seq), 0) FROM events", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<LoggedEvent>> ProfileEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        var profile = await GetProfileAsync(query.ProfileId, cancellationToken);
+        if (profile is null) return [];
+        var sql = new System.Text.StringBuilder($"SELECT {EventColumnsSql} FROM events WHERE profile_id = @profile");
+        var parameters = new List<(string, object?)> { ("profile", profile.Id), ("limit", query.Limit) };
+        void Filter(string condition, string name, object? value)
+        {
+            if (value is null) return;
+            sql.Append(" AND ").Append(condition);
+            parameters.Add((name, value));
+        }
+        Filter("name = @name", "name", query.Name);
+        Filter("ts >= @from", "from", query.From is { } f ? Db.Ms(f) : null);
+        Filter("ts < @to", "to", query.To is { } t ? Db.Ms(t) : null);
+        Filter("seq < @before", "before", query.Before);
+        sql.Append(" ORDER BY ts DESC, seq DESC LIMIT @limit");
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, sql.ToString(), ReadEvent, cancellationToken, [.. parameters]);
+    }
+
+    protected static LoggedEvent ReadEvent(DbDataReader r)
+    {
+        if (!EventTypes.TryParse(r.GetString(3), out var type))
+            throw new InvalidDataException($"Event {r.GetInt64(0)} has unknown type '{r.GetString(3)}'.");
+        return new LoggedEvent(r.GetInt64(0), new TailorEvent(
+            MessageId: r.GetString(1),
+            Type: type,
+            Name: r.NullableString(4),
+            UserId: r.NullableString(5),
+            AnonymousId: r.NullableString(6),
+            Timestamp: ProfileColumns.FromMs(r.GetInt64(7)),
+            ReceivedAt: ProfileColumns.FromMs(r.GetInt64(8)),
+            SourceId: r.GetString(2),
+            Payload: r.GetString(9)));
+    }
+
+    // ---------------------------------------------------------------- profiles
+
+    public virtual async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = Db.Command(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", ("type", ""), ("value", "")))
+        {
+            foreach (var identity in identities)
+            {
+                command.Parameters[0].Value = identity.Type;
+                command.Parameters[1].Value = identity.Value;
+                if (await command.ExecuteScalarAsync(cancellationToken) is string id) ids.Add(id);
+            }
+        }
+        var profiles = new List<Profile>(ids.Count);
+        foreach (var id in ids)
+            if (await ReadProfileAsync(c, id, cancellationToken) is { } profile) profiles.Add(profile);
+        return profiles;
+    }
+
+    public Task CommitAsync(ProfileChangeSet changes, CancellationToken cancellationToken)
+    {
+        var statements = new List<Statement>(changes.Profiles.Count + changes.Links.Count + changes.Assignments.Count + changes.TraitHistory.Count + 8);
+        var upsertProfile = $"""
+            INSERT INTO profiles ({ProfileColumnsSql})
+            VALUES (@id, @created, @updated, @merged, {Json("@traits")}, {Json("@times")}, {Json("@computed")}, {Json("@consent")}, {Json("@tags")})
+            ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, merged_into = excluded.merged_into,
+                traits = excluded.traits, trait_times = excluded.trait_times, computed = excluded.computed,
+                consent = excluded.consent, tags = excluded.tags
+            """;
+        foreach (var p in changes.Profiles)
+        {
+            statements.Add(new(upsertProfile, ("id", p.Id), ("created", Db.Ms(p.CreatedAt)), ("updated", Db.Ms(p.UpdatedAt)), ("merged", p.MergedInto),
+                ("traits", ProfileColumns.Traits(p)), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
+                ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p))));
+        }
+        const string link = """
+            INSERT INTO identities (type, value, profile_id, first_seen) VALUES (@type, @value, @profile, @seen)
+            ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
+            """;
+        foreach (var l in changes.Links)
+            statements.Add(new(link, ("type", l.Identity.Type), ("value", l.Identity.Value), ("profile", l.ProfileId), ("seen", Db.Ms(l.FirstSeen))));
+        foreach (var a in changes.Assignments)
+            statements.Add(new("UPDATE events SET profile_id = @profile WHERE seq = @seq", ("profile", a.ProfileId), ("seq", a.Sequence)));
+        var history = $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES (@profile, @name, {Json("@value")}, @ts, @source, @message)";
+        foreach (var h in changes.TraitHistory)
+            statements.Add(new(history, ("profile", h.ProfileId), ("name", h.Name), ("value", h.Value.GetRawText()), ("ts", Db.Ms(h.At)),
+                ("source", h.Source), ("message", h.MessageId)));
+        foreach (var m in changes.Merges)
+        {
+            (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
+            statements.Add(new("INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason) VALUES (@winner, @loser, @at, @message, @reason)",
+                winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason)));
+            statements.Add(new("UPDATE identities SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
+            statements.Add(new("UPDATE events SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
+            statements.Add(new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
+            statements.Add(new("UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser", winner, loser));
+        }
+        statements.Add(new("""
+            INSERT INTO pipeline_positions (name, position) VALUES (@name, @position)
+            ON CONFLICT (name) DO UPDATE SET position = excluded.position
+            """, ("name", ProfilesPipeline), ("position", changes.Position)));
+        return WriteAsync(async (c, t) =>
+        {
+            await ExecuteAllAsync(c, t, statements, cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    public async Task<long> PipelinePositionAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var value = await Db.ScalarAsync(c, null, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, ("name", ProfilesPipeline));
+        return value is null ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<Profile?> GetProfileAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var profile = await ReadProfileAsync(c, id, cancellationToken);
+        // Merges re-point older losers at the newest winner, so one hop reaches the live profile.
+        return profile?.MergedInto is { } live ? await ReadProfileAsync(c, live, cancellationToken) : profile;
+    }
+
+    public async Task<Profile?> FindProfileAsync(Identity identity, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var id = await Db.ScalarAsync(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", cancellationToken,
+            ("type", identity.Type), ("value", IdentityTypes.Normalize(identity.Type, identity.Value)));
+        return id is string profileId ? await ReadProfileAsync(c, profileId, cancellationToken) : null;
+    }
+
+    public async Task<IReadOnlyList<Profile>> SearchByTraitAsync(string trait, JsonElement value, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var ids = await Db.ListAsync(c, $"SELECT id FROM profiles WHERE merged_into IS NULL AND {TraitEqualsSql} ORDER BY id LIMIT @limit",
+            r => r.GetString(0), cancellationToken, ("name", trait), ("value", value.GetRawText()), ("limit", limit));
+        var profiles = new List<Profile>(ids.Count);
+        foreach (var id in ids)
+            if (await ReadProfileAsync(c, id, cancellationToken) is { } profile) profiles.Add(profile);
+        return profiles;
+    }
+
+    public async Task<IReadOnlyList<TraitChange>> TraitHistoryAsync(string profileId, string? trait, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var sql = "SELECT profile_id, name, value, ts, source, message_id FROM trait_history WHERE profile_id = @profile"
+            + (trait is null ? "" : " AND name = @name") + " ORDER BY ts, id";
+        (string, object?)[] parameters = trait is null ? [("profile", profileId)] : [("profile", profileId), ("name", trait)];
+        return await Db.ListAsync(c, sql, r =>
+        {
+            using var value = JsonDocument.Parse(r.GetString(2));
+            return new TraitChange(r.GetString(0), r.GetString(1), value.RootElement.Clone(), ProfileColumns.FromMs(r.GetInt64(3)), r.GetString(4), r.GetString(5));
+        }, cancellationToken, parameters);
+    }
+
+    public async Task<IReadOnlyList<ProfileMerge>> MergesAsync(string profileId, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT winner_id, loser_id, merged_at, message_id, reason FROM merges WHERE winner_id = @id OR loser_id = @id ORDER BY id",
+            r => new ProfileMerge(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)), r.GetString(3), r.GetString(4)),
+            cancellationToken, ("id", profileId));
+    }
+
+    public async Task<long> ProfileCountAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    protected static async Task<Profile?> ReadProfileAsync(DbConnection c, string id, CancellationToken ct)
+    {
+        Profile? profile;
+        await using (var command = Db.Command(c, null, $"SELECT {ProfileColumnsSql} FROM profiles WHERE id = @id", ("id", id)))
+        await using (var r = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct)) return null;
+            profile = ProfileColumns.Read(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
+                r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
+        }
+        await using (var command = Db.Command(c, null, "SELECT type, value FROM identities WHERE profile_id = @id ORDER BY first_seen, type", ("id", profile.Id)))
+        await using (var r = await command.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct)) profile.Identities.Add(new Identity(r.GetString(0), r.GetString(1)));
+        }
+        return profile;
+    }
+
+    // ---------------------------------------------------------------- sources, keys, imports
+
+    public async Task<Source> CreateSourceAsync(string name, string writeKey, CancellationToken cancellationToken)
+    {
+        var source = new Source($"src_{Guid.CreateVersion7():N}", name, writeKey, DateTimeOffset.UtcNow);
+        await WriteAsync((c, t) => Db.ExecuteAsync(c, t, "INSERT INTO sources (id, name, write_key, created_at) VALUES (@id, @name, @key, @at)", cancellationToken,
+            ("id", source.Id), ("name", name), ("key", writeKey), ("at", Db.Ms(source.CreatedAt))), cancellationToken);
+        return source;
+    }
+
+    public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id, name, write_key, created_at FROM sources ORDER BY created_at, name", ReadSource, cancellationToken);
+    }
+
+    public Task<Source?> FindSourceByWriteKeyAsync(string writeKey, CancellationToken cancellationToken) =>
+        FindSourceAsync("write_key", writeKey, cancellationToken);
+
+    public Task<Source?> FindSourceByNameAsync(string name, CancellationToken cancellationToken) =>
+        FindSourceAsync("name", name, cancellationToken);
+
+    private async Task<Source?> FindSourceAsync(string column, string value, CancellationToken ct)
+    {
+        await using var c = await OpenReadAsync(ct);
+        var list = await Db.ListAsync(c, $"SELECT id, name, write_key, created_at FROM sources WHERE {column} = @value", ReadSource, ct, ("value", value));
+        return list.Count == 0 ? null : list[0];
+    }
+
+    private static Source ReadSource(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)));
+
+    public async Task<AdminKey> CreateAdminKeyAsync(string name, string keyHash, CancellationToken cancellationToken)
+    {
+        var key = new AdminKey($"key_{Guid.CreateVersion7():N}", name, DateTimeOffset.UtcNow);
+        await WriteAsync((c, t) => Db.ExecuteAsync(c, t, "INSERT INTO admin_keys (id, name, key_hash, created_at) VALUES (@id, @name, @hash, @at)", cancellationToken,
+            ("id", key.Id), ("name", name), ("hash", keyHash), ("at", Db.Ms(key.CreatedAt))), cancellationToken);
+        return key;
+    }
+
+    public async Task<AdminKey?> FindAdminKeyAsync(string keyHash, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var list = await Db.ListAsync(c, "SELECT id, name, created_at FROM admin_keys WHERE key_hash = @hash", ReadAdminKey, cancellationToken, ("hash", keyHash));
+        return list.Count == 0 ? null : list[0];
+    }
+
+    public async Task<IReadOnlyList<AdminKey>> ListAdminKeysAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id, name, created_at FROM admin_keys ORDER BY created_at", ReadAdminKey, cancellationToken);
+    }
+
+    private static AdminKey ReadAdminKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)));
+
+    public async Task<ImportCheckpoint?> GetImportCheckpointAsync(string fileKey, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var list = await Db.ListAsync(c, "SELECT file_key, path, lines_done, accepted, rejected, updated_at FROM imports WHERE file_key = @key",
+            r => new ImportCheckpoint(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), ProfileColumns.FromMs(r.GetInt64(5))),
+            cancellationToken, ("key", fileKey));
+        return list.Count == 0 ? null : list[0];
+    }
+
+    public Task SaveImportCheckpointAsync(ImportCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
+            INSERT INTO imports (file_key, path, lines_done, accepted, rejected, updated_at) VALUES (@key, @path, @lines, @accepted, @rejected, @at)
+            ON CONFLICT (file_key) DO UPDATE SET path = excluded.path, lines_done = excluded.lines_done,
+                accepted = excluded.accepted, rejected = excluded.rejected, updated_at = excluded.updated_at
+            """, cancellationToken, ("key", checkpoint.FileKey), ("path", checkpoint.Path), ("lines", checkpoint.LinesDone),
+            ("accepted", checkpoint.Accepted), ("rejected", checkpoint.Rejected), ("at", Db.Ms(checkpoint.UpdatedAt))), cancellationToken);
+}

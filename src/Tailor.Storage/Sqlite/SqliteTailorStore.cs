@@ -1,0 +1,137 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Tailor.Core.Events;
+using Tailor.Storage.Relational;
+
+namespace Tailor.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default: one SQLite file in WAL mode. Writes go through one connection, one transaction at a time
+/// (SQLite has a single writer); reads use pooled connections and run beside them. <c>synchronous=FULL</c> makes
+/// every commit durable before it returns, so an acknowledged event survives a crash.
+/// </summary>
+public sealed class SqliteTailorStore : SqlTailorStore
+{
+    private static readonly IReadOnlyList<Migration> SqliteMigrations = Migration.FromResources("Sqlite");
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private SqliteConnection? _writer;
+
+    public SqliteTailorStore(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    public override string Kind => "sqlite";
+
+    protected override IReadOnlyList<Migration> Migrations => SqliteMigrations;
+
+    protected override string Json(string parameter) => parameter;
+
+    protected override string TraitEqualsSql =>
+        "EXISTS (SELECT 1 FROM json_each(profiles.traits) AS t WHERE t.key = @name AND t.value IS json_extract(@value, '$'))";
+
+    protected override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            var connection = await WriterAsync(ct);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> WriterAsync(CancellationToken ct)
+    {
+        if (_writer is not null) return _writer;
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
+        return _writer = connection;
+    }
+
+    protected override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct)
+    {
+        await using var command = Db.Command(connection, transaction, $"""
+            INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
+            VALUES (@message, @source, @type, @name, @user, @anonymous, @ts, @received, @payload)
+            ON CONFLICT (message_id) DO NOTHING RETURNING seq
+            """, ("message", null), ("source", null), ("type", null), ("name", null), ("user", null), ("anonymous", null),
+            ("ts", null), ("received", null), ("payload", null));
+        var p = command.Parameters;
+        var stored = new bool[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            p[0].Value = e.MessageId;
+            p[1].Value = e.SourceId;
+            p[2].Value = e.Type.ToWire();
+            p[3].Value = (object?)e.Name ?? DBNull.Value;
+            p[4].Value = (object?)e.UserId ?? DBNull.Value;
+            p[5].Value = (object?)e.AnonymousId ?? DBNull.Value;
+            p[6].Value = Db.Ms(e.Timestamp);
+            p[7].Value = Db.Ms(e.ReceivedAt);
+            p[8].Value = e.Payload;
+            stored[i] = await command.ExecuteScalarAsync(ct) is not null;
+        }
+        return stored;
+    }
+
+    protected override async Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct)
+    {
+        // SQLite runs in-process, so there are no round trips to save; reusing one prepared command per SQL text is what pays.
+        var prepared = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var statement in statements)
+            {
+                if (!prepared.TryGetValue(statement.Sql, out var command))
+                {
+                    command = Db.Command(connection, transaction, statement.Sql, statement.Parameters);
+                    prepared[statement.Sql] = command;
+                }
+                else
+                {
+                    for (var i = 0; i < statement.Parameters.Length; i++)
+                        command.Parameters[i].Value = statement.Parameters[i].Value ?? DBNull.Value;
+                }
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            foreach (var command in prepared.Values) await command.DisposeAsync();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_writer is not null) await _writer.DisposeAsync();
+        _writeLock.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        await base.DisposeAsync();
+    }
+}
