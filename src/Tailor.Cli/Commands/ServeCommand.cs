@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+using Tailor.Cli.Demo;
+using Tailor.Server.Hosting;
+
+namespace Tailor.Cli.Commands;
+
+/// <summary><c>tailor serve</c>: runs a Tailor node (HTTP APIs and the profile pipeline).</summary>
+internal static class ServeCommand
+{
+    public static Command Create(StoreOptions store)
+    {
+        var urls = new Option<string>("--urls")
+        {
+            Description = "Addresses to listen on",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_URLS") ?? "http://127.0.0.1:5080",
+        };
+        var demo = new Option<bool>("--demo") { Description = "Load the Online Retail demo data set (once) so there is something to look at" };
+        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, demo };
+        store.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            var options = new TailorServerOptions
+            {
+                Urls = result.GetValue(urls)!,
+                DataDirectory = result.GetValue(store.Data)!,
+                Postgres = result.GetValue(store.Postgres),
+                WriteKey = Environment.GetEnvironmentVariable("TAILOR_WRITE_KEY"),
+                AdminKey = Environment.GetEnvironmentVariable("TAILOR_ADMIN_KEY"),
+            };
+            var firstRun = options.Postgres is null && !File.Exists(Tailor.Storage.TailorStores.SqlitePath(options.DataDirectory));
+            if (firstRun && options.WriteKey is null && options.AdminKey is null)
+            {
+                // A fresh embedded install should be usable at once: make keys and say what they are.
+                options.WriteKey = Server.Admin.AccessKeys.NewKey("wk");
+                options.AdminKey = Server.Admin.AccessKeys.NewKey("tk_admin");
+                AnsiConsole.MarkupLine($"[green]New Tailor data directory[/] {Markup.Escape(Path.GetFullPath(options.DataDirectory))}");
+                AnsiConsole.MarkupLine($"  write key (source 'default'): [bold]{options.WriteKey}[/]");
+                AnsiConsole.MarkupLine($"  admin key (shown once):        [bold]{options.AdminKey}[/]");
+            }
+
+            await using var app = await TailorServer.BuildAsync(options, ct);
+            if (result.GetValue(demo)) await DemoLoader.LoadAsync(app.Services, ct);
+            AnsiConsole.MarkupLine($"Tailor listening on [bold]{Markup.Escape(options.Urls)}[/] (store: {(options.Postgres is null ? "SQLite" : "PostgreSQL")})");
+            await app.StartAsync(ct);
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Tailor.Cli.Commands;
+
+var store = new StoreOptions();
+var root = new RootCommand("Tailor: customer data platform and personalization engine")
+{
+    ServeCommand.Create(store),
+    ImportCommand.Create(store),
+    ProfileCommand.Create(store),
+    AccessCommands.Sources(store),
+    AccessCommands.Keys(store),
+};
+return await root.Parse(args).InvokeAsync();

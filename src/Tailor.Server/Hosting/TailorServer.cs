@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Http.Json;
+using System.Text.Json.Serialization;
+using Tailor.Core.Events;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+using Tailor.Server.Admin;
+using Tailor.Server.Ingestion;
+using Tailor.Server.Pipeline;
+using Tailor.Server.Profiles;
+using Tailor.Storage;
+
+namespace Tailor.Server.Hosting;
+
+/// <summary>Builds a Tailor node: opens the store, wires the services, maps every API area.</summary>
+public static class TailorServer
+{
+    public static async Task<WebApplication> BuildAsync(TailorServerOptions options, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null)
+    {
+        var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, cancellationToken);
+        await EnsureKeysAsync(store, options, cancellationToken);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<IEventLog>(store);
+        builder.Services.AddSingleton<IProfileStore>(store);
+        builder.Services.AddSingleton<IAccessStore>(store);
+        builder.Services.AddSingleton(options.Limits);
+        builder.Services.AddSingleton(new MessageParser(options.Limits, () => $"tailor-{Guid.CreateVersion7():N}"));
+        builder.Services.AddSingleton(new ProfileReducer(options.Engagement));
+        builder.Services.AddSingleton(sp => new ProfilePipeline(store, sp.GetRequiredService<ProfileReducer>(), sp.GetRequiredService<TimeProvider>(),
+            () => $"prf_{Guid.CreateVersion7():N}"));
+        builder.Services.AddSingleton<EventLogWriter>();
+        builder.Services.AddSingleton<AccessKeys>();
+        builder.Services.AddSingleton<IngestionEndpoint>();
+        builder.Services.AddSingleton<AdminKeyFilter>();
+        builder.Services.AddHostedService<ProfilePipelineWorker>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.MapGet("/health", (ITailorStore s) => TypedResults.Ok(new { status = "ok", store = s.Kind }))
+            .WithName("Health").WithSummary("200 when the node is ready");
+        app.MapIngestionApi();
+        var api = app.MapGroup("api").AddEndpointFilter<AdminKeyFilter>();
+        api.MapProfilesApi();
+        api.MapAdminApi();
+
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            // The writer drains before the store closes, so nothing acknowledged is left behind.
+            app.Services.GetRequiredService<EventLogWriter>().DisposeAsync().AsTask().GetAwaiter().GetResult();
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
+        return app;
+    }
+
+    /// <summary>Creates the default source and admin key from <c>TAILOR_WRITE_KEY</c> / <c>TAILOR_ADMIN_KEY</c> if missing.</summary>
+    private static async Task EnsureKeysAsync(ITailorStore store, TailorServerOptions options, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(options.WriteKey) && await store.FindSourceByWriteKeyAsync(options.WriteKey, ct) is null)
+        {
+            var name = await store.FindSourceByNameAsync("default", ct) is null ? "default" : $"default-{options.WriteKey[..Math.Min(6, options.WriteKey.Length)]}";
+            await store.CreateSourceAsync(name, options.WriteKey, ct);
+        }
+        if (!string.IsNullOrEmpty(options.AdminKey) && await store.FindAdminKeyAsync(AccessKeys.Hash(options.AdminKey), ct) is null)
+            await store.CreateAdminKeyAsync("default", AccessKeys.Hash(options.AdminKey), ct);
+    }
+}

@@ -1,0 +1,27 @@
+using Tailor.Core.Events;
+using Tailor.Core.Profiles;
+
+namespace Tailor.Server.Hosting;
+
+/// <summary>How one Tailor node runs. Bound from the <c>Tailor</c> configuration section; the CLI fills it from flags.</summary>
+public sealed class TailorServerOptions
+{
+    /// <summary>Directory of the SQLite file (default <c>./data</c>).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>PostgreSQL connection string; when set, PostgreSQL is used instead of SQLite.</summary>
+    public string? Postgres { get; set; }
+
+    /// <summary>Addresses to listen on, e.g. <c>http://127.0.0.1:8080</c> (default <c>http://127.0.0.1:5080</c>).</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>When set, a source named <c>default</c> with this write key exists after start (<c>TAILOR_WRITE_KEY</c>).</summary>
+    public string? WriteKey { get; set; }
+
+    /// <summary>When set, this admin key is accepted after start (<c>TAILOR_ADMIN_KEY</c>).</summary>
+    public string? AdminKey { get; set; }
+
+    public IngestionLimits Limits { get; set; } = IngestionLimits.Default;
+
+    public EngagementWeights Engagement { get; set; } = EngagementWeights.Default;
+}

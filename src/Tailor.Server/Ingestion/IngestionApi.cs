@@ -1,0 +1,147 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
+using Tailor.Core.Events;
+using Tailor.Server.Admin;
+
+namespace Tailor.Server.Ingestion;
+
+/// <summary>
+/// The Segment-compatible tracking API: <c>/v1/track</c>, <c>/v1/identify</c>, ... and <c>/v1/batch</c>, with the
+/// one-letter aliases some clients use. Authenticated by the source's write key (HTTP Basic username, or
+/// <c>writeKey</c> in the body). A 2xx is sent only after the events are durably in the log.
+/// </summary>
+public static class IngestionApi
+{
+    public static IEndpointRouteBuilder MapIngestionApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("v1").WithTags("Ingestion");
+        foreach (var (type, path, alias) in Routes)
+        {
+            var routeType = type;
+            v1.MapPost(path, (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, routeType))
+                .WithName($"Ingest{path}").WithSummary($"Send {(type is null ? "a batch of messages" : $"one {path} message")} (Segment HTTP API)");
+            v1.MapPost(alias, (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, routeType))
+                .WithName($"Ingest{alias}").ExcludeFromDescription();
+        }
+        v1.MapPost("import", (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, null))
+            .WithName("IngestImport").WithSummary("Send a batch of historical messages (same as /v1/batch)");
+        return app;
+    }
+
+    private static readonly (EventType? Type, string Path, string Alias)[] Routes =
+    [
+        (EventType.Track, "track", "t"),
+        (EventType.Identify, "identify", "i"),
+        (EventType.Page, "page", "p"),
+        (EventType.Screen, "screen", "s"),
+        (EventType.Group, "group", "g"),
+        (EventType.Alias, "alias", "a"),
+        (null, "batch", "b"),
+    ];
+}
+
+/// <summary>Handles one tracking request: read, authenticate, validate each message, log the good ones.</summary>
+public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, MessageParser parser, IngestionLimits limits, TimeProvider time)
+{
+    public async Task<IResult> HandleAsync(HttpContext http, EventType? routeType)
+    {
+        var ct = http.RequestAborted;
+        var receivedAt = time.GetUtcNow();
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await RequestBody.ReadAsync(http.Request, limits.MaxBatchBytes, ct);
+        }
+        catch (InvalidDataException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "The body is not valid gzip", [new("body", "must be valid gzip when Content-Encoding is gzip")]);
+        }
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large",
+                [new("body", $"must be at most {limits.MaxBatchBytes / 1024} KB per request")]);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Value);
+        }
+        catch (JsonException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "The body is not valid JSON", [new("body", $"must be valid JSON ({ex.Message})")]);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+                return Problem(StatusCodes.Status400BadRequest, "The body must be a JSON object", [new("body", "must be a JSON object")]);
+
+            var writeKey = AccessKeys.BasicUser(http.Request)
+                ?? (root.TryGetProperty("writeKey", out var bodyKey) && bodyKey.ValueKind == JsonValueKind.String ? bodyKey.GetString() : null);
+            var source = await keys.SourceAsync(writeKey, ct);
+            if (source is null)
+            {
+                return Problem(StatusCodes.Status401Unauthorized, writeKey is null ? "A write key is required" : "Unknown write key",
+                    [new("writeKey", "must be the write key of a source, as the HTTP Basic username or the body's writeKey")]);
+            }
+
+            var events = new List<TailorEvent>();
+            var errors = new List<ValidationError>();
+            if (routeType is { } type)
+            {
+                var result = parser.Parse(root, type, new MessageParser.Arrival(source.Id, receivedAt));
+                if (result.Error is { } error)
+                {
+                    var status = error.Rule.StartsWith("must be at most", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
+                    return Problem(status, "The message is invalid", [error]);
+                }
+                events.Add(result.Event!);
+            }
+            else
+            {
+                if (!root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
+                    return Problem(StatusCodes.Status400BadRequest, "The batch is missing", [new("batch", "is required and must be an array of messages")]);
+                DateTimeOffset? envelopeSentAt = root.TryGetProperty("sentAt", out var s) && s.TryGetDateTimeOffset(out var sentAt) ? sentAt : null;
+                var arrival = new MessageParser.Arrival(source.Id, receivedAt, envelopeSentAt);
+                var index = 0;
+                foreach (var message in batch.EnumerateArray())
+                {
+                    var result = parser.Parse(message, null, arrival, index++);
+                    if (result.Error is { } error) errors.Add(error);
+                    else events.Add(result.Event!);
+                }
+                if (events.Count == 0 && errors.Count > 0)
+                    return Problem(StatusCodes.Status400BadRequest, "Every message in the batch is invalid", errors);
+            }
+
+            bool[] stored;
+            try
+            {
+                stored = await writer.WriteAsync(events, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nothing was acknowledged, so the client retries; dedupe by messageId makes that safe.
+                return TypedResults.Problem(title: "The event log is unavailable", detail: "Retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            var duplicates = 0;
+            foreach (var isNew in stored) if (!isNew) duplicates++;
+            return TypedResults.Ok(new IngestionResponse(true, events.Count - duplicates, duplicates, errors.Count == 0 ? null : errors));
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, List<ValidationError> errors) =>
+        TypedResults.Problem(
+            title: title,
+            detail: string.Join("; ", errors.Take(10)),
+            statusCode: status,
+            extensions: new Dictionary<string, object?> { ["success"] = false, ["errors"] = errors });
+}
+
+/// <summary>The answer to a tracking request. <c>success</c> is what Segment clients look at.</summary>
+/// <param name="Accepted">Messages newly logged.</param>
+/// <param name="Duplicates">Messages whose messageId was already logged; counted once, as promised.</param>
+/// <param name="Rejected">Messages of a batch that were refused, by index, with field and rule.</param>
+public sealed record IngestionResponse(bool Success, int Accepted, int Duplicates, IReadOnlyList<ValidationError>? Rejected);

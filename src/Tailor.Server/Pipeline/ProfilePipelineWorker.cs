@@ -1,0 +1,62 @@
+using Tailor.Core.Pipeline;
+using Tailor.Server.Ingestion;
+
+namespace Tailor.Server.Pipeline;
+
+/// <summary>
+/// Runs the profile pipeline in the background: woken at once by each log commit, and every
+/// <see cref="PollInterval"/> in case another node appended. A failed batch is retried; its position was not committed.
+/// </summary>
+public sealed partial class ProfilePipelineWorker(ProfilePipeline pipeline, EventLogWriter writer, ILogger<ProfilePipelineWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        writer.Appended += Wake;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await pipeline.CatchUpAsync(stoppingToken);
+                    await _wake.WaitAsync(PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    LogBatchFailed(ex);
+                    await Task.Delay(RetryDelay, stoppingToken);
+                }
+            }
+        }
+        finally
+        {
+            writer.Appended -= Wake;
+        }
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try { _wake.Release(); }
+            catch (SemaphoreFullException) { } // already signalled
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A profile pipeline batch failed; it will be retried")]
+    private partial void LogBatchFailed(Exception exception);
+}
