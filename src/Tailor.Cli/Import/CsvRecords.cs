@@ -17,7 +17,7 @@ internal static class CsvRecords
 {
     public static async IAsyncEnumerable<ImportRecord> ReadAsync(TextReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { DetectColumnCountChanges = false, BadDataFound = null });
+        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture) { DetectColumnCountChanges = false, BadDataFound = null }, leaveOpen: true);
         if (!await csv.ReadAsync() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header) yield break;
         var paths = Array.ConvertAll(header, h => h.Trim().Split('.'));
         foreach (var path in paths)

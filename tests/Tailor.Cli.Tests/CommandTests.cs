@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Tailor.Core.Identity;
+using Tailor.Storage;
+
+namespace Tailor.Cli.Tests;
+
+/// <summary>The <c>tailor</c> program itself, run as a child process.</summary>
+public sealed class CommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Import_of_a_csv_file_builds_profiles_that_tailor_profile_shows()
+    {
+        var csv = _dir.File("events.csv");
+        await File.WriteAllTextAsync(csv, """
+            type,event,userId,anonymousId,timestamp,traits.email,traits.plan,properties.revenue
+            identify,,u-7,a-7,2026-03-01T09:00:00Z,Ann@Example.com,pro,
+            track,Order Completed,u-7,,2026-03-01T09:05:00Z,,,42.50
+            track,Order Completed,,,2026-03-01T09:06:00Z,,,1
+            """, Ct);
+
+        var import = await Tailor.RunAsync(_dir.Path, "import", csv, "--data", _dir.File("data"));
+        var profile = await Tailor.RunAsync(_dir.Path, "profile", "ann@example.com", "--type", "email", "--data", _dir.File("data"));
+
+        Assert.Equal(1, import.ExitCode); // one row rejected
+        Assert.Contains("userId or anonymousId is required", import.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(_dir.File("events.csv.rejected.ndjson")));
+        Assert.Equal(0, profile.ExitCode);
+        var json = profile.Output[profile.Output.IndexOf('{', StringComparison.Ordinal)..];
+        using var view = JsonDocument.Parse(json[..(json.LastIndexOf('}') + 1)]);
+        Assert.Equal("pro", view.RootElement.GetProperty("traits").GetProperty("plan").GetString());
+        Assert.Equal(1, view.RootElement.GetProperty("computed").GetProperty("orderCount").GetInt64());
+        Assert.Equal(42.50m, view.RootElement.GetProperty("computed").GetProperty("totalRevenue").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Unknown_profile_and_missing_file_fail_with_a_clear_message()
+    {
+        var missing = await Tailor.RunAsync(_dir.Path, "import", _dir.File("nope.csv"), "--data", _dir.File("data"));
+        var unknown = await Tailor.RunAsync(_dir.Path, "profile", "nobody", "--data", _dir.File("data"));
+
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("does not exist", missing.Output, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No profile", unknown.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sources_and_keys_can_be_created_and_listed()
+    {
+        var data = _dir.File("data");
+        var created = await Tailor.RunAsync(_dir.Path, "sources", "create", "website", "--write-key", "wk_website_123", "--data", data);
+        var duplicate = await Tailor.RunAsync(_dir.Path, "sources", "create", "website", "--data", data);
+        var sources = await Tailor.RunAsync(_dir.Path, "sources", "list", "--data", data);
+        var key = await Tailor.RunAsync(_dir.Path, "keys", "create", "dashboard", "--data", data);
+
+        Assert.Equal(0, created.ExitCode);
+        Assert.Equal(2, duplicate.ExitCode);
+        Assert.Contains("exists already", duplicate.Output, StringComparison.Ordinal);
+        Assert.Contains("wk_website_123", sources.Output, StringComparison.Ordinal);
+        Assert.Equal(0, key.ExitCode);
+        Assert.Matches("tk_admin_[0-9a-f]{40}", key.Output);
+    }
+
+    [Fact]
+    public async Task An_import_killed_midway_resumes_and_ends_with_every_event_stored_once()
+    {
+        const int count = 60_000;
+        var file = _dir.File("big.ndjson");
+        await using (var writer = new StreamWriter(file))
+        {
+            for (var i = 0; i < count; i++)
+                await writer.WriteLineAsync("{\"type\":\"track\",\"event\":\"Page Viewed\",\"userId\":\"u" + (i % 500) + "\",\"timestamp\":\"2026-02-01T00:00:00Z\",\"properties\":{\"n\":" + i + "}}");
+        }
+        var data = _dir.File("data");
+
+        using (var first = Tailor.Start(_dir.Path, "import", file, "--data", data))
+        {
+            // Kill once the first checkpoints are saved, well before the end.
+            var deadline = Stopwatch.StartNew();
+            while (await LinesDoneAsync(data) < 2_000 && !first.HasExited && deadline.Elapsed < TimeSpan.FromSeconds(60))
+                await Task.Delay(50, Ct);
+            Assert.False(first.HasExited, "the import finished before it could be killed; make the file larger");
+            first.Kill(entireProcessTree: true);
+            await first.WaitForExitAsync(Ct);
+        }
+        var killedAt = await LinesDoneAsync(data);
+        var second = await Tailor.RunAsync(_dir.Path, "import", file, "--data", data);
+
+        Assert.InRange(killedAt, 1, count - 1);
+        Assert.Equal(0, second.ExitCode);
+        await using var store = await TailorStores.OpenAsync(data, null, Ct);
+        Assert.Equal(count, await store.LastSequenceAsync(Ct));
+        var profile = await store.FindProfileAsync(new Identity(IdentityTypes.UserId, "u7"), Ct);
+        Assert.Equal(count / 500, profile!.Computed.EventCount);
+    }
+
+    private static async Task<long> LinesDoneAsync(string data)
+    {
+        if (!File.Exists(TailorStores.SqlitePath(data))) return 0;
+        try
+        {
+            await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={TailorStores.SqlitePath(data)};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE(MAX(lines_done), 0) FROM imports";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return 0; // schema not created yet
+        }
+    }
+}
