@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Text.Json;
+using Tailor.Core.Profiles;
+using Tailor.Core.Segments.Rules;
+using Tailor.Core.Segments.Text;
+
+namespace Tailor.Core.Segments.Evaluation;
+
+/// <summary>
+/// Evaluates a rule against one profile's facts at a given moment. Pure: the same facts and moment give the same
+/// answer, which is what lets the incremental engine and a full recompute agree exactly.
+/// Time windows are half-open: "in last 30 days" at <c>now</c> covers event times in (now − 30 days, now].
+/// </summary>
+public static class RuleEvaluator
+{
+    public static Evaluation Evaluate(Rule rule, ProfileFacts facts, DateTimeOffset now)
+    {
+        var context = new Context(facts, now, null, null);
+        var matched = Eval(rule, ref context);
+        return new Evaluation(matched, context.NextChange);
+    }
+
+    public static Explanation Explain(Rule rule, ProfileFacts facts, DateTimeOffset now)
+    {
+        var context = new Context(facts, now, null, []);
+        Eval(rule, ref context);
+        return context.Explanations![0];
+    }
+
+    private struct Context(ProfileFacts facts, DateTimeOffset now, (string Path, JsonElement Value)? binding, List<Explanation>? explanations)
+    {
+        public readonly ProfileFacts Facts = facts;
+        public readonly DateTimeOffset Now = now;
+        public (string Path, JsonElement Value)? Binding = binding;
+        public List<Explanation>? Explanations = explanations;
+        public DateTimeOffset? NextChange;
+
+        public void Change(DateTimeOffset at)
+        {
+            if (NextChange is null || at < NextChange) NextChange = at;
+        }
+    }
+
+    private static bool Eval(Rule rule, ref Context c)
+    {
+        switch (rule)
+        {
+            case AllOf all: return Composite(all.Rules, all: true, rule, ref c);
+            case AnyOf any: return Composite(any.Rules, all: false, rule, ref c);
+            case Not not:
+            {
+                var outer = c.Explanations;
+                if (outer is not null) c.Explanations = [];
+                var matched = !Eval(not.Rule, ref c);
+                if (outer is not null)
+                {
+                    outer.Add(new Explanation(matched, RulePrinter.Print(rule), matched ? "the inner condition is false" : "the inner condition is true", c.Explanations!));
+                    c.Explanations = outer;
+                }
+                return matched;
+            }
+            case TraitIs trait:
+            {
+                var value = TraitValue(c.Facts.Profile, trait.Path);
+                var matched = Compare(value, trait.Comparison);
+                Explain(ref c, matched, rule, value.ValueKind == JsonValueKind.Undefined ? "the trait is not set" : $"the trait is {value.GetRawText()}");
+                return matched;
+            }
+            case ComputedIs computed:
+            {
+                var value = ComputedValues.Get(c.Facts.Profile.Computed, computed.Name);
+                var matched = value is { } v && CompareNumber(v, computed.Comparison);
+                Explain(ref c, matched, rule, value is null ? "unknown computed trait" : $"{computed.Name} is {value.Value.ToString(CultureInfo.InvariantCulture)}");
+                return matched;
+            }
+            case ComputedInTop top:
+            {
+                var value = ComputedValues.Get(c.Facts.Profile.Computed, top.Name);
+                var threshold = c.Facts.Stats.TopThreshold(top.Name, top.Percent);
+                var matched = value is > 0 && threshold is { } t && value >= t;
+                Explain(ref c, matched, rule, threshold is null ? "no statistics yet" : $"{top.Name} is {value}; the top {top.Percent}% starts at {threshold}");
+                return matched;
+            }
+            case Performed performed: return EvalPerformed(performed, ref c);
+            case ForSome forSome: return EvalForSome(forSome, ref c);
+            case InSegment segment:
+            {
+                var matched = c.Facts.Segments.Contains(segment.Segment);
+                Explain(ref c, matched, rule, matched ? "is a member" : "is not a member");
+                return matched;
+            }
+            case HasConsent consent:
+            {
+                var matched = c.Facts.Profile.HasConsent(consent.Purpose);
+                Explain(ref c, matched, rule, c.Facts.Profile.Consent.TryGetValue(consent.Purpose, out var r)
+                    ? $"answered {(r.Granted ? "yes" : "no")} at {r.At:u}" : "no answer (counts as no)");
+                return matched;
+            }
+            case HasTag tag:
+            {
+                var matched = Tags.HasTag(c.Facts.Profile.Tags, tag.Tag);
+                Explain(ref c, matched, rule, c.Facts.Profile.Tags.Count == 0 ? "no tags" : $"tags: {string.Join(", ", c.Facts.Profile.Tags)}");
+                return matched;
+            }
+            default: throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown rule node");
+        }
+    }
+
+    private static bool Composite(ValueList<Rule> rules, bool all, Rule rule, ref Context c)
+    {
+        var outer = c.Explanations;
+        if (outer is not null) c.Explanations = [];
+        var result = all;
+        foreach (var child in rules)
+        {
+            // Every child is evaluated (no short circuit) so that its next change time is known too.
+            if (Eval(child, ref c) != all) result = !all;
+        }
+        if (outer is not null)
+        {
+            outer.Add(new Explanation(result, all ? "all of" : "any of", result ? "matched" : "not matched", c.Explanations!));
+            c.Explanations = outer;
+        }
+        return result;
+    }
+
+    private static bool EvalPerformed(Performed p, ref Context c)
+    {
+        var events = c.Facts.Events;
+        DateTimeOffset? since = null;
+        if (p.Window.Since is { } sinceName)
+        {
+            for (var i = events.Count - 1; i >= 0; i--)
+                if (events[i].Name == sinceName) { since = events[i].Timestamp; break; }
+        }
+        var from = p.Window.Last is { } last ? c.Now - last : (DateTimeOffset?)null;
+
+        // Indexes of the events that count, in event-time order.
+        var selected = new List<int>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.Name != p.Event || !Filters(e, p.Where, c.Binding)) continue;
+            if (p.Window.Since is not null && (since is null || e.Timestamp <= since)) continue;
+            if (from is { } start)
+            {
+                if (e.Timestamp > c.Now) { c.Change(e.Timestamp); continue; } // not happened yet: counts from its time on
+                if (e.Timestamp <= start) continue;
+                c.Change(e.Timestamp + p.Window.Last!.Value); // leaves the window then
+            }
+            selected.Add(i);
+        }
+
+        bool matched;
+        string detail;
+        if (p.Window.InSession)
+        {
+            matched = false;
+            var best = 0m;
+            foreach (var session in selected.GroupBy(c.Facts.SessionOf))
+            {
+                var value = Measure(p.Measure, session.ToList(), events);
+                best = Math.Max(best, value ?? 0);
+                if (value is { } v && CompareNumber(v, p.Measure.Operator, p.Measure.Value)) matched = true;
+            }
+            detail = $"best session: {best.ToString(CultureInfo.InvariantCulture)}";
+        }
+        else
+        {
+            var value = Measure(p.Measure, selected, events);
+            matched = value is { } v && CompareNumber(v, p.Measure.Operator, p.Measure.Value);
+            detail = $"{Describe(p.Measure)} is {value?.ToString(CultureInfo.InvariantCulture) ?? "undefined"} over {selected.Count} matching event{(selected.Count == 1 ? "" : "s")}";
+        }
+        if (c.Binding is { } binding) detail += $" (with {binding.Path} = {binding.Value.GetRawText()})";
+        Explain(ref c, matched, p, detail);
+        return matched;
+    }
+
+    private static decimal? Measure(Measure m, List<int> selected, IReadOnlyList<EventFact> events)
+    {
+        switch (m.Aggregate)
+        {
+            case Aggregate.Count:
+                return selected.Count;
+            case Aggregate.Distinct:
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var i in selected)
+                    if (events[i].Property(m.Property!) is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value) seen.Add(value.GetRawText());
+                return seen.Count;
+            }
+            default:
+            {
+                decimal? result = m.Aggregate == Aggregate.Sum ? 0 : null;
+                foreach (var i in selected)
+                {
+                    if (!TryNumber(events[i].Property(m.Property!), out var n)) continue;
+                    result = m.Aggregate switch
+                    {
+                        Aggregate.Sum => result + n,
+                        Aggregate.Min => result is null || n < result ? n : result,
+                        _ => result is null || n > result ? n : result,
+                    };
+                }
+                return result;
+            }
+        }
+    }
+
+    private static bool EvalForSome(ForSome f, ref Context c)
+    {
+        // Candidate values: every value the property takes on the profile's events.
+        var candidates = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var e in c.Facts.Events)
+            if (e.Property(f.Property) is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object or JsonValueKind.Array) } value)
+                candidates.TryAdd(value.GetRawText(), value);
+
+        var outer = c.Explanations;
+        var saved = c.Binding;
+        var matched = false;
+        List<Explanation>? because = outer is null ? null : [];
+        foreach (var value in candidates.Values)
+        {
+            c.Binding = (f.Property, value);
+            if (outer is not null) c.Explanations = [];
+            var thisOne = Eval(f.Rule, ref c); // every value is tried, so each one's next change is known
+            if (outer is not null && (thisOne || !matched)) because!.AddRange(c.Explanations!);
+            matched |= thisOne;
+        }
+        c.Binding = saved;
+        if (outer is not null)
+        {
+            outer.Add(new Explanation(matched, $"for some {f.Property}", candidates.Count == 0
+                ? $"no event has {f.Property}"
+                : $"{candidates.Count} value{(candidates.Count == 1 ? "" : "s")} tried: {string.Join(", ", candidates.Keys.Take(10))}", because!));
+            c.Explanations = outer;
+        }
+        return matched;
+    }
+
+    private static bool Filters(in EventFact e, ValueList<PropertyFilter> filters, (string Path, JsonElement Value)? binding)
+    {
+        foreach (var filter in filters)
+            if (!Compare(e.Property(filter.Path), filter.Comparison)) return false;
+        if (binding is { } b)
+        {
+            var value = e.Property(b.Path);
+            if (value.ValueKind != b.Value.ValueKind || value.GetRawText() != b.Value.GetRawText()) return false;
+        }
+        return true;
+    }
+
+    private static JsonElement TraitValue(Profile profile, string path)
+    {
+        if (profile.Traits.TryGetValue(path, out var whole)) return whole.Value;
+        var dot = path.IndexOf('.', StringComparison.Ordinal);
+        while (dot > 0)
+        {
+            if (profile.Traits.TryGetValue(path[..dot], out var head))
+            {
+                var found = JsonPath.Resolve(head.Value, path[(dot + 1)..]);
+                if (found.ValueKind != JsonValueKind.Undefined) return found;
+            }
+            dot = path.IndexOf('.', dot + 1);
+        }
+        return default;
+    }
+
+    /// <summary>
+    /// A JSON value against a comparison. A missing value fails every test except <c>!=</c>. Strings compare exactly
+    /// for =, in and ordering (ISO dates order correctly), case-insensitively for contains and starts with.
+    /// </summary>
+    public static bool Compare(JsonElement value, Comparison comparison)
+    {
+        var present = value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+        switch (comparison.Operator)
+        {
+            case Operator.Exists: return present;
+            case Operator.Equal: return present && comparison.Value.Matches(value);
+            case Operator.NotEqual: return !present || !comparison.Value.Matches(value);
+            case Operator.In:
+                foreach (var literal in comparison.Values)
+                    if (present && literal.Matches(value)) return true;
+                return false;
+            case Operator.Contains:
+                if (value.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var item in value.EnumerateArray())
+                        if (comparison.Value.Matches(item)) return true;
+                    return false;
+                }
+                return value.ValueKind == JsonValueKind.String && comparison.Value.Kind == LiteralKind.String
+                    && value.GetString()!.Contains(comparison.Value.Text!, StringComparison.OrdinalIgnoreCase);
+            case Operator.StartsWith:
+                return value.ValueKind == JsonValueKind.String && comparison.Value.Kind == LiteralKind.String
+                    && value.GetString()!.StartsWith(comparison.Value.Text!, StringComparison.OrdinalIgnoreCase);
+            case Operator.Between:
+                return Order(value, comparison.Values[0]) is >= 0 && Order(value, comparison.Values[1]) is <= 0;
+            default:
+                var order = Order(value, comparison.Value);
+                return order is { } o && comparison.Operator switch
+                {
+                    Operator.Less => o < 0,
+                    Operator.LessOrEqual => o <= 0,
+                    Operator.Greater => o > 0,
+                    _ => o >= 0,
+                };
+        }
+    }
+
+    /// <summary>The sign of value − literal, or null when they cannot be ordered (different kinds, missing value).</summary>
+    private static int? Order(JsonElement value, Literal literal)
+    {
+        if (literal.Kind == LiteralKind.Number && TryNumber(value, out var number)) return number.CompareTo(literal.Number);
+        if (literal.Kind == LiteralKind.String && value.ValueKind == JsonValueKind.String) return Math.Sign(string.CompareOrdinal(value.GetString(), literal.Text));
+        return null;
+    }
+
+    private static bool CompareNumber(decimal value, Comparison comparison)
+    {
+        bool Is(Literal literal, Operator op) => literal.Kind == LiteralKind.Number && CompareNumber(value, op, literal.Number);
+        return comparison.Operator switch
+        {
+            Operator.Exists => true,
+            Operator.NotEqual => !Is(comparison.Value, Operator.Equal),
+            Operator.In => comparison.Values.Any(l => Is(l, Operator.Equal)),
+            Operator.Between => Is(comparison.Values[0], Operator.GreaterOrEqual) && Is(comparison.Values[1], Operator.LessOrEqual),
+            Operator.Contains or Operator.StartsWith => false,
+            var op => Is(comparison.Value, op),
+        };
+    }
+
+    private static bool CompareNumber(decimal value, Operator op, decimal target) => op switch
+    {
+        Operator.Equal => value == target,
+        Operator.NotEqual => value != target,
+        Operator.Less => value < target,
+        Operator.LessOrEqual => value <= target,
+        Operator.Greater => value > target,
+        _ => value >= target,
+    };
+
+    private static bool TryNumber(JsonElement value, out decimal number)
+    {
+        number = 0;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out number);
+    }
+
+    private static string Describe(Measure m) => m.Aggregate == Aggregate.Count ? "count" : $"{m.Aggregate.ToString().ToLowerInvariant()} of {m.Property}";
+
+    private static void Explain(ref Context c, bool matched, Rule rule, string detail) =>
+        c.Explanations?.Add(new Explanation(matched, RulePrinter.Print(rule), detail, []));
+}

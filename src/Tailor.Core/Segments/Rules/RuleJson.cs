@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Tailor.Core.Segments.Rules;
+
+/// <summary>
+/// The JSON form of a rule, for the API: <c>{"and": [...]}</c>, <c>{"trait": "plan", "op": "=", "value": "pro"}</c>,
+/// <c>{"performed": "Order Completed", "where": [...], "measure": {...}, "window": {"last": "30d"}}</c>, ... (docs/rules.md).
+/// Converts to and from <see cref="Rule"/> without loss; an invalid document names the JSON path and the rule it broke.
+/// </summary>
+public static partial class RuleJson
+{
+    public static JsonNode ToJson(Rule rule) => rule switch
+    {
+        AllOf all => new JsonObject { ["and"] = new JsonArray([.. all.Rules.Select(ToJson)]) },
+        AnyOf any => new JsonObject { ["or"] = new JsonArray([.. any.Rules.Select(ToJson)]) },
+        Not not => new JsonObject { ["not"] = ToJson(not.Rule) },
+        TraitIs t => WithComparison(new JsonObject { ["trait"] = t.Path }, t.Comparison),
+        ComputedIs c => WithComparison(new JsonObject { ["computed"] = c.Name }, c.Comparison),
+        ComputedInTop top => new JsonObject { ["computed"] = top.Name, ["top"] = top.Percent },
+        Performed p => PerformedToJson(p),
+        ForSome f => new JsonObject { ["forSome"] = f.Property, ["rule"] = ToJson(f.Rule) },
+        InSegment s => new JsonObject { ["inSegment"] = s.Segment },
+        HasConsent c => new JsonObject { ["consent"] = c.Purpose },
+        HasTag t => new JsonObject { ["tag"] = t.Tag },
+        _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown rule node"),
+    };
+
+    public static Rule FromJson(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return FromJson(document.RootElement, "$");
+        }
+        catch (JsonException ex)
+        {
+            throw new RuleJsonException("$", $"must be valid JSON ({ex.Message})");
+        }
+    }
+
+    public static Rule FromJson(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Object) throw new RuleJsonException(path, "must be a JSON object");
+        if (e.TryGetProperty("and", out var and)) return new AllOf(List(and, $"{path}.and"));
+        if (e.TryGetProperty("or", out var or)) return new AnyOf(List(or, $"{path}.or"));
+        if (e.TryGetProperty("not", out var not)) return new Not(FromJson(not, $"{path}.not"));
+        if (e.TryGetProperty("trait", out var trait)) return new TraitIs(String(trait, $"{path}.trait"), ComparisonFrom(e, path));
+        if (e.TryGetProperty("computed", out var computed))
+        {
+            var name = String(computed, $"{path}.computed");
+            if (!e.TryGetProperty("top", out var top)) return new ComputedIs(name, ComparisonFrom(e, path));
+            var percent = Number(top, $"{path}.top");
+            if (percent is <= 0 or > 100) throw new RuleJsonException($"{path}.top", "must be a percentage between 0 and 100");
+            return new ComputedInTop(name, percent);
+        }
+        if (e.TryGetProperty("performed", out var performed)) return PerformedFromJson(e, String(performed, $"{path}.performed"), path);
+        if (e.TryGetProperty("forSome", out var forSome))
+        {
+            if (!e.TryGetProperty("rule", out var inner)) throw new RuleJsonException($"{path}.rule", "is required with forSome");
+            return new ForSome(String(forSome, $"{path}.forSome"), FromJson(inner, $"{path}.rule"));
+        }
+        if (e.TryGetProperty("inSegment", out var segment)) return new InSegment(String(segment, $"{path}.inSegment"));
+        if (e.TryGetProperty("consent", out var consent)) return new HasConsent(String(consent, $"{path}.consent").ToLowerInvariant());
+        if (e.TryGetProperty("tag", out var tag)) return new HasTag(String(tag, $"{path}.tag"));
+        throw new RuleJsonException(path, "must have one of and, or, not, trait, computed, performed, forSome, inSegment, consent, tag");
+    }
+
+    private static JsonObject WithComparison(JsonObject node, Comparison c)
+    {
+        node["op"] = OperatorName(c.Operator);
+        if (c.Operator is Operator.In or Operator.Between) node["values"] = new JsonArray([.. c.Values.Select(LiteralToJson)]);
+        else if (c.Operator != Operator.Exists) node["value"] = LiteralToJson(c.Value);
+        return node;
+    }
+
+    private static JsonObject PerformedToJson(Performed p)
+    {
+        var node = new JsonObject { ["performed"] = p.Event };
+        if (p.Where.Count > 0)
+            node["where"] = new JsonArray([.. p.Where.Select(f => (JsonNode)WithComparison(new JsonObject { ["property"] = f.Path }, f.Comparison))]);
+        if (p.Measure != Measure.AtLeastOnce)
+        {
+            var m = new JsonObject { ["aggregate"] = p.Measure.Aggregate.ToString().ToLowerInvariant() };
+            if (p.Measure.Property is { } property) m["property"] = property;
+            m["op"] = OperatorName(p.Measure.Operator);
+            m["value"] = p.Measure.Value;
+            node["measure"] = m;
+        }
+        if (p.Window != Window.Ever)
+        {
+            var w = new JsonObject();
+            if (p.Window.Last is { } last) w["last"] = DurationText(last);
+            if (p.Window.Since is { } since) w["since"] = since;
+            if (p.Window.InSession) w["inSession"] = true;
+            node["window"] = w;
+        }
+        return node;
+    }
+
+    private static Performed PerformedFromJson(JsonElement e, string name, string path)
+    {
+        var filters = new List<PropertyFilter>();
+        if (e.TryGetProperty("where", out var where))
+        {
+            if (where.ValueKind != JsonValueKind.Array) throw new RuleJsonException($"{path}.where", "must be an array of filters");
+            var i = 0;
+            foreach (var filter in where.EnumerateArray())
+            {
+                var at = $"{path}.where[{i++}]";
+                if (filter.ValueKind != JsonValueKind.Object || !filter.TryGetProperty("property", out var property))
+                    throw new RuleJsonException(at, "must be an object with property, op and value");
+                filters.Add(new PropertyFilter(String(property, $"{at}.property"), ComparisonFrom(filter, at)));
+            }
+        }
+        var measure = Measure.AtLeastOnce;
+        if (e.TryGetProperty("measure", out var m))
+        {
+            var at = $"{path}.measure";
+            if (m.ValueKind != JsonValueKind.Object) throw new RuleJsonException(at, "must be an object with aggregate, op and value");
+            var aggregateName = m.TryGetProperty("aggregate", out var a) ? String(a, $"{at}.aggregate") : "count";
+            if (!Enum.TryParse<Aggregate>(aggregateName, ignoreCase: true, out var aggregate) || int.TryParse(aggregateName, out _))
+                throw new RuleJsonException($"{at}.aggregate", "must be one of count, sum, min, max, distinct");
+            string? property = null;
+            if (aggregate != Aggregate.Count)
+                property = m.TryGetProperty("property", out var p) ? String(p, $"{at}.property") : throw new RuleJsonException($"{at}.property", $"is required for {aggregateName}");
+            var op = OperatorFrom(m, at);
+            if (op is Operator.In or Operator.Between or Operator.Exists or Operator.Contains or Operator.StartsWith
+                || (op == Operator.NotEqual && aggregate == Aggregate.Count))
+                throw new RuleJsonException($"{at}.op", "must be one of =, <, <=, >, >= (and != for sum, min, max, distinct)");
+            var value = m.TryGetProperty("value", out var v) ? Number(v, $"{at}.value") : throw new RuleJsonException($"{at}.value", "is required");
+            measure = new Measure(aggregate, property, op, value);
+        }
+        var window = Window.Ever;
+        if (e.TryGetProperty("window", out var w))
+        {
+            var at = $"{path}.window";
+            if (w.ValueKind != JsonValueKind.Object) throw new RuleJsonException(at, "must be an object with last, since or inSession");
+            TimeSpan? last = w.TryGetProperty("last", out var l) ? ParseDuration(String(l, $"{at}.last"), $"{at}.last") : null;
+            var since = w.TryGetProperty("since", out var s) ? String(s, $"{at}.since") : null;
+            var inSession = w.TryGetProperty("inSession", out var session) && session.ValueKind == JsonValueKind.True;
+            window = new Window(last, since, inSession);
+        }
+        return new Performed(name, new ValueList<PropertyFilter>(filters), measure, window);
+    }
+
+    private static Comparison ComparisonFrom(JsonElement e, string path)
+    {
+        var op = OperatorFrom(e, path);
+        if (op == Operator.Exists) return new Comparison(op, ValueList<Literal>.Empty);
+        if (op is Operator.In or Operator.Between)
+        {
+            if (!e.TryGetProperty("values", out var values) || values.ValueKind != JsonValueKind.Array)
+                throw new RuleJsonException($"{path}.values", $"must be an array for '{OperatorName(op)}'");
+            var list = new List<Literal>();
+            var i = 0;
+            foreach (var value in values.EnumerateArray()) list.Add(LiteralFrom(value, $"{path}.values[{i++}]"));
+            if (op == Operator.Between && list.Count != 2) throw new RuleJsonException($"{path}.values", "must hold exactly two values for 'between'");
+            return new Comparison(op, new ValueList<Literal>(list));
+        }
+        if (!e.TryGetProperty("value", out var single)) throw new RuleJsonException($"{path}.value", "is required");
+        return Comparison.Of(op, LiteralFrom(single, $"{path}.value"));
+    }
+
+    private static Operator OperatorFrom(JsonElement e, string path)
+    {
+        if (!e.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String) throw new RuleJsonException($"{path}.op", "is required");
+        return op.GetString() switch
+        {
+            "=" or "==" => Operator.Equal,
+            "!=" => Operator.NotEqual,
+            "<" => Operator.Less,
+            "<=" => Operator.LessOrEqual,
+            ">" => Operator.Greater,
+            ">=" => Operator.GreaterOrEqual,
+            "in" => Operator.In,
+            "contains" => Operator.Contains,
+            "startsWith" => Operator.StartsWith,
+            "exists" => Operator.Exists,
+            "between" => Operator.Between,
+            _ => throw new RuleJsonException($"{path}.op", "must be one of =, !=, <, <=, >, >=, in, contains, startsWith, exists, between"),
+        };
+    }
+
+    private static string OperatorName(Operator op) => op switch
+    {
+        Operator.In => "in",
+        Operator.Contains => "contains",
+        Operator.StartsWith => "startsWith",
+        Operator.Exists => "exists",
+        Operator.Between => "between",
+        _ => Text.RulePrinter.Symbol(op),
+    };
+
+    private static JsonNode LiteralToJson(Literal literal) => literal.Kind switch
+    {
+        LiteralKind.String => JsonValue.Create(literal.Text)!,
+        LiteralKind.Number => JsonValue.Create(literal.Number),
+        _ => JsonValue.Create(literal.Boolean),
+    };
+
+    private static Literal LiteralFrom(JsonElement e, string path) => e.ValueKind switch
+    {
+        JsonValueKind.String => Literal.Of(e.GetString()!),
+        JsonValueKind.Number => Literal.Of(e.GetDecimal()),
+        JsonValueKind.True => Literal.Of(true),
+        JsonValueKind.False => Literal.Of(false),
+        _ => throw new RuleJsonException(path, "must be a string, a number or a boolean"),
+    };
+
+    private static ValueList<Rule> List(JsonElement e, string path)
+    {
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0) throw new RuleJsonException(path, "must be a non-empty array of rules");
+        var rules = new List<Rule>();
+        var i = 0;
+        foreach (var item in e.EnumerateArray()) rules.Add(FromJson(item, $"{path}[{i++}]"));
+        return new ValueList<Rule>(rules);
+    }
+
+    private static string String(JsonElement e, string path) =>
+        e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s ? s : throw new RuleJsonException(path, "must be a non-empty string");
+
+    private static decimal Number(JsonElement e, string path) =>
+        e.ValueKind == JsonValueKind.Number ? e.GetDecimal() : throw new RuleJsonException(path, "must be a number");
+
+    /// <summary><c>90m</c>, <c>24h</c>, <c>30d</c>, <c>2w</c>.</summary>
+    public static string DurationText(TimeSpan span)
+    {
+        if (span.Ticks % TimeSpan.FromDays(7).Ticks == 0) return $"{span.Ticks / TimeSpan.FromDays(7).Ticks}w";
+        if (span.Ticks % TimeSpan.TicksPerDay == 0) return $"{span.Ticks / TimeSpan.TicksPerDay}d";
+        if (span.Ticks % TimeSpan.TicksPerHour == 0) return $"{span.Ticks / TimeSpan.TicksPerHour}h";
+        return $"{((decimal)span.TotalMinutes).ToString(CultureInfo.InvariantCulture)}m";
+    }
+
+    private static TimeSpan ParseDuration(string text, string path)
+    {
+        var match = DurationPattern().Match(text);
+        if (!match.Success) throw new RuleJsonException(path, "must be a duration such as 90m, 24h, 30d or 2w");
+        var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch
+        {
+            "m" => TimeSpan.FromMinutes(amount),
+            "h" => TimeSpan.FromHours(amount),
+            "d" => TimeSpan.FromDays(amount),
+            _ => TimeSpan.FromDays(7 * amount),
+        };
+    }
+
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)([mhdw])$")]
+    private static partial Regex DurationPattern();
+}
+
+/// <summary>An invalid JSON rule: the JSON path of the offending part and the rule it broke.</summary>
+public sealed class RuleJsonException(string path, string rule) : FormatException($"{path}: {rule}")
+{
+    public string Path { get; } = path;
+    public string Rule { get; } = rule;
+}

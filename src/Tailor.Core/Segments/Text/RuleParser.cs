@@ -1,0 +1,287 @@
+using Tailor.Core.Segments.Rules;
+
+namespace Tailor.Core.Segments.Text;
+
+/// <summary>
+/// Parses the text form of a rule (grammar in docs/rules.md). Keywords are case-insensitive; <c>and</c> binds tighter
+/// than <c>or</c>; a syntax error names the line, column, what was expected and what was found.
+/// </summary>
+public static class RuleParser
+{
+    public static Rule Parse(string text)
+    {
+        var state = new State(RuleLexer.Tokenize(text));
+        var rule = state.ParseOr();
+        if (state.Current.Kind != TokenKind.End) state.Fail("'and', 'or' or the end of the rule");
+        return rule;
+    }
+
+    private sealed class State(List<Token> tokens)
+    {
+        private int _position;
+
+        public Token Current => tokens[_position];
+
+        private Token Next() => tokens[_position++];
+
+        private Token Peek(int ahead = 1) => tokens[Math.Min(_position + ahead, tokens.Count - 1)];
+
+        public Exception Fail(string expected) =>
+            throw new RuleSyntaxException(Current.Line, Current.Column, expected, Current.Describe());
+
+        private bool AcceptWord(string word)
+        {
+            if (!Current.IsWord(word)) return false;
+            _position++;
+            return true;
+        }
+
+        private void ExpectWord(string word)
+        {
+            if (!AcceptWord(word)) Fail($"'{word}'");
+        }
+
+        private bool AcceptSymbol(string symbol)
+        {
+            if (!Current.IsSymbol(symbol)) return false;
+            _position++;
+            return true;
+        }
+
+        private void ExpectSymbol(string symbol)
+        {
+            if (!AcceptSymbol(symbol)) Fail($"'{symbol}'");
+        }
+
+        public Rule ParseOr()
+        {
+            var first = ParseAnd();
+            if (!Current.IsWord("or")) return first;
+            var items = new List<Rule> { first };
+            while (AcceptWord("or")) items.Add(ParseAnd());
+            return new AnyOf(new ValueList<Rule>(items));
+        }
+
+        private Rule ParseAnd()
+        {
+            var first = ParseUnary();
+            if (!Current.IsWord("and")) return first;
+            var items = new List<Rule> { first };
+            while (AcceptWord("and")) items.Add(ParseUnary());
+            return new AllOf(new ValueList<Rule>(items));
+        }
+
+        private Rule ParseUnary() => AcceptWord("not") ? new Not(ParseUnary()) : ParsePrimary();
+
+        private Rule ParsePrimary()
+        {
+            if (AcceptSymbol("("))
+            {
+                var inner = ParseOr();
+                ExpectSymbol(")");
+                return inner;
+            }
+            if (AcceptWord("trait")) return new TraitIs(ParsePath("a trait name"), ParseComparison());
+            if (AcceptWord("computed"))
+            {
+                var name = ParsePath("a computed trait name");
+                if (Current.IsWord("in") && Peek().IsWord("top"))
+                {
+                    _position += 2;
+                    var percent = ParseNumber("a percentage");
+                    if (percent is <= 0 or > 100) Fail("a percentage between 0 and 100");
+                    ExpectWord("percent");
+                    return new ComputedInTop(name, percent);
+                }
+                return new ComputedIs(name, ParseComparison());
+            }
+            if (AcceptWord("performed")) return ParsePerformed();
+            if (AcceptWord("for"))
+            {
+                ExpectWord("some");
+                var property = ParsePath("an event property name");
+                ExpectSymbol(":");
+                return new ForSome(property, ParseOr());
+            }
+            if (AcceptWord("in"))
+            {
+                ExpectWord("segment");
+                return new InSegment(ParseString("a segment name in quotes"));
+            }
+            if (AcceptWord("has"))
+            {
+                if (AcceptWord("consent")) return new HasConsent(ParsePath("a consent purpose such as email").ToLowerInvariant());
+                if (AcceptWord("tag")) return new HasTag(Current.Kind == TokenKind.String ? Next().Text : ParsePath("a tag"));
+                Fail("'consent' or 'tag'");
+            }
+            throw Fail("a condition: trait, computed, performed, for some, in segment, has consent, has tag, 'not' or '('");
+        }
+
+        private Performed ParsePerformed()
+        {
+            var name = ParseString("an event name in quotes");
+            var filters = new List<PropertyFilter>();
+            if (AcceptWord("with"))
+            {
+                do filters.Add(new PropertyFilter(ParsePath("an event property name"), ParseComparison()));
+                while (AcceptSymbol(","));
+            }
+            var measure = ParseMeasure();
+            TimeSpan? last = null;
+            string? since = null;
+            var inSession = false;
+            while (true)
+            {
+                if (Current.IsWord("in") && Peek().IsWord("last"))
+                {
+                    if (last is not null) Fail("one 'in last' window only");
+                    _position += 2;
+                    last = ParseDuration();
+                }
+                else if (AcceptWord("since"))
+                {
+                    if (since is not null) Fail("one 'since' window only");
+                    AcceptWord("last");
+                    since = ParseString("an event name in quotes");
+                }
+                else if (AcceptWord("within"))
+                {
+                    if (!AcceptWord("one") && !AcceptWord("a")) Fail("'one session'");
+                    ExpectWord("session");
+                    inSession = true;
+                }
+                else break;
+            }
+            return new Performed(name, new ValueList<PropertyFilter>(filters), measure, new Window(last, since, inSession));
+        }
+
+        private Measure ParseMeasure()
+        {
+            Operator? countOp =
+                Current.IsWord("at") && Peek().IsWord("least") ? Operator.GreaterOrEqual
+                : Current.IsWord("at") && Peek().IsWord("most") ? Operator.LessOrEqual
+                : Current.IsWord("more") && Peek().IsWord("than") ? Operator.Greater
+                : Current.IsWord("fewer") && Peek().IsWord("than") ? Operator.Less
+                : null;
+            if (countOp is not null) _position += 2;
+            else if (AcceptWord("exactly")) countOp = Operator.Equal;
+            if (countOp is { } op)
+            {
+                var count = ParseNumber("a number of times");
+                if (count < 0 || count != decimal.Truncate(count)) Fail("a whole number of times");
+                if (!AcceptWord("times") && !AcceptWord("time")) Fail("'times'");
+                return new Measure(Aggregate.Count, null, op, count);
+            }
+
+            Aggregate? aggregate = Current.IsWord("sum") ? Aggregate.Sum : Current.IsWord("min") ? Aggregate.Min
+                : Current.IsWord("max") ? Aggregate.Max : Current.IsWord("distinct") ? Aggregate.Distinct : null;
+            if (aggregate is not { } kind || !Peek().IsWord("of")) return Measure.AtLeastOnce;
+            _position += 2;
+            var property = ParsePath("an event property name");
+            var comparison = ParseOperator();
+            return new Measure(kind, property, comparison, ParseNumber("a number"));
+        }
+
+        private TimeSpan ParseDuration()
+        {
+            var amount = ParseNumber("a number of minutes, hours, days or weeks");
+            if (amount <= 0) Fail("a positive duration");
+            var unit = Current.Kind == TokenKind.Word ? Current.Text.ToLowerInvariant() : "";
+            TimeSpan duration = unit switch
+            {
+                "minute" or "minutes" => TimeSpan.FromMinutes((double)amount),
+                "hour" or "hours" => TimeSpan.FromHours((double)amount),
+                "day" or "days" => TimeSpan.FromDays((double)amount),
+                "week" or "weeks" => TimeSpan.FromDays(7 * (double)amount),
+                _ => throw Fail("minutes, hours, days or weeks"),
+            };
+            _position++;
+            return duration;
+        }
+
+        private Comparison ParseComparison()
+        {
+            if (AcceptWord("exists")) return new Comparison(Operator.Exists, ValueList<Literal>.Empty);
+            if (AcceptWord("contains")) return Comparison.Of(Operator.Contains, ParseLiteral());
+            if (AcceptWord("starts"))
+            {
+                ExpectWord("with");
+                return Comparison.Of(Operator.StartsWith, ParseLiteral());
+            }
+            if (AcceptWord("between"))
+            {
+                var low = ParseLiteral();
+                ExpectWord("and");
+                return Comparison.Of(Operator.Between, low, ParseLiteral());
+            }
+            if (AcceptWord("in"))
+            {
+                ExpectSymbol("[");
+                var values = new List<Literal>();
+                if (!Current.IsSymbol("]"))
+                {
+                    do values.Add(ParseLiteral());
+                    while (AcceptSymbol(","));
+                }
+                ExpectSymbol("]");
+                return new Comparison(Operator.In, new ValueList<Literal>(values));
+            }
+            var op = ParseOperator();
+            return Comparison.Of(op, ParseLiteral());
+        }
+
+        private Operator ParseOperator()
+        {
+            if (Current.Kind == TokenKind.Symbol)
+            {
+                Operator? op = Current.Text switch
+                {
+                    "=" or "==" => Operator.Equal,
+                    "!=" => Operator.NotEqual,
+                    "<" => Operator.Less,
+                    "<=" => Operator.LessOrEqual,
+                    ">" => Operator.Greater,
+                    ">=" => Operator.GreaterOrEqual,
+                    _ => null,
+                };
+                if (op is { } found)
+                {
+                    _position++;
+                    return found;
+                }
+            }
+            throw Fail("a comparison: = != < <= > >= in [..] contains, starts with, exists or between .. and ..");
+        }
+
+        private Literal ParseLiteral()
+        {
+            var token = Current;
+            switch (token.Kind)
+            {
+                case TokenKind.String: _position++; return Literal.Of(token.Text);
+                case TokenKind.Number: _position++; return Literal.Of(token.Number);
+                case TokenKind.Word when token.IsWord("true"): _position++; return Literal.Of(true);
+                case TokenKind.Word when token.IsWord("false"): _position++; return Literal.Of(false);
+                default: throw Fail("a value: a \"string\", a number, true or false");
+            }
+        }
+
+        private decimal ParseNumber(string expected)
+        {
+            if (Current.Kind != TokenKind.Number) Fail(expected);
+            return Next().Number;
+        }
+
+        private string ParseString(string expected)
+        {
+            if (Current.Kind != TokenKind.String) Fail(expected);
+            return Next().Text;
+        }
+
+        private string ParsePath(string expected)
+        {
+            if (Current.Kind is TokenKind.Word or TokenKind.String) return Next().Text;
+            throw Fail(expected);
+        }
+    }
+}
