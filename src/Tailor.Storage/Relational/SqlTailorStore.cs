@@ -100,7 +100,9 @@ public abstract class SqlTailorStore : ITailorStore
         Filter("ts >= @from", "from", query.From is { } f ? Db.Ms(f) : null);
         Filter("ts < @to", "to", query.To is { } t ? Db.Ms(t) : null);
         Filter("seq < @before", "before", query.Before);
-        sql.Append(" ORDER BY ts DESC, seq DESC LIMIT @limit");
+        // Log order, not event time: paging continues below the last sequence seen, and an event that arrived late
+        // with an old timestamp would otherwise be skipped or repeated across pages.
+        sql.Append(" ORDER BY seq DESC LIMIT @limit");
         await using var c = await OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, sql.ToString(), ReadEvent, cancellationToken, [.. parameters]);
     }
