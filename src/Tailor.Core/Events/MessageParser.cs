@@ -150,6 +150,9 @@ public sealed class MessageParser(IngestionLimits limits, Func<string> newMessag
         if (!message.TryGetProperty(field, out var element) || element.ValueKind == JsonValueKind.Null) return true;
         if (element.ValueKind == JsonValueKind.String && element.TryGetDateTimeOffset(out var parsed))
         {
+            // A time without an offset is UTC, as in Segment; the parser alone would read it in the server's time zone.
+            if (element.TryGetDateTime(out var unzoned) && unzoned.Kind == DateTimeKind.Unspecified)
+                parsed = new DateTimeOffset(unzoned, TimeSpan.Zero);
             value = parsed;
             return true;
         }

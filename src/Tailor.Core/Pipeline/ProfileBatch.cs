@@ -11,7 +11,8 @@ namespace Tailor.Core.Pipeline;
 /// <remarks>
 /// Merge rules: identities that meet in one event belong to one profile, except that a profile never takes a second
 /// userId implicitly (a shared device must not join two customers); only <c>alias</c> merges two known users.
-/// The profile that holds the event's userId survives a merge, else the oldest one does, so known customers keep their id.
+/// The profile that holds the event's userId (or, for an event without one, the only userId among the profiles) survives a
+/// merge, else the oldest one does, so known customers keep their id.
 /// </remarks>
 public sealed class ProfileBatch
 {
@@ -97,7 +98,11 @@ public sealed class ProfileBatch
             mergeable.Add(owner);
         }
         if (!isAlias && (userId ?? FirstUserId(mergeable)) is { } anchor)
+        {
             mergeable.RemoveAll(p => HoldsOtherUserId(p, anchor));
+            // An event without a userId can still tie a known user to anonymous profiles: the known user keeps its id.
+            userOwner ??= mergeable.Find(p => p.Identities.Contains(new(IdentityTypes.UserId, anchor)));
+        }
 
         if (mergeable.Count == 0)
         {

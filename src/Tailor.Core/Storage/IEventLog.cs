@@ -17,7 +17,7 @@ public interface IEventLog
     /// <summary>The sequence of the newest logged event, or 0.</summary>
     Task<long> LastSequenceAsync(CancellationToken cancellationToken);
 
-    /// <summary>A profile's events, newest first, filtered by name and event-time range.</summary>
+    /// <summary>A profile's events, most recently logged first (so that paging by <see cref="EventQuery.Before"/> is exact), filtered by name and event-time range.</summary>
     Task<IReadOnlyList<LoggedEvent>> ProfileEventsAsync(EventQuery query, CancellationToken cancellationToken);
 }
 

@@ -9,7 +9,8 @@ using Tailor.Storage.Relational;
 namespace Tailor.Storage.Postgres;
 
 /// <summary>
-/// The production store. Traits, computed traits, consent and event payloads are JSONB, with a GIN index on traits.
+/// The production store. Traits, computed traits and consent are JSONB, with a GIN index on traits; event payloads are
+/// <c>json</c>, which keeps the text exactly as the client sent it (JSONB would reorder keys and drop duplicates).
 /// Appends take a transaction-scoped advisory lock so that log sequences become visible in commit order: the
 /// profile pipeline reads "everything after position N" and must never skip an event committed late.
 /// </summary>
@@ -75,7 +76,7 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         }
         await using var command = new NpgsqlCommand("""
             INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
-            SELECT m, s, t, n, u, a, ts, r, p::jsonb
+            SELECT m, s, t, n, u, a, ts, r, p::json
             FROM unnest(@m, @s, @t, @n, @u, @a, @ts, @r, @p) WITH ORDINALITY AS x(m, s, t, n, u, a, ts, r, p, ord)
             ORDER BY ord
             ON CONFLICT (message_id) DO NOTHING RETURNING message_id

@@ -100,7 +100,9 @@ public abstract class SqlTailorStore : ITailorStore
         Filter("ts >= @from", "from", query.From is { } f ? Db.Ms(f) : null);
         Filter("ts < @to", "to", query.To is { } t ? Db.Ms(t) : null);
         Filter("seq < @before", "before", query.Before);
-        sql.Append(" ORDER BY ts DESC, seq DESC LIMIT @limit");
+        // Log order, not event time: paging continues below the last sequence seen, and an event that arrived late
+        // with an old timestamp would otherwise be skipped or repeated across pages.
+        sql.Append(" ORDER BY seq DESC LIMIT @limit");
         await using var c = await OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, sql.ToString(), ReadEvent, cancellationToken, [.. parameters]);
     }
@@ -274,7 +276,7 @@ public abstract class SqlTailorStore : ITailorStore
 
     public async Task<Source> CreateSourceAsync(string name, string writeKey, CancellationToken cancellationToken)
     {
-        var source = new Source($"src_{Guid.CreateVersion7():N}", name, writeKey, DateTimeOffset.UtcNow);
+        var source = new Source($"src_{Guid.CreateVersion7():N}", name, writeKey, StoredNow());
         await WriteAsync((c, t) => Db.ExecuteAsync(c, t, "INSERT INTO sources (id, name, write_key, created_at) VALUES (@id, @name, @key, @at)", cancellationToken,
             ("id", source.Id), ("name", name), ("key", writeKey), ("at", Db.Ms(source.CreatedAt))), cancellationToken);
         return source;
@@ -299,11 +301,14 @@ public abstract class SqlTailorStore : ITailorStore
         return list.Count == 0 ? null : list[0];
     }
 
+    /// <summary>Now, at the millisecond precision the store keeps, so a created record equals the one read back.</summary>
+    private static DateTimeOffset StoredNow() => ProfileColumns.FromMs(Db.Ms(DateTimeOffset.UtcNow));
+
     private static Source ReadSource(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)));
 
     public async Task<AdminKey> CreateAdminKeyAsync(string name, string keyHash, CancellationToken cancellationToken)
     {
-        var key = new AdminKey($"key_{Guid.CreateVersion7():N}", name, DateTimeOffset.UtcNow);
+        var key = new AdminKey($"key_{Guid.CreateVersion7():N}", name, StoredNow());
         await WriteAsync((c, t) => Db.ExecuteAsync(c, t, "INSERT INTO admin_keys (id, name, key_hash, created_at) VALUES (@id, @name, @hash, @at)", cancellationToken,
             ("id", key.Id), ("name", name), ("hash", keyHash), ("at", Db.Ms(key.CreatedAt))), cancellationToken);
         return key;

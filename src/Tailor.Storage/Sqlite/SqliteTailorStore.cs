@@ -33,8 +33,13 @@ public sealed class SqliteTailorStore : SqlTailorStore
 
     protected override string Json(string parameter) => parameter;
 
-    protected override string TraitEqualsSql =>
-        "EXISTS (SELECT 1 FROM json_each(profiles.traits) AS t WHERE t.key = @name AND t.value IS json_extract(@value, '$'))";
+    // json_each gives true/false as 1/0, so the JSON type must match too (true is not the number 1);
+    // integer and real compare as numbers, as in PostgreSQL's jsonb (3 equals 3.0).
+    protected override string TraitEqualsSql => """
+        EXISTS (SELECT 1 FROM json_each(profiles.traits) AS t WHERE t.key = @name
+            AND CASE WHEN t.type IN ('integer', 'real') THEN json_type(@value) IN ('integer', 'real') ELSE t.type = json_type(@value) END
+            AND t.value IS json_extract(@value, '$'))
+        """;
 
     protected override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct)
     {

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# test.sh -- the one command that runs every test of Tailor on a fresh machine (and on CI: .ci/run calls it).
+#
+#   bash scripts/test.sh
+#
+# Starts what the tests need (PostgreSQL from Debian's package, in a private temp dir on a free port), builds the
+# solution once, runs `dotnet test` over it, stops the services on exit, and prints as its last line
+#
+#   N passed, N failed, N skipped
+#
+# totalled over all test projects. Exits non-zero when a service or the build fails (counted as one failure), when
+# any test fails, or when a test project reports no result (a crashed test host). Needs root for apt-get on a new machine.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 NPM_CONFIG_UPDATE_NOTIFIER=false
+# A zone far from UTC, so code that leans on the machine's time zone fails here rather than in production.
+export TZ="${TAILOR_TEST_TZ:-America/New_York}"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/tailor-test.XXXXXX")
+chmod 755 "$work"                      # the postgres user must reach its data dir inside
+log="$work/test.log"
+
+# Services live under $work, never in a shared directory: another checkout may run its own at the same time.
+export SVC_ROOT="$work/services"
+. scripts/services.sh
+cleanup() {
+  local rc=$?
+  stop_services
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+summary() { echo "$1 passed, $2 failed, $3 skipped"; }
+
+port=$PG_PORT
+while _svc_port_open "$port"; do port=$((port + 1)); done
+PG_PORT=$port
+if ! start_postgres; then
+  echo "could not start PostgreSQL" >&2
+  summary 0 1 0
+  exit 1
+fi
+export TAILOR_TEST_POSTGRES="$POSTGRES_CONNECTION_STRING"
+
+# The Node client's tests will run here; for now only check that npm is there.
+if command -v npm > /dev/null; then
+  echo "npm $(npm --version < /dev/null)"
+else
+  echo "npm not found (not needed yet: there are no Node tests)"
+fi
+
+if ! dotnet build Tailor.slnx < /dev/null; then
+  echo "BUILD FAILED" >&2
+  summary 0 1 0
+  exit 1
+fi
+
+set +e
+dotnet test Tailor.slnx --no-build --results-directory "$work/results" < /dev/null 2>&1 | tee "$log"
+test_rc=${PIPESTATUS[0]}
+set -e
+
+# VSTest prints one line per test project:
+#   Passed!  - Failed:     0, Passed:    42, Skipped:     0, Total:    42, Duration: 5 s - X.Tests.dll (net10.0)
+read -r passed failed skipped reported < <(awk '
+  /(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+, +Skipped: +[0-9]+, +Total:/ {
+    gsub(/,/, " "); for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:") f += $(i + 1); if ($i == "Passed:") p += $(i + 1); if ($i == "Skipped:") s += $(i + 1)
+    }
+    n++
+  }
+  END { printf "%d %d %d %d\n", p, f, s, n }' "$log")
+
+projects=$(grep -c '<Project Path="tests/' Tailor.slnx || true)
+if [ "$reported" -lt "$projects" ]; then
+  echo "only $reported of $projects test projects reported results (a test host crashed?)" >&2
+  failed=$((failed + projects - reported))
+fi
+if [ "$test_rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $test_rc without reporting a failed test" >&2
+  failed=1
+fi
+
+summary "$passed" "$failed" "$skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,469 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+using Tailor.Storage.Tests.Support;
+using static Tailor.Tests.Support.Messages;
+
+namespace Tailor.Storage.Tests;
+
+/// <summary>
+/// The storage contract: every <see cref="ITailorStore"/> implementation must pass these tests. Each test gets a
+/// fresh, migrated, empty store from <see cref="CreateStoreAsync"/>.
+/// </summary>
+public abstract class StoreContractTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(T0.AddDays(1));
+    private ITailorStore? _store;
+    private int _profileIds;
+
+    /// <summary>A new, empty store (not migrated) that no other test uses.</summary>
+    protected abstract Task<ITailorStore> CreateStoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>A second store instance over the same data as the one <see cref="CreateStoreAsync"/> made (a restart).</summary>
+    protected abstract ITailorStore OpenSameStore();
+
+    /// <summary>Removes whatever <see cref="CreateStoreAsync"/> created, once the store is disposed.</summary>
+    protected virtual ValueTask DeleteStoreAsync() => ValueTask.CompletedTask;
+
+    protected ITailorStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = await CreateStoreAsync(Ct);
+        await _store.MigrateAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (_store is not null) await _store.DisposeAsync();
+        await DeleteStoreAsync();
+    }
+
+    private static Identity User(string id) => new(IdentityTypes.UserId, id);
+    private static Identity Anon(string id) => new(IdentityTypes.AnonymousId, id);
+    private static Identity Email(string email) => new(IdentityTypes.Email, email);
+
+    private ProfilePipeline Pipeline(ITailorStore? store = null, int batchSize = 2000) =>
+        new(store ?? Store, new ProfileReducer(EngagementWeights.Default), _time, () => $"prof-{Interlocked.Increment(ref _profileIds):D4}", batchSize);
+
+    private async Task<long> IngestAsync(params TailorEvent[] events)
+    {
+        await Store.AppendAsync(events, Ct);
+        return await Pipeline().CatchUpAsync(Ct);
+    }
+
+    private async Task<Profile> ProfileOfAsync(Identity identity) =>
+        await Store.FindProfileAsync(identity, Ct) ?? throw new Xunit.Sdk.XunitException($"No profile owns {identity}.");
+
+    // ---------------------------------------------------------------- migrations and event log
+
+    [Fact]
+    public async Task Migrating_again_changes_nothing_and_keeps_the_data()
+    {
+        var first = Identify(At(1), "u1");
+        await Store.AppendAsync([first], Ct);
+
+        await Store.MigrateAsync(Ct);
+        await using var reopened = OpenSameStore();
+        await reopened.MigrateAsync(Ct);
+        await reopened.MigrateAsync(Ct);
+        var second = Identify(At(2), "u2");
+        Assert.Equal((bool[])[true], await reopened.AppendAsync([second], Ct));
+
+        Assert.Equal([first, second], (await reopened.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
+    }
+
+    [Fact]
+    public async Task Empty_log_has_no_events_and_position_zero()
+    {
+        Assert.Empty(await Store.ReadAfterAsync(0, 10, Ct));
+        Assert.Equal(0, await Store.LastSequenceAsync(Ct));
+        Assert.Equal(0, await Store.PipelinePositionAsync(Ct));
+        Assert.Empty(await Store.AppendAsync([], Ct));
+    }
+
+    [Fact]
+    public async Task Duplicate_message_id_is_stored_once_across_appends()
+    {
+        var a = Track("A", At(1), "u1", messageId: "m-a");
+        var b = Track("B", At(2), "u1", messageId: "m-b");
+        var bAgain = Track("B", At(9), "u1", messageId: "m-b");
+        var c = Track("C", At(3), "u1", messageId: "m-c");
+
+        Assert.Equal((bool[])[true, true], await Store.AppendAsync([a, b], Ct));
+        Assert.Equal((bool[])[false, true], await Store.AppendAsync([bAgain, c], Ct));
+
+        Assert.Equal([a, b, c], (await Store.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
+    }
+
+    [Fact]
+    public async Task Duplicate_message_id_within_one_append_is_stored_once_and_the_first_copy_wins()
+    {
+        var first = Track("A", At(1), "u1", messageId: "m-1");
+        var repeat = Track("A", At(5), "u2", messageId: "m-1");
+        var other = Track("B", At(2), "u1", messageId: "m-2");
+
+        Assert.Equal((bool[])[true, false, true, false], await Store.AppendAsync([first, repeat, other, repeat], Ct));
+
+        Assert.Equal([first, other], (await Store.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
+    }
+
+    [Fact]
+    public async Task Events_read_back_exactly_as_appended_in_log_order_after_a_position()
+    {
+        // Payload key order, spacing and number spelling must survive: the log keeps what the client sent.
+        var verbatim = Parse("""{ "userId": "u1", "type": "track", "event": "Order Completed", "properties": {"total": 10.50, "b": 1, "a": 2}, "timestamp": "2025-03-01T12:00:00.123Z" }""", At(1));
+        TailorEvent[] events = [verbatim, Page(At(2), anonymousId: "a1", name: "Home"), Identify(At(0), "u1"), Alias(At(3), "u2", "u1"), Track("X", At(4), "u1")];
+        await Store.AppendAsync(events[..2], Ct);
+        await Store.AppendAsync(events[2..], Ct);
+
+        var all = await Store.ReadAfterAsync(0, 100, Ct);
+
+        Assert.Equal(events, all.Select(l => l.Event));
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence), "sequences grow in log order");
+        Assert.Equal(all[^1].Sequence, await Store.LastSequenceAsync(Ct));
+        Assert.Equal([all[2], all[3]], await Store.ReadAfterAsync(all[1].Sequence, 2, Ct));
+        Assert.Empty(await Store.ReadAfterAsync(all[^1].Sequence, 10, Ct));
+    }
+
+    // ---------------------------------------------------------------- pipeline through the store
+
+    [Fact]
+    public async Task Pipeline_profile_is_found_by_each_identity_and_round_trips_exactly()
+    {
+        var latest = new Dictionary<string, Profile>();
+        var pipeline = Pipeline(batchSize: 3); // several batches: profiles are reloaded from the store in between
+        pipeline.ProfilesChanged += changed => { foreach (var p in changed) latest[p.Id] = p; };
+        const string url = "https://shop.example/checkout";
+        await Store.AppendAsync([
+            Page(At(1), anonymousId: "a1", name: "Home", context: new JsonObject { ["page"] = new JsonObject { ["url"] = "https://shop.example/" } }),
+            Track("Product Viewed", At(2), anonymousId: "a1"),
+            Identify(At(3), "u1", "a1",
+                traits: new JsonObject
+                {
+                    ["email"] = "Ann@Example.com", ["plan"] = "pro", ["seats"] = 3, ["vip"] = true, ["score"] = 4.25,
+                    ["address"] = new JsonObject { ["zip"] = "0150", ["city"] = "Oslo" }, ["nickname"] = null,
+                    ["consent"] = new JsonObject { ["email"] = true },
+                },
+                context: new JsonObject { ["ip"] = "203.0.113.9" }),
+            Track("Order Completed", At(4), "u1", properties: new JsonObject { ["revenue"] = 99.95m },
+                context: new JsonObject
+                {
+                    ["page"] = new JsonObject { ["url"] = url },
+                    ["consent"] = new JsonObject { ["categoryPreferences"] = new JsonObject { ["analytics"] = true, ["sms"] = false } },
+                }),
+            TagsUpdated(At(5), "u1", add: ["loyal/high-value", "vip", "newsletter"]),
+            TagsUpdated(At(6), "u1", remove: ["vip"]),
+            Track("Email Opened", At(7), "u1"),
+        ], Ct);
+
+        Assert.Equal(7, await pipeline.CatchUpAsync(Ct));
+
+        var expected = Assert.Single(latest.Values);
+        foreach (var identity in (Identity[])[User("u1"), Anon("a1"), Email("ann@example.com"), Email(" ANN@example.com")])
+            ProfileAssert.Equivalent(expected, await Store.FindProfileAsync(identity, Ct));
+        var stored = await Store.GetProfileAsync(expected.Id, Ct);
+        ProfileAssert.Equivalent(expected, stored);
+
+        Assert.Equal(new HashSet<Identity> { User("u1"), Anon("a1"), Email("ann@example.com") }, stored!.Identities.ToHashSet());
+        Assert.Equal("pro", stored.Traits["plan"].Value.GetString());
+        Assert.Equal(3, stored.Traits["seats"].Value.GetInt32());
+        Assert.True(stored.Traits["vip"].Value.GetBoolean());
+        Assert.Equal(4.25, stored.Traits["score"].Value.GetDouble());
+        Assert.Equal("Oslo", stored.Traits["address"].Value.GetProperty("city").GetString());
+        Assert.Equal(JsonValueKind.Null, stored.Traits["nickname"].Value.ValueKind);
+        Assert.Equal(At(3), stored.Traits["plan"].At);
+        Assert.False(stored.Traits.ContainsKey("consent"));
+
+        var c = stored.Computed;
+        Assert.Equal((At(1), At(7), 7L, 1L, 99.95m, At(4), 99.95m), (c.FirstSeen, c.LastSeen, c.EventCount, c.OrderCount, c.TotalRevenue, c.LastOrderAt, c.AverageOrderValue));
+        Assert.Equal(1 + 5 + 1, c.EngagementScore);
+        Assert.Equal(new Dictionary<string, long>
+        {
+            ["Page Viewed"] = 1, ["Product Viewed"] = 1, ["Identify"] = 1, ["Order Completed"] = 1, ["Tags Updated"] = 2, ["Email Opened"] = 1,
+        }, c.EventCounts);
+
+        Assert.Equal(new Dictionary<string, ConsentRecord>
+        {
+            ["email"] = new(true, At(3), SourceId, "203.0.113.9"),
+            ["analytics"] = new(true, At(4), SourceId, url),
+            ["sms"] = new(false, At(4), SourceId, url),
+        }, stored.Consent);
+        Assert.Equal(["loyal/high-value", "newsletter"], stored.Tags);
+        Assert.Equal(1, await Store.ProfileCountAsync(Ct));
+        Assert.Equal(await Store.LastSequenceAsync(Ct), await Store.PipelinePositionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Merge_moves_events_identities_and_trait_history_to_the_winner()
+    {
+        await IngestAsync(
+            Identify(At(1), anonymousId: "a1", traits: new JsonObject { ["email"] = "ann@example.com", ["name"] = "Ann" }),
+            Track("Viewed", At(2), anonymousId: "a1"));
+        _time.Advance(TimeSpan.FromHours(1));
+        await IngestAsync(
+            Identify(At(3), anonymousId: "a2", traits: new JsonObject { ["plan"] = "pro" }),
+            Track("Viewed", At(4), anonymousId: "a2"));
+        var older = await ProfileOfAsync(Anon("a1"));
+        var newer = await ProfileOfAsync(Anon("a2"));
+        Assert.NotEqual(older.Id, newer.Id);
+        _time.Advance(TimeSpan.FromHours(1));
+
+        var tie = Track("Signed In", At(5), anonymousId: "a2", context: new JsonObject { ["traits"] = new JsonObject { ["email"] = "ann@example.com" } });
+        await IngestAsync(tie);
+
+        var winner = await Store.GetProfileAsync(newer.Id, Ct); // the old id resolves to the profile it joined
+        Assert.NotNull(winner);
+        Assert.Equal(older.Id, winner.Id);
+        Assert.Null(winner.MergedInto);
+        Assert.Equal(older.Id, (await ProfileOfAsync(Anon("a2"))).Id);
+        Assert.Equal(new HashSet<Identity> { Anon("a1"), Anon("a2"), Email("ann@example.com") }, winner.Identities.ToHashSet());
+        Assert.Equal(("Ann", "pro", 5L), (winner.Traits["name"].Value.GetString(), winner.Traits["plan"].Value.GetString(), winner.Computed.EventCount));
+
+        var events = await Store.ProfileEventsAsync(new EventQuery(older.Id), Ct);
+        Assert.Equal(5, events.Count);
+        Assert.Equal(events, await Store.ProfileEventsAsync(new EventQuery(newer.Id), Ct));
+        Assert.Contains(await Store.TraitHistoryAsync(older.Id, "plan", Ct), h => h.Value.GetString() == "pro" && h.ProfileId == older.Id);
+        Assert.Empty(await Store.TraitHistoryAsync(newer.Id, null, Ct));
+
+        var merge = Assert.Single(await Store.MergesAsync(older.Id, Ct));
+        Assert.Equal((older.Id, newer.Id, _time.GetUtcNow(), tie.MessageId), (merge.WinnerId, merge.LoserId, merge.At, merge.MessageId));
+        Assert.Equal([merge], await Store.MergesAsync(newer.Id, Ct));
+        Assert.Equal(1, await Store.ProfileCountAsync(Ct));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100)]
+    public async Task Profile_merged_twice_resolves_to_the_final_winner(int batchSize)
+    {
+        var withEmail = new JsonObject { ["traits"] = new JsonObject { ["email"] = "x@example.com" } };
+        await Store.AppendAsync([
+            Track("Viewed", At(1), anonymousId: "b"),                                            // prof-0001
+            Track("Viewed", At(2), anonymousId: "a"),                                            // prof-0002
+            Track("Viewed", At(3), anonymousId: "a", context: withEmail),
+            Track("Viewed", At(4), anonymousId: "b", context: withEmail.DeepClone().AsObject()), // 0002 joins 0001
+            Identify(At(5), "u9", "c"),                                                          // prof-0003, a known user
+            Identify(At(6), "u9", "b"),                                                          // 0001 joins 0003
+        ], Ct);
+
+        await Pipeline(batchSize: batchSize).CatchUpAsync(Ct);
+
+        foreach (var id in (string[])["prof-0001", "prof-0002", "prof-0003"])
+            Assert.Equal("prof-0003", (await Store.GetProfileAsync(id, Ct))?.Id);
+        Assert.Equal("prof-0003", (await ProfileOfAsync(Email("x@example.com"))).Id);
+        Assert.Equal(6, (await Store.ProfileEventsAsync(new EventQuery("prof-0002"), Ct)).Count);
+        Assert.Equal(6, (await ProfileOfAsync(User("u9"))).Computed.EventCount);
+        Assert.Equal(1, await Store.ProfileCountAsync(Ct));
+        Assert.Equal([("prof-0001", "prof-0002"), ("prof-0003", "prof-0001")],
+            (await Store.MergesAsync("prof-0001", Ct)).Select(m => (m.WinnerId, m.LoserId)));
+    }
+
+    [Fact]
+    public async Task Shared_device_keeps_two_users_apart_in_the_store()
+    {
+        await IngestAsync(Identify(At(1), "uA", "device-1"));
+        await IngestAsync(Track("Signed In", At(2), "uB", "device-1"));
+
+        var a = await ProfileOfAsync(User("uA"));
+        var b = await ProfileOfAsync(User("uB"));
+        Assert.NotEqual(a.Id, b.Id);
+        Assert.Equal(a.Id, (await ProfileOfAsync(Anon("device-1"))).Id);
+        Assert.Empty(await Store.MergesAsync(a.Id, Ct));
+        Assert.Equal(2, await Store.ProfileCountAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Restarted_pipeline_continues_from_the_committed_position_without_reapplying_events()
+    {
+        var events = Enumerable.Range(1, 5).Select(i => Track("Viewed", At(i), "u1")).ToArray();
+        await Store.AppendAsync(events, Ct);
+        Assert.Equal(5, await Pipeline(batchSize: 2).CatchUpAsync(Ct));
+        Assert.Equal(await Store.LastSequenceAsync(Ct), await Store.PipelinePositionAsync(Ct));
+
+        await using var restarted = OpenSameStore();
+        var second = Pipeline(restarted);
+        Assert.Equal(0, await second.CatchUpAsync(Ct));
+        Assert.Equal(5, (await ProfileOfAsync(User("u1"))).Computed.EventCount);
+
+        Assert.Equal((bool[])[false, true], await restarted.AppendAsync([events[0], Track("Viewed", At(6), "u1")], Ct));
+        Assert.Equal(1, await second.CatchUpAsync(Ct));
+        var profile = await ProfileOfAsync(User("u1"));
+        Assert.Equal(6, profile.Computed.EventCount);
+        Assert.Equal(6, profile.Computed.EventCounts["Viewed"]);
+        Assert.Equal(6, (await Store.ProfileEventsAsync(new EventQuery(profile.Id), Ct)).Count);
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    [Fact]
+    public async Task Profile_events_filter_by_name_and_by_time_range_newest_first()
+    {
+        await IngestAsync(
+            Track("Viewed", At(1), "u1"),
+            Track("Added", At(2), "u1"),
+            Track("Viewed", At(3), "u1"),
+            Track("Viewed", At(4), "u1"),
+            Track("Added", At(5), "u1"),
+            Track("Viewed", At(6), "u2"));
+        var id = (await ProfileOfAsync(User("u1"))).Id;
+
+        static DateTimeOffset[] Times(IReadOnlyList<LoggedEvent> events) => [.. events.Select(e => e.Event.Timestamp)];
+        Assert.Equal([At(5), At(4), At(3), At(2), At(1)], Times(await Store.ProfileEventsAsync(new EventQuery(id), Ct)));
+        Assert.Equal([At(4), At(3), At(1)], Times(await Store.ProfileEventsAsync(new EventQuery(id, Name: "Viewed"), Ct)));
+        Assert.Equal([At(4), At(3), At(2)], Times(await Store.ProfileEventsAsync(new EventQuery(id, From: At(2), To: At(5)), Ct)));
+        Assert.Equal([At(5), At(2)], Times(await Store.ProfileEventsAsync(new EventQuery(id, Name: "Added", From: At(2)), Ct)));
+        Assert.Equal([At(5), At(4)], Times(await Store.ProfileEventsAsync(new EventQuery(id, Limit: 2), Ct)));
+        Assert.Empty(await Store.ProfileEventsAsync(new EventQuery(id, Name: "Viewed", From: At(5)), Ct));
+        Assert.Empty(await Store.ProfileEventsAsync(new EventQuery("no-such-profile"), Ct));
+    }
+
+    [Fact]
+    public async Task Profile_events_page_by_before_without_gaps_or_repeats_even_when_events_arrive_out_of_order()
+    {
+        int[] minutes = [10, 30, 20, 40, 5, 25, 35];
+        await IngestAsync([.. minutes.Select(m => Track("Viewed", At(m), "u1"))]);
+        var id = (await ProfileOfAsync(User("u1"))).Id;
+
+        var seen = new List<LoggedEvent>();
+        long? before = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var events = await Store.ProfileEventsAsync(new EventQuery(id, Before: before, Limit: 3), Ct);
+            if (events.Count == 0) break;
+            Assert.True(events.Count <= 3);
+            seen.AddRange(events);
+            before = events[^1].Sequence;
+        }
+
+        Assert.Equal(minutes.Length, seen.Count);
+        Assert.Equal(minutes.Length, seen.Select(e => e.Sequence).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Search_by_trait_matches_strings_numbers_and_booleans_by_type_and_value()
+    {
+        await IngestAsync(
+            Identify(At(1), "u1", traits: new JsonObject { ["plan"] = "pro", ["seats"] = 3, ["vip"] = true }),
+            Identify(At(2), "u2", traits: new JsonObject { ["plan"] = "free", ["seats"] = 30, ["vip"] = false }),
+            Identify(At(3), "u3", traits: new JsonObject { ["plan"] = "3", ["seats"] = 1, ["vip"] = "true" }),
+            Identify(At(4), "u4", traits: new JsonObject { ["plan"] = "pro" }));
+
+        async Task<string[]> UsersWith(string trait, string json, int limit = 10)
+        {
+            using var value = JsonDocument.Parse(json);
+            var found = await Store.SearchByTraitAsync(trait, value.RootElement, limit, Ct);
+            return [.. found.Select(p => p.Identities.Single(i => i.Type == IdentityTypes.UserId).Value).Order(StringComparer.Ordinal)];
+        }
+
+        Assert.Equal(["u1", "u4"], await UsersWith("plan", "\"pro\""));
+        Assert.Equal(["u3"], await UsersWith("plan", "\"3\""));
+        Assert.Equal(["u1"], await UsersWith("seats", "3"));
+        Assert.Equal(["u1"], await UsersWith("seats", "3.0"));
+        Assert.Equal(["u1"], await UsersWith("vip", "true"));
+        Assert.Equal(["u2"], await UsersWith("vip", "false"));
+        Assert.Equal(["u3"], await UsersWith("vip", "\"true\""));
+        Assert.Empty(await UsersWith("seats", "\"3\""));
+        Assert.Empty(await UsersWith("seats", "true")); // true is not the number 1
+        Assert.Empty(await UsersWith("plan", "\"enterprise\""));
+        Assert.Single(await UsersWith("plan", "\"pro\"", limit: 1));
+    }
+
+    [Fact]
+    public async Task Search_by_trait_skips_merged_away_profiles()
+    {
+        await IngestAsync(Identify(At(1), anonymousId: "a1", traits: new JsonObject { ["plan"] = "pro", ["email"] = "x@example.com" }));
+        await IngestAsync(Identify(At(2), anonymousId: "a2", traits: new JsonObject { ["plan"] = "pro" }));
+        await IngestAsync(Identify(At(3), anonymousId: "a2", traits: new JsonObject { ["email"] = "x@example.com" }));
+
+        using var pro = JsonDocument.Parse("\"pro\"");
+        var found = Assert.Single(await Store.SearchByTraitAsync("plan", pro.RootElement, 10, Ct));
+        Assert.Null(found.MergedInto);
+    }
+
+    [Fact]
+    public async Task Trait_history_lists_changes_in_event_time_order_and_filters_by_trait()
+    {
+        var free = Identify(At(1), "u1", traits: new JsonObject { ["plan"] = "free" });
+        var pro = Identify(At(10), "u1", traits: new JsonObject { ["plan"] = "pro", ["seats"] = 2 });
+        var late = Identify(At(5), "u1", traits: new JsonObject { ["plan"] = "basic" });
+        await IngestAsync(free, pro, late);
+        var profile = await ProfileOfAsync(User("u1"));
+
+        var all = await Store.TraitHistoryAsync(profile.Id, null, Ct);
+        Assert.Equal(
+            [("plan", "\"free\"", At(1), free.MessageId), ("plan", "\"basic\"", At(5), late.MessageId),
+             ("plan", "\"pro\"", At(10), pro.MessageId), ("seats", "2", At(10), pro.MessageId)],
+            all.Select(h => (h.Name, h.Value.GetRawText(), h.At, h.MessageId)));
+        Assert.All(all, h => Assert.Equal((profile.Id, SourceId), (h.ProfileId, h.Source)));
+        Assert.Equal(["\"free\"", "\"basic\"", "\"pro\""], (await Store.TraitHistoryAsync(profile.Id, "plan", Ct)).Select(h => h.Value.GetRawText()));
+        Assert.Equal("pro", profile.Traits["plan"].Value.GetString());
+        Assert.Empty(await Store.TraitHistoryAsync(profile.Id, "city", Ct));
+    }
+
+    // ---------------------------------------------------------------- sources, keys, imports
+
+    [Fact]
+    public async Task Sources_are_found_by_write_key_and_by_name_and_listed()
+    {
+        var web = await Store.CreateSourceAsync("web", "wk_web", Ct);
+        var app = await Store.CreateSourceAsync("ios", "wk_ios", Ct);
+
+        Assert.Equal(("web", "wk_web"), (web.Name, web.WriteKey));
+        Assert.NotEqual(web.Id, app.Id);
+        Assert.Equal(web, await Store.FindSourceByWriteKeyAsync("wk_web", Ct));
+        Assert.Equal(app, await Store.FindSourceByNameAsync("ios", Ct));
+        Assert.Null(await Store.FindSourceByWriteKeyAsync("wk_nope", Ct));
+        Assert.Null(await Store.FindSourceByNameAsync("android", Ct));
+        Assert.Equal(new HashSet<Source> { web, app }, (await Store.ListSourcesAsync(Ct)).ToHashSet());
+    }
+
+    [Fact]
+    public async Task Source_name_and_write_key_are_unique()
+    {
+        await Store.CreateSourceAsync("web", "wk_1", Ct);
+
+        await Assert.ThrowsAnyAsync<DbException>(() => Store.CreateSourceAsync("web", "wk_2", Ct));
+        await Assert.ThrowsAnyAsync<DbException>(() => Store.CreateSourceAsync("web-2", "wk_1", Ct));
+        Assert.Single(await Store.ListSourcesAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Admin_keys_are_found_by_hash()
+    {
+        var ops = await Store.CreateAdminKeyAsync("ops", "hash-1", Ct);
+        var ci = await Store.CreateAdminKeyAsync("ci", "hash-2", Ct);
+
+        Assert.Equal(ops, await Store.FindAdminKeyAsync("hash-1", Ct));
+        Assert.Equal(ci, await Store.FindAdminKeyAsync("hash-2", Ct));
+        Assert.Null(await Store.FindAdminKeyAsync("ops", Ct));
+        Assert.Equal(new HashSet<AdminKey> { ops, ci }, (await Store.ListAdminKeysAsync(Ct)).ToHashSet());
+        await Assert.ThrowsAnyAsync<DbException>(() => Store.CreateAdminKeyAsync("dup", "hash-1", Ct));
+    }
+
+    [Fact]
+    public async Task Import_checkpoint_is_saved_overwritten_and_read_back()
+    {
+        Assert.Null(await Store.GetImportCheckpointAsync("file-1", Ct));
+        var started = new ImportCheckpoint("file-1", "/data/a.ndjson", 1000, 990, 10, At(1));
+        var other = new ImportCheckpoint("file-2", "/data/b.ndjson", 5, 5, 0, At(2));
+
+        await Store.SaveImportCheckpointAsync(started, Ct);
+        await Store.SaveImportCheckpointAsync(other, Ct);
+        Assert.Equal(started, await Store.GetImportCheckpointAsync("file-1", Ct));
+
+        var resumed = started with { Path = "/data/renamed.ndjson", LinesDone = 2500, Accepted = 2480, Rejected = 20, UpdatedAt = At(3) };
+        await Store.SaveImportCheckpointAsync(resumed, Ct);
+        Assert.Equal(resumed, await Store.GetImportCheckpointAsync("file-1", Ct));
+        Assert.Equal(other, await Store.GetImportCheckpointAsync("file-2", Ct));
+    }
+}
