@@ -1,0 +1,112 @@
+using Tailor.Core.Segments.Rules;
+
+namespace Tailor.Core.Segments;
+
+/// <summary>
+/// The live segments, compiled: each one's effective rule (its parent's membership AND its own rule), what it reads,
+/// and an evaluation order in which every segment comes after the segments it refers to. Immutable; rebuilt when a
+/// segment is created, changed or deleted.
+/// </summary>
+public sealed class SegmentCatalog
+{
+    private readonly Dictionary<string, Compiled> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Compiled> _byName = new(StringComparer.Ordinal);
+
+    public sealed record Compiled(SegmentDefinition Definition, Rule EffectiveRule, RuleDependencies Dependencies, int Order)
+    {
+        public string Id => Definition.Id;
+        public string Name => Definition.Name;
+    }
+
+    public static SegmentCatalog Empty { get; } = new([]);
+
+    /// <exception cref="SegmentCatalogException">A rule refers to an unknown segment, or segments refer to each other in a cycle.</exception>
+    public SegmentCatalog(IEnumerable<SegmentDefinition> definitions)
+    {
+        var list = definitions.ToList();
+        var names = list.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        var ids = list.ToDictionary(d => d.Id, StringComparer.Ordinal);
+
+        // Depth-first topological order over "refers to" (rule references and the parent).
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done
+        var ordered = new List<SegmentDefinition>();
+        void Visit(SegmentDefinition d, Stack<string> path)
+        {
+            if (state.GetValueOrDefault(d.Id) == 2) return;
+            if (state.GetValueOrDefault(d.Id) == 1)
+                throw new SegmentCatalogException(d.Name, $"segments refer to each other in a cycle: {string.Join(" → ", path.Reverse())} → {d.Name}");
+            state[d.Id] = 1;
+            path.Push(d.Name);
+            foreach (var reference in References(d))
+            {
+                if (!names.TryGetValue(reference, out var target))
+                    throw new SegmentCatalogException(d.Name, $"refers to segment \"{reference}\", which does not exist");
+                Visit(target, path);
+            }
+            path.Pop();
+            state[d.Id] = 2;
+            ordered.Add(d);
+        }
+        IEnumerable<string> References(SegmentDefinition d)
+        {
+            foreach (var name in RuleDependencies.Of(d.Rule).Segments) yield return name;
+            if (d.ParentId is { } parent)
+            {
+                if (!ids.TryGetValue(parent, out var p)) throw new SegmentCatalogException(d.Name, $"has parent {parent}, which does not exist");
+                yield return p.Name;
+            }
+        }
+        foreach (var d in list) Visit(d, new Stack<string>());
+
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var d = ordered[i];
+            var effective = d.ParentId is { } parentId
+                ? new AllOf(ValueList.Of(new InSegment(ids[parentId].Name), d.Rule))
+                : d.Rule;
+            var compiled = new Compiled(d, effective, RuleDependencies.Of(effective), i);
+            _byId[d.Id] = compiled;
+            _byName[d.Name] = compiled;
+        }
+        InOrder = [.. _byId.Values.OrderBy(c => c.Order)];
+    }
+
+    /// <summary>Every segment, each after the segments it refers to.</summary>
+    public IReadOnlyList<Compiled> InOrder { get; }
+
+    public Compiled? ById(string id) => _byId.GetValueOrDefault(id);
+
+    public Compiled? ByName(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The segments a change can affect, in evaluation order: those that read one of <paramref name="events"/>,
+    /// any computed trait (every event changes some), a trait when <paramref name="traits"/>, consent or tags when
+    /// those changed; then, transitively, the segments that refer to an affected one.
+    /// </summary>
+    public IReadOnlyList<Compiled> Affected(IReadOnlySet<string> events, bool traits, bool consent, bool tags)
+    {
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<Compiled>();
+        foreach (var c in InOrder)
+        {
+            var d = c.Dependencies;
+            var hit = d.Computed.Count > 0 && events.Count > 0
+                || (traits && d.Traits.Count > 0)
+                || (consent && d.Consent)
+                || (tags && d.Tags)
+                || d.Events.Overlaps(events)
+                || d.Segments.Overlaps(affected);
+            if (!hit) continue;
+            affected.Add(c.Name);
+            result.Add(c);
+        }
+        return result;
+    }
+}
+
+/// <summary>A segment that cannot be part of the catalog, and why.</summary>
+public sealed class SegmentCatalogException(string segment, string rule) : InvalidOperationException($"segment \"{segment}\" {rule}")
+{
+    public string Segment { get; } = segment;
+    public string Rule { get; } = rule;
+}
