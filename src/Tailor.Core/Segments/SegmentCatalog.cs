@@ -69,6 +69,36 @@ public sealed class SegmentCatalog
             _byName[d.Name] = compiled;
         }
         InOrder = [.. _byId.Values.OrderBy(c => c.Order)];
+        TopPercentTerms = [.. InOrder.SelectMany(c => TopTerms(c.EffectiveRule)).Distinct()];
+    }
+
+    /// <summary>Every (computed trait, percent) that a "top N percent" condition needs a threshold for.</summary>
+    public IReadOnlyList<(string Name, decimal Percent)> TopPercentTerms { get; }
+
+    private static IEnumerable<(string, decimal)> TopTerms(Rule rule) => rule switch
+    {
+        ComputedInTop top => [(top.Name, top.Percent)],
+        AllOf all => all.Rules.SelectMany(TopTerms),
+        AnyOf any => any.Rules.SelectMany(TopTerms),
+        Not not => TopTerms(not.Rule),
+        ForSome forSome => TopTerms(forSome.Rule),
+        _ => [],
+    };
+
+    /// <summary>The given segments and every segment that refers to them, directly or not, in evaluation order.</summary>
+    public IReadOnlyList<Compiled> WithDependents(IEnumerable<string> segmentIds)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in segmentIds)
+            if (ById(id) is { } c) names.Add(c.Name);
+        var result = new List<Compiled>();
+        foreach (var c in InOrder)
+        {
+            if (!names.Contains(c.Name) && !c.Dependencies.Segments.Overlaps(names)) continue;
+            names.Add(c.Name);
+            result.Add(c);
+        }
+        return result;
     }
 
     /// <summary>Every segment, each after the segments it refers to.</summary>

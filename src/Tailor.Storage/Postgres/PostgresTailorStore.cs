@@ -29,6 +29,8 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
 
     protected override string TraitEqualsSql => "traits @> jsonb_build_object(@name::text, @value::jsonb)";
 
+    protected override string ComputedNumberSql(string name) => $"(computed->>'{name}')::numeric";
+
     protected override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 
     protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)

@@ -12,7 +12,7 @@ namespace Tailor.Storage.Relational;
 /// The storage contract written once in SQL that SQLite and PostgreSQL both speak; each subclass supplies
 /// connections, its migrations and the few statements where the dialects differ.
 /// </summary>
-public abstract class SqlTailorStore : ITailorStore
+public abstract partial class SqlTailorStore : ITailorStore
 {
     private const string ProfilesPipeline = "profiles";
     private const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
@@ -181,6 +181,11 @@ public abstract class SqlTailorStore : ITailorStore
             statements.Add(new("UPDATE events SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
             statements.Add(new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
             statements.Add(new("UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser", winner, loser));
+            // The merged-away profile leaves its segments (recorded); the survivor is re-evaluated by the segment engine.
+            statements.Add(new("INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser",
+                loser, ("no", false), ("at", Db.Ms(m.At))));
+            statements.Add(new("DELETE FROM segment_members WHERE profile_id = @loser", loser));
+            statements.Add(new("DELETE FROM segment_timers WHERE profile_id = @loser", loser));
         }
         statements.Add(new("""
             INSERT INTO pipeline_positions (name, position) VALUES (@name, @position)

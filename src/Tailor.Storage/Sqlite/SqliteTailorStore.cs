@@ -41,6 +41,8 @@ public sealed class SqliteTailorStore : SqlTailorStore
             AND t.value IS json_extract(@value, '$'))
         """;
 
+    protected override string ComputedNumberSql(string name) => $"json_extract(computed, '$.{name}')";
+
     protected override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);

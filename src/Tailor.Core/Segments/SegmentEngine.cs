@@ -1,0 +1,254 @@
+using Tailor.Core.Events;
+using Tailor.Core.Segments.Evaluation;
+using Tailor.Core.Segments.Rules;
+using Tailor.Core.Storage;
+
+namespace Tailor.Core.Segments;
+
+/// <summary>
+/// Keeps segment membership current. Incremental: after the profile pipeline applies events, only the segments that
+/// read what changed are re-evaluated, for those profiles only. Exact in time: each evaluation also yields the moment
+/// the answer could next change by time alone (an event leaving a window); that moment is stored as a timer and the
+/// profile is re-evaluated then, and the change is recorded at that moment. Like the profile pipeline, it follows the
+/// event log with its own position, committed with its changes, so it resumes exactly after a crash.
+/// </summary>
+public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisposable
+{
+    private const int BatchSize = 2000;
+    private readonly PopulationStats _stats = new(store, time);
+    private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
+    private long? _position;
+
+    public SegmentCatalog Catalog { get; private set; } = SegmentCatalog.Empty;
+
+    /// <summary>Raised after membership changes are committed.</summary>
+    public event Action<IReadOnlyList<MembershipChange>>? MembershipChanged;
+
+    /// <summary>Reloads the segment definitions (after one is created, changed or deleted).</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken) =>
+        Catalog = new SegmentCatalog(await store.ListSegmentsAsync(cancellationToken));
+
+    /// <summary>Re-evaluates the profiles of the next batch of events the profile pipeline has applied; returns how many events it covered.</summary>
+    public async Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try { return await ProcessNextBatchLockedAsync(cancellationToken); }
+        finally { _gate.Release(); }
+    }
+
+    private async Task<int> ProcessNextBatchLockedAsync(CancellationToken cancellationToken)
+    {
+        var position = _position ??= await store.SegmentPositionAsync(cancellationToken);
+        var upTo = await store.PipelinePositionAsync(cancellationToken);
+        if (upTo <= position) return 0;
+        var events = await store.AssignedEventsAsync(position, upTo, BatchSize, cancellationToken);
+        var newPosition = events.Count == BatchSize ? events[^1].Sequence : upTo;
+
+        var byProfile = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (!byProfile.TryGetValue(e.ProfileId, out var names)) byProfile[e.ProfileId] = names = new HashSet<string>(StringComparer.Ordinal);
+            names.Add(CountedName(e));
+        }
+
+        var catalog = Catalog;
+        await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
+        var now = time.GetUtcNow();
+        var update = new Pending();
+        foreach (var (profileId, names) in byProfile)
+        {
+            // Any event may change traits, consent, tags or computed traits, so segments reading those are always included.
+            var affected = catalog.Affected(names, traits: true, consent: true, tags: true);
+            if (affected.Count > 0) await EvaluateAsync(profileId, affected, now, update, cancellationToken);
+        }
+        await CommitAsync(update, newPosition, cancellationToken);
+        _position = newPosition;
+        return Math.Max(events.Count, 1);
+    }
+
+    /// <summary>Re-evaluates every profile whose timer is due by now, as of the timer's moment; returns how many timers fired.</summary>
+    public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try { return await FireDueTimersLockedAsync(cancellationToken); }
+        finally { _gate.Release(); }
+    }
+
+    private async Task<int> FireDueTimersLockedAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var due = await store.DueTimersAsync(now, BatchSize, cancellationToken);
+        if (due.Count == 0) return 0;
+        var catalog = Catalog;
+        await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
+        var update = new Pending();
+        foreach (var timers in due.GroupBy(t => t.ProfileId))
+        {
+            // The answer can only have changed at the earliest due moment; evaluating there records the change exactly then.
+            var at = timers.Min(t => t.DueAt!.Value);
+            var segments = catalog.WithDependents(timers.Select(t => t.SegmentId));
+            foreach (var t in timers)
+                if (catalog.ById(t.SegmentId) is null) update.Timers.Add(t with { DueAt = null }); // segment deleted
+            await EvaluateAsync(timers.Key, segments, at, update, cancellationToken);
+            foreach (var t in timers)
+            {
+                // A timer that fired and was not re-set (the answer is now stable) must not fire again.
+                if (!update.Timers.Exists(x => x.SegmentId == t.SegmentId && x.ProfileId == t.ProfileId))
+                    update.Timers.Add(t with { DueAt = null });
+            }
+        }
+        await CommitAsync(update, null, cancellationToken);
+        return due.Count;
+    }
+
+    /// <summary>
+    /// Evaluates one segment (and the segments that refer to it) over every profile, e.g. after it was created or
+    /// edited. Agrees exactly with incremental evaluation, which uses the same evaluator.
+    /// </summary>
+    public async Task<RecomputeResult> RecomputeAsync(string segmentId, IProgress<RecomputeProgress>? progress, CancellationToken cancellationToken)
+    {
+        var catalog = Catalog;
+        var segments = catalog.WithDependents([segmentId]);
+        if (segments.Count == 0) throw new KeyNotFoundException($"segment {segmentId} does not exist");
+        await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
+        var total = await store.ProfileCountAsync(cancellationToken);
+        long done = 0, entered = 0, exited = 0;
+        string? after = null;
+        while (true)
+        {
+            var ids = await store.ProfileIdsAsync(after, 500, cancellationToken);
+            if (ids.Count == 0) break;
+            var update = new Pending();
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                var now = time.GetUtcNow();
+                foreach (var id in ids) await EvaluateAsync(id, segments, now, update, cancellationToken);
+                await CommitAsync(update, null, cancellationToken);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+            foreach (var change in update.Changes)
+                if (change.Entered) entered++; else exited++;
+            done += ids.Count;
+            after = ids[^1];
+            progress?.Report(new RecomputeProgress(done, Math.Max(total, done)));
+        }
+        return new RecomputeResult(done, entered, exited);
+    }
+
+    /// <summary>How many profiles a rule would match, estimated on a random sample when there are many, with examples.</summary>
+    public async Task<SegmentPreview> PreviewAsync(Rule rule, int sampleSize, CancellationToken cancellationToken)
+    {
+        var catalog = Catalog;
+        _ = new SegmentCatalog([.. catalog.InOrder.Select(c => c.Definition),
+            new SegmentDefinition("preview", "\u0000preview", rule, null, 0, DateTimeOffset.MinValue, DateTimeOffset.MinValue)]); // validates references
+        await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
+        var total = await store.ProfileCountAsync(cancellationToken);
+        var ids = total <= sampleSize ? await AllProfileIdsAsync(cancellationToken) : await store.SampleProfileIdsAsync(sampleSize, cancellationToken);
+        var dependencies = RuleDependencies.Of(rule);
+        var now = time.GetUtcNow();
+        var matched = new List<string>();
+        foreach (var id in ids)
+        {
+            var facts = await FactsAsync(id, dependencies.Events, cancellationToken);
+            if (facts is not null && RuleEvaluator.Evaluate(rule, facts, now).Matched) matched.Add(id);
+        }
+        var exact = ids.Count == total;
+        var estimate = exact || ids.Count == 0 ? matched.Count : (long)Math.Round((double)matched.Count / ids.Count * total);
+        return new SegmentPreview(estimate, exact, ids.Count, total, [.. matched.Take(10)]);
+    }
+
+    /// <summary>Why a profile matches a segment or not, condition by condition, as of now.</summary>
+    public async Task<Explanation?> ExplainAsync(string segmentId, string profileId, CancellationToken cancellationToken)
+    {
+        var segment = Catalog.ById(segmentId) ?? throw new KeyNotFoundException($"segment {segmentId} does not exist");
+        await _stats.RefreshAsync(Catalog.TopPercentTerms, cancellationToken);
+        var facts = await FactsAsync(profileId, segment.Dependencies.Events, cancellationToken);
+        return facts is null ? null : RuleEvaluator.Explain(segment.EffectiveRule, facts, time.GetUtcNow());
+    }
+
+    private async Task<List<string>> AllProfileIdsAsync(CancellationToken ct)
+    {
+        var all = new List<string>();
+        string? after = null;
+        IReadOnlyList<string> page;
+        while ((page = await store.ProfileIdsAsync(after, 1000, ct)).Count > 0)
+        {
+            all.AddRange(page);
+            after = page[^1];
+        }
+        return all;
+    }
+
+    private async Task<ProfileFacts?> FactsAsync(string profileId, HashSet<string> eventNames, CancellationToken ct)
+    {
+        var profile = await store.GetProfileAsync(profileId, ct);
+        if (profile is null) return null;
+        var memberships = await store.MembershipsAsync(profile.Id, ct);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in memberships)
+            if (Catalog.ById(id) is { } c) names.Add(c.Name);
+        var events = eventNames.Count == 0 ? [] : await store.EventFactsAsync(profile.Id, eventNames, ct);
+        return new ProfileFacts(profile, events, names, _stats);
+    }
+
+    private async Task EvaluateAsync(string profileId, IReadOnlyList<SegmentCatalog.Compiled> segments, DateTimeOffset at, Pending update, CancellationToken ct)
+    {
+        var profile = await store.GetProfileAsync(profileId, ct);
+        if (profile is null || profile.Id != profileId) return; // merged away: the merge already removed its memberships
+        var current = await store.MembershipsAsync(profileId, ct);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in current)
+            if (Catalog.ById(id) is { } c) names.Add(c.Name);
+        var eventNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var s in segments) eventNames.UnionWith(s.Dependencies.Events);
+        var events = eventNames.Count == 0 ? [] : await store.EventFactsAsync(profileId, eventNames, ct);
+        var facts = new ProfileFacts(profile, events, names, _stats); // names is updated below, so later segments see earlier results
+
+        foreach (var segment in segments)
+        {
+            var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, at);
+            if (result.Matched != current.Contains(segment.Id))
+            {
+                update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, at));
+                if (result.Matched) names.Add(segment.Name); else names.Remove(segment.Name);
+            }
+            if (segment.Dependencies.TimeWindows || result.NextChange is not null)
+                update.Timers.Add(new SegmentTimer(segment.Id, profileId, result.NextChange));
+        }
+    }
+
+    private async Task CommitAsync(Pending update, long? position, CancellationToken ct)
+    {
+        await store.ApplyMembershipAsync(new MembershipUpdate(update.Changes, update.Timers, position), ct);
+        if (update.Changes.Count > 0) MembershipChanged?.Invoke(update.Changes);
+    }
+
+    private static string CountedName(AssignedEvent e) => e.Type switch
+    {
+        "track" => e.Name ?? "",
+        "page" => "Page Viewed",
+        "screen" => "Screen Viewed",
+        "identify" => "Identify",
+        "group" => "Group",
+        _ => "Alias",
+    };
+
+    public void Dispose() => _gate.Dispose();
+
+    private sealed class Pending
+    {
+        public List<MembershipChange> Changes { get; } = [];
+        public List<SegmentTimer> Timers { get; } = [];
+    }
+}
+
+public readonly record struct RecomputeProgress(long Done, long Total);
+
+public sealed record RecomputeResult(long Profiles, long Entered, long Exited);
+
+/// <param name="Estimate">Matching profiles: exact when <paramref name="Exact"/>, else extrapolated from the sample.</param>
+public sealed record SegmentPreview(long Estimate, bool Exact, long Sampled, long Profiles, IReadOnlyList<string> SampleMembers);

@@ -1,0 +1,57 @@
+using Tailor.Core.Events;
+using Tailor.Core.Segments.Evaluation;
+using Tailor.Core.Segments.Rules;
+
+namespace Tailor.Core.Segments;
+
+/// <summary>Checks a new or edited segment against the others before anything is saved.</summary>
+public static class SegmentValidator
+{
+    public const int MaxNameLength = 200;
+
+    /// <summary>The first problem found, naming the field and the rule it broke; null when the segment can be saved.</summary>
+    public static ValidationError? Validate(SegmentDefinition candidate, SegmentCatalog catalog)
+    {
+        if (string.IsNullOrWhiteSpace(candidate.Name)) return new ValidationError("name", "is required");
+        if (candidate.Name.Length > MaxNameLength) return new ValidationError("name", $"must be at most {MaxNameLength} characters");
+        if (catalog.ByName(candidate.Name) is { } same && same.Id != candidate.Id)
+            return new ValidationError("name", "must be unique: a segment with this name exists");
+        if (candidate.MinSize < 0) return new ValidationError("minSize", "must be zero or more");
+        if (candidate.ParentId == candidate.Id) return new ValidationError("parent", "must be another segment");
+        if (candidate.ParentId is { } parent && catalog.ById(parent) is null) return new ValidationError("parent", "must be an existing segment");
+        if (UnknownComputed(candidate.Rule) is { } unknown)
+            return new ValidationError("rule", $"computed trait '{unknown}' does not exist; known: {string.Join(", ", ComputedValues.Names)}");
+        try
+        {
+            _ = new SegmentCatalog([.. catalog.InOrder.Select(c => c.Definition).Where(d => d.Id != candidate.Id), candidate]);
+        }
+        catch (SegmentCatalogException ex)
+        {
+            return new ValidationError("rule", ex.Rule);
+        }
+        return null;
+    }
+
+    private static string? UnknownComputed(Rule rule) => rule switch
+    {
+        ComputedIs c when !ComputedValues.IsKnown(c.Name) => c.Name,
+        ComputedInTop t when t.Name is not ("eventCount" or "orderCount" or "totalRevenue" or "averageOrderValue" or "engagementScore") => t.Name,
+        AllOf all => all.Rules.Select(UnknownComputed).FirstOrDefault(n => n is not null),
+        AnyOf any => any.Rules.Select(UnknownComputed).FirstOrDefault(n => n is not null),
+        Not not => UnknownComputed(not.Rule),
+        ForSome forSome => UnknownComputed(forSome.Rule),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The segment personalization should use for <paramref name="segmentId"/>: itself, or, while it has fewer members
+    /// than its minimum size, the nearest ancestor that is big enough (the top one if none is).
+    /// </summary>
+    public static SegmentCatalog.Compiled? Effective(string segmentId, SegmentCatalog catalog, IReadOnlyDictionary<string, long> sizes)
+    {
+        var current = catalog.ById(segmentId);
+        while (current is not null && sizes.GetValueOrDefault(current.Id) < current.Definition.MinSize && current.Definition.ParentId is { } parent)
+            current = catalog.ById(parent);
+        return current;
+    }
+}

@@ -1,0 +1,77 @@
+using Tailor.Core.Segments;
+using Tailor.Core.Segments.Evaluation;
+
+namespace Tailor.Core.Storage;
+
+/// <summary>Segments, their current members, the history of entries and exits, and the timers of time windows.</summary>
+public interface ISegmentStore
+{
+    Task<IReadOnlyList<SegmentDefinition>> ListSegmentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces a segment (by id). Names are unique.</summary>
+    Task SaveSegmentAsync(SegmentDefinition segment, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a segment with its members, timers and history.</summary>
+    Task DeleteSegmentAsync(string segmentId, CancellationToken cancellationToken);
+
+    /// <summary>The ids of the segments a profile is in now.</summary>
+    Task<IReadOnlySet<string>> MembershipsAsync(string profileId, CancellationToken cancellationToken);
+
+    /// <summary>Writes membership changes and timers, and optionally the segment engine's log position, atomically.</summary>
+    Task ApplyMembershipAsync(MembershipUpdate update, CancellationToken cancellationToken);
+
+    /// <summary>A page of a segment's members, ordered by profile id, after <paramref name="afterProfileId"/>.</summary>
+    Task<IReadOnlyList<SegmentMember>> MembersAsync(string segmentId, string? afterProfileId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Current member count of every segment that has members.</summary>
+    Task<IReadOnlyDictionary<string, long>> SegmentSizesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Entries and exits, oldest first, for a profile, a segment, or both.</summary>
+    Task<IReadOnlyList<MembershipChange>> MembershipHistoryAsync(string? profileId, string? segmentId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>A segment's size after each change, oldest first.</summary>
+    Task<IReadOnlyList<SegmentSizePoint>> SizeHistoryAsync(string segmentId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Timers due at or before <paramref name="upTo"/>, earliest first.</summary>
+    Task<IReadOnlyList<SegmentTimer>> DueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken);
+
+    /// <summary>When the earliest timer is due, or null when none is set.</summary>
+    Task<DateTimeOffset?> NextTimerAsync(CancellationToken cancellationToken);
+
+    /// <summary>The segment engine's position in the event log.</summary>
+    Task<long> SegmentPositionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Events after <paramref name="after"/> up to <paramref name="upTo"/> that the profile pipeline has assigned to a profile.</summary>
+    Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken);
+
+    /// <summary>A profile's events in event-time order, only of the given names (counted names: page calls are "Page Viewed").</summary>
+    Task<IReadOnlyList<EventFact>> EventFactsAsync(string profileId, IReadOnlySet<string> names, CancellationToken cancellationToken);
+
+    /// <summary>A page of live profile ids in id order, for full recomputes.</summary>
+    Task<IReadOnlyList<string>> ProfileIdsAsync(string? afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> live profile ids chosen at random, for previews.</summary>
+    Task<IReadOnlyList<string>> SampleProfileIdsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>For every pair of segments with members in common: how many.</summary>
+    Task<IReadOnlyList<SegmentIntersection>> IntersectionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The smallest value of a computed trait among the top <paramref name="percent"/> of live profiles.</summary>
+    Task<decimal?> TopThresholdAsync(string computed, decimal percent, CancellationToken cancellationToken);
+}
+
+public readonly record struct MembershipChange(string SegmentId, string ProfileId, bool Entered, DateTimeOffset At);
+
+/// <param name="DueAt">When to re-evaluate; null removes the timer.</param>
+public readonly record struct SegmentTimer(string SegmentId, string ProfileId, DateTimeOffset? DueAt);
+
+/// <param name="Position">The segment engine's new log position, when this update completes a log batch.</param>
+public sealed record MembershipUpdate(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<SegmentTimer> Timers, long? Position = null);
+
+public readonly record struct SegmentMember(string ProfileId, DateTimeOffset Since);
+
+public readonly record struct SegmentSizePoint(DateTimeOffset At, long Size);
+
+public readonly record struct AssignedEvent(long Sequence, string ProfileId, string Type, string? Name);
+
+public readonly record struct SegmentIntersection(string First, string Second, long Common);

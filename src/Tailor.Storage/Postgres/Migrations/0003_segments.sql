@@ -1,0 +1,42 @@
+-- Segments: definitions, current members, entry/exit history, size over time, and time-window timers.
+CREATE TABLE segments (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    rule TEXT NOT NULL,
+    parent_id TEXT,
+    min_size BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE segment_members (
+    segment_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    since BIGINT NOT NULL,
+    PRIMARY KEY (segment_id, profile_id)
+);
+CREATE INDEX segment_members_by_profile ON segment_members (profile_id);
+CREATE TABLE segment_history (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    segment_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    entered BOOLEAN NOT NULL,
+    at BIGINT NOT NULL
+);
+CREATE INDEX segment_history_by_profile ON segment_history (profile_id, id);
+CREATE INDEX segment_history_by_segment ON segment_history (segment_id, id);
+CREATE TABLE segment_sizes (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    segment_id TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    size BIGINT NOT NULL
+);
+CREATE INDEX segment_sizes_by_segment ON segment_sizes (segment_id, id);
+CREATE TABLE segment_timers (
+    segment_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    due_at BIGINT NOT NULL,
+    PRIMARY KEY (segment_id, profile_id)
+);
+CREATE INDEX segment_timers_by_due ON segment_timers (due_at);
+-- Rules that read events look them up by profile and name.
+CREATE INDEX events_by_profile_type ON events (profile_id, type, ts);

@@ -1,0 +1,227 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Tailor.Core.Events;
+using Tailor.Core.Segments;
+using Tailor.Core.Segments.Evaluation;
+using Tailor.Core.Segments.Text;
+using Tailor.Core.Storage;
+
+namespace Tailor.Storage.Relational;
+
+/// <summary>The segment half of the store: definitions, members, history, sizes, timers.</summary>
+public abstract partial class SqlTailorStore
+{
+    private const string SegmentsPipeline = "segments";
+
+    /// <summary>SQL for the number at <c>computed.{name}</c> of a <c>profiles</c> row.</summary>
+    protected abstract string ComputedNumberSql(string name);
+
+    public async Task<IReadOnlyList<SegmentDefinition>> ListSegmentsAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id, name, rule, parent_id, min_size, created_at, updated_at FROM segments ORDER BY name",
+            r => new SegmentDefinition(r.GetString(0), r.GetString(1), RuleParser.Parse(r.GetString(2)), r.NullableString(3), r.GetInt32(4),
+                ProfileColumns.FromMs(r.GetInt64(5)), ProfileColumns.FromMs(r.GetInt64(6))), cancellationToken);
+    }
+
+    public Task SaveSegmentAsync(SegmentDefinition segment, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
+            INSERT INTO segments (id, name, rule, parent_id, min_size, created_at, updated_at) VALUES (@id, @name, @rule, @parent, @min, @created, @updated)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, rule = excluded.rule, parent_id = excluded.parent_id,
+                min_size = excluded.min_size, updated_at = excluded.updated_at
+            """, cancellationToken, ("id", segment.Id), ("name", segment.Name), ("rule", RulePrinter.Print(segment.Rule)), ("parent", segment.ParentId),
+            ("min", segment.MinSize), ("created", Db.Ms(segment.CreatedAt)), ("updated", Db.Ms(segment.UpdatedAt))), cancellationToken);
+
+    public Task DeleteSegmentAsync(string segmentId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            (string, object?) id = ("id", segmentId);
+            await ExecuteAllAsync(c, t,
+            [
+                new("DELETE FROM segment_members WHERE segment_id = @id", id),
+                new("DELETE FROM segment_timers WHERE segment_id = @id", id),
+                new("DELETE FROM segment_history WHERE segment_id = @id", id),
+                new("DELETE FROM segment_sizes WHERE segment_id = @id", id),
+                new("DELETE FROM segments WHERE id = @id", id),
+            ], cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    public async Task<IReadOnlySet<string>> MembershipsAsync(string profileId, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var ids = await Db.ListAsync(c, "SELECT segment_id FROM segment_members WHERE profile_id = @id", r => r.GetString(0), cancellationToken, ("id", profileId));
+        return ids.ToHashSet(StringComparer.Ordinal);
+    }
+
+    public Task ApplyMembershipAsync(MembershipUpdate update, CancellationToken cancellationToken)
+    {
+        var statements = new List<Statement>(update.Changes.Count * 2 + update.Timers.Count + 4);
+        var latest = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var change in update.Changes)
+        {
+            (string, object?) segment = ("segment", change.SegmentId), profile = ("profile", change.ProfileId), at = ("at", Db.Ms(change.At));
+            statements.Add(change.Entered
+                ? new("INSERT INTO segment_members (segment_id, profile_id, since) VALUES (@segment, @profile, @at) ON CONFLICT (segment_id, profile_id) DO NOTHING", segment, profile, at)
+                : new("DELETE FROM segment_members WHERE segment_id = @segment AND profile_id = @profile", segment, profile));
+            statements.Add(new("INSERT INTO segment_history (segment_id, profile_id, entered, at) VALUES (@segment, @profile, @entered, @at)",
+                segment, profile, ("entered", change.Entered), at));
+            if (!latest.TryGetValue(change.SegmentId, out var seen) || change.At > seen) latest[change.SegmentId] = change.At;
+        }
+        foreach (var timer in update.Timers)
+        {
+            (string, object?) segment = ("segment", timer.SegmentId), profile = ("profile", timer.ProfileId);
+            statements.Add(timer.DueAt is { } due
+                ? new("""
+                    INSERT INTO segment_timers (segment_id, profile_id, due_at) VALUES (@segment, @profile, @due)
+                    ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
+                    """, segment, profile, ("due", Db.Ms(due)))
+                : new("DELETE FROM segment_timers WHERE segment_id = @segment AND profile_id = @profile", segment, profile));
+        }
+        foreach (var (segmentId, at) in latest)
+        {
+            statements.Add(new("INSERT INTO segment_sizes (segment_id, at, size) SELECT @segment, @at, COUNT(*) FROM segment_members WHERE segment_id = @segment",
+                ("segment", segmentId), ("at", Db.Ms(at))));
+        }
+        if (update.Position is { } position)
+        {
+            statements.Add(new("""
+                INSERT INTO pipeline_positions (name, position) VALUES (@name, @position)
+                ON CONFLICT (name) DO UPDATE SET position = excluded.position
+                """, ("name", SegmentsPipeline), ("position", position)));
+        }
+        if (statements.Count == 0) return Task.CompletedTask;
+        return WriteAsync(async (c, t) =>
+        {
+            await ExecuteAllAsync(c, t, statements, cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<SegmentMember>> MembersAsync(string segmentId, string? afterProfileId, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT profile_id, since FROM segment_members WHERE segment_id = @segment AND profile_id > @after ORDER BY profile_id LIMIT @limit",
+            r => new SegmentMember(r.GetString(0), ProfileColumns.FromMs(r.GetInt64(1))), cancellationToken,
+            ("segment", segmentId), ("after", afterProfileId ?? ""), ("limit", limit));
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> SegmentSizesAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var rows = await Db.ListAsync(c, "SELECT segment_id, COUNT(*) FROM segment_members GROUP BY segment_id",
+            r => (r.GetString(0), r.GetInt64(1)), cancellationToken);
+        return rows.ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<MembershipChange>> MembershipHistoryAsync(string? profileId, string? segmentId, int limit, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object?)> { ("limit", limit) };
+        if (profileId is not null) { where.Add("profile_id = @profile"); parameters.Add(("profile", profileId)); }
+        if (segmentId is not null) { where.Add("segment_id = @segment"); parameters.Add(("segment", segmentId)); }
+        var sql = "SELECT segment_id, profile_id, entered, at FROM segment_history"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id LIMIT @limit";
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, sql, r => new MembershipChange(r.GetString(0), r.GetString(1), r.GetBoolean(2), ProfileColumns.FromMs(r.GetInt64(3))),
+            cancellationToken, [.. parameters]);
+    }
+
+    public async Task<IReadOnlyList<SegmentSizePoint>> SizeHistoryAsync(string segmentId, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT at, size FROM segment_sizes WHERE segment_id = @segment ORDER BY id LIMIT @limit",
+            r => new SegmentSizePoint(ProfileColumns.FromMs(r.GetInt64(0)), r.GetInt64(1)), cancellationToken, ("segment", segmentId), ("limit", limit));
+    }
+
+    public async Task<IReadOnlyList<SegmentTimer>> DueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT segment_id, profile_id, due_at FROM segment_timers WHERE due_at <= @upTo ORDER BY due_at LIMIT @max",
+            r => new SegmentTimer(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2))), cancellationToken, ("upTo", Db.Ms(upTo)), ("max", max));
+    }
+
+    public async Task<DateTimeOffset?> NextTimerAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var value = await Db.ScalarAsync(c, null, "SELECT MIN(due_at) FROM segment_timers", cancellationToken);
+        return value is null ? null : ProfileColumns.FromMs(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+    }
+
+    public async Task<long> SegmentPositionAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var value = await Db.ScalarAsync(c, null, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, ("name", SegmentsPipeline));
+        return value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT seq, profile_id, type, name FROM events WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max",
+            r => new AssignedEvent(r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3)), cancellationToken,
+            ("after", after), ("upTo", upTo), ("max", max));
+    }
+
+    public async Task<IReadOnlyList<EventFact>> EventFactsAsync(string profileId, IReadOnlySet<string> names, CancellationToken cancellationToken)
+    {
+        if (names.Count == 0) return [];
+        // Rules name events as they are counted: page and screen calls are "Page Viewed" and "Screen Viewed".
+        var conditions = new List<string>();
+        var parameters = new List<(string, object?)> { ("profile", profileId) };
+        var tracks = new StringBuilder();
+        foreach (var name in names)
+        {
+            var type = name switch { "Page Viewed" => "page", "Screen Viewed" => "screen", "Identify" => "identify", "Group" => "group", "Alias" => "alias", _ => null };
+            if (type is not null) conditions.Add($"type = '{type}'");
+            tracks.Append(tracks.Length == 0 ? "" : ", ").Append("@n").Append(parameters.Count);
+            parameters.Add(($"n{parameters.Count}", name));
+        }
+        conditions.Add($"(type = 'track' AND name IN ({tracks}))");
+        var sql = $"SELECT {EventColumnsSql} FROM events WHERE profile_id = @profile AND ({string.Join(" OR ", conditions)}) ORDER BY ts, seq";
+        await using var c = await OpenReadAsync(cancellationToken);
+        var logged = await Db.ListAsync(c, sql, ReadEvent, cancellationToken, [.. parameters]);
+        var facts = new EventFact[logged.Count];
+        for (var i = 0; i < logged.Count; i++) facts[i] = EventFact.From(EventView.Parse(logged[i]));
+        return facts;
+    }
+
+    public async Task<IReadOnlyList<string>> ProfileIdsAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id FROM profiles WHERE merged_into IS NULL AND id > @after ORDER BY id LIMIT @limit",
+            r => r.GetString(0), cancellationToken, ("after", afterId ?? ""), ("limit", limit));
+    }
+
+    public async Task<IReadOnlyList<string>> SampleProfileIdsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id FROM profiles WHERE merged_into IS NULL ORDER BY random() LIMIT @limit",
+            r => r.GetString(0), cancellationToken, ("limit", limit));
+    }
+
+    public async Task<IReadOnlyList<SegmentIntersection>> IntersectionsAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, """
+            SELECT a.segment_id, b.segment_id, COUNT(*) FROM segment_members a
+            JOIN segment_members b ON a.profile_id = b.profile_id AND a.segment_id < b.segment_id
+            GROUP BY a.segment_id, b.segment_id
+            """, r => new SegmentIntersection(r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken);
+    }
+
+    public async Task<decimal?> TopThresholdAsync(string computed, decimal percent, CancellationToken cancellationToken)
+    {
+        if (computed is not ("eventCount" or "orderCount" or "totalRevenue" or "averageOrderValue" or "engagementScore"))
+            throw new ArgumentOutOfRangeException(nameof(computed), computed, "top-percent statistics exist for eventCount, orderCount, totalRevenue, averageOrderValue and engagementScore");
+        await using var c = await OpenReadAsync(cancellationToken);
+        var value = ComputedNumberSql(computed);
+        var count = Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL", cancellationToken), CultureInfo.InvariantCulture);
+        if (count == 0) return null;
+        var offset = Math.Max(0, (long)Math.Ceiling(count * percent / 100m) - 1);
+        var threshold = await Db.ScalarAsync(c, null, $"SELECT {value} FROM profiles WHERE merged_into IS NULL ORDER BY {value} DESC LIMIT 1 OFFSET @offset",
+            cancellationToken, ("offset", offset));
+        return threshold is null ? null : Convert.ToDecimal(threshold, CultureInfo.InvariantCulture);
+    }
+}
