@@ -8,6 +8,8 @@ using Tailor.Server.Admin;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
+using Tailor.Server.Segments;
+using Tailor.Core.Segments;
 using Tailor.Storage;
 
 namespace Tailor.Server.Hosting;
@@ -41,7 +43,12 @@ public static class TailorServer
         builder.Services.AddSingleton<AccessKeys>();
         builder.Services.AddSingleton<IngestionEndpoint>();
         builder.Services.AddSingleton<AdminKeyFilter>();
+        builder.Services.AddSingleton<ISegmentStore>(store);
+        builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<MembershipFeed>();
+        builder.Services.AddSingleton<RecomputeTracker>();
         builder.Services.AddHostedService<ProfilePipelineWorker>();
+        builder.Services.AddHostedService<SegmentWorker>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -52,6 +59,8 @@ public static class TailorServer
         var api = app.MapGroup("api").AddEndpointFilter<AdminKeyFilter>();
         api.MapProfilesApi();
         api.MapAdminApi();
+        api.MapSegmentsApi();
+        _ = app.Services.GetRequiredService<MembershipFeed>(); // subscribes to the engine before the first change
 
         app.Lifetime.ApplicationStopped.Register(() =>
         {

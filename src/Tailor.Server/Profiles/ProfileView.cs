@@ -15,7 +15,7 @@ public sealed record ProfileView(
     IReadOnlyList<string> Tags,
     IReadOnlyList<string> Segments)
 {
-    public static ProfileView From(Profile p)
+    public static ProfileView From(Profile p, IReadOnlyList<string>? segments = null)
     {
         var traits = new Dictionary<string, JsonElement>(p.Traits.Count, StringComparer.Ordinal);
         foreach (var (name, value) in p.Traits) traits[name] = value.Value;
@@ -27,7 +27,7 @@ public sealed record ProfileView(
             new ComputedView(c.FirstSeen, c.LastSeen, c.EventCount, c.EventCounts, c.OrderCount, c.TotalRevenue, c.AverageOrderValue, c.LastOrderAt, c.EngagementScore),
             p.Consent,
             [.. p.Tags],
-            []);
+            segments ?? []);
     }
 }
 

@@ -6,6 +6,8 @@ using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Server.Admin;
 using Tailor.Server.Ingestion;
+using Tailor.Server.Segments;
+using Tailor.Core.Segments;
 
 namespace Tailor.Server.Profiles;
 
@@ -29,19 +31,20 @@ public static class ProfilesApi
         return api;
     }
 
-    private static async Task<Results<Ok<ProfileView>, NotFound, ProblemHttpResult>> LookupAsync(string? type, string? value, IProfileStore store, CancellationToken ct)
+    private static async Task<Results<Ok<ProfileView>, NotFound, ProblemHttpResult>> LookupAsync(
+        string? type, string? value, IProfileStore store, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(type) || !IdentityTypes.IsKnown(type))
             return Invalid("type", $"must be one of {string.Join(", ", IdentityTypes.All)}");
         if (string.IsNullOrEmpty(value)) return Invalid("value", "is required");
         var profile = await store.FindProfileAsync(new Identity(type, value), ct);
-        return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile));
+        return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile, await SegmentsApi.SegmentNamesAsync(profile.Id, segments, engine, ct)));
     }
 
-    private static async Task<Results<Ok<ProfileView>, NotFound>> GetAsync(string id, IProfileStore store, CancellationToken ct)
+    private static async Task<Results<Ok<ProfileView>, NotFound>> GetAsync(string id, IProfileStore store, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
     {
         var profile = await store.GetProfileAsync(id, ct);
-        return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile));
+        return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile, await SegmentsApi.SegmentNamesAsync(profile.Id, segments, engine, ct)));
     }
 
     private static async Task<Results<Ok<ProfileView[]>, ProblemHttpResult>> SearchAsync(string? trait, string? value, int? limit, IProfileStore store, CancellationToken ct)
@@ -50,7 +53,7 @@ public static class ProfilesApi
         if (value is null) return Invalid("value", "is required");
         if (limit is < 1 or > 1000) return Invalid("limit", "must be between 1 and 1000");
         var found = await store.SearchByTraitAsync(trait, ParseValue(value), limit ?? 100, ct);
-        return TypedResults.Ok(found.Select(ProfileView.From).ToArray());
+        return TypedResults.Ok(found.Select(p => ProfileView.From(p)).ToArray());
     }
 
     /// <summary>A query value is read as JSON when it is JSON (<c>42</c>, <c>true</c>, <c>"x"</c>), else as a string.</summary>

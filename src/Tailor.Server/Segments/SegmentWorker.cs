@@ -1,0 +1,73 @@
+using Tailor.Core.Pipeline;
+using Tailor.Core.Segments;
+using Tailor.Core.Storage;
+
+namespace Tailor.Server.Segments;
+
+/// <summary>
+/// Runs the segment engine: after each profile-pipeline commit (woken at once), at the next timer's due moment
+/// (measured on the injected clock), and every second in case another node moved the log.
+/// </summary>
+public sealed partial class SegmentWorker(SegmentEngine engine, ProfilePipeline pipeline, ISegmentStore store, TimeProvider time, ILogger<SegmentWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        pipeline.ProfilesChanged += OnProfilesChanged;
+        try
+        {
+            await engine.ReloadAsync(stoppingToken);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var worked = await engine.ProcessNextBatchAsync(stoppingToken) + await engine.FireDueTimersAsync(stoppingToken);
+                    if (worked > 0) continue;
+                    var wait = PollInterval;
+                    if (await store.NextTimerAsync(stoppingToken) is { } next)
+                    {
+                        var untilDue = next - time.GetUtcNow();
+                        if (untilDue < wait) wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue;
+                    }
+                    using var wakeOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    var woken = _wake.WaitAsync(wakeOrTimeout.Token);
+                    var due = Task.Delay(wait, time, wakeOrTimeout.Token);
+                    await Task.WhenAny(woken, due);
+                    await wakeOrTimeout.CancelAsync();
+                    await Task.WhenAll(woken, due).ContinueWith(_ => { }, TaskScheduler.Default); // observe the cancelled one
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    LogFailed(ex);
+                    await Task.Delay(PollInterval, time, stoppingToken);
+                }
+            }
+        }
+        finally
+        {
+            pipeline.ProfilesChanged -= OnProfilesChanged;
+        }
+    }
+
+    private void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _)
+    {
+        if (_wake.CurrentCount > 0) return;
+        try { _wake.Release(); }
+        catch (SemaphoreFullException) { } // already signalled
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A segment engine step failed; it will be retried")]
+    private partial void LogFailed(Exception exception);
+}
