@@ -9,5 +9,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     ProfileCommand.Create(store),
     AccessCommands.Sources(store),
     AccessCommands.Keys(store),
+    SegmentsCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

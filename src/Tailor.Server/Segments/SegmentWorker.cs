@@ -25,6 +25,7 @@ public sealed partial class SegmentWorker(SegmentEngine engine, ProfilePipeline 
                 {
                     var worked = await engine.ProcessNextBatchAsync(stoppingToken) + await engine.FireDueTimersAsync(stoppingToken);
                     if (worked > 0) continue;
+                    await engine.ReloadAsync(stoppingToken); // picks up segments changed by another node or the CLI
                     var wait = PollInterval;
                     if (await store.NextTimerAsync(stoppingToken) is { } next)
                     {
