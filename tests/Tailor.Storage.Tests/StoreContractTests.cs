@@ -16,7 +16,7 @@ namespace Tailor.Storage.Tests;
 /// The storage contract: every <see cref="ITailorStore"/> implementation must pass these tests. Each test gets a
 /// fresh, migrated, empty store from <see cref="CreateStoreAsync"/>.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(T0.AddDays(1));
     private ITailorStore? _store;

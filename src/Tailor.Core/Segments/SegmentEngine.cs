@@ -45,10 +45,12 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         var newPosition = events.Count == BatchSize ? events[^1].Sequence : upTo;
 
         var byProfile = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var merged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             if (!byProfile.TryGetValue(e.ProfileId, out var names)) byProfile[e.ProfileId] = names = new HashSet<string>(StringComparer.Ordinal);
             names.Add(CountedName(e));
+            if (e.Merged) merged.Add(e.ProfileId);
         }
 
         var catalog = Catalog;
@@ -58,7 +60,8 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         foreach (var (profileId, names) in byProfile)
         {
             // Any event may change traits, consent, tags or computed traits, so segments reading those are always included.
-            var affected = catalog.Affected(names, traits: true, consent: true, tags: true);
+            // A merge gave the survivor the other profile's history: every segment may have changed.
+            var affected = merged.Contains(profileId) ? catalog.InOrder : catalog.Affected(names, traits: true, consent: true, tags: true);
             if (affected.Count > 0) await EvaluateAsync(profileId, affected, now, update, cancellationToken);
         }
         await CommitAsync(update, newPosition, cancellationToken);

@@ -72,6 +72,7 @@ public readonly record struct SegmentMember(string ProfileId, DateTimeOffset Sin
 
 public readonly record struct SegmentSizePoint(DateTimeOffset At, long Size);
 
-public readonly record struct AssignedEvent(long Sequence, string ProfileId, string Type, string? Name);
+/// <param name="Merged">The event tied two profiles together, so the survivor's whole history changed.</param>
+public readonly record struct AssignedEvent(long Sequence, string ProfileId, string Type, string? Name, bool Merged = false);
 
 public readonly record struct SegmentIntersection(string First, string Second, long Common);

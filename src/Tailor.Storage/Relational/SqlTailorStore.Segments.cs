@@ -159,8 +159,11 @@ public abstract partial class SqlTailorStore
     public async Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, "SELECT seq, profile_id, type, name FROM events WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max",
-            r => new AssignedEvent(r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3)), cancellationToken,
+        return await Db.ListAsync(c, """
+            SELECT seq, profile_id, type, name, EXISTS (SELECT 1 FROM merges m WHERE m.message_id = e.message_id)
+            FROM events e WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max
+            """,
+            r => new AssignedEvent(r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3), Convert.ToBoolean(r.GetValue(4), CultureInfo.InvariantCulture)), cancellationToken,
             ("after", after), ("upTo", upTo), ("max", max));
     }
 

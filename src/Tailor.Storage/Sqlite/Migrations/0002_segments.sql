@@ -40,3 +40,5 @@ CREATE TABLE segment_timers (
 CREATE INDEX segment_timers_by_due ON segment_timers (due_at);
 -- Rules that read events look them up by profile and name.
 CREATE INDEX events_by_profile_type ON events (profile_id, type, ts);
+-- The segment engine asks whether an event caused a merge.
+CREATE INDEX merges_by_message ON merges (message_id);

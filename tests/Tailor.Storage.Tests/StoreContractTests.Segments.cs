@@ -1,0 +1,277 @@
+using System.Text.Json.Nodes;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Segments;
+using Tailor.Core.Segments.Text;
+using Tailor.Core.Storage;
+using static Tailor.Tests.Support.Messages;
+
+namespace Tailor.Storage.Tests;
+
+/// <summary>
+/// Segments through the store: incremental evaluation after the pipeline, exact time windows driven by a fake clock
+/// and persisted timers, nesting, merges, and agreement between incremental evaluation and a full recompute.
+/// </summary>
+public abstract partial class StoreContractTests
+{
+    private const string RecentBuyers = "performed \"Order Completed\" in last 30 days";
+    private const string Lapsed = "performed \"Order Completed\" and not performed \"Order Completed\" in last 60 days";
+
+    private SegmentEngine Engine(ITailorStore? store = null) => new(store ?? Store, _time);
+
+    private async Task<SegmentDefinition> SegmentAsync(SegmentEngine engine, string name, string rule, string? parent = null, int minSize = 50)
+    {
+        var segment = new SegmentDefinition($"seg-{name.Replace(' ', '-')}", name, RuleParser.Parse(rule),
+            parent is null ? null : engine.Catalog.ByName(parent)!.Id, minSize, _time.GetUtcNow(), _time.GetUtcNow());
+        Assert.Null(SegmentValidator.Validate(segment, engine.Catalog));
+        await Store.SaveSegmentAsync(segment, Ct);
+        await engine.ReloadAsync(Ct);
+        return segment;
+    }
+
+    /// <summary>Runs the pipeline and the segment engine until nothing is left, as the server's workers would.</summary>
+    private async Task SettleAsync(SegmentEngine engine, params TailorEvent[] events)
+    {
+        if (events.Length > 0) await Store.AppendAsync(events, Ct);
+        await Pipeline().CatchUpAsync(Ct);
+        while (await engine.ProcessNextBatchAsync(Ct) > 0) { }
+        while (await engine.FireDueTimersAsync(Ct) > 0) { }
+    }
+
+    private async Task<IReadOnlySet<string>> SegmentsOfAsync(SegmentEngine engine, string userId)
+    {
+        var profile = await ProfileOfAsync(User(userId));
+        var ids = await Store.MembershipsAsync(profile.Id, Ct);
+        return ids.Select(id => engine.Catalog.ById(id)!.Name).ToHashSet();
+    }
+
+    private static TailorEvent Order(DateTimeOffset at, string userId, decimal revenue = 10, string? category = null) =>
+        Track("Order Completed", at, userId, properties: category is null ? new JsonObject { ["revenue"] = revenue } : new JsonObject { ["revenue"] = revenue, ["category"] = category });
+
+    [Fact]
+    public async Task An_order_stamped_30_days_minus_3_seconds_ago_enters_recent_buyers_now_and_leaves_3_seconds_later()
+    {
+        using var engine = Engine();
+        var segment = await SegmentAsync(engine, "Recent Buyers", RecentBuyers);
+        var now = _time.GetUtcNow();
+
+        await SettleAsync(engine, Order(now - TimeSpan.FromDays(30) + TimeSpan.FromSeconds(3), "ann"));
+        Assert.Contains("Recent Buyers", await SegmentsOfAsync(engine, "ann"));
+        Assert.Equal(now.AddSeconds(3), await Store.NextTimerAsync(Ct));
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        await SettleAsync(engine);
+        Assert.Contains("Recent Buyers", await SegmentsOfAsync(engine, "ann"));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await SettleAsync(engine);
+        Assert.DoesNotContain("Recent Buyers", await SegmentsOfAsync(engine, "ann"));
+        var history = await Store.MembershipHistoryAsync(null, segment.Id, 10, Ct);
+        Assert.Equal([true, false], history.Select(h => h.Entered));
+        Assert.Equal(now.AddSeconds(3), history[1].At); // left exactly when the order turned 30 days old
+        Assert.Null(await Store.NextTimerAsync(Ct));
+    }
+
+    [Fact]
+    public async Task An_order_stamped_31_days_ago_never_enters_recent_buyers()
+    {
+        using var engine = Engine();
+        var segment = await SegmentAsync(engine, "Recent Buyers", RecentBuyers);
+
+        await SettleAsync(engine, Order(_time.GetUtcNow() - TimeSpan.FromDays(31), "bob"));
+
+        Assert.Empty(await SegmentsOfAsync(engine, "bob"));
+        Assert.Empty(await Store.MembershipHistoryAsync(null, segment.Id, 10, Ct));
+        Assert.Null(await Store.NextTimerAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_buyer_moves_from_recent_to_lapsed_at_the_exact_moments_after_a_restart()
+    {
+        using (var engine = Engine())
+        {
+            await SegmentAsync(engine, "Recent Buyers", RecentBuyers);
+            await SegmentAsync(engine, "Lapsed", Lapsed);
+            await SettleAsync(engine, Order(_time.GetUtcNow(), "cat"));
+            Assert.Equal(["Recent Buyers"], await SegmentsOfAsync(engine, "cat"));
+        }
+        var ordered = _time.GetUtcNow();
+
+        // A new engine over a reopened store: timers live in storage, not in memory.
+        _time.Advance(TimeSpan.FromDays(90));
+        await using var reopened = OpenSameStore();
+        using var restarted = Engine(reopened);
+        await restarted.ReloadAsync(Ct);
+        while (await restarted.FireDueTimersAsync(Ct) > 0) { }
+
+        var profile = await ProfileOfAsync(User("cat"));
+        var history = await reopened.MembershipHistoryAsync(profile.Id, null, 10, Ct);
+        var names = history.Select(h => (restarted.Catalog.ById(h.SegmentId)!.Name, h.Entered, h.At)).ToList();
+        Assert.Equal(
+        [
+            ("Recent Buyers", true, ordered),
+            ("Recent Buyers", false, ordered.AddDays(30)),
+            ("Lapsed", true, ordered.AddDays(60)),
+        ], names);
+    }
+
+    [Fact]
+    public async Task A_new_order_keeps_a_buyer_in_recent_buyers_and_moves_the_timer()
+    {
+        using var engine = Engine();
+        await SegmentAsync(engine, "Recent Buyers", RecentBuyers);
+        var first = _time.GetUtcNow();
+        await SettleAsync(engine, Order(first, "dan"));
+        _time.Advance(TimeSpan.FromDays(20));
+        await SettleAsync(engine, Order(_time.GetUtcNow(), "dan"));
+
+        _time.Advance(TimeSpan.FromDays(15)); // 35 days after the first order, 15 after the second
+        await SettleAsync(engine);
+
+        Assert.Contains("Recent Buyers", await SegmentsOfAsync(engine, "dan"));
+        Assert.Equal(first.AddDays(50), await Store.NextTimerAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_child_segment_holds_only_members_of_its_parent_and_falls_back_to_it_while_too_small()
+    {
+        using var engine = Engine();
+        await SegmentAsync(engine, "Buyers", "performed \"Order Completed\"");
+        var child = await SegmentAsync(engine, "Big Buyers", "computed totalRevenue >= 100", parent: "Buyers", minSize: 2);
+        var parentOnly = await SegmentAsync(engine, "Big Spenders Anywhere", "computed totalRevenue >= 100 or in segment \"Big Buyers\"");
+        var now = _time.GetUtcNow();
+
+        await SettleAsync(engine, Order(now, "eve", 150), Order(now, "fay", 5),
+            Identify(now, "gus", traits: new JsonObject { ["plan"] = "pro" }));
+        await SettleAsync(engine, Track("Points Granted", now, "gus", properties: new JsonObject { ["revenue"] = 500 }));
+
+        Assert.Equal(["Big Buyers", "Big Spenders Anywhere", "Buyers"], (await SegmentsOfAsync(engine, "eve")).Order());
+        Assert.Equal(["Buyers"], await SegmentsOfAsync(engine, "fay"));
+        Assert.Empty(await SegmentsOfAsync(engine, "gus"));
+        var sizes = await Store.SegmentSizesAsync(Ct);
+        Assert.Equal(1, sizes[child.Id]);
+        Assert.Equal("Buyers", SegmentValidator.Effective(child.Id, engine.Catalog, sizes)!.Name); // 1 < min size 2
+        Assert.Equal(1, sizes[parentOnly.Id]);
+    }
+
+    [Fact]
+    public async Task A_merge_takes_the_merged_away_profile_out_of_its_segments_and_evaluates_the_survivor()
+    {
+        using var engine = Engine();
+        var segment = await SegmentAsync(engine, "Page Fans", "performed \"Page Viewed\" at least 2 times");
+        var now = _time.GetUtcNow();
+        await SettleAsync(engine, Page(now, anonymousId: "anon-1"), Page(now.AddMinutes(1), anonymousId: "anon-1"));
+        var anonymous = await ProfileOfAsync(Anon("anon-1"));
+        Assert.Equal([segment.Id], await Store.MembershipsAsync(anonymous.Id, Ct));
+
+        await SettleAsync(engine, Identify(now.AddMinutes(2), "hal"), Identify(now.AddMinutes(3), "hal", "anon-1"));
+
+        var survivor = await ProfileOfAsync(User("hal"));
+        Assert.NotEqual(anonymous.Id, survivor.Id);
+        Assert.Empty(await Store.MembershipsAsync(anonymous.Id, Ct));
+        Assert.Equal([segment.Id], await Store.MembershipsAsync(survivor.Id, Ct));
+        var history = await Store.MembershipHistoryAsync(anonymous.Id, null, 10, Ct);
+        Assert.Equal([true, false], history.Select(h => h.Entered));
+    }
+
+    [Fact]
+    public async Task Explain_names_the_condition_that_failed_and_preview_counts_without_saving()
+    {
+        using var engine = Engine();
+        var segment = await SegmentAsync(engine, "Urban Buyers", "performed \"Order Completed\" and trait location_type = \"urban\"");
+        var now = _time.GetUtcNow();
+        await SettleAsync(engine, Order(now, "ida"), Identify(now, "ida", traits: new JsonObject { ["location_type"] = "rural" }),
+            Order(now, "jon"), Identify(now, "jon", traits: new JsonObject { ["location_type"] = "urban" }));
+
+        var explanation = await engine.ExplainAsync(segment.Id, (await ProfileOfAsync(User("ida"))).Id, Ct);
+        var preview = await engine.PreviewAsync(RuleParser.Parse("trait location_type = \"rural\""), 100, Ct);
+
+        Assert.NotNull(explanation);
+        Assert.False(explanation.Matched);
+        var failed = Assert.Single(explanation.Because, e => !e.Matched);
+        Assert.Contains("location_type", failed.Condition, StringComparison.Ordinal);
+        Assert.Contains("\"rural\"", failed.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, preview.Estimate);
+        Assert.True(preview.Exact);
+        Assert.Equal([(await ProfileOfAsync(User("ida"))).Id], preview.SampleMembers);
+        Assert.Single(await Store.ListSegmentsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Deleting_a_segment_removes_its_members_timers_and_history()
+    {
+        using var engine = Engine();
+        var segment = await SegmentAsync(engine, "Recent Buyers", RecentBuyers);
+        await SettleAsync(engine, Order(_time.GetUtcNow(), "kim"));
+
+        await Store.DeleteSegmentAsync(segment.Id, Ct);
+
+        Assert.Empty(await Store.ListSegmentsAsync(Ct));
+        Assert.Empty(await Store.SegmentSizesAsync(Ct));
+        Assert.Null(await Store.NextTimerAsync(Ct));
+        Assert.Empty(await Store.MembershipHistoryAsync(null, segment.Id, 10, Ct));
+    }
+
+    /// <summary>
+    /// The property behind "full recompute agrees exactly with incremental": replay random event streams with the
+    /// clock moving forward, let the engine keep segments current incrementally (events and timers), then recompute
+    /// every segment from scratch: it must find nothing to change.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Incremental_evaluation_agrees_with_a_full_recompute_on_random_event_streams(int seed)
+    {
+        using var engine = Engine();
+        string[] rules =
+        [
+            RecentBuyers,
+            Lapsed,
+            "performed \"Order Completed\" at least 2 times in last 7 days",
+            "for some category: performed \"Product Viewed\" at least 3 times within one session",
+            "performed \"Product Added\" in last 1 days and not performed \"Order Completed\" since \"Product Added\"",
+            "computed engagementScore >= 8",
+            "for some category: performed \"Product Viewed\" more than 2 times in last 1 hours and performed \"Order Completed\"",
+            "performed \"Page Viewed\" at least 2 times in last 3 hours or has tag \"vip\"",
+            "performed \"Order Completed\" sum of revenue >= 50",
+        ];
+        for (var i = 0; i < rules.Length; i++) await SegmentAsync(engine, $"S{i}", rules[i]);
+        await SegmentAsync(engine, "Nested", "in segment \"S0\" and not in segment \"S5\"");
+
+        var random = new Random(seed);
+        string[] users = ["u1", "u2", "u3", "u4", "u5", "u6"];
+        string[] categories = ["shoes", "hats", "bags"];
+        for (var step = 0; step < 40; step++)
+        {
+            var batch = new List<TailorEvent>();
+            for (var n = random.Next(1, 6); n > 0; n--)
+            {
+                var user = users[random.Next(users.Length)];
+                var at = _time.GetUtcNow() - TimeSpan.FromMinutes(random.Next(0, 60 * 24 * 40)); // backdated up to 40 days
+                var category = categories[random.Next(categories.Length)];
+                batch.Add(random.Next(6) switch
+                {
+                    0 => Order(at, user, random.Next(1, 40), category),
+                    1 => Track("Product Added", at, user, properties: new JsonObject { ["category"] = category }),
+                    2 => Page(at, user),
+                    3 => TagsUpdated(at, user, add: random.Next(2) == 0 ? ["vip"] : [], remove: random.Next(2) == 0 ? ["vip"] : []),
+                    _ => Track("Product Viewed", at, user, properties: new JsonObject { ["category"] = category }),
+                });
+            }
+            await SettleAsync(engine, [.. batch]);
+            _time.Advance(TimeSpan.FromMinutes(random.Next(1, 60 * 24 * 5)));
+            await SettleAsync(engine);
+        }
+
+        var before = await Store.SegmentSizesAsync(Ct);
+        foreach (var segment in engine.Catalog.InOrder)
+        {
+            var result = await engine.RecomputeAsync(segment.Id, null, Ct);
+            Assert.True(result.Entered == 0 && result.Exited == 0,
+                $"recomputing {segment.Name} ({RulePrinter.Print(segment.Definition.Rule)}) changed {result.Entered} entries and {result.Exited} exits");
+        }
+        Assert.Equal(before, await Store.SegmentSizesAsync(Ct));
+        Assert.True(before.Values.Sum() > 0, "the random streams should put someone in some segment");
+    }
+}
