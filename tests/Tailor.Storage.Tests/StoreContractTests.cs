@@ -303,6 +303,22 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(6, (await Store.ProfileEventsAsync(new EventQuery(profile.Id), Ct)).Count);
     }
 
+    [Fact]
+    public async Task Two_pipelines_on_one_store_never_apply_an_event_twice()
+    {
+        await Store.AppendAsync(Enumerable.Range(1, 6).Select(i => Track("Viewed", At(i), "u1")).ToArray(), Ct);
+        await using var other = OpenSameStore();
+        var late = Pipeline(other, batchSize: 4);
+        Assert.Equal(0, await late.PositionAsync(Ct)); // it read the position before the other pipeline moved it
+
+        await Pipeline().CatchUpAsync(Ct);
+        await late.CatchUpAsync(Ct); // its commit from position 0 is refused; it re-reads the position and finds nothing left
+
+        var profile = await ProfileOfAsync(User("u1"));
+        Assert.Equal(6, profile.Computed.EventCount);
+        Assert.Equal(6, await Store.PipelinePositionAsync(Ct));
+    }
+
     // ---------------------------------------------------------------- queries
 
     [Fact]

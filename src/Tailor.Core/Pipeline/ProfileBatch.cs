@@ -79,6 +79,7 @@ public sealed class ProfileBatch
         }
 
         _reducer.Apply(target, view, _history);
+        target.UpdatedAt = _now; // when Tailor last changed the profile (caches key on it); event times are in Computed
         _assignments.Add(new EventAssignment(view.Logged.Sequence, target.Id));
         _dirty[target.Id] = target;
         return target;

@@ -14,7 +14,21 @@ public sealed record ProfileChangeSet(
     IReadOnlyList<EventAssignment> Assignments,
     IReadOnlyList<TraitChange> TraitHistory,
     IReadOnlyList<ProfileMerge> Merges,
-    long Position);
+    long Position)
+{
+    /// <summary>
+    /// The position the batch started from. The commit succeeds only if the stored position still equals it, so two
+    /// pipelines on one store (two nodes, or an import beside a server) never apply the same events twice.
+    /// </summary>
+    public long StartPosition { get; init; }
+}
+
+/// <summary>Another pipeline moved the log position first; the batch was rolled back and is retried from the new position.</summary>
+public sealed class PipelineConflictException(string pipeline, long expected)
+    : InvalidOperationException($"the {pipeline} pipeline is no longer at position {expected}: another process moved it")
+{
+    public string Pipeline { get; } = pipeline;
+}
 
 public readonly record struct IdentityLink(Identity.Identity Identity, string ProfileId, DateTimeOffset FirstSeen);
 

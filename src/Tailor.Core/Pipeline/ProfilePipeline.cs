@@ -33,8 +33,16 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
         var batch = new ProfileBatch(owners, reducer, newProfileId, time.GetUtcNow());
         foreach (var view in views) batch.Apply(view);
 
-        var changes = batch.ToChangeSet(logged[^1].Sequence);
-        await store.CommitAsync(changes, cancellationToken);
+        var changes = batch.ToChangeSet(logged[^1].Sequence) with { StartPosition = position };
+        try
+        {
+            await store.CommitAsync(changes, cancellationToken);
+        }
+        catch (PipelineConflictException)
+        {
+            _position = null; // another pipeline got there first: re-read the position and go on from there
+            return logged.Count;
+        }
         _position = changes.Position;
         ProfilesChanged?.Invoke(changes.Profiles);
         return logged.Count;

@@ -10,6 +10,7 @@ public sealed class Profile
 {
     public required string Id { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>When Tailor last changed the profile (processing time; <c>Computed.LastSeen</c> is the latest event time).</summary>
     public DateTimeOffset UpdatedAt { get; set; }
     public string? MergedInto { get; set; }
     public List<Identity> Identities { get; init; } = [];

@@ -37,7 +37,6 @@ public sealed class ProfileReducer(EngagementWeights weights)
         ApplyTraits(profile, view, history);
         ApplyConsent(profile, view);
         if (e.Type == EventType.Track && name == TagsUpdated) ApplyTags(profile, view.Properties);
-        if (at > profile.UpdatedAt) profile.UpdatedAt = at;
     }
 
     /// <summary>Order value per the e-commerce spec: <c>revenue</c>, else <c>total</c>; zero when neither is a number.</summary>

@@ -64,8 +64,15 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
             var affected = merged.Contains(profileId) ? catalog.InOrder : catalog.Affected(names, traits: true, consent: true, tags: true);
             if (affected.Count > 0) await EvaluateAsync(profileId, affected, now, update, cancellationToken);
         }
-        await CommitAsync(update, newPosition, cancellationToken);
-        _position = newPosition;
+        try
+        {
+            await CommitAsync(update, newPosition, position, cancellationToken);
+            _position = newPosition;
+        }
+        catch (Pipeline.PipelineConflictException)
+        {
+            _position = null; // another engine (another node) covered these events first
+        }
         return Math.Max(events.Count, 1);
     }
 
@@ -224,9 +231,11 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         }
     }
 
-    private async Task CommitAsync(Pending update, long? position, CancellationToken ct)
+    private async Task CommitAsync(Pending update, long? position, CancellationToken ct) => await CommitAsync(update, position, 0, ct);
+
+    private async Task CommitAsync(Pending update, long? position, long startPosition, CancellationToken ct)
     {
-        await store.ApplyMembershipAsync(new MembershipUpdate(update.Changes, update.Timers, position), ct);
+        await store.ApplyMembershipAsync(new MembershipUpdate(update.Changes, update.Timers, position) { StartPosition = startPosition }, ct);
         if (update.Changes.Count > 0) MembershipChanged?.Invoke(update.Changes);
     }
 

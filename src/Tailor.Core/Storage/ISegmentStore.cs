@@ -66,7 +66,11 @@ public readonly record struct MembershipChange(string SegmentId, string ProfileI
 public readonly record struct SegmentTimer(string SegmentId, string ProfileId, DateTimeOffset? DueAt);
 
 /// <param name="Position">The segment engine's new log position, when this update completes a log batch.</param>
-public sealed record MembershipUpdate(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<SegmentTimer> Timers, long? Position = null);
+public sealed record MembershipUpdate(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<SegmentTimer> Timers, long? Position = null)
+{
+    /// <summary>With <see cref="Position"/>: the position the batch started from; the update fails if another engine moved it.</summary>
+    public long StartPosition { get; init; }
+}
 
 public readonly record struct SegmentMember(string ProfileId, DateTimeOffset Since);
 

@@ -84,16 +84,11 @@ public abstract partial class SqlTailorStore
             statements.Add(new("INSERT INTO segment_sizes (segment_id, at, size) SELECT @segment, @at, COUNT(*) FROM segment_members WHERE segment_id = @segment",
                 ("segment", segmentId), ("at", Db.Ms(at))));
         }
-        if (update.Position is { } position)
-        {
-            statements.Add(new("""
-                INSERT INTO pipeline_positions (name, position) VALUES (@name, @position)
-                ON CONFLICT (name) DO UPDATE SET position = excluded.position
-                """, ("name", SegmentsPipeline), ("position", position)));
-        }
-        if (statements.Count == 0) return Task.CompletedTask;
+        if (statements.Count == 0 && update.Position is null) return Task.CompletedTask;
         return WriteAsync(async (c, t) =>
         {
+            if (update.Position is { } position)
+                await AdvancePositionAsync(c, t, SegmentsPipeline, update.StartPosition, position, cancellationToken);
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken);

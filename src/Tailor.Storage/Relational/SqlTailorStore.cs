@@ -187,15 +187,28 @@ public abstract partial class SqlTailorStore : ITailorStore
             statements.Add(new("DELETE FROM segment_members WHERE profile_id = @loser", loser));
             statements.Add(new("DELETE FROM segment_timers WHERE profile_id = @loser", loser));
         }
-        statements.Add(new("""
-            INSERT INTO pipeline_positions (name, position) VALUES (@name, @position)
-            ON CONFLICT (name) DO UPDATE SET position = excluded.position
-            """, ("name", ProfilesPipeline), ("position", changes.Position)));
         return WriteAsync(async (c, t) =>
         {
+            await AdvancePositionAsync(c, t, ProfilesPipeline, changes.StartPosition, changes.Position, cancellationToken);
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves a pipeline's position from <paramref name="expected"/> to <paramref name="position"/>, first thing in the
+    /// transaction; throws <see cref="PipelineConflictException"/> (and so rolls back) if another process moved it.
+    /// </summary>
+    protected static async Task AdvancePositionAsync(DbConnection c, DbTransaction t, string pipeline, long expected, long position, CancellationToken ct)
+    {
+        var moved = await Db.ExecuteAsync(c, t, "UPDATE pipeline_positions SET position = @position WHERE name = @name AND position = @expected", ct,
+            ("position", position), ("name", pipeline), ("expected", expected));
+        if (moved == 0 && expected == 0)
+        {
+            moved = await Db.ExecuteAsync(c, t, "INSERT INTO pipeline_positions (name, position) VALUES (@name, @position) ON CONFLICT (name) DO NOTHING", ct,
+                ("name", pipeline), ("position", position));
+        }
+        if (moved == 0) throw new PipelineConflictException(pipeline, expected);
     }
 
     public async Task<long> PipelinePositionAsync(CancellationToken cancellationToken)

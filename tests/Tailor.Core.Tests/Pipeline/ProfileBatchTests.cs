@@ -35,6 +35,17 @@ public sealed class ProfileBatchTests
     private static IEnumerable<Profile> Live(ProfileChangeSet changes) => changes.Profiles.Where(p => p.MergedInto is null);
 
     [Fact]
+    public void A_changed_profile_is_stamped_with_the_processing_time_not_the_event_time()
+    {
+        var stored = Stored("p0", T0.AddDays(-3), User("u1"));
+
+        var (changes, _) = Run([stored], Track("Viewed", At(-90), "u1"));
+
+        Assert.Equal(Now, Assert.Single(changes.Profiles).UpdatedAt);
+        Assert.Equal(At(-90), stored.Computed.LastSeen);
+    }
+
+    [Fact]
     public void Anonymous_visitor_who_identifies_becomes_one_profile_owning_the_earlier_events()
     {
         var (changes, targets) = Run([],
