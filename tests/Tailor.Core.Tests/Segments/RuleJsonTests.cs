@@ -51,6 +51,13 @@ public sealed class RuleJsonTests
         Assert.Equal(new HasTag("loyal/vip"), RuleJson.FromJson("""{"tag":"loyal//vip/"}"""));
     }
 
+    [Fact]
+    public void And_or_or_of_a_single_rule_is_that_rule_as_in_the_text_form()
+    {
+        Assert.Equal(new HasTag("a"), RuleJson.FromJson("""{"and":[{"tag":"a"}]}"""));
+        Assert.Equal(new Not(new HasTag("a")), RuleJson.FromJson("""{"not":{"or":[{"tag":"a"}]}}"""));
+    }
+
     [Theory]
     [InlineData("""{"and":[{"tag":"a"},{"trait":"plan","op":"="}]}""", "$.and[1].value", "is required")]
     [InlineData("""{"and":[]}""", "$.and", "must be a non-empty array of rules")]

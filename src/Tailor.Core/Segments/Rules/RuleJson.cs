@@ -46,8 +46,18 @@ public static partial class RuleJson
     public static Rule FromJson(JsonElement e, string path)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new RuleJsonException(path, "must be a JSON object");
-        if (e.TryGetProperty("and", out var and)) return Only(e, path, "and", new AllOf(List(and, $"{path}.and")), "and");
-        if (e.TryGetProperty("or", out var or)) return Only(e, path, "or", new AnyOf(List(or, $"{path}.or")), "or");
+        // An and/or of one rule is that rule: the text form has no way to write the wrapper, so keeping it would
+        // make JSON → text → JSON change the document.
+        if (e.TryGetProperty("and", out var and))
+        {
+            var rules = List(and, $"{path}.and");
+            return Only(e, path, "and", rules.Count == 1 ? rules[0] : new AllOf(rules), "and");
+        }
+        if (e.TryGetProperty("or", out var or))
+        {
+            var rules = List(or, $"{path}.or");
+            return Only(e, path, "or", rules.Count == 1 ? rules[0] : new AnyOf(rules), "or");
+        }
         if (e.TryGetProperty("not", out var not)) return Only(e, path, "not", new Not(FromJson(not, $"{path}.not")), "not");
         if (e.TryGetProperty("trait", out var trait))
             return Only(e, path, "trait", new TraitIs(String(trait, $"{path}.trait"), ComparisonFrom(e, path)), ComparisonFields("trait"));
