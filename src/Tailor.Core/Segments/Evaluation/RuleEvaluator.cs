@@ -15,23 +15,26 @@ public static class RuleEvaluator
 {
     public static Evaluation Evaluate(Rule rule, ProfileFacts facts, DateTimeOffset now)
     {
-        var context = new Context(facts, now, null, null);
+        var context = new Context(facts, now, [], null);
         var matched = Eval(rule, ref context);
         return new Evaluation(matched, context.NextChange);
     }
 
     public static Explanation Explain(Rule rule, ProfileFacts facts, DateTimeOffset now)
     {
-        var context = new Context(facts, now, null, []);
+        var context = new Context(facts, now, [], []);
         Eval(rule, ref context);
         return context.Explanations![0];
     }
 
-    private struct Context(ProfileFacts facts, DateTimeOffset now, (string Path, JsonElement Value)? binding, List<Explanation>? explanations)
+    /// <summary>A value fixed by an enclosing <c>for some</c>; nested ones add to the list (innermost last).</summary>
+    private readonly record struct Binding(string Path, JsonElement Value, string Key);
+
+    private struct Context(ProfileFacts facts, DateTimeOffset now, Binding[] bindings, List<Explanation>? explanations)
     {
         public readonly ProfileFacts Facts = facts;
         public readonly DateTimeOffset Now = now;
-        public (string Path, JsonElement Value)? Binding = binding;
+        public Binding[] Bindings = bindings;
         public List<Explanation>? Explanations = explanations;
         public DateTimeOffset? NextChange;
 
@@ -78,7 +81,8 @@ public static class RuleEvaluator
                 var value = ComputedValues.Get(c.Facts.Profile.Computed, top.Name);
                 var threshold = c.Facts.Stats.TopThreshold(top.Name, top.Percent);
                 var matched = value is > 0 && threshold is { } t && value >= t;
-                Explain(ref c, matched, rule, threshold is null ? "no statistics yet" : $"{top.Name} is {value}; the top {top.Percent}% starts at {threshold}");
+                Explain(ref c, matched, rule, threshold is null ? "no statistics yet"
+                    : string.Create(CultureInfo.InvariantCulture, $"{top.Name} is {value}; the top {top.Percent}% starts at {threshold}"));
                 return matched;
             }
             case Performed performed: return EvalPerformed(performed, ref c);
@@ -127,6 +131,7 @@ public static class RuleEvaluator
     private static bool EvalPerformed(Performed p, ref Context c)
     {
         var events = c.Facts.Events;
+        // "since X": after the latest X; a profile that never did X has no such bound, so every event counts.
         DateTimeOffset? since = null;
         if (p.Window.Since is { } sinceName)
         {
@@ -140,8 +145,8 @@ public static class RuleEvaluator
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            if (e.Name != p.Event || !Filters(e, p.Where, c.Binding)) continue;
-            if (p.Window.Since is not null && (since is null || e.Timestamp <= since)) continue;
+            if (e.Name != p.Event || !Filters(e, p.Where, c.Bindings)) continue;
+            if (since is { } after && e.Timestamp <= after) continue;
             if (from is { } start)
             {
                 if (e.Timestamp > c.Now) { c.Change(e.Timestamp); continue; } // not happened yet: counts from its time on
@@ -171,7 +176,7 @@ public static class RuleEvaluator
             matched = value is { } v && CompareNumber(v, p.Measure.Operator, p.Measure.Value);
             detail = $"{Describe(p.Measure)} is {value?.ToString(CultureInfo.InvariantCulture) ?? "undefined"} over {selected.Count} matching event{(selected.Count == 1 ? "" : "s")}";
         }
-        if (c.Binding is { } binding) detail += $" (with {binding.Path} = {binding.Value.GetRawText()})";
+        foreach (var binding in c.Bindings) detail += $" (with {binding.Path} = {binding.Value.GetRawText()})";
         Explain(ref c, matched, p, detail);
         return matched;
     }
@@ -209,46 +214,55 @@ public static class RuleEvaluator
 
     private static bool EvalForSome(ForSome f, ref Context c)
     {
-        // Candidate values: every value the property takes on the profile's events.
+        // Candidate values: every value the property takes on the profile's events, keyed by value (not by its JSON
+        // spelling, so "é" and "\u00e9" are one category).
         var candidates = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var e in c.Facts.Events)
-            if (e.Property(f.Property) is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object or JsonValueKind.Array) } value)
-                candidates.TryAdd(value.GetRawText(), value);
+            if (BindingKey(e.Property(f.Property)) is { } key) candidates.TryAdd(key, e.Property(f.Property));
 
         var outer = c.Explanations;
-        var saved = c.Binding;
+        var saved = c.Bindings;
         var matched = false;
-        List<Explanation>? because = outer is null ? null : [];
-        foreach (var value in candidates.Values)
+        List<Explanation>? matching = outer is null ? null : [];
+        List<Explanation>? failing = outer is null ? null : [];
+        foreach (var (key, value) in candidates)
         {
-            c.Binding = (f.Property, value);
+            c.Bindings = [.. saved, new Binding(f.Property, value, key)];
             if (outer is not null) c.Explanations = [];
             var thisOne = Eval(f.Rule, ref c); // every value is tried, so each one's next change is known
-            if (outer is not null && (thisOne || !matched)) because!.AddRange(c.Explanations!);
+            if (outer is not null) (thisOne ? matching : failing)!.AddRange(c.Explanations!);
             matched |= thisOne;
         }
-        c.Binding = saved;
+        c.Bindings = saved;
         if (outer is not null)
         {
+            var values = string.Join(", ", candidates.Values.Take(10).Select(v => v.GetRawText()));
             outer.Add(new Explanation(matched, $"for some {f.Property}", candidates.Count == 0
                 ? $"no event has {f.Property}"
-                : $"{candidates.Count} value{(candidates.Count == 1 ? "" : "s")} tried: {string.Join(", ", candidates.Keys.Take(10))}", because!));
+                : $"{candidates.Count} value{(candidates.Count == 1 ? "" : "s")} tried: {values}", matched ? matching! : failing!));
             c.Explanations = outer;
         }
         return matched;
     }
 
-    private static bool Filters(in EventFact e, ValueList<PropertyFilter> filters, (string Path, JsonElement Value)? binding)
+    private static bool Filters(in EventFact e, ValueList<PropertyFilter> filters, Binding[] bindings)
     {
         foreach (var filter in filters)
             if (!Compare(e.Property(filter.Path), filter.Comparison)) return false;
-        if (binding is { } b)
-        {
-            var value = e.Property(b.Path);
-            if (value.ValueKind != b.Value.ValueKind || value.GetRawText() != b.Value.GetRawText()) return false;
-        }
+        foreach (var b in bindings)
+            if (BindingKey(e.Property(b.Path)) != b.Key) return false;
         return true;
     }
+
+    /// <summary>A scalar property value as a key that two equal values share however their JSON spells them; null for others.</summary>
+    private static string? BindingKey(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "s:" + value.GetString(),
+        JsonValueKind.Number => value.TryGetDecimal(out var n) ? "n:" + (n / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture) : "r:" + value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        _ => null,
+    };
 
     private static JsonElement TraitValue(Profile profile, string path)
     {

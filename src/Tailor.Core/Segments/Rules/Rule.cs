@@ -71,4 +71,7 @@ public enum Aggregate
 public sealed record Window(TimeSpan? Last, string? Since, bool InSession)
 {
     public static Window Ever { get; } = new(null, null, false);
+
+    /// <summary>The longest <see cref="Last"/> either form accepts (about 100 years); windows are whole minutes.</summary>
+    public static TimeSpan Longest { get; } = TimeSpan.FromDays(36500);
 }

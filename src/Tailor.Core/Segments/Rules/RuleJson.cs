@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Tailor.Core.Profiles;
+using Tailor.Core.Segments.Evaluation;
 
 namespace Tailor.Core.Segments.Rules;
 
@@ -44,29 +46,62 @@ public static partial class RuleJson
     public static Rule FromJson(JsonElement e, string path)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new RuleJsonException(path, "must be a JSON object");
-        if (e.TryGetProperty("and", out var and)) return new AllOf(List(and, $"{path}.and"));
-        if (e.TryGetProperty("or", out var or)) return new AnyOf(List(or, $"{path}.or"));
-        if (e.TryGetProperty("not", out var not)) return new Not(FromJson(not, $"{path}.not"));
-        if (e.TryGetProperty("trait", out var trait)) return new TraitIs(String(trait, $"{path}.trait"), ComparisonFrom(e, path));
+        // An and/or of one rule is that rule: the text form has no way to write the wrapper, so keeping it would
+        // make JSON → text → JSON change the document.
+        if (e.TryGetProperty("and", out var and))
+        {
+            var rules = List(and, $"{path}.and");
+            return Only(e, path, "and", rules.Count == 1 ? rules[0] : new AllOf(rules), "and");
+        }
+        if (e.TryGetProperty("or", out var or))
+        {
+            var rules = List(or, $"{path}.or");
+            return Only(e, path, "or", rules.Count == 1 ? rules[0] : new AnyOf(rules), "or");
+        }
+        if (e.TryGetProperty("not", out var not)) return Only(e, path, "not", new Not(FromJson(not, $"{path}.not")), "not");
+        if (e.TryGetProperty("trait", out var trait))
+            return Only(e, path, "trait", new TraitIs(String(trait, $"{path}.trait"), ComparisonFrom(e, path)), ComparisonFields("trait"));
         if (e.TryGetProperty("computed", out var computed))
         {
             var name = String(computed, $"{path}.computed");
-            if (!e.TryGetProperty("top", out var top)) return new ComputedIs(name, ComparisonFrom(e, path));
+            if (!ComputedValues.IsKnown(name))
+                throw new RuleJsonException($"{path}.computed", $"must be a computed trait: {string.Join(", ", ComputedValues.Names)}");
+            if (!e.TryGetProperty("top", out var top)) return Only(e, path, "computed", new ComputedIs(name, ComparisonFrom(e, path)), ComparisonFields("computed"));
             var percent = Number(top, $"{path}.top");
-            if (percent is <= 0 or > 100) throw new RuleJsonException($"{path}.top", "must be a percentage between 0 and 100");
-            return new ComputedInTop(name, percent);
+            if (percent is <= 0 or > 100) throw new RuleJsonException($"{path}.top", "must be a percentage greater than 0 and at most 100");
+            return Only(e, path, "computed top", new ComputedInTop(name, percent), "computed", "top");
         }
-        if (e.TryGetProperty("performed", out var performed)) return PerformedFromJson(e, String(performed, $"{path}.performed"), path);
+        if (e.TryGetProperty("performed", out var performed))
+            return Only(e, path, "performed", PerformedFromJson(e, String(performed, $"{path}.performed"), path), "performed", "where", "measure", "window");
         if (e.TryGetProperty("forSome", out var forSome))
         {
             if (!e.TryGetProperty("rule", out var inner)) throw new RuleJsonException($"{path}.rule", "is required with forSome");
-            return new ForSome(String(forSome, $"{path}.forSome"), FromJson(inner, $"{path}.rule"));
+            return Only(e, path, "forSome", new ForSome(String(forSome, $"{path}.forSome"), FromJson(inner, $"{path}.rule")), "forSome", "rule");
         }
-        if (e.TryGetProperty("inSegment", out var segment)) return new InSegment(String(segment, $"{path}.inSegment"));
-        if (e.TryGetProperty("consent", out var consent)) return new HasConsent(String(consent, $"{path}.consent").ToLowerInvariant());
-        if (e.TryGetProperty("tag", out var tag)) return new HasTag(String(tag, $"{path}.tag"));
+        if (e.TryGetProperty("inSegment", out var segment)) return Only(e, path, "inSegment", new InSegment(String(segment, $"{path}.inSegment")), "inSegment");
+        if (e.TryGetProperty("consent", out var consent))
+            return Only(e, path, "consent", new HasConsent(ConsentPurposes.Normalize(String(consent, $"{path}.consent"))), "consent");
+        if (e.TryGetProperty("tag", out var tag))
+        {
+            var normal = Tags.Normalize(String(tag, $"{path}.tag")) ?? throw new RuleJsonException($"{path}.tag", "must be a non-empty tag");
+            return Only(e, path, "tag", new HasTag(normal), "tag");
+        }
         throw new RuleJsonException(path, "must have one of and, or, not, trait, computed, performed, forSome, inSegment, consent, tag");
     }
+
+    /// <summary>
+    /// Rejects fields the node does not know, so that a typo (<c>"windw"</c>) or a second kind of condition in one
+    /// object is an error rather than a silently broader rule.
+    /// </summary>
+    private static T Only<T>(JsonElement e, string path, string kind, T result, params string[] allowed)
+    {
+        foreach (var field in e.EnumerateObject())
+            if (Array.IndexOf(allowed, field.Name) < 0)
+                throw new RuleJsonException($"{path}.{field.Name}", $"is not a field of a '{kind}' condition (expected {string.Join(", ", allowed)})");
+        return result;
+    }
+
+    private static string[] ComparisonFields(string first) => [first, "op", "value", "values"];
 
     private static JsonObject WithComparison(JsonObject node, Comparison c)
     {
@@ -112,7 +147,7 @@ public static partial class RuleJson
                 var at = $"{path}.where[{i++}]";
                 if (filter.ValueKind != JsonValueKind.Object || !filter.TryGetProperty("property", out var property))
                     throw new RuleJsonException(at, "must be an object with property, op and value");
-                filters.Add(new PropertyFilter(String(property, $"{at}.property"), ComparisonFrom(filter, at)));
+                filters.Add(Only(filter, at, "where", new PropertyFilter(String(property, $"{at}.property"), ComparisonFrom(filter, at)), ComparisonFields("property")));
             }
         }
         var measure = Measure.AtLeastOnce;
@@ -131,7 +166,9 @@ public static partial class RuleJson
                 || (op == Operator.NotEqual && aggregate == Aggregate.Count))
                 throw new RuleJsonException($"{at}.op", "must be one of =, <, <=, >, >= (and != for sum, min, max, distinct)");
             var value = m.TryGetProperty("value", out var v) ? Number(v, $"{at}.value") : throw new RuleJsonException($"{at}.value", "is required");
-            measure = new Measure(aggregate, property, op, value);
+            if (aggregate == Aggregate.Count && (value < 0 || value != decimal.Truncate(value)))
+                throw new RuleJsonException($"{at}.value", "must be a whole number of times for count");
+            measure = Only(m, at, "measure", new Measure(aggregate, property, op, value), "aggregate", "property", "op", "value");
         }
         var window = Window.Ever;
         if (e.TryGetProperty("window", out var w))
@@ -140,8 +177,12 @@ public static partial class RuleJson
             if (w.ValueKind != JsonValueKind.Object) throw new RuleJsonException(at, "must be an object with last, since or inSession");
             TimeSpan? last = w.TryGetProperty("last", out var l) ? ParseDuration(String(l, $"{at}.last"), $"{at}.last") : null;
             var since = w.TryGetProperty("since", out var s) ? String(s, $"{at}.since") : null;
-            var inSession = w.TryGetProperty("inSession", out var session) && session.ValueKind == JsonValueKind.True;
-            window = new Window(last, since, inSession);
+            var inSession = false;
+            if (w.TryGetProperty("inSession", out var session))
+                inSession = session.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? session.GetBoolean()
+                    : throw new RuleJsonException($"{at}.inSession", "must be true or false");
+            window = Only(w, at, "window", new Window(last, since, inSession), "last", "since", "inSession");
         }
         return new Performed(name, new ValueList<PropertyFilter>(filters), measure, window);
     }
@@ -204,7 +245,7 @@ public static partial class RuleJson
     private static Literal LiteralFrom(JsonElement e, string path) => e.ValueKind switch
     {
         JsonValueKind.String => Literal.Of(e.GetString()!),
-        JsonValueKind.Number => Literal.Of(e.GetDecimal()),
+        JsonValueKind.Number => Literal.Of(Number(e, path)),
         JsonValueKind.True => Literal.Of(true),
         JsonValueKind.False => Literal.Of(false),
         _ => throw new RuleJsonException(path, "must be a string, a number or a boolean"),
@@ -223,32 +264,40 @@ public static partial class RuleJson
         e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 } s ? s : throw new RuleJsonException(path, "must be a non-empty string");
 
     private static decimal Number(JsonElement e, string path) =>
-        e.ValueKind == JsonValueKind.Number ? e.GetDecimal() : throw new RuleJsonException(path, "must be a number");
+        e.ValueKind != JsonValueKind.Number ? throw new RuleJsonException(path, "must be a number")
+        : e.TryGetDecimal(out var number) ? number
+        : throw new RuleJsonException(path, "must be a number of at most 28 digits");
 
-    /// <summary><c>90m</c>, <c>24h</c>, <c>30d</c>, <c>2w</c>.</summary>
+    /// <summary><c>90m</c>, <c>24h</c>, <c>30d</c>, <c>2w</c>: the largest unit that expresses the duration exactly.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a positive whole number of minutes, which neither form can express.</exception>
     public static string DurationText(TimeSpan span)
     {
+        if (span <= TimeSpan.Zero || span.Ticks % TimeSpan.TicksPerMinute != 0)
+            throw new ArgumentOutOfRangeException(nameof(span), span, "a window is a positive whole number of minutes");
         if (span.Ticks % TimeSpan.FromDays(7).Ticks == 0) return $"{span.Ticks / TimeSpan.FromDays(7).Ticks}w";
         if (span.Ticks % TimeSpan.TicksPerDay == 0) return $"{span.Ticks / TimeSpan.TicksPerDay}d";
         if (span.Ticks % TimeSpan.TicksPerHour == 0) return $"{span.Ticks / TimeSpan.TicksPerHour}h";
-        return $"{((decimal)span.TotalMinutes).ToString(CultureInfo.InvariantCulture)}m";
+        return $"{span.Ticks / TimeSpan.TicksPerMinute}m";
     }
 
     private static TimeSpan ParseDuration(string text, string path)
     {
         var match = DurationPattern().Match(text);
-        if (!match.Success) throw new RuleJsonException(path, "must be a duration such as 90m, 24h, 30d or 2w");
-        var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        return match.Groups[2].Value switch
+        if (!match.Success) throw new RuleJsonException(path, "must be a whole number of minutes, hours, days or weeks such as 90m, 24h, 30d or 2w");
+        var minutesPerUnit = match.Groups[2].Value switch
         {
-            "m" => TimeSpan.FromMinutes(amount),
-            "h" => TimeSpan.FromHours(amount),
-            "d" => TimeSpan.FromDays(amount),
-            _ => TimeSpan.FromDays(7 * amount),
+            "m" => 1L,
+            "h" => 60L,
+            "d" => 60L * 24,
+            _ => 60L * 24 * 7,
         };
+        if (!long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount == 0
+            || amount > (long)Window.Longest.TotalMinutes / minutesPerUnit)
+            throw new RuleJsonException(path, $"must be greater than 0 and at most {Window.Longest.Days} days");
+        return TimeSpan.FromMinutes(amount * minutesPerUnit);
     }
 
-    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)([mhdw])$")]
+    [GeneratedRegex(@"^([0-9]+)([mhdw])$")]
     private static partial Regex DurationPattern();
 }
 

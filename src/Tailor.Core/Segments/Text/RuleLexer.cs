@@ -14,7 +14,7 @@ internal enum TokenKind
 
 internal readonly record struct Token(TokenKind Kind, string Text, int Line, int Column)
 {
-    public decimal Number => decimal.Parse(Text, NumberStyles.Float, CultureInfo.InvariantCulture);
+    public decimal Number => decimal.Parse(Text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
 
     public bool IsWord(string word) => Kind == TokenKind.Word && Text.Equals(word, StringComparison.OrdinalIgnoreCase);
 
@@ -61,11 +61,20 @@ internal static class RuleLexer
                 tokens.Add(new Token(TokenKind.String, ReadString(text, ref i, line, column), line, column));
                 continue;
             }
-            if (char.IsDigit(c) || (c == '-' && i + 1 < text.Length && char.IsDigit(text[i + 1])))
+            if (char.IsAsciiDigit(c) || (c == '-' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1])))
             {
+                // -?digits(.digits)?: "1.2.3" is the number 1.2 followed by an unexpected ".3", not a crash.
                 var start = i++;
-                while (i < text.Length && (char.IsDigit(text[i]) || text[i] == '.')) i++;
-                tokens.Add(new Token(TokenKind.Number, text[start..i], line, column));
+                while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+                if (i + 1 < text.Length && text[i] == '.' && char.IsAsciiDigit(text[i + 1]))
+                {
+                    i++;
+                    while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+                }
+                var number = text[start..i];
+                if (!decimal.TryParse(number, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _))
+                    throw new RuleSyntaxException(line, column, "a number of at most 28 digits", $"'{number}'");
+                tokens.Add(new Token(TokenKind.Number, number, line, column));
                 continue;
             }
             if (char.IsLetter(c) || c == '_')

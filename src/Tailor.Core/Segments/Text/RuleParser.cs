@@ -1,3 +1,5 @@
+using Tailor.Core.Profiles;
+using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Rules;
 
 namespace Tailor.Core.Segments.Text;
@@ -26,8 +28,11 @@ public static class RuleParser
 
         private Token Peek(int ahead = 1) => tokens[Math.Min(_position + ahead, tokens.Count - 1)];
 
-        public Exception Fail(string expected) =>
-            throw new RuleSyntaxException(Current.Line, Current.Column, expected, Current.Describe());
+        public Exception Fail(string expected) => FailAt(Current, expected);
+
+        /// <summary>An error at an earlier token (a value checked after it was read), so the column points at it.</summary>
+        private static Exception FailAt(Token token, string expected) =>
+            throw new RuleSyntaxException(token.Line, token.Column, expected, token.Describe());
 
         private bool AcceptWord(string word)
         {
@@ -75,21 +80,25 @@ public static class RuleParser
 
         private Rule ParsePrimary()
         {
-            if (AcceptSymbol("("))
+            if (Current.IsSymbol("("))
             {
+                var open = Next();
                 var inner = ParseOr();
-                ExpectSymbol(")");
+                if (!AcceptSymbol(")")) Fail($"'and', 'or' or ')' to close the '(' at line {open.Line}, column {open.Column}");
                 return inner;
             }
             if (AcceptWord("trait")) return new TraitIs(ParsePath("a trait name"), ParseComparison());
             if (AcceptWord("computed"))
             {
+                var nameToken = Current;
                 var name = ParsePath("a computed trait name");
+                if (!ComputedValues.IsKnown(name)) FailAt(nameToken, $"a computed trait: {string.Join(", ", ComputedValues.Names)}");
                 if (Current.IsWord("in") && Peek().IsWord("top"))
                 {
                     _position += 2;
+                    var percentToken = Current;
                     var percent = ParseNumber("a percentage");
-                    if (percent is <= 0 or > 100) Fail("a percentage between 0 and 100");
+                    if (percent is <= 0 or > 100) FailAt(percentToken, "a percentage greater than 0 and at most 100");
                     ExpectWord("percent");
                     return new ComputedInTop(name, percent);
                 }
@@ -110,8 +119,12 @@ public static class RuleParser
             }
             if (AcceptWord("has"))
             {
-                if (AcceptWord("consent")) return new HasConsent(ParsePath("a consent purpose such as email").ToLowerInvariant());
-                if (AcceptWord("tag")) return new HasTag(Current.Kind == TokenKind.String ? Next().Text : ParsePath("a tag"));
+                if (AcceptWord("consent")) return new HasConsent(ConsentPurposes.Normalize(ParsePath("a consent purpose such as email")));
+                if (AcceptWord("tag"))
+                {
+                    var tagToken = Current;
+                    return new HasTag(Tags.Normalize(ParsePath("a tag in quotes such as \"loyal/high-value\"")) ?? throw FailAt(tagToken, "a non-empty tag"));
+                }
                 Fail("'consent' or 'tag'");
             }
             throw Fail("a condition: trait, computed, performed, for some, in segment, has consent, has tag, 'not' or '('");
@@ -167,8 +180,9 @@ public static class RuleParser
             else if (AcceptWord("exactly")) countOp = Operator.Equal;
             if (countOp is { } op)
             {
+                var countToken = Current;
                 var count = ParseNumber("a number of times");
-                if (count < 0 || count != decimal.Truncate(count)) Fail("a whole number of times");
+                if (count < 0 || count != decimal.Truncate(count)) FailAt(countToken, "a whole number of times");
                 if (!AcceptWord("times") && !AcceptWord("time")) Fail("'times'");
                 return new Measure(Aggregate.Count, null, op, count);
             }
@@ -184,19 +198,21 @@ public static class RuleParser
 
         private TimeSpan ParseDuration()
         {
-            var amount = ParseNumber("a number of minutes, hours, days or weeks");
-            if (amount <= 0) Fail("a positive duration");
+            var amountToken = Current;
+            var amount = ParseNumber("a whole number of minutes, hours, days or weeks");
+            if (amount <= 0 || amount != decimal.Truncate(amount)) FailAt(amountToken, "a whole number of minutes, hours, days or weeks, greater than 0");
             var unit = Current.Kind == TokenKind.Word ? Current.Text.ToLowerInvariant() : "";
-            TimeSpan duration = unit switch
+            var minutes = unit switch
             {
-                "minute" or "minutes" => TimeSpan.FromMinutes((double)amount),
-                "hour" or "hours" => TimeSpan.FromHours((double)amount),
-                "day" or "days" => TimeSpan.FromDays((double)amount),
-                "week" or "weeks" => TimeSpan.FromDays(7 * (double)amount),
+                "minute" or "minutes" => 1m,
+                "hour" or "hours" => 60m,
+                "day" or "days" => 60m * 24,
+                "week" or "weeks" => 60m * 24 * 7,
                 _ => throw Fail("minutes, hours, days or weeks"),
             };
+            if (amount * minutes > (decimal)Window.Longest.TotalMinutes) FailAt(amountToken, $"a window of at most {Window.Longest.Days} days");
             _position++;
-            return duration;
+            return TimeSpan.FromMinutes((long)(amount * minutes));
         }
 
         private Comparison ParseComparison()
@@ -272,15 +288,17 @@ public static class RuleParser
             return Next().Number;
         }
 
+        /// <summary>A name in quotes; an empty one is rejected, as in the JSON form.</summary>
         private string ParseString(string expected)
         {
-            if (Current.Kind != TokenKind.String) Fail(expected);
+            if (Current.Kind != TokenKind.String || Current.Text.Length == 0) Fail(expected);
             return Next().Text;
         }
 
+        /// <summary>A bare word or a non-empty quoted name.</summary>
         private string ParsePath(string expected)
         {
-            if (Current.Kind is TokenKind.Word or TokenKind.String) return Next().Text;
+            if (Current.Kind is TokenKind.Word || (Current.Kind is TokenKind.String && Current.Text.Length > 0)) return Next().Text;
             throw Fail(expected);
         }
     }

@@ -124,12 +124,15 @@ public static partial class RulePrinter
     };
 
     /// <summary>The largest unit that expresses the duration exactly: <c>30 days</c>, <c>90 minutes</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a positive whole number of minutes, which neither form can express.</exception>
     internal static string Duration(TimeSpan span)
     {
+        if (span <= TimeSpan.Zero || span.Ticks % TimeSpan.TicksPerMinute != 0)
+            throw new ArgumentOutOfRangeException(nameof(span), span, "a window is a positive whole number of minutes");
         if (span.Ticks % TimeSpan.FromDays(7).Ticks == 0) return Plural(span.Ticks / TimeSpan.FromDays(7).Ticks, "week");
         if (span.Ticks % TimeSpan.TicksPerDay == 0) return Plural(span.Ticks / TimeSpan.TicksPerDay, "day");
         if (span.Ticks % TimeSpan.TicksPerHour == 0) return Plural(span.Ticks / TimeSpan.TicksPerHour, "hour");
-        return Plural((decimal)span.TotalMinutes, "minute");
+        return Plural(span.Ticks / TimeSpan.TicksPerMinute, "minute");
     }
 
     private static string Plural(decimal amount, string unit) =>
