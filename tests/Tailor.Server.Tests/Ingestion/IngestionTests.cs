@@ -84,6 +84,16 @@ public sealed class IngestionTests(TailorAppFixture app)
     }
 
     [Fact]
+    public async Task Write_key_in_the_body_is_used_when_basic_credentials_are_blank()
+    {
+        using var client = app.NewClient(TailorAppFixture.BasicAuth(""));
+
+        var answer = await client.SendAsync("/v1/track", new { writeKey = app.WriteKey, userId = TailorAppFixture.NewId("u"), @event = "Blank Basic" });
+
+        Assert.Equal(1, (int)answer["accepted"]!);
+    }
+
+    [Fact]
     public async Task Missing_write_key_is_refused_with_401()
     {
         using var response = await app.Anonymous.PostObjectAsync("/v1/track", new { userId = "u-1", @event = "No Key" });
