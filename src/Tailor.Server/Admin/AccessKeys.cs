@@ -39,7 +39,7 @@ public sealed class AccessKeys(IAccessStore store)
         return found;
     }
 
-    /// <summary>The username of HTTP Basic credentials (Segment puts the write key there, password empty).</summary>
+    /// <summary>The username of HTTP Basic credentials (Segment puts the write key there, password empty); null when blank.</summary>
     public static string? BasicUser(HttpRequest request)
     {
         if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)) return null;
@@ -48,7 +48,8 @@ public sealed class AccessKeys(IAccessStore store)
         {
             var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
             var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 ? decoded : decoded[..colon];
+            var user = colon < 0 ? decoded : decoded[..colon];
+            return user.Length == 0 ? null : user; // blank credentials: let the body's writeKey speak
         }
         catch (FormatException)
         {

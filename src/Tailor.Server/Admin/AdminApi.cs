@@ -49,8 +49,9 @@ public static class AdminApi
 
     private static async Task<Ok<PipelineStatus>> PipelineAsync(ITailorStore store, CancellationToken ct)
     {
-        var log = await store.LastSequenceAsync(ct);
+        // Pipeline first: it only ever trails the log, so a log position read after it is never behind it (lag >= 0).
         var processed = await store.PipelinePositionAsync(ct);
+        var log = await store.LastSequenceAsync(ct);
         return TypedResults.Ok(new PipelineStatus(log, processed, log - processed, await store.ProfileCountAsync(ct)));
     }
 }

@@ -94,7 +94,9 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
                 var result = parser.Parse(root, type, new MessageParser.Arrival(source.Id, receivedAt));
                 if (result.Error is { } error)
                 {
-                    var status = error.Rule.StartsWith("must be at most", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
+                    // Only the message size limit is a 413; an over-long id ("must be at most 256 characters") is a 400.
+                    var status = error.Field == "message" && error.Rule.StartsWith("must be at most", StringComparison.Ordinal)
+                        ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
                     return Problem(status, "The message is invalid", [error]);
                 }
                 events.Add(result.Event!);

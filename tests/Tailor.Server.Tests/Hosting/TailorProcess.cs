@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Tailor.Server.Tests.Hosting;
+
+/// <summary>
+/// The real <c>tailor serve</c> process (the CLI's build output), on a free loopback port, for tests that must kill it.
+/// </summary>
+public sealed partial class TailorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private TailorProcess(Process process) => _process = process;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process printed so far, for failure messages.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Path of <c>tailor.dll</c>, built before this project (see the project file).</summary>
+    public static string CliPath
+    {
+        get
+        {
+            var path = typeof(TailorProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "TailorCliPath").Value!;
+            Assert.True(File.Exists(path), $"tailor.dll is not at {path}; build src/Tailor.Cli in the same configuration as the tests.");
+            return path;
+        }
+    }
+
+    public static async Task<TailorProcess> StartAsync(string dataDirectory, string writeKey, string adminKey)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dataDirectory,
+        };
+        foreach (var arg in new[] { CliPath, "serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory }) info.ArgumentList.Add(arg);
+        info.Environment["TAILOR_WRITE_KEY"] = writeKey;
+        info.Environment["TAILOR_ADMIN_KEY"] = adminKey;
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment["NO_COLOR"] = "1";
+
+        var tailor = new TailorProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
+        tailor._process.OutputDataReceived += (_, e) => tailor.OnLine(e.Data);
+        tailor._process.ErrorDataReceived += (_, e) => tailor.OnLine(e.Data);
+        tailor._process.Exited += (_, _) => tailor._listening.TrySetException(new InvalidOperationException($"tailor serve exited early:\n{tailor.Output}"));
+        tailor._process.Start();
+        tailor._process.BeginOutputReadLine();
+        tailor._process.BeginErrorReadLine();
+        try
+        {
+            tailor.BaseAddress = await tailor._listening.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            await tailor.DisposeAsync();
+            Assert.Fail($"tailor serve did not start listening within 30s:\n{tailor.Output}");
+        }
+        return tailor;
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; what was acknowledged must already be on disk.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        // ASP.NET Core's lifetime log names the port Kestrel actually bound.
+        if (ListeningLine().Match(line) is { Success: true } match) _listening.TrySetResult(new Uri(match.Groups[1].Value));
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+        _process.Dispose();
+    }
+}
