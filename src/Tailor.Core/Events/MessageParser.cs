@@ -75,7 +75,8 @@ public sealed class MessageParser(IngestionLimits limits, Func<string> newMessag
         if (!TryDate(message, "timestamp", out var timestamp, out error, index)) return error;
         if (!TryDate(message, "sentAt", out var sentAt, out error, index)) return error;
 
-        var eventTime = CorrectClockSkew(timestamp, sentAt ?? arrival.EnvelopeSentAt, arrival.ReceivedAt);
+        if (!TryCorrectClockSkew(timestamp, sentAt ?? arrival.EnvelopeSentAt, arrival.ReceivedAt, out var eventTime))
+            return Fail("timestamp", "must be a date that, corrected by sentAt, lies between years 1 and 9999", index);
         return new ParseResult(new TailorEvent(
             string.IsNullOrEmpty(messageId) ? newMessageId() : messageId,
             type, name, userId, anonymousId, eventTime, arrival.ReceivedAt, arrival.SourceId, raw), null);
@@ -85,10 +86,20 @@ public sealed class MessageParser(IngestionLimits limits, Func<string> newMessag
     /// Segment's rule: a client's clock may be wrong, so shift the timestamp by how far the client's
     /// <c>sentAt</c> is from our receive time. Without a timestamp the event happened when it was received.
     /// </summary>
-    public static DateTimeOffset CorrectClockSkew(DateTimeOffset? timestamp, DateTimeOffset? sentAt, DateTimeOffset receivedAt)
+    public static bool TryCorrectClockSkew(DateTimeOffset? timestamp, DateTimeOffset? sentAt, DateTimeOffset receivedAt, out DateTimeOffset corrected)
     {
-        if (timestamp is not { } ts) return receivedAt;
-        return sentAt is { } sent ? ts + (receivedAt - sent) : ts;
+        corrected = receivedAt;
+        if (timestamp is not { } ts) return true;
+        if (sentAt is not { } sent)
+        {
+            corrected = ts;
+            return true;
+        }
+        var skew = receivedAt - sent;
+        if ((skew > TimeSpan.Zero && ts > DateTimeOffset.MaxValue - skew) || (skew < TimeSpan.Zero && ts < DateTimeOffset.MinValue - skew))
+            return false;
+        corrected = ts + skew;
+        return true;
     }
 
     private static readonly string[] ObjectFields = ["context", "properties", "traits", "integrations"];

@@ -39,8 +39,20 @@ public sealed class ProfileReducer(EngagementWeights weights)
         if (e.Type == EventType.Track && name == TagsUpdated) ApplyTags(profile, view.Properties);
     }
 
-    /// <summary>Order value per the e-commerce spec: <c>revenue</c>, else <c>total</c>; zero when neither is a number.</summary>
+    /// <summary>Orders claiming more than this are treated as invalid (revenue 0), so sums can never overflow.</summary>
+    public const decimal MaxOrderValue = 1_000_000_000_000m;
+
+    /// <summary>
+    /// Order value per the e-commerce spec: <c>revenue</c>, else <c>total</c>; zero when neither is a number or the
+    /// amount is beyond ±<see cref="MaxOrderValue"/>.
+    /// </summary>
     public static decimal Revenue(JsonElement properties)
+    {
+        var amount = RawRevenue(properties);
+        return Math.Abs(amount) > MaxOrderValue ? 0m : amount;
+    }
+
+    private static decimal RawRevenue(JsonElement properties)
     {
         foreach (var field in (ReadOnlySpan<string>)["revenue", "total"])
         {

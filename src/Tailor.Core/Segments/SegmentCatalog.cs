@@ -24,8 +24,13 @@ public sealed class SegmentCatalog
     public SegmentCatalog(IEnumerable<SegmentDefinition> definitions)
     {
         var list = definitions.ToList();
-        var names = list.ToDictionary(d => d.Name, StringComparer.Ordinal);
-        var ids = list.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var names = new Dictionary<string, SegmentDefinition>(StringComparer.Ordinal);
+        var ids = new Dictionary<string, SegmentDefinition>(StringComparer.Ordinal);
+        foreach (var d in list)
+        {
+            if (!names.TryAdd(d.Name, d)) throw new SegmentCatalogException(d.Name, "has the same name as another segment");
+            if (!ids.TryAdd(d.Id, d)) throw new SegmentCatalogException(d.Name, $"has the same id ({d.Id}) as another segment");
+        }
 
         // Depth-first topological order over "refers to" (rule references and the parent).
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done

@@ -24,6 +24,15 @@ public sealed class MessageParserTests
     }
 
     [Fact]
+    public void A_timestamp_that_clock_skew_correction_would_push_past_year_9999_is_refused_on_timestamp()
+    {
+        var error = Refused("""{"type":"track","event":"E","userId":"u1","timestamp":"9999-12-31T23:00:00Z","sentAt":"2000-01-01T00:00:00Z"}""");
+
+        Assert.Equal("timestamp", error.Field);
+        Assert.Contains("between years 1 and 9999", error.Rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Valid_track_becomes_an_event_with_its_payload_kept_verbatim()
     {
         const string json = """{"type":"track","event":"Order Completed","userId":"u1","anonymousId":"a1","messageId":"m1","timestamp":"2025-03-01T11:00:00Z","properties":{"revenue":10}}""";

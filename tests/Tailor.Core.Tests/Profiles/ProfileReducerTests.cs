@@ -65,6 +65,18 @@ public sealed class ProfileReducerTests
     }
 
     [Fact]
+    public void An_absurd_order_value_counts_the_order_but_not_its_revenue_so_sums_never_overflow()
+    {
+        var profile = Fold(
+            Track("Order Completed", At(1), "u1", properties: new JsonObject { ["revenue"] = 79228162514264337593543950335m }),
+            Track("Order Completed", At(2), "u1", properties: new JsonObject { ["revenue"] = 79228162514264337593543950335m }),
+            Track("Order Completed", At(3), "u1", properties: new JsonObject { ["revenue"] = 12.5m }));
+
+        Assert.Equal(3, profile.Computed.OrderCount);
+        Assert.Equal(12.5m, profile.Computed.TotalRevenue);
+    }
+
+    [Fact]
     public void Average_order_value_is_rounded_to_cents_and_zero_without_orders()
     {
         Assert.Equal(0m, Fold(Track("Signed Up", At(0), "u1")).Computed.AverageOrderValue);
