@@ -197,6 +197,8 @@ public static class SegmentsApi
 
         static async IAsyncEnumerable<SseItem<MembershipNotice>> Notices(IAsyncEnumerable<MembershipNotice> notices, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
+            // A first event sends the headers at once, so a subscriber knows it is connected before anything changes.
+            yield return new SseItem<MembershipNotice>(new MembershipNotice("subscribed", "", "", "", DateTimeOffset.UtcNow), "subscribed");
             await foreach (var notice in notices.WithCancellation(ct)) yield return new SseItem<MembershipNotice>(notice, notice.Type);
         }
     }
