@@ -68,6 +68,40 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Segments_are_created_listed_explained_and_deleted_from_the_command_line()
+    {
+        var data = _dir.File("data");
+        var file = _dir.File("orders.ndjson");
+        await File.WriteAllLinesAsync(file,
+        [
+            """{"type":"track","event":"Order Completed","userId":"big","properties":{"revenue":500}}""",
+            """{"type":"track","event":"Order Completed","userId":"small","properties":{"revenue":5}}""",
+        ], Ct);
+        Assert.Equal(0, (await Tailor.RunAsync(_dir.Path, "import", file, "--data", data)).ExitCode);
+
+        var bad = await Tailor.RunAsync(_dir.Path, "segments", "create", "Big", "--rule", "performed \"Order Completed\" sum of revenue >=", "--data", data);
+        var created = await Tailor.RunAsync(_dir.Path, "segments", "create", "Big", "--rule", "performed \"Order Completed\" sum of revenue >= 100", "--data", data);
+        var list = await Tailor.RunAsync(_dir.Path, "segments", "list", "--data", data);
+        await using (var store = await TailorStores.OpenAsync(data, null, Ct))
+        {
+            var small = await store.FindProfileAsync(new Identity(IdentityTypes.UserId, "small"), Ct);
+            var explain = await Tailor.RunAsync(_dir.Path, "segments", "explain", "Big", small!.Id, "--data", data);
+            Assert.Equal(3, explain.ExitCode); // not a member
+            Assert.Contains("sum of revenue is 5", explain.Output, StringComparison.Ordinal);
+        }
+        var deleted = await Tailor.RunAsync(_dir.Path, "segments", "delete", "Big", "--data", data);
+
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("line 1, column", bad.Output, StringComparison.Ordinal);
+        Assert.Equal(0, created.ExitCode);
+        Assert.Contains("1 entered", created.Output, StringComparison.Ordinal);
+        Assert.Contains("Big", list.Output, StringComparison.Ordinal);
+        Assert.Equal(0, deleted.ExitCode);
+        await using var after = await TailorStores.OpenAsync(data, null, Ct);
+        Assert.Empty(await after.ListSegmentsAsync(Ct));
+    }
+
+    [Fact]
     public async Task An_import_killed_midway_resumes_and_ends_with_every_event_stored_once()
     {
         const int count = 60_000;

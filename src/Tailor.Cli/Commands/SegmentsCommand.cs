@@ -48,9 +48,8 @@ internal static class SegmentsCommand
             {
                 return Error("rule", ex.Message);
             }
-            await using var tailor = await store.OpenAsync(result, ct);
-            using var engine = new SegmentEngine(tailor, TimeProvider.System);
-            await engine.ReloadAsync(ct);
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var (tailor, engine) = (session.Store, session.Engine);
             var segmentName = result.GetValue(name)!;
             var existing = engine.Catalog.ByName(segmentName);
             var parentSegment = result.GetValue(parent) is { } p ? engine.Catalog.ByName(p) : null;
@@ -117,9 +116,8 @@ internal static class SegmentsCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            using var engine = new SegmentEngine(tailor, TimeProvider.System);
-            await engine.ReloadAsync(ct);
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var engine = session.Engine;
             if (engine.Catalog.ByName(result.GetValue(name)!) is not { } segment) return Error("name", "must be an existing segment");
             var explanation = await engine.ExplainAsync(segment.Id, result.GetValue(profile)!, ct);
             if (explanation is null) return Error("profile", "no profile has this id");
@@ -136,9 +134,8 @@ internal static class SegmentsCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            using var engine = new SegmentEngine(tailor, TimeProvider.System);
-            await engine.ReloadAsync(ct);
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var engine = session.Engine;
             if (engine.Catalog.ByName(result.GetValue(name)!) is not { } segment) return Error("name", "must be an existing segment");
             await RecomputeWithProgressAsync(engine, segment.Id, ct);
             return 0;
@@ -156,9 +153,8 @@ internal static class SegmentsCommand
             Rule parsed;
             try { parsed = RuleParser.Parse(result.GetValue(rule)!); }
             catch (RuleSyntaxException ex) { return Error("rule", ex.Message); }
-            await using var tailor = await store.OpenAsync(result, ct);
-            using var engine = new SegmentEngine(tailor, TimeProvider.System);
-            await engine.ReloadAsync(ct);
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var engine = session.Engine;
             var preview = await engine.PreviewAsync(parsed, 2000, ct);
             AnsiConsole.MarkupLine($"{(preview.Exact ? "Matches" : "About")} [bold]{preview.Estimate:N0}[/] of {preview.Profiles:N0} profiles{(preview.Exact ? "" : $" (sampled {preview.Sampled:N0})")}");
             foreach (var id in preview.SampleMembers) AnsiConsole.WriteLine($"  {id}");
@@ -203,6 +199,27 @@ internal static class SegmentsCommand
     private sealed class Reporter(Action<RecomputeProgress> report) : IProgress<RecomputeProgress>
     {
         public void Report(RecomputeProgress value) => report(value);
+    }
+
+    /// <summary>A store with a segment engine over it, loaded and ready.</summary>
+    private sealed class Session(ITailorStore store, SegmentEngine engine) : IAsyncDisposable
+    {
+        public ITailorStore Store { get; } = store;
+        public SegmentEngine Engine { get; } = engine;
+
+        public static async Task<Session> OpenAsync(StoreOptions options, ParseResult result, CancellationToken ct)
+        {
+            var store = await options.OpenAsync(result, ct);
+            var engine = new SegmentEngine(store, TimeProvider.System);
+            await engine.ReloadAsync(ct);
+            return new Session(store, engine);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Engine.Dispose();
+            await Store.DisposeAsync();
+        }
     }
 
     private static int Error(string field, string rule)

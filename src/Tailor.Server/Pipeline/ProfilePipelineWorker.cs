@@ -11,11 +11,11 @@ public sealed partial class ProfilePipelineWorker(ProfilePipeline pipeline, Even
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        writer.Appended += Wake;
+        writer.Appended += _wake.Set;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -38,16 +38,7 @@ public sealed partial class ProfilePipelineWorker(ProfilePipeline pipeline, Even
         }
         finally
         {
-            writer.Appended -= Wake;
-        }
-    }
-
-    private void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try { _wake.Release(); }
-            catch (SemaphoreFullException) { } // already signalled
+            writer.Appended -= _wake.Set;
         }
     }
 

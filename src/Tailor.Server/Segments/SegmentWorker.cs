@@ -1,4 +1,5 @@
 using Tailor.Core.Pipeline;
+using Tailor.Server.Pipeline;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 
@@ -11,7 +12,7 @@ namespace Tailor.Server.Segments;
 public sealed partial class SegmentWorker(SegmentEngine engine, ProfilePipeline pipeline, ISegmentStore store, TimeProvider time, ILogger<SegmentWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly WakeSignal _wake = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,12 +57,7 @@ public sealed partial class SegmentWorker(SegmentEngine engine, ProfilePipeline 
         }
     }
 
-    private void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _)
-    {
-        if (_wake.CurrentCount > 0) return;
-        try { _wake.Release(); }
-        catch (SemaphoreFullException) { } // already signalled
-    }
+    private void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _) => _wake.Set();
 
     public override void Dispose()
     {

@@ -22,3 +22,19 @@ public enum Operator
     Exists,
     Between,
 }
+
+/// <summary>The comparison symbols shared by the text and JSON forms.</summary>
+public static class OperatorSymbols
+{
+    /// <summary>Reads <c>= == != &lt; &lt;= &gt; &gt;=</c>.</summary>
+    public static Operator? Parse(string? symbol) => symbol switch
+    {
+        "=" or "==" => Operator.Equal,
+        "!=" => Operator.NotEqual,
+        "<" => Operator.Less,
+        "<=" => Operator.LessOrEqual,
+        ">" => Operator.Greater,
+        ">=" => Operator.GreaterOrEqual,
+        _ => null,
+    };
+}

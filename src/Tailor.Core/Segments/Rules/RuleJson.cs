@@ -208,14 +208,9 @@ public static partial class RuleJson
     private static Operator OperatorFrom(JsonElement e, string path)
     {
         if (!e.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String) throw new RuleJsonException($"{path}.op", "is required");
-        return op.GetString() switch
+        var text = op.GetString();
+        return OperatorSymbols.Parse(text) ?? text switch
         {
-            "=" or "==" => Operator.Equal,
-            "!=" => Operator.NotEqual,
-            "<" => Operator.Less,
-            "<=" => Operator.LessOrEqual,
-            ">" => Operator.Greater,
-            ">=" => Operator.GreaterOrEqual,
             "in" => Operator.In,
             "contains" => Operator.Contains,
             "startsWith" => Operator.StartsWith,

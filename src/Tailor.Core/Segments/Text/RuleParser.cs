@@ -250,16 +250,7 @@ public static class RuleParser
         {
             if (Current.Kind == TokenKind.Symbol)
             {
-                Operator? op = Current.Text switch
-                {
-                    "=" or "==" => Operator.Equal,
-                    "!=" => Operator.NotEqual,
-                    "<" => Operator.Less,
-                    "<=" => Operator.LessOrEqual,
-                    ">" => Operator.Greater,
-                    ">=" => Operator.GreaterOrEqual,
-                    _ => null,
-                };
+                var op = OperatorSymbols.Parse(Current.Text);
                 if (op is { } found)
                 {
                     _position++;
