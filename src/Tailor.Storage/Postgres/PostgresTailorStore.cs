@@ -137,10 +137,26 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
 
-        var profiles = new List<Profile>(ids.Count);
-        foreach (var id in ids)
-            if (await ReadProfileAsync(c, id, cancellationToken) is { } profile) profiles.Add(profile);
-        return profiles;
+        // Two round trips for the whole batch, not two per profile.
+        var profiles = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
+        await using (var rows = new NpgsqlCommand($"SELECT {ProfileColumnsSql} FROM profiles WHERE id = ANY(@ids)", c))
+        {
+            rows.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. ids]));
+            await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var profile = ReadProfileRow(reader);
+                profiles[profile.Id] = profile;
+            }
+        }
+        await using (var owned = new NpgsqlCommand("SELECT profile_id, type, value FROM identities WHERE profile_id = ANY(@ids) ORDER BY first_seen, type", c))
+        {
+            owned.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. profiles.Keys]));
+            await using var reader = await owned.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                profiles[reader.GetString(0)].Identities.Add(new Identity(reader.GetString(1), reader.GetString(2)));
+        }
+        return [.. profiles.Values];
     }
 
     public override async ValueTask DisposeAsync()

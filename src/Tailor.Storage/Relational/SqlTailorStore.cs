@@ -15,7 +15,7 @@ namespace Tailor.Storage.Relational;
 public abstract partial class SqlTailorStore : ITailorStore
 {
     private const string ProfilesPipeline = "profiles";
-    private const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
+    protected const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
 
     public abstract string Kind { get; }
 
@@ -272,6 +272,11 @@ public abstract partial class SqlTailorStore : ITailorStore
         return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Reads one profile row (the columns of <see cref="ProfileColumnsSql"/>, in order), without identities.</summary>
+    protected static Profile ReadProfileRow(DbDataReader r) =>
+        ProfileColumns.Read(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
+            r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
+
     protected static async Task<Profile?> ReadProfileAsync(DbConnection c, string id, CancellationToken ct)
     {
         Profile? profile;
@@ -279,8 +284,7 @@ public abstract partial class SqlTailorStore : ITailorStore
         await using (var r = await command.ExecuteReaderAsync(ct))
         {
             if (!await r.ReadAsync(ct)) return null;
-            profile = ProfileColumns.Read(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
-                r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
+            profile = ReadProfileRow(r);
         }
         await using (var command = Db.Command(c, null, "SELECT type, value FROM identities WHERE profile_id = @id ORDER BY first_seen, type", ("id", profile.Id)))
         await using (var r = await command.ExecuteReaderAsync(ct))
