@@ -15,6 +15,7 @@ namespace Tailor.Core.Segments;
 public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisposable
 {
     private const int BatchSize = 2000;
+    private const int PageSize = 500;
     private readonly PopulationStats _stats = new(store, time);
     private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
     private long? _position;
@@ -62,7 +63,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
             // Any event may change traits, consent, tags or computed traits, so segments reading those are always included.
             // A merge gave the survivor the other profile's history: every segment may have changed.
             var affected = merged.Contains(profileId) ? catalog.InOrder : catalog.Affected(names, traits: true, consent: true, tags: true);
-            if (affected.Count > 0) await EvaluateAsync(profileId, affected, now, update, cancellationToken);
+            if (affected.Count > 0) await EvaluateAsync([profileId], affected, now, update, cancellationToken);
         }
         try
         {
@@ -99,7 +100,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
             var segments = catalog.WithDependents(timers.Select(t => t.SegmentId));
             foreach (var t in timers)
                 if (catalog.ById(t.SegmentId) is null) update.Timers.Add(t with { DueAt = null }); // segment deleted
-            await EvaluateAsync(timers.Key, segments, at, update, cancellationToken);
+            await EvaluateAsync([timers.Key], segments, at, update, cancellationToken);
             foreach (var t in timers)
             {
                 // A timer that fired and was not re-set (the answer is now stable) must not fire again.
@@ -126,14 +127,13 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         string? after = null;
         while (true)
         {
-            var ids = await store.ProfileIdsAsync(after, 500, cancellationToken);
+            var ids = await store.ProfileIdsAsync(after, PageSize, cancellationToken);
             if (ids.Count == 0) break;
             var update = new Pending();
             await _gate.WaitAsync(cancellationToken);
             try
             {
-                var now = time.GetUtcNow();
-                foreach (var id in ids) await EvaluateAsync(id, segments, now, update, cancellationToken);
+                await EvaluateAsync(ids, segments, time.GetUtcNow(), update, cancellationToken);
                 await CommitAsync(update, null, cancellationToken);
             }
             finally
@@ -161,10 +161,10 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         var dependencies = RuleDependencies.Of(rule);
         var now = time.GetUtcNow();
         var matched = new List<string>();
-        foreach (var id in ids)
+        foreach (var page in ids.Chunk(PageSize))
         {
-            var facts = await FactsAsync(id, dependencies.Events, cancellationToken);
-            if (facts is not null && RuleEvaluator.Evaluate(rule, facts, now).Matched) matched.Add(id);
+            foreach (var snapshot in await store.SnapshotsAsync(page, dependencies.Events, cancellationToken))
+                if (RuleEvaluator.Evaluate(rule, Facts(snapshot), now).Matched) matched.Add(snapshot.Profile.Id);
         }
         var exact = ids.Count == total;
         var estimate = exact || ids.Count == 0 ? matched.Count : (long)Math.Round((double)matched.Count / ids.Count * total);
@@ -176,8 +176,10 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
     {
         var segment = Catalog.ById(segmentId) ?? throw new KeyNotFoundException($"segment {segmentId} does not exist");
         await _stats.RefreshAsync(Catalog.TopPercentTerms, cancellationToken);
-        var facts = await FactsAsync(profileId, segment.Dependencies.Events, cancellationToken);
-        return facts is null ? null : RuleEvaluator.Explain(segment.EffectiveRule, facts, time.GetUtcNow());
+        var profile = await store.GetProfileAsync(profileId, cancellationToken); // a merged-away id explains the survivor
+        if (profile is null) return null;
+        var snapshot = (await store.SnapshotsAsync([profile.Id], segment.Dependencies.Events, cancellationToken)).Single();
+        return RuleEvaluator.Explain(segment.EffectiveRule, Facts(snapshot), time.GetUtcNow());
     }
 
     private async Task<List<string>> AllProfileIdsAsync(CancellationToken ct)
@@ -193,41 +195,39 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         return all;
     }
 
-    private async Task<ProfileFacts?> FactsAsync(string profileId, HashSet<string> eventNames, CancellationToken ct)
+    /// <summary>Rule facts from a snapshot; the segment names set is the profile's current memberships.</summary>
+    private ProfileFacts Facts(ProfileSnapshot snapshot) => Facts(snapshot, out _);
+
+    /// <param name="names">The set of segment names the facts hold; changing it changes what later rules see.</param>
+    private ProfileFacts Facts(ProfileSnapshot snapshot, out HashSet<string> names)
     {
-        var profile = await store.GetProfileAsync(profileId, ct);
-        if (profile is null) return null;
-        var memberships = await store.MembershipsAsync(profile.Id, ct);
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var id in memberships)
+        names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in snapshot.Memberships)
             if (Catalog.ById(id) is { } c) names.Add(c.Name);
-        var events = eventNames.Count == 0 ? [] : await store.EventFactsAsync(profile.Id, eventNames, ct);
-        return new ProfileFacts(profile, events, names, _stats);
+        return new ProfileFacts(snapshot.Profile, snapshot.Events, names, _stats);
     }
 
-    private async Task EvaluateAsync(string profileId, IReadOnlyList<SegmentCatalog.Compiled> segments, DateTimeOffset at, Pending update, CancellationToken ct)
+    /// <summary>Evaluates <paramref name="segments"/> (in catalog order) for each profile, as of <paramref name="at"/>.</summary>
+    private async Task EvaluateAsync(IReadOnlyList<string> profileIds, IReadOnlyList<SegmentCatalog.Compiled> segments, DateTimeOffset at, Pending update, CancellationToken ct)
     {
-        var profile = await store.GetProfileAsync(profileId, ct);
-        if (profile is null || profile.Id != profileId) return; // merged away: the merge already removed its memberships
-        var current = await store.MembershipsAsync(profileId, ct);
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var id in current)
-            if (Catalog.ById(id) is { } c) names.Add(c.Name);
         var eventNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in segments) eventNames.UnionWith(s.Dependencies.Events);
-        var events = eventNames.Count == 0 ? [] : await store.EventFactsAsync(profileId, eventNames, ct);
-        var facts = new ProfileFacts(profile, events, names, _stats); // names is updated below, so later segments see earlier results
-
-        foreach (var segment in segments)
+        // Merged-away profiles are not in the snapshots: the merge already removed their memberships.
+        foreach (var snapshot in await store.SnapshotsAsync(profileIds, eventNames, ct))
         {
-            var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, at);
-            if (result.Matched != current.Contains(segment.Id))
+            var facts = Facts(snapshot, out var names); // names is updated as we go, so later segments see earlier results
+            var profileId = snapshot.Profile.Id;
+            foreach (var segment in segments)
             {
-                update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, at));
-                if (result.Matched) names.Add(segment.Name); else names.Remove(segment.Name);
+                var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, at);
+                if (result.Matched != snapshot.Memberships.Contains(segment.Id))
+                {
+                    update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, at));
+                    if (result.Matched) names.Add(segment.Name); else names.Remove(segment.Name);
+                }
+                if (segment.Dependencies.TimeWindows || result.NextChange is not null)
+                    update.Timers.Add(new SegmentTimer(segment.Id, profileId, result.NextChange));
             }
-            if (segment.Dependencies.TimeWindows || result.NextChange is not null)
-                update.Timers.Add(new SegmentTimer(segment.Id, profileId, result.NextChange));
         }
     }
 

@@ -44,8 +44,12 @@ public interface ISegmentStore
     /// <summary>Events after <paramref name="after"/> up to <paramref name="upTo"/> that the profile pipeline has assigned to a profile.</summary>
     Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken);
 
-    /// <summary>A profile's events in event-time order, only of the given names (counted names: page calls are "Page Viewed").</summary>
-    Task<IReadOnlyList<EventFact>> EventFactsAsync(string profileId, IReadOnlySet<string> names, CancellationToken cancellationToken);
+    /// <summary>
+    /// What segment rules need of each live profile among <paramref name="profileIds"/> (merged-away and unknown ids
+    /// are left out): the profile, the segments it is in, and its events of the given names in event-time order
+    /// (counted names: page calls are "Page Viewed"). A handful of queries for the whole list.
+    /// </summary>
+    Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, IReadOnlySet<string> eventNames, CancellationToken cancellationToken);
 
     /// <summary>A page of live profile ids in id order, for full recomputes.</summary>
     Task<IReadOnlyList<string>> ProfileIdsAsync(string? afterId, int limit, CancellationToken cancellationToken);
@@ -59,6 +63,8 @@ public interface ISegmentStore
     /// <summary>The smallest value of a computed trait among the top <paramref name="percent"/> of live profiles.</summary>
     Task<decimal?> TopThresholdAsync(string computed, decimal percent, CancellationToken cancellationToken);
 }
+
+public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<string> Memberships, IReadOnlyList<EventFact> Events);
 
 public readonly record struct MembershipChange(string SegmentId, string ProfileId, bool Entered, DateTimeOffset At);
 

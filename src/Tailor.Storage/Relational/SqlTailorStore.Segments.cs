@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Profiles;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Text;
@@ -162,27 +164,56 @@ public abstract partial class SqlTailorStore
             ("after", after), ("upTo", upTo), ("max", max));
     }
 
-    public async Task<IReadOnlyList<EventFact>> EventFactsAsync(string profileId, IReadOnlySet<string> names, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, IReadOnlySet<string> eventNames, CancellationToken cancellationToken)
     {
-        if (names.Count == 0) return [];
-        // Rules name events as they are counted: page and screen calls are "Page Viewed" and "Screen Viewed".
-        var conditions = new List<string>();
-        var parameters = new List<(string, object?)> { ("profile", profileId) };
-        var tracks = new StringBuilder();
-        foreach (var name in names)
+        if (profileIds.Count == 0) return [];
+        var idParameters = new List<(string, object?)>(profileIds.Count);
+        var inList = new StringBuilder();
+        foreach (var id in profileIds)
         {
-            var type = name switch { "Page Viewed" => "page", "Screen Viewed" => "screen", "Identify" => "identify", "Group" => "group", "Alias" => "alias", _ => null };
-            if (type is not null) conditions.Add($"type = '{type}'");
-            tracks.Append(tracks.Length == 0 ? "" : ", ").Append("@n").Append(parameters.Count);
-            parameters.Add(($"n{parameters.Count}", name));
+            inList.Append(inList.Length == 0 ? "" : ", ").Append("@p").Append(idParameters.Count);
+            idParameters.Add(($"p{idParameters.Count}", id));
         }
-        conditions.Add($"(type = 'track' AND name IN ({tracks}))");
-        var sql = $"SELECT {EventColumnsSql} FROM events WHERE profile_id = @profile AND ({string.Join(" OR ", conditions)}) ORDER BY ts, seq";
         await using var c = await OpenReadAsync(cancellationToken);
-        var logged = await Db.ListAsync(c, sql, ReadEvent, cancellationToken, [.. parameters]);
-        var facts = new EventFact[logged.Count];
-        for (var i = 0; i < logged.Count; i++) facts[i] = EventFact.From(EventView.Parse(logged[i]));
-        return facts;
+
+        var profiles = new Dictionary<string, Profile>(profileIds.Count, StringComparer.Ordinal);
+        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumnsSql} FROM profiles WHERE merged_into IS NULL AND id IN ({inList})",
+            ReadProfileRow, cancellationToken, [.. idParameters]))
+            profiles[profile.Id] = profile;
+        foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
+            r => (r.GetString(0), new Identity(r.GetString(1), r.GetString(2))), cancellationToken, [.. idParameters]))
+            if (profiles.TryGetValue(profileId, out var owner)) owner.Identities.Add(identity);
+
+        var memberships = profiles.Keys.ToDictionary(id => id, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
+        foreach (var (profileId, segmentId) in await Db.ListAsync(c, $"SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN ({inList})",
+            r => (r.GetString(0), r.GetString(1)), cancellationToken, [.. idParameters]))
+            if (memberships.TryGetValue(profileId, out var set)) set.Add(segmentId);
+
+        var events = profiles.Keys.ToDictionary(id => id, _ => new List<EventFact>(), StringComparer.Ordinal);
+        if (eventNames.Count > 0)
+        {
+            // Rules name events as they are counted: page and screen calls are "Page Viewed" and "Screen Viewed".
+            var conditions = new List<string>();
+            var parameters = new List<(string, object?)>(idParameters);
+            var tracks = new StringBuilder();
+            foreach (var name in eventNames)
+            {
+                var type = name switch { "Page Viewed" => "page", "Screen Viewed" => "screen", "Identify" => "identify", "Group" => "group", "Alias" => "alias", _ => null };
+                if (type is not null) conditions.Add($"type = '{type}'");
+                tracks.Append(tracks.Length == 0 ? "" : ", ").Append("@n").Append(parameters.Count);
+                parameters.Add(($"n{parameters.Count}", name));
+            }
+            conditions.Add($"(type = 'track' AND name IN ({tracks}))");
+            var sql = $"SELECT profile_id, {EventColumnsSql} FROM events WHERE profile_id IN ({inList}) AND ({string.Join(" OR ", conditions)}) ORDER BY ts, seq";
+            await using var command = Db.Command(c, null, sql, [.. parameters]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (!events.TryGetValue(reader.GetString(0), out var list)) continue;
+                list.Add(EventFact.From(EventView.Parse(ReadEvent(reader, offset: 1))));
+            }
+        }
+        return [.. profiles.Values.Select(p => new ProfileSnapshot(p, memberships[p.Id], events[p.Id]))];
     }
 
     public async Task<IReadOnlyList<string>> ProfileIdsAsync(string? afterId, int limit, CancellationToken cancellationToken)

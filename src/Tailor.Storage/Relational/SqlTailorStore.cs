@@ -107,20 +107,23 @@ public abstract partial class SqlTailorStore : ITailorStore
         return await Db.ListAsync(c, sql.ToString(), ReadEvent, cancellationToken, [.. parameters]);
     }
 
-    protected static LoggedEvent ReadEvent(DbDataReader r)
+    protected static LoggedEvent ReadEvent(DbDataReader r) => ReadEvent(r, 0);
+
+    /// <summary>Reads the columns of <see cref="EventColumnsSql"/> starting at column <paramref name="offset"/>.</summary>
+    protected static LoggedEvent ReadEvent(DbDataReader r, int offset)
     {
-        if (!EventTypes.TryParse(r.GetString(3), out var type))
-            throw new InvalidDataException($"Event {r.GetInt64(0)} has unknown type '{r.GetString(3)}'.");
-        return new LoggedEvent(r.GetInt64(0), new TailorEvent(
-            MessageId: r.GetString(1),
+        if (!EventTypes.TryParse(r.GetString(offset + 3), out var type))
+            throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has unknown type '{r.GetString(offset + 3)}'.");
+        return new LoggedEvent(r.GetInt64(offset + 0), new TailorEvent(
+            MessageId: r.GetString(offset + 1),
             Type: type,
-            Name: r.NullableString(4),
-            UserId: r.NullableString(5),
-            AnonymousId: r.NullableString(6),
-            Timestamp: ProfileColumns.FromMs(r.GetInt64(7)),
-            ReceivedAt: ProfileColumns.FromMs(r.GetInt64(8)),
-            SourceId: r.GetString(2),
-            Payload: r.GetString(9)));
+            Name: r.NullableString(offset + 4),
+            UserId: r.NullableString(offset + 5),
+            AnonymousId: r.NullableString(offset + 6),
+            Timestamp: ProfileColumns.FromMs(r.GetInt64(offset + 7)),
+            ReceivedAt: ProfileColumns.FromMs(r.GetInt64(offset + 8)),
+            SourceId: r.GetString(offset + 2),
+            Payload: r.GetString(offset + 9)));
     }
 
     // ---------------------------------------------------------------- profiles
