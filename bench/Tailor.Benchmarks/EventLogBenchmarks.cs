@@ -1,6 +1,8 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Tailor.Core.Events;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
 using Tailor.Storage.Sqlite;
 
 namespace Tailor.Benchmarks;
@@ -28,7 +30,25 @@ public class EventLogBenchmarks : IDisposable
         var random = new Random(3);
         _template = [.. Enumerable.Range(0, Events).Select(i => SampleEvents.ToEvent(SampleEvents.Mixed(i, random, 100_000)))];
         _batch = new TailorEvent[Events];
+
+        // A pipeline change set for 1,000 logged events: what one ProfilePipeline batch commits under the write lock.
+        var pipelineEvents = Enumerable.Range(0, 1000).Select(i => SampleEvents.ToEvent(SampleEvents.Mixed(i, random, 100_000))).ToList();
+        await _store.AppendAsync(pipelineEvents, CancellationToken.None);
+        var logged = await _store.ReadAfterAsync(0, 1000, CancellationToken.None);
+        var next = 0;
+        var batch = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), () => "prf_" + (++next).ToString(CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
+        foreach (var e in logged) batch.Apply(EventView.Parse(e));
+        _changes = batch.ToChangeSet(logged[^1].Sequence);
     }
+
+    private ProfileChangeSet _changes = null!;
+
+    /// <summary>
+    /// SQLite CommitAsync of the change set of 1,000 events (profile upserts, identity links, per-event profile_id
+    /// updates, trait history): the time the pipeline holds the single write lock that ingestion also needs.
+    /// </summary>
+    [Benchmark]
+    public Task SqlitePipelineCommit1000() => _store.CommitAsync(_changes, CancellationToken.None);
 
     [Benchmark]
     public async Task<bool[]> SqliteAppend100()

@@ -52,6 +52,8 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         hardStop.CancelAfter(settings.Warmup + settings.Duration + settings.RequestTimeout + TimeSpan.FromSeconds(30));
         var token = hardStop.Token;
+        // A server that dies mid-run ends the run at once (the report then says so) instead of timing out for minutes.
+        _ = target.Exited.ContinueWith(_ => hardStop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         var ownCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         _clock = Stopwatch.StartNew();

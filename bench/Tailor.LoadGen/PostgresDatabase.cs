@@ -41,7 +41,25 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     {
         if (Environment.GetEnvironmentVariable("LOADGEN_KEEP_DATA") is not null) return;
         NpgsqlConnection.ClearAllPools();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await ExecuteAsync(_admin, $"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", timeout.Token);
+        // An autovacuum worker may still be attached for a moment; retry a few times, then leave the database behind.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await ExecuteAsync(_admin, $"DROP DATABASE IF EXISTS \"{_name}\"", timeout.Token);
+                return;
+            }
+            catch (PostgresException ex) when (attempt < 5)
+            {
+                _ = ex;
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+            catch (PostgresException ex)
+            {
+                await Console.Error.WriteLineAsync($"could not drop database {_name}: {ex.MessageText}");
+                return;
+            }
+        }
     }
 }

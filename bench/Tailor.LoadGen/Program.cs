@@ -98,10 +98,16 @@ root.SetAction(async (result, ct) =>
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{settings.Mode}: warm-up {settings.Warmup.TotalSeconds} s, measuring {settings.Duration.TotalSeconds} s ..."));
-        run = await new LoadRun(server, settings).RunAsync(ct);
+        try
+        {
+            run = await new LoadRun(server, settings).RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (server.HasExited && !ct.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"The server exited during the run; see {server.LogPath}. No results.");
+            return 1;
+        }
     }
-    if (database is not null) await database.DisposeAsync();
-
     Console.WriteLine();
     Console.WriteLine(run.Table(store));
     var command = "tailor-loadgen " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains(';', StringComparison.Ordinal) ? $"'{a}'" : a));
@@ -110,6 +116,7 @@ root.SetAction(async (result, ct) =>
         await File.AppendAllTextAsync(path, run.Markdown(store, command), CancellationToken.None);
         Console.WriteLine($"appended results to {path}");
     }
+    if (database is not null) await database.DisposeAsync();
     return 0;
 });
 return await root.Parse(args).InvokeAsync();

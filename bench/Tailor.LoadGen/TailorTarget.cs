@@ -34,6 +34,11 @@ internal sealed class TailorTarget : IAsyncDisposable
     public string WriteKey { get; }
     public string AdminKey { get; }
     public int? ProcessId => _process?.Id;
+
+    /// <summary>Completes if the child server exits (never, for an existing server).</summary>
+    public Task Exited => _process?.WaitForExitAsync() ?? Task.Delay(Timeout.Infinite);
+
+    public bool HasExited => _process?.HasExited ?? false;
     public string? LogPath { get; private set; }
 
     public static TailorTarget Existing(Uri url, string writeKey, string adminKey)
