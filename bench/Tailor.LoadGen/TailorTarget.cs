@@ -39,6 +39,9 @@ internal sealed class TailorTarget : IAsyncDisposable
     public Task Exited => _process?.WaitForExitAsync() ?? Task.Delay(Timeout.Infinite);
 
     public bool HasExited => _process?.HasExited ?? false;
+
+    /// <summary>Set when the child exited before we asked it to stop.</summary>
+    public bool ExitedEarly { get; private set; }
     public string? LogPath { get; private set; }
 
     public static TailorTarget Existing(Uri url, string writeKey, string adminKey)
@@ -175,6 +178,7 @@ internal sealed class TailorTarget : IAsyncDisposable
         await _sampler;
         if (_process is not null)
         {
+            ExitedEarly = _process.HasExited;
             if (!_process.HasExited)
             {
                 // SIGTERM first so the server drains its writer and closes the store like in production.
@@ -186,6 +190,13 @@ internal sealed class TailorTarget : IAsyncDisposable
             _process.Dispose();
         }
         if (_log is not null) await _log.DisposeAsync();
+        if (_process is not null && LogPath is not null && ExitedEarly && File.Exists(LogPath))
+        {
+            // Keep the evidence of a server that died mid-run before the data directory goes.
+            var kept = Path.Combine(Path.GetTempPath(), Path.GetFileName(_dataDirectory) + "-server.log");
+            File.Copy(LogPath, kept, overwrite: true);
+            await Console.Error.WriteLineAsync($"server log kept at {kept}");
+        }
         if (_dataDirectory is not null && Environment.GetEnvironmentVariable("LOADGEN_KEEP_DATA") is null)
         {
             try { Directory.Delete(_dataDirectory, recursive: true); }
