@@ -133,10 +133,35 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         var ids = new List<string>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
+        if (ids.Count == 0) return [];
 
-        var profiles = new List<Profile>(ids.Count);
+        // Two set queries for all owners rather than two round trips per profile: a pipeline batch loads ~1,000
+        // profiles, and per-profile reads made loading owners the slowest step of the PostgreSQL pipeline.
+        var byId = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
+        var idArray = ids.ToArray();
+        await using (var profilesCommand = new NpgsqlCommand($"SELECT {ProfileColumnsSql} FROM profiles WHERE id = ANY(@ids)", c))
+        {
+            profilesCommand.Parameters.Add(new NpgsqlParameter<string[]>("ids", idArray));
+            await using var r = await profilesCommand.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var profile = ProfileColumns.Read(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
+                    r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
+                byId[profile.Id] = profile;
+            }
+        }
+        await using (var identitiesCommand = new NpgsqlCommand(
+            "SELECT profile_id, type, value FROM identities WHERE profile_id = ANY(@ids) ORDER BY profile_id, first_seen, type", c))
+        {
+            identitiesCommand.Parameters.Add(new NpgsqlParameter<string[]>("ids", idArray));
+            await using var r = await identitiesCommand.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+                if (byId.TryGetValue(r.GetString(0), out var profile)) profile.Identities.Add(new Identity(r.GetString(1), r.GetString(2)));
+        }
+
+        var profiles = new List<Profile>(byId.Count);
         foreach (var id in ids)
-            if (await ReadProfileAsync(c, id, cancellationToken) is { } profile) profiles.Add(profile);
+            if (byId.TryGetValue(id, out var profile)) profiles.Add(profile);
         return profiles;
     }
 

@@ -15,7 +15,7 @@ namespace Tailor.Storage.Relational;
 public abstract class SqlTailorStore : ITailorStore
 {
     private const string ProfilesPipeline = "profiles";
-    private const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
+    protected const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
 
     public abstract string Kind { get; }
 
