@@ -9,8 +9,11 @@ namespace Tailor.Core.Pipeline;
 /// log position, so a crash between batches loses nothing and a restart never applies an event twice.
 /// One pipeline runs per store.
 /// </summary>
-public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = 2000)
+public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize)
 {
+    /// <summary>Events per commit: small enough that a commit holds a single-writer store for tens of milliseconds.</summary>
+    public const int DefaultBatchSize = 500;
+
     private long? _position;
 
     /// <summary>Raised after each committed batch with the profiles it changed (merged-away ones included).</summary>

@@ -93,7 +93,7 @@ public abstract partial class SqlTailorStore
                 await AdvancePositionAsync(c, t, SegmentsPipeline, update.StartPosition, position, cancellationToken);
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
-        }, cancellationToken);
+        }, cancellationToken, background: true);
     }
 
     public async Task<IReadOnlyList<SegmentMember>> MembersAsync(string segmentId, string? afterProfileId, int limit, CancellationToken cancellationToken)

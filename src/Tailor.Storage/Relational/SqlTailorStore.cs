@@ -28,7 +28,8 @@ public abstract partial class SqlTailorStore : ITailorStore
     protected abstract ValueTask<DbConnection> OpenReadAsync(CancellationToken ct);
 
     /// <summary>Runs <paramref name="work"/> in a write transaction and commits it durably.</summary>
-    protected abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct);
+    /// <param name="background">Work that may wait (pipeline commits): a store with a single writer lets other writes go first.</param>
+    protected abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false);
 
     /// <summary>Inserts events not yet logged; returns, per event, whether it was new.</summary>
     protected abstract Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct);
@@ -195,7 +196,7 @@ public abstract partial class SqlTailorStore : ITailorStore
             await AdvancePositionAsync(c, t, ProfilesPipeline, changes.StartPosition, changes.Position, cancellationToken);
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
-        }, cancellationToken);
+        }, cancellationToken, background: true);
     }
 
     /// <summary>

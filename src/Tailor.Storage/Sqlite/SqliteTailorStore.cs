@@ -15,6 +15,7 @@ public sealed class SqliteTailorStore : SqlTailorStore
     private static readonly IReadOnlyList<Migration> SqliteMigrations = Migration.FromResources("Sqlite");
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private int _foregroundWaiting;
     private SqliteConnection? _writer;
 
     public SqliteTailorStore(string path)
@@ -50,9 +51,9 @@ public sealed class SqliteTailorStore : SqlTailorStore
         return connection;
     }
 
-    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)
     {
-        await _writeLock.WaitAsync(ct);
+        await AcquireWriterAsync(background, ct);
         try
         {
             var connection = await WriterAsync(ct);
@@ -64,6 +65,28 @@ public sealed class SqliteTailorStore : SqlTailorStore
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// SQLite has one writer. Appends (a client is waiting for its 2xx) go before background work (pipeline and segment
+    /// commits), which yields whenever an append is waiting: under a burst the pipeline lags, acknowledgements do not.
+    /// </summary>
+    private async Task AcquireWriterAsync(bool background, CancellationToken ct)
+    {
+        if (!background)
+        {
+            Interlocked.Increment(ref _foregroundWaiting);
+            try { await _writeLock.WaitAsync(ct); }
+            finally { Interlocked.Decrement(ref _foregroundWaiting); }
+            return;
+        }
+        while (true)
+        {
+            await _writeLock.WaitAsync(ct);
+            if (Volatile.Read(ref _foregroundWaiting) == 0) return;
+            _writeLock.Release();
+            await Task.Delay(1, ct);
         }
     }
 
