@@ -296,7 +296,7 @@ internal sealed class Generator(int eventsPerProfile, int seed, DateTimeOffset n
     private static async Task SetPositionsAsync(System.Data.Common.DbConnection c, CancellationToken ct)
     {
         foreach (var name in (string[])["profiles", "segments"])
-            await Exec(c, null, $"INSERT INTO pipeline_positions (name, position) SELECT '{name}', COALESCE(MAX(seq), 0) FROM events ON CONFLICT (name) DO UPDATE SET position = excluded.position", ct);
+            await Exec(c, null, $"INSERT INTO pipeline_positions (name, position) SELECT '{name}', COALESCE(MAX(seq), 0) FROM events WHERE true ON CONFLICT (name) DO UPDATE SET position = excluded.position", ct);
     }
 
     internal static async Task Exec(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? tx, string sql, CancellationToken ct)
