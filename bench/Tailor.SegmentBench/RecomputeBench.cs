@@ -42,6 +42,10 @@ internal static class RecomputeBench
         report.AppendLine(CultureInfo.InvariantCulture, $"| store | profiles | events | segment | engine recompute s (median of {repeat}) | runs | members | hand SQL s (median of {repeat}) | rows | ratio engine/SQL |");
         report.AppendLine("| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: |");
 
+        var breakdown = new StringBuilder();
+        breakdown.AppendLine("\nOne extra read-only pass over the same pages (500 profiles), timing the engine's steps separately:\n");
+        breakdown.AppendLine("| store | segment | engine total s | profile ids s | SnapshotsAsync s | RuleEvaluator s | rest = membership/timer writes + commits s |");
+        breakdown.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var c in Cases)
         {
             var def = engine.Catalog.InOrder.FirstOrDefault(x => x.Name == c.Name)?.Definition;
@@ -88,12 +92,42 @@ internal static class RecomputeBench
                 sqlTimes.Add(sw.Elapsed.TotalSeconds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  SQL {c.Name}: {sw.Elapsed.TotalSeconds:F3} s, {rows:N0} rows"));
             }
+            var (ids, snaps, eval) = await BreakdownAsync(store, engine.Catalog.ById(def.Id)!, ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  breakdown {c.Name}: ids {ids:F2} s, snapshots {snaps:F2} s, evaluate {eval:F2} s"));
+            breakdown.AppendLine(CultureInfo.InvariantCulture, $"| {kind} | {c.Name} | {Median(engineTimes):F2} | {ids:F2} | {snaps:F2} | {eval:F2} | {Median(engineTimes) - ids - snaps - eval:F2} |");
             var (em, sm) = (Median(engineTimes), Median(sqlTimes));
             report.AppendLine(CultureInfo.InvariantCulture,
                 $"| {kind} | {profiles:N0} | {events:N0} | {c.Name}: `{c.Rule}` | **{em:F2}** | {string.Join(" / ", engineTimes.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))} | {members:N0} | **{sm:F3}** | {rows:N0} | {em / sm:F0}× |");
             report.AppendLine(CultureInfo.InvariantCulture, $"<!-- SQL: {sql} -->");
         }
-        return report.ToString();
+        return report.ToString() + breakdown;
+    }
+
+    /// <summary>The engine's read and evaluate steps, page by page as RecomputeAsync does them, without writing.</summary>
+    private static async Task<(double Ids, double Snapshots, double Evaluate)> BreakdownAsync(Tailor.Core.Storage.ITailorStore store, SegmentCatalog.Compiled segment, CancellationToken ct)
+    {
+        var stats = new PopulationStats(store, TimeProvider.System);
+        await stats.RefreshAsync(SegmentCatalog.Empty.TopPercentTerms, ct);
+        var now = DateTimeOffset.UtcNow;
+        double ids = 0, snaps = 0, eval = 0;
+        string? after = null;
+        var sw = new Stopwatch();
+        while (true)
+        {
+            sw.Restart();
+            var page = await store.ProfileIdsAsync(after, 500, ct);
+            ids += sw.Elapsed.TotalSeconds;
+            if (page.Count == 0) break;
+            sw.Restart();
+            var snapshots = await store.SnapshotsAsync(page, segment.Dependencies.Events, ct);
+            snaps += sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            foreach (var s in snapshots)
+                _ = Tailor.Core.Segments.Evaluation.RuleEvaluator.Evaluate(segment.EffectiveRule, new Tailor.Core.Segments.Evaluation.ProfileFacts(s.Profile, s.Events, new HashSet<string>(), stats), now);
+            eval += sw.Elapsed.TotalSeconds;
+            after = page[^1];
+        }
+        return (ids, snaps, eval);
     }
 
     internal static double Median(List<double> xs)
