@@ -38,6 +38,9 @@ switch (args[0])
     case "recompute":
         await Append(await RecomputeBench.RunAsync(Opt("--data") ?? throw new ArgumentException("--data DIR"), Opt("--postgres"), Int("--repeat", 3), ct));
         return 0;
+    case "snapshot-queries":
+        await Append(await SnapshotQueries.RunAsync(Opt("--data") ?? throw new ArgumentException("--data DIR"), Opt("--event") ?? "Order Completed", ct));
+        return 0;
     case "latency":
         await Append(await LatencyBench.RunAsync(Opt("--server-dll") ?? throw new ArgumentException("--server-dll"), Opt("--template-db"),
             Opt("--segments") ?? Path.Combine(AppContext.BaseDirectory, "segments20.txt"), Int("--samples", 200), Int("--bg-rate", 200), ct));

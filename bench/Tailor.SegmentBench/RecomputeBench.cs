@@ -146,3 +146,53 @@ internal static class RecomputeBench
 
     private static Task Exec(DbConnection c, string sql, CancellationToken ct) => Generator.Exec(c, null, sql, ct);
 }
+
+/// <summary>The four queries of SqlTailorStore.SnapshotsAsync, read raw (no JSON parsing) page by page, to split its time.</summary>
+internal static class SnapshotQueries
+{
+    public static async Task<string> RunAsync(string dataDir, string eventName, CancellationToken ct)
+    {
+        await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = TailorStores.SqlitePath(dataDir), Mode = SqliteOpenMode.ReadOnly }.ToString());
+        await c.OpenAsync(ct);
+        var times = new double[5];
+        string after = "";
+        var sw = new Stopwatch();
+        while (true)
+        {
+            sw.Restart();
+            var ids = new List<string>();
+            await using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = "SELECT id FROM profiles WHERE merged_into IS NULL AND id > $a ORDER BY id LIMIT 500";
+                cmd.Parameters.AddWithValue("$a", after);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) ids.Add(r.GetString(0));
+            }
+            times[0] += sw.Elapsed.TotalSeconds;
+            if (ids.Count == 0) break;
+            after = ids[^1];
+            var inList = string.Join(", ", ids.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)));
+            string[] sqls =
+            [
+                $"SELECT id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags FROM profiles WHERE merged_into IS NULL AND id IN ({inList})",
+                $"SELECT profile_id, type, value FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
+                $"SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN ({inList})",
+                $"SELECT profile_id, seq, message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload FROM events WHERE profile_id IN ({inList}) AND ((type = 'track' AND name IN (@n))) ORDER BY ts, seq",
+            ];
+            for (var q = 0; q < sqls.Length; q++)
+            {
+                sw.Restart();
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = sqls[q];
+                for (var i = 0; i < ids.Count; i++) cmd.Parameters.AddWithValue("@p" + i.ToString(CultureInfo.InvariantCulture), ids[i]);
+                if (q == 3) cmd.Parameters.AddWithValue("@n", eventName);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct))
+                    for (var f = 0; f < r.FieldCount; f++) _ = r.GetValue(f);
+                times[q + 1] += sw.Elapsed.TotalSeconds;
+            }
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| raw SQLite reads, all pages | ids {times[0]:F2} s | profiles rows {times[1]:F2} s | identities {times[2]:F2} s | memberships {times[3]:F2} s | events '{eventName}' {times[4]:F2} s |");
+    }
+}
