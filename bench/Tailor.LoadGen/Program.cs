@@ -26,12 +26,13 @@ var timeout = new Option<int>("--timeout") { Description = "Per-request timeout,
 var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open-loop cap on outstanding batches", DefaultValueFactory = _ => 512 };
 var serverEnv = new Option<string[]>("--server-env") { Description = "NAME=VALUE for the child server (e.g. DOTNET_gcServer=1); repeatable", AllowMultipleArgumentsPerToken = false };
 var markdown = new Option<string?>("--markdown") { Description = "Append the results as a markdown block to this file" };
+var segments = new Option<string?>("--segments") { Description = "File of 'name | rule' lines: segments created through POST /api/segments before the warm-up" };
 var label = new Option<string?>("--label") { Description = "Extra words for the store column (e.g. 'after fix')" };
 
 var root = new RootCommand("Tailor load generator: realistic Segment batches over HTTP on loopback; prints throughput, latency, reads and memory")
 {
     mode, serverDll, postgres, url, writeKey, adminKey, connections, rate, batchSize, readRate, warmup, duration, users, zipf, seed,
-    timeout, maxInFlight, serverEnv, markdown, label,
+    timeout, maxInFlight, serverEnv, markdown, label, segments,
 };
 root.SetAction(async (result, ct) =>
 {
@@ -96,6 +97,11 @@ root.SetAction(async (result, ct) =>
     RunResult run;
     await using (server)
     {
+        if (result.GetValue(segments) is { } segmentsFile)
+        {
+            var created = await SegmentSetup.CreateAsync(server, segmentsFile, ct);
+            Console.WriteLine($"created {created} segments from {segmentsFile}");
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{settings.Mode}: warm-up {settings.Warmup.TotalSeconds} s, measuring {settings.Duration.TotalSeconds} s ..."));
         try

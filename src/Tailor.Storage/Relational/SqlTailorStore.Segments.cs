@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Tailor.Core.Events;
-using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
@@ -180,9 +179,8 @@ public abstract partial class SqlTailorStore
         foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumnsSql} FROM profiles WHERE merged_into IS NULL AND id IN ({inList})",
             ReadProfileRow, cancellationToken, [.. idParameters]))
             profiles[profile.Id] = profile;
-        foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
-            r => (r.GetString(0), new Identity(r.GetString(1), r.GetString(2))), cancellationToken, [.. idParameters]))
-            if (profiles.TryGetValue(profileId, out var owner)) owner.Identities.Add(identity);
+        // Identities are left out: no rule reads them, and loading them was about a tenth of a full recompute
+        // (bench/results/segments.md). Snapshot profiles therefore have an empty Identities list.
 
         var memberships = profiles.Keys.ToDictionary(id => id, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         foreach (var (profileId, segmentId) in await Db.ListAsync(c, $"SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN ({inList})",
