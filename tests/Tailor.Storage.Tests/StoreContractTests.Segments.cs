@@ -172,6 +172,7 @@ public abstract partial class StoreContractTests
         Assert.Equal([segment.Id], await Store.MembershipsAsync(survivor.Id, Ct));
         var history = await Store.MembershipHistoryAsync(anonymous.Id, null, 10, Ct);
         Assert.Equal([true, false], history.Select(h => h.Entered));
+        Assert.Equal(1, (await Store.SizeHistoryAsync(segment.Id, 100, Ct))[^1].Size); // left by the merge, entered by the survivor
     }
 
     [Fact]
@@ -273,5 +274,11 @@ public abstract partial class StoreContractTests
         }
         Assert.Equal(before, await Store.SegmentSizesAsync(Ct));
         Assert.True(before.Values.Sum() > 0, "the random streams should put someone in some segment");
+        foreach (var segment in engine.Catalog.InOrder)
+        {
+            // The size history, kept by deltas, ends at the true member count.
+            var history = await Store.SizeHistoryAsync(segment.Id, 100_000, Ct);
+            Assert.Equal(before.GetValueOrDefault(segment.Id), history.Count == 0 ? 0 : history[^1].Size);
+        }
     }
 }

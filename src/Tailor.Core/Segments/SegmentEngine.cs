@@ -15,7 +15,7 @@ namespace Tailor.Core.Segments;
 public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisposable
 {
     private const int BatchSize = 2000;
-    private const int PageSize = 500;
+    private const int PageSize = 1000;
     private readonly PopulationStats _stats = new(store, time);
     private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
     private long? _position;
@@ -58,13 +58,15 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
         var now = time.GetUtcNow();
         var update = new Pending();
+        var work = new Dictionary<string, IReadOnlyList<SegmentCatalog.Compiled>>(StringComparer.Ordinal);
         foreach (var (profileId, names) in byProfile)
         {
             // Any event may change traits, consent, tags or computed traits, so segments reading those are always included.
             // A merge gave the survivor the other profile's history: every segment may have changed.
             var affected = merged.Contains(profileId) ? catalog.InOrder : catalog.Affected(names, traits: true, consent: true, tags: true);
-            if (affected.Count > 0) await EvaluateAsync([profileId], affected, now, update, cancellationToken);
+            if (affected.Count > 0) work[profileId] = affected;
         }
+        await EvaluateAsync(work, now, update, cancellationToken);
         try
         {
             await CommitAsync(update, newPosition, position, cancellationToken);
@@ -100,7 +102,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
             var segments = catalog.WithDependents(timers.Select(t => t.SegmentId));
             foreach (var t in timers)
                 if (catalog.ById(t.SegmentId) is null) update.Timers.Add(t with { DueAt = null }); // segment deleted
-            await EvaluateAsync([timers.Key], segments, at, update, cancellationToken);
+            await EvaluateAsync(new Dictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> { [timers.Key] = segments }, at, update, cancellationToken);
             foreach (var t in timers)
             {
                 // A timer that fired and was not re-set (the answer is now stable) must not fire again.
@@ -133,7 +135,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
             await _gate.WaitAsync(cancellationToken);
             try
             {
-                await EvaluateAsync(ids, segments, time.GetUtcNow(), update, cancellationToken);
+                await EvaluateAsync(ids.ToDictionary(id => id, _ => segments, StringComparer.Ordinal), time.GetUtcNow(), update, cancellationToken);
                 await CommitAsync(update, null, cancellationToken);
             }
             finally
@@ -207,14 +209,20 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         return new ProfileFacts(snapshot.Profile, snapshot.Events, names, _stats);
     }
 
-    /// <summary>Evaluates <paramref name="segments"/> (in catalog order) for each profile, as of <paramref name="at"/>.</summary>
-    private async Task EvaluateAsync(IReadOnlyList<string> profileIds, IReadOnlyList<SegmentCatalog.Compiled> segments, DateTimeOffset at, Pending update, CancellationToken ct)
+    /// <summary>
+    /// Evaluates, for each profile, its segments (in catalog order) as of <paramref name="at"/>, reading the profiles'
+    /// snapshots a page at a time.
+    /// </summary>
+    private async Task EvaluateAsync(IReadOnlyDictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> work, DateTimeOffset at, Pending update, CancellationToken ct)
     {
         var eventNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var s in segments) eventNames.UnionWith(s.Dependencies.Events);
+        foreach (var segments in work.Values.Distinct())
+            foreach (var s in segments) eventNames.UnionWith(s.Dependencies.Events);
         // Merged-away profiles are not in the snapshots: the merge already removed their memberships.
-        foreach (var snapshot in await store.SnapshotsAsync(profileIds, eventNames, ct))
+        foreach (var page in work.Keys.Chunk(PageSize))
+        foreach (var snapshot in await store.SnapshotsAsync(page, eventNames, ct))
         {
+            var segments = work[snapshot.Profile.Id];
             var facts = Facts(snapshot, out var names); // names is updated as we go, so later segments see earlier results
             var profileId = snapshot.Profile.Id;
             foreach (var segment in segments)

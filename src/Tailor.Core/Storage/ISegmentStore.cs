@@ -46,7 +46,7 @@ public interface ISegmentStore
 
     /// <summary>
     /// What segment rules need of each live profile among <paramref name="profileIds"/> (merged-away and unknown ids
-    /// are left out): the profile, the segments it is in, and its events of the given names in event-time order
+    /// are left out): the profile (without its identities: no rule reads them), the segments it is in, and its events of the given names in event-time order
     /// (counted names: page calls are "Page Viewed"). A handful of queries for the whole list.
     /// </summary>
     Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, IReadOnlySet<string> eventNames, CancellationToken cancellationToken);

@@ -60,6 +60,7 @@ public abstract partial class SqlTailorStore
     {
         var statements = new List<Statement>(update.Changes.Count * 2 + update.Timers.Count + 4);
         var latest = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var delta = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var change in update.Changes)
         {
             (string, object?) segment = ("segment", change.SegmentId), profile = ("profile", change.ProfileId), at = ("at", Db.Ms(change.At));
@@ -69,6 +70,7 @@ public abstract partial class SqlTailorStore
             statements.Add(new("INSERT INTO segment_history (segment_id, profile_id, entered, at) VALUES (@segment, @profile, @entered, @at)",
                 segment, profile, ("entered", change.Entered), at));
             if (!latest.TryGetValue(change.SegmentId, out var seen) || change.At > seen) latest[change.SegmentId] = change.At;
+            delta[change.SegmentId] = delta.GetValueOrDefault(change.SegmentId) + (change.Entered ? 1 : -1);
         }
         foreach (var timer in update.Timers)
         {
@@ -82,8 +84,12 @@ public abstract partial class SqlTailorStore
         }
         foreach (var (segmentId, at) in latest)
         {
-            statements.Add(new("INSERT INTO segment_sizes (segment_id, at, size) SELECT @segment, @at, COUNT(*) FROM segment_members WHERE segment_id = @segment",
-                ("segment", segmentId), ("at", Db.Ms(at))));
+            // The new size is the last recorded size plus this update's entries minus its exits: counting the members
+            // on every commit would cost more as the segment grows.
+            statements.Add(new("""
+                INSERT INTO segment_sizes (segment_id, at, size)
+                SELECT @segment, @at, COALESCE((SELECT size FROM segment_sizes WHERE segment_id = @segment ORDER BY id DESC LIMIT 1), 0) + @delta
+                """, ("segment", segmentId), ("at", Db.Ms(at)), ("delta", delta[segmentId])));
         }
         if (statements.Count == 0 && update.Position is null) return Task.CompletedTask;
         return WriteAsync(async (c, t) =>

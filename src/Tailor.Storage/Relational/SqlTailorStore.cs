@@ -188,6 +188,11 @@ public abstract partial class SqlTailorStore : ITailorStore
             // The merged-away profile leaves its segments (recorded); the survivor is re-evaluated by the segment engine.
             statements.Add(new("INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser",
                 loser, ("no", false), ("at", Db.Ms(m.At))));
+            statements.Add(new("""
+                INSERT INTO segment_sizes (segment_id, at, size)
+                SELECT m.segment_id, @at, (SELECT COUNT(*) FROM segment_members x WHERE x.segment_id = m.segment_id) - 1
+                FROM segment_members m WHERE m.profile_id = @loser
+                """, loser, ("at", Db.Ms(m.At))));
             statements.Add(new("DELETE FROM segment_members WHERE profile_id = @loser", loser));
             statements.Add(new("DELETE FROM segment_timers WHERE profile_id = @loser", loser));
         }
