@@ -15,7 +15,7 @@ namespace Tailor.Core.Segments;
 public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisposable
 {
     private const int BatchSize = 2000;
-    private const int PageSize = 1000;
+    private const int PageSize = 500;
     private readonly PopulationStats _stats = new(store, time);
     private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
     private long? _position;
