@@ -29,16 +29,7 @@ public readonly struct EventView
     public JsonElement Traits => Event.Type == EventType.Identify ? Child(Root, "traits") : Child(Context, "traits");
 
     /// <summary>The name the event counts under: the track name, or Page Viewed / Screen Viewed and so on.</summary>
-    public string CountedName => Event.Type switch
-    {
-        EventType.Track => Event.Name!,
-        EventType.Page => "Page Viewed",
-        EventType.Screen => "Screen Viewed",
-        EventType.Identify => "Identify",
-        EventType.Group => "Group",
-        EventType.Alias => "Alias",
-        _ => Event.Type.ToString(),
-    };
+    public string CountedName => CountedNames.Of(Event.Type, Event.Name);
 
     /// <summary>Every identity this event names, in the order they should be linked.</summary>
     public List<Identity.Identity> Identities()

@@ -247,15 +247,8 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         if (update.Changes.Count > 0) MembershipChanged?.Invoke(update.Changes);
     }
 
-    private static string CountedName(AssignedEvent e) => e.Type switch
-    {
-        "track" => e.Name ?? "",
-        "page" => "Page Viewed",
-        "screen" => "Screen Viewed",
-        "identify" => "Identify",
-        "group" => "Group",
-        _ => "Alias",
-    };
+    private static string CountedName(AssignedEvent e) =>
+        EventTypes.TryParse(e.Type, out var type) ? CountedNames.Of(type, e.Name) : e.Name ?? "";
 
     public void Dispose() => _gate.Dispose();
 

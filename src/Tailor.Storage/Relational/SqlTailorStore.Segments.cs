@@ -202,8 +202,7 @@ public abstract partial class SqlTailorStore
             var tracks = new StringBuilder();
             foreach (var name in eventNames)
             {
-                var type = name switch { "Page Viewed" => "page", "Screen Viewed" => "screen", "Identify" => "identify", "Group" => "group", "Alias" => "alias", _ => null };
-                if (type is not null) conditions.Add($"type = '{type}'");
+                if (CountedNames.NonTrackType(name) is { } type) conditions.Add($"type = '{type.ToWire()}'");
                 tracks.Append(tracks.Length == 0 ? "" : ", ").Append("@n").Append(parameters.Count);
                 parameters.Add(($"n{parameters.Count}", name));
             }
