@@ -119,44 +119,23 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         }
     }
 
-    public override async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<Identity> identities, CancellationToken ct)
     {
-        await using var c = await _dataSource.OpenConnectionAsync(cancellationToken);
+        // One round trip for the whole batch instead of one per identity.
         var types = new string[identities.Count];
         var values = new string[identities.Count];
         var i = 0;
         foreach (var identity in identities) (types[i], values[i++]) = (identity.Type, identity.Value);
-
         await using var command = new NpgsqlCommand("""
             SELECT DISTINCT i.profile_id FROM identities i
             JOIN unnest(@types, @values) AS q(type, value) ON i.type = q.type AND i.value = q.value
-            """, c);
+            """, (NpgsqlConnection)c);
         command.Parameters.Add(new NpgsqlParameter<string[]>("types", types));
         command.Parameters.Add(new NpgsqlParameter<string[]>("values", values));
-        var ids = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
-
-        // Two round trips for the whole batch, not two per profile.
-        var profiles = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
-        await using (var rows = new NpgsqlCommand($"SELECT {ProfileColumnsSql} FROM profiles WHERE id = ANY(@ids)", c))
-        {
-            rows.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. ids]));
-            await using var reader = await rows.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var profile = ReadProfileRow(reader);
-                profiles[profile.Id] = profile;
-            }
-        }
-        await using (var owned = new NpgsqlCommand("SELECT profile_id, type, value FROM identities WHERE profile_id = ANY(@ids) ORDER BY first_seen, type", c))
-        {
-            owned.Parameters.Add(new NpgsqlParameter<string[]>("ids", [.. profiles.Keys]));
-            await using var reader = await owned.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                profiles[reader.GetString(0)].Identities.Add(new Identity(reader.GetString(1), reader.GetString(2)));
-        }
-        return [.. profiles.Values];
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        return ids;
     }
 
     public override async ValueTask DisposeAsync()

@@ -172,25 +172,15 @@ public abstract partial class SqlTailorStore
     public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, IReadOnlySet<string> eventNames, CancellationToken cancellationToken)
     {
         if (profileIds.Count == 0) return [];
-        var idParameters = new List<(string, object?)>(profileIds.Count);
-        var inList = new StringBuilder();
-        foreach (var id in profileIds)
-        {
-            inList.Append(inList.Length == 0 ? "" : ", ").Append("@p").Append(idParameters.Count);
-            idParameters.Add(($"p{idParameters.Count}", id));
-        }
+        var (inList, idParameters) = InList(profileIds);
         await using var c = await OpenReadAsync(cancellationToken);
-
-        var profiles = new Dictionary<string, Profile>(profileIds.Count, StringComparer.Ordinal);
-        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumnsSql} FROM profiles WHERE merged_into IS NULL AND id IN ({inList})",
-            ReadProfileRow, cancellationToken, [.. idParameters]))
-            profiles[profile.Id] = profile;
         // Identities are left out: no rule reads them, and loading them was about a tenth of a full recompute
         // (bench/results/segments.md). Snapshot profiles therefore have an empty Identities list.
+        var profiles = await ReadProfilesAsync(c, profileIds, liveOnly: true, withIdentities: false, cancellationToken);
 
         var memberships = profiles.Keys.ToDictionary(id => id, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         foreach (var (profileId, segmentId) in await Db.ListAsync(c, $"SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN ({inList})",
-            r => (r.GetString(0), r.GetString(1)), cancellationToken, [.. idParameters]))
+            r => (r.GetString(0), r.GetString(1)), cancellationToken, idParameters))
             if (memberships.TryGetValue(profileId, out var set)) set.Add(segmentId);
 
         var events = profiles.Keys.ToDictionary(id => id, _ => new List<EventFact>(), StringComparer.Ordinal);

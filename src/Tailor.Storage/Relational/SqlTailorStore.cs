@@ -129,23 +129,54 @@ public abstract partial class SqlTailorStore : ITailorStore
 
     // ---------------------------------------------------------------- profiles
 
-    public virtual async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);
+        var ids = await OwnerIdsAsync(c, identities, cancellationToken);
+        return [.. (await ReadProfilesAsync(c, [.. ids], liveOnly: false, withIdentities: true, cancellationToken)).Values];
+    }
+
+    /// <summary>The ids of the profiles owning any of <paramref name="identities"/>; one prepared lookup per identity.</summary>
+    protected virtual async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<Identity> identities, CancellationToken ct)
+    {
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = Db.Command(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", ("type", ""), ("value", "")))
+        await using var command = Db.Command(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", ("type", ""), ("value", ""));
+        foreach (var identity in identities)
         {
-            foreach (var identity in identities)
-            {
-                command.Parameters[0].Value = identity.Type;
-                command.Parameters[1].Value = identity.Value;
-                if (await command.ExecuteScalarAsync(cancellationToken) is string id) ids.Add(id);
-            }
+            command.Parameters[0].Value = identity.Type;
+            command.Parameters[1].Value = identity.Value;
+            if (await command.ExecuteScalarAsync(ct) is string id) ids.Add(id);
         }
-        var profiles = new List<Profile>(ids.Count);
-        foreach (var id in ids)
-            if (await ReadProfileAsync(c, id, cancellationToken) is { } profile) profiles.Add(profile);
+        return ids;
+    }
+
+    /// <summary>Profiles by id in one query (and their identities in a second), keyed by id; unknown ids are left out.</summary>
+    protected static async Task<Dictionary<string, Profile>> ReadProfilesAsync(DbConnection c, IReadOnlyCollection<string> ids, bool liveOnly, bool withIdentities, CancellationToken ct)
+    {
+        var profiles = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
+        if (ids.Count == 0) return profiles;
+        var (inList, parameters) = InList(ids);
+        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumnsSql} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
+            ReadProfileRow, ct, parameters))
+            profiles[profile.Id] = profile;
+        if (!withIdentities) return profiles;
+        foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
+            r => (r.GetString(0), new Identity(r.GetString(1), r.GetString(2))), ct, parameters))
+            if (profiles.TryGetValue(profileId, out var owner)) owner.Identities.Add(identity);
         return profiles;
+    }
+
+    /// <summary>An SQL list of parameters (<c>@p0, @p1, …</c>) for <paramref name="values"/>, with the parameters.</summary>
+    protected static (string Sql, (string, object?)[] Parameters) InList(IEnumerable<string> values)
+    {
+        var sql = new System.Text.StringBuilder();
+        var parameters = new List<(string, object?)>();
+        foreach (var value in values)
+        {
+            sql.Append(parameters.Count == 0 ? "@p" : ", @p").Append(parameters.Count);
+            parameters.Add(($"p{parameters.Count}", value));
+        }
+        return (sql.ToString(), [.. parameters]);
     }
 
     public Task CommitAsync(ProfileChangeSet changes, CancellationToken cancellationToken)
@@ -248,10 +279,8 @@ public abstract partial class SqlTailorStore : ITailorStore
         await using var c = await OpenReadAsync(cancellationToken);
         var ids = await Db.ListAsync(c, $"SELECT id FROM profiles WHERE merged_into IS NULL AND {TraitEqualsSql} ORDER BY id LIMIT @limit",
             r => r.GetString(0), cancellationToken, ("name", trait), ("value", value.GetRawText()), ("limit", limit));
-        var profiles = new List<Profile>(ids.Count);
-        foreach (var id in ids)
-            if (await ReadProfileAsync(c, id, cancellationToken) is { } profile) profiles.Add(profile);
-        return profiles;
+        var profiles = await ReadProfilesAsync(c, ids, liveOnly: true, withIdentities: true, cancellationToken);
+        return [.. ids.Where(profiles.ContainsKey).Select(id => profiles[id])];
     }
 
     public async Task<IReadOnlyList<TraitChange>> TraitHistoryAsync(string profileId, string? trait, CancellationToken cancellationToken)
