@@ -3,7 +3,7 @@
 #
 #   bash scripts/test.sh
 #
-# Starts what the tests need (PostgreSQL from Debian's package, in a private temp dir on a free port), builds the
+# Starts what the tests need (PostgreSQL and an SMTP sink (exim) from Debian's packages, in a private temp dir on free ports), builds the
 # solution once, runs `dotnet test` over it, stops the services on exit, and prints as its last line
 #
 #   N passed, N failed, N skipped
@@ -44,6 +44,15 @@ if ! start_postgres; then
   exit 1
 fi
 export TAILOR_TEST_POSTGRES="$POSTGRES_CONNECTION_STRING"
+
+SMTP_PORT=$((PG_PORT - 55432 + 52525))
+while _svc_port_open "$SMTP_PORT"; do SMTP_PORT=$((SMTP_PORT + 1)); done
+if ! start_smtp_sink; then
+  echo "could not start the SMTP sink" >&2
+  summary 0 1 0
+  exit 1
+fi
+export TAILOR_TEST_SMTP="127.0.0.1:$SMTP_PORT" TAILOR_TEST_SMTP_MAILDIR="$SMTP_SINK_MAILDIR"
 
 # The Node client's tests will run here; for now only check that npm is there.
 if command -v npm > /dev/null; then

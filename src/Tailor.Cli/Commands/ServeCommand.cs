@@ -16,8 +16,13 @@ internal static class ServeCommand
             Description = "Addresses to listen on",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_URLS") ?? "http://127.0.0.1:5080",
         };
+        var smtp = new Option<string?>("--smtp")
+        {
+            Description = "SMTP server for outgoing email, host:port (env TAILOR_SMTP)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_SMTP"),
+        };
         var demo = new Option<bool>("--demo") { Description = "Load the Online Retail demo data set (once) so there is something to look at" };
-        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, demo };
+        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, demo };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -28,6 +33,7 @@ internal static class ServeCommand
                 Postgres = result.GetValue(store.Postgres),
                 WriteKey = Environment.GetEnvironmentVariable("TAILOR_WRITE_KEY"),
                 AdminKey = Environment.GetEnvironmentVariable("TAILOR_ADMIN_KEY"),
+                Smtp = result.GetValue(smtp),
             };
             var firstRun = options.Postgres is null && !File.Exists(Tailor.Storage.TailorStores.SqlitePath(options.DataDirectory));
             if (firstRun && options.WriteKey is null && options.AdminKey is null)

@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.Http.Json;
 using System.Text.Json.Serialization;
 using Tailor.Core.Events;
+using Tailor.Core.Messaging;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Server.Admin;
 using Tailor.Server.Ingestion;
+using Tailor.Server.Messaging;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
@@ -55,6 +57,9 @@ public static class TailorServer
         builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<MembershipFeed>();
         builder.Services.AddSingleton<RecomputeTracker>();
+        builder.Services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
+            ? new SmtpEmailSender(SmtpEndpoint.Parse(smtp))
+            : new UnconfiguredEmailSender());
         builder.Services.AddHostedService<ProfilePipelineWorker>();
         builder.Services.AddHostedService<SegmentWorker>();
         configure?.Invoke(builder);

@@ -21,6 +21,9 @@ public sealed class TailorServerOptions
     /// <summary>When set, this admin key is accepted after start (<c>TAILOR_ADMIN_KEY</c>).</summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>SMTP server for outgoing email as <c>host:port</c> (<c>TAILOR_SMTP</c>); email actions fail clearly without it.</summary>
+    public string? Smtp { get; set; }
+
     public IngestionLimits Limits { get; set; } = IngestionLimits.Default;
 
     public EngagementWeights Engagement { get; set; } = EngagementWeights.Default;
