@@ -119,7 +119,7 @@ internal static class RecomputeBench
             ids += sw.Elapsed.TotalSeconds;
             if (page.Count == 0) break;
             sw.Restart();
-            var snapshots = await store.SnapshotsAsync(page, segment.Dependencies.Events, ct);
+            var snapshots = await store.SnapshotsAsync(page, Tailor.Core.Storage.SnapshotScope.For([(segment.Id, segment.Dependencies)], DateTimeOffset.UtcNow), ct);
             snaps += sw.Elapsed.TotalSeconds;
             sw.Restart();
             foreach (var s in snapshots)
