@@ -95,14 +95,22 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         var catalog = Catalog;
         await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
         var update = new Pending();
-        foreach (var timers in due.GroupBy(t => t.ProfileId))
+        var work = new Dictionary<string, IReadOnlyList<SegmentCatalog.Compiled>>(StringComparer.Ordinal);
+        var moments = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var groups = due.GroupBy(t => t.ProfileId).ToList();
+        foreach (var timers in groups)
         {
             // The answer can only have changed at the earliest due moment; evaluating there records the change exactly then.
-            var at = timers.Min(t => t.DueAt!.Value);
-            var segments = catalog.WithDependents(timers.Select(t => t.SegmentId));
+            moments[timers.Key] = timers.Min(t => t.DueAt!.Value);
+            work[timers.Key] = catalog.WithDependents(timers.Select(t => t.SegmentId));
             foreach (var t in timers)
                 if (catalog.ById(t.SegmentId) is null) update.Timers.Add(t with { DueAt = null }); // segment deleted
-            await EvaluateAsync(new Dictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> { [timers.Key] = segments }, at, update, cancellationToken);
+        }
+        // One snapshot read for all of them, each profile evaluated at its own moment.
+        await EvaluateAsync(work, moments.Values.Min(), update, cancellationToken, moments);
+        foreach (var timers in groups)
+        {
+            var at = moments[timers.Key];
             foreach (var t in timers)
             {
                 // A timer that fired and was not re-set (the answer is now stable) must not fire again; a later one
@@ -234,7 +242,9 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
     /// Evaluates, for each profile, its segments (in catalog order) as of <paramref name="at"/>, reading the profiles'
     /// snapshots a page at a time.
     /// </summary>
-    private async Task EvaluateAsync(IReadOnlyDictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> work, DateTimeOffset at, Pending update, CancellationToken ct)
+    /// <param name="moments">Per profile, a later moment to evaluate it at instead (timers); the snapshot is read as of <paramref name="at"/>.</param>
+    private async Task EvaluateAsync(IReadOnlyDictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> work, DateTimeOffset at, Pending update, CancellationToken ct,
+        IReadOnlyDictionary<string, DateTimeOffset>? moments = null)
     {
         var evaluated = new Dictionary<string, RuleDependencies>(StringComparer.Ordinal);
         foreach (var segments in work.Values.Distinct())
@@ -247,12 +257,13 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
             var segments = work[snapshot.Profile.Id];
             var facts = Facts(snapshot, out var names); // names is updated as we go, so later segments see earlier results
             var profileId = snapshot.Profile.Id;
+            var moment = moments is not null && moments.TryGetValue(profileId, out var own) ? own : at;
             foreach (var segment in segments)
             {
-                var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, at);
+                var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, moment);
                 if (result.Matched != snapshot.Memberships.Contains(segment.Id))
                 {
-                    update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, at));
+                    update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, moment));
                     if (result.Matched) names.Add(segment.Name); else names.Remove(segment.Name);
                 }
                 // A timer is written only when its moment moves: most evaluations leave it where it was.
