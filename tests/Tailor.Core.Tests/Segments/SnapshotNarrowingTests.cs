@@ -60,12 +60,15 @@ public sealed class SnapshotNarrowingTests
     }
 
     [Fact]
-    public void For_some_reads_its_own_events_of_every_age_with_properties_and_other_events_as_usual()
+    public void For_some_reads_its_own_events_with_properties_within_its_windows_unless_a_value_without_events_can_match()
     {
         var scope = Scope("for some category: performed \"Product Viewed\" in last 1 days", "performed \"Order Completed\" in last 30 days");
-        Assert.Equal(new EventScope(null, true), scope.Events["Product Viewed"]);
+        Assert.Equal(new EventScope(Now.AddDays(-1), true), scope.Events["Product Viewed"]);
         Assert.Equal(new EventScope(Now.AddDays(-30), false), scope.Events["Order Completed"]);
         Assert.False(scope.Timeline);
+
+        // A category ordered long ago and not in the last week matches: the old orders must be read.
+        Assert.Equal(new EventScope(null, true), Scope("for some category: not performed \"Order Completed\" in last 7 days").Events["Order Completed"]);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class RuleDependencies
 
     private readonly Dictionary<string, EventUse> _uses = new(StringComparer.Ordinal);
     private int _forSomeDepth;
+    private int _unboundedDepth;
 
     public static RuleDependencies Of(Rule rule)
     {
@@ -50,10 +51,15 @@ public sealed class RuleDependencies
             case AnyOf any: foreach (var r in any.Rules) Visit(r); break;
             case Not not: Visit(not.Rule); break;
             case ForSome forSome:
-                // Its candidate values come from every event of the names inside, whatever their age.
+                // Its candidate values come from the events of the names inside. When the inner rule needs an event in
+                // its windows, a value seen only on older events cannot make it true, so the windows still bound
+                // what is read; otherwise ("not performed ...") every event of those names counts, whatever its age.
+                var unbounded = !Evaluation.CandidateFilter.Narrows(forSome.Rule);
+                if (unbounded) _unboundedDepth++;
                 _forSomeDepth++;
                 Visit(forSome.Rule);
                 _forSomeDepth--;
+                if (unbounded) _unboundedDepth--;
                 break;
             case TraitIs trait: Traits.Add(trait.Path.Split('.')[0]); Traits.Add(trait.Path); break;
             case ComputedIs computed: Computed.Add(computed.Name); break;
@@ -61,7 +67,7 @@ public sealed class RuleDependencies
             case Performed performed:
                 Events.Add(performed.Event);
                 // "since X" looks back to the latest X, however old, so neither name can be cut by age.
-                var lookback = performed.Window.Since is null && _forSomeDepth == 0 ? performed.Window.Last : null;
+                var lookback = performed.Window.Since is null && _unboundedDepth == 0 ? performed.Window.Last : null;
                 // Properties are read by filters, measures, for-some values and client session ids.
                 var properties = performed.Where.Count > 0 || performed.Measure.Property is not null || _forSomeDepth > 0 || performed.Window.InSession;
                 Use(performed.Event, new EventUse(lookback, properties));
