@@ -244,19 +244,20 @@ public abstract partial class SqlTailorStore
         Func<DbDataReader, EventFact> read, CancellationToken ct)
     {
         // Rules name events as they are counted: page and screen calls are "Page Viewed" and "Screen Viewed".
-        var conditions = new List<string>();
+        // One branch per name, so each reads an index range (profile, name or type, time) rather than every event
+        // of the profile: a busy profile's history is long, the events a rule asks for are few.
+        var branches = new List<string>();
         var parameters = new List<(string, object?)>(idParameters);
         foreach (var (name, scope) in names)
         {
             var n = parameters.Count;
             var from = scope.From is { } f ? $" AND ts >= @f{n}" : "";
-            conditions.Add(CountedNames.NonTrackType(name) is { } type
-                ? $"(type = '{type.ToWire()}'{from})"
-                : $"(type = 'track' AND name = @n{n}{from})");
+            var which = CountedNames.NonTrackType(name) is { } type ? $"type = '{type.ToWire()}'" : $"name = @n{n} AND type = 'track'";
+            branches.Add($"SELECT {columns} FROM events WHERE profile_id IN ({inList}) AND {which}{from}");
             parameters.Add(($"n{n}", name));
             if (scope.From is { } moment) parameters.Add(($"f{n}", Db.Ms(moment)));
         }
-        var sql = $"SELECT {columns} FROM events WHERE profile_id IN ({inList}) AND ({string.Join(" OR ", conditions)}) ORDER BY ts, seq";
+        var sql = string.Join(" UNION ALL ", branches) + " ORDER BY ts, seq";
         await using var command = Db.Command(c, null, sql, [.. parameters]);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
