@@ -110,6 +110,17 @@ public sealed partial class LiquidEngine
         return new RenderResult(output, session.Missing, session.Choices);
     }
 
+    /// <summary>
+    /// Renders a template over plain data with nothing escaped: for plain-text email parts and for measuring this
+    /// engine against the Liquid conformance suite. Same parser, filters and options as every other render.
+    /// </summary>
+    public ValueTask<string> RenderPlainAsync(ParsedTemplate template, IReadOnlyDictionary<string, object?> data, CultureInfo? culture = null)
+    {
+        var context = new TemplateContext(_options, StringComparer.Ordinal) { CultureInfo = culture ?? CultureInfo.InvariantCulture };
+        foreach (var (name, value) in data) context.SetValue(name, value);
+        return template.Fluid.RenderAsync(context, NullEncoder.Default);
+    }
+
     /// <summary>Renders one block for a scope (a placement): the variant chosen and why, falling back to the default.</summary>
     public async ValueTask<BlockRender> RenderBlockAsync(CompiledBlock block, RenderScope scope, RenderSettings settings, CancellationToken cancellationToken)
     {
