@@ -40,7 +40,7 @@ public sealed partial class LiquidEngine
     private static partial Regex ErrorPosition();
 
     /// <summary>Parses Liquid; on failure the error carries the 1-based line and column.</summary>
-    public bool TryParse(string source, out ParsedTemplate template, out TemplateSyntaxError error)
+    public bool TryParseTemplate(string source, out ParsedTemplate template, out TemplateSyntaxError error)
     {
         template = null!;
         error = null!;
@@ -55,7 +55,7 @@ public sealed partial class LiquidEngine
 
     /// <exception cref="TemplateSyntaxException">The source does not parse.</exception>
     public ParsedTemplate Parse(string source) =>
-        TryParse(source, out var template, out var error) ? template : throw new TemplateSyntaxException(error);
+        TryParseTemplate(source, out var template, out var error) ? template : throw new TemplateSyntaxException(error);
 
     private static TemplateSyntaxError SyntaxError(string message)
     {
@@ -85,10 +85,10 @@ public sealed partial class LiquidEngine
 
     private CompiledContent Compile(BlockContent content, string field)
     {
-        var body = TryParse(content.Body, out var t, out var e) ? t : throw new BlockContentException($"{field}.body", e);
+        var body = TryParseTemplate(content.Body, out var t, out var e) ? t : throw new BlockContentException($"{field}.body", e);
         var localized = new Dictionary<string, ParsedTemplate>(StringComparer.OrdinalIgnoreCase);
         foreach (var (language, text) in content.Localized)
-            localized[language] = TryParse(text, out var lt, out var le) ? lt : throw new BlockContentException($"{field}.localized.{language}", le);
+            localized[language] = TryParseTemplate(text, out var lt, out var le) ? lt : throw new BlockContentException($"{field}.localized.{language}", le);
         return new CompiledContent(body, localized);
     }
 

@@ -62,7 +62,7 @@ public sealed class GoldenLiquidTests(ITestOutputHelper output)
         string rendered;
         try
         {
-            if (!engine.TryParse(c.Template, out var template, out _)) return c.Invalid;
+            if (!engine.TryParseTemplate(c.Template, out var template, out _)) return c.Invalid;
             var data = c.Data.ValueKind == JsonValueKind.Object ? (Dictionary<string, object?>)ScopeModel.Json(c.Data)! : [];
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             rendered = await engine.RenderPlainAsync(template, data).AsTask().WaitAsync(timeout.Token);

@@ -14,7 +14,7 @@ public sealed class LiquidEngineTests
     [InlineData("{% for x in y %}{% endif %}", 1, "'{% endfor %}' was expected")]
     public void Invalid_template_reports_line_and_column(string source, int line, string message)
     {
-        Assert.False(_engine.TryParse(source, out _, out var error));
+        Assert.False(_engine.TryParseTemplate(source, out _, out var error));
         Assert.Equal(line, error.Line);
         Assert.True(error.Column > 0);
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
@@ -24,7 +24,7 @@ public sealed class LiquidEngineTests
     [Fact]
     public void Unknown_tag_column_points_at_the_tag()
     {
-        Assert.False(_engine.TryParse("line1\n  {% foo %}", out _, out var error));
+        Assert.False(_engine.TryParseTemplate("line1\n  {% foo %}", out _, out var error));
         Assert.Equal((2, 9), (error.Line, error.Column));
     }
 
