@@ -121,6 +121,20 @@ public sealed partial class LiquidEngine
         return template.Fluid.RenderAsync(context, NullEncoder.Default);
     }
 
+    /// <summary>Renders a subject line: the same scope as the body, nothing HTML-escaped (a subject is plain text).</summary>
+    public async ValueTask<string> RenderPlainSubjectAsync(ParsedTemplate template, RenderScope scope, CancellationToken cancellationToken)
+    {
+        Start(scope, RenderSettings.Default, out var context);
+        try
+        {
+            return await template.Fluid.RenderAsync(context, NullEncoder.Default);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException or NotSupportedException)
+        {
+            throw new TemplateRenderException($"the subject failed while rendering: {e.Message}", e);
+        }
+    }
+
     /// <summary>Renders one block for a scope (a placement): the variant chosen and why, falling back to the default.</summary>
     public async ValueTask<BlockRender> RenderBlockAsync(CompiledBlock block, RenderScope scope, RenderSettings settings, CancellationToken cancellationToken)
     {

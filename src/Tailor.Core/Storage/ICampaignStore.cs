@@ -48,8 +48,10 @@ public static class RecipientStatus
 }
 
 /// <summary>A send of one template to a segment's members. <see cref="Status"/> is draft, sending or completed.</summary>
-public sealed record Campaign(string Id, string Name, string Template, string Segment, string Subject, string? From, string Status,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, long AudienceSize)
+/// <param name="Subject">Liquid for the subject line; null uses the template's subject.</param>
+/// <param name="Caps">Email frequency caps checked for every recipient (the global ones across Tailor included).</param>
+public sealed record Campaign(string Id, string Name, string Template, string Segment, string? Subject, string? From, string Status,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, long AudienceSize, IReadOnlyList<Delivery.FrequencyCap> Caps)
 {
     public const string Draft = "draft";
     public const string Sending = "sending";

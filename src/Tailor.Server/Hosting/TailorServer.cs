@@ -7,6 +7,7 @@ using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Core.Content;
 using Tailor.Server.Admin;
+using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Messaging;
@@ -67,6 +68,11 @@ public static class TailorServer
         builder.Services.AddSingleton<PopularItemsSource>();
         builder.Services.AddSingleton<ProfileScopes>();
         builder.Services.AddSingleton<ContentRenderer>();
+        builder.Services.AddSingleton<ProfileEventWriter>();
+        builder.Services.AddSingleton<EmailLinks>();
+        builder.Services.AddSingleton<CampaignEmails>();
+        builder.Services.AddSingleton<CampaignSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignSender>());
         builder.Services.AddHostedService<ProfilePipelineWorker>();
         builder.Services.AddHostedService<SegmentWorker>();
         configure?.Invoke(builder);
@@ -81,7 +87,9 @@ public static class TailorServer
         api.MapAdminApi();
         api.MapSegmentsApi();
         api.MapContentApi();
+        api.MapCampaignsApi();
         app.MapPersonalizeApi();
+        app.MapEmailTrackingApi();
         _ = app.Services.GetRequiredService<MembershipFeed>(); // subscribes to the engine before the first change
         _ = app.Services.GetRequiredService<ProfileScopes>(); // subscribes to profile and membership changes before the first one
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Tailor.Core.Delivery;
 using Tailor.Core.Storage;
 
 namespace Tailor.Storage.Relational;
@@ -49,18 +50,26 @@ public abstract partial class SqlTailorStore
 
     // ---------------------------------------------------------------- campaigns
 
-    private const string CampaignColumns = "id, name, template, segment, subject, sender, status, created_at, started_at, completed_at, audience_size";
+    private const string CampaignColumns = "id, name, template, segment, subject, sender, status, created_at, started_at, completed_at, audience_size, caps";
 
     public Task SaveCampaignAsync(Campaign campaign, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => Db.ExecuteAsync(c, t, $"""
-            INSERT INTO campaigns ({CampaignColumns}) VALUES (@id, @name, @template, @segment, @subject, @sender, @status, @created, @started, @completed, @size)
+            INSERT INTO campaigns ({CampaignColumns}) VALUES (@id, @name, @template, @segment, @subject, @sender, @status, @created, @started, @completed, @size, @caps)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, template = excluded.template, segment = excluded.segment, subject = excluded.subject,
                 sender = excluded.sender, status = excluded.status, started_at = excluded.started_at, completed_at = excluded.completed_at,
-                audience_size = excluded.audience_size
+                audience_size = excluded.audience_size, caps = excluded.caps
             """, cancellationToken, ("id", campaign.Id), ("name", campaign.Name), ("template", campaign.Template), ("segment", campaign.Segment),
             ("subject", campaign.Subject), ("sender", campaign.From), ("status", campaign.Status), ("created", Db.Ms(campaign.CreatedAt)),
             ("started", campaign.StartedAt is { } s ? Db.Ms(s) : null), ("completed", campaign.CompletedAt is { } d ? Db.Ms(d) : null),
-            ("size", campaign.AudienceSize)), cancellationToken);
+            ("size", campaign.AudienceSize), ("caps", CapsJson(campaign.Caps))), cancellationToken);
+
+    private sealed record StoredCap(int Max, long PerSeconds, string Channel, string? Origin);
+
+    private static string CapsJson(IReadOnlyList<FrequencyCap> caps) =>
+        JsonSerializer.Serialize(caps.Select(c => new StoredCap(c.Max, (long)c.Per.TotalSeconds, c.Channel, c.Origin)));
+
+    private static FrequencyCap[] ReadCaps(string json) =>
+        [.. JsonSerializer.Deserialize<StoredCap[]>(json)!.Select(c => new FrequencyCap(c.Max, TimeSpan.FromSeconds(c.PerSeconds), c.Channel, c.Origin))];
 
     public async Task<Campaign?> GetCampaignAsync(string id, CancellationToken cancellationToken)
     {
@@ -75,9 +84,9 @@ public abstract partial class SqlTailorStore
         return await Db.ListAsync(c, $"SELECT {CampaignColumns} FROM campaigns ORDER BY created_at, id", ReadCampaign, cancellationToken);
     }
 
-    private static Campaign ReadCampaign(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+    private static Campaign ReadCampaign(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4),
         r.NullableString(5), r.GetString(6), ProfileColumns.FromMs(r.GetInt64(7)),
-        r.IsDBNull(8) ? null : ProfileColumns.FromMs(r.GetInt64(8)), r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.GetInt64(10));
+        r.IsDBNull(8) ? null : ProfileColumns.FromMs(r.GetInt64(8)), r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.GetInt64(10), ReadCaps(r.GetString(11)));
 
     public Task AddRecipientsAsync(string campaignId, IReadOnlyList<string> profileIds, CancellationToken cancellationToken)
     {

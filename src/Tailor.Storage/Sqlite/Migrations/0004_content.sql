@@ -12,12 +12,13 @@ CREATE TABLE campaigns (
     name TEXT NOT NULL,
     template TEXT NOT NULL,
     segment TEXT NOT NULL,
-    subject TEXT NOT NULL,
+    subject TEXT,
     sender TEXT,
     status TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     started_at INTEGER,
     completed_at INTEGER,
+    caps TEXT NOT NULL,
     audience_size INTEGER NOT NULL
 );
 CREATE TABLE campaign_recipients (
