@@ -102,7 +102,7 @@ public sealed partial class CampaignSender(
         try
         {
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, address, content, ct);
-            await sender.SendAsync(composed.Message, ct);
+            await SendWithRetryAsync(composed.Message, ct);
             await store.RecordContactAsync(new Contact(profileId, Channels.Email, $"campaign:{campaign.Id}", now), ct);
             return Outcome(RecipientStatus.Sent, composed.Message.MessageId);
         }
@@ -116,6 +116,26 @@ public sealed partial class CampaignSender(
         }
     }
 
+    /// <summary>
+    /// A temporary refusal (4xx, a dropped connection; e.g. a server's per-connection message limit) is tried again on
+    /// another connection, twice at most; a permanent one (5xx) is not.
+    /// </summary>
+    private async Task SendWithRetryAsync(EmailMessage message, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await sender.SendAsync(message, ct);
+                return;
+            }
+            catch (EmailSendException e) when (!e.Permanent && attempt < 3)
+            {
+                LogRetry(message.To, attempt, e.Message);
+            }
+        }
+    }
+
     public override void Dispose()
     {
         _wake.Dispose();
@@ -124,6 +144,9 @@ public sealed partial class CampaignSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: {Count} recipients were being sent when the node stopped; marked interrupted, not resent")]
     private partial void LogInterrupted(string campaignId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Email to {To} refused for now (attempt {Attempt}), trying again: {Reason}")]
+    private partial void LogRetry(string to, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A campaign batch failed; it will be retried")]
     private partial void LogSendFailed(Exception exception);
