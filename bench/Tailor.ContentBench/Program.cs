@@ -80,6 +80,8 @@ static async Task<int> Delivery(string serverDll, string smtp, int members)
     var seconds = clock.Elapsed.TotalSeconds;
     var sent = (long)campaign["counts"]!["sent"]!;
     Console.WriteLine($"delivery: {sent:N0} of {members:N0} sent in {seconds:F1} s = {sent / seconds:N0} emails/s (failed {(long)campaign["counts"]!["failed"]!})");
+    foreach (var failed in (await admin.GetFromJsonAsync<JsonArray>($"/api/campaigns/{id}/recipients?status=failed&limit=5"))!)
+        Console.WriteLine($"failed: {failed!["detail"]}");
     if (sink is not null)
         Console.WriteLine($"null sink received {sink.Messages:N0} messages for {sink.PerRecipient.Count:N0} recipients; most to one recipient: {sink.PerRecipient.Values.DefaultIfEmpty(0).Max()}");
     Console.WriteLine($"server RSS MB: before send {rssBefore:F0}, during send min {samples.Min():F0} / median {samples.Order().ElementAt(samples.Count / 2):F0} / max {samples.Max():F0}, end {samples[^1]:F0}");

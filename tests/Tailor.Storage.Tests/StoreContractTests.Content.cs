@@ -72,5 +72,8 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, counts[RecipientStatus.Interrupted]);
         Assert.Equal(1, counts[RecipientStatus.Sending]);
         Assert.Equal(new RecipientOutcome("p1", RecipientStatus.Sent, "<m1@x>", T0.AddMinutes(2)), await Store.RecipientAsync("cmp_1", "p1", Ct));
+        Assert.Equal(["p1", "p2", "p3", "p4"], (await Store.RecipientsAsync("cmp_1", null, null, 10, Ct)).Select(r => r.ProfileId));
+        Assert.Equal(["p3", "p4"], (await Store.RecipientsAsync("cmp_1", null, "p2", 10, Ct)).Select(r => r.ProfileId));
+        Assert.Equal(["p2"], (await Store.RecipientsAsync("cmp_1", RecipientStatus.SuppressedConsent, null, 10, Ct)).Select(r => r.ProfileId));
     }
 }

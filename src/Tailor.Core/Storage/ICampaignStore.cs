@@ -28,6 +28,9 @@ public interface ICampaignStore
     /// <summary>How many recipients are in each status.</summary>
     Task<IReadOnlyDictionary<string, long>> RecipientCountsAsync(string campaignId, CancellationToken cancellationToken);
 
+    /// <summary>A page of recipients, optionally in one status, in profile id order after <paramref name="afterProfileId"/>.</summary>
+    Task<IReadOnlyList<RecipientOutcome>> RecipientsAsync(string campaignId, string? status, string? afterProfileId, int limit, CancellationToken cancellationToken);
+
     /// <summary>One recipient's ledger row, or null.</summary>
     Task<RecipientOutcome?> RecipientAsync(string campaignId, string profileId, CancellationToken cancellationToken);
 }

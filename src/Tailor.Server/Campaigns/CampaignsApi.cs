@@ -21,6 +21,8 @@ public static class CampaignsApi
         campaigns.MapPost("", CreateAsync).WithName("CreateCampaign").WithSummary("Create a campaign {name, template, segment, subject?, from?, frequencyCaps?}");
         campaigns.MapGet("", ListAsync).WithName("ListCampaigns").WithSummary("Every campaign with its counts");
         campaigns.MapGet("{id}", GetAsync).WithName("GetCampaign").WithSummary("A campaign with counts (sent, suppressed by consent or cap, failed) and progress");
+        campaigns.MapGet("{id}/recipients", RecipientsAsync).WithName("CampaignRecipients")
+            .WithSummary("The send ledger: each recipient's status and why (?status=failed&after=PROFILE&limit=100)");
         campaigns.MapPost("{id}/send", SendAsync).WithName("SendCampaign").WithSummary("Take the segment's members as the audience and start sending");
         campaigns.MapPost("{id}/preview", PreviewAsync).WithName("PreviewCampaign").WithSummary("The email a profile would get {profileId}: subject, HTML, headers");
         campaigns.MapPost("{id}/test", TestAsync).WithName("TestCampaign").WithSummary("Send the email to an address {email, profileId?}; subject prefixed [Test]");
@@ -85,6 +87,17 @@ public static class CampaignsApi
 
     private static async Task<Results<Ok<CampaignView>, NotFound>> GetAsync(string id, ITailorStore store, CancellationToken ct) =>
         await store.GetCampaignAsync(id, ct) is { } c ? TypedResults.Ok(await ViewAsync(c, store, ct)) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<RecipientOutcome[]>, NotFound, ProblemHttpResult>> RecipientsAsync(
+        string id, string? status, string? after, int? limit, ITailorStore store, CancellationToken ct)
+    {
+        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        string[] statuses = [RecipientStatus.Pending, RecipientStatus.Sending, RecipientStatus.Sent, RecipientStatus.SuppressedConsent,
+            RecipientStatus.SuppressedCap, RecipientStatus.Failed, RecipientStatus.Interrupted];
+        if (status is not null && !statuses.Contains(status)) return ProfilesApi.Invalid("status", $"must be one of {string.Join(", ", statuses)}");
+        if (await store.GetCampaignAsync(id, ct) is null) return TypedResults.NotFound();
+        return TypedResults.Ok((await store.RecipientsAsync(id, status, after, limit ?? 100, ct)).ToArray());
+    }
 
     private static async Task<Results<Accepted<CampaignView>, NotFound, ProblemHttpResult>> SendAsync(
         string id, ITailorStore store, SegmentEngine segments, CampaignSender sender, TimeProvider time, CancellationToken ct)

@@ -132,6 +132,15 @@ public abstract partial class SqlTailorStore
         return rows.ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
     }
 
+    public async Task<IReadOnlyList<RecipientOutcome>> RecipientsAsync(string campaignId, string? status, string? afterProfileId, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var sql = "SELECT profile_id, status, detail, at FROM campaign_recipients WHERE campaign_id = @c"
+            + (status is null ? "" : " AND status = @s") + (afterProfileId is null ? "" : " AND profile_id > @after") + " ORDER BY profile_id LIMIT @limit";
+        return await Db.ListAsync(c, sql, r => new RecipientOutcome(r.GetString(0), r.GetString(1), r.NullableString(2), ProfileColumns.FromMs(r.GetInt64(3))),
+            cancellationToken, ("c", campaignId), ("s", status ?? ""), ("after", afterProfileId ?? ""), ("limit", limit));
+    }
+
     public async Task<RecipientOutcome?> RecipientAsync(string campaignId, string profileId, CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);

@@ -95,6 +95,10 @@ public sealed partial class CampaignsApiTests(TailorAppFixture app)
         Assert.Single(await SmtpSink.WaitForAsync(people[3].Email));
         Assert.Empty(SmtpSink.MessagesTo(people[1].Email)); // withdrew consent
         Assert.Empty(SmtpSink.MessagesTo(people[2].Email)); // never gave it
+        var suppressed = await app.Admin.GetArrayAsync($"/api/campaigns/{campaign["id"]}/recipients?status=suppressed_consent");
+        Assert.Equal(2, suppressed.Count);
+        Assert.Contains(suppressed, r => ((string)r!["detail"]!).StartsWith("consent for email withdrawn", StringComparison.Ordinal));
+        Assert.Contains(suppressed, r => (string)r!["detail"]! == "no consent for email recorded");
     }
 
     [Fact]
