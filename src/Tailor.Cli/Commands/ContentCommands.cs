@@ -86,7 +86,7 @@ internal static class ContentCommands
             ProfileFacts? facts = null;
             if (result.GetValue(profile) is { } id)
             {
-                var snapshots = await tailor.SnapshotsAsync([id], content.EventNames, ct);
+                var snapshots = await tailor.SnapshotsAsync([id], SnapshotScope.Full(content.EventNames), ct);
                 var snapshot = snapshots.Count == 0 ? null : snapshots[0];
                 if (snapshot is null) return Error("profile", $"no live profile has the id {id}");
                 var segments = new SegmentCatalog(await tailor.ListSegmentsAsync(ct));

@@ -98,7 +98,10 @@ public sealed partial class CampaignSender(
         if (ConsentGate.Refusal(facts.Profile, ConsentPurposes.Email) is { } refusal) return Outcome(RecipientStatus.SuppressedConsent, refusal);
         var now = time.GetUtcNow();
         if (await FrequencyCaps.ViolationAsync(store, profileId, campaign.Caps, now, ct) is { } capped) return Outcome(RecipientStatus.SuppressedCap, capped);
-        if (CampaignEmails.AddressOf(facts.Profile) is not { } address) return Outcome(RecipientStatus.Failed, "the profile has no email address");
+        // Snapshots carry no identities: an email identity without an email trait is found on the full profile.
+        var address = CampaignEmails.AddressOf(facts.Profile)
+            ?? (await store.GetProfileAsync(profileId, ct) is { } full ? CampaignEmails.AddressOf(full) : null);
+        if (address is null) return Outcome(RecipientStatus.Failed, "the profile has no email address");
         try
         {
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, address, content, ct);

@@ -40,6 +40,9 @@ public static class ContentApi
         placements.MapPut("{name}", UpdatePlacementAsync).WithName("UpdatePlacement").WithSummary("Change what a placement shows");
         placements.MapDelete("{name}", DeletePlacementAsync).WithName("DeletePlacement").WithSummary("Delete a placement");
 
+        api.MapGet("recommendations/popular", async (PopularItemsSource popular, CancellationToken ct) => TypedResults.Ok(await popular.ItemsAsync(ct)))
+            .WithTags("Content").WithName("PopularItems").WithSummary("The popular items templates get as recommendations (and the non-personalised default shows)");
+
         var values = api.MapGroup("segment-values").WithTags("Content");
         values.MapPut("{segment}", PutSegmentValuesAsync).WithName("PutSegmentValues")
             .WithSummary("Values a segment gives templates as user.segment.* {priority, values}");

@@ -54,7 +54,7 @@ public sealed class ProfileScopes
         var now = _time.GetUtcNow();
         if (warm && _byProfile.TryGetValue(profileId, out var entry) && now - entry.LoadedAt < MaxAge && eventNames.IsSubsetOf(entry.EventNames))
             return entry.Facts;
-        var snapshots = await _store.SnapshotsAsync([profileId], eventNames, ct);
+        var snapshots = await _store.SnapshotsAsync([profileId], SnapshotScope.Full(eventNames), ct);
         if (snapshots.Count == 0) return null;
         var snapshot = snapshots[0];
         var names = new HashSet<string>(StringComparer.Ordinal);

