@@ -45,13 +45,14 @@ public abstract partial class StoreContractTests
     public async Task Campaign_ledger_claims_each_recipient_once_and_counts_outcomes()
     {
         var campaign = new Campaign("cmp_1", "Spring", "welcome", "Buyers", "Hi {{ profile.first_name }}", null, Campaign.Draft, T0, null, null, 0,
-            [new FrequencyCap(2, TimeSpan.FromDays(7), Channels.Email)]);
+            [new FrequencyCap(2, TimeSpan.FromDays(7), Channels.Email)], SendAt: T0.AddHours(3));
         await Store.SaveCampaignAsync(campaign, Ct);
         await Store.SaveCampaignAsync(campaign with { Status = Campaign.Sending, StartedAt = T0.AddMinutes(1), AudienceSize = 4 }, Ct);
         var stored = (await Store.GetCampaignAsync("cmp_1", Ct))!;
         Assert.Equal((Campaign.Sending, T0.AddMinutes(1), 4L, (DateTimeOffset?)null), (stored.Status, stored.StartedAt!.Value, stored.AudienceSize, stored.CompletedAt));
         Assert.Single(await Store.ListCampaignsAsync(Ct));
         Assert.Equal([new FrequencyCap(2, TimeSpan.FromDays(7), Channels.Email)], stored.Caps);
+        Assert.Equal(T0.AddHours(3), stored.SendAt);
 
         await Store.AddRecipientsAsync("cmp_1", ["p3", "p1", "p2", "p4"], Ct);
         await Store.AddRecipientsAsync("cmp_1", ["p1"], Ct); // already there: unchanged

@@ -50,13 +50,16 @@ public static class RecipientStatus
     public const string Interrupted = "interrupted";
 }
 
-/// <summary>A send of one template to a segment's members. <see cref="Status"/> is draft, sending or completed.</summary>
+/// <summary>A send of one template to a segment's members. <see cref="Status"/> is draft, scheduled, sending or completed.</summary>
 /// <param name="Subject">Liquid for the subject line; null uses the template's subject.</param>
 /// <param name="Caps">Email frequency caps checked for every recipient (the global ones across Tailor included).</param>
+/// <param name="SendAt">When a scheduled campaign starts by itself; null for one started by hand.</param>
 public sealed record Campaign(string Id, string Name, string Template, string Segment, string? Subject, string? From, string Status,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, long AudienceSize, IReadOnlyList<Delivery.FrequencyCap> Caps)
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt, long AudienceSize, IReadOnlyList<Delivery.FrequencyCap> Caps,
+    DateTimeOffset? SendAt = null)
 {
     public const string Draft = "draft";
+    public const string Scheduled = "scheduled";
     public const string Sending = "sending";
     public const string Completed = "completed";
 }

@@ -10,13 +10,13 @@ using Tailor.Server.Pipeline;
 namespace Tailor.Server.Campaigns;
 
 /// <summary>
-/// Sends campaigns in the background, batch by batch: claims recipients in the ledger (durably) before sending, reads
+/// Sends campaigns in the background (and starts scheduled ones when due), batch by batch: claims recipients in the ledger (durably) before sending, reads
 /// each profile as it is at that moment, checks email consent and frequency caps, renders, sends over the pooled
 /// SMTP sender, records the contact and the outcome. On start, recipients a previous run left "sending" are marked
 /// interrupted rather than sent again, so a crash never sends anyone the same campaign twice.
 /// </summary>
 public sealed partial class CampaignSender(
-    ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, IEmailSender sender,
+    ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, CampaignStarter starter, IEmailSender sender,
     TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger) : BackgroundService
 {
     public const int BatchSize = 100;
@@ -39,8 +39,14 @@ public sealed partial class CampaignSender(
             {
                 try
                 {
-                    foreach (var campaign in await store.ListCampaignsAsync(stoppingToken))
+                    foreach (var listed in await store.ListCampaignsAsync(stoppingToken))
+                    {
+                        var campaign = listed;
+                        // A schedule that came due starts the campaign (a segment deleted meanwhile completes it empty).
+                        if (campaign.Status == Campaign.Scheduled && campaign.SendAt <= time.GetUtcNow())
+                            campaign = await starter.StartAsync(campaign, stoppingToken) ?? campaign with { Status = Campaign.Sending };
                         if (campaign.Status == Campaign.Sending) await SendAsync(campaign, stoppingToken);
+                    }
                     await _wake.WaitAsync(PollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -31,15 +31,16 @@ public static class CampaignsApi
 
     public sealed record CapRequest(int Max, double? Days, double? Hours, bool? AcrossTailor);
 
-    public sealed record CampaignRequest(string? Name, string? Template, string? Segment, string? Subject, string? From, CapRequest[]? FrequencyCaps);
+    /// <param name="SendAt">Start by itself at this moment (a schedule); without it the campaign waits for <c>/send</c>.</param>
+    public sealed record CampaignRequest(string? Name, string? Template, string? Segment, string? Subject, string? From, CapRequest[]? FrequencyCaps, DateTimeOffset? SendAt);
 
     public sealed record CampaignCounts(long Audience, long Sent, long SuppressedByConsent, long SuppressedByCap, long Failed, long Interrupted, long Pending);
 
     public sealed record CampaignView(string Id, string Name, string Template, string Segment, string? Subject, string? From, string Status,
-        CampaignCounts Counts, double Progress, IReadOnlyList<string> FrequencyCaps, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt);
+        CampaignCounts Counts, double Progress, IReadOnlyList<string> FrequencyCaps, DateTimeOffset CreatedAt, DateTimeOffset? SendAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt);
 
     private static async Task<Results<Created<CampaignView>, ProblemHttpResult>> CreateAsync(
-        CampaignRequest request, ITailorStore store, ContentCatalog catalog, SegmentEngine segments, LiquidEngine engine, TimeProvider time, CancellationToken ct)
+        CampaignRequest request, ITailorStore store, ContentCatalog catalog, SegmentEngine segments, LiquidEngine engine, CampaignSender sender, TimeProvider time, CancellationToken ct)
     {
         if (ContentNames.Check("name", request.Name) is { } nameError) return ProfilesApi.Invalid(nameError.Field, nameError.Rule);
         if (string.IsNullOrWhiteSpace(request.Template)) return ProfilesApi.Invalid("template", "is required");
@@ -58,10 +59,13 @@ public static class CampaignsApi
             if (cap.Problem() is { } problem) return ProfilesApi.Invalid($"frequencyCaps[{i}]", problem);
             caps.Add(cap);
         }
+        var now = time.GetUtcNow();
+        if (request.SendAt is { } sendAt && sendAt <= now) return ProfilesApi.Invalid("sendAt", "must be in the future; to send now, create without it and POST /send");
         var segmentName = (segments.Catalog.ByName(request.Segment) ?? segments.Catalog.ById(request.Segment))!.Name;
         var campaign = new Campaign($"cmp_{Guid.CreateVersion7():N}", request.Name!.Trim(), request.Template, segmentName, request.Subject, request.From,
-            Campaign.Draft, time.GetUtcNow(), null, null, 0, caps);
+            request.SendAt is null ? Campaign.Draft : Campaign.Scheduled, now, null, null, 0, caps, request.SendAt);
         await store.SaveCampaignAsync(campaign, ct);
+        if (campaign.Status == Campaign.Scheduled) sender.Wake();
         return TypedResults.Created($"/api/campaigns/{campaign.Id}", await ViewAsync(campaign, store, ct));
     }
 
@@ -75,7 +79,7 @@ public static class CampaignsApi
         var done = total - counts.Pending;
         var progress = total == 0 ? (c.Status == Campaign.Completed ? 1 : 0) : Math.Round((double)done / total, 4);
         return new CampaignView(c.Id, c.Name, c.Template, c.Segment, c.Subject, c.From, c.Status, counts, progress,
-            [.. c.Caps.Select(cap => cap.ToString())], c.CreatedAt, c.StartedAt, c.CompletedAt);
+            [.. c.Caps.Select(cap => cap.ToString())], c.CreatedAt, c.SendAt, c.StartedAt, c.CompletedAt);
     }
 
     private static async Task<Ok<CampaignView[]>> ListAsync(ITailorStore store, CancellationToken ct)
@@ -100,27 +104,15 @@ public static class CampaignsApi
     }
 
     private static async Task<Results<Accepted<CampaignView>, NotFound, ProblemHttpResult>> SendAsync(
-        string id, ITailorStore store, SegmentEngine segments, CampaignSender sender, TimeProvider time, CancellationToken ct)
+        string id, ITailorStore store, CampaignStarter starter, CampaignSender sender, CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
-        if (campaign.Status != Campaign.Draft)
+        if (campaign.Status is not (Campaign.Draft or Campaign.Scheduled))
             return TypedResults.Problem(title: $"The campaign is already {campaign.Status}", statusCode: StatusCodes.Status409Conflict,
-                extensions: new Dictionary<string, object?> { ["field"] = "status", ["rule"] = "only a draft campaign can be sent" });
-        if (segments.Catalog.ByName(campaign.Segment) is not { } segment) return ProfilesApi.Invalid("segment", $"segment \"{campaign.Segment}\" no longer exists");
-        // The audience is the segment's members now, written to the ledger before sending starts (durable, idempotent).
-        long size = 0;
-        string? after = null;
-        IReadOnlyList<SegmentMember> page;
-        while ((page = await store.MembersAsync(segment.Id, after, 1000, ct)).Count > 0)
-        {
-            await store.AddRecipientsAsync(campaign.Id, [.. page.Select(m => m.ProfileId)], ct);
-            size += page.Count;
-            after = page[^1].ProfileId;
-        }
-        campaign = campaign with { Status = Campaign.Sending, StartedAt = time.GetUtcNow(), AudienceSize = size };
-        await store.SaveCampaignAsync(campaign, ct);
+                extensions: new Dictionary<string, object?> { ["field"] = "status", ["rule"] = "only a draft or scheduled campaign can be sent" });
+        if (await starter.StartAsync(campaign, ct) is not { } started) return ProfilesApi.Invalid("segment", $"segment \"{campaign.Segment}\" no longer exists");
         sender.Wake();
-        return TypedResults.Accepted($"/api/campaigns/{campaign.Id}", await ViewAsync(campaign, store, ct));
+        return TypedResults.Accepted($"/api/campaigns/{started.Id}", await ViewAsync(started, store, ct));
     }
 
     public sealed record PreviewRequest(string? ProfileId);

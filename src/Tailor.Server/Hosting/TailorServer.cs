@@ -71,6 +71,7 @@ public static class TailorServer
         builder.Services.AddSingleton<ProfileEventWriter>();
         builder.Services.AddSingleton<EmailLinks>();
         builder.Services.AddSingleton<CampaignEmails>();
+        builder.Services.AddSingleton<CampaignStarter>();
         builder.Services.AddSingleton<CampaignSender>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignSender>());
         builder.Services.AddHostedService<ProfilePipelineWorker>();

@@ -50,18 +50,18 @@ public abstract partial class SqlTailorStore
 
     // ---------------------------------------------------------------- campaigns
 
-    private const string CampaignColumns = "id, name, template, segment, subject, sender, status, created_at, started_at, completed_at, audience_size, caps";
+    private const string CampaignColumns = "id, name, template, segment, subject, sender, status, created_at, started_at, completed_at, audience_size, caps, send_at";
 
     public Task SaveCampaignAsync(Campaign campaign, CancellationToken cancellationToken) =>
         WriteAsync((c, t) => Db.ExecuteAsync(c, t, $"""
-            INSERT INTO campaigns ({CampaignColumns}) VALUES (@id, @name, @template, @segment, @subject, @sender, @status, @created, @started, @completed, @size, @caps)
+            INSERT INTO campaigns ({CampaignColumns}) VALUES (@id, @name, @template, @segment, @subject, @sender, @status, @created, @started, @completed, @size, @caps, @sendAt)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, template = excluded.template, segment = excluded.segment, subject = excluded.subject,
                 sender = excluded.sender, status = excluded.status, started_at = excluded.started_at, completed_at = excluded.completed_at,
-                audience_size = excluded.audience_size, caps = excluded.caps
+                audience_size = excluded.audience_size, caps = excluded.caps, send_at = excluded.send_at
             """, cancellationToken, ("id", campaign.Id), ("name", campaign.Name), ("template", campaign.Template), ("segment", campaign.Segment),
             ("subject", campaign.Subject), ("sender", campaign.From), ("status", campaign.Status), ("created", Db.Ms(campaign.CreatedAt)),
             ("started", campaign.StartedAt is { } s ? Db.Ms(s) : null), ("completed", campaign.CompletedAt is { } d ? Db.Ms(d) : null),
-            ("size", campaign.AudienceSize), ("caps", CapsJson(campaign.Caps))), cancellationToken);
+            ("size", campaign.AudienceSize), ("caps", CapsJson(campaign.Caps)), ("sendAt", campaign.SendAt is { } at ? Db.Ms(at) : null)), cancellationToken);
 
     private sealed record StoredCap(int Max, long PerSeconds, string Channel, string? Origin);
 
@@ -86,7 +86,8 @@ public abstract partial class SqlTailorStore
 
     private static Campaign ReadCampaign(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4),
         r.NullableString(5), r.GetString(6), ProfileColumns.FromMs(r.GetInt64(7)),
-        r.IsDBNull(8) ? null : ProfileColumns.FromMs(r.GetInt64(8)), r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.GetInt64(10), ReadCaps(r.GetString(11)));
+        r.IsDBNull(8) ? null : ProfileColumns.FromMs(r.GetInt64(8)), r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.GetInt64(10), ReadCaps(r.GetString(11)),
+        r.IsDBNull(12) ? null : ProfileColumns.FromMs(r.GetInt64(12)));
 
     public Task AddRecipientsAsync(string campaignId, IReadOnlyList<string> profileIds, CancellationToken cancellationToken)
     {

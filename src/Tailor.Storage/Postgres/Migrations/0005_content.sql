@@ -19,6 +19,7 @@ CREATE TABLE campaigns (
     started_at BIGINT,
     completed_at BIGINT,
     caps TEXT NOT NULL,
+    send_at BIGINT,
     audience_size BIGINT NOT NULL
 );
 CREATE TABLE campaign_recipients (

@@ -19,6 +19,7 @@ CREATE TABLE campaigns (
     started_at INTEGER,
     completed_at INTEGER,
     caps TEXT NOT NULL,
+    send_at INTEGER,
     audience_size INTEGER NOT NULL
 );
 CREATE TABLE campaign_recipients (
