@@ -20,6 +20,8 @@ public sealed class ProfileScopes
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Entry> _byProfile = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string ProfileId, DateTimeOffset At)> _owners = new(StringComparer.Ordinal);
+    /// <summary>Moves on every change notice; a read that a notice overtook is served but not kept (it may predate the change).</summary>
+    private long _generation;
     private readonly ITailorStore _store;
     private readonly SegmentEngine _segments;
     private readonly TimeProvider _time;
@@ -33,6 +35,7 @@ public sealed class ProfileScopes
         _time = time;
         pipeline.ProfilesChanged += profiles =>
         {
+            Interlocked.Increment(ref _generation);
             foreach (var p in profiles)
             {
                 Invalidate(p.Id);
@@ -42,6 +45,7 @@ public sealed class ProfileScopes
         };
         segments.MembershipChanged += changes =>
         {
+            Interlocked.Increment(ref _generation);
             foreach (var c in changes) Invalidate(c.ProfileId);
         };
     }
@@ -54,6 +58,7 @@ public sealed class ProfileScopes
         var now = _time.GetUtcNow();
         if (warm && _byProfile.TryGetValue(profileId, out var entry) && now - entry.LoadedAt < MaxAge && eventNames.IsSubsetOf(entry.EventNames))
             return entry.Facts;
+        var generation = Interlocked.Read(ref _generation);
         var snapshots = await _store.SnapshotsAsync([profileId], SnapshotScope.Full(eventNames), ct);
         if (snapshots.Count == 0) return null;
         var snapshot = snapshots[0];
@@ -61,7 +66,7 @@ public sealed class ProfileScopes
         foreach (var id in snapshot.Memberships)
             if (_segments.Catalog.ById(id) is { } segment) names.Add(segment.Name);
         var facts = new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance);
-        if (warm) _byProfile[profileId] = new Entry(facts, now, eventNames);
+        if (warm && Interlocked.Read(ref _generation) == generation) _byProfile[profileId] = new Entry(facts, now, eventNames);
         return facts;
     }
 
@@ -71,9 +76,10 @@ public sealed class ProfileScopes
         var now = _time.GetUtcNow();
         var key = Key(identity);
         if (_owners.TryGetValue(key, out var known) && now - known.At < MaxAge) return known.ProfileId;
+        var generation = Interlocked.Read(ref _generation);
         var profile = await _store.FindProfileAsync(identity, ct);
         if (profile is null) return null;
-        _owners[key] = (profile.Id, now);
+        if (Interlocked.Read(ref _generation) == generation) _owners[key] = (profile.Id, now);
         return profile.Id;
     }
 
