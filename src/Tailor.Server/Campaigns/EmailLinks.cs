@@ -30,14 +30,15 @@ public sealed class EmailLinks(ITailorStore store, TailorServerOptions options, 
 
     public string BaseUrl => (options.PublicUrl ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Urls).TrimEnd('/');
 
-    public async ValueTask<RecipientLinks> ForAsync(string campaignId, string profileId, CancellationToken ct)
+    /// <param name="origin">What sends the email (<c>campaign:{id}</c>, <c>trigger:{id}</c>).</param>
+    public async ValueTask<RecipientLinks> ForAsync(string origin, string profileId, CancellationToken ct)
     {
         var tokens = await TokensAsync(ct);
         var root = BaseUrl;
         return new RecipientLinks(
-            $"{root}/e/u/{tokens.Sign(Purpose.Unsubscribe, campaignId, profileId)}",
-            $"{root}/e/o/{tokens.Sign(Purpose.Open, campaignId, profileId)}",
-            url => $"{root}/e/c/{tokens.Sign(Purpose.Click, campaignId, profileId, url)}");
+            $"{root}/e/u/{tokens.Sign(Purpose.Unsubscribe, origin, profileId)}",
+            $"{root}/e/o/{tokens.Sign(Purpose.Open, origin, profileId)}",
+            url => $"{root}/e/c/{tokens.Sign(Purpose.Click, origin, profileId, url)}");
     }
 
     public static class Purpose

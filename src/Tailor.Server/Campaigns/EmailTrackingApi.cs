@@ -27,19 +27,23 @@ public static class EmailTrackingApi
     private static async Task<IResult> OpenAsync(string token, EmailLinks links, ITailorStore store, ProfileEventWriter events, CancellationToken ct)
     {
         // The pixel is served whatever happens: a broken image in an email helps nobody.
-        if ((await links.TokensAsync(ct)).Verify(token) is [EmailLinks.Purpose.Open, var campaign, var profileId]
+        if ((await links.TokensAsync(ct)).Verify(token) is [EmailLinks.Purpose.Open, var origin, var profileId]
             && await store.GetProfileAsync(profileId, ct) is { } profile)
-            await events.WriteAsync(profile, "Email Opened", new() { ["campaign_id"] = campaign }, [], ct);
+            await events.WriteAsync(profile, "Email Opened", Properties(origin), [], ct);
         return Results.File(Pixel, "image/gif");
     }
 
     private static async Task<IResult> ClickAsync(string token, EmailLinks links, ITailorStore store, ProfileEventWriter events, CancellationToken ct)
     {
-        if ((await links.TokensAsync(ct)).Verify(token) is not [EmailLinks.Purpose.Click, var campaign, var profileId, var url]
+        if ((await links.TokensAsync(ct)).Verify(token) is not [EmailLinks.Purpose.Click, var origin, var profileId, var url]
             || !Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
             return Results.Problem(title: "This link is not valid", statusCode: StatusCodes.Status404NotFound);
         if (await store.GetProfileAsync(profileId, ct) is { } profile)
-            await events.WriteAsync(profile, "Email Link Clicked", new() { ["campaign_id"] = campaign, ["url"] = url }, [], ct);
+        {
+            var properties = Properties(origin);
+            properties["url"] = url;
+            await events.WriteAsync(profile, "Email Link Clicked", properties, [], ct);
+        }
         return Results.Redirect(url);
     }
 
@@ -53,18 +57,28 @@ public static class EmailTrackingApi
 
     private static async Task<IResult> UnsubscribeAsync(string token, EmailLinks links, ITailorStore store, ProfileEventWriter events, CancellationToken ct)
     {
-        if ((await links.TokensAsync(ct)).Verify(token) is not [EmailLinks.Purpose.Unsubscribe, var campaign, var profileId])
+        if ((await links.TokensAsync(ct)).Verify(token) is not [EmailLinks.Purpose.Unsubscribe, var origin, var profileId])
             return Results.Content(Page("This unsubscribe link is not valid.", null), "text/html", statusCode: StatusCodes.Status404NotFound);
         if (await store.GetProfileAsync(profileId, ct) is { } profile)
         {
             var context = new Dictionary<string, object?>
             {
                 ["consent"] = new { categoryPreferences = new Dictionary<string, bool> { ["email"] = false } },
-                ["page"] = new { url = $"unsubscribe:{campaign}" },
+                ["page"] = new { url = $"unsubscribe:{origin}" },
             };
-            await events.WriteAsync(profile, "Consent Updated", new() { ["campaign_id"] = campaign, ["reason"] = "unsubscribe link" }, context, ct);
+            var properties = Properties(origin);
+            properties["reason"] = "unsubscribe link";
+            await events.WriteAsync(profile, "Consent Updated", properties, context, ct);
         }
         return Results.Content(Page("You are unsubscribed.", "<p>You will not receive these emails any more.</p>"), "text/html");
+    }
+
+    /// <summary>The event properties that say which email it was: its origin, and the campaign id for campaigns.</summary>
+    private static Dictionary<string, object?> Properties(string origin)
+    {
+        var properties = new Dictionary<string, object?> { ["origin"] = origin };
+        if (origin.StartsWith(CampaignEmails.OriginPrefix, StringComparison.Ordinal)) properties["campaign_id"] = origin[CampaignEmails.OriginPrefix.Length..];
+        return properties;
     }
 
     private static string Page(string title, string? body) =>

@@ -135,9 +135,12 @@ public sealed partial class CampaignsApiTests(TailorAppFixture app)
         await app.WaitForPipelineAsync();
         var profile = await app.Admin.LookupAsync("userId", people[0].UserId);
         Assert.False((bool)profile["consent"]!["email"]!["granted"]!);
-        var events = (await app.Admin.EventsAsync(profile.Id())).Select(e => (string?)e!["name"]).ToList();
-        Assert.Contains("Email Opened", events);
-        Assert.Contains("Email Link Clicked", events);
+        var events = await app.Admin.EventsAsync(profile.Id());
+        JsonNode Properties(string name) => events.Single(e => (string?)e!["name"] == name)!["message"]!["properties"]!;
+        Assert.Equal((string)campaign["id"]!, (string)Properties("Email Opened")["campaign_id"]!);
+        Assert.Equal("https://shop.example/new", (string)Properties("Email Link Clicked")["url"]!);
+        Assert.Equal($"campaign:{campaign["id"]}", (string)Properties("Email Link Clicked")["origin"]!);
+        Assert.Equal("unsubscribe link", (string)Properties("Consent Updated")["reason"]!);
 
         using var forged = await noRedirect.PostAsync(unsubscribe[..^3] + "abc", new StringContent(""), Ct);
         Assert.Equal(HttpStatusCode.NotFound, forged.StatusCode);
