@@ -11,7 +11,7 @@ namespace Tailor.Cli.Commands;
 
 /// <summary>
 /// <c>tailor templates|blocks|placements|campaigns …</c>: content in the store (docs/content.md). A running server
-/// reads content changed here after its next restart; the HTTP API changes it live.
+/// reads content changed here within <see cref="ContentCatalog.RefreshAfter"/>; the HTTP API changes it at once.
 /// </summary>
 internal static class ContentCommands
 {
@@ -80,7 +80,7 @@ internal static class ContentCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var engine = new LiquidEngine();
-            using var catalog = new ContentCatalog(tailor, engine);
+            using var catalog = new ContentCatalog(tailor, engine, TimeProvider.System);
             var content = await catalog.ReloadAsync(ct);
             if (!content.Templates.TryGetValue(result.GetValue(name)!, out var template)) return Error("name", "must name an existing template");
             ProfileFacts? facts = null;

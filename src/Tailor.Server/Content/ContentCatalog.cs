@@ -7,12 +7,15 @@ namespace Tailor.Server.Content;
 
 /// <summary>
 /// The saved templates, blocks, placements and segment values, parsed once and shared by every render. Reloaded
-/// from the store after each change made through this node's API.
+/// from the store after each change made through this node's API, and at most <see cref="RefreshAfter"/> after a
+/// change made elsewhere (another node, the CLI).
 /// </summary>
-public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine) : IDisposable
+public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine, TimeProvider time) : IDisposable
 {
+    public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _current;
+    private DateTimeOffset _loadedAt;
 
     /// <summary>One consistent view of all content.</summary>
     public sealed record Snapshot(
@@ -24,13 +27,22 @@ public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine) : ID
 
     public void Dispose() => _gate.Dispose();
 
-    public async ValueTask<Snapshot> CurrentAsync(CancellationToken ct) => _current ?? await ReloadAsync(ct);
+    public async ValueTask<Snapshot> CurrentAsync(CancellationToken ct) =>
+        _current is { } current && !Stale() ? current : await LoadAsync(force: false, ct);
 
-    public async Task<Snapshot> ReloadAsync(CancellationToken ct)
+    /// <summary>Reads everything again now (after a change made through this node).</summary>
+    public Task<Snapshot> ReloadAsync(CancellationToken ct) => LoadAsync(force: true, ct);
+
+    private bool Stale() => time.GetUtcNow() - _loadedAt >= RefreshAfter;
+
+    private async Task<Snapshot> LoadAsync(bool force, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
+            // Requests that found the snapshot stale together reload it once: the first one; the rest take its result.
+            if (!force && _current is { } fresh && !Stale()) return fresh;
+            var startedAt = time.GetUtcNow();
             var templates = new Dictionary<string, StoredTemplate>(StringComparer.Ordinal);
             foreach (var d in await store.ListContentAsync(ContentKinds.Template, ct))
             {
@@ -58,6 +70,7 @@ public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine) : ID
                 var v = JsonSerializer.Deserialize<SegmentValuesDocument>(d.Json, BlockDocument.Json)!;
                 values.Add(new SegmentValues(d.Name, v.Priority ?? 0, v.Values ?? new Dictionary<string, JsonElement>(), d.UpdatedAt));
             }
+            _loadedAt = startedAt;
             return _current = new Snapshot(templates, new BlockLibrary(blocks), placements, values, events);
         }
         finally

@@ -98,6 +98,24 @@ public sealed class PersonalizeApiTests(TailorAppFixture app)
     }
 
     [Fact]
+    public async Task A_placement_can_show_a_template()
+    {
+        var template = TailorAppFixture.NewId("tpl");
+        using (var t = await app.Admin.PostObjectAsync("/api/templates", new { name = template, body = "<p>{{ profile.first_name | default: 'Welcome' }} ({{ context.device }})</p>" }))
+            await t.ShouldBeAsync(HttpStatusCode.Created);
+        var placement = TailorAppFixture.NewId("sidebar");
+        using (var p = await app.Admin.PostObjectAsync("/api/placements", new { name = placement, template })) await p.ShouldBeAsync(HttpStatusCode.Created);
+        var userId = TailorAppFixture.NewId("tpl-user");
+        await app.Ingest.SendAsync("/v1/identify", new { userId, traits = new { first_name = "Jo", consent = new { personalization = true } } });
+        await app.WaitForPipelineAsync();
+
+        var known = await PersonalizeAsync(placement, $"userId={userId}&device=mobile");
+        Assert.Equal(("<p>Jo (mobile)</p>", true), ((string)known["content"]!, (bool)known["personalized"]!));
+        var stranger = await PersonalizeAsync(placement, $"anonymousId={TailorAppFixture.NewId("anon")}&device=desktop");
+        Assert.Equal(("<p>Welcome (desktop)</p>", false), ((string)stranger["content"]!, (bool)stranger["personalized"]!));
+    }
+
+    [Fact]
     public async Task The_write_key_is_required_and_bad_queries_name_the_field()
     {
         var placement = await PlacementAsync();
