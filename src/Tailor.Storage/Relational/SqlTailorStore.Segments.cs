@@ -63,25 +63,10 @@ public abstract partial class SqlTailorStore
         var delta = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var change in update.Changes)
         {
-            (string, object?) segment = ("segment", change.SegmentId), profile = ("profile", change.ProfileId), at = ("at", Db.Ms(change.At));
-            statements.Add(change.Entered
-                ? new("INSERT INTO segment_members (segment_id, profile_id, since) VALUES (@segment, @profile, @at) ON CONFLICT (segment_id, profile_id) DO NOTHING", segment, profile, at)
-                : new("DELETE FROM segment_members WHERE segment_id = @segment AND profile_id = @profile", segment, profile));
-            statements.Add(new("INSERT INTO segment_history (segment_id, profile_id, entered, at) VALUES (@segment, @profile, @entered, @at)",
-                segment, profile, ("entered", change.Entered), at));
             if (!latest.TryGetValue(change.SegmentId, out var seen) || change.At > seen) latest[change.SegmentId] = change.At;
             delta[change.SegmentId] = delta.GetValueOrDefault(change.SegmentId) + (change.Entered ? 1 : -1);
         }
-        foreach (var timer in update.Timers)
-        {
-            (string, object?) segment = ("segment", timer.SegmentId), profile = ("profile", timer.ProfileId);
-            statements.Add(timer.DueAt is { } due
-                ? new("""
-                    INSERT INTO segment_timers (segment_id, profile_id, due_at) VALUES (@segment, @profile, @due)
-                    ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
-                    """, segment, profile, ("due", Db.Ms(due)))
-                : new("DELETE FROM segment_timers WHERE segment_id = @segment AND profile_id = @profile", segment, profile));
-        }
+        statements.AddRange(MembershipWrites(update.Changes, update.Timers));
         foreach (var (segmentId, at) in latest)
         {
             // The new size is the last recorded size plus this update's entries minus its exits: counting the members
@@ -99,6 +84,33 @@ public abstract partial class SqlTailorStore
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
+    }
+
+    /// <summary>
+    /// The writes of membership changes (members and history) and timers, a few statements per change; a store with
+    /// bulk parameters (PostgreSQL arrays) overrides this with a few statements in all.
+    /// </summary>
+    protected virtual IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
+    {
+        foreach (var change in changes)
+        {
+            (string, object?) segment = ("segment", change.SegmentId), profile = ("profile", change.ProfileId), at = ("at", Db.Ms(change.At));
+            yield return change.Entered
+                ? new("INSERT INTO segment_members (segment_id, profile_id, since) VALUES (@segment, @profile, @at) ON CONFLICT (segment_id, profile_id) DO NOTHING", segment, profile, at)
+                : new("DELETE FROM segment_members WHERE segment_id = @segment AND profile_id = @profile", segment, profile);
+            yield return new("INSERT INTO segment_history (segment_id, profile_id, entered, at) VALUES (@segment, @profile, @entered, @at)",
+                segment, profile, ("entered", change.Entered), at);
+        }
+        foreach (var timer in timers)
+        {
+            (string, object?) segment = ("segment", timer.SegmentId), profile = ("profile", timer.ProfileId);
+            yield return timer.DueAt is { } due
+                ? new("""
+                    INSERT INTO segment_timers (segment_id, profile_id, due_at) VALUES (@segment, @profile, @due)
+                    ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
+                    """, segment, profile, ("due", Db.Ms(due)))
+                : new("DELETE FROM segment_timers WHERE segment_id = @segment AND profile_id = @profile", segment, profile);
+        }
     }
 
     public async Task<IReadOnlyList<SegmentMember>> MembersAsync(string segmentId, string? afterProfileId, int limit, CancellationToken cancellationToken)
