@@ -264,19 +264,3 @@ public sealed partial class LiquidEngine
         }
     }
 }
-
-/// <summary>How to render: strict previews, the blocks templates may include, a locale or currency to force.</summary>
-public sealed record RenderSettings(bool Strict = false, BlockLibrary? Blocks = null, string? Locale = null, string? Currency = null)
-{
-    public static RenderSettings Default { get; } = new();
-}
-
-/// <summary>A rendered block with the variant chosen and why.</summary>
-public sealed record BlockRender(string Output, BlockChoice Choice, IReadOnlyList<MissingVariable> Missing);
-
-/// <summary>A block body that does not parse, with the field that holds it.</summary>
-public sealed class BlockContentException(string field, TemplateSyntaxError error) : FormatException($"{field}: {error}")
-{
-    public string Field { get; } = field;
-    public TemplateSyntaxError Error { get; } = error;
-}

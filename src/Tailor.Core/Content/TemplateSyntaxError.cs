@@ -5,9 +5,3 @@ public sealed record TemplateSyntaxError(int Line, int Column, string Message)
 {
     public override string ToString() => $"line {Line}, column {Column}: {Message}";
 }
-
-/// <summary>Thrown where a caller asked for a template that must parse (stored content is validated at save time).</summary>
-public sealed class TemplateSyntaxException(TemplateSyntaxError error) : FormatException(error.ToString())
-{
-    public TemplateSyntaxError Error { get; } = error;
-}

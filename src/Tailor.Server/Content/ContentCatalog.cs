@@ -93,16 +93,3 @@ public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine, Time
         }
     }
 }
-
-/// <summary>A saved template: its Liquid body and optional email subject, both parsed.</summary>
-public sealed record StoredTemplate(string Name, string Body, string? Subject, ParsedTemplate Parsed, ParsedTemplate ParsedSubject,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
-
-/// <summary>What the store keeps for a template.</summary>
-public sealed record TemplateDocument(string? Body, string? Subject);
-
-/// <summary>A place on a page or in an app where content is decided per request: it shows a block or a template.</summary>
-public sealed record Placement(string Name, string? Block, string? Template, string? Description);
-
-/// <summary>What the store keeps for a segment's content values.</summary>
-public sealed record SegmentValuesDocument(int? Priority, Dictionary<string, JsonElement>? Values);
