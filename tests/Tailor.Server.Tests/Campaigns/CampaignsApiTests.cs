@@ -147,6 +147,21 @@ public sealed partial class CampaignsApiTests(TailorAppFixture app)
     }
 
     [Fact]
+    public async Task A_member_without_an_address_is_counted_as_failed_with_the_reason()
+    {
+        var cohort = TailorAppFixture.NewId("noaddress");
+        var segment = TailorAppFixture.NewId("No Address");
+        using (var s = await app.Admin.PostObjectAsync("/api/segments", new { name = segment, rule = $"trait cohort = \"{cohort}\"" })) await s.ShouldBeAsync(HttpStatusCode.Created);
+        var userId = TailorAppFixture.NewId("nomail");
+        await app.Ingest.SendAsync("/v1/identify", new { userId, traits = new { cohort, consent = new { email = true } } });
+        await app.Admin.WaitForSegmentsAsync(userId, names => names.Contains(segment));
+        var campaign = await CampaignAsync(await TemplateAsync("Hi"), segment);
+        Assert.Equal((0L, 0L, 0L, 1L), Counts(await SendAndWaitAsync((string)campaign["id"]!)));
+        var failed = Assert.Single(await app.Admin.GetArrayAsync($"/api/campaigns/{campaign["id"]}/recipients?status=failed"));
+        Assert.Equal("the profile has no email address", (string)failed!["detail"]!);
+    }
+
+    [Fact]
     public async Task Frequency_caps_suppress_a_second_campaign()
     {
         _ = SmtpSink.Address;
