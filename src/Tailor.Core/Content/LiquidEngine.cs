@@ -36,6 +36,12 @@ public sealed partial class LiquidEngine
         LiquidFilters.Register(_options.Filters);
     }
 
+    /// <summary>
+    /// What a template can throw while rendering (a filter given a value it cannot take, a division by zero, too many
+    /// steps): reported as a render failure or, in a block, answered with the fallback. Cancellation still propagates.
+    /// </summary>
+    private static bool IsRenderFailure(Exception e) => e is not OperationCanceledException;
+
     [GeneratedRegex(@"at \((\d+):(\d+)\)", RegexOptions.CultureInvariant)]
     private static partial Regex ErrorPosition();
 
@@ -102,7 +108,7 @@ public sealed partial class LiquidEngine
         {
             output = await template.Fluid.RenderAsync(context, Encoder);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException or NotSupportedException)
+        catch (Exception e) when (IsRenderFailure(e))
         {
             throw new TemplateRenderException($"the template failed while rendering: {e.Message}", e);
         }
@@ -129,7 +135,7 @@ public sealed partial class LiquidEngine
         {
             return await template.Fluid.RenderAsync(context, NullEncoder.Default);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException or NotSupportedException)
+        catch (Exception e) when (IsRenderFailure(e))
         {
             throw new TemplateRenderException($"the subject failed while rendering: {e.Message}", e);
         }
@@ -257,7 +263,7 @@ public sealed partial class LiquidEngine
             {
                 return await template.Fluid.RenderAsync(context, Encoder);
             }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or OverflowException or NotSupportedException)
+            catch (Exception e) when (IsRenderFailure(e))
             {
                 return null; // a block never breaks the layout around it
             }

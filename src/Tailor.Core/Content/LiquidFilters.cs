@@ -8,7 +8,7 @@ namespace Tailor.Core.Content;
 /// <summary>
 /// Filters Tailor adds to Fluid's, or replaces where Fluid differs from Shopify's Liquid in a way that shows in
 /// personalised content (see the conformance suite's README): <c>default</c>, <c>capitalize</c>, <c>divided_by</c>,
-/// plus <c>money</c> (per locale) and <c>url_escape</c>.
+/// <c>round</c>, <c>join</c>, <c>size</c>, plus <c>money</c> (per locale) and <c>url_escape</c>.
 /// </summary>
 internal static class LiquidFilters
 {
@@ -20,6 +20,10 @@ internal static class LiquidFilters
         filters.AddFilter("default", Default);
         filters.AddFilter("capitalize", Capitalize);
         filters.AddFilter("divided_by", DividedBy);
+        filters.AddFilter("round", Round);
+        filters.AddFilter("join", Join);
+        if (filters.TryGetValue("size", out var size))
+            filters.AddFilter("size", (input, arguments, context) => input.IsNil() ? NumberValue.Zero : size(input, arguments, context));
         filters.AddFilter("money", Money);
         filters.AddFilter("url_escape", UrlEscape);
     }
@@ -35,7 +39,8 @@ internal static class LiquidFilters
             || input.Type == FluidValues.Empty || input.Type == FluidValues.Blank
             || (input.Type == FluidValues.Boolean && !input.ToBooleanValue() && !allowFalse)
             || (input.Type == FluidValues.String && input.ToStringValue().Length == 0)
-            || (input is ArrayValue array && array.Values.Count == 0);
+            || (input is ArrayValue array && array.Values.Count == 0)
+            || (input.Type == FluidValues.Dictionary && !input.Enumerate(context).Any());
         return empty ? arguments.At(0) : input;
     }
 
@@ -45,6 +50,24 @@ internal static class LiquidFilters
         var s = input.ToStringValue();
         if (s.Length == 0) return StringValue.Empty;
         return new StringValue(string.Concat(char.ToUpper(s[0], context.CultureInfo).ToString(), s[1..].ToLower(context.CultureInfo)));
+    }
+
+    /// <summary>Half away from zero, as Liquid (Fluid rounds half to even); negative digits round to tens, hundreds.</summary>
+    public static ValueTask<FluidValue> Round(FluidValue input, FilterArguments arguments, TemplateContext context)
+    {
+        var value = input.ToNumberValue();
+        var digits = arguments.Count > 0 ? (int)arguments.At(0).ToNumberValue() : 0;
+        if (digits >= 0) return NumberValue.Create(decimal.Round(value, Math.Min(digits, 28), MidpointRounding.AwayFromZero));
+        var unit = (decimal)Math.Pow(10, Math.Min(-digits, 28));
+        return NumberValue.Create(decimal.Round(value / unit, 0, MidpointRounding.AwayFromZero) * unit);
+    }
+
+    /// <summary>Without an argument the separator is a space, as in Liquid (Fluid used none).</summary>
+    public static ValueTask<FluidValue> Join(FluidValue input, FilterArguments arguments, TemplateContext context)
+    {
+        if (input.Type != FluidValues.Array) return input;
+        var separator = arguments.Count > 0 ? arguments.At(0).ToStringValue() : " ";
+        return new StringValue(string.Join(separator, input.Enumerate(context).Select(v => v.ToStringValue())));
     }
 
     /// <summary>Integer division only when both sides are integers (<c>250.5 | divided_by: 100</c> is 2.505); by zero gives nil, not a failed render.</summary>

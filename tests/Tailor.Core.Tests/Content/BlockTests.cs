@@ -57,7 +57,7 @@ public sealed class BlockTests
     public async Task Variant_that_fails_to_render_falls_back_instead_of_breaking_the_layout()
     {
         var block = _engine.CompileBlock(new ContentBlock("broken",
-            [new BlockVariant("bad", RuleParser.Parse("computed eventCount >= 0"), BlockContent.Of("{% for i in (1..3) %}{{ 1.5 | round: -2 }}{% endfor %}"))],
+            [new BlockVariant("bad", RuleParser.Parse("computed eventCount >= 0"), BlockContent.Of("{% for i in (1..3) %}{{ 1 | modulo: 0 }}{% endfor %}"))],
             BlockContent.Of("safe"), null, Now, Now));
         var template = _engine.Parse("<div>{% block 'broken' %}</div>");
         var result = await _engine.RenderAsync(template, Scope(Profile()), new RenderSettings(Blocks: new BlockLibrary([block])), CancellationToken.None);

@@ -14,7 +14,7 @@ namespace Tailor.Core.Tests.Content;
 public sealed class GoldenLiquidTests(ITestOutputHelper output)
 {
     /// <summary>Measured on Fluid.Core 2.41.1 with Tailor's filters; raise it when a fix makes more cases pass.</summary>
-    private const int BaselinePassed = 743;
+    private const int BaselinePassed = 747;
 
     private sealed record Case(string Name, string Template, JsonElement Data, string? Result, string[]? Results, bool Invalid, bool NeedsPartials);
 

@@ -100,6 +100,21 @@ public sealed class LiquidEngineTests
         Assert.Equal("[]", await _engine.RenderAsync("[{{ 5 | divided_by: 0 }}]", Scope(null)));
     }
 
+    [Fact]
+    public async Task Round_is_half_away_from_zero_join_defaults_to_a_space_and_size_of_nothing_is_zero()
+    {
+        Assert.Equal("3 -3 5.67 100", await _engine.RenderAsync("{{ 2.5 | round }} {{ -2.5 | round }} {{ 5.666 | round: 2 }} {{ 123 | round: -2 }}", Scope(null)));
+        Assert.Equal("a b", await _engine.RenderAsync("{{ profile.tags | join }}", Scope(Profile(tags: ["a", "b"]))));
+        Assert.Equal("0", await _engine.RenderAsync("{{ nothing | size }}", Scope(null)));
+    }
+
+    [Fact]
+    public async Task A_template_that_fails_while_rendering_reports_a_render_error()
+    {
+        var e = await Assert.ThrowsAsync<TemplateRenderException>(() => _engine.RenderAsync("{{ 1 | modulo: 0 }}", Scope(null)));
+        Assert.StartsWith("the template failed while rendering", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("en-US", "$1,234.50")]
     [InlineData("de-DE", "1.234,50 €")]
