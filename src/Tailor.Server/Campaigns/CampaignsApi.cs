@@ -127,7 +127,7 @@ public static class CampaignsApi
         if (string.IsNullOrEmpty(request.ProfileId)) return ProfilesApi.Invalid("profileId", "is required");
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ProfilesApi.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
-        var facts = await renderer.FactsAsync(request.ProfileId, content, ct);
+        var facts = await renderer.PreviewFactsAsync(request.ProfileId, content, ct);
         if (facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
         {
@@ -156,7 +156,7 @@ public static class CampaignsApi
             return ProfilesApi.Invalid("email", "must be an email address");
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ProfilesApi.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
-        var facts = request.ProfileId is { Length: > 0 } pid ? await renderer.FactsAsync(pid, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } pid ? await renderer.PreviewFactsAsync(pid, content, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
         {

@@ -126,7 +126,7 @@ public static class ContentApi
     {
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(name, out var template)) return NotFound("template", name);
-        var facts = request.ProfileId is { Length: > 0 } id ? await renderer.FactsAsync(id, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } id ? await renderer.PreviewFactsAsync(id, content, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
         try
         {
@@ -204,7 +204,7 @@ public static class ContentApi
     {
         var content = await catalog.CurrentAsync(ct);
         if (content.Blocks.Find(name) is not { } block) return NotFound("block", name);
-        var facts = request.ProfileId is { Length: > 0 } id ? await renderer.FactsAsync(id, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } id ? await renderer.PreviewFactsAsync(id, content, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
         var scope = await renderer.ScopeAsync(facts, content, new RequestContext(request.Locale), null, ct);
         var r = await renderer.Engine.RenderBlockAsync(block, scope, new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks), ct);

@@ -1,4 +1,5 @@
 using Tailor.Core.Content;
+using Tailor.Core.Identity;
 using Tailor.Core.Segments.Evaluation;
 
 namespace Tailor.Server.Content;
@@ -12,6 +13,14 @@ public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles,
     /// <summary>A profile's facts read now (not from the warm cache): previews and emails show the profile as it is.</summary>
     public ValueTask<ProfileFacts?> FactsAsync(string profileId, ContentCatalog.Snapshot content, CancellationToken ct, bool warm = false) =>
         Profiles.FactsAsync(profileId, content.EventNames, warm, ct);
+
+    /// <summary>
+    /// For previews: the profile with this id, else the one whose userId it is (what a marketer has at hand), read now.
+    /// Null when neither exists.
+    /// </summary>
+    public async ValueTask<ProfileFacts?> PreviewFactsAsync(string profileIdOrUserId, ContentCatalog.Snapshot content, CancellationToken ct) =>
+        await FactsAsync(profileIdOrUserId, content, ct)
+        ?? (await Profiles.OwnerAsync(new Identity(IdentityTypes.UserId, profileIdOrUserId), ct) is { } owner ? await FactsAsync(owner, content, ct) : null);
 
     public async ValueTask<RenderScope> ScopeAsync(ProfileFacts? facts, ContentCatalog.Snapshot content, RequestContext request,
         IReadOnlyDictionary<string, object?>? campaign, CancellationToken ct) =>

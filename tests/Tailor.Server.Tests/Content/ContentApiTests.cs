@@ -10,12 +10,12 @@ public sealed class ContentApiTests(TailorAppFixture app)
 {
     private static string Name(string what) => TailorAppFixture.NewId(what);
 
-    private async Task<string> ProfileAsync(object traits)
+    private async Task<(string ProfileId, string UserId)> ProfileWithUserIdAsync(object traits)
     {
         var userId = TailorAppFixture.NewId("ann");
         await app.Ingest.SendAsync("/v1/identify", new { userId, traits });
         await app.WaitForPipelineAsync();
-        return (await app.Admin.LookupAsync("userId", userId)).Id();
+        return ((await app.Admin.LookupAsync("userId", userId)).Id(), userId);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class ContentApiTests(TailorAppFixture app)
     [Fact]
     public async Task Preview_renders_for_a_profile_and_reports_missing_variables_with_lines()
     {
-        var profileId = await ProfileAsync(new { first_name = "Ann", locale = "de-DE" });
+        var (profileId, userId) = await ProfileWithUserIdAsync(new { first_name = "Ann", locale = "de-DE" });
         var name = Name("preview");
         var body = "Hallo {{ profile.first_name }}!\n{{ profile.traits.last_name }}\n{{ 1234.5 | money }} {{ profile.city | default: 'Berlin' }}";
         using (var created = await app.Admin.PostObjectAsync("/api/templates", new { name, body, subject = "Für {{ profile.first_name }}" }))
@@ -82,6 +82,10 @@ public sealed class ContentApiTests(TailorAppFixture app)
         Assert.Equal("Für Ann", (string)preview["subject"]!);
         var missing = preview["missing"]!.AsArray().Select(m => ((string)m!["path"]!, (int)m["line"]!, (bool)m["hasDefault"]!)).ToArray();
         Assert.Equal([("profile.traits.last_name", 2, false), ("profile.city", 3, true)], missing);
+
+        var byUserId = await app.Admin.PostObjectAsync($"/api/templates/{name}/preview", new { profileId = userId });
+        Assert.Equal("Hallo Ann!\n\n1.234,50 € Berlin", (string)(await byUserId.JsonAsync())["output"]!);
+        byUserId.Dispose();
 
         using var unknown = await app.Admin.PostObjectAsync($"/api/templates/{name}/preview", new { profileId = "prf_nobody" });
         await unknown.ShouldBeAsync(HttpStatusCode.NotFound);
