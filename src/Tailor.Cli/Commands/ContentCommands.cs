@@ -84,6 +84,7 @@ internal static class ContentCommands
             var content = await catalog.ReloadAsync(ct);
             if (!content.Templates.TryGetValue(result.GetValue(name)!, out var template)) return Error("name", "must name an existing template");
             ProfileFacts? facts = null;
+            IReadOnlySet<string> personalization = new HashSet<string>();
             if (result.GetValue(profile) is { } id)
             {
                 var snapshots = await tailor.SnapshotsAsync([id], SnapshotScope.Full(content.EventNames), ct);
@@ -92,9 +93,10 @@ internal static class ContentCommands
                 var segments = new SegmentCatalog(await tailor.ListSegmentsAsync(ct));
                 var names = snapshot.Memberships.Select(m => segments.ById(m)?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
                 facts = new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance);
+                personalization = ContentRenderer.PersonalizationSegments(names, segments, await tailor.SegmentSizesAsync(ct));
             }
             var popular = PopularItems.From(await tailor.RecentTrackEventsAsync(PopularItems.EventNames.ToArray(), 5000, ct), 12);
-            var scope = ProfileScopes.Scope(facts, content, popular, RequestContext.None, DateTimeOffset.UtcNow);
+            var scope = ProfileScopes.Scope(facts, personalization, content, popular, RequestContext.None, DateTimeOffset.UtcNow);
             try
             {
                 var rendered = await engine.RenderAsync(template.Parsed, scope, new RenderSettings(Strict: true, Blocks: content.Blocks), ct);

@@ -131,7 +131,7 @@ public static class ContentApi
         try
         {
             var settings = new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks, Locale: request.Locale);
-            var scope = await renderer.ScopeAsync(facts, content, RequestContext.None, null, ct);
+            var scope = await renderer.ScopeAsync(facts, content, RequestContext.None, null, ct, fresh: true);
             var body = await renderer.Engine.RenderAsync(template.Parsed, scope, settings, ct);
             var subject = template.Subject is null ? null : (await renderer.Engine.RenderAsync(template.ParsedSubject, scope, settings with { Strict = false }, ct)).Output;
             return TypedResults.Ok(new PreviewView(body.Output, subject, body.Missing, body.Blocks, facts?.Profile.Id));
@@ -206,7 +206,7 @@ public static class ContentApi
         if (content.Blocks.Find(name) is not { } block) return NotFound("block", name);
         var facts = request.ProfileId is { Length: > 0 } id ? await renderer.PreviewFactsAsync(id, content, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
-        var scope = await renderer.ScopeAsync(facts, content, new RequestContext(request.Locale), null, ct);
+        var scope = await renderer.ScopeAsync(facts, content, new RequestContext(request.Locale), null, ct, fresh: true);
         var r = await renderer.Engine.RenderBlockAsync(block, scope, new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks), ct);
         return TypedResults.Ok(new BlockPreviewView(r.Output, r.Choice.Variant, r.Choice.Reason, r.Choice.Language, r.Missing));
     }

@@ -1,12 +1,18 @@
 using Tailor.Core.Content;
 using Tailor.Core.Identity;
+using Tailor.Core.Segments;
+using Tailor.Core.Storage;
 using Tailor.Core.Segments.Evaluation;
 
 namespace Tailor.Server.Content;
 
 /// <summary>Gathers what a render reads (profile facts, segment values, popular items, the clock) for the content APIs and the sender.</summary>
-public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles, PopularItemsSource popular, TimeProvider time)
+public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles, PopularItemsSource popular, SegmentEngine segments, ISegmentStore store, TimeProvider time)
 {
+    /// <summary>Segment sizes (for "too small" micro-segments) are recounted at most this often, except for previews.</summary>
+    public static readonly TimeSpan SizesMaxAge = TimeSpan.FromSeconds(10);
+    private (IReadOnlyDictionary<string, long> Sizes, DateTimeOffset At)? _sizes;
+
     public LiquidEngine Engine { get; } = engine;
     public ProfileScopes Profiles { get; } = profiles;
 
@@ -22,7 +28,35 @@ public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles,
         await FactsAsync(profileIdOrUserId, content, ct)
         ?? (await Profiles.OwnerAsync(new Identity(IdentityTypes.UserId, profileIdOrUserId), ct) is { } owner ? await FactsAsync(owner, content, ct) : null);
 
+    /// <param name="fresh">Count segment sizes now (previews) rather than within <see cref="SizesMaxAge"/>.</param>
     public async ValueTask<RenderScope> ScopeAsync(ProfileFacts? facts, ContentCatalog.Snapshot content, RequestContext request,
-        IReadOnlyDictionary<string, object?>? campaign, CancellationToken ct) =>
-        ProfileScopes.Scope(facts, content, await popular.ItemsAsync(ct), request, time.GetUtcNow(), campaign);
+        IReadOnlyDictionary<string, object?>? campaign, CancellationToken ct, bool fresh = false)
+    {
+        IReadOnlySet<string> personalization = new HashSet<string>();
+        // Sizes are only needed to choose a primary segment, so only when some segment gives values.
+        if (facts is not null && content.SegmentValues.Count > 0)
+            personalization = PersonalizationSegments(facts.Segments, segments.Catalog, await SizesAsync(fresh, ct));
+        return ProfileScopes.Scope(facts, personalization, content, await popular.ItemsAsync(ct), request, time.GetUtcNow(), campaign);
+    }
+
+    /// <summary>
+    /// The segments personalization uses for a profile: each of its segments, except that a micro-segment below its
+    /// minimum size gives way to its nearest ancestor that is big enough (docs/segments.md, <c>personalizeAs</c>).
+    /// </summary>
+    public static IReadOnlySet<string> PersonalizationSegments(IReadOnlySet<string> memberships, SegmentCatalog catalog, IReadOnlyDictionary<string, long> sizes)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in memberships)
+            if (catalog.ByName(name) is { } segment && SegmentValidator.Effective(segment.Id, catalog, sizes) is { } effective) names.Add(effective.Name);
+        return names;
+    }
+
+    private async ValueTask<IReadOnlyDictionary<string, long>> SizesAsync(bool fresh, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (!fresh && _sizes is { } cached && now - cached.At < SizesMaxAge) return cached.Sizes;
+        var sizes = await store.SegmentSizesAsync(ct);
+        _sizes = (sizes, now);
+        return sizes;
+    }
 }

@@ -86,11 +86,12 @@ public sealed class ProfileScopes
     private static string Key(Identity identity) => $"{identity.Type}\n{identity.Value}";
 
     /// <summary>The render scope for a profile's facts (or none, for the non-personalised default).</summary>
-    public static RenderScope Scope(ProfileFacts? facts, ContentCatalog.Snapshot content, IReadOnlyList<RecommendedItem> recommendations,
-        RequestContext request, DateTimeOffset now, IReadOnlyDictionary<string, object?>? campaign = null) => new()
+    /// <param name="personalizationSegments">The segments the primary segment is chosen among (see <see cref="ContentRenderer.PersonalizationSegments"/>).</param>
+    public static RenderScope Scope(ProfileFacts? facts, IReadOnlySet<string> personalizationSegments, ContentCatalog.Snapshot content,
+        IReadOnlyList<RecommendedItem> recommendations, RequestContext request, DateTimeOffset now, IReadOnlyDictionary<string, object?>? campaign = null) => new()
     {
         Facts = facts,
-        PrimarySegment = facts is null ? null : SegmentValues.PrimaryFor(facts.Segments, content.SegmentValues),
+        PrimarySegment = facts is null ? null : SegmentValues.PrimaryFor(personalizationSegments, content.SegmentValues),
         Recommendations = recommendations,
         Request = request,
         Now = now,

@@ -113,6 +113,37 @@ public sealed class ContentApiTests(TailorAppFixture app)
     }
 
     [Fact]
+    public async Task A_micro_segment_below_its_minimum_size_gives_the_primary_segment_to_its_parent()
+    {
+        var tier = TailorAppFixture.NewId("tier");
+        string parent = Name("Loyal"), child = Name("Loyal Big Spenders");
+        using (var p = await app.Admin.PostObjectAsync("/api/segments", new { name = parent, rule = $"trait tier = \"{tier}\"" })) await p.ShouldBeAsync(HttpStatusCode.Created);
+        string childId;
+        using (var c = await app.Admin.PostObjectAsync("/api/segments", new { name = child, parent, rule = "trait spend > 100", minSize = 2 }))
+        {
+            await c.ShouldBeAsync(HttpStatusCode.Created);
+            childId = (string)(await c.JsonAsync())["id"]!;
+        }
+        foreach (var (segment, priority, discount) in new[] { (parent, 1, 10), (child, 5, 30) })
+            using (var v = await app.Admin.PutObjectAsync($"/api/segment-values/{Uri.EscapeDataString(segment)}", new { priority, values = new { discount } }))
+                await v.ShouldBeAsync(HttpStatusCode.OK);
+        var userId = TailorAppFixture.NewId("spender");
+        await app.Ingest.SendAsync("/v1/identify", new { userId, traits = new { tier, spend = 500 } });
+        var profile = await app.Admin.WaitForSegmentsAsync(userId, names => names.Contains(child));
+        var name = Name("micro");
+        using (var t = await app.Admin.PostObjectAsync("/api/templates", new { name, body = "{{ user.segment.name }}:{{ user.segment.discount }}" })) await t.ShouldBeAsync(HttpStatusCode.Created);
+
+        async Task<string> PreviewAsync()
+        {
+            using var r = await app.Admin.PostObjectAsync($"/api/templates/{name}/preview", new { profileId = profile.Id() });
+            return (string)(await r.JsonAsync())["output"]!;
+        }
+        Assert.Equal($"{parent}:10", await PreviewAsync()); // one member, minimum two: too small
+        using (var m = await app.Admin.PutObjectAsync($"/api/segments/{childId}", new { minSize = 1 })) await m.ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal($"{child}:30", await PreviewAsync());
+    }
+
+    [Fact]
     public async Task Invalid_blocks_name_the_field_and_rule()
     {
         async Task Expect(object block, string field, string rule)
