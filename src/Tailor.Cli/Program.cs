@@ -10,5 +10,9 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     AccessCommands.Sources(store),
     AccessCommands.Keys(store),
     SegmentsCommand.Create(store),
+    ContentCommands.Templates(store),
+    ContentCommands.Blocks(store),
+    ContentCommands.Placements(store),
+    ContentCommands.Campaigns(store),
 };
 return await root.Parse(args).InvokeAsync();

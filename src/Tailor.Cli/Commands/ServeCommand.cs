@@ -34,7 +34,11 @@ internal static class ServeCommand
                 WriteKey = Environment.GetEnvironmentVariable("TAILOR_WRITE_KEY"),
                 AdminKey = Environment.GetEnvironmentVariable("TAILOR_ADMIN_KEY"),
                 Smtp = result.GetValue(smtp),
+                PublicUrl = Environment.GetEnvironmentVariable("TAILOR_PUBLIC_URL"),
             };
+            if (Environment.GetEnvironmentVariable("TAILOR_EMAIL_FROM") is { Length: > 0 } from) options.EmailFrom = from;
+            if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)
+                options.CampaignRatePerSecond = rate;
             var firstRun = options.Postgres is null && !File.Exists(Tailor.Storage.TailorStores.SqlitePath(options.DataDirectory));
             if (firstRun && options.WriteKey is null && options.AdminKey is null)
             {

@@ -5,7 +5,10 @@ using Tailor.Core.Messaging;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
+using Tailor.Core.Content;
 using Tailor.Server.Admin;
+using Tailor.Server.Campaigns;
+using Tailor.Server.Content;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Messaging;
 using Tailor.Server.Pipeline;
@@ -60,6 +63,17 @@ public static class TailorServer
         builder.Services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
             ? new SmtpEmailSender(SmtpEndpoint.Parse(smtp))
             : new UnconfiguredEmailSender());
+        builder.Services.AddSingleton<LiquidEngine>();
+        builder.Services.AddSingleton<ContentCatalog>();
+        builder.Services.AddSingleton<PopularItemsSource>();
+        builder.Services.AddSingleton<ProfileScopes>();
+        builder.Services.AddSingleton<ContentRenderer>();
+        builder.Services.AddSingleton<ProfileEventWriter>();
+        builder.Services.AddSingleton<EmailLinks>();
+        builder.Services.AddSingleton<CampaignEmails>();
+        builder.Services.AddSingleton<CampaignStarter>();
+        builder.Services.AddSingleton<CampaignSender>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignSender>());
         builder.Services.AddHostedService<ProfilePipelineWorker>();
         builder.Services.AddHostedService<SegmentWorker>();
         configure?.Invoke(builder);
@@ -73,7 +87,12 @@ public static class TailorServer
         api.MapProfilesApi();
         api.MapAdminApi();
         api.MapSegmentsApi();
+        api.MapContentApi();
+        api.MapCampaignsApi();
+        app.MapPersonalizeApi();
+        app.MapEmailTrackingApi();
         _ = app.Services.GetRequiredService<MembershipFeed>(); // subscribes to the engine before the first change
+        _ = app.Services.GetRequiredService<ProfileScopes>(); // subscribes to profile and membership changes before the first one
 
         app.Lifetime.ApplicationStopped.Register(() =>
         {

@@ -24,6 +24,15 @@ public sealed class TailorServerOptions
     /// <summary>SMTP server for outgoing email as <c>host:port</c> (<c>TAILOR_SMTP</c>); email actions fail clearly without it.</summary>
     public string? Smtp { get; set; }
 
+    /// <summary>The URL people reach this node at, for links in emails (<c>TAILOR_PUBLIC_URL</c>); default: the address it listens on.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The From address of campaign emails that name none (<c>TAILOR_EMAIL_FROM</c>).</summary>
+    public string EmailFrom { get; set; } = "Tailor <no-reply@tailor.localhost>";
+
+    /// <summary>Campaign emails sent per second at most (<c>TAILOR_CAMPAIGN_RATE</c>, default 1000); 0 means no limit.</summary>
+    public int CampaignRatePerSecond { get; set; } = 1000;
+
     public IngestionLimits Limits { get; set; } = IngestionLimits.Default;
 
     public EngagementWeights Engagement { get; set; } = EngagementWeights.Default;

@@ -43,15 +43,18 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable
             {
                 await SendOnAsync(client, mime, cancellationToken);
             }
-            catch (EmailSendException e) when (reused && e.InnerException is not SmtpCommandException)
+            catch (EmailSendException e) when (reused && (e.InnerException is not SmtpCommandException || IsClosing(e)))
             {
-                // An idle connection the server had closed: one fresh try.
+                // An idle connection the server had closed, or is closing (421, e.g. its per-connection message limit): one fresh try.
+                client.Dispose();
                 client = NewClient();
                 await SendOnAsync(client, mime, cancellationToken);
             }
             catch (EmailSendException e) when (e.InnerException is SmtpCommandException)
             {
-                _idle.Writer.TryWrite(client); // the server answered; the connection is still good
+                // The server answered: the connection is still good, unless the answer was 421 (it is closing the channel).
+                if (IsClosing(e)) client.Dispose();
+                else _idle.Writer.TryWrite(client);
                 throw;
             }
             _idle.Writer.TryWrite(client);
@@ -61,6 +64,9 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable
             _slots.Release();
         }
     }
+
+    /// <summary>RFC 5321 421: the server is closing the transmission channel, so the connection must not be reused.</summary>
+    private static bool IsClosing(EmailSendException e) => e.InnerException is SmtpCommandException { StatusCode: SmtpStatusCode.ServiceNotAvailable };
 
     private SmtpClient NewClient() => new() { Timeout = (int)_timeout.TotalMilliseconds };
 

@@ -37,6 +37,22 @@ public static class SmtpSink
         return found;
     }
 
+    /// <summary>How many messages each recipient whose address contains <paramref name="addressPart"/> got, reading the Maildir once.</summary>
+    public static Dictionary<string, int> CountByRecipient(string addressPart)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var directory = Path.Combine(Require(MaildirVariable), "new");
+        if (!Directory.Exists(directory)) return counts;
+        foreach (var file in Directory.EnumerateFiles(directory))
+        {
+            if (!File.ReadAllText(file).Contains(addressPart, StringComparison.OrdinalIgnoreCase)) continue;
+            using var stream = File.OpenRead(file);
+            foreach (var to in MimeMessage.Load(stream).To.Mailboxes)
+                if (to.Address.Contains(addressPart, StringComparison.OrdinalIgnoreCase)) counts[to.Address] = counts.GetValueOrDefault(to.Address) + 1;
+        }
+        return counts;
+    }
+
     /// <summary>Waits (real time: delivery into the Maildir is the SMTP server's own work) until <paramref name="count"/> messages arrived.</summary>
     public static async Task<IReadOnlyList<MimeMessage>> WaitForAsync(string recipient, int count = 1, TimeSpan? timeout = null)
     {

@@ -33,7 +33,12 @@ public sealed class TailorAppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var options = new TailorServerOptions { DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0", WriteKey = WriteKey, AdminKey = AdminKey };
+        var options = new TailorServerOptions
+        {
+            DataDirectory = DataDirectory, Urls = "http://127.0.0.1:0", WriteKey = WriteKey, AdminKey = AdminKey,
+            // Campaign tests send to the real SMTP sink when scripts/test.sh started one.
+            Smtp = Environment.GetEnvironmentVariable(SmtpSink.AddressVariable),
+        };
         _app = await TailorServer.BuildAsync(options, TestContext.Current.CancellationToken,
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await _app.StartAsync(TestContext.Current.CancellationToken);

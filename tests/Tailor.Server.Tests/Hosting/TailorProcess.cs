@@ -37,7 +37,7 @@ public sealed partial class TailorProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<TailorProcess> StartAsync(string dataDirectory, string writeKey, string adminKey)
+    public static async Task<TailorProcess> StartAsync(string dataDirectory, string writeKey, string adminKey, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -51,6 +51,7 @@ public sealed partial class TailorProcess : IAsyncDisposable
         info.Environment["TAILOR_ADMIN_KEY"] = adminKey;
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
 
         var tailor = new TailorProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
         tailor._process.OutputDataReceived += (_, e) => tailor.OnLine(e.Data);

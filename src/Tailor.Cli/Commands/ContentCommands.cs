@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+using Tailor.Core.Content;
+using Tailor.Core.Segments;
+using Tailor.Core.Segments.Evaluation;
+using Tailor.Core.Storage;
+using Tailor.Server.Content;
+
+namespace Tailor.Cli.Commands;
+
+/// <summary>
+/// <c>tailor templates|blocks|placements|campaigns …</c>: content in the store (docs/content.md). A running server
+/// reads content changed here within <see cref="ContentCatalog.RefreshAfter"/>; the HTTP API changes it at once.
+/// </summary>
+internal static class ContentCommands
+{
+    public static Command Templates(StoreOptions store)
+    {
+        var command = new Command("templates", "Liquid templates: create, list, preview, delete");
+        command.Subcommands.Add(CreateTemplate(store));
+        command.Subcommands.Add(ListTemplates(store));
+        command.Subcommands.Add(PreviewTemplate(store));
+        command.Subcommands.Add(DeleteTemplate(store));
+        return command;
+    }
+
+    private static Command CreateTemplate(StoreOptions store)
+    {
+        var name = new Argument<string>("name") { Description = "A unique name" };
+        var file = new Option<FileInfo>("--file") { Description = "The Liquid body", Required = true };
+        var subject = new Option<string?>("--subject") { Description = "An email subject line (Liquid)" };
+        var command = new Command("create", "Save a template (replacing one of the same name); refused with line and column when it does not parse") { name, file, subject };
+        store.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            var body = await File.ReadAllTextAsync(result.GetValue(file)!.FullName, ct);
+            var engine = new LiquidEngine();
+            if (!engine.TryParseTemplate(body, out _, out var error)) return Error("body", $"must be valid Liquid: {error}");
+            if (result.GetValue(subject) is { } s && !engine.TryParseTemplate(s, out _, out var subjectError)) return Error("subject", $"must be valid Liquid: {subjectError}");
+            if (ContentNames.Check("name", result.GetValue(name)) is { } nameError) return Error(nameError.Field, nameError.Rule);
+            await using var tailor = await store.OpenAsync(result, ct);
+            var now = DateTimeOffset.UtcNow;
+            var templateName = result.GetValue(name)!.Trim();
+            var existing = await tailor.GetContentAsync(ContentKinds.Template, templateName, ct);
+            await tailor.SaveContentAsync(new ContentDocument(ContentKinds.Template, templateName,
+                JsonSerializer.Serialize(new TemplateDocument(body, result.GetValue(subject)), BlockDocument.Json), existing?.CreatedAt ?? now, now), false, ct);
+            AnsiConsole.MarkupLine($"{(existing is null ? "Created" : "Replaced")} template [bold]{Markup.Escape(templateName)}[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListTemplates(StoreOptions store)
+    {
+        var command = new Command("list", "List templates");
+        store.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            var table = new Table().AddColumns("name", "subject", "updated");
+            foreach (var d in await tailor.ListContentAsync(ContentKinds.Template, ct))
+            {
+                var t = JsonSerializer.Deserialize<TemplateDocument>(d.Json, BlockDocument.Json)!;
+                table.AddRow(Markup.Escape(d.Name), Markup.Escape(t.Subject ?? ""), d.UpdatedAt.ToString("u"));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command PreviewTemplate(StoreOptions store)
+    {
+        var name = new Argument<string>("name") { Description = "The template" };
+        var profile = new Option<string?>("--profile") { Description = "Profile id to render for (default: nobody, the non-personalised version)" };
+        var command = new Command("preview", "Render a template for a profile and list every variable without a value, with its line") { name, profile };
+        store.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            var engine = new LiquidEngine();
+            using var catalog = new ContentCatalog(tailor, engine, TimeProvider.System);
+            var content = await catalog.ReloadAsync(ct);
+            if (!content.Templates.TryGetValue(result.GetValue(name)!, out var template)) return Error("name", "must name an existing template");
+            ProfileFacts? facts = null;
+            IReadOnlySet<string> personalization = new HashSet<string>();
+            if (result.GetValue(profile) is { } id)
+            {
+                var snapshots = await tailor.SnapshotsAsync([id], SnapshotScope.Full(content.EventNames), ct);
+                var snapshot = snapshots.Count == 0 ? null : snapshots[0];
+                if (snapshot is null) return Error("profile", $"no live profile has the id {id}");
+                var segments = new SegmentCatalog(await tailor.ListSegmentsAsync(ct));
+                var names = snapshot.Memberships.Select(m => segments.ById(m)?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                facts = new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance);
+                personalization = ContentRenderer.PersonalizationSegments(names, segments, await tailor.SegmentSizesAsync(ct));
+            }
+            var popular = PopularItems.From(await tailor.RecentTrackEventsAsync(PopularItems.EventNames.ToArray(), 5000, ct), 12);
+            var scope = ProfileScopes.Scope(facts, personalization, content, popular, RequestContext.None, DateTimeOffset.UtcNow);
+            try
+            {
+                var rendered = await engine.RenderAsync(template.Parsed, scope, new RenderSettings(Strict: true, Blocks: content.Blocks), ct);
+                Console.WriteLine(rendered.Output);
+                foreach (var m in rendered.Missing)
+                    AnsiConsole.MarkupLine($"[yellow]missing:[/] {Markup.Escape(m.Path)} (line {m.Line}{(m.Block is null ? "" : $" of block {Markup.Escape(m.Block)}")}{(m.HasDefault ? ", has a default" : "")})");
+                foreach (var b in rendered.Blocks)
+                    AnsiConsole.MarkupLine($"[blue]block[/] {Markup.Escape(b.Block)}: {Markup.Escape(b.Variant)} — {Markup.Escape(b.Reason)}");
+                return 0;
+            }
+            catch (TemplateRenderException e)
+            {
+                return Error("body", e.Message);
+            }
+        });
+        return command;
+    }
+
+    private static Command DeleteTemplate(StoreOptions store) => Delete(store, "template", ContentKinds.Template);
+
+    private static Command Delete(StoreOptions store, string what, string kind)
+    {
+        var name = new Argument<string>("name");
+        var command = new Command("delete", $"Delete a {what}") { name };
+        store.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            if (!await tailor.DeleteContentAsync(kind, result.GetValue(name)!, ct)) return Error("name", $"must name an existing {what}");
+            AnsiConsole.MarkupLine($"Deleted {what} [bold]{Markup.Escape(result.GetValue(name)!)}[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Blocks(StoreOptions store) => ListOnly(store, "blocks", "Content blocks (create and change them with POST /api/blocks)", ContentKinds.Block, "block");
+
+    public static Command Placements(StoreOptions store) => ListOnly(store, "placements", "Placements (create and change them with POST /api/placements)", ContentKinds.Placement, "placement");
+
+    private static Command ListOnly(StoreOptions store, string name, string description, string kind, string what)
+    {
+        var command = new Command(name, description);
+        var list = new Command("list", $"List {name} as stored (JSON)");
+        store.AddTo(list);
+        list.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            foreach (var d in await tailor.ListContentAsync(kind, ct)) Console.WriteLine($"{d.Name}\t{d.Json}");
+            return 0;
+        });
+        command.Subcommands.Add(list);
+        command.Subcommands.Add(Delete(store, what, kind));
+        return command;
+    }
+
+    public static Command Campaigns(StoreOptions store)
+    {
+        var command = new Command("campaigns", "Email campaigns: list with their counts (create and send with the HTTP API)");
+        var list = new Command("list", "List campaigns with status and counts");
+        store.AddTo(list);
+        list.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            var table = new Table().AddColumns("id", "name", "template", "segment", "status", "audience", "sent", "no consent", "capped", "failed", "interrupted");
+            foreach (var c in await tailor.ListCampaignsAsync(ct))
+            {
+                var n = await tailor.RecipientCountsAsync(c.Id, ct);
+                string Count(string status) => n.GetValueOrDefault(status).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+                table.AddRow(c.Id, Markup.Escape(c.Name), Markup.Escape(c.Template), Markup.Escape(c.Segment), c.Status, c.AudienceSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+                    Count(RecipientStatus.Sent), Count(RecipientStatus.SuppressedConsent), Count(RecipientStatus.SuppressedCap), Count(RecipientStatus.Failed), Count(RecipientStatus.Interrupted));
+            }
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        command.Subcommands.Add(list);
+        return command;
+    }
+
+    private static int Error(string field, string rule)
+    {
+        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(field)}: {Markup.Escape(rule)}");
+        return 2;
+    }
+}

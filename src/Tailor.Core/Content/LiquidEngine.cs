@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
+using Fluid;
+using Fluid.Ast;
+using Fluid.Values;
+
+namespace Tailor.Core.Content;
+
+/// <summary>
+/// Tailor's Liquid: Fluid configured once (parser, filters, options) and shared. Templates are parsed at save time
+/// into immutable <see cref="ParsedTemplate"/>s and rendered many times; output is HTML-escaped unless a template
+/// asks for <c>| raw</c>. Blocks are included with <c>{% block "name" %}</c>.
+/// </summary>
+public sealed partial class LiquidEngine
+{
+    private const string SessionKey = "tailor.session";
+    /// <summary>How deep blocks may include blocks: enough for real layouts, and a loop cannot hang a render.</summary>
+    private const int MaxBlockDepth = 8;
+
+    private readonly FluidParser _parser;
+    private readonly TemplateOptions _options;
+
+    public LiquidEngine()
+    {
+        _parser = new FluidParser(new FluidParserOptions { AllowFunctions = false, AllowParentheses = true });
+        _parser.RegisterExpressionTag("block", RenderBlockTagAsync);
+        _options = new TemplateOptions
+        {
+            // Names are case-sensitive, as in Shopify's Liquid and in Tailor's traits.
+            ModelNamesComparer = StringComparer.Ordinal,
+            TimeZone = TimeZoneInfo.Utc,
+            MaxSteps = 1_000_000,
+            MaxRecursion = 32,
+        };
+        LiquidFilters.Register(_options.Filters);
+    }
+
+    /// <summary>
+    /// What a template can throw while rendering (a filter given a value it cannot take, a division by zero, too many
+    /// steps): reported as a render failure or, in a block, answered with the fallback. Cancellation still propagates.
+    /// </summary>
+    private static bool IsRenderFailure(Exception e) => e is not OperationCanceledException;
+
+    [GeneratedRegex(@"at \((\d+):(\d+)\)", RegexOptions.CultureInvariant)]
+    private static partial Regex ErrorPosition();
+
+    /// <summary>Parses Liquid; on failure the error carries the 1-based line and column.</summary>
+    public bool TryParseTemplate(string source, out ParsedTemplate template, out TemplateSyntaxError error)
+    {
+        template = null!;
+        error = null!;
+        if (!_parser.TryParse(source, out var fluid, out var message))
+        {
+            error = SyntaxError(message ?? "invalid template");
+            return false;
+        }
+        template = new ParsedTemplate(source, fluid, VariableReference.Scan(source), BlockNames(source));
+        return true;
+    }
+
+    /// <exception cref="TemplateSyntaxException">The source does not parse.</exception>
+    public ParsedTemplate Parse(string source) =>
+        TryParseTemplate(source, out var template, out var error) ? template : throw new TemplateSyntaxException(error);
+
+    private static TemplateSyntaxError SyntaxError(string message)
+    {
+        // Fluid appends the source after "Source:"; the position is "at (line:column)".
+        var first = message.Split('\n')[0].Trim();
+        var m = ErrorPosition().Match(first);
+        if (!m.Success) return new TemplateSyntaxError(1, 1, first);
+        var text = first[..m.Index].Trim();
+        return new TemplateSyntaxError(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+            text.Length == 0 ? first : text);
+    }
+
+    [GeneratedRegex(@"\{%-?\s*block\s+(?:""(?<n>[^""]*)""|'(?<n>[^']*)')", RegexOptions.CultureInvariant)]
+    private static partial Regex BlockTag();
+
+    private static string[] BlockNames(string source) =>
+        [.. BlockTag().Matches(source).Select(m => m.Groups["n"].Value).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Parses every body of a block; the first error names the field (<c>variants[1].body</c>, <c>default.localized.de</c>).</summary>
+    public CompiledBlock CompileBlock(ContentBlock block)
+    {
+        var variants = new Dictionary<string, CompiledContent>(StringComparer.Ordinal);
+        for (var i = 0; i < block.Variants.Count; i++)
+            variants[block.Variants[i].Name] = Compile(block.Variants[i].Content, $"variants[{i}]");
+        return new CompiledBlock(block, variants, Compile(block.Default, "default"));
+    }
+
+    private CompiledContent Compile(BlockContent content, string field)
+    {
+        var body = TryParseTemplate(content.Body, out var t, out var e) ? t : throw new BlockContentException($"{field}.body", e);
+        var localized = new Dictionary<string, ParsedTemplate>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (language, text) in content.Localized)
+            localized[language] = TryParseTemplate(text, out var lt, out var le) ? lt : throw new BlockContentException($"{field}.localized.{language}", le);
+        return new CompiledContent(body, localized);
+    }
+
+    /// <summary>Renders a template for one scope. In strict mode every variable without a value is reported with its line.</summary>
+    /// <exception cref="TemplateRenderException">The template failed while rendering (blocks never do: they fall back).</exception>
+    public async ValueTask<RenderResult> RenderAsync(ParsedTemplate template, RenderScope scope, RenderSettings settings, CancellationToken cancellationToken)
+    {
+        var session = Start(scope, settings, out var context);
+        string output;
+        try
+        {
+            output = await template.Fluid.RenderAsync(context, Encoder);
+        }
+        catch (Exception e) when (IsRenderFailure(e))
+        {
+            throw new TemplateRenderException($"the template failed while rendering: {e.Message}", e);
+        }
+        if (settings.Strict) session.CollectMissing(template, null);
+        return new RenderResult(output, session.Missing, session.Choices);
+    }
+
+    /// <summary>
+    /// Renders a template over plain data with nothing escaped: for plain-text email parts and for measuring this
+    /// engine against the Liquid conformance suite. Same parser, filters and options as every other render.
+    /// </summary>
+    public ValueTask<string> RenderPlainAsync(ParsedTemplate template, IReadOnlyDictionary<string, object?> data, CultureInfo? culture = null)
+    {
+        var context = new TemplateContext(_options, StringComparer.Ordinal) { CultureInfo = culture ?? CultureInfo.InvariantCulture };
+        foreach (var (name, value) in data) context.SetValue(name, value);
+        return template.Fluid.RenderAsync(context, NullEncoder.Default);
+    }
+
+    /// <summary>Renders a subject line: the same scope as the body, nothing HTML-escaped (a subject is plain text).</summary>
+    public async ValueTask<string> RenderPlainSubjectAsync(ParsedTemplate template, RenderScope scope, CancellationToken cancellationToken)
+    {
+        Start(scope, RenderSettings.Default, out var context);
+        try
+        {
+            return await template.Fluid.RenderAsync(context, NullEncoder.Default);
+        }
+        catch (Exception e) when (IsRenderFailure(e))
+        {
+            throw new TemplateRenderException($"the subject failed while rendering: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Renders one block for a scope (a placement): the variant chosen and why, falling back to the default.</summary>
+    public async ValueTask<BlockRender> RenderBlockAsync(CompiledBlock block, RenderScope scope, RenderSettings settings, CancellationToken cancellationToken)
+    {
+        var session = Start(scope, settings, out _);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        var choice = await session.RenderBlockAsync(block, writer);
+        return new BlockRender(writer.ToString(), choice, session.Missing);
+    }
+
+    private RenderSession Start(RenderScope scope, RenderSettings settings, out TemplateContext context)
+    {
+        var culture = ScopeModel.CultureOf(settings.Locale ?? ScopeModel.LocaleOf(scope.Profile, scope.Request));
+        var zone = ScopeModel.TimeZoneOf(scope.Profile);
+        var model = ScopeModel.Build(scope, culture, zone);
+        var session = new RenderSession(this, scope, settings, model, culture, zone);
+        context = session.NewContext();
+        return session;
+    }
+
+    /// <summary>Escapes what HTML needs (&amp; &lt; &gt; quotes) and leaves every other character as written: names and
+    /// dates in any language stay readable in the email source.</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    private static async ValueTask<Completion> RenderBlockTagAsync(Expression expression, TextWriter writer, TextEncoder encoder, TemplateContext context)
+    {
+        var name = (await expression.EvaluateAsync(context)).ToStringValue();
+        if (context.AmbientValues.TryGetValue(SessionKey, out var s) && s is RenderSession session)
+        {
+            if (session.Depth >= MaxBlockDepth) return Completion.Normal;
+            if (session.Settings.Blocks?.Find(name) is { } block) await session.RenderBlockAsync(block, writer);
+            else session.BlockMissing(name);
+        }
+        return Completion.Normal;
+    }
+
+    /// <summary>The state of one render: what it reads, the blocks chosen, the missing variables found.</summary>
+    private sealed class RenderSession(LiquidEngine engine, RenderScope scope, RenderSettings settings, Dictionary<string, object?> model,
+        CultureInfo culture, TimeZoneInfo zone)
+    {
+        /// <summary>
+        /// A context over the render's model. Each block renders in its own, so a block that fails half-way (or assigns
+        /// variables) leaves nothing behind in the template around it.
+        /// </summary>
+        public TemplateContext NewContext()
+        {
+            var context = new TemplateContext(engine._options, StringComparer.Ordinal) { CultureInfo = culture, TimeZone = zone };
+            var now = scope.Now;
+            context.Now = () => now;
+            foreach (var (name, value) in model) context.SetValue(name, value);
+            context.AmbientValues[SessionKey] = this;
+            if (Settings.Currency is { } currency) context.AmbientValues[LiquidFilters.CurrencyKey] = currency;
+            return context;
+        }
+
+        public RenderSettings Settings { get; } = settings;
+        public List<MissingVariable> Missing { get; } = [];
+        public List<BlockChoice> Choices { get; } = [];
+        public int Depth { get; private set; }
+
+        public void BlockMissing(string name)
+        {
+            if (Settings.Strict) Missing.Add(new MissingVariable($"block \"{name}\"", 0, false, name));
+            Choices.Add(new BlockChoice(name, "none", "no block has this name, so nothing renders"));
+        }
+
+        public void CollectMissing(ParsedTemplate template, string? block)
+        {
+            foreach (var reference in template.References)
+                if (IsMissing(reference)) Missing.Add(new MissingVariable(reference.Text, reference.Line, reference.HasDefault, block));
+        }
+
+        private bool IsMissing(VariableReference reference) =>
+            !ScopeModel.TryResolve(model, reference.Path, out var value)
+            || (reference.IsLoopSource && value is System.Collections.ICollection { Count: 0 });
+
+        /// <summary>True when a reference without a default has no value: the variant cannot render as designed.</summary>
+        private bool DataMissing(ParsedTemplate template)
+        {
+            foreach (var reference in template.References)
+                if (!reference.HasDefault && IsMissing(reference)) return true;
+            return false;
+        }
+
+        public async ValueTask<BlockChoice> RenderBlockAsync(CompiledBlock block, TextWriter writer)
+        {
+            var (variant, reason) = BlockChooser.Choose(block.Definition, scope.Facts, scope.Now);
+            var (template, language) = block.ContentOf(variant).For(culture);
+            if (variant is not null && DataMissing(template))
+            {
+                reason += "; its data is missing, so the default renders";
+                variant = null;
+                (template, language) = block.Default.For(culture);
+            }
+            Depth++;
+            try
+            {
+                var output = await TryRenderAsync(template, NewContext());
+                if (output is null && variant is not null)
+                {
+                    reason += "; it failed to render, so the default renders";
+                    variant = null;
+                    (template, language) = block.Default.For(culture);
+                    output = await TryRenderAsync(template, NewContext());
+                }
+                await writer.WriteAsync(output ?? "");
+                if (Settings.Strict) CollectMissing(template, block.Definition.Name);
+            }
+            finally
+            {
+                Depth--;
+            }
+            var choice = new BlockChoice(block.Definition.Name, variant?.Name ?? ContentBlock.DefaultVariant, reason, language);
+            Choices.Add(choice);
+            return choice;
+        }
+
+        private static async ValueTask<string?> TryRenderAsync(ParsedTemplate template, TemplateContext context)
+        {
+            try
+            {
+                return await template.Fluid.RenderAsync(context, Encoder);
+            }
+            catch (Exception e) when (IsRenderFailure(e))
+            {
+                return null; // a block never breaks the layout around it
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tailor.Core.Content;
+using Tailor.Core.Delivery;
+using Tailor.Core.Identity;
+using Tailor.Core.Profiles;
+using Tailor.Server.Admin;
+using Tailor.Server.Profiles;
+
+namespace Tailor.Server.Content;
+
+/// <summary>
+/// <c>GET /v1/personalize?placement=P&amp;userId=U</c> (or <c>anonymousId=</c>), with the write key: the placement's
+/// content rendered for the visitor, the variant chosen and why. A visitor without a profile, or without consent
+/// for personalization, gets the non-personalised default — never an error.
+/// </summary>
+public static class PersonalizeApi
+{
+    public static IEndpointRouteBuilder MapPersonalizeApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("v1/personalize", PersonalizeAsync).WithTags("Personalization").WithName("Personalize")
+            .WithSummary("Render a placement for a visitor (write key): content, variant and reason");
+        return app;
+    }
+
+    /// <param name="Personalized">False when the default was served because there was no profile or no consent.</param>
+    public sealed record PersonalizeView(string Placement, string? Block, string? Template, string Variant, string Reason, bool Personalized,
+        string Content, string Locale, string? Language);
+
+    private static async Task<Results<Ok<PersonalizeView>, ProblemHttpResult>> PersonalizeAsync(
+        HttpContext http, string? placement, string? userId, string? anonymousId, string? locale, string? device,
+        AccessKeys keys, ContentCatalog catalog, ContentRenderer renderer, CancellationToken ct)
+    {
+        var writeKey = AccessKeys.BasicUser(http.Request);
+        if (await keys.SourceAsync(writeKey, ct) is null)
+            return TypedResults.Problem(title: writeKey is null ? "A write key is required" : "Unknown write key", statusCode: StatusCodes.Status401Unauthorized,
+                extensions: new Dictionary<string, object?> { ["field"] = "writeKey", ["rule"] = "must be the write key of a source, as the HTTP Basic username" });
+        if (string.IsNullOrEmpty(placement)) return ProfilesApi.Invalid("placement", "is required");
+        if (string.IsNullOrEmpty(userId) && string.IsNullOrEmpty(anonymousId)) return ProfilesApi.Invalid("userId", "userId or anonymousId is required");
+        var content = await catalog.CurrentAsync(ct);
+        if (!content.Placements.TryGetValue(placement, out var place)) return ProfilesApi.Invalid("placement", $"must name an existing placement; \"{placement}\" does not exist");
+
+        var identity = string.IsNullOrEmpty(userId) ? new Identity(IdentityTypes.AnonymousId, anonymousId!) : new Identity(IdentityTypes.UserId, userId);
+        var profileId = await renderer.Profiles.OwnerAsync(identity, ct);
+        var facts = profileId is null ? null : await renderer.FactsAsync(profileId, content, ct, warm: true);
+        string? refusal = facts is null ? "no profile for this visitor" : ConsentGate.Refusal(facts.Profile, ConsentPurposes.Personalization);
+        if (refusal is not null) facts = null; // the non-personalised default: nothing of the profile is read
+
+        var request = new RequestContext(locale ?? AcceptLanguage(http.Request), device ?? DeviceOf(http.Request));
+        var scope = await renderer.ScopeAsync(facts, content, request, null, ct);
+        var settings = new RenderSettings(Blocks: content.Blocks);
+        var culture = ScopeModel.CultureOf(ScopeModel.LocaleOf(scope.Profile, request)).Name;
+        if (place.Block is { } blockName && content.Blocks.Find(blockName) is { } block)
+        {
+            var r = await renderer.Engine.RenderBlockAsync(block, scope, settings, ct);
+            var reason = refusal is null ? r.Choice.Reason : $"{refusal}, so the default renders";
+            return TypedResults.Ok(new PersonalizeView(placement, blockName, null, r.Choice.Variant, reason, refusal is null, r.Output, culture, r.Choice.Language));
+        }
+        if (place.Template is { } templateName && content.Templates.TryGetValue(templateName, out var template))
+        {
+            try
+            {
+                var r = await renderer.Engine.RenderAsync(template.Parsed, scope, settings, ct);
+                return TypedResults.Ok(new PersonalizeView(placement, null, templateName, refusal is null ? "personalised" : ContentBlock.DefaultVariant,
+                    refusal ?? "rendered for the visitor's profile", refusal is null, r.Output, culture, null));
+            }
+            catch (TemplateRenderException e)
+            {
+                return TypedResults.Ok(new PersonalizeView(placement, null, templateName, "none", $"the template failed to render: {e.Message}", false, "", culture, null));
+            }
+        }
+        // The placement's block or template was deleted after it was set up: an empty slot, not a broken page.
+        return TypedResults.Ok(new PersonalizeView(placement, place.Block, place.Template, "none", "the placement's content no longer exists", false, "", culture, null));
+    }
+
+    private static string? AcceptLanguage(HttpRequest request)
+    {
+        var header = request.Headers.AcceptLanguage.ToString();
+        if (header.Length == 0) return null;
+        var first = header.Split(',')[0].Split(';')[0].Trim();
+        return first.Length == 0 || first == "*" ? null : first;
+    }
+
+    private static string? DeviceOf(HttpRequest request)
+    {
+        var agent = request.Headers.UserAgent.ToString();
+        if (agent.Length == 0) return null;
+        return agent.Contains("Mobi", StringComparison.Ordinal) ? "mobile" : agent.Contains("Tablet", StringComparison.Ordinal) || agent.Contains("iPad", StringComparison.Ordinal) ? "tablet" : "desktop";
+    }
+}

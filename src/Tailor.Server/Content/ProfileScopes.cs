@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using Tailor.Core.Content;
+using Tailor.Core.Identity;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Segments;
+using Tailor.Core.Segments.Evaluation;
+using Tailor.Core.Storage;
+
+namespace Tailor.Server.Content;
+
+/// <summary>
+/// Reads what a render needs of one profile — the profile, the events block conditions read, its segment names — and
+/// keeps it warm for placements. An entry is dropped the moment the profile pipeline commits a change to that
+/// profile or the segment engine changes its memberships, so a placement never shows older data than the profile
+/// store has (entries also expire after <see cref="MaxAge"/>, for changes made by other nodes).
+/// </summary>
+public sealed class ProfileScopes
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, Entry> _byProfile = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string ProfileId, DateTimeOffset At)> _owners = new(StringComparer.Ordinal);
+    /// <summary>Moves on every change notice; a read that a notice overtook is served but not kept (it may predate the change).</summary>
+    private long _generation;
+    private readonly ITailorStore _store;
+    private readonly SegmentEngine _segments;
+    private readonly TimeProvider _time;
+
+    private sealed record Entry(ProfileFacts Facts, DateTimeOffset LoadedAt, IReadOnlySet<string> EventNames);
+
+    public ProfileScopes(ITailorStore store, SegmentEngine segments, ProfilePipeline pipeline, TimeProvider time)
+    {
+        _store = store;
+        _segments = segments;
+        _time = time;
+        pipeline.ProfilesChanged += profiles =>
+        {
+            Interlocked.Increment(ref _generation);
+            foreach (var p in profiles)
+            {
+                Invalidate(p.Id);
+                // A merge or a new link moves identities between profiles: forget where they pointed.
+                foreach (var identity in p.Identities) _owners.TryRemove(Key(identity), out _);
+            }
+        };
+        segments.MembershipChanged += changes =>
+        {
+            Interlocked.Increment(ref _generation);
+            foreach (var c in changes) Invalidate(c.ProfileId);
+        };
+    }
+
+    public void Invalidate(string profileId) => _byProfile.TryRemove(profileId, out _);
+
+    /// <summary>The profile's facts (fresh when <paramref name="warm"/> is false), or null for an unknown or merged-away id.</summary>
+    public async ValueTask<ProfileFacts?> FactsAsync(string profileId, IReadOnlySet<string> eventNames, bool warm, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        if (warm && _byProfile.TryGetValue(profileId, out var entry) && now - entry.LoadedAt < MaxAge && eventNames.IsSubsetOf(entry.EventNames))
+            return entry.Facts;
+        var generation = Interlocked.Read(ref _generation);
+        var snapshots = await _store.SnapshotsAsync([profileId], SnapshotScope.Full(eventNames), ct);
+        if (snapshots.Count == 0) return null;
+        var snapshot = snapshots[0];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in snapshot.Memberships)
+            if (_segments.Catalog.ById(id) is { } segment) names.Add(segment.Name);
+        var facts = new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance);
+        if (warm && Interlocked.Read(ref _generation) == generation) _byProfile[profileId] = new Entry(facts, now, eventNames);
+        return facts;
+    }
+
+    /// <summary>The id of the live profile that owns an identity, or null (unknown identities are not remembered).</summary>
+    public async ValueTask<string?> OwnerAsync(Identity identity, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var key = Key(identity);
+        if (_owners.TryGetValue(key, out var known) && now - known.At < MaxAge) return known.ProfileId;
+        var generation = Interlocked.Read(ref _generation);
+        var profile = await _store.FindProfileAsync(identity, ct);
+        if (profile is null) return null;
+        if (Interlocked.Read(ref _generation) == generation) _owners[key] = (profile.Id, now);
+        return profile.Id;
+    }
+
+    private static string Key(Identity identity) => $"{identity.Type}\n{identity.Value}";
+
+    /// <summary>The render scope for a profile's facts (or none, for the non-personalised default).</summary>
+    /// <param name="personalizationSegments">The segments the primary segment is chosen among (see <see cref="ContentRenderer.PersonalizationSegments"/>).</param>
+    public static RenderScope Scope(ProfileFacts? facts, IReadOnlySet<string> personalizationSegments, ContentCatalog.Snapshot content,
+        IReadOnlyList<RecommendedItem> recommendations, RequestContext request, DateTimeOffset now, IReadOnlyDictionary<string, object?>? campaign = null) => new()
+    {
+        Facts = facts,
+        PrimarySegment = facts is null ? null : SegmentValues.PrimaryFor(personalizationSegments, content.SegmentValues),
+        Recommendations = recommendations,
+        Request = request,
+        Now = now,
+        Campaign = campaign ?? new Dictionary<string, object?>(),
+    };
+}
