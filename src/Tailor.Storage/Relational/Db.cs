@@ -35,9 +35,12 @@ internal static class Db
         return value is DBNull ? null : value;
     }
 
-    public static async Task<List<T>> ListAsync<T>(DbConnection connection, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
+    public static Task<List<T>> ListAsync<T>(DbConnection connection, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters) =>
+        ListAsync(connection, null, sql, map, ct, parameters);
+
+    public static async Task<List<T>> ListAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
     {
-        await using var command = Command(connection, null, sql, parameters);
+        await using var command = Command(connection, transaction, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<T>();
         while (await reader.ReadAsync(ct)) list.Add(map(reader));

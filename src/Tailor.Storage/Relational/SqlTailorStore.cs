@@ -53,10 +53,11 @@ public abstract partial class SqlTailorStore : ITailorStore
         await WriteAsync(async (c, t) =>
         {
             await Db.ExecuteAsync(c, t, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", cancellationToken);
-            var applied = Convert.ToInt32(await Db.ScalarAsync(c, t, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            // Each version is applied once, even one numbered below the newest applied (branches merged in any order).
+            var applied = (await Db.ListAsync(c, t, "SELECT version FROM schema_migrations", r => Convert.ToInt32(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), cancellationToken)).ToHashSet();
             foreach (var migration in Migrations)
             {
-                if (migration.Version <= applied) continue;
+                if (applied.Contains(migration.Version)) continue;
                 await Db.ExecuteAsync(c, t, migration.Sql, cancellationToken);
                 await Db.ExecuteAsync(c, t, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @a)", cancellationToken,
                     ("v", migration.Version), ("n", migration.Name), ("a", Db.Ms(DateTimeOffset.UtcNow)));
