@@ -21,8 +21,13 @@ internal static class ServeCommand
             Description = "SMTP server for outgoing email, host:port (env TAILOR_SMTP)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_SMTP"),
         };
+        var caps = new Option<string?>("--caps")
+        {
+            Description = "Global frequency caps per channel across triggers, e.g. email:3/1d,webhook:20/1h (env TAILOR_CAPS)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_CAPS"),
+        };
         var demo = new Option<bool>("--demo") { Description = "Load the Online Retail demo data set (once) so there is something to look at" };
-        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, demo };
+        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, demo };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -34,6 +39,7 @@ internal static class ServeCommand
                 WriteKey = Environment.GetEnvironmentVariable("TAILOR_WRITE_KEY"),
                 AdminKey = Environment.GetEnvironmentVariable("TAILOR_ADMIN_KEY"),
                 Smtp = result.GetValue(smtp),
+                Caps = result.GetValue(caps),
             };
             var firstRun = options.Postgres is null && !File.Exists(Tailor.Storage.TailorStores.SqlitePath(options.DataDirectory));
             if (firstRun && options.WriteKey is null && options.AdminKey is null)

@@ -11,6 +11,8 @@ using Tailor.Server.Messaging;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
+using Tailor.Server.Triggers;
+using Tailor.Core.Triggers;
 using Tailor.Core.Segments;
 using Tailor.Storage;
 
@@ -60,8 +62,15 @@ public static class TailorServer
         builder.Services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
             ? new SmtpEmailSender(SmtpEndpoint.Parse(smtp))
             : new UnconfiguredEmailSender());
+        var caps = GlobalCaps.Parse(options.Caps); // a bad cap stops the start with a clear message
+        builder.Services.AddSingleton(sp => new TriggerEngine(store, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps));
+        builder.Services.AddSingleton(new RetryPolicy(new Random()));
+        builder.Services.AddSingleton<DeliveryWorker>();
+        builder.Services.AddSingleton<TriggerWorker>();
         builder.Services.AddHostedService<ProfilePipelineWorker>();
         builder.Services.AddHostedService<SegmentWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TriggerWorker>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -73,6 +82,7 @@ public static class TailorServer
         api.MapProfilesApi();
         api.MapAdminApi();
         api.MapSegmentsApi();
+        api.MapTriggersApi();
         _ = app.Services.GetRequiredService<MembershipFeed>(); // subscribes to the engine before the first change
 
         app.Lifetime.ApplicationStopped.Register(() =>

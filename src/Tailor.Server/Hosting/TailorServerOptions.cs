@@ -24,6 +24,12 @@ public sealed class TailorServerOptions
     /// <summary>SMTP server for outgoing email as <c>host:port</c> (<c>TAILOR_SMTP</c>); email actions fail clearly without it.</summary>
     public string? Smtp { get; set; }
 
+    /// <summary>
+    /// Global frequency caps per channel that apply across every trigger, as <c>channel:max/per</c> comma-separated,
+    /// e.g. <c>email:3/1d,webhook:20/1h</c> (<c>TAILOR_CAPS</c>). None by default.
+    /// </summary>
+    public string? Caps { get; set; }
+
     public IngestionLimits Limits { get; set; } = IngestionLimits.Default;
 
     public EngagementWeights Engagement { get; set; } = EngagementWeights.Default;
