@@ -27,6 +27,9 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
 
     private const int BatchSize = 2000;
 
+    /// <summary>Tries for an email whose server was unreachable; the Message-ID stays the same across tries.</summary>
+    private const int EmailAttempts = 3;
+
     public TriggerCatalog Catalog { get; private set; } = TriggerCatalog.Empty;
 
     public IReadOnlyList<FrequencyCap> GlobalCaps => globalCaps;
@@ -245,36 +248,45 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
 
         private async Task ApplyAsync(TriggerCatalog.Compiled trigger, JourneyTransition transition, JourneyFacts facts, CancellationToken ct)
         {
-            var run = Record(transition.Run with { Version = transition.Run.Version - 1 }, transition);
-            foreach (var action in transition.Actions)
+            var run = Record(transition.Run with { Version = transition.Run.Version - 1 }, transition, log: false);
+            var next = 0;
+            foreach (var line in transition.Log)
             {
-                if (await _engine.VerdictAsync(trigger, action, facts.Profile, action.At, _contacts, ct) is { } verdict)
-                {
-                    Log(run, action.At, action.StepId, verdict.Kind, verdict.Detail);
-                    continue;
-                }
-                var (payload, problem) = ActionPayloads.Render(action.Action, trigger, run, action.StepId, facts.Profile);
-                if (problem is not null)
-                {
-                    Log(run, action.At, action.StepId, "failed", problem);
-                    continue;
-                }
-                var now = _engine.Now;
-                _deliveries.Add(new ActionDelivery(action.IdempotencyKey, run.Id, trigger.Id, run.ProfileId, action.Action.Kind, payload!, DeliveryStatus.Pending,
-                    0, action.Action is WebhookAction hook ? hook.MaxAttempts : 1, now, null, now));
-                if (action.Action.Channel is { } channel) _contacts.Add(new Contact(run.ProfileId, channel, trigger.Origin, action.At));
-                Log(run, action.At, action.StepId, "queued", $"{action.Action.Kind} queued as {action.IdempotencyKey}");
+                Log(run, line.At, line.Step, line.Kind, line.Detail);
+                // Each action's outcome goes right under its "action" line, so the log reads in order.
+                if (line.Kind == "action" && next < transition.Actions.Count) await ActAsync(trigger, run, transition.Actions[next++], facts, ct);
             }
         }
 
+        private async Task ActAsync(TriggerCatalog.Compiled trigger, JourneyRun run, ActionDecision action, JourneyFacts facts, CancellationToken ct)
+        {
+            if (await _engine.VerdictAsync(trigger, action, facts.Profile, action.At, _contacts, ct) is { } verdict)
+            {
+                Log(run, action.At, action.StepId, verdict.Kind, verdict.Detail);
+                return;
+            }
+            var (payload, problem) = ActionPayloads.Render(action.Action, trigger, run, action.StepId, facts.Profile);
+            if (problem is not null)
+            {
+                Log(run, action.At, action.StepId, "failed", problem);
+                return;
+            }
+            var now = _engine.Now;
+            _deliveries.Add(new ActionDelivery(action.IdempotencyKey, run.Id, trigger.Id, run.ProfileId, action.Action.Kind, payload!, DeliveryStatus.Pending,
+                0, action.Action is WebhookAction hook ? hook.MaxAttempts : EmailAttempts, now, null, now));
+            if (action.Action.Channel is { } channel) _contacts.Add(new Contact(run.ProfileId, channel, trigger.Origin, action.At));
+            Log(run, action.At, action.StepId, "queued", $"{action.Action.Kind} queued as {action.IdempotencyKey}");
+        }
+
         /// <summary>Keeps the run's latest state; the write expects the version first read from storage (none for a new run).</summary>
-        private JourneyRun Record(JourneyRun before, JourneyTransition transition)
+        private JourneyRun Record(JourneyRun before, JourneyTransition transition, bool log = true)
         {
             var run = transition.Run;
             _writes[run.Id] = _writes.TryGetValue(run.Id, out var earlier)
                 ? earlier with { Run = run }
                 : new RunWrite(run, _inserted.Contains(run.Id) ? null : before.Version);
-            foreach (var line in transition.Log) Log(run, line.At, line.Step, line.Kind, line.Detail);
+            if (log)
+                foreach (var line in transition.Log) Log(run, line.At, line.Step, line.Kind, line.Detail);
             Untrack(before);
             if (run.Status == RunStatus.Waiting) Track(run);
             return run;

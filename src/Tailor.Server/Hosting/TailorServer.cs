@@ -56,6 +56,7 @@ public static class TailorServer
         builder.Services.AddSingleton<IngestionEndpoint>();
         builder.Services.AddSingleton<AdminKeyFilter>();
         builder.Services.AddSingleton<ISegmentStore>(store);
+        builder.Services.AddSingleton<ITriggerStore>(store);
         builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<MembershipFeed>();
         builder.Services.AddSingleton<RecomputeTracker>();
