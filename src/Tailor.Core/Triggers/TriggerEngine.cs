@@ -104,11 +104,18 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         var transition = JourneyMachine.Enter(trigger.Definition, "dry-run", trigger.Id, profile.Id, now, startEvent ?? "{}", "dry run", facts);
         for (var guard = 0; ; guard++)
         {
-            lines.AddRange(transition.Log);
-            foreach (var action in transition.Actions)
+            var next = 0;
+            foreach (var line in transition.Log)
             {
+                lines.Add(line);
+                if (line.Kind != "action" || next >= transition.Actions.Count) continue;
+                var action = transition.Actions[next++];
                 var verdict = await VerdictAsync(trigger, action, facts.Profile, action.At, [], cancellationToken);
-                if (verdict is not null) { lines.Add(new JourneyLogEntry(action.At, action.StepId, verdict.Value.Kind, verdict.Value.Detail)); continue; }
+                if (verdict is not null)
+                {
+                    lines.Add(new JourneyLogEntry(action.At, action.StepId, verdict.Value.Kind, verdict.Value.Detail));
+                    continue;
+                }
                 var (payload, problem) = ActionPayloads.Render(action.Action, trigger, transition.Run, action.StepId, facts.Profile);
                 lines.Add(new JourneyLogEntry(action.At, action.StepId, problem is null ? "would-run" : "failed", problem ?? payload!));
             }
