@@ -50,6 +50,9 @@ public interface ITriggerStore
     /// <summary>The execution log of these runs, oldest first.</summary>
     Task<IReadOnlyList<ExecutionLogEntry>> ExecutionLogAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken);
 
+    /// <summary>How many of a trigger's runs are in each status, and its deliveries in each status.</summary>
+    Task<TriggerStats> TriggerStatsAsync(string triggerId, CancellationToken cancellationToken);
+
     /// <summary>Claims pending deliveries due by <paramref name="now"/> (one node gets each), counting the attempt.</summary>
     Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
@@ -62,6 +65,9 @@ public interface ITriggerStore
     /// <summary>Puts a dead letter back in the outbox, due at <paramref name="now"/> with its attempts reset; false when it is not dead.</summary>
     Task<bool> RetryDeadLetterAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken);
 }
+
+/// <summary>Counts by status: runs (waiting, completed, exited) and deliveries (pending, sending, sent, failed, dead).</summary>
+public sealed record TriggerStats(IReadOnlyDictionary<string, long> Runs, IReadOnlyDictionary<string, long> Deliveries);
 
 /// <summary>A trigger as stored: its definition in the JSON form it was written in, and its webhook signing secret.</summary>
 public sealed record StoredTrigger(string Id, string Name, string Definition, bool Enabled, string Secret, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

@@ -29,6 +29,9 @@ public static class TriggersApi
         triggers.MapPost("{id}/disable", (string id, ITailorStore store, TriggerEngine engine, TriggerWorker worker, TimeProvider time, CancellationToken ct) =>
             SetEnabledAsync(id, false, store, engine, worker, time, ct)).WithName("DisableTrigger").WithSummary("Stop entries; waiting runs exit when their timer falls due");
         triggers.MapPost("{id}/test", TestAsync).WithName("TestTrigger").WithSummary("What would happen if a profile entered now (dry run: nothing is stored or sent)");
+        triggers.MapGet("{id}/stats", async Task<Results<Ok<TriggerStats>, NotFound>> (string id, TriggerEngine engine, ITailorStore store, CancellationToken ct) =>
+            await FindAsync(id, engine, store, ct) is { } t ? TypedResults.Ok(await store.TriggerStatsAsync(t.Id, ct)) : TypedResults.NotFound())
+            .WithName("TriggerStats").WithSummary("How many runs wait, completed or exited, and how many deliveries are pending, sent or dead");
         triggers.MapGet("{id}/runs", RunsAsync).WithName("ListTriggerRuns").WithSummary("Runs, newest first, with outcome and execution log");
         return api;
     }

@@ -182,6 +182,15 @@ public abstract partial class SqlTailorStore
         return result;
     }
 
+    public async Task<TriggerStats> TriggerStatsAsync(string triggerId, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        async Task<IReadOnlyDictionary<string, long>> CountAsync(string table) =>
+            (await Db.ListAsync(c, $"SELECT status, COUNT(*) FROM {table} WHERE trigger_id = @trigger GROUP BY status", r => (r.GetString(0), r.GetInt64(1)), cancellationToken,
+                ("trigger", triggerId))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+        return new TriggerStats(await CountAsync("trigger_runs"), await CountAsync("trigger_deliveries"));
+    }
+
     public Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<ActionDelivery>>(async (c, t) =>
         {
