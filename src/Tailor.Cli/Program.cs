@@ -10,5 +10,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     AccessCommands.Sources(store),
     AccessCommands.Keys(store),
     SegmentsCommand.Create(store),
+    TriggersCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Storage;
@@ -55,9 +54,7 @@ public static class TriggersApi
         JsonElement body, ITailorStore store, TriggerEngine engine, TriggerWorker worker, TimeProvider time, CancellationToken ct)
     {
         if (Check(body, engine.Catalog, await SegmentNamesAsync(store, ct), out var definition) is { } problem) return problem;
-        var now = time.GetUtcNow();
-        var stored = new StoredTrigger($"trg_{Guid.CreateVersion7():N}", definition!.Name, body.GetRawText(), true,
-            $"whsec_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24))}", now, now);
+        var stored = TriggerValidator.NewTrigger(definition!, body, time.GetUtcNow());
         await store.SaveTriggerAsync(stored, ct);
         await engine.ReloadAsync(ct);
         worker.Wake();
@@ -75,17 +72,13 @@ public static class TriggersApi
         definition = null;
         try
         {
-            definition = TriggerJson.Parse(body);
+            definition = TriggerValidator.Validate(body, catalog, segments);
+            return null;
         }
         catch (TriggerDefinitionException ex)
         {
             return ProfilesApi.Invalid(ex.Path, ex.Rule);
         }
-        var name = definition.Name;
-        if (catalog.All.Exists(t => t.Stored.Name == name)) return ProfilesApi.Invalid("$.name", $"must be unique; a trigger named '{name}' exists");
-        if (definition.Start is SegmentStart start && !segments.Contains(start.Segment))
-            return ProfilesApi.Invalid("$.start.segment", $"must name an existing segment; there is no segment '{start.Segment}'");
-        return null;
     }
 
     private static async Task<HashSet<string>> SegmentNamesAsync(ITailorStore store, CancellationToken ct) =>
