@@ -56,6 +56,9 @@ public interface ITriggerStore
     /// <summary>Claims pending deliveries due by <paramref name="now"/> (one node gets each), counting the attempt.</summary>
     Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
+    /// <summary>Deliveries claimed before <paramref name="claimedBefore"/> and never completed: the node that claimed them died mid-send.</summary>
+    Task<IReadOnlyList<ActionDelivery>> InterruptedDeliveriesAsync(DateTimeOffset claimedBefore, int max, CancellationToken cancellationToken);
+
     /// <summary>Records how a claimed delivery's attempt ended, with its log line.</summary>
     Task CompleteDeliveryAsync(DeliveryResult result, CancellationToken cancellationToken);
 

@@ -32,6 +32,9 @@ public sealed record WebhookAction(Uri Url, JsonElement? Data, string Purpose, i
     public const string DefaultPurpose = "personalization";
     public const int DefaultMaxAttempts = 5;
 
+    /// <summary>The longest a request may take; a claim older than a few times this means its node died mid-send.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(2);
+
     public override string Channel => "webhook";
     public override string Purpose { get; } = Purpose;
     public override string Kind => "webhook";

@@ -10,6 +10,9 @@ public sealed class TriggerCatalog
 
     public static TriggerCatalog Empty { get; } = new([]);
 
+    private readonly HashSet<string> _startEvents = new(StringComparer.Ordinal);
+    private bool _startsOnAny;
+
     public TriggerCatalog(IEnumerable<StoredTrigger> triggers)
     {
         foreach (var stored in triggers)
@@ -19,6 +22,11 @@ public sealed class TriggerCatalog
             _byId[stored.Id] = compiled;
             All.Add(compiled);
             foreach (var rule in Rules(definition)) RuleEvents.UnionWith(RuleDependencies.Of(rule).Events);
+            if (stored.Enabled && definition.Start is EventStart start)
+            {
+                if (start.Event == EventStart.AnyEvent) _startsOnAny = true;
+                else _startEvents.Add(start.Event);
+            }
         }
     }
 
@@ -28,6 +36,9 @@ public sealed class TriggerCatalog
     public HashSet<string> RuleEvents { get; } = new(StringComparer.Ordinal);
 
     public Compiled? ById(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>True when an event of this (counted) name can start an enabled trigger.</summary>
+    public bool StartsOn(string eventName) => _startsOnAny || _startEvents.Contains(eventName);
 
     private static IEnumerable<Rule> Rules(TriggerDefinition definition)
     {

@@ -46,12 +46,21 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         var events = await store.ProfileEventsAfterAsync(position, upTo, BatchSize, cancellationToken);
         var newPosition = events.Count == BatchSize ? events[^1].Sequence : upTo;
         var catalog = Catalog;
-        var batch = await Batch.LoadAsync(this, catalog, events.Select(e => e.ProfileId), cancellationToken);
-        foreach (var e in events)
+        // Only profiles with a waiting run, or with an event that starts an enabled trigger, need their facts loaded.
+        var names = new string[events.Count];
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
         {
-            var name = EventTypes.TryParse(e.Event.Type.ToWire(), out var type) ? CountedNames.Of(type, e.Event.Name) : e.Event.Name ?? "";
-            await batch.OnEventAsync(e, name, cancellationToken);
+            names[i] = CountedNames.Of(events[i].Event.Type, events[i].Event.Name);
+            ids.Add(events[i].ProfileId);
         }
+        var waiting = catalog.All.Count == 0 ? [] : await store.WaitingRunsAsync([.. ids], cancellationToken);
+        var relevant = new HashSet<string>(waiting.Select(r => r.ProfileId), StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+            if (!relevant.Contains(events[i].ProfileId) && catalog.StartsOn(names[i])) relevant.Add(events[i].ProfileId);
+        var batch = await Batch.LoadAsync(this, catalog, relevant, cancellationToken, waiting);
+        for (var i = 0; i < events.Count; i++)
+            if (relevant.Contains(events[i].ProfileId)) await batch.OnEventAsync(events[i], names[i], cancellationToken);
         return await batch.CommitAsync(new PositionMove(EventsPosition, position, newPosition), cancellationToken) ? Math.Max(events.Count, 1) : 0;
     }
 
@@ -76,6 +85,44 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
             }
         }
         return await batch.CommitAsync(new PositionMove(SegmentsPosition, position, changes[^1].Id), cancellationToken) ? changes.Count : 0;
+    }
+
+    /// <summary>
+    /// Runs each schedule-started trigger's latest due tick: every live profile for which the rule holds at the tick
+    /// enters. The tick is claimed by moving the trigger's schedule position (the last tick's time) with the first
+    /// page, so two nodes never run one tick; missed ticks collapse into the latest. Returns how many ticks ran.
+    /// </summary>
+    public async Task<int> FireSchedulesAsync(CancellationToken cancellationToken)
+    {
+        var catalog = Catalog;
+        var now = time.GetUtcNow();
+        var ran = 0;
+        foreach (var trigger in catalog.All)
+        {
+            if (!trigger.Stored.Enabled || trigger.Definition.Start is not ScheduleStart schedule) continue;
+            var key = $"schedule:{trigger.Id}";
+            var last = await store.TriggerPositionAsync(key, cancellationToken);
+            var tick = (last == 0 ? trigger.Stored.CreatedAt : DateTimeOffset.FromUnixTimeMilliseconds(last)) + schedule.Every;
+            if (tick > now) continue;
+            while (tick + schedule.Every <= now) tick += schedule.Every;
+            PositionMove? claim = new(key, last, tick.ToUnixTimeMilliseconds());
+            string? after = null;
+            while (true)
+            {
+                var ids = await store.ProfileIdsAsync(after, 500, cancellationToken);
+                if (ids.Count == 0 && claim is null) break;
+                var batch = await Batch.LoadAsync(this, catalog, ids, cancellationToken);
+                var startEvent = new JsonObject { ["schedule"] = Durations.Format(schedule.Every), ["at"] = tick }.ToJsonString();
+                foreach (var id in ids)
+                    if (batch.Matches(id, schedule.If, tick)) await batch.TryEnterAsync(trigger, id, tick, startEvent, $"schedule tick at {tick:O}", cancellationToken);
+                if (!await batch.CommitAsync(claim, cancellationToken)) break; // another node ran this tick
+                claim = null;
+                if (ids.Count == 0) break;
+                after = ids[^1];
+            }
+            ran++;
+        }
+        return ran;
     }
 
     /// <summary>Fires every run timer due by now, each as of its own due moment; returns how many fired.</summary>
@@ -201,6 +248,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
             IReadOnlyList<JourneyRun>? waiting = null)
         {
             var ids = profileIds.Distinct(StringComparer.Ordinal).ToList();
+            if (ids.Count == 0) return new Batch(engine, catalog, [], [], new Dictionary<(string, string), DateTimeOffset>());
             var facts = await engine.FactsAsync(ids, catalog.RuleEvents, ct);
             waiting ??= await engine.Store.WaitingRunsAsync(ids, ct);
             return new Batch(engine, catalog, facts, waiting, await engine.Store.LastEntriesAsync(ids, ct));
@@ -228,6 +276,8 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
                 await TryEnterAsync(trigger, e.ProfileId, at, e.Event.Payload, $"{name} at {at:O}", ct);
             }
         }
+
+        public bool Matches(string profileId, Rule rule, DateTimeOffset at) => _facts.TryGetValue(profileId, out var facts) && facts.Matches(rule, at);
 
         public async Task OnTimerAsync(JourneyRun run, CancellationToken ct)
         {

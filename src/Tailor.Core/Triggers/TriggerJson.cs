@@ -129,6 +129,7 @@ public static class TriggerJson
             if (hook.TryGetProperty("maxAttempts", out var a) && (a.ValueKind != JsonValueKind.Number || !a.TryGetInt32(out attempts) || attempts is < 1 or > 20))
                 throw new TriggerDefinitionException($"{path}.maxAttempts", "must be a whole number from 1 to 20");
             var timeout = hook.TryGetProperty("timeout", out var t) ? Duration(t, $"{path}.timeout") : TimeSpan.FromSeconds(10);
+            if (timeout > WebhookAction.MaxTimeout) throw new TriggerDefinitionException($"{path}.timeout", "must be at most 2m");
             var purpose = ConsentPurposes.Normalize(OptionalString(hook, path, "purpose") ?? WebhookAction.DefaultPurpose);
             return new WebhookAction(uri, data, purpose, attempts, timeout);
         }

@@ -26,6 +26,10 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     private const int Concurrency = 32;
     private const string DefaultFrom = "Tailor <no-reply@tailor.local>";
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A delivery still "sending" this long after its claim was abandoned by a node that died mid-send.</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
+    private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly WakeSignal _wake = new();
 
@@ -38,6 +42,11 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
         {
             try
             {
+                if (time.GetUtcNow() >= _nextRecovery)
+                {
+                    await RecoverInterruptedAsync(stoppingToken);
+                    _nextRecovery = time.GetUtcNow() + TimeSpan.FromMinutes(1);
+                }
                 var claimed = await store.ClaimDeliveriesAsync(time.GetUtcNow(), ClaimSize, stoppingToken);
                 if (claimed.Count > 0)
                 {
@@ -62,6 +71,22 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
                 LogFailed(ex);
                 await Task.Delay(PollInterval, time, stoppingToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// Deliveries whose node died mid-send: a webhook or profile change goes again (the receiver dedupes by
+    /// Idempotency-Key, the log by message id); an email does not, because it may have been accepted (at most once).
+    /// </summary>
+    private async Task RecoverInterruptedAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var d in await store.InterruptedDeliveriesAsync(now - ClaimLease, ClaimSize, ct))
+        {
+            const string interrupted = "interrupted mid-send (the node stopped)";
+            await store.CompleteDeliveryAsync(d.Kind == "email"
+                ? new DeliveryResult(d.Id, DeliveryStatus.Failed, now, interrupted, Log(d, "failed", $"{interrupted}; not resent, it may have been accepted"))
+                : new DeliveryResult(d.Id, DeliveryStatus.Pending, now, interrupted, Log(d, "retry", $"{interrupted}; sent again under the same idempotency key")), ct);
         }
     }
 

@@ -33,7 +33,8 @@ public sealed partial class TriggerWorker(TriggerEngine engine, ProfilePipeline 
                 {
                     var worked = await engine.ProcessEventsAsync(stoppingToken)
                         + await engine.ProcessSegmentChangesAsync(stoppingToken)
-                        + await engine.FireDueTimersAsync(stoppingToken);
+                        + await engine.FireDueTimersAsync(stoppingToken)
+                        + await engine.FireSchedulesAsync(stoppingToken);
                     if (worked > 0)
                     {
                         deliveries.Wake();

@@ -210,6 +210,13 @@ public abstract partial class SqlTailorStore
             return claimed;
         }, cancellationToken, background: true);
 
+    public async Task<IReadOnlyList<ActionDelivery>> InterruptedDeliveriesAsync(DateTimeOffset claimedBefore, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {DeliveryColumnsSql} FROM trigger_deliveries WHERE status = 'sending' AND updated_at < @before ORDER BY updated_at LIMIT @max",
+            ReadDelivery, cancellationToken, ("before", Db.Ms(claimedBefore)), ("max", max));
+    }
+
     public Task CompleteDeliveryAsync(DeliveryResult result, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {

@@ -33,6 +33,9 @@ public sealed class TriggerApp : IAsyncDisposable
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>The app's services, for tests that play another node (e.g. one that died mid-send).</summary>
+    public IServiceProvider Services => _app.Services;
     public HttpClient Ingest { get; }
     public HttpClient Admin { get; }
     public DateTimeOffset Now => Time.GetUtcNow();
