@@ -90,12 +90,12 @@ public abstract partial class StoreContractTests
         Assert.Equal(delivery with { Status = DeliveryStatus.Sending, Attempts = 1 }, claimed);
         Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow, 10, Ct)); // claimed: no second node gets it
 
-        await Store.CompleteDeliveryAsync(new DeliveryResult(claimed.Id, DeliveryStatus.Pending, TriggersNow.AddSeconds(2), "500", LogLine(run, "retry")), Ct);
+        await Store.CompleteDeliveriesAsync([new DeliveryResult(claimed.Id, DeliveryStatus.Pending, TriggersNow.AddSeconds(2), "500", LogLine(run, "retry"))], Ct);
         Assert.Equal(TriggersNow.AddSeconds(2), await Store.NextDueAsync(Ct));
         Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow.AddSeconds(1), 10, Ct));
         var second = Assert.Single(await Store.ClaimDeliveriesAsync(TriggersNow.AddSeconds(2), 10, Ct));
         Assert.Equal(2, second.Attempts);
-        await Store.CompleteDeliveryAsync(new DeliveryResult(claimed.Id, DeliveryStatus.Dead, TriggersNow.AddSeconds(2), "500 again", LogLine(run, "dead")), Ct);
+        await Store.CompleteDeliveriesAsync([new DeliveryResult(claimed.Id, DeliveryStatus.Dead, TriggersNow.AddSeconds(2), "500 again", LogLine(run, "dead"))], Ct);
 
         var dead = Assert.Single(await Store.DeadLettersAsync("t1", 10, Ct));
         Assert.Equal(("500 again", 2), (dead.LastError, dead.Attempts));

@@ -59,8 +59,8 @@ public interface ITriggerStore
     /// <summary>Deliveries claimed before <paramref name="claimedBefore"/> and never completed: the node that claimed them died mid-send.</summary>
     Task<IReadOnlyList<ActionDelivery>> InterruptedDeliveriesAsync(DateTimeOffset claimedBefore, int max, CancellationToken cancellationToken);
 
-    /// <summary>Records how a claimed delivery's attempt ended, with its log line.</summary>
-    Task CompleteDeliveryAsync(DeliveryResult result, CancellationToken cancellationToken);
+    /// <summary>Records how claimed deliveries' attempts ended, with their log lines, in one transaction.</summary>
+    Task CompleteDeliveriesAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
 
     /// <summary>Deliveries whose last try failed, newest first, optionally of one trigger.</summary>
     Task<IReadOnlyList<ActionDelivery>> DeadLettersAsync(string? triggerId, int limit, CancellationToken cancellationToken);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Tailor.Core.Events;
 using Tailor.Core.Identity;
 using Tailor.Core.Messaging;
@@ -22,8 +23,9 @@ namespace Tailor.Server.Triggers;
 public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, EventLogWriter writer,
     RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
 {
-    private const int ClaimSize = 256;
-    private const int Concurrency = 32;
+    private const int Concurrency = 64;
+    private const int EmailConcurrency = 16;
+    private const int CommitBatch = 1000;
     private const string DefaultFrom = "Tailor <no-reply@tailor.local>";
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -32,12 +34,21 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly WakeSignal _wake = new();
+    private readonly SemaphoreSlim _slots = new(Concurrency, Concurrency);
+    // Slow email (one SMTP transaction each) must not take every slot from webhooks.
+    private readonly SemaphoreSlim _emailSlots = new(EmailConcurrency, EmailConcurrency);
+    private readonly Channel<DeliveryResult> _results = Channel.CreateUnbounded<DeliveryResult>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Wakes the worker now (new deliveries were queued, or a dead letter was put back).</summary>
     public void Wake() => _wake.Set();
 
+    /// <summary>
+    /// A pipeline rather than rounds: deliveries are claimed as slots free up, each runs on its own, and outcomes are
+    /// committed in batches as they finish, so one slow send never holds up the rest.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var committer = Task.Run(() => CommitLoopAsync(CancellationToken.None), CancellationToken.None);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -47,13 +58,19 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
                     await RecoverInterruptedAsync(stoppingToken);
                     _nextRecovery = time.GetUtcNow() + TimeSpan.FromMinutes(1);
                 }
-                var claimed = await store.ClaimDeliveriesAsync(time.GetUtcNow(), ClaimSize, stoppingToken);
-                if (claimed.Count > 0)
+                var free = _slots.CurrentCount;
+                if (free == 0)
                 {
-                    await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stoppingToken },
-                        async (d, ct) => await store.CompleteDeliveryAsync(await RunAsync(d, ct), ct));
+                    await ClockWait.WaitAsync(_wake, PollInterval, time, stoppingToken); // a finishing send wakes us
                     continue;
                 }
+                var claimed = await store.ClaimDeliveriesAsync(time.GetUtcNow(), free, stoppingToken);
+                foreach (var d in claimed)
+                {
+                    await _slots.WaitAsync(stoppingToken);
+                    _ = Task.Run(() => RunInSlotAsync(d, stoppingToken), CancellationToken.None);
+                }
+                if (claimed.Count > 0) continue;
                 var wait = PollInterval;
                 if (await store.NextDueAsync(stoppingToken) is { } next)
                 {
@@ -72,6 +89,61 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
                 await Task.Delay(PollInterval, time, stoppingToken);
             }
         }
+        // Let running sends finish (they see the cancellation) and their outcomes be recorded.
+        for (var i = 0; i < Concurrency; i++) await _slots.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        _results.Writer.TryComplete();
+        await committer;
+    }
+
+    private async Task RunInSlotAsync(ActionDelivery d, CancellationToken ct)
+    {
+        var email = d.Kind == "email";
+        try
+        {
+            if (email) await _emailSlots.WaitAsync(ct);
+            DeliveryResult result;
+            try
+            {
+                result = await RunAsync(d, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                result = Failed(d, ex.Message, retry: !email); // an email in doubt is not sent twice
+            }
+            finally
+            {
+                if (email) _emailSlots.Release();
+            }
+            _results.Writer.TryWrite(result);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the claim stays "sending" and is recovered after the lease.
+        }
+        finally
+        {
+            _slots.Release();
+            _wake.Set();
+        }
+    }
+
+    private async Task CommitLoopAsync(CancellationToken ct)
+    {
+        var batch = new List<DeliveryResult>(CommitBatch);
+        while (await _results.Reader.WaitToReadAsync(ct))
+        {
+            while (batch.Count < CommitBatch && _results.Reader.TryRead(out var result)) batch.Add(result);
+            try
+            {
+                await store.CompleteDeliveriesAsync(batch, ct);
+                batch.Clear();
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex); // keep the batch and try again
+                await Task.Delay(PollInterval, time, ct);
+            }
+        }
     }
 
     /// <summary>
@@ -81,13 +153,10 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     private async Task RecoverInterruptedAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        foreach (var d in await store.InterruptedDeliveriesAsync(now - ClaimLease, ClaimSize, ct))
-        {
-            const string interrupted = "interrupted mid-send (the node stopped)";
-            await store.CompleteDeliveryAsync(d.Kind == "email"
-                ? new DeliveryResult(d.Id, DeliveryStatus.Failed, now, interrupted, Log(d, "failed", $"{interrupted}; not resent, it may have been accepted"))
-                : new DeliveryResult(d.Id, DeliveryStatus.Pending, now, interrupted, Log(d, "retry", $"{interrupted}; sent again under the same idempotency key")), ct);
-        }
+        const string interrupted = "interrupted mid-send (the node stopped)";
+        await store.CompleteDeliveriesAsync([.. (await store.InterruptedDeliveriesAsync(now - ClaimLease, CommitBatch, ct)).Select(d => d.Kind == "email"
+            ? new DeliveryResult(d.Id, DeliveryStatus.Failed, now, interrupted, Log(d, "failed", $"{interrupted}; not resent, it may have been accepted"))
+            : new DeliveryResult(d.Id, DeliveryStatus.Pending, now, interrupted, Log(d, "retry", $"{interrupted}; sent again under the same idempotency key")))], ct);
     }
 
     private async Task<DeliveryResult> RunAsync(ActionDelivery d, CancellationToken ct)
@@ -207,6 +276,8 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     {
         _http.Dispose();
         _wake.Dispose();
+        _slots.Dispose();
+        _emailSlots.Dispose();
         base.Dispose();
     }
 

@@ -194,19 +194,15 @@ public abstract partial class SqlTailorStore
     public Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<ActionDelivery>>(async (c, t) =>
         {
-            var candidates = new List<ActionDelivery>();
-            await using (var command = Db.Command(c, t, $"SELECT {DeliveryColumnsSql} FROM trigger_deliveries WHERE status = 'pending' AND due_at <= @now ORDER BY due_at LIMIT @max",
-                ("now", Db.Ms(now)), ("max", max)))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-                while (await reader.ReadAsync(cancellationToken)) candidates.Add(ReadDelivery(reader));
-            var claimed = new List<ActionDelivery>(candidates.Count);
-            foreach (var d in candidates)
-            {
-                // Only the node whose update moves the row from pending owns this attempt.
-                var moved = await Db.ExecuteAsync(c, t, "UPDATE trigger_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = @now WHERE id = @id AND status = 'pending'",
-                    cancellationToken, ("id", d.Id), ("now", Db.Ms(now)));
-                if (moved == 1) claimed.Add(d with { Status = DeliveryStatus.Sending, Attempts = d.Attempts + 1 });
-            }
+            // One statement claims the batch; only rows still pending move, so a node only gets what no other node took.
+            await using var command = Db.Command(c, t, $"""
+                UPDATE trigger_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = @now
+                WHERE status = 'pending' AND id IN (SELECT id FROM trigger_deliveries WHERE status = 'pending' AND due_at <= @now ORDER BY due_at LIMIT @max)
+                RETURNING {DeliveryColumnsSql}
+                """, ("now", Db.Ms(now)), ("max", max));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var claimed = new List<ActionDelivery>();
+            while (await reader.ReadAsync(cancellationToken)) claimed.Add(ReadDelivery(reader));
             return claimed;
         }, cancellationToken, background: true);
 
@@ -217,17 +213,22 @@ public abstract partial class SqlTailorStore
             ReadDelivery, cancellationToken, ("before", Db.Ms(claimedBefore)), ("max", max));
     }
 
-    public Task CompleteDeliveryAsync(DeliveryResult result, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
+    public Task CompleteDeliveriesAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
+    {
+        if (results.Count == 0) return Task.CompletedTask;
+        var statements = new List<Statement>(results.Count * 2);
+        foreach (var result in results)
         {
-            await ExecuteAllAsync(c, t,
-            [
-                new("UPDATE trigger_deliveries SET status = @status, due_at = @due, last_error = @error, updated_at = @at WHERE id = @id",
-                    ("status", result.Status), ("due", Db.Ms(result.DueAt)), ("error", result.Error), ("at", Db.Ms(result.Log.At)), ("id", result.Id)),
-                LogStatement(result.Log),
-            ], cancellationToken);
+            statements.Add(new("UPDATE trigger_deliveries SET status = @status, due_at = @due, last_error = @error, updated_at = @at WHERE id = @id",
+                ("status", result.Status), ("due", Db.Ms(result.DueAt)), ("error", result.Error), ("at", Db.Ms(result.Log.At)), ("id", result.Id)));
+            statements.Add(LogStatement(result.Log));
+        }
+        return WriteAsync(async (c, t) =>
+        {
+            await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
+    }
 
     public async Task<IReadOnlyList<ActionDelivery>> DeadLettersAsync(string? triggerId, int limit, CancellationToken cancellationToken)
     {
