@@ -63,7 +63,7 @@ public abstract partial class StoreContractTests
         await Assert.ThrowsAsync<PipelineConflictException>(() => Store.CommitJourneysAsync(
             new JourneyCommit([new(fired, 1)], [LogLine(run, "completed")], [delivery], [new Contact("p1", "email", "trigger:t1", TriggersNow)], null), Ct));
         Assert.Single(await Store.ExecutionLogAsync(["r1"], Ct));
-        Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow.AddDays(1), 10, Ct));
+        Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow.AddDays(1), 10, DeliveryLane.All, Ct));
         Assert.Equal(0, await Store.CountContactsAsync("p1", "email", null, TriggersNow.AddDays(-1), Ct));
     }
 
@@ -86,14 +86,14 @@ public abstract partial class StoreContractTests
         await Store.CommitJourneysAsync(new JourneyCommit([], [], [delivery with { Payload = "{}" }], [], null), Ct); // same key: ignored
         Assert.Equal(1, await Store.CountContactsAsync("p1", "webhook", "trigger:t1", TriggersNow.AddDays(-1), Ct));
 
-        var claimed = Assert.Single(await Store.ClaimDeliveriesAsync(TriggersNow, 10, Ct));
+        var claimed = Assert.Single(await Store.ClaimDeliveriesAsync(TriggersNow, 10, DeliveryLane.All, Ct));
         Assert.Equal(delivery with { Status = DeliveryStatus.Sending, Attempts = 1 }, claimed);
-        Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow, 10, Ct)); // claimed: no second node gets it
+        Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow, 10, DeliveryLane.All, Ct)); // claimed: no second node gets it
 
         await Store.CompleteDeliveriesAsync([new DeliveryResult(claimed.Id, DeliveryStatus.Pending, TriggersNow.AddSeconds(2), "500", LogLine(run, "retry"))], Ct);
         Assert.Equal(TriggersNow.AddSeconds(2), await Store.NextDueAsync(Ct));
-        Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow.AddSeconds(1), 10, Ct));
-        var second = Assert.Single(await Store.ClaimDeliveriesAsync(TriggersNow.AddSeconds(2), 10, Ct));
+        Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow.AddSeconds(1), 10, DeliveryLane.All, Ct));
+        var second = Assert.Single(await Store.ClaimDeliveriesAsync(TriggersNow.AddSeconds(2), 10, DeliveryLane.All, Ct));
         Assert.Equal(2, second.Attempts);
         await Store.CompleteDeliveriesAsync([new DeliveryResult(claimed.Id, DeliveryStatus.Dead, TriggersNow.AddSeconds(2), "500 again", LogLine(run, "dead"))], Ct);
 
@@ -102,7 +102,7 @@ public abstract partial class StoreContractTests
         Assert.True(await Store.RetryDeadLetterAsync(dead.Id, TriggersNow.AddMinutes(1), Ct));
         Assert.False(await Store.RetryDeadLetterAsync(dead.Id, TriggersNow.AddMinutes(1), Ct));
         Assert.Empty(await Store.DeadLettersAsync(null, 10, Ct));
-        Assert.Equal(1, Assert.Single(await Store.ClaimDeliveriesAsync(TriggersNow.AddMinutes(1), 10, Ct)).Attempts);
+        Assert.Equal(1, Assert.Single(await Store.ClaimDeliveriesAsync(TriggersNow.AddMinutes(1), 10, DeliveryLane.All, Ct)).Attempts);
         Assert.Equal(["retry", "dead"], (await Store.ExecutionLogAsync(["r1"], Ct)).Select(l => l.Kind));
     }
 
@@ -114,5 +114,16 @@ public abstract partial class StoreContractTests
         Assert.Equal(5, await Store.TriggerPositionAsync("triggers", Ct));
         await Assert.ThrowsAsync<PipelineConflictException>(() => Store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove("triggers", 0, 7)), Ct));
         Assert.Equal(5, await Store.TriggerPositionAsync("triggers", Ct));
+    }
+
+    [Fact]
+    public async Task Email_claims_in_its_own_lane()
+    {
+        ActionDelivery Of(string id, string kind) => new(id, "r1", "t1", "p1", kind, "{}", DeliveryStatus.Pending, 0, 1, TriggersNow, null, TriggersNow);
+        await Store.CommitJourneysAsync(new JourneyCommit([], [], [Of("r1:1", "email"), Of("r1:2", "webhook"), Of("r1:3", "profile")], [], null), Ct);
+
+        Assert.Equal(["r1:1"], (await Store.ClaimDeliveriesAsync(TriggersNow, 10, DeliveryLane.Email, Ct)).Select(d => d.Id));
+        Assert.Equal(["r1:2", "r1:3"], (await Store.ClaimDeliveriesAsync(TriggersNow, 10, DeliveryLane.NotEmail, Ct)).Select(d => d.Id).Order());
+        Assert.Empty(await Store.ClaimDeliveriesAsync(TriggersNow, 10, DeliveryLane.All, Ct));
     }
 }

@@ -53,8 +53,8 @@ public interface ITriggerStore
     /// <summary>How many of a trigger's runs are in each status, and its deliveries in each status.</summary>
     Task<TriggerStats> TriggerStatsAsync(string triggerId, CancellationToken cancellationToken);
 
-    /// <summary>Claims pending deliveries due by <paramref name="now"/> (one node gets each), counting the attempt.</summary>
-    Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+    /// <summary>Claims pending deliveries of a lane due by <paramref name="now"/> (one node gets each), counting the attempt.</summary>
+    Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, DeliveryLane lane, CancellationToken cancellationToken);
 
     /// <summary>Deliveries claimed before <paramref name="claimedBefore"/> and never completed: the node that claimed them died mid-send.</summary>
     Task<IReadOnlyList<ActionDelivery>> InterruptedDeliveriesAsync(DateTimeOffset claimedBefore, int max, CancellationToken cancellationToken);
@@ -109,6 +109,14 @@ public sealed record ActionDelivery(string Id, string RunId, string TriggerId, s
 
 /// <param name="Status">sent, pending (retry at <paramref name="DueAt"/>), failed or dead.</param>
 public sealed record DeliveryResult(string Id, string Status, DateTimeOffset DueAt, string? Error, ExecutionLogEntry Log);
+
+/// <summary>Email is slow (an SMTP transaction each) and runs in its own lane, so it never holds up webhooks.</summary>
+public enum DeliveryLane
+{
+    All,
+    Email,
+    NotEmail,
+}
 
 /// <summary>Delivery statuses.</summary>
 public static class DeliveryStatus

@@ -27,6 +27,9 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
 
     private const int BatchSize = 2000;
 
+    /// <summary>Due timers fired per commit: smaller than a log batch so the first actions of a burst leave sooner.</summary>
+    private const int TimerBatchSize = 2000;
+
     /// <summary>Tries for an email whose server was unreachable; the Message-ID stays the same across tries.</summary>
     private const int EmailAttempts = 3;
 
@@ -128,7 +131,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
     /// <summary>Fires every run timer due by now, each as of its own due moment; returns how many fired.</summary>
     public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken)
     {
-        var due = await store.DueRunsAsync(time.GetUtcNow(), BatchSize, cancellationToken);
+        var due = await store.DueRunsAsync(time.GetUtcNow(), TimerBatchSize, cancellationToken);
         if (due.Count == 0) return 0;
         var catalog = Catalog;
         var batch = await Batch.LoadAsync(this, catalog, due.Select(r => r.ProfileId), cancellationToken, due);

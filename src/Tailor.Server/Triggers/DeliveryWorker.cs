@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -23,8 +24,6 @@ namespace Tailor.Server.Triggers;
 public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, EventLogWriter writer,
     RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
 {
-    private const int Concurrency = 64;
-    private const int EmailConcurrency = 16;
     private const int CommitBatch = 1000;
     private const string DefaultFrom = "Tailor <no-reply@tailor.local>";
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -34,13 +33,24 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly WakeSignal _wake = new();
-    private readonly SemaphoreSlim _slots = new(Concurrency, Concurrency);
-    // Slow email (one SMTP transaction each) must not take every slot from webhooks.
-    private readonly SemaphoreSlim _emailSlots = new(EmailConcurrency, EmailConcurrency);
+    // Slow email (one SMTP transaction each) has a lane of its own, so a backlog of mail never holds up webhooks.
+    private readonly Lane[] _lanes = [new(DeliveryLane.NotEmail, 64), new(DeliveryLane.Email, 16)];
     private readonly Channel<DeliveryResult> _results = Channel.CreateUnbounded<DeliveryResult>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Wakes the worker now (new deliveries were queued, or a dead letter was put back).</summary>
     public void Wake() => _wake.Set();
+
+    private sealed class Lane(DeliveryLane kind, int capacity) : IDisposable
+    {
+        public DeliveryLane Kind { get; } = kind;
+        public int Capacity { get; } = capacity;
+        public SemaphoreSlim Slots { get; } = new(capacity, capacity);
+
+        /// <summary>Claims wait for half the lane to be free: a claim is a write transaction, not to be paid per delivery.</summary>
+        public bool Open => Slots.CurrentCount >= Capacity / 2;
+
+        public void Dispose() => Slots.Dispose();
+    }
 
     /// <summary>
     /// A pipeline rather than rounds: deliveries are claimed as slots free up, each runs on its own, and outcomes are
@@ -58,24 +68,25 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
                     await RecoverInterruptedAsync(stoppingToken);
                     _nextRecovery = time.GetUtcNow() + TimeSpan.FromMinutes(1);
                 }
-                var free = _slots.CurrentCount;
-                if (free == 0)
+                var claimedAny = false;
+                foreach (var lane in _lanes)
                 {
-                    await ClockWait.WaitAsync(_wake, PollInterval, time, stoppingToken); // a finishing send wakes us
-                    continue;
+                    if (!lane.Open) continue;
+                    var claimed = await store.ClaimDeliveriesAsync(time.GetUtcNow(), lane.Slots.CurrentCount, lane.Kind, stoppingToken);
+                    foreach (var d in claimed)
+                    {
+                        await lane.Slots.WaitAsync(stoppingToken);
+                        _ = Task.Run(() => RunInSlotAsync(d, lane, stoppingToken), CancellationToken.None);
+                    }
+                    claimedAny |= claimed.Count > 0;
                 }
-                var claimed = await store.ClaimDeliveriesAsync(time.GetUtcNow(), free, stoppingToken);
-                foreach (var d in claimed)
-                {
-                    await _slots.WaitAsync(stoppingToken);
-                    _ = Task.Run(() => RunInSlotAsync(d, stoppingToken), CancellationToken.None);
-                }
-                if (claimed.Count > 0) continue;
+                if (claimedAny) continue;
                 var wait = PollInterval;
                 if (await store.NextDueAsync(stoppingToken) is { } next)
                 {
+                    // Something due now that no open lane took belongs to a full lane: a finishing send wakes us.
                     var untilDue = next - time.GetUtcNow();
-                    if (untilDue < wait) wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue;
+                    if (untilDue > TimeSpan.Zero && untilDue < wait) wait = untilDue;
                 }
                 await ClockWait.WaitAsync(_wake, wait, time, stoppingToken);
             }
@@ -90,17 +101,23 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
             }
         }
         // Let running sends finish (they see the cancellation) and their outcomes be recorded.
-        for (var i = 0; i < Concurrency; i++) await _slots.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        var drained = Stopwatch.StartNew();
+        foreach (var lane in _lanes)
+        {
+            for (var i = 0; i < lane.Capacity; i++)
+            {
+                var left = TimeSpan.FromSeconds(5) - drained.Elapsed;
+                if (left <= TimeSpan.Zero || !await lane.Slots.WaitAsync(left, CancellationToken.None)) break;
+            }
+        }
         _results.Writer.TryComplete();
         await committer;
     }
 
-    private async Task RunInSlotAsync(ActionDelivery d, CancellationToken ct)
+    private async Task RunInSlotAsync(ActionDelivery d, Lane lane, CancellationToken ct)
     {
-        var email = d.Kind == "email";
         try
         {
-            if (email) await _emailSlots.WaitAsync(ct);
             DeliveryResult result;
             try
             {
@@ -108,11 +125,7 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                result = Failed(d, ex.Message, retry: !email); // an email in doubt is not sent twice
-            }
-            finally
-            {
-                if (email) _emailSlots.Release();
+                result = Failed(d, ex.Message, retry: d.Kind != "email"); // an email in doubt is not sent twice
             }
             _results.Writer.TryWrite(result);
         }
@@ -122,7 +135,7 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
         }
         finally
         {
-            _slots.Release();
+            lane.Slots.Release();
             _wake.Set();
         }
     }
@@ -276,8 +289,7 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     {
         _http.Dispose();
         _wake.Dispose();
-        _slots.Dispose();
-        _emailSlots.Dispose();
+        foreach (var lane in _lanes) lane.Dispose();
         base.Dispose();
     }
 

@@ -155,6 +155,13 @@ public abstract partial class SqlTailorStore
         }, cancellationToken, background: true);
     }
 
+    private static string LaneSql(DeliveryLane lane) => lane switch
+    {
+        DeliveryLane.Email => " AND kind = 'email'",
+        DeliveryLane.NotEmail => " AND kind <> 'email'",
+        _ => "",
+    };
+
     private static Statement LogStatement(ExecutionLogEntry e) =>
         new("INSERT INTO trigger_log (run_id, trigger_id, profile_id, at, step, kind, detail) VALUES (@run, @trigger, @profile, @at, @step, @kind, @detail)",
             ("run", e.RunId), ("trigger", e.TriggerId), ("profile", e.ProfileId), ("at", Db.Ms(e.At)), ("step", e.Step), ("kind", e.Kind), ("detail", e.Detail));
@@ -191,13 +198,13 @@ public abstract partial class SqlTailorStore
         return new TriggerStats(await CountAsync("trigger_runs"), await CountAsync("trigger_deliveries"));
     }
 
-    public Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, DeliveryLane lane, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<ActionDelivery>>(async (c, t) =>
         {
             // One statement claims the batch; only rows still pending move, so a node only gets what no other node took.
             await using var command = Db.Command(c, t, $"""
                 UPDATE trigger_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = @now
-                WHERE status = 'pending' AND id IN (SELECT id FROM trigger_deliveries WHERE status = 'pending' AND due_at <= @now ORDER BY due_at LIMIT @max)
+                WHERE status = 'pending' AND id IN (SELECT id FROM trigger_deliveries WHERE status = 'pending' AND due_at <= @now{LaneSql(lane)} ORDER BY due_at LIMIT @max)
                 RETURNING {DeliveryColumnsSql}
                 """, ("now", Db.Ms(now)), ("max", max));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);

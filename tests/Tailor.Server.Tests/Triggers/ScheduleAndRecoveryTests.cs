@@ -50,7 +50,7 @@ public sealed class ScheduleAndRecoveryTests
         await store.CommitJourneysAsync(new JourneyCommit([new(run, null)], [],
             [new ActionDelivery("run-orphan:2", run.Id, trigger, profile, "webhook", body, DeliveryStatus.Pending, 0, 3, app.Now.AddMinutes(1), null, app.Now)], [], null),
             TestContext.Current.CancellationToken);
-        Assert.Single(await store.ClaimDeliveriesAsync(app.Now.AddMinutes(1), 10, TestContext.Current.CancellationToken));
+        Assert.Single(await store.ClaimDeliveriesAsync(app.Now.AddMinutes(1), 10, DeliveryLane.All, TestContext.Current.CancellationToken));
 
         await app.AdvanceAsync(DeliveryWorker.ClaimLease + TimeSpan.FromMinutes(2));
         var received = Assert.Single(await receiver.WaitForAsync(1));

@@ -102,7 +102,12 @@ public sealed class TriggerApp : IAsyncDisposable
         }
     }
 
-    public async Task<string> ProfileIdAsync(string userId) => (await Admin.LookupAsync("userId", userId)).Id();
+    /// <summary>The profile of a userId, once the pipeline has taken in everything sent so far.</summary>
+    public async Task<string> ProfileIdAsync(string userId)
+    {
+        await PipelineProgress.WaitUntilCaughtUpAsync(Admin);
+        return (await Admin.LookupAsync("userId", userId)).Id();
+    }
 
     public async ValueTask DisposeAsync()
     {
