@@ -95,18 +95,27 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         var catalog = Catalog;
         await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
         var update = new Pending();
-        foreach (var timers in due.GroupBy(t => t.ProfileId))
+        var work = new Dictionary<string, IReadOnlyList<SegmentCatalog.Compiled>>(StringComparer.Ordinal);
+        var moments = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var groups = due.GroupBy(t => t.ProfileId).ToList();
+        foreach (var timers in groups)
         {
             // The answer can only have changed at the earliest due moment; evaluating there records the change exactly then.
-            var at = timers.Min(t => t.DueAt!.Value);
-            var segments = catalog.WithDependents(timers.Select(t => t.SegmentId));
+            moments[timers.Key] = timers.Min(t => t.DueAt!.Value);
+            work[timers.Key] = catalog.WithDependents(timers.Select(t => t.SegmentId));
             foreach (var t in timers)
                 if (catalog.ById(t.SegmentId) is null) update.Timers.Add(t with { DueAt = null }); // segment deleted
-            await EvaluateAsync(new Dictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> { [timers.Key] = segments }, at, update, cancellationToken);
+        }
+        // One snapshot read for all of them, each profile evaluated at its own moment.
+        await EvaluateAsync(work, moments.Values.Min(), update, cancellationToken, moments);
+        foreach (var timers in groups)
+        {
+            var at = moments[timers.Key];
             foreach (var t in timers)
             {
-                // A timer that fired and was not re-set (the answer is now stable) must not fire again.
-                if (!update.Timers.Exists(x => x.SegmentId == t.SegmentId && x.ProfileId == t.ProfileId))
+                // A timer that fired and was not re-set (the answer is now stable) must not fire again; a later one
+                // of the same profile that the evaluation left in place stays.
+                if (t.DueAt <= at && !update.Timers.Exists(x => x.SegmentId == t.SegmentId && x.ProfileId == t.ProfileId))
                     update.Timers.Add(t with { DueAt = null });
             }
         }
@@ -124,13 +133,20 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         var segments = catalog.WithDependents([segmentId]);
         if (segments.Count == 0) throw new KeyNotFoundException($"segment {segmentId} does not exist");
         await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
-        var total = await store.ProfileCountAsync(cancellationToken);
+        // Only profiles that can match (found by an index scan), are members or wait on a timer can change; when the
+        // rules give no such narrowing (e.g. "not ..."), every profile is read.
+        var candidates = await CandidatesAsync(segments, time.GetUtcNow(), cancellationToken);
+        var total = candidates?.Count ?? await store.ProfileCountAsync(cancellationToken);
         long done = 0, entered = 0, exited = 0;
         string? after = null;
+        var offset = 0;
         while (true)
         {
-            var ids = await store.ProfileIdsAsync(after, PageSize, cancellationToken);
+            IReadOnlyList<string> ids;
+            if (candidates is null) ids = await store.ProfileIdsAsync(after, PageSize, cancellationToken);
+            else ids = candidates.Skip(offset).Take(PageSize).ToList();
             if (ids.Count == 0) break;
+            offset += ids.Count;
             var update = new Pending();
             await _gate.WaitAsync(cancellationToken);
             try
@@ -151,6 +167,18 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         return new RecomputeResult(done, entered, exited);
     }
 
+    private async Task<IReadOnlyList<string>?> CandidatesAsync(IReadOnlyList<SegmentCatalog.Compiled> segments, DateTimeOffset now, CancellationToken ct)
+    {
+        CandidateFilter? union = null;
+        foreach (var segment in segments)
+        {
+            // The filter is taken at the start: later evaluations see shorter windows, so it stays a superset.
+            if (CandidateFilter.Of(segment.EffectiveRule, now) is not { } filter) return null;
+            union = union is null ? filter : new CandidateFilter.Either(union, filter);
+        }
+        return union is null ? null : await store.CandidateIdsAsync(union, [.. segments.Select(s => s.Id)], ct);
+    }
+
     /// <summary>How many profiles a rule would match, estimated on a random sample when there are many, with examples.</summary>
     public async Task<SegmentPreview> PreviewAsync(Rule rule, int sampleSize, CancellationToken cancellationToken)
     {
@@ -165,7 +193,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         var matched = new List<string>();
         foreach (var page in ids.Chunk(PageSize))
         {
-            foreach (var snapshot in await store.SnapshotsAsync(page, dependencies.Events, cancellationToken))
+            foreach (var snapshot in await store.SnapshotsAsync(page, SnapshotScope.For([("preview", dependencies)], now), cancellationToken))
                 if (RuleEvaluator.Evaluate(rule, Facts(snapshot), now).Matched) matched.Add(snapshot.Profile.Id);
         }
         var exact = ids.Count == total;
@@ -180,7 +208,8 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         await _stats.RefreshAsync(Catalog.TopPercentTerms, cancellationToken);
         var profile = await store.GetProfileAsync(profileId, cancellationToken); // a merged-away id explains the survivor
         if (profile is null) return null;
-        var snapshot = (await store.SnapshotsAsync([profile.Id], segment.Dependencies.Events, cancellationToken)).Single();
+        // Explained in full: every event of the names the rule reads, including those outside its windows.
+        var snapshot = (await store.SnapshotsAsync([profile.Id], SnapshotScope.Full(segment.Dependencies.Events), cancellationToken)).Single();
         return RuleEvaluator.Explain(segment.EffectiveRule, Facts(snapshot), time.GetUtcNow());
     }
 
@@ -213,27 +242,33 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
     /// Evaluates, for each profile, its segments (in catalog order) as of <paramref name="at"/>, reading the profiles'
     /// snapshots a page at a time.
     /// </summary>
-    private async Task EvaluateAsync(IReadOnlyDictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> work, DateTimeOffset at, Pending update, CancellationToken ct)
+    /// <param name="moments">Per profile, a later moment to evaluate it at instead (timers); the snapshot is read as of <paramref name="at"/>.</param>
+    private async Task EvaluateAsync(IReadOnlyDictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> work, DateTimeOffset at, Pending update, CancellationToken ct,
+        IReadOnlyDictionary<string, DateTimeOffset>? moments = null)
     {
-        var eventNames = new HashSet<string>(StringComparer.Ordinal);
+        var evaluated = new Dictionary<string, RuleDependencies>(StringComparer.Ordinal);
         foreach (var segments in work.Values.Distinct())
-            foreach (var s in segments) eventNames.UnionWith(s.Dependencies.Events);
+            foreach (var s in segments) evaluated.TryAdd(s.Id, s.Dependencies);
+        var scope = SnapshotScope.For(evaluated.Select(e => (e.Key, e.Value)), at);
         // Merged-away profiles are not in the snapshots: the merge already removed their memberships.
         foreach (var page in work.Keys.Chunk(PageSize))
-        foreach (var snapshot in await store.SnapshotsAsync(page, eventNames, ct))
+        foreach (var snapshot in await store.SnapshotsAsync(page, scope, ct))
         {
             var segments = work[snapshot.Profile.Id];
             var facts = Facts(snapshot, out var names); // names is updated as we go, so later segments see earlier results
             var profileId = snapshot.Profile.Id;
+            var moment = moments is not null && moments.TryGetValue(profileId, out var own) ? own : at;
             foreach (var segment in segments)
             {
-                var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, at);
+                var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, moment);
                 if (result.Matched != snapshot.Memberships.Contains(segment.Id))
                 {
-                    update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, at));
+                    update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, moment));
                     if (result.Matched) names.Add(segment.Name); else names.Remove(segment.Name);
                 }
-                if (segment.Dependencies.TimeWindows || result.NextChange is not null)
+                // A timer is written only when its moment moves: most evaluations leave it where it was.
+                DateTimeOffset? pending = snapshot.Timers.TryGetValue(segment.Id, out var due) ? due : null;
+                if ((segment.Dependencies.TimeWindows || result.NextChange is not null) && result.NextChange != pending)
                     update.Timers.Add(new SegmentTimer(segment.Id, profileId, result.NextChange));
             }
         }

@@ -46,10 +46,19 @@ public interface ISegmentStore
 
     /// <summary>
     /// What segment rules need of each live profile among <paramref name="profileIds"/> (merged-away and unknown ids
-    /// are left out): the profile (without its identities: no rule reads them), the segments it is in, and its events of the given names in event-time order
+    /// are left out), and no more than <paramref name="scope"/> asks for: the profile (without its identities: no
+    /// rule reads them; with only its id when no rule reads it), the segments it is in, its pending timers of the
+    /// scope's segments, and its events of the scope's names from each name's moment on, in event-time order
     /// (counted names: page calls are "Page Viewed"). A handful of queries for the whole list.
     /// </summary>
-    Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, IReadOnlySet<string> eventNames, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, SnapshotScope scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The ids, in ordinal order, of the profiles that meet <paramref name="filter"/>, are members of any of
+    /// <paramref name="segmentIds"/> or have a timer pending for one of them: the only profiles whose membership a
+    /// full recompute can change. May include merged-away ids (snapshots leave those out).
+    /// </summary>
+    Task<IReadOnlyList<string>> CandidateIdsAsync(CandidateFilter filter, IReadOnlyCollection<string> segmentIds, CancellationToken cancellationToken);
 
     /// <summary>A page of live profile ids in id order, for full recomputes.</summary>
     Task<IReadOnlyList<string>> ProfileIdsAsync(string? afterId, int limit, CancellationToken cancellationToken);
@@ -64,7 +73,51 @@ public interface ISegmentStore
     Task<decimal?> TopThresholdAsync(string computed, decimal percent, CancellationToken cancellationToken);
 }
 
-public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<string> Memberships, IReadOnlyList<EventFact> Events);
+/// <param name="Timers">Pending timers of the scope's timer segments: segment id → due moment.</param>
+public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<string> Memberships, IReadOnlyList<EventFact> Events,
+    IReadOnlyDictionary<string, DateTimeOffset> Timers);
+
+/// <summary>
+/// What a snapshot must hold for the rules being evaluated; what no rule reads is not read. An event name maps to
+/// the earliest event time that can matter (null: all of them) and whether its payload (properties) is needed.
+/// </summary>
+/// <param name="Profile">False when no rule reads the profile's traits, computed traits, consent or tags.</param>
+/// <param name="TimerSegments">Segments whose pending timers to include, so unchanged timers are not written again.</param>
+public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Events, bool Profile, IReadOnlyCollection<string> TimerSegments)
+{
+    /// <summary>Everything about the given event names: all of their events with payloads, and the profile.</summary>
+    public static SnapshotScope Full(IEnumerable<string> eventNames) =>
+        new(eventNames.ToDictionary(n => n, _ => new EventScope(null, true), StringComparer.Ordinal), true, []);
+
+    /// <summary>The union of what the rules need when evaluated at <paramref name="at"/>.</summary>
+    public static SnapshotScope For(IEnumerable<(string SegmentId, Segments.Rules.RuleDependencies Dependencies)> rules, DateTimeOffset at)
+    {
+        var uses = new Dictionary<string, Segments.Rules.EventUse>(StringComparer.Ordinal);
+        var profile = false;
+        var allEvents = false;
+        var timers = new List<string>();
+        foreach (var (segmentId, d) in rules)
+        {
+            profile |= d.NeedsProfile;
+            allEvents |= d.ReadsAllEvents;
+            if (d.TimeWindows) timers.Add(segmentId);
+            foreach (var (name, use) in d.EventUses)
+                uses[name] = uses.TryGetValue(name, out var seen) ? seen.Widen(use) : use;
+        }
+        var events = new Dictionary<string, EventScope>(uses.Count, StringComparer.Ordinal);
+        foreach (var (name, use) in uses)
+        {
+            // An event older than the longest window cannot count, nor move a timer (it already left every window).
+            events[name] = allEvents ? new EventScope(null, true)
+                : new EventScope(use.Lookback is { } lookback ? at - lookback : null, use.Properties);
+        }
+        return new SnapshotScope(events, profile, timers);
+    }
+}
+
+/// <param name="From">Events before this moment are left out; null: none are.</param>
+/// <param name="Payload">Whether the event's message (properties, context) is read; without it only its name and time are.</param>
+public readonly record struct EventScope(DateTimeOffset? From, bool Payload);
 
 public readonly record struct MembershipChange(string SegmentId, string ProfileId, bool Entered, DateTimeOffset At);
 

@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using Tailor.Core.Events;
 using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
 using Tailor.Storage.Relational;
 
 namespace Tailor.Storage.Postgres;
@@ -30,6 +31,50 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
     protected override string TraitEqualsSql => "traits @> jsonb_build_object(@name::text, @value::jsonb)";
 
     protected override string ComputedNumberSql(string name) => $"(computed->>'{name}')::numeric";
+
+    /// <summary>Membership changes and timers as a handful of array statements, however many there are.</summary>
+    protected override IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
+    {
+        if (changes.Count > 0)
+        {
+            var entered = changes.Where(c => c.Entered).ToList();
+            var exited = changes.Where(c => !c.Entered).ToList();
+            if (entered.Count > 0)
+                yield return new("""
+                    INSERT INTO segment_members (segment_id, profile_id, since)
+                    SELECT * FROM unnest(@segments, @profiles, @ats) ON CONFLICT (segment_id, profile_id) DO NOTHING
+                    """, ("segments", entered.Select(c => c.SegmentId).ToArray()), ("profiles", entered.Select(c => c.ProfileId).ToArray()),
+                    ("ats", entered.Select(c => Db.Ms(c.At)).ToArray()));
+            if (exited.Count > 0)
+                yield return new("""
+                    DELETE FROM segment_members m USING unnest(@segments, @profiles) AS x(segment_id, profile_id)
+                    WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id
+                    """, ("segments", exited.Select(c => c.SegmentId).ToArray()), ("profiles", exited.Select(c => c.ProfileId).ToArray()));
+            // WITH ORDINALITY keeps the history ids in the order the changes were made.
+            yield return new("""
+                INSERT INTO segment_history (segment_id, profile_id, entered, at)
+                SELECT segment_id, profile_id, entered, at FROM unnest(@segments, @profiles, @entered, @ats) WITH ORDINALITY AS x(segment_id, profile_id, entered, at, n)
+                ORDER BY n
+                """, ("segments", changes.Select(c => c.SegmentId).ToArray()), ("profiles", changes.Select(c => c.ProfileId).ToArray()),
+                ("entered", changes.Select(c => c.Entered).ToArray()), ("ats", changes.Select(c => Db.Ms(c.At)).ToArray()));
+        }
+        // One row per timer key (the last word wins), since one statement cannot update a row twice.
+        var latest = new Dictionary<(string, string), SegmentTimer>();
+        foreach (var timer in timers) latest[(timer.SegmentId, timer.ProfileId)] = timer;
+        var set = latest.Values.Where(t => t.DueAt is not null).ToList();
+        var cleared = latest.Values.Where(t => t.DueAt is null).ToList();
+        if (set.Count > 0)
+            yield return new("""
+                INSERT INTO segment_timers (segment_id, profile_id, due_at) SELECT * FROM unnest(@segments, @profiles, @dues)
+                ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
+                """, ("segments", set.Select(t => t.SegmentId).ToArray()), ("profiles", set.Select(t => t.ProfileId).ToArray()),
+                ("dues", set.Select(t => Db.Ms(t.DueAt!.Value)).ToArray()));
+        if (cleared.Count > 0)
+            yield return new("""
+                DELETE FROM segment_timers t USING unnest(@segments, @profiles) AS x(segment_id, profile_id)
+                WHERE t.segment_id = x.segment_id AND t.profile_id = x.profile_id
+                """, ("segments", cleared.Select(t => t.SegmentId).ToArray()), ("profiles", cleared.Select(t => t.ProfileId).ToArray()));
+    }
 
     protected override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 

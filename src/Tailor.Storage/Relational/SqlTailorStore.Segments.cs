@@ -63,25 +63,10 @@ public abstract partial class SqlTailorStore
         var delta = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var change in update.Changes)
         {
-            (string, object?) segment = ("segment", change.SegmentId), profile = ("profile", change.ProfileId), at = ("at", Db.Ms(change.At));
-            statements.Add(change.Entered
-                ? new("INSERT INTO segment_members (segment_id, profile_id, since) VALUES (@segment, @profile, @at) ON CONFLICT (segment_id, profile_id) DO NOTHING", segment, profile, at)
-                : new("DELETE FROM segment_members WHERE segment_id = @segment AND profile_id = @profile", segment, profile));
-            statements.Add(new("INSERT INTO segment_history (segment_id, profile_id, entered, at) VALUES (@segment, @profile, @entered, @at)",
-                segment, profile, ("entered", change.Entered), at));
             if (!latest.TryGetValue(change.SegmentId, out var seen) || change.At > seen) latest[change.SegmentId] = change.At;
             delta[change.SegmentId] = delta.GetValueOrDefault(change.SegmentId) + (change.Entered ? 1 : -1);
         }
-        foreach (var timer in update.Timers)
-        {
-            (string, object?) segment = ("segment", timer.SegmentId), profile = ("profile", timer.ProfileId);
-            statements.Add(timer.DueAt is { } due
-                ? new("""
-                    INSERT INTO segment_timers (segment_id, profile_id, due_at) VALUES (@segment, @profile, @due)
-                    ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
-                    """, segment, profile, ("due", Db.Ms(due)))
-                : new("DELETE FROM segment_timers WHERE segment_id = @segment AND profile_id = @profile", segment, profile));
-        }
+        statements.AddRange(MembershipWrites(update.Changes, update.Timers));
         foreach (var (segmentId, at) in latest)
         {
             // The new size is the last recorded size plus this update's entries minus its exits: counting the members
@@ -99,6 +84,33 @@ public abstract partial class SqlTailorStore
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
+    }
+
+    /// <summary>
+    /// The writes of membership changes (members and history) and timers, a few statements per change; a store with
+    /// bulk parameters (PostgreSQL arrays) overrides this with a few statements in all.
+    /// </summary>
+    protected virtual IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
+    {
+        foreach (var change in changes)
+        {
+            (string, object?) segment = ("segment", change.SegmentId), profile = ("profile", change.ProfileId), at = ("at", Db.Ms(change.At));
+            yield return change.Entered
+                ? new("INSERT INTO segment_members (segment_id, profile_id, since) VALUES (@segment, @profile, @at) ON CONFLICT (segment_id, profile_id) DO NOTHING", segment, profile, at)
+                : new("DELETE FROM segment_members WHERE segment_id = @segment AND profile_id = @profile", segment, profile);
+            yield return new("INSERT INTO segment_history (segment_id, profile_id, entered, at) VALUES (@segment, @profile, @entered, @at)",
+                segment, profile, ("entered", change.Entered), at);
+        }
+        foreach (var timer in timers)
+        {
+            (string, object?) segment = ("segment", timer.SegmentId), profile = ("profile", timer.ProfileId);
+            yield return timer.DueAt is { } due
+                ? new("""
+                    INSERT INTO segment_timers (segment_id, profile_id, due_at) VALUES (@segment, @profile, @due)
+                    ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
+                    """, segment, profile, ("due", Db.Ms(due)))
+                : new("DELETE FROM segment_timers WHERE segment_id = @segment AND profile_id = @profile", segment, profile);
+        }
     }
 
     public async Task<IReadOnlyList<SegmentMember>> MembersAsync(string segmentId, string? afterProfileId, int limit, CancellationToken cancellationToken)
@@ -169,44 +181,127 @@ public abstract partial class SqlTailorStore
             ("after", after), ("upTo", upTo), ("max", max));
     }
 
-    public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, IReadOnlySet<string> eventNames, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, SnapshotScope scope, CancellationToken cancellationToken)
     {
         if (profileIds.Count == 0) return [];
         var (inList, idParameters) = InList(profileIds);
         await using var c = await OpenReadAsync(cancellationToken);
         // Identities are left out: no rule reads them, and loading them was about a tenth of a full recompute
         // (bench/results/segments.md). Snapshot profiles therefore have an empty Identities list.
-        var profiles = await ReadProfilesAsync(c, profileIds, liveOnly: true, withIdentities: false, cancellationToken);
+        var profiles = scope.Profile
+            ? await ReadProfilesAsync(c, profileIds, liveOnly: true, withIdentities: false, cancellationToken)
+            : (await Db.ListAsync(c, $"SELECT id, created_at FROM profiles WHERE merged_into IS NULL AND id IN ({inList})",
+                r => new Profile { Id = r.GetString(0), CreatedAt = ProfileColumns.FromMs(r.GetInt64(1)) }, cancellationToken, idParameters))
+                .ToDictionary(p => p.Id, StringComparer.Ordinal);
 
         var memberships = profiles.Keys.ToDictionary(id => id, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         foreach (var (profileId, segmentId) in await Db.ListAsync(c, $"SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN ({inList})",
             r => (r.GetString(0), r.GetString(1)), cancellationToken, idParameters))
             if (memberships.TryGetValue(profileId, out var set)) set.Add(segmentId);
 
-        var events = profiles.Keys.ToDictionary(id => id, _ => new List<EventFact>(), StringComparer.Ordinal);
-        if (eventNames.Count > 0)
+        var timers = profiles.Keys.ToDictionary(id => id, _ => new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal), StringComparer.Ordinal);
+        if (scope.TimerSegments.Count > 0)
         {
-            // Rules name events as they are counted: page and screen calls are "Page Viewed" and "Screen Viewed".
-            var conditions = new List<string>();
-            var parameters = new List<(string, object?)>(idParameters);
-            var tracks = new StringBuilder();
-            foreach (var name in eventNames)
-            {
-                if (CountedNames.NonTrackType(name) is { } type) conditions.Add($"type = '{type.ToWire()}'");
-                tracks.Append(tracks.Length == 0 ? "" : ", ").Append("@n").Append(parameters.Count);
-                parameters.Add(($"n{parameters.Count}", name));
-            }
-            conditions.Add($"(type = 'track' AND name IN ({tracks}))");
-            var sql = $"SELECT profile_id, {EventColumnsSql} FROM events WHERE profile_id IN ({inList}) AND ({string.Join(" OR ", conditions)}) ORDER BY ts, seq";
-            await using var command = Db.Command(c, null, sql, [.. parameters]);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (!events.TryGetValue(reader.GetString(0), out var list)) continue;
-                list.Add(EventFact.From(EventView.Parse(ReadEvent(reader, offset: 1))));
-            }
+            var (segmentList, segmentParameters) = InList(scope.TimerSegments, "s");
+            foreach (var (profileId, segmentId, due) in await Db.ListAsync(c,
+                $"SELECT profile_id, segment_id, due_at FROM segment_timers WHERE segment_id IN ({segmentList}) AND profile_id IN ({inList})",
+                r => (r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken, [.. idParameters, .. segmentParameters]))
+                if (timers.TryGetValue(profileId, out var set)) set[segmentId] = ProfileColumns.FromMs(due);
         }
-        return [.. profiles.Values.Select(p => new ProfileSnapshot(p, memberships[p.Id], events[p.Id]))];
+
+        var events = profiles.Keys.ToDictionary(id => id, _ => new List<EventFact>(), StringComparer.Ordinal);
+        var withPayload = scope.Events.Where(e => e.Value.Payload).ToList();
+        var nameOnly = scope.Events.Where(e => !e.Value.Payload).ToList();
+        if (withPayload.Count > 0)
+        {
+            await ReadSnapshotEventsAsync(c, inList, idParameters, withPayload, $"profile_id, {EventColumnsSql}", events,
+                r => EventFact.From(EventView.Parse(ReadEvent(r, offset: 1))), cancellationToken);
+        }
+        if (nameOnly.Count > 0)
+        {
+            // Rules that only count or time these events: no payload is read or parsed.
+            await ReadSnapshotEventsAsync(c, inList, idParameters, nameOnly, "profile_id, seq, type, name, ts", events,
+                r => new EventFact(r.GetInt64(1), CountedName(r.GetString(2), r.NullableString(3)), ProfileColumns.FromMs(r.GetInt64(4)), default),
+                cancellationToken);
+            if (withPayload.Count > 0)
+                foreach (var list in events.Values) list.Sort(static (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Sequence.CompareTo(b.Sequence));
+        }
+        return [.. profiles.Values.Select(p => new ProfileSnapshot(p, memberships[p.Id], events[p.Id], timers[p.Id]))];
+    }
+
+    /// <summary>The events of the given counted names (each from its moment on) of a page of profiles, in event-time order.</summary>
+    private static async Task ReadSnapshotEventsAsync(DbConnection c, string inList, (string, object?)[] idParameters,
+        List<KeyValuePair<string, EventScope>> names, string columns, Dictionary<string, List<EventFact>> events,
+        Func<DbDataReader, EventFact> read, CancellationToken ct)
+    {
+        // Rules name events as they are counted: page and screen calls are "Page Viewed" and "Screen Viewed".
+        var conditions = new List<string>();
+        var parameters = new List<(string, object?)>(idParameters);
+        foreach (var (name, scope) in names)
+        {
+            var n = parameters.Count;
+            var from = scope.From is { } f ? $" AND ts >= @f{n}" : "";
+            conditions.Add(CountedNames.NonTrackType(name) is { } type
+                ? $"(type = '{type.ToWire()}'{from})"
+                : $"(type = 'track' AND name = @n{n}{from})");
+            parameters.Add(($"n{n}", name));
+            if (scope.From is { } moment) parameters.Add(($"f{n}", Db.Ms(moment)));
+        }
+        var sql = $"SELECT {columns} FROM events WHERE profile_id IN ({inList}) AND ({string.Join(" OR ", conditions)}) ORDER BY ts, seq";
+        await using var command = Db.Command(c, null, sql, [.. parameters]);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            if (events.TryGetValue(reader.GetString(0), out var list)) list.Add(read(reader));
+    }
+
+    private static string CountedName(string type, string? name) =>
+        EventTypes.TryParse(type, out var t) ? CountedNames.Of(t, name) : name ?? "";
+
+    public async Task<IReadOnlyList<string>> CandidateIdsAsync(CandidateFilter filter, IReadOnlyCollection<string> segmentIds, CancellationToken cancellationToken)
+    {
+        var parameters = new List<(string, object?)>();
+        var (segmentList, segmentParameters) = InList(segmentIds, "s");
+        parameters.AddRange(segmentParameters);
+        var sql = $"""
+            SELECT pid FROM ({CandidateSql(filter, parameters)}) AS candidates
+            UNION SELECT profile_id FROM segment_members WHERE segment_id IN ({segmentList})
+            UNION SELECT profile_id FROM segment_timers WHERE segment_id IN ({segmentList})
+            """;
+        await using var c = await OpenReadAsync(cancellationToken);
+        var ids = await Db.ListAsync(c, sql, r => r.GetString(0), cancellationToken, [.. parameters]);
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
+    }
+
+    /// <summary>A query of one column, <c>pid</c>, selecting the profiles that meet <paramref name="filter"/> (a superset is fine).</summary>
+    private string CandidateSql(CandidateFilter filter, List<(string, object?)> parameters)
+    {
+        string Parameter(object value)
+        {
+            var name = $"c{parameters.Count}";
+            parameters.Add((name, value));
+            return "@" + name;
+        }
+        switch (filter)
+        {
+            case CandidateFilter.Performed p:
+            {
+                var from = p.From is { } f ? $" AND ts >= {Parameter(Db.Ms(f))}" : "";
+                // By name alone, which an index covers (a page with that name only adds a candidate the evaluator drops).
+                return CountedNames.NonTrackType(p.Event) is { } type
+                    ? $"SELECT profile_id AS pid FROM events WHERE type = '{type.ToWire()}' AND profile_id IS NOT NULL{from}"
+                    : $"SELECT profile_id AS pid FROM events WHERE name = {Parameter(p.Event)} AND profile_id IS NOT NULL{from}";
+            }
+            case CandidateFilter.ComputedAtLeast computed:
+                // Stored numbers may be binary floating point: a hair lower bound keeps the set a superset.
+                return $"SELECT id AS pid FROM profiles WHERE merged_into IS NULL AND {ComputedNumberSql(computed.Name)} >= {Parameter((double)computed.Value - 1e-9 * Math.Max(1, Math.Abs((double)computed.Value)))}";
+            case CandidateFilter.Both both:
+                return $"SELECT pid FROM ({CandidateSql(both.Left, parameters)}) AS l{parameters.Count} WHERE pid IN ({CandidateSql(both.Right, parameters)})";
+            case CandidateFilter.Either either:
+                return $"SELECT pid FROM ({CandidateSql(either.Left, parameters)}) AS l{parameters.Count} UNION SELECT pid FROM ({CandidateSql(either.Right, parameters)}) AS r{parameters.Count}";
+            default:
+                throw new ArgumentOutOfRangeException(nameof(filter), filter, "unknown candidate filter");
+        }
     }
 
     public async Task<IReadOnlyList<string>> ProfileIdsAsync(string? afterId, int limit, CancellationToken cancellationToken)

@@ -168,14 +168,14 @@ public abstract partial class SqlTailorStore : ITailorStore
     }
 
     /// <summary>An SQL list of parameters (<c>@p0, @p1, …</c>) for <paramref name="values"/>, with the parameters.</summary>
-    protected static (string Sql, (string, object?)[] Parameters) InList(IEnumerable<string> values)
+    protected static (string Sql, (string, object?)[] Parameters) InList(IEnumerable<string> values, string prefix = "p")
     {
         var sql = new System.Text.StringBuilder();
         var parameters = new List<(string, object?)>();
         foreach (var value in values)
         {
-            sql.Append(parameters.Count == 0 ? "@p" : ", @p").Append(parameters.Count);
-            parameters.Add(($"p{parameters.Count}", value));
+            sql.Append(parameters.Count == 0 ? "@" : ", @").Append(prefix).Append(parameters.Count);
+            parameters.Add(($"{prefix}{parameters.Count}", value));
         }
         return (sql.ToString(), [.. parameters]);
     }

@@ -344,7 +344,7 @@ public static class RuleEvaluator
         };
     }
 
-    private static bool CompareNumber(decimal value, Operator op, decimal target) => op switch
+    internal static bool CompareNumber(decimal value, Operator op, decimal target) => op switch
     {
         Operator.Equal => value == target,
         Operator.NotEqual => value != target,

@@ -20,6 +20,20 @@ public sealed class RuleDependencies
     /// <summary>True when the rule reads events at all (the evaluator then needs the profile's event history).</summary>
     public bool NeedsEvents => Events.Count > 0;
 
+    /// <summary>True when the rule reads the profile itself (traits, computed traits, consent, tags), not only its events and segments.</summary>
+    public bool NeedsProfile => Traits.Count > 0 || Computed.Count > 0 || Consent || Tags || TopPercent;
+
+    /// <summary>
+    /// True when every loaded event matters in full, whatever its name or age: <c>for some</c> takes its candidate
+    /// values from all events, and sessions are cut by the gaps between all events and read their session ids.
+    /// </summary>
+    public bool ReadsAllEvents { get; private set; }
+
+    /// <summary>Per event name: how far back the rule looks and whether it reads properties (see <see cref="EventUse"/>).</summary>
+    public IReadOnlyDictionary<string, EventUse> EventUses => _uses;
+
+    private readonly Dictionary<string, EventUse> _uses = new(StringComparer.Ordinal);
+
     public static RuleDependencies Of(Rule rule)
     {
         var d = new RuleDependencies();
@@ -34,18 +48,40 @@ public sealed class RuleDependencies
             case AllOf all: foreach (var r in all.Rules) Visit(r); break;
             case AnyOf any: foreach (var r in any.Rules) Visit(r); break;
             case Not not: Visit(not.Rule); break;
-            case ForSome forSome: Visit(forSome.Rule); break;
+            case ForSome forSome: ReadsAllEvents = true; Visit(forSome.Rule); break;
             case TraitIs trait: Traits.Add(trait.Path.Split('.')[0]); Traits.Add(trait.Path); break;
             case ComputedIs computed: Computed.Add(computed.Name); break;
             case ComputedInTop top: Computed.Add(top.Name); TopPercent = true; break;
             case Performed performed:
                 Events.Add(performed.Event);
-                if (performed.Window.Since is { } since) Events.Add(since);
+                // "since X" looks back to the latest X, however old, so neither name can be cut by age.
+                var lookback = performed.Window.Since is null ? performed.Window.Last : null;
+                Use(performed.Event, new EventUse(lookback, performed.Where.Count > 0 || performed.Measure.Property is not null));
+                if (performed.Window.Since is { } since)
+                {
+                    Events.Add(since);
+                    Use(since, new EventUse(null, false));
+                }
                 if (performed.Window.Last is not null) TimeWindows = true;
+                if (performed.Window.InSession) ReadsAllEvents = true;
                 break;
             case InSegment segment: Segments.Add(segment.Segment); break;
             case HasConsent: Consent = true; break;
             case HasTag: Tags = true; break;
         }
     }
+
+    private void Use(string name, EventUse use) => _uses[name] = _uses.TryGetValue(name, out var seen) ? seen.Widen(use) : use;
+}
+
+/// <summary>
+/// How a rule uses one event name: events older than <see cref="Lookback"/> before the evaluation moment cannot
+/// change its answer (null: every event can), and <see cref="Properties"/> says whether their properties are read.
+/// </summary>
+public readonly record struct EventUse(TimeSpan? Lookback, bool Properties)
+{
+    /// <summary>The use that covers both: the longer lookback, properties if either reads them.</summary>
+    public EventUse Widen(EventUse other) => new(
+        Lookback is { } a && other.Lookback is { } b ? (a > b ? a : b) : null,
+        Properties || other.Properties);
 }

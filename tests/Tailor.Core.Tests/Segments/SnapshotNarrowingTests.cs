@@ -1,0 +1,78 @@
+using Tailor.Core.Segments.Evaluation;
+using Tailor.Core.Segments.Rules;
+using Tailor.Core.Segments.Text;
+using Tailor.Core.Storage;
+
+namespace Tailor.Core.Tests.Segments;
+
+/// <summary>What a full recompute and a snapshot may leave out for a rule, and what they must not.</summary>
+public sealed class SnapshotNarrowingTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static CandidateFilter? Candidates(string rule) => CandidateFilter.Of(RuleParser.Parse(rule), Now);
+
+    private static SnapshotScope Scope(params string[] rules) =>
+        SnapshotScope.For(rules.Select((r, i) => ($"s{i}", RuleDependencies.Of(RuleParser.Parse(r)))), Now);
+
+    [Fact]
+    public void A_windowed_event_rule_needs_an_event_inside_the_window()
+    {
+        Assert.Equal(new CandidateFilter.Performed("Order Completed", Now.AddDays(-30)), Candidates("performed \"Order Completed\" in last 30 days"));
+        Assert.Equal(new CandidateFilter.Performed("Order Completed", null), Candidates("performed \"Order Completed\" sum of revenue >= 50"));
+        // "since X" counts from the latest X, however old.
+        Assert.Equal(new CandidateFilter.Performed("Product Added", null), Candidates("performed \"Product Added\" in last 1 days since \"Order Completed\""));
+    }
+
+    [Theory]
+    [InlineData("not performed \"Order Completed\" in last 60 days")]
+    [InlineData("performed \"Order Completed\" at most 2 times")]
+    [InlineData("performed \"Order Completed\" sum of revenue <= 10")]
+    [InlineData("trait plan = \"pro\"")]
+    [InlineData("computed orderCount <= 3")]
+    [InlineData("computed orderCount > -1")]
+    [InlineData("has tag \"vip\" or performed \"Order Completed\"")]
+    public void Rules_that_profiles_without_events_can_meet_narrow_nothing(string rule) => Assert.Null(Candidates(rule));
+
+    [Fact]
+    public void All_of_narrows_by_one_part_any_of_by_all_parts_and_computed_thresholds_by_value()
+    {
+        Assert.Equal(new CandidateFilter.ComputedAtLeast("engagementScore", 20), Candidates("computed engagementScore >= 20"));
+        Assert.Equal(new CandidateFilter.Performed("Page Viewed", Now.AddHours(-3)), Candidates("has tag \"vip\" and performed \"Page Viewed\" in last 3 hours"));
+        Assert.Equal(
+            new CandidateFilter.Either(new CandidateFilter.Performed("A", null), new CandidateFilter.ComputedAtLeast("orderCount", 2)),
+            Candidates("performed \"A\" or computed orderCount > 2"));
+        Assert.Equal(new CandidateFilter.Performed("Product Viewed", Now.AddHours(-1)),
+            Candidates("for some category: performed \"Product Viewed\" more than 2 times in last 1 hours"));
+    }
+
+    [Fact]
+    public void A_snapshot_reads_each_event_from_its_longest_window_and_payloads_only_when_properties_are_read()
+    {
+        var scope = Scope("performed \"Order Completed\" in last 30 days", "performed \"Order Completed\" with category = \"x\" in last 7 days",
+            "performed \"Page Viewed\" in last 1 hours and not performed \"Product Added\"");
+        Assert.Equal(new EventScope(Now.AddDays(-30), true), scope.Events["Order Completed"]);
+        Assert.Equal(new EventScope(Now.AddHours(-1), false), scope.Events["Page Viewed"]);
+        Assert.Equal(new EventScope(null, false), scope.Events["Product Added"]);
+        Assert.False(scope.Profile);
+        Assert.Equal(["s0", "s1", "s2"], scope.TimerSegments);
+    }
+
+    [Theory]
+    [InlineData("for some category: performed \"Product Viewed\" in last 1 days")]
+    [InlineData("performed \"Product Viewed\" at least 3 times in last 1 days within one session")]
+    public void For_some_and_sessions_read_every_event_in_full(string rule)
+    {
+        var scope = Scope(rule, "performed \"Order Completed\" in last 30 days");
+        Assert.All(scope.Events.Values, e => Assert.Equal(new EventScope(null, true), e));
+    }
+
+    [Fact]
+    public void Rules_on_traits_consent_or_computed_values_read_the_profile()
+    {
+        Assert.True(Scope("computed orderCount >= 1").Profile);
+        Assert.True(Scope("has consent email").Profile);
+        Assert.False(Scope("in segment \"A\"").Profile);
+        Assert.Empty(Scope("computed orderCount >= 1").TimerSegments);
+    }
+}
