@@ -205,7 +205,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         if (profileIds.Count == 0) return result;
         var segmentNames = (await store.ListSegmentsAsync(ct)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
         foreach (var page in profileIds.Chunk(500))
-        foreach (var snapshot in await store.SnapshotsAsync(page, eventNames, ct))
+        foreach (var snapshot in await store.SnapshotsAsync(page, SnapshotScope.Full(eventNames), ct))
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var id in snapshot.Memberships)
