@@ -92,4 +92,30 @@ public sealed class CustomerProtectionTests
         Assert.Single((await app.RunsAsync(once))["runs"]!.AsArray());
         Assert.Equal(2, (await app.RunsAsync(daily))["runs"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task Quiet_hours_in_the_profiles_timezone_hold_the_email_until_the_window_opens()
+    {
+        await using var app = await TriggerApp.StartAsync(smtp: true);
+        var to = SmtpSink.NewRecipient("quiet");
+        var trigger = await app.CreateTriggerAsync("""
+            {"name": "Quiet", "start": {"event": "Product Added"}, "quietHours": {"from": "21:00", "to": "08:00", "timezone": "UTC"},
+             "steps": [{"action": {"email": {"subject": "Good morning", "body": "b"}}}]}
+            """);
+        // 12:00 UTC is 21:00 in Tokyo: quiet there until 08:00 Tokyo time, 23:00 UTC.
+        await app.Ingest.SendAsync("/v1/identify", new { userId = "tokyo", timestamp = Http.Iso(app.Now),
+            traits = new { email = to, timezone = "Asia/Tokyo", consent = new { email = true } } });
+        await app.TrackAsync("tokyo", "Product Added", app.Now);
+
+        var held = await app.WaitForRunsAsync(trigger, r => r.Count == 1 && r[0].Kinds().Contains("quiet-hours"));
+        Assert.Equal("waiting", held[0].Status());
+        Assert.Contains("2026-03-10T23:00:00.000Z", (string)held[0].LogOf("quiet-hours")!["detail"]!, StringComparison.Ordinal);
+        await app.AdvanceAsync(TimeSpan.FromHours(10));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.Empty(SmtpSink.MessagesTo(to));
+
+        await app.AdvanceAsync(TimeSpan.FromHours(1));
+        await app.WaitForRunsAsync(trigger, r => r[0].Kinds().Contains("sent"));
+        Assert.Equal("Good morning", Assert.Single(await SmtpSink.WaitForAsync(to)).Subject);
+    }
 }
