@@ -20,6 +20,8 @@ public sealed class TriggerApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _data;
+    private string? _postgresAdmin;
+    private string? _database;
 
     private TriggerApp(WebApplication app, string data, FakeTimeProvider time, Uri address, string writeKey, string adminKey)
     {
@@ -40,14 +42,29 @@ public sealed class TriggerApp : IAsyncDisposable
     public HttpClient Admin { get; }
     public DateTimeOffset Now => Time.GetUtcNow();
 
-    public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null)
+    /// <param name="postgres">Run on a fresh database of the PostgreSQL server named by <c>TAILOR_TEST_POSTGRES</c> instead of SQLite.</param>
+    public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null, bool postgres = false)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var data = TempDirectory.Create("triggers");
+        string? admin = null, database = null, connection = null;
+        if (postgres)
+        {
+            admin = Environment.GetEnvironmentVariable("TAILOR_TEST_POSTGRES");
+            if (string.IsNullOrWhiteSpace(admin))
+            {
+                if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+                    Assert.Fail("TAILOR_TEST_POSTGRES is not set: on CI the PostgreSQL trigger tests must run.");
+                Assert.Skip("PostgreSQL trigger tests skipped: set TAILOR_TEST_POSTGRES (scripts/test.sh does).");
+            }
+            database = $"tailor_trg_{Guid.NewGuid():N}";
+            await AdminAsync(admin!, $"CREATE DATABASE \"{database}\"");
+            connection = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+        }
         var options = new TailorServerOptions
         {
             DataDirectory = data, Urls = "http://127.0.0.1:0", WriteKey = "wk_triggers", AdminKey = "tk_admin_triggers",
-            Smtp = smtp ? SmtpSink.Address : null, Caps = caps,
+            Smtp = smtp ? SmtpSink.Address : null, Caps = caps, Postgres = connection,
         };
         var app = await TailorServer.BuildAsync(options, TestContext.Current.CancellationToken, builder =>
         {
@@ -56,7 +73,15 @@ public sealed class TriggerApp : IAsyncDisposable
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        return new TriggerApp(app, data, time, address, options.WriteKey, options.AdminKey);
+        return new TriggerApp(app, data, time, address, options.WriteKey, options.AdminKey) { _postgresAdmin = admin, _database = database };
+    }
+
+    private static async Task AdminAsync(string connectionString, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(CancellationToken.None);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>Creates a trigger and returns its id.</summary>
@@ -116,6 +141,11 @@ public sealed class TriggerApp : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
         TempDirectory.Delete(_data);
+        if (_database is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await AdminAsync(_postgresAdmin!, $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+        }
     }
 }
 
