@@ -88,4 +88,25 @@ public sealed class WebhookDeliveryTests
         using var again = await app.Admin.PostObjectAsync($"/api/triggers/dead-letters/{Uri.EscapeDataString((string)dead["id"]!)}/retry", new { });
         await again.ShouldBeAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task A_webhook_that_times_out_is_retried_under_the_same_key()
+    {
+        await using var app = await TriggerApp.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = attempt => attempt == 1 ? TimeSpan.FromSeconds(5) : TimeSpan.Zero; // the network, not a time window: real seconds
+        var trigger = await app.CreateTriggerAsync("""
+            {"name": "Slow", "start": {"event": "Product Added"}, "steps": [{"action": {"webhook": {"url": "RECEIVER/slow", "timeout": "1s"}}}]}
+            """.Replace("RECEIVER/", receiver.Url.ToString(), StringComparison.Ordinal));
+        await app.IdentifyAsync("slow", null, "personalization");
+        await app.TrackAsync("slow", "Product Added", app.Now);
+
+        var runs = await app.WaitForRunsAsync(trigger, r => r.Count == 1 && r[0].Kinds().Contains("retry"));
+        Assert.Contains("webhook timed out", (string)runs[0].LogOf("retry")!["detail"]!, StringComparison.Ordinal);
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        await app.WaitForRunsAsync(trigger, r => r[0].Kinds().Contains("sent"));
+        var requests = await receiver.WaitForAsync(2);
+        Assert.Equal(2, requests.Count);
+        Assert.Single(requests.Select(r => r.IdempotencyKey).Distinct());
+    }
 }

@@ -25,6 +25,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Status per attempt of one key; 200 by default.</summary>
     public Func<int, int> Answer { get; set; } = _ => 200;
 
+    /// <summary>How long (real time) to hold the n-th request of a key before answering; none by default.</summary>
+    public Func<int, TimeSpan> Delay { get; set; } = _ => TimeSpan.Zero;
+
     public Uri Url { get; private set; } = null!;
 
     public sealed record Received(string Path, string Body, string? Signature, string? Timestamp, string? IdempotencyKey, int Status);
@@ -43,6 +46,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var key = context.Request.Headers["Idempotency-Key"].FirstOrDefault();
             var attempt = receiver._attempts.AddOrUpdate(key ?? "", 1, (_, n) => n + 1);
             var status = receiver.Answer(attempt);
+            if (receiver.Delay(attempt) is { } hold && hold > TimeSpan.Zero)
+            {
+                try { await Task.Delay(hold, context.RequestAborted); }
+                catch (OperationCanceledException) { } // the sender gave up: recorded below all the same
+            }
             receiver.Requests.Enqueue(new Received(context.Request.Path, body, context.Request.Headers["X-Tailor-Signature"].FirstOrDefault(),
                 context.Request.Headers["X-Tailor-Timestamp"].FirstOrDefault(), key, status));
             return Results.StatusCode(status);
