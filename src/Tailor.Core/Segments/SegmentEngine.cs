@@ -235,7 +235,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in snapshot.Memberships)
             if (Catalog.ById(id) is { } c) names.Add(c.Name);
-        return new ProfileFacts(snapshot.Profile, snapshot.Events, names, _stats);
+        return new ProfileFacts(snapshot.Profile, snapshot.Events, names, _stats, snapshot.Timeline);
     }
 
     /// <summary>

@@ -74,8 +74,9 @@ public interface ISegmentStore
 }
 
 /// <param name="Timers">Pending timers of the scope's timer segments: segment id → due moment.</param>
+/// <param name="Timeline">When the scope asks for it: the times of all the profile's events, ascending (sessions are cut by their gaps).</param>
 public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<string> Memberships, IReadOnlyList<EventFact> Events,
-    IReadOnlyDictionary<string, DateTimeOffset> Timers);
+    IReadOnlyDictionary<string, DateTimeOffset> Timers, IReadOnlyList<DateTimeOffset>? Timeline = null);
 
 /// <summary>
 /// What a snapshot must hold for the rules being evaluated; what no rule reads is not read. An event name maps to
@@ -83,23 +84,24 @@ public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<stri
 /// </summary>
 /// <param name="Profile">False when no rule reads the profile's traits, computed traits, consent or tags.</param>
 /// <param name="TimerSegments">Segments whose pending timers to include, so unchanged timers are not written again.</param>
-public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Events, bool Profile, IReadOnlyCollection<string> TimerSegments)
+/// <param name="Timeline">Whether to include the times of all the profile's events (for rules that group by session).</param>
+public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Events, bool Profile, IReadOnlyCollection<string> TimerSegments, bool Timeline = false)
 {
     /// <summary>Everything about the given event names: all of their events with payloads, and the profile.</summary>
     public static SnapshotScope Full(IEnumerable<string> eventNames) =>
-        new(eventNames.ToDictionary(n => n, _ => new EventScope(null, true), StringComparer.Ordinal), true, []);
+        new(eventNames.ToDictionary(n => n, _ => new EventScope(null, true), StringComparer.Ordinal), true, [], Timeline: true);
 
     /// <summary>The union of what the rules need when evaluated at <paramref name="at"/>.</summary>
     public static SnapshotScope For(IEnumerable<(string SegmentId, Segments.Rules.RuleDependencies Dependencies)> rules, DateTimeOffset at)
     {
         var uses = new Dictionary<string, Segments.Rules.EventUse>(StringComparer.Ordinal);
         var profile = false;
-        var allEvents = false;
+        var timeline = false;
         var timers = new List<string>();
         foreach (var (segmentId, d) in rules)
         {
             profile |= d.NeedsProfile;
-            allEvents |= d.ReadsAllEvents;
+            timeline |= d.NeedsTimeline;
             if (d.TimeWindows) timers.Add(segmentId);
             foreach (var (name, use) in d.EventUses)
                 uses[name] = uses.TryGetValue(name, out var seen) ? seen.Widen(use) : use;
@@ -108,10 +110,9 @@ public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Event
         foreach (var (name, use) in uses)
         {
             // An event older than the longest window cannot count, nor move a timer (it already left every window).
-            events[name] = allEvents ? new EventScope(null, true)
-                : new EventScope(use.Lookback is { } lookback ? at - lookback : null, use.Properties);
+            events[name] = new EventScope(use.Lookback is { } lookback ? at - lookback : null, use.Properties);
         }
-        return new SnapshotScope(events, profile, timers);
+        return new SnapshotScope(events, profile, timers, timeline);
     }
 }
 

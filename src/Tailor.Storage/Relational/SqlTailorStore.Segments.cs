@@ -226,7 +226,16 @@ public abstract partial class SqlTailorStore
             if (withPayload.Count > 0)
                 foreach (var list in events.Values) list.Sort(static (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Sequence.CompareTo(b.Sequence));
         }
-        return [.. profiles.Values.Select(p => new ProfileSnapshot(p, memberships[p.Id], events[p.Id], timers[p.Id]))];
+        Dictionary<string, List<DateTimeOffset>>? timelines = null;
+        if (scope.Timeline)
+        {
+            timelines = profiles.Keys.ToDictionary(id => id, _ => new List<DateTimeOffset>(), StringComparer.Ordinal);
+            await using var command = Db.Command(c, null, $"SELECT profile_id, ts FROM events WHERE profile_id IN ({inList}) ORDER BY ts", idParameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                if (timelines.TryGetValue(reader.GetString(0), out var list)) list.Add(ProfileColumns.FromMs(reader.GetInt64(1)));
+        }
+        return [.. profiles.Values.Select(p => new ProfileSnapshot(p, memberships[p.Id], events[p.Id], timers[p.Id], timelines?[p.Id]))];
     }
 
     /// <summary>The events of the given counted names (each from its moment on) of a page of profiles, in event-time order.</summary>

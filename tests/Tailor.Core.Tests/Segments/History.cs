@@ -69,6 +69,14 @@ internal sealed class History
         return new ProfileFacts(profile, facts, segments ?? new HashSet<string>(), stats ?? NoPopulationStats.Instance);
     }
 
+    /// <summary>As a snapshot reads them: only events of <paramref name="names"/>, with the times of all events as the timeline.</summary>
+    public ProfileFacts FactsOf(params string[] names)
+    {
+        var all = Facts();
+        var loaded = all.Events.Where(e => names.Contains(e.Name)).ToList();
+        return new ProfileFacts(all.Profile, loaded, new HashSet<string>(), NoPopulationStats.Instance, [.. all.Events.Select(e => e.Timestamp)]);
+    }
+
     public static TimeSpan Days(double days) => TimeSpan.FromDays(days);
 
     public static TimeSpan Hours(double hours) => TimeSpan.FromHours(hours);

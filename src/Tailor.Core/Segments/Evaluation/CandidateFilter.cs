@@ -32,6 +32,9 @@ public abstract record CandidateFilter
         _ => null,
     };
 
+    /// <summary>True when every profile matching <paramref name="rule"/> has some event (or computed value) it names.</summary>
+    public static bool Narrows(Rule rule) => Of(rule, DateTimeOffset.MaxValue) is not null; // the moment only shifts windows
+
     private static CandidateFilter? OfAny(AnyOf any, DateTimeOffset at)
     {
         CandidateFilter? result = null;

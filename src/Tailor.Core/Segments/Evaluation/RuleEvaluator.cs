@@ -212,13 +212,22 @@ public static class RuleEvaluator
         }
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ForSome, HashSet<string>> PerformedNamesCache = [];
+
+    /// <summary>The event names counted by the <c>performed</c> conditions inside a <c>for some</c> (computed once per rule).</summary>
+    private static HashSet<string> PerformedNames(ForSome f) =>
+        PerformedNamesCache.GetValue(f, static f => [.. RuleDependencies.Of(f.Rule).EventUses.Keys]);
+
     private static bool EvalForSome(ForSome f, ref Context c)
     {
         // Candidate values: every value the property takes on the profile's events, keyed by value (not by its JSON
         // spelling, so "é" and "\u00e9" are one category).
+        // They come from the events the inner rule counts, so the answer does not depend on which other events
+        // happen to be loaded.
         var candidates = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var named = PerformedNames(f);
         foreach (var e in c.Facts.Events)
-            if (BindingKey(e.Property(f.Property)) is { } key) candidates.TryAdd(key, e.Property(f.Property));
+            if (named.Contains(e.Name) && BindingKey(e.Property(f.Property)) is { } key) candidates.TryAdd(key, e.Property(f.Property));
 
         var outer = c.Explanations;
         var saved = c.Bindings;

@@ -24,15 +24,17 @@ public sealed class RuleDependencies
     public bool NeedsProfile => Traits.Count > 0 || Computed.Count > 0 || Consent || Tags || TopPercent;
 
     /// <summary>
-    /// True when every loaded event matters in full, whatever its name or age: <c>for some</c> takes its candidate
-    /// values from all events, and sessions are cut by the gaps between all events and read their session ids.
+    /// True when the rule groups events by session: a session without a client id is cut by gaps between events of
+    /// any name, so the evaluator needs the times of all the profile's events.
     /// </summary>
-    public bool ReadsAllEvents { get; private set; }
+    public bool NeedsTimeline { get; private set; }
 
     /// <summary>Per event name: how far back the rule looks and whether it reads properties (see <see cref="EventUse"/>).</summary>
     public IReadOnlyDictionary<string, EventUse> EventUses => _uses;
 
     private readonly Dictionary<string, EventUse> _uses = new(StringComparer.Ordinal);
+    private int _forSomeDepth;
+    private int _unboundedDepth;
 
     public static RuleDependencies Of(Rule rule)
     {
@@ -48,22 +50,34 @@ public sealed class RuleDependencies
             case AllOf all: foreach (var r in all.Rules) Visit(r); break;
             case AnyOf any: foreach (var r in any.Rules) Visit(r); break;
             case Not not: Visit(not.Rule); break;
-            case ForSome forSome: ReadsAllEvents = true; Visit(forSome.Rule); break;
+            case ForSome forSome:
+                // Its candidate values come from the events of the names inside. When the inner rule needs an event in
+                // its windows, a value seen only on older events cannot make it true, so the windows still bound
+                // what is read; otherwise ("not performed ...") every event of those names counts, whatever its age.
+                var unbounded = !Evaluation.CandidateFilter.Narrows(forSome.Rule);
+                if (unbounded) _unboundedDepth++;
+                _forSomeDepth++;
+                Visit(forSome.Rule);
+                _forSomeDepth--;
+                if (unbounded) _unboundedDepth--;
+                break;
             case TraitIs trait: Traits.Add(trait.Path.Split('.')[0]); Traits.Add(trait.Path); break;
             case ComputedIs computed: Computed.Add(computed.Name); break;
             case ComputedInTop top: Computed.Add(top.Name); TopPercent = true; break;
             case Performed performed:
                 Events.Add(performed.Event);
                 // "since X" looks back to the latest X, however old, so neither name can be cut by age.
-                var lookback = performed.Window.Since is null ? performed.Window.Last : null;
-                Use(performed.Event, new EventUse(lookback, performed.Where.Count > 0 || performed.Measure.Property is not null));
+                var lookback = performed.Window.Since is null && _unboundedDepth == 0 ? performed.Window.Last : null;
+                // Properties are read by filters, measures, for-some values and client session ids.
+                var properties = performed.Where.Count > 0 || performed.Measure.Property is not null || _forSomeDepth > 0 || performed.Window.InSession;
+                Use(performed.Event, new EventUse(lookback, properties));
                 if (performed.Window.Since is { } since)
                 {
                     Events.Add(since);
                     Use(since, new EventUse(null, false));
                 }
                 if (performed.Window.Last is not null) TimeWindows = true;
-                if (performed.Window.InSession) ReadsAllEvents = true;
+                if (performed.Window.InSession) NeedsTimeline = true;
                 break;
             case InSegment segment: Segments.Add(segment.Segment); break;
             case HasConsent: Consent = true; break;
