@@ -75,10 +75,15 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         if (changes.Count == 0) return 0;
         var catalog = Catalog;
         var names = (await store.ListSegmentsAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
-        var batch = await Batch.LoadAsync(this, catalog, changes.Select(c => c.ProfileId), cancellationToken);
+        var started = catalog.All.Where(t => t.Stored.Enabled && t.Definition.Start is SegmentStart).Select(t => ((SegmentStart)t.Definition.Start).Segment)
+            .ToHashSet(StringComparer.Ordinal);
+        bool Starts(SegmentChangeEntry c) => names.TryGetValue(c.SegmentId, out var name) && started.Contains(name);
+        // Only the profiles whose change can start a trigger need their facts loaded.
+        var batch = await Batch.LoadAsync(this, catalog, changes.Where(Starts).Select(c => c.ProfileId), cancellationToken);
         foreach (var change in changes)
         {
-            if (!names.TryGetValue(change.SegmentId, out var segment)) continue;
+            if (!Starts(change)) continue;
+            var segment = names[change.SegmentId];
             foreach (var trigger in catalog.All)
             {
                 if (trigger.Definition.Start is not SegmentStart start || start.Segment != segment || start.OnEntry != change.Entered) continue;
