@@ -14,5 +14,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     ContentCommands.Blocks(store),
     ContentCommands.Placements(store),
     ContentCommands.Campaigns(store),
+    TriggersCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

@@ -21,8 +21,13 @@ internal static class ServeCommand
             Description = "SMTP server for outgoing email, host:port (env TAILOR_SMTP)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_SMTP"),
         };
+        var caps = new Option<string?>("--caps")
+        {
+            Description = "Global frequency caps per channel across triggers, e.g. email:3/1d,webhook:20/1h (env TAILOR_CAPS)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_CAPS"),
+        };
         var demo = new Option<bool>("--demo") { Description = "Load the Online Retail demo data set (once) so there is something to look at" };
-        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, demo };
+        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, demo };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -35,6 +40,7 @@ internal static class ServeCommand
                 AdminKey = Environment.GetEnvironmentVariable("TAILOR_ADMIN_KEY"),
                 Smtp = result.GetValue(smtp),
                 PublicUrl = Environment.GetEnvironmentVariable("TAILOR_PUBLIC_URL"),
+                Caps = result.GetValue(caps),
             };
             if (Environment.GetEnvironmentVariable("TAILOR_EMAIL_FROM") is { Length: > 0 } from) options.EmailFrom = from;
             if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)

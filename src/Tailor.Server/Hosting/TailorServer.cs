@@ -14,6 +14,8 @@ using Tailor.Server.Messaging;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
+using Tailor.Server.Triggers;
+using Tailor.Core.Triggers;
 using Tailor.Core.Segments;
 using Tailor.Storage;
 
@@ -57,6 +59,7 @@ public static class TailorServer
         builder.Services.AddSingleton<IngestionEndpoint>();
         builder.Services.AddSingleton<AdminKeyFilter>();
         builder.Services.AddSingleton<ISegmentStore>(store);
+        builder.Services.AddSingleton<ITriggerStore>(store);
         builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<MembershipFeed>();
         builder.Services.AddSingleton<RecomputeTracker>();
@@ -74,8 +77,15 @@ public static class TailorServer
         builder.Services.AddSingleton<CampaignStarter>();
         builder.Services.AddSingleton<CampaignSender>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignSender>());
+        var caps = GlobalCaps.Parse(options.Caps); // a bad cap stops the start with a clear message
+        builder.Services.AddSingleton(sp => new TriggerEngine(store, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps));
+        builder.Services.AddSingleton(new RetryPolicy(new Random()));
+        builder.Services.AddSingleton<DeliveryWorker>();
+        builder.Services.AddSingleton<TriggerWorker>();
         builder.Services.AddHostedService<ProfilePipelineWorker>();
         builder.Services.AddHostedService<SegmentWorker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TriggerWorker>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -91,6 +101,7 @@ public static class TailorServer
         api.MapCampaignsApi();
         app.MapPersonalizeApi();
         app.MapEmailTrackingApi();
+        api.MapTriggersApi();
         _ = app.Services.GetRequiredService<MembershipFeed>(); // subscribes to the engine before the first change
         _ = app.Services.GetRequiredService<ProfileScopes>(); // subscribes to profile and membership changes before the first one
 

@@ -32,6 +32,11 @@ public sealed class TailorServerOptions
 
     /// <summary>Campaign emails sent per second at most (<c>TAILOR_CAMPAIGN_RATE</c>, default 1000); 0 means no limit.</summary>
     public int CampaignRatePerSecond { get; set; } = 1000;
+    /// <summary>
+    /// Global frequency caps per channel that apply across every trigger, as <c>channel:max/per</c> comma-separated,
+    /// e.g. <c>email:3/1d,webhook:20/1h</c> (<c>TAILOR_CAPS</c>). None by default.
+    /// </summary>
+    public string? Caps { get; set; }
 
     public IngestionLimits Limits { get; set; } = IngestionLimits.Default;
 

@@ -1,0 +1,401 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Tailor.Core.Delivery;
+using Tailor.Core.Events;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Segments.Evaluation;
+using Tailor.Core.Segments.Rules;
+using Tailor.Core.Storage;
+
+namespace Tailor.Core.Triggers;
+
+/// <summary>
+/// Runs triggers. Follows the event log after the profile pipeline, and the segment history, each with its own
+/// position committed together with what it caused, so a crash resumes exactly; fires run timers that are due on
+/// the injected clock. A run only moves from the version this node read (two nodes never fire one timer twice), and
+/// an action becomes an outbox row keyed by run and step (it runs at most once) after the consent gate and the
+/// frequency caps let it through.
+/// </summary>
+public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<string> newRunId, IReadOnlyList<FrequencyCap> globalCaps)
+{
+    public const string EventsPosition = "triggers";
+    public const string SegmentsPosition = "trigger-segments";
+
+    /// <summary>The source id of events that trigger actions write: they never start an "any event" trigger (no loops).</summary>
+    public const string TriggerSource = "trigger";
+
+    private const int BatchSize = 2000;
+
+    /// <summary>Due timers fired per commit: smaller than a log batch so the first actions of a burst leave sooner.</summary>
+    private const int TimerBatchSize = 2000;
+
+    /// <summary>Tries for an email whose server was unreachable; the Message-ID stays the same across tries.</summary>
+    private const int EmailAttempts = 3;
+
+    public TriggerCatalog Catalog { get; private set; } = TriggerCatalog.Empty;
+
+    public IReadOnlyList<FrequencyCap> GlobalCaps => globalCaps;
+
+    public async Task ReloadAsync(CancellationToken cancellationToken) =>
+        Catalog = new TriggerCatalog(await store.ListTriggersAsync(cancellationToken));
+
+    /// <summary>Feeds the next batch of pipeline-applied events to waiting runs and event-started triggers; returns how many events it covered.</summary>
+    public async Task<int> ProcessEventsAsync(CancellationToken cancellationToken)
+    {
+        var position = await store.TriggerPositionAsync(EventsPosition, cancellationToken);
+        var upTo = await store.PipelinePositionAsync(cancellationToken);
+        if (upTo <= position) return 0;
+        var events = await store.ProfileEventsAfterAsync(position, upTo, BatchSize, cancellationToken);
+        var newPosition = events.Count == BatchSize ? events[^1].Sequence : upTo;
+        var catalog = Catalog;
+        // Only profiles with a waiting run, or with an event that starts an enabled trigger, need their facts loaded.
+        var names = new string[events.Count];
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+        {
+            names[i] = CountedNames.Of(events[i].Event.Type, events[i].Event.Name);
+            ids.Add(events[i].ProfileId);
+        }
+        var waiting = catalog.All.Count == 0 ? [] : await store.WaitingRunsAsync([.. ids], cancellationToken);
+        var relevant = new HashSet<string>(waiting.Select(r => r.ProfileId), StringComparer.Ordinal);
+        for (var i = 0; i < events.Count; i++)
+            if (!relevant.Contains(events[i].ProfileId) && catalog.StartsOn(names[i])) relevant.Add(events[i].ProfileId);
+        var batch = await Batch.LoadAsync(this, catalog, relevant, cancellationToken, waiting);
+        for (var i = 0; i < events.Count; i++)
+            if (relevant.Contains(events[i].ProfileId)) await batch.OnEventAsync(events[i], names[i], cancellationToken);
+        return await batch.CommitAsync(new PositionMove(EventsPosition, position, newPosition), cancellationToken) ? Math.Max(events.Count, 1) : 0;
+    }
+
+    /// <summary>Starts segment-entry and -exit triggers from the segment history; returns how many changes it covered.</summary>
+    public async Task<int> ProcessSegmentChangesAsync(CancellationToken cancellationToken)
+    {
+        var position = await store.TriggerPositionAsync(SegmentsPosition, cancellationToken);
+        var changes = await store.SegmentChangesAfterAsync(position, BatchSize, cancellationToken);
+        if (changes.Count == 0) return 0;
+        var catalog = Catalog;
+        var names = (await store.ListSegmentsAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
+        var started = catalog.All.Where(t => t.Stored.Enabled && t.Definition.Start is SegmentStart).Select(t => ((SegmentStart)t.Definition.Start).Segment)
+            .ToHashSet(StringComparer.Ordinal);
+        bool Starts(SegmentChangeEntry c) => names.TryGetValue(c.SegmentId, out var name) && started.Contains(name);
+        // Only the profiles whose change can start a trigger need their facts loaded.
+        var batch = await Batch.LoadAsync(this, catalog, changes.Where(Starts).Select(c => c.ProfileId), cancellationToken);
+        foreach (var change in changes)
+        {
+            if (!Starts(change)) continue;
+            var segment = names[change.SegmentId];
+            foreach (var trigger in catalog.All)
+            {
+                if (trigger.Definition.Start is not SegmentStart start || start.Segment != segment || start.OnEntry != change.Entered) continue;
+                if (change.At < trigger.Stored.CreatedAt) continue; // history from before the trigger existed
+                var startEvent = new JsonObject { ["segment"] = segment, ["entered"] = change.Entered, ["at"] = change.At }.ToJsonString();
+                await batch.TryEnterAsync(trigger, change.ProfileId, change.At, startEvent, $"{(change.Entered ? "entered" : "left")} segment {segment}", cancellationToken);
+            }
+        }
+        return await batch.CommitAsync(new PositionMove(SegmentsPosition, position, changes[^1].Id), cancellationToken) ? changes.Count : 0;
+    }
+
+    /// <summary>
+    /// Runs each schedule-started trigger's latest due tick: every live profile for which the rule holds at the tick
+    /// enters. The tick is claimed by moving the trigger's schedule position (the last tick's time) with the first
+    /// page, so two nodes never run one tick; missed ticks collapse into the latest. Returns how many ticks ran.
+    /// </summary>
+    public async Task<int> FireSchedulesAsync(CancellationToken cancellationToken)
+    {
+        var catalog = Catalog;
+        var now = time.GetUtcNow();
+        var ran = 0;
+        foreach (var trigger in catalog.All)
+        {
+            if (!trigger.Stored.Enabled || trigger.Definition.Start is not ScheduleStart schedule) continue;
+            var key = $"schedule:{trigger.Id}";
+            var last = await store.TriggerPositionAsync(key, cancellationToken);
+            var tick = (last == 0 ? trigger.Stored.CreatedAt : DateTimeOffset.FromUnixTimeMilliseconds(last)) + schedule.Every;
+            if (tick > now) continue;
+            while (tick + schedule.Every <= now) tick += schedule.Every;
+            PositionMove? claim = new(key, last, tick.ToUnixTimeMilliseconds());
+            string? after = null;
+            while (true)
+            {
+                var ids = await store.ProfileIdsAsync(after, 500, cancellationToken);
+                if (ids.Count == 0 && claim is null) break;
+                var batch = await Batch.LoadAsync(this, catalog, ids, cancellationToken);
+                var startEvent = new JsonObject { ["schedule"] = Durations.Format(schedule.Every), ["at"] = tick }.ToJsonString();
+                foreach (var id in ids)
+                    if (batch.Matches(id, schedule.If, tick)) await batch.TryEnterAsync(trigger, id, tick, startEvent, $"schedule tick at {tick:O}", cancellationToken);
+                if (!await batch.CommitAsync(claim, cancellationToken)) break; // another node ran this tick
+                claim = null;
+                if (ids.Count == 0) break;
+                after = ids[^1];
+            }
+            ran++;
+        }
+        return ran;
+    }
+
+    /// <summary>Fires every run timer due by now, each as of its own due moment; returns how many fired.</summary>
+    public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken)
+    {
+        var due = await store.DueRunsAsync(time.GetUtcNow(), TimerBatchSize, cancellationToken);
+        if (due.Count == 0) return 0;
+        var catalog = Catalog;
+        var batch = await Batch.LoadAsync(this, catalog, due.Select(r => r.ProfileId), cancellationToken, due);
+        foreach (var run in due) await batch.OnTimerAsync(run, cancellationToken);
+        return await batch.CommitAsync(null, cancellationToken) ? due.Count : 0;
+    }
+
+    /// <summary>
+    /// What would happen if the profile entered now (a dry run: nothing is stored or sent). Waits are assumed to run
+    /// out with no further events; conditions, quiet hours, consent and caps are checked as they would be.
+    /// </summary>
+    public async Task<TriggerDryRun?> DryRunAsync(TriggerCatalog.Compiled trigger, string profileId, string? startEvent, CancellationToken cancellationToken)
+    {
+        var profile = await store.GetProfileAsync(profileId, cancellationToken);
+        if (profile is null) return null;
+        var facts = (await FactsAsync([profile.Id], Catalog.RuleEvents.Union(RulesEvents(trigger)).ToHashSet(StringComparer.Ordinal), cancellationToken)).GetValueOrDefault(profile.Id);
+        if (facts is null) return null;
+        var now = time.GetUtcNow();
+        var lines = new List<JourneyLogEntry>();
+        var transition = JourneyMachine.Enter(trigger.Definition, "dry-run", trigger.Id, profile.Id, now, startEvent ?? "{}", "dry run", facts);
+        for (var guard = 0; ; guard++)
+        {
+            var next = 0;
+            foreach (var line in transition.Log)
+            {
+                lines.Add(line);
+                if (line.Kind != "action" || next >= transition.Actions.Count) continue;
+                var action = transition.Actions[next++];
+                var verdict = await VerdictAsync(trigger, action, facts.Profile, action.At, [], cancellationToken);
+                if (verdict is not null)
+                {
+                    lines.Add(new JourneyLogEntry(action.At, action.StepId, verdict.Value.Kind, verdict.Value.Detail));
+                    continue;
+                }
+                var (payload, problem) = ActionPayloads.Render(action.Action, trigger, transition.Run, action.StepId, facts.Profile);
+                lines.Add(new JourneyLogEntry(action.At, action.StepId, problem is null ? "would-run" : "failed", problem ?? payload!));
+            }
+            if (transition.Run.Status != RunStatus.Waiting || transition.Run.DueAt is null || guard > trigger.Definition.Steps.Count + 1) break;
+            transition = JourneyMachine.OnTimer(trigger.Definition, transition.Run, facts);
+        }
+        return new TriggerDryRun(profile.Id, transition.Run.Status, transition.Run.Outcome, lines);
+    }
+
+    private static HashSet<string> RulesEvents(TriggerCatalog.Compiled trigger) => new TriggerCatalog([trigger.Stored]).RuleEvents;
+
+    /// <summary>Whether the consent gate or a frequency cap stops an action; null lets it through.</summary>
+    private async Task<(string Kind, string Detail)?> VerdictAsync(TriggerCatalog.Compiled trigger, ActionDecision action, Profile profile, DateTimeOffset at,
+        List<Contact> pending, CancellationToken ct)
+    {
+        if (action.Action.Purpose is { } purpose && ConsentGate.Refusal(profile, purpose) is { } refusal) return ("consent-refused", refusal);
+        if (action.Action.Channel is not { } channel) return null;
+        var caps = new List<FrequencyCap>();
+        foreach (var cap in trigger.Definition.Caps)
+            if (cap.Channel is null || cap.Channel == channel) caps.Add(new FrequencyCap(cap.Max, cap.Per, channel, trigger.Origin));
+        foreach (var cap in globalCaps)
+            if (cap.Channel == channel) caps.Add(cap);
+        foreach (var cap in caps)
+        {
+            // Contacts decided earlier in this same batch are not stored yet, but count.
+            var count = await store.CountContactsAsync(profile.Id, cap.Channel, cap.Origin, at - cap.Per, ct);
+            foreach (var c in pending)
+                if (c.ProfileId == profile.Id && c.Channel == cap.Channel && (cap.Origin is null || c.Origin == cap.Origin) && c.At >= at - cap.Per) count++;
+            if (count >= cap.Max) return ("suppressed", $"frequency cap: {cap} ({count} already)");
+        }
+        return null;
+    }
+
+    private async Task<Dictionary<string, JourneyFacts>> FactsAsync(IReadOnlyList<string> profileIds, IReadOnlySet<string> eventNames, CancellationToken ct)
+    {
+        var result = new Dictionary<string, JourneyFacts>(StringComparer.Ordinal);
+        if (profileIds.Count == 0) return result;
+        var segmentNames = (await store.ListSegmentsAsync(ct)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
+        foreach (var page in profileIds.Chunk(500))
+        foreach (var snapshot in await store.SnapshotsAsync(page, SnapshotScope.Full(eventNames), ct))
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var id in snapshot.Memberships)
+                if (segmentNames.TryGetValue(id, out var name)) names.Add(name);
+            result[snapshot.Profile.Id] = new JourneyFacts(new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance));
+        }
+        return result;
+    }
+
+    private sealed class JourneyFacts(ProfileFacts facts) : IJourneyFacts
+    {
+        public Profile Profile => facts.Profile;
+
+        public bool Matches(Rule rule, DateTimeOffset at) => RuleEvaluator.Evaluate(rule, facts, at).Matched;
+    }
+
+    /// <summary>What one batch changes, gathered in memory and committed in one transaction.</summary>
+    private sealed class Batch
+    {
+        private readonly TriggerEngine _engine;
+        private readonly TriggerCatalog _catalog;
+        private readonly Dictionary<string, JourneyFacts> _facts;
+        private readonly Dictionary<(string, string), JourneyRun> _waiting = [];
+        private readonly Dictionary<string, List<JourneyRun>> _waitingByProfile = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string, string), DateTimeOffset> _lastEntries;
+        private readonly Dictionary<string, RunWrite> _writes = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _inserted = new(StringComparer.Ordinal);
+        private readonly List<ExecutionLogEntry> _log = [];
+        private readonly List<ActionDelivery> _deliveries = [];
+        private readonly List<Contact> _contacts = [];
+
+        private Batch(TriggerEngine engine, TriggerCatalog catalog, Dictionary<string, JourneyFacts> facts, IReadOnlyList<JourneyRun> waiting,
+            IReadOnlyDictionary<(string, string), DateTimeOffset> lastEntries)
+        {
+            _engine = engine;
+            _catalog = catalog;
+            _facts = facts;
+            _lastEntries = new(lastEntries);
+            foreach (var run in waiting) Track(run);
+        }
+
+        public static async Task<Batch> LoadAsync(TriggerEngine engine, TriggerCatalog catalog, IEnumerable<string> profileIds, CancellationToken ct,
+            IReadOnlyList<JourneyRun>? waiting = null)
+        {
+            var ids = profileIds.Distinct(StringComparer.Ordinal).ToList();
+            if (ids.Count == 0) return new Batch(engine, catalog, [], [], new Dictionary<(string, string), DateTimeOffset>());
+            var facts = await engine.FactsAsync(ids, catalog.RuleEvents, ct);
+            waiting ??= await engine.Store.WaitingRunsAsync(ids, ct);
+            return new Batch(engine, catalog, facts, waiting, await engine.Store.LastEntriesAsync(ids, ct));
+        }
+
+        public async Task OnEventAsync(ProfileEvent e, string name, CancellationToken ct)
+        {
+            if (!_facts.TryGetValue(e.ProfileId, out var facts)) return; // merged away since
+            var at = e.Event.Timestamp;
+            if (_waitingByProfile.TryGetValue(e.ProfileId, out var runs))
+            {
+                foreach (var run in runs.ToArray())
+                {
+                    if (_catalog.ById(run.TriggerId) is not { } trigger) continue;
+                    if (JourneyMachine.OnEvent(trigger.Definition, run, name, at, facts) is { } transition)
+                        await ApplyAsync(trigger, transition, facts, ct);
+                }
+            }
+            foreach (var trigger in _catalog.All)
+            {
+                if (trigger.Definition.Start is not EventStart start || !start.Matches(name)) continue;
+                if (start.Event == EventStart.AnyEvent && e.Event.SourceId == TriggerSource) continue;
+                if (e.Event.ReceivedAt < trigger.Stored.CreatedAt) continue; // logged before the trigger existed
+                if (start.If is { } rule && !facts.Matches(rule, at)) continue;
+                await TryEnterAsync(trigger, e.ProfileId, at, e.Event.Payload, $"{name} at {at:O}", ct);
+            }
+        }
+
+        public bool Matches(string profileId, Rule rule, DateTimeOffset at) => _facts.TryGetValue(profileId, out var facts) && facts.Matches(rule, at);
+
+        public async Task OnTimerAsync(JourneyRun run, CancellationToken ct)
+        {
+            var trigger = _catalog.ById(run.TriggerId);
+            if (!_facts.TryGetValue(run.ProfileId, out var facts) || trigger is null || !trigger.Stored.Enabled)
+            {
+                var reason = trigger is null ? "trigger deleted" : !trigger.Stored.Enabled ? "trigger disabled" : "profile no longer exists";
+                Record(run, JourneyMachine.Stop(run, run.DueAt ?? _engine.Now, reason));
+                return;
+            }
+            await ApplyAsync(trigger, JourneyMachine.OnTimer(trigger.Definition, run, facts), facts, ct);
+        }
+
+        public async Task TryEnterAsync(TriggerCatalog.Compiled trigger, string profileId, DateTimeOffset at, string startEvent, string because, CancellationToken ct)
+        {
+            if (!trigger.Stored.Enabled || !_facts.TryGetValue(profileId, out var facts)) return;
+            if (_waiting.ContainsKey((trigger.Id, profileId))) return; // one run at a time per profile
+            var reentry = trigger.Definition.Reentry;
+            if (_lastEntries.TryGetValue((trigger.Id, profileId), out var last) && (!reentry.Allowed || (reentry.After is { } after && at - last < after))) return;
+            _lastEntries[(trigger.Id, profileId)] = at;
+            var runId = _engine.NewRunId();
+            _inserted.Add(runId);
+            await ApplyAsync(trigger, JourneyMachine.Enter(trigger.Definition, runId, trigger.Id, profileId, at, startEvent, because, facts), facts, ct);
+        }
+
+        private async Task ApplyAsync(TriggerCatalog.Compiled trigger, JourneyTransition transition, JourneyFacts facts, CancellationToken ct)
+        {
+            var run = Record(transition.Run with { Version = transition.Run.Version - 1 }, transition, log: false);
+            var next = 0;
+            foreach (var line in transition.Log)
+            {
+                Log(run, line.At, line.Step, line.Kind, line.Detail);
+                // Each action's outcome goes right under its "action" line, so the log reads in order.
+                if (line.Kind == "action" && next < transition.Actions.Count) await ActAsync(trigger, run, transition.Actions[next++], facts, ct);
+            }
+        }
+
+        private async Task ActAsync(TriggerCatalog.Compiled trigger, JourneyRun run, ActionDecision action, JourneyFacts facts, CancellationToken ct)
+        {
+            if (await _engine.VerdictAsync(trigger, action, facts.Profile, action.At, _contacts, ct) is { } verdict)
+            {
+                Log(run, action.At, action.StepId, verdict.Kind, verdict.Detail);
+                return;
+            }
+            var (payload, problem) = ActionPayloads.Render(action.Action, trigger, run, action.StepId, facts.Profile);
+            if (problem is not null)
+            {
+                Log(run, action.At, action.StepId, "failed", problem);
+                return;
+            }
+            var now = _engine.Now;
+            _deliveries.Add(new ActionDelivery(action.IdempotencyKey, run.Id, trigger.Id, run.ProfileId, action.Action.Kind, payload!, DeliveryStatus.Pending,
+                0, action.Action is WebhookAction hook ? hook.MaxAttempts : EmailAttempts, now, null, now));
+            if (action.Action.Channel is { } channel) _contacts.Add(new Contact(run.ProfileId, channel, trigger.Origin, action.At));
+            Log(run, action.At, action.StepId, "queued", $"{action.Action.Kind} queued as {action.IdempotencyKey}");
+        }
+
+        /// <summary>Keeps the run's latest state; the write expects the version first read from storage (none for a new run).</summary>
+        private JourneyRun Record(JourneyRun before, JourneyTransition transition, bool log = true)
+        {
+            var run = transition.Run;
+            _writes[run.Id] = _writes.TryGetValue(run.Id, out var earlier)
+                ? earlier with { Run = run }
+                : new RunWrite(run, _inserted.Contains(run.Id) ? null : before.Version);
+            if (log)
+                foreach (var line in transition.Log) Log(run, line.At, line.Step, line.Kind, line.Detail);
+            Untrack(before);
+            if (run.Status == RunStatus.Waiting) Track(run);
+            return run;
+        }
+
+        private void Track(JourneyRun run)
+        {
+            _waiting[(run.TriggerId, run.ProfileId)] = run;
+            if (!_waitingByProfile.TryGetValue(run.ProfileId, out var list)) _waitingByProfile[run.ProfileId] = list = [];
+            list.RemoveAll(r => r.Id == run.Id);
+            list.Add(run);
+        }
+
+        private void Untrack(JourneyRun run)
+        {
+            if (_waiting.TryGetValue((run.TriggerId, run.ProfileId), out var current) && current.Id == run.Id) _waiting.Remove((run.TriggerId, run.ProfileId));
+            if (_waitingByProfile.TryGetValue(run.ProfileId, out var list)) list.RemoveAll(r => r.Id == run.Id);
+        }
+
+        private void Log(JourneyRun run, DateTimeOffset at, string? step, string kind, string detail) =>
+            _log.Add(new ExecutionLogEntry(run.Id, run.TriggerId, run.ProfileId, at, step, kind, detail));
+
+        /// <summary>Commits; false when another node moved a run or the position first (nothing was written).</summary>
+        public async Task<bool> CommitAsync(PositionMove? position, CancellationToken ct)
+        {
+            if (_writes.Count == 0 && _log.Count == 0 && position is null) return true;
+            try
+            {
+                await _engine.Store.CommitJourneysAsync(new JourneyCommit([.. _writes.Values], _log, _deliveries, _contacts, position), ct);
+                return true;
+            }
+            catch (PipelineConflictException)
+            {
+                return false;
+            }
+        }
+    }
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private string NewRunId() => newRunId();
+
+    private ITailorStore Store => store;
+}
+
+/// <summary>The outcome of a dry run: how the run would end and every step it would take.</summary>
+public sealed record TriggerDryRun(string ProfileId, RunStatus Status, string? Outcome, IReadOnlyList<JourneyLogEntry> Steps);

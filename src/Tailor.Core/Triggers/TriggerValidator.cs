@@ -1,0 +1,25 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Tailor.Core.Storage;
+
+namespace Tailor.Core.Triggers;
+
+/// <summary>Checks a definition against itself and what exists (unique name, known segment); the API and the CLI share it.</summary>
+public static class TriggerValidator
+{
+    /// <summary>The parsed definition; throws <see cref="TriggerDefinitionException"/> naming the JSON path when invalid.</summary>
+    public static TriggerDefinition Validate(JsonElement definition, TriggerCatalog catalog, IReadOnlySet<string> segmentNames)
+    {
+        var parsed = TriggerJson.Parse(definition);
+        if (catalog.All.Exists(t => t.Stored.Name == parsed.Name))
+            throw new TriggerDefinitionException("$.name", $"must be unique; a trigger named '{parsed.Name}' exists");
+        if (parsed.Start is SegmentStart start && !segmentNames.Contains(start.Segment))
+            throw new TriggerDefinitionException("$.start.segment", $"must name an existing segment; there is no segment '{start.Segment}'");
+        return parsed;
+    }
+
+    /// <summary>A new, enabled trigger with a fresh webhook signing secret.</summary>
+    public static StoredTrigger NewTrigger(TriggerDefinition parsed, JsonElement definition, DateTimeOffset now) =>
+        new($"trg_{Guid.CreateVersion7():N}", parsed.Name, definition.GetRawText(), true,
+            $"whsec_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24))}", now, now);
+}

@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Messaging;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+using Tailor.Core.Triggers;
+using Tailor.Server.Ingestion;
+using Tailor.Server.Pipeline;
+
+namespace Tailor.Server.Triggers;
+
+/// <summary>
+/// Empties the trigger outbox: claims due deliveries (one node gets each), runs them (email through the sender,
+/// webhooks signed over HTTP, profile changes as events in the log) and records the outcome. Failed webhooks and
+/// transient email failures are retried with backoff as durable due times; after the last try they are dead letters.
+/// </summary>
+public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, EventLogWriter writer,
+    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private const int CommitBatch = 1000;
+    private const string DefaultFrom = "Tailor <no-reply@tailor.local>";
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A delivery still "sending" this long after its claim was abandoned by a node that died mid-send.</summary>
+    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
+    private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly WakeSignal _wake = new();
+    // Slow email (one SMTP transaction each) has a lane of its own, so a backlog of mail never holds up webhooks.
+    private readonly Lane[] _lanes = [new(DeliveryLane.NotEmail, 64), new(DeliveryLane.Email, 16)];
+    private readonly Channel<DeliveryResult> _results = Channel.CreateUnbounded<DeliveryResult>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Wakes the worker now (new deliveries were queued, or a dead letter was put back).</summary>
+    public void Wake() => _wake.Set();
+
+    private sealed class Lane(DeliveryLane kind, int capacity) : IDisposable
+    {
+        public DeliveryLane Kind { get; } = kind;
+        public int Capacity { get; } = capacity;
+        public SemaphoreSlim Slots { get; } = new(capacity, capacity);
+
+        /// <summary>Claims wait for half the lane to be free: a claim is a write transaction, not to be paid per delivery.</summary>
+        public bool Open => Slots.CurrentCount >= Capacity / 2;
+
+        public void Dispose() => Slots.Dispose();
+    }
+
+    /// <summary>
+    /// A pipeline rather than rounds: deliveries are claimed as slots free up, each runs on its own, and outcomes are
+    /// committed in batches as they finish, so one slow send never holds up the rest.
+    /// </summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var committer = Task.Run(() => CommitLoopAsync(CancellationToken.None), CancellationToken.None);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (time.GetUtcNow() >= _nextRecovery)
+                {
+                    await RecoverInterruptedAsync(stoppingToken);
+                    _nextRecovery = time.GetUtcNow() + TimeSpan.FromMinutes(1);
+                }
+                var claimedAny = false;
+                foreach (var lane in _lanes)
+                {
+                    if (!lane.Open) continue;
+                    var claimed = await store.ClaimDeliveriesAsync(time.GetUtcNow(), lane.Slots.CurrentCount, lane.Kind, stoppingToken);
+                    foreach (var d in claimed)
+                    {
+                        await lane.Slots.WaitAsync(stoppingToken);
+                        _ = Task.Run(() => RunInSlotAsync(d, lane, stoppingToken), CancellationToken.None);
+                    }
+                    claimedAny |= claimed.Count > 0;
+                }
+                if (claimedAny) continue;
+                var wait = PollInterval;
+                if (await store.NextDueAsync(stoppingToken) is { } next)
+                {
+                    // Something due now that no open lane took belongs to a full lane: a finishing send wakes us.
+                    var untilDue = next - time.GetUtcNow();
+                    if (untilDue > TimeSpan.Zero && untilDue < wait) wait = untilDue;
+                }
+                await ClockWait.WaitAsync(_wake, wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex);
+                await Task.Delay(PollInterval, time, stoppingToken);
+            }
+        }
+        // Let running sends finish (they see the cancellation) and their outcomes be recorded.
+        var drained = Stopwatch.StartNew();
+        foreach (var lane in _lanes)
+        {
+            for (var i = 0; i < lane.Capacity; i++)
+            {
+                var left = TimeSpan.FromSeconds(5) - drained.Elapsed;
+                if (left <= TimeSpan.Zero || !await lane.Slots.WaitAsync(left, CancellationToken.None)) break;
+            }
+        }
+        _results.Writer.TryComplete();
+        await committer;
+    }
+
+    private async Task RunInSlotAsync(ActionDelivery d, Lane lane, CancellationToken ct)
+    {
+        try
+        {
+            DeliveryResult result;
+            try
+            {
+                result = await RunAsync(d, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                result = Failed(d, ex.Message, retry: d.Kind != "email"); // an email in doubt is not sent twice
+            }
+            _results.Writer.TryWrite(result);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the claim stays "sending" and is recovered after the lease.
+        }
+        finally
+        {
+            lane.Slots.Release();
+            _wake.Set();
+        }
+    }
+
+    private async Task CommitLoopAsync(CancellationToken ct)
+    {
+        var batch = new List<DeliveryResult>(CommitBatch);
+        while (await _results.Reader.WaitToReadAsync(ct))
+        {
+            while (batch.Count < CommitBatch && _results.Reader.TryRead(out var result)) batch.Add(result);
+            try
+            {
+                await store.CompleteDeliveriesAsync(batch, ct);
+                batch.Clear();
+            }
+            catch (Exception ex)
+            {
+                LogFailed(ex); // keep the batch and try again
+                await Task.Delay(PollInterval, time, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deliveries whose node died mid-send: a webhook or profile change goes again (the receiver dedupes by
+    /// Idempotency-Key, the log by message id); an email does not, because it may have been accepted (at most once).
+    /// </summary>
+    private async Task RecoverInterruptedAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        const string interrupted = "interrupted mid-send (the node stopped)";
+        await store.CompleteDeliveriesAsync([.. (await store.InterruptedDeliveriesAsync(now - ClaimLease, CommitBatch, ct)).Select(d => d.Kind == "email"
+            ? new DeliveryResult(d.Id, DeliveryStatus.Failed, now, interrupted, Log(d, "failed", $"{interrupted}; not resent, it may have been accepted"))
+            : new DeliveryResult(d.Id, DeliveryStatus.Pending, now, interrupted, Log(d, "retry", $"{interrupted}; sent again under the same idempotency key")))], ct);
+    }
+
+    private async Task<DeliveryResult> RunAsync(ActionDelivery d, CancellationToken ct)
+    {
+        using var payload = JsonDocument.Parse(d.Payload);
+        var p = payload.RootElement;
+        try
+        {
+            switch (d.Kind)
+            {
+                case "email":
+                    await email.SendAsync(new EmailMessage(Text(p, "from") ?? DefaultFrom, Text(p, "to")!, Text(p, "subject")!, null, Text(p, "body"))
+                    {
+                        MessageId = $"{d.Id.Replace(':', '.')}@tailor", // a resend of the same step is recognisably the same mail
+                    }, ct);
+                    return Done(d, DeliveryStatus.Sent, "sent", $"email accepted for {Text(p, "to")}");
+                case "webhook":
+                    return await PostAsync(d, p, ct);
+                case "profile":
+                    return await ChangeProfileAsync(d, p, ct);
+                default:
+                    return Done(d, DeliveryStatus.Dead, "dead", $"unknown delivery kind {d.Kind}");
+            }
+        }
+        catch (EmailSendException ex)
+        {
+            return Failed(d, ex.Message, retry: !ex.Permanent);
+        }
+    }
+
+    private async Task<DeliveryResult> PostAsync(ActionDelivery d, JsonElement p, CancellationToken ct)
+    {
+        var secret = engine.Catalog.ById(d.TriggerId)?.Stored.Secret ?? (await store.GetTriggerAsync(d.TriggerId, ct))?.Secret;
+        if (secret is null) return Done(d, DeliveryStatus.Dead, "dead", "the trigger no longer exists, so the webhook cannot be signed");
+        var body = Text(p, "body")!;
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Text(p, "url")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(secret, timestamp, body));
+        request.Headers.Add(WebhookSignature.IdempotencyHeader, d.Id);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMilliseconds(p.GetProperty("timeoutMs").GetInt64()));
+        try
+        {
+            using var response = await _http.SendAsync(request, timeout.Token);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode) return Done(d, DeliveryStatus.Sent, "sent", $"webhook answered {status}");
+            // 5xx, 408 and 429 may pass on a later try; any other answer will not.
+            var retry = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+            return Failed(d, $"webhook answered {status}", retry);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return Failed(d, "webhook timed out", retry: true);
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failed(d, $"webhook unreachable: {ex.Message}", retry: true);
+        }
+    }
+
+    /// <summary>Profile changes are events like any other (DESIGN.md); their message ids come from the delivery, so a repeat is a duplicate.</summary>
+    private async Task<DeliveryResult> ChangeProfileAsync(ActionDelivery d, JsonElement p, CancellationToken ct)
+    {
+        var profile = await store.GetProfileAsync(d.ProfileId, ct);
+        if (profile is null) return Done(d, DeliveryStatus.Dead, "dead", "the profile no longer exists");
+        var userId = profile.Identities.FirstOrDefault(i => i.Type == IdentityTypes.UserId).Value;
+        var anonymousId = userId is null ? profile.Identities.FirstOrDefault(i => i.Type == IdentityTypes.AnonymousId).Value : null;
+        if (userId is null && anonymousId is null) return Done(d, DeliveryStatus.Dead, "dead", "the profile has no userId or anonymousId to record the change on");
+        var now = time.GetUtcNow();
+        var events = new List<TailorEvent>();
+        var traits = p.GetProperty("traits");
+        if (traits.EnumerateObject().Any())
+            events.Add(Event($"trigger-{d.Id}-traits", EventType.Identify, null, new JsonObject { ["traits"] = JsonNode.Parse(traits.GetRawText()) }));
+        var add = p.GetProperty("addTags");
+        var remove = p.GetProperty("removeTags");
+        if (add.GetArrayLength() + remove.GetArrayLength() > 0)
+            events.Add(Event($"trigger-{d.Id}-tags", EventType.Track, ProfileReducer.TagsUpdated,
+                new JsonObject { ["event"] = ProfileReducer.TagsUpdated, ["properties"] = new JsonObject { ["add"] = JsonNode.Parse(add.GetRawText()), ["remove"] = JsonNode.Parse(remove.GetRawText()) } }));
+        await writer.WriteAsync(events, ct);
+        return Done(d, DeliveryStatus.Sent, "sent", $"profile change logged as {string.Join(", ", events.Select(e => e.MessageId))}");
+
+        TailorEvent Event(string messageId, EventType type, string? name, JsonObject message)
+        {
+            message["type"] = type.ToWire();
+            message["messageId"] = messageId;
+            message["userId"] = userId;
+            message["anonymousId"] = anonymousId;
+            message["timestamp"] = now;
+            return new TailorEvent(messageId, type, name, userId, anonymousId, now, now, TriggerEngine.TriggerSource, message.ToJsonString());
+        }
+    }
+
+    private DeliveryResult Failed(ActionDelivery d, string error, bool retry)
+    {
+        if (retry && d.Attempts < d.MaxAttempts)
+        {
+            var due = time.GetUtcNow() + retries.Delay(d.Attempts);
+            return new DeliveryResult(d.Id, DeliveryStatus.Pending, due, error,
+                Log(d, "retry", $"attempt {d.Attempts} of {d.MaxAttempts} failed ({error}); next try at {due:O}"));
+        }
+        return Done(d, DeliveryStatus.Dead, "dead", retry ? $"attempt {d.Attempts} of {d.MaxAttempts} failed ({error}); no tries left" : error, error);
+    }
+
+    private DeliveryResult Done(ActionDelivery d, string status, string kind, string detail, string? error = null)
+    {
+        var now = time.GetUtcNow();
+        return new DeliveryResult(d.Id, status, now, error ?? (status == DeliveryStatus.Sent ? null : detail), Log(d, kind, detail));
+    }
+
+    private ExecutionLogEntry Log(ActionDelivery d, string kind, string detail) =>
+        new(d.RunId, d.TriggerId, d.ProfileId, time.GetUtcNow(), d.Id[(d.Id.LastIndexOf(':') + 1)..], kind, detail);
+
+    private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        _wake.Dispose();
+        foreach (var lane in _lanes) lane.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A trigger delivery step failed; it will be retried")]
+    private partial void LogFailed(Exception exception);
+}

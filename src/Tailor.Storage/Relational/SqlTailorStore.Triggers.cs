@@ -1,0 +1,276 @@
+using System.Data.Common;
+using System.Globalization;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Storage;
+using Tailor.Core.Triggers;
+
+namespace Tailor.Storage.Relational;
+
+/// <summary>The trigger half of the store: definitions, journey runs and their timers, the execution log, the outbox.</summary>
+public abstract partial class SqlTailorStore
+{
+    private const string RunColumnsSql = "id, trigger_id, profile_id, step, status, entered_at, due_at, waiting_for, outcome, ended_at, version, start_event";
+    private const string DeliveryColumnsSql = "id, run_id, trigger_id, profile_id, kind, payload, status, attempts, max_attempts, due_at, last_error, created_at";
+
+    public Task SaveTriggerAsync(StoredTrigger trigger, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
+            INSERT INTO triggers (id, name, definition, enabled, secret, created_at, updated_at) VALUES (@id, @name, @definition, @enabled, @secret, @created, @updated)
+            ON CONFLICT (id) DO UPDATE SET name = excluded.name, definition = excluded.definition, enabled = excluded.enabled, updated_at = excluded.updated_at
+            """, cancellationToken, ("id", trigger.Id), ("name", trigger.Name), ("definition", trigger.Definition), ("enabled", trigger.Enabled),
+            ("secret", trigger.Secret), ("created", Db.Ms(trigger.CreatedAt)), ("updated", Db.Ms(trigger.UpdatedAt))), cancellationToken);
+
+    public async Task<IReadOnlyList<StoredTrigger>> ListTriggersAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id, name, definition, enabled, secret, created_at, updated_at FROM triggers ORDER BY name", ReadTrigger, cancellationToken);
+    }
+
+    public async Task<StoredTrigger?> GetTriggerAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var found = await Db.ListAsync(c, "SELECT id, name, definition, enabled, secret, created_at, updated_at FROM triggers WHERE id = @id", ReadTrigger, cancellationToken, ("id", id));
+        return found.Count == 0 ? null : found[0];
+    }
+
+    private static StoredTrigger ReadTrigger(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), r.GetString(4), ProfileColumns.FromMs(r.GetInt64(5)), ProfileColumns.FromMs(r.GetInt64(6)));
+
+    public async Task<long> TriggerPositionAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var value = await Db.ScalarAsync(c, null, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, ("name", name));
+        return value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<ProfileEvent>> ProfileEventsAfterAsync(long after, long upTo, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT profile_id, {EventColumnsSql} FROM events WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max",
+            r =>
+            {
+                var logged = ReadEvent(r, 1);
+                return new ProfileEvent(logged.Sequence, r.GetString(0), logged.Event);
+            }, cancellationToken, ("after", after), ("upTo", upTo), ("max", max));
+    }
+
+    public async Task<IReadOnlyList<SegmentChangeEntry>> SegmentChangesAfterAsync(long afterId, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id, segment_id, profile_id, entered, at FROM segment_history WHERE id > @after ORDER BY id LIMIT @max",
+            r => new SegmentChangeEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), ProfileColumns.FromMs(r.GetInt64(4))), cancellationToken,
+            ("after", afterId), ("max", max));
+    }
+
+    public async Task<IReadOnlyList<JourneyRun>> WaitingRunsAsync(IReadOnlyList<string> profileIds, CancellationToken cancellationToken)
+    {
+        if (profileIds.Count == 0) return [];
+        var result = new List<JourneyRun>();
+        await using var c = await OpenReadAsync(cancellationToken);
+        foreach (var page in profileIds.Chunk(500))
+        {
+            var (inList, parameters) = InList(page);
+            result.AddRange(await Db.ListAsync(c, $"SELECT {RunColumnsSql} FROM trigger_runs WHERE status = 'waiting' AND profile_id IN ({inList})", ReadRun, cancellationToken, parameters));
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<(string TriggerId, string ProfileId), DateTimeOffset>> LastEntriesAsync(IReadOnlyList<string> profileIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<(string, string), DateTimeOffset>();
+        if (profileIds.Count == 0) return result;
+        await using var c = await OpenReadAsync(cancellationToken);
+        foreach (var page in profileIds.Chunk(500))
+        {
+            var (inList, parameters) = InList(page);
+            foreach (var (trigger, profile, at) in await Db.ListAsync(c,
+                $"SELECT trigger_id, profile_id, MAX(entered_at) FROM trigger_runs WHERE profile_id IN ({inList}) GROUP BY trigger_id, profile_id",
+                r => (r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken, parameters))
+                result[(trigger, profile)] = ProfileColumns.FromMs(at);
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<JourneyRun>> DueRunsAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {RunColumnsSql} FROM trigger_runs WHERE status = 'waiting' AND due_at IS NOT NULL AND due_at <= @upTo ORDER BY due_at LIMIT @max",
+            ReadRun, cancellationToken, ("upTo", Db.Ms(upTo)), ("max", max));
+    }
+
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var run = await Db.ScalarAsync(c, null, "SELECT MIN(due_at) FROM trigger_runs WHERE status = 'waiting' AND due_at IS NOT NULL", cancellationToken);
+        var delivery = await Db.ScalarAsync(c, null, "SELECT MIN(due_at) FROM trigger_deliveries WHERE status = 'pending'", cancellationToken);
+        long? next = null;
+        foreach (var value in (object?[])[run, delivery])
+            if (value is not null && Convert.ToInt64(value, CultureInfo.InvariantCulture) is var ms && (next is null || ms < next)) next = ms;
+        return next is { } n ? ProfileColumns.FromMs(n) : null;
+    }
+
+    public Task CommitJourneysAsync(JourneyCommit commit, CancellationToken cancellationToken)
+    {
+        var statements = new List<Statement>(commit.Log.Count + commit.Deliveries.Count + commit.Contacts.Count);
+        foreach (var e in commit.Log) statements.Add(LogStatement(e));
+        foreach (var d in commit.Deliveries)
+        {
+            // The id is the idempotency key: a second insert for the same run and step does nothing.
+            statements.Add(new($"""
+                INSERT INTO trigger_deliveries ({DeliveryColumnsSql}, updated_at)
+                VALUES (@id, @run, @trigger, @profile, @kind, @payload, @status, @attempts, @max, @due, @error, @created, @created)
+                ON CONFLICT (id) DO NOTHING
+                """, ("id", d.Id), ("run", d.RunId), ("trigger", d.TriggerId), ("profile", d.ProfileId), ("kind", d.Kind), ("payload", d.Payload),
+                ("status", d.Status), ("attempts", d.Attempts), ("max", d.MaxAttempts), ("due", Db.Ms(d.DueAt)), ("error", d.LastError), ("created", Db.Ms(d.CreatedAt))));
+        }
+        foreach (var contact in commit.Contacts)
+            statements.Add(new("INSERT INTO contacts (profile_id, channel, origin, at) VALUES (@profile, @channel, @origin, @at)",
+                ("profile", contact.ProfileId), ("channel", contact.Channel), ("origin", contact.Origin), ("at", Db.Ms(contact.At))));
+        return WriteAsync(async (c, t) =>
+        {
+            if (commit.Position is { } move) await AdvancePositionAsync(c, t, move.Name, move.From, move.To, cancellationToken);
+            foreach (var write in commit.Runs)
+            {
+                var run = write.Run;
+                (string, object?)[] values =
+                [
+                    ("id", run.Id), ("trigger", run.TriggerId), ("profile", run.ProfileId), ("step", run.Step), ("status", StatusText(run.Status)),
+                    ("entered", Db.Ms(run.EnteredAt)), ("due", run.DueAt is { } due ? Db.Ms(due) : null), ("waiting", run.WaitingFor), ("outcome", run.Outcome),
+                    ("ended", run.EndedAt is { } ended ? Db.Ms(ended) : null), ("version", run.Version), ("start", run.StartEvent), ("expected", write.ExpectedVersion ?? -1),
+                ];
+                // Inserts skip a second waiting run of the same trigger and profile; updates move a run only from the state
+                // this node read. Either way a count of 0 means another node got there first: the whole commit rolls back.
+                var changed = write.ExpectedVersion is null
+                    ? await Db.ExecuteAsync(c, t, $"""
+                        INSERT INTO trigger_runs ({RunColumnsSql}) VALUES (@id, @trigger, @profile, @step, @status, @entered, @due, @waiting, @outcome, @ended, @version, @start)
+                        ON CONFLICT DO NOTHING
+                        """, cancellationToken, values)
+                    : await Db.ExecuteAsync(c, t, """
+                        UPDATE trigger_runs SET step = @step, status = @status, due_at = @due, waiting_for = @waiting, outcome = @outcome, ended_at = @ended, version = @version
+                        WHERE id = @id AND version = @expected
+                        """, cancellationToken, values);
+                if (changed == 0) throw new PipelineConflictException($"trigger run {run.Id}", write.ExpectedVersion ?? 0);
+            }
+            await ExecuteAllAsync(c, t, statements, cancellationToken);
+            return 0;
+        }, cancellationToken, background: true);
+    }
+
+    private static string LaneSql(DeliveryLane lane) => lane switch
+    {
+        DeliveryLane.Email => " AND kind = 'email'",
+        DeliveryLane.NotEmail => " AND kind <> 'email'",
+        _ => "",
+    };
+
+    private static Statement LogStatement(ExecutionLogEntry e) =>
+        new("INSERT INTO trigger_log (run_id, trigger_id, profile_id, at, step, kind, detail) VALUES (@run, @trigger, @profile, @at, @step, @kind, @detail)",
+            ("run", e.RunId), ("trigger", e.TriggerId), ("profile", e.ProfileId), ("at", Db.Ms(e.At)), ("step", e.Step), ("kind", e.Kind), ("detail", e.Detail));
+
+    public async Task<IReadOnlyList<JourneyRun>> RunsAsync(string triggerId, string? profileId, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var sql = $"SELECT {RunColumnsSql} FROM trigger_runs WHERE trigger_id = @trigger" + (profileId is null ? "" : " AND profile_id = @profile")
+            + " ORDER BY entered_at DESC, id DESC LIMIT @limit";
+        return await Db.ListAsync(c, sql, ReadRun, cancellationToken, ("trigger", triggerId), ("profile", profileId ?? ""), ("limit", limit));
+    }
+
+    public async Task<IReadOnlyList<ExecutionLogEntry>> ExecutionLogAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
+    {
+        if (runIds.Count == 0) return [];
+        var result = new List<ExecutionLogEntry>();
+        await using var c = await OpenReadAsync(cancellationToken);
+        foreach (var page in runIds.Chunk(500))
+        {
+            var (inList, parameters) = InList(page);
+            result.AddRange(await Db.ListAsync(c, $"SELECT run_id, trigger_id, profile_id, at, step, kind, detail FROM trigger_log WHERE run_id IN ({inList}) ORDER BY id",
+                r => new ExecutionLogEntry(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), r.NullableString(4), r.GetString(5), r.GetString(6)),
+                cancellationToken, parameters));
+        }
+        return result;
+    }
+
+    public async Task<TriggerStats> TriggerStatsAsync(string triggerId, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        async Task<IReadOnlyDictionary<string, long>> CountAsync(string table) =>
+            (await Db.ListAsync(c, $"SELECT status, COUNT(*) FROM {table} WHERE trigger_id = @trigger GROUP BY status", r => (r.GetString(0), r.GetInt64(1)), cancellationToken,
+                ("trigger", triggerId))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+        return new TriggerStats(await CountAsync("trigger_runs"), await CountAsync("trigger_deliveries"));
+    }
+
+    public Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, DeliveryLane lane, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<ActionDelivery>>(async (c, t) =>
+        {
+            // One statement claims the batch; only rows still pending move, so a node only gets what no other node took.
+            await using var command = Db.Command(c, t, $"""
+                UPDATE trigger_deliveries SET status = 'sending', attempts = attempts + 1, updated_at = @now
+                WHERE status = 'pending' AND id IN (SELECT id FROM trigger_deliveries WHERE status = 'pending' AND due_at <= @now{LaneSql(lane)} ORDER BY due_at LIMIT @max)
+                RETURNING {DeliveryColumnsSql}
+                """, ("now", Db.Ms(now)), ("max", max));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var claimed = new List<ActionDelivery>();
+            while (await reader.ReadAsync(cancellationToken)) claimed.Add(ReadDelivery(reader));
+            return claimed;
+        }, cancellationToken, background: true);
+
+    public async Task<IReadOnlyList<ActionDelivery>> InterruptedDeliveriesAsync(DateTimeOffset claimedBefore, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {DeliveryColumnsSql} FROM trigger_deliveries WHERE status = 'sending' AND updated_at < @before ORDER BY updated_at LIMIT @max",
+            ReadDelivery, cancellationToken, ("before", Db.Ms(claimedBefore)), ("max", max));
+    }
+
+    public Task CompleteDeliveriesAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken)
+    {
+        if (results.Count == 0) return Task.CompletedTask;
+        var statements = new List<Statement>(results.Count * 2);
+        foreach (var result in results)
+        {
+            statements.Add(new("UPDATE trigger_deliveries SET status = @status, due_at = @due, last_error = @error, updated_at = @at WHERE id = @id",
+                ("status", result.Status), ("due", Db.Ms(result.DueAt)), ("error", result.Error), ("at", Db.Ms(result.Log.At)), ("id", result.Id)));
+            statements.Add(LogStatement(result.Log));
+        }
+        return WriteAsync(async (c, t) =>
+        {
+            await ExecuteAllAsync(c, t, statements, cancellationToken);
+            return 0;
+        }, cancellationToken, background: true);
+    }
+
+    public async Task<IReadOnlyList<ActionDelivery>> DeadLettersAsync(string? triggerId, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var sql = $"SELECT {DeliveryColumnsSql} FROM trigger_deliveries WHERE status = 'dead'" + (triggerId is null ? "" : " AND trigger_id = @trigger")
+            + " ORDER BY updated_at DESC, id LIMIT @limit";
+        return await Db.ListAsync(c, sql, ReadDelivery, cancellationToken, ("trigger", triggerId ?? ""), ("limit", limit));
+    }
+
+    public Task<bool> RetryDeadLetterAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t,
+            "UPDATE trigger_deliveries SET status = 'pending', attempts = 0, due_at = @now, updated_at = @now WHERE id = @id AND status = 'dead'",
+            cancellationToken, ("id", deliveryId), ("now", Db.Ms(now))) == 1, cancellationToken);
+
+    private static JourneyRun ReadRun(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture), ParseStatus(r.GetString(4)),
+        ProfileColumns.FromMs(r.GetInt64(5)), r.IsDBNull(6) ? null : ProfileColumns.FromMs(r.GetInt64(6)), r.NullableString(7), r.NullableString(8),
+        r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.GetInt64(10), r.GetString(11));
+
+    private static ActionDelivery ReadDelivery(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+        Convert.ToInt32(r.GetValue(7), CultureInfo.InvariantCulture), Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture),
+        ProfileColumns.FromMs(r.GetInt64(9)), r.NullableString(10), ProfileColumns.FromMs(r.GetInt64(11)));
+
+    private static string StatusText(RunStatus status) => status switch
+    {
+        RunStatus.Waiting => "waiting",
+        RunStatus.Completed => "completed",
+        _ => "exited",
+    };
+
+    private static RunStatus ParseStatus(string text) => text switch
+    {
+        "waiting" => RunStatus.Waiting,
+        "completed" => RunStatus.Completed,
+        _ => RunStatus.Exited,
+    };
+}
