@@ -21,13 +21,20 @@ public static class ActionPayloads
             {
                 var to = TemplateRenderer.Render(email.To, profile, start).Trim();
                 if (to.Length == 0 || !to.Contains('@', StringComparison.Ordinal)) return (null, $"no email address: '{email.To}' rendered '{to}'");
-                return (new JsonObject
+                var payload = new JsonObject
                 {
                     ["to"] = to,
                     ["from"] = email.From is null ? null : TemplateRenderer.Render(email.From, profile, start),
-                    ["subject"] = TemplateRenderer.Render(email.Subject, profile, start),
-                    ["body"] = TemplateRenderer.Render(email.Body, profile, start),
-                }.ToJsonString(), null);
+                    ["subject"] = email.Subject is null ? null : TemplateRenderer.Render(email.Subject, profile, start),
+                };
+                if (email.Template is { } template)
+                {
+                    // Rendered by the content engine when sent, from the profile as it is then and the starting event.
+                    payload["template"] = template;
+                    payload["event"] = JsonNode.Parse(run.StartEvent);
+                }
+                else payload["body"] = TemplateRenderer.Render(email.Body!, profile, start);
+                return (payload.ToJsonString(), null);
             }
             case WebhookAction hook:
             {

@@ -15,8 +15,12 @@ public abstract record TriggerAction
     public abstract string Kind { get; }
 }
 
-/// <summary>Sends an email rendered from the profile and the event that started the run.</summary>
-public sealed record EmailAction(string To, string? From, string Subject, string Body) : TriggerAction
+/// <summary>
+/// Sends an email rendered from the profile and the event that started the run: either a stored Liquid
+/// <paramref name="Template"/> (the content engine's, with tracking and unsubscribe headers; <paramref name="Subject"/>
+/// then overrides the template's subject) or a plain <paramref name="Subject"/> and <paramref name="Body"/>.
+/// </summary>
+public sealed record EmailAction(string To, string? From, string? Subject, string? Body, string? Template = null) : TriggerAction
 {
     public const string DefaultTo = "{{ profile.traits.email }}";
 

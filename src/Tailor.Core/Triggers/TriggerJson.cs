@@ -107,9 +107,15 @@ public static class TriggerJson
         {
             Object(e, path, "email");
             path += ".email";
-            Object(email, path, "to", "from", "subject", "body");
-            return new EmailAction(OptionalString(email, path, "to") ?? EmailAction.DefaultTo, OptionalString(email, path, "from"),
-                RequiredString(email, path, "subject"), RequiredString(email, path, "body"));
+            Object(email, path, "to", "from", "subject", "body", "template");
+            var to = OptionalString(email, path, "to") ?? EmailAction.DefaultTo;
+            if (OptionalString(email, path, "template") is { } template)
+            {
+                if (email.TryGetProperty("body", out _))
+                    throw new TriggerDefinitionException($"{path}.body", "must not be given with \"template\": the template is the body");
+                return new EmailAction(to, OptionalString(email, path, "from"), OptionalString(email, path, "subject"), null, template);
+            }
+            return new EmailAction(to, OptionalString(email, path, "from"), RequiredString(email, path, "subject"), RequiredString(email, path, "body"));
         }
         if (e.TryGetProperty("webhook", out var hook))
         {

@@ -5,12 +5,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Tailor.Core.Content;
 using Tailor.Core.Events;
 using Tailor.Core.Identity;
 using Tailor.Core.Messaging;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
+using Tailor.Server.Campaigns;
+using Tailor.Server.Content;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 
@@ -22,7 +25,7 @@ namespace Tailor.Server.Triggers;
 /// transient email failures are retried with backoff as durable due times; after the last try they are dead letters.
 /// </summary>
 public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, EventLogWriter writer,
-    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger) : BackgroundService
+    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, ContentCatalog content, ContentRenderer renderer, CampaignEmails emails) : BackgroundService
 {
     private const int CommitBatch = 1000;
     private const string DefaultFrom = "Tailor <no-reply@tailor.local>";
@@ -181,11 +184,15 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
             switch (d.Kind)
             {
                 case "email":
-                    await email.SendAsync(new EmailMessage(Text(p, "from") ?? DefaultFrom, Text(p, "to")!, Text(p, "subject")!, null, Text(p, "body"))
-                    {
-                        MessageId = $"{d.Id.Replace(':', '.')}@tailor", // a resend of the same step is recognisably the same mail
-                    }, ct);
-                    return Done(d, DeliveryStatus.Sent, "sent", $"email accepted for {Text(p, "to")}");
+                {
+                    var messageId = $"{d.Id.Replace(':', '.')}@tailor"; // a resend of the same step is recognisably the same mail
+                    var (message, problem) = Text(p, "template") is { } template
+                        ? await ComposeAsync(d, p, template, messageId, ct)
+                        : (new EmailMessage(Text(p, "from") ?? DefaultFrom, Text(p, "to")!, Text(p, "subject")!, null, Text(p, "body")) { MessageId = messageId }, null);
+                    if (message is null) return Done(d, DeliveryStatus.Dead, "dead", problem!);
+                    await email.SendAsync(message, ct);
+                    return Done(d, DeliveryStatus.Sent, "sent", $"email accepted for {message.To}");
+                }
                 case "webhook":
                     return await PostAsync(d, p, ct);
                 case "profile":
@@ -197,6 +204,36 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
         catch (EmailSendException ex)
         {
             return Failed(d, ex.Message, retry: !ex.Permanent);
+        }
+    }
+
+    /// <summary>
+    /// A stored Liquid template rendered by the content engine for the profile as it is now, with tracked links and
+    /// unsubscribe headers, as campaigns send it. It reads the trigger as <c>campaign.id</c>/<c>campaign.name</c> and
+    /// the event that started the run as <c>campaign.event</c>. Null with the reason when it cannot be sent.
+    /// </summary>
+    private async Task<(EmailMessage? Message, string? Problem)> ComposeAsync(ActionDelivery d, JsonElement p, string templateName, string messageId, CancellationToken ct)
+    {
+        var snapshot = await content.CurrentAsync(ct);
+        if (!snapshot.Templates.TryGetValue(templateName, out var template)) return (null, $"template \"{templateName}\" does not exist");
+        var facts = await renderer.FactsAsync(d.ProfileId, snapshot, ct);
+        if (facts is null) return (null, "the profile no longer exists (erased or merged)");
+        var name = engine.Catalog.ById(d.TriggerId)?.Stored.Name ?? d.TriggerId;
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["id"] = d.TriggerId,
+            ["name"] = name,
+            ["event"] = p.TryGetProperty("event", out var started) ? ScopeModel.Json(started) : null,
+        };
+        try
+        {
+            var composed = await emails.ComposeAsync(new CampaignEmails.EmailSpec($"trigger:{d.TriggerId}", name, template, null, Text(p, "from"), values, messageId),
+                facts, Text(p, "to")!, snapshot, ct);
+            return (Text(p, "subject") is { Length: > 0 } subject ? composed.Message with { Subject = subject } : composed.Message, null);
+        }
+        catch (TemplateRenderException e)
+        {
+            return (null, e.Message);
         }
     }
 

@@ -23,7 +23,7 @@ public sealed partial class TriggersDocTests
     {
         var definitions = CodeBlock().Matches(Doc).Where(m => m.Groups[1].Value == "json").Select(m => TriggerJson.Parse(m.Groups[2].Value)).ToList();
 
-        Assert.Equal(["Cart recovery", "Shoe fan", "Search intent", "Discount", "Come back", "Re-segment", "Abandonment journey", "Win-back", "Weekly offer"],
+        Assert.Equal(["Cart recovery", "Cart recovery (Liquid)", "Shoe fan", "Search intent", "Discount", "Come back", "Re-segment", "Abandonment journey", "Win-back", "Weekly offer"],
             definitions.Select(d => d.Name));
         Assert.IsType<SegmentStart>(definitions.Single(d => d.Name == "Re-segment").Start);
         Assert.Contains(definitions.Single(d => d.Name == "Abandonment journey").Steps, s => s is ConditionStep);
