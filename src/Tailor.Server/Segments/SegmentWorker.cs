@@ -27,18 +27,7 @@ public sealed partial class SegmentWorker(SegmentEngine engine, ProfilePipeline 
                     var worked = await engine.ProcessNextBatchAsync(stoppingToken) + await engine.FireDueTimersAsync(stoppingToken);
                     if (worked > 0) continue;
                     await engine.ReloadAsync(stoppingToken); // picks up segments changed by another node or the CLI
-                    var wait = PollInterval;
-                    if (await store.NextTimerAsync(stoppingToken) is { } next)
-                    {
-                        var untilDue = next - time.GetUtcNow();
-                        if (untilDue < wait) wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue;
-                    }
-                    using var wakeOrTimeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    var woken = _wake.WaitAsync(wakeOrTimeout.Token);
-                    var due = Task.Delay(wait, time, wakeOrTimeout.Token);
-                    await Task.WhenAny(woken, due);
-                    await wakeOrTimeout.CancelAsync();
-                    await Task.WhenAll(woken, due).ContinueWith(_ => { }, TaskScheduler.Default); // observe the cancelled one
+                    await ClockWait.UntilAsync(_wake, await store.NextTimerAsync(stoppingToken), PollInterval, time, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {

@@ -41,13 +41,7 @@ public sealed partial class TriggerWorker(TriggerEngine engine, ProfilePipeline 
                         continue;
                     }
                     await engine.ReloadAsync(stoppingToken); // picks up triggers changed by another node or the CLI
-                    var wait = PollInterval;
-                    if (await store.NextDueAsync(stoppingToken) is { } next)
-                    {
-                        var untilDue = next - time.GetUtcNow();
-                        if (untilDue < wait) wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue;
-                    }
-                    await ClockWait.WaitAsync(_wake, wait, time, stoppingToken);
+                    await ClockWait.UntilAsync(_wake, await store.NextDueAsync(stoppingToken), PollInterval, time, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
