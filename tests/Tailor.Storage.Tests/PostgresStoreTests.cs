@@ -44,6 +44,31 @@ public sealed class PostgresStoreTests : StoreContractTests
         Assert.Equal(0, await store.LastSequenceAsync(Ct));
     }
 
+    /// <summary>
+    /// The trigger engine follows membership history by id: a writer must wait while another (another node) holds the
+    /// history lock, so ids become visible in commit order.
+    /// </summary>
+    [Fact]
+    public async Task Membership_history_waits_for_another_writer_so_ids_commit_in_order()
+    {
+        await using var other = new NpgsqlConnection(_connectionString);
+        await other.OpenAsync(Ct);
+        await using var transaction = await other.BeginTransactionAsync(Ct);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", other, transaction))
+        {
+            take.Parameters.AddWithValue("key", PostgresTailorStore.SegmentHistoryLockKey);
+            await take.ExecuteNonQueryAsync(Ct);
+        }
+
+        var write = Store.ApplyMembershipAsync(new MembershipUpdate([new MembershipChange("seg-a", "prf-a", true, DateTimeOffset.UtcNow)], []), Ct);
+        await Task.Delay(300, Ct); // real time: the other writer is a real transaction
+        Assert.False(write.IsCompleted);
+
+        await transaction.CommitAsync(Ct);
+        await write;
+        Assert.Single(await Store.MembershipHistoryAsync("prf-a", "seg-a", 10, Ct));
+    }
+
     private static string AdminConnectionString()
     {
         var value = Environment.GetEnvironmentVariable(ConnectionVariable);

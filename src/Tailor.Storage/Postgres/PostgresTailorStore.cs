@@ -18,6 +18,9 @@ namespace Tailor.Storage.Postgres;
 public sealed class PostgresTailorStore(string connectionString) : SqlTailorStore
 {
     private const long AppendLockKey = 0x7461696C6F72; // "tailor"
+
+    /// <summary>The advisory lock held while membership history is written (+1 is the migration lock).</summary>
+    public const long SegmentHistoryLockKey = AppendLockKey + 2;
     private const int MaxCommandsPerRoundTrip = 1000;
     private static readonly IReadOnlyList<Migration> PostgresMigrations = Migration.FromResources("Postgres");
     private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
@@ -31,6 +34,13 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
     protected override string TraitEqualsSql => "traits @> jsonb_build_object(@name::text, @value::jsonb)";
 
     protected override string ComputedNumberSql(string name) => $"(computed->>'{name}')::numeric";
+
+    /// <summary>
+    /// History ids come from a sequence at insert time; without this lock a node could commit id 11 before another
+    /// commits id 10, and a reader that had moved past 11 would never see 10.
+    /// </summary>
+    protected override Task OrderHistoryWritesAsync(DbConnection c, DbTransaction t, CancellationToken ct) =>
+        Db.ExecuteAsync(c, t, "SELECT pg_advisory_xact_lock(@key)", ct, ("key", SegmentHistoryLockKey));
 
     /// <summary>Membership changes and timers as a handful of array statements, however many there are.</summary>
     protected override IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)

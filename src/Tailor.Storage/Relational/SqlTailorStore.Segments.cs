@@ -81,10 +81,17 @@ public abstract partial class SqlTailorStore
         {
             if (update.Position is { } position)
                 await AdvancePositionAsync(c, t, SegmentsPipeline, update.StartPosition, position, cancellationToken);
+            if (update.Changes.Count > 0) await OrderHistoryWritesAsync(c, t, cancellationToken);
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
     }
+
+    /// <summary>
+    /// Makes membership history ids visible in commit order, for readers that follow the history by id (the trigger
+    /// engine). SQLite has one writer, so nothing to do; PostgreSQL takes a lock (several nodes write at once).
+    /// </summary>
+    protected virtual Task OrderHistoryWritesAsync(DbConnection c, DbTransaction t, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
     /// The writes of membership changes (members and history) and timers, a few statements per change; a store with
