@@ -1,5 +1,6 @@
 using System.Net;
 using Tailor.Core.Storage;
+using Tailor.Server.Profiles;
 
 namespace Tailor.Server.Campaigns;
 
@@ -29,7 +30,7 @@ public static class EmailTrackingApi
         // The pixel is served whatever happens: a broken image in an email helps nobody.
         if ((await links.TokensAsync(ct)).Verify(token) is [EmailLinks.Purpose.Open, var origin, var profileId]
             && await store.GetProfileAsync(profileId, ct) is { } profile)
-            await events.WriteAsync(profile, "Email Opened", Properties(origin), [], ct);
+            await events.TrackAsync(profile, "Email Opened", Properties(origin), [], ProfilesApi.ApiSource, "email", ct);
         return Results.File(Pixel, "image/gif");
     }
 
@@ -42,7 +43,7 @@ public static class EmailTrackingApi
         {
             var properties = Properties(origin);
             properties["url"] = url;
-            await events.WriteAsync(profile, "Email Link Clicked", properties, [], ct);
+            await events.TrackAsync(profile, "Email Link Clicked", properties, [], ProfilesApi.ApiSource, "email", ct);
         }
         return Results.Redirect(url);
     }
@@ -68,7 +69,7 @@ public static class EmailTrackingApi
             };
             var properties = Properties(origin);
             properties["reason"] = "unsubscribe link";
-            await events.WriteAsync(profile, "Consent Updated", properties, context, ct);
+            await events.TrackAsync(profile, "Consent Updated", properties, context, ProfilesApi.ApiSource, "email", ct);
         }
         return Results.Content(Page("You are unsubscribed.", "<p>You will not receive these emails any more.</p>"), "text/html");
     }

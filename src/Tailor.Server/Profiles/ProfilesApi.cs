@@ -5,7 +5,6 @@ using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Server.Admin;
-using Tailor.Server.Ingestion;
 using Tailor.Server.Segments;
 using Tailor.Core.Segments;
 
@@ -106,7 +105,7 @@ public static class ProfilesApi
     public sealed record ConsentRequest(Dictionary<string, bool>? Purposes, string? Where);
 
     private static async Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> SetConsentAsync(
-        string id, ConsentRequest request, IProfileStore store, EventLogWriter writer, TimeProvider time, CancellationToken ct)
+        string id, ConsentRequest request, IProfileStore store, ProfileEventWriter events, CancellationToken ct)
     {
         if (request.Purposes is not { Count: > 0 }) return Invalid("purposes", "must map at least one purpose to true or false");
         var profile = await store.GetProfileAsync(id, ct);
@@ -116,14 +115,14 @@ public static class ProfilesApi
             ["consent"] = new { categoryPreferences = request.Purposes },
             ["page"] = request.Where is null ? null : new { url = request.Where },
         };
-        return await WriteApiEventAsync(profile, "Consent Updated", new Dictionary<string, object?>(), context, writer, time, ct);
+        return await WriteApiEventAsync(profile, "Consent Updated", new Dictionary<string, object?>(), context, events, ct);
     }
 
     /// <summary>Body: <c>{"add": ["loyal/high-value"], "remove": ["trial"]}</c>.</summary>
     public sealed record TagsRequest(string[]? Add, string[]? Remove);
 
     private static async Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> UpdateTagsAsync(
-        string id, TagsRequest request, IProfileStore store, EventLogWriter writer, TimeProvider time, CancellationToken ct)
+        string id, TagsRequest request, IProfileStore store, ProfileEventWriter events, CancellationToken ct)
     {
         var add = request.Add ?? [];
         var remove = request.Remove ?? [];
@@ -133,27 +132,16 @@ public static class ProfilesApi
         var profile = await store.GetProfileAsync(id, ct);
         if (profile is null) return TypedResults.NotFound();
         return await WriteApiEventAsync(profile, ProfileReducer.TagsUpdated, new Dictionary<string, object?> { ["add"] = add, ["remove"] = remove },
-            new Dictionary<string, object?>(), writer, time, ct);
+            new Dictionary<string, object?>(), events, ct);
     }
 
     /// <summary>A change made through the API is an event like any other, so it is logged, replayable and audited.</summary>
     private static async Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> WriteApiEventAsync(
         Profile profile, string name, Dictionary<string, object?> properties, Dictionary<string, object?> context,
-        EventLogWriter writer, TimeProvider time, CancellationToken ct)
+        ProfileEventWriter events, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        var userId = profile.Identities.FirstOrDefault(i => i.Type == IdentityTypes.UserId).Value;
-        var anonymousId = userId is null ? profile.Identities.FirstOrDefault(i => i.Type == IdentityTypes.AnonymousId).Value : null;
-        if (userId is null && anonymousId is null)
+        if (await events.TrackAsync(profile, name, properties, context, ApiSource, "api", ct) is not { } messageId)
             return TypedResults.Problem(title: "The profile has no userId or anonymousId to record the change on", statusCode: StatusCodes.Status409Conflict);
-        var messageId = $"api-{Guid.CreateVersion7():N}";
-        var payload = JsonSerializer.Serialize(new Dictionary<string, object?>
-        {
-            ["type"] = "track", ["event"] = name, ["userId"] = userId, ["anonymousId"] = anonymousId, ["messageId"] = messageId,
-            ["timestamp"] = now, ["properties"] = properties, ["context"] = context,
-        });
-        var e = new TailorEvent(messageId, EventType.Track, name, userId, anonymousId, now, now, ApiSource, payload);
-        await writer.WriteAsync([e], ct);
         return TypedResults.Accepted($"/api/profiles/{profile.Id}", new ChangeAccepted(messageId, profile.Id));
     }
 

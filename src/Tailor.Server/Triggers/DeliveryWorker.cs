@@ -7,15 +7,14 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Tailor.Core.Content;
 using Tailor.Core.Events;
-using Tailor.Core.Identity;
 using Tailor.Core.Messaging;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
-using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
+using Tailor.Server.Profiles;
 
 namespace Tailor.Server.Triggers;
 
@@ -24,7 +23,7 @@ namespace Tailor.Server.Triggers;
 /// webhooks signed over HTTP, profile changes as events in the log) and records the outcome. Failed webhooks and
 /// transient email failures are retried with backoff as durable due times; after the last try they are dead letters.
 /// </summary>
-public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, EventLogWriter writer,
+public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, ProfileEventWriter profileEvents,
     RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, ContentCatalog content, ContentRenderer renderer, CampaignEmails emails) : BackgroundService
 {
     private const int CommitBatch = 1000;
@@ -273,31 +272,23 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     {
         var profile = await store.GetProfileAsync(d.ProfileId, ct);
         if (profile is null) return Done(d, DeliveryStatus.Dead, "dead", "the profile no longer exists");
-        var userId = profile.Identities.FirstOrDefault(i => i.Type == IdentityTypes.UserId).Value;
-        var anonymousId = userId is null ? profile.Identities.FirstOrDefault(i => i.Type == IdentityTypes.AnonymousId).Value : null;
-        if (userId is null && anonymousId is null) return Done(d, DeliveryStatus.Dead, "dead", "the profile has no userId or anonymousId to record the change on");
-        var now = time.GetUtcNow();
-        var events = new List<TailorEvent>();
+        // Message ids from the delivery id: a retry after a crash is deduplicated by the log.
+        var events = new List<TailorEvent?>();
         var traits = p.GetProperty("traits");
         if (traits.EnumerateObject().Any())
-            events.Add(Event($"trigger-{d.Id}-traits", EventType.Identify, null, new JsonObject { ["traits"] = JsonNode.Parse(traits.GetRawText()) }));
+            events.Add(profileEvents.Event(profile, $"trigger-{d.Id}-traits", EventType.Identify, null,
+                new() { ["traits"] = JsonNode.Parse(traits.GetRawText()) }, TriggerEngine.TriggerSource));
         var add = p.GetProperty("addTags");
         var remove = p.GetProperty("removeTags");
         if (add.GetArrayLength() + remove.GetArrayLength() > 0)
-            events.Add(Event($"trigger-{d.Id}-tags", EventType.Track, ProfileReducer.TagsUpdated,
-                new JsonObject { ["event"] = ProfileReducer.TagsUpdated, ["properties"] = new JsonObject { ["add"] = JsonNode.Parse(add.GetRawText()), ["remove"] = JsonNode.Parse(remove.GetRawText()) } }));
-        await writer.WriteAsync(events, ct);
-        return Done(d, DeliveryStatus.Sent, "sent", $"profile change logged as {string.Join(", ", events.Select(e => e.MessageId))}");
-
-        TailorEvent Event(string messageId, EventType type, string? name, JsonObject message)
-        {
-            message["type"] = type.ToWire();
-            message["messageId"] = messageId;
-            message["userId"] = userId;
-            message["anonymousId"] = anonymousId;
-            message["timestamp"] = now;
-            return new TailorEvent(messageId, type, name, userId, anonymousId, now, now, TriggerEngine.TriggerSource, message.ToJsonString());
-        }
+            events.Add(profileEvents.Event(profile, $"trigger-{d.Id}-tags", EventType.Track, ProfileReducer.TagsUpdated, new()
+            {
+                ["event"] = ProfileReducer.TagsUpdated,
+                ["properties"] = new JsonObject { ["add"] = JsonNode.Parse(add.GetRawText()), ["remove"] = JsonNode.Parse(remove.GetRawText()) },
+            }, TriggerEngine.TriggerSource));
+        if (events.Contains(null)) return Done(d, DeliveryStatus.Dead, "dead", "the profile has no userId or anonymousId to record the change on");
+        await profileEvents.WriteAsync(events!, ct);
+        return Done(d, DeliveryStatus.Sent, "sent", $"profile change logged as {string.Join(", ", events.Select(e => e!.MessageId))}");
     }
 
     private DeliveryResult Failed(ActionDelivery d, string error, bool retry)
