@@ -1,9 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Tailor.Server.Hosting;
 using Tailor.Server.Tests.Hosting;
@@ -18,41 +13,23 @@ namespace Tailor.Server.Tests.Campaigns;
 public sealed class ScheduledCampaignTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly string _data = TempDirectory.Create("schedule");
-    private WebApplication? _app;
+    private FakeClockApp? _host;
     private HttpClient _ingest = null!;
     private HttpClient _admin = null!;
 
     public async ValueTask InitializeAsync()
     {
-        var options = new TailorServerOptions
+        _host = await FakeClockApp.StartAsync(new TailorServerOptions
         {
-            DataDirectory = _data, Urls = "http://127.0.0.1:0", WriteKey = "wk_schedule", AdminKey = "tk_admin_schedule",
+            DataDirectory = TempDirectory.Create("schedule"), WriteKey = "wk_schedule", AdminKey = "tk_admin_schedule",
             Smtp = SmtpSink.Address, CampaignRatePerSecond = 0, // no pacing: the fake clock does not move by itself
-        };
-        _app = await TailorServer.BuildAsync(options, TestContext.Current.CancellationToken, builder =>
-        {
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddSingleton<TimeProvider>(_time);
-        });
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-        var address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        _ingest = new HttpClient { BaseAddress = address };
-        _ingest.DefaultRequestHeaders.Authorization = TailorAppFixture.BasicAuth("wk_schedule");
-        _admin = new HttpClient { BaseAddress = address };
-        _admin.DefaultRequestHeaders.Authorization = new("Bearer", "tk_admin_schedule");
+        }, _time);
+        (_ingest, _admin) = (_host.Ingest, _host.Admin);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _ingest?.Dispose();
-        _admin?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
-        TempDirectory.Delete(_data);
+        if (_host is not null) await _host.DisposeAsync();
     }
 
     [Fact]

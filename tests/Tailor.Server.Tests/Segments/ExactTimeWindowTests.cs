@@ -1,10 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Tailor.Server.Hosting;
 using Tailor.Server.Tests.Hosting;
 
@@ -17,37 +12,20 @@ namespace Tailor.Server.Tests.Segments;
 public sealed class ExactTimeWindowTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private readonly string _data = TempDirectory.Create("time");
-    private WebApplication? _app;
+    private FakeClockApp? _host;
     private HttpClient _ingest = null!;
     private HttpClient _admin = null!;
 
     public async ValueTask InitializeAsync()
     {
-        var options = new TailorServerOptions { DataDirectory = _data, Urls = "http://127.0.0.1:0", WriteKey = "wk_time_window", AdminKey = "tk_admin_time_window" };
-        _app = await TailorServer.BuildAsync(options, TestContext.Current.CancellationToken, builder =>
-        {
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddSingleton<TimeProvider>(_time);
-        });
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-        var address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        _ingest = new HttpClient { BaseAddress = address };
-        _ingest.DefaultRequestHeaders.Authorization = TailorAppFixture.BasicAuth("wk_time_window");
-        _admin = new HttpClient { BaseAddress = address };
-        _admin.DefaultRequestHeaders.Authorization = new("Bearer", "tk_admin_time_window");
+        _host = await FakeClockApp.StartAsync(
+            new TailorServerOptions { DataDirectory = TempDirectory.Create("time"), WriteKey = "wk_time_window", AdminKey = "tk_admin_time_window" }, _time);
+        (_ingest, _admin) = (_host.Ingest, _host.Admin);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _ingest.Dispose();
-        _admin.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync(CancellationToken.None);
-            await _app.DisposeAsync();
-        }
-        TempDirectory.Delete(_data);
+        if (_host is not null) await _host.DisposeAsync();
     }
 
     [Fact]

@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Tailor.Server.Hosting;
 using Tailor.Server.Tests.Hosting;
@@ -13,33 +8,23 @@ using Tailor.Server.Tests.Hosting;
 namespace Tailor.Server.Tests.Triggers;
 
 /// <summary>
-/// A real Tailor app on Kestrel loopback whose clock is a <see cref="FakeTimeProvider"/>: tests move time, the trigger
-/// timers fire on it. Email goes to the real SMTP sink when <paramref name="smtp"/> is set.
+/// A <see cref="FakeClockApp"/> with what trigger tests need: tests move time, the trigger timers fire on it, email goes
+/// to the real SMTP sink when asked, and the app can run on a fresh PostgreSQL database.
 /// </summary>
 public sealed class TriggerApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly string _data;
+    private readonly FakeClockApp _host;
     private string? _postgresAdmin;
     private string? _database;
 
-    private TriggerApp(WebApplication app, string data, FakeTimeProvider time, Uri address, string writeKey, string adminKey)
-    {
-        _app = app;
-        _data = data;
-        Time = time;
-        Ingest = new HttpClient { BaseAddress = address };
-        Ingest.DefaultRequestHeaders.Authorization = TailorAppFixture.BasicAuth(writeKey);
-        Admin = new HttpClient { BaseAddress = address };
-        Admin.DefaultRequestHeaders.Authorization = new("Bearer", adminKey);
-    }
+    private TriggerApp(FakeClockApp host) => _host = host;
 
-    public FakeTimeProvider Time { get; }
+    public FakeTimeProvider Time => _host.Time;
 
     /// <summary>The app's services, for tests that play another node (e.g. one that died mid-send).</summary>
-    public IServiceProvider Services => _app.Services;
-    public HttpClient Ingest { get; }
-    public HttpClient Admin { get; }
+    public IServiceProvider Services => _host.Services;
+    public HttpClient Ingest => _host.Ingest;
+    public HttpClient Admin => _host.Admin;
     public DateTimeOffset Now => Time.GetUtcNow();
 
     /// <param name="postgres">Run on a fresh database of the PostgreSQL server named by <c>TAILOR_TEST_POSTGRES</c> instead of SQLite.</param>
@@ -63,17 +48,10 @@ public sealed class TriggerApp : IAsyncDisposable
         }
         var options = new TailorServerOptions
         {
-            DataDirectory = data, Urls = "http://127.0.0.1:0", WriteKey = "wk_triggers", AdminKey = "tk_admin_triggers",
+            DataDirectory = data, WriteKey = "wk_triggers", AdminKey = "tk_admin_triggers",
             Smtp = smtp ? SmtpSink.Address : null, Caps = caps, Postgres = connection,
         };
-        var app = await TailorServer.BuildAsync(options, TestContext.Current.CancellationToken, builder =>
-        {
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.Services.AddSingleton<TimeProvider>(time);
-        });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        return new TriggerApp(app, data, time, address, options.WriteKey, options.AdminKey) { _postgresAdmin = admin, _database = database };
+        return new TriggerApp(await FakeClockApp.StartAsync(options, time)) { _postgresAdmin = admin, _database = database };
     }
 
     private static async Task AdminAsync(string connectionString, string sql)
@@ -136,11 +114,7 @@ public sealed class TriggerApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Ingest.Dispose();
-        Admin.Dispose();
-        await _app.StopAsync(CancellationToken.None);
-        await _app.DisposeAsync();
-        TempDirectory.Delete(_data);
+        await _host.DisposeAsync();
         if (_database is not null)
         {
             Npgsql.NpgsqlConnection.ClearAllPools();
