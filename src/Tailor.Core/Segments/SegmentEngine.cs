@@ -108,6 +108,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         }
         // One snapshot read for all of them, each profile evaluated at its own moment.
         await EvaluateAsync(work, moments.Values.Min(), update, cancellationToken, moments);
+        var written = update.Timers.Select(t => (t.SegmentId, t.ProfileId)).ToHashSet();
         foreach (var timers in groups)
         {
             var at = moments[timers.Key];
@@ -115,7 +116,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
             {
                 // A timer that fired and was not re-set (the answer is now stable) must not fire again; a later one
                 // of the same profile that the evaluation left in place stays.
-                if (t.DueAt <= at && !update.Timers.Exists(x => x.SegmentId == t.SegmentId && x.ProfileId == t.ProfileId))
+                if (t.DueAt <= at && !written.Contains((t.SegmentId, t.ProfileId)))
                     update.Timers.Add(t with { DueAt = null });
             }
         }
