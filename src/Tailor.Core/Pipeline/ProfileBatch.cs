@@ -13,6 +13,9 @@ namespace Tailor.Core.Pipeline;
 /// userId implicitly (a shared device must not join two customers); only <c>alias</c> merges two known users.
 /// The profile that holds the event's userId (or, for an event without one, the only userId among the profiles) survives a
 /// merge, else the oldest one does, so known customers keep their id.
+/// Guards (<see cref="ProfileLimits"/>): ignored identifier values (<c>undefined</c>, <c>null</c>…) are dropped from
+/// the event's identities; an event left with none belongs to no profile. A merge, or a new identity, that would take
+/// a profile past its caps is refused and recorded; the event then lands on the profile it chose, alone.
 /// </remarks>
 public sealed class ProfileBatch
 {
@@ -22,13 +25,16 @@ public sealed class ProfileBatch
     private readonly List<EventAssignment> _assignments = [];
     private readonly List<TraitChange> _history = [];
     private readonly List<ProfileMerge> _merges = [];
+    private readonly List<ProfileRefusal> _refusals = [];
     private readonly ProfileReducer _reducer;
+    private readonly ProfileLimits _limits;
     private readonly Func<string> _newProfileId;
     private readonly DateTimeOffset _now;
 
     public ProfileBatch(IEnumerable<Profile> loaded, ProfileReducer reducer, Func<string> newProfileId, DateTimeOffset now)
     {
         _reducer = reducer;
+        _limits = reducer.Limits;
         _newProfileId = newProfileId;
         _now = now;
         foreach (var profile in loaded)
@@ -37,13 +43,15 @@ public sealed class ProfileBatch
     }
 
     /// <summary>Identities whose owners must be loaded before <paramref name="events"/> can be applied.</summary>
-    public static HashSet<Identity.Identity> IdentitiesOf(IEnumerable<EventView> events)
+    public static HashSet<Identity.Identity> IdentitiesOf(IEnumerable<EventView> events, ProfileLimits? limits = null)
     {
+        limits ??= ProfileLimits.Default;
         var set = new HashSet<Identity.Identity>();
         foreach (var view in events)
         {
-            foreach (var identity in view.Identities()) set.Add(identity);
-            if (view.Event.Type == EventType.Alias && view.PreviousId is { } previous)
+            foreach (var identity in view.Identities())
+                if (!limits.IsIgnored(identity.Value)) set.Add(identity);
+            if (view.Event.Type == EventType.Alias && view.PreviousId is { } previous && !limits.IsIgnored(previous))
             {
                 set.Add(new(IdentityTypes.UserId, previous));
                 set.Add(new(IdentityTypes.AnonymousId, previous));
@@ -52,41 +60,93 @@ public sealed class ProfileBatch
         return set;
     }
 
-    public Profile Apply(in EventView view)
+    /// <summary>Applies one event; returns the profile it landed on, or null when it named no usable identity.</summary>
+    public Profile? Apply(in EventView view)
     {
         var e = view.Event;
-        var identities = view.Identities();
+        var identities = UsableIdentities(view, _limits);
         var isAlias = e.Type == EventType.Alias;
-        if (isAlias && view.PreviousId is { } previous)
+        if (isAlias && view.PreviousId is { } previous && !_limits.IsIgnored(previous))
         {
             var asUser = new Identity.Identity(IdentityTypes.UserId, previous);
             identities.Add(_owners.ContainsKey(asUser) ? asUser : new(IdentityTypes.AnonymousId, previous));
         }
+        if (identities.Count == 0)
+        {
+            // Only "undefined", "null" and the like: joining such events to anyone would collapse strangers into one.
+            Refuse(null, ProfileRefusalKinds.Unresolvable, "the event names no usable identity (empty or ignored values only)", view);
+            return null;
+        }
 
-        var target = ChooseTarget(identities, e.UserId, isAlias, out var mergeable);
-        foreach (var other in mergeable)
-            if (!ReferenceEquals(other, target)) Merge(target, other, e, identities);
+        var userId = e.UserId is { } named && !_limits.IsIgnored(named) ? named : null;
+        var target = ChooseTarget(identities, userId, isAlias, out var mergeable);
+        mergeable.RemoveAll(p => ReferenceEquals(p, target));
+        var mergeRefused = mergeable.Count > 0 && RefuseMerge(target, mergeable, identities, view);
+        if (!mergeRefused)
+            foreach (var other in mergeable) Merge(target, other, view, identities);
 
+        var identityRefused = false;
         foreach (var identity in identities)
         {
             if (_owners.TryGetValue(identity, out var owner))
             {
-                if (ReferenceEquals(owner, target) || !isAlias) continue; // owned elsewhere by another known user: leave it there
+                if (ReferenceEquals(owner, target) || !isAlias || mergeRefused) continue; // owned elsewhere by another known user: leave it there
+            }
+            else if (target.Identities.Count >= _limits.MaxIdentitiesPerProfile)
+            {
+                if (!identityRefused)
+                    Refuse(target.Id, ProfileRefusalKinds.Identity, $"{identity} not linked: the profile holds {target.Identities.Count} identities (limit {_limits.MaxIdentitiesPerProfile})", view);
+                identityRefused = true;
+                continue;
             }
             _owners[identity] = target;
             if (!target.Identities.Contains(identity)) target.Identities.Add(identity);
             _links.Add(new IdentityLink(identity, target.Id, e.Timestamp));
         }
 
-        _reducer.Apply(target, view, _history);
+        _reducer.Apply(target, view, _history, _refusals);
         target.UpdatedAt = _now; // when Tailor last changed the profile (caches key on it); event times are in Computed
         _assignments.Add(new EventAssignment(view.Logged.Sequence, target.Id));
         _dirty[target.Id] = target;
         return target;
     }
 
+    /// <summary>The event's identities without empty or ignored values (<see cref="ProfileLimits.IgnoredIdentityValues"/>).</summary>
+    public static List<Identity.Identity> UsableIdentities(in EventView view, ProfileLimits limits)
+    {
+        var identities = view.Identities();
+        identities.RemoveAll(i => limits.IsIgnored(i.Value));
+        return identities;
+    }
+
+    /// <summary>True (and recorded) when merging <paramref name="others"/> into <paramref name="target"/> would pass a cap.</summary>
+    private bool RefuseMerge(Profile target, List<Profile> others, List<Identity.Identity> identities, in EventView view)
+    {
+        var ids = new HashSet<Identity.Identity>(target.Identities);
+        var traits = new HashSet<string>(target.Traits.Keys, StringComparer.Ordinal);
+        var bytes = ProfileLimits.TraitBytes(target);
+        foreach (var other in others)
+        {
+            ids.UnionWith(other.Identities);
+            foreach (var (name, value) in other.Traits)
+                if (traits.Add(name)) bytes += name.Length + ProfileLimits.Size(value.Value);
+        }
+        ids.UnionWith(identities);
+        string? why = null;
+        if (ids.Count > _limits.MaxIdentitiesPerProfile) why = $"{ids.Count} identities (limit {_limits.MaxIdentitiesPerProfile})";
+        else if (traits.Count > _limits.MaxTraits) why = $"{traits.Count} traits (limit {_limits.MaxTraits})";
+        else if (bytes > _limits.MaxTraitBytes) why = $"{bytes} bytes of traits (limit {_limits.MaxTraitBytes})";
+        if (why is null) return false;
+        Refuse(target.Id, ProfileRefusalKinds.Merge,
+            $"not merged with {string.Join(", ", others.Select(o => o.Id))}: the result would hold {why}", view);
+        return true;
+    }
+
+    private void Refuse(string? profileId, string kind, string detail, in EventView view) =>
+        _refusals.Add(new ProfileRefusal(profileId, kind, detail, view.Logged.Sequence, view.Event.MessageId, view.Event.ReceivedAt));
+
     public ProfileChangeSet ToChangeSet(long position) =>
-        new([.. _dirty.Values], _links, _assignments, _history, _merges, position);
+        new([.. _dirty.Values], _links, _assignments, _history, _merges, position) { Refusals = _refusals };
 
     private Profile ChooseTarget(List<Identity.Identity> identities, string? userId, bool isAlias, out List<Profile> mergeable)
     {
@@ -140,12 +200,13 @@ public sealed class ProfileBatch
         return null;
     }
 
-    private void Merge(Profile winner, Profile loser, TailorEvent cause, List<Identity.Identity> identities)
+    private void Merge(Profile winner, Profile loser, in EventView view, List<Identity.Identity> identities)
     {
+        var cause = view.Event;
         foreach (var identity in loser.Identities) _owners[identity] = winner;
         ProfileReducer.Merge(winner, loser);
         _dirty[loser.Id] = loser;
         _merges.Add(new ProfileMerge(winner.Id, loser.Id, _now, cause.MessageId,
-            $"{cause.Type.ToWire()} linked {string.Join(", ", identities)}"));
+            $"{cause.Type.ToWire()} linked {string.Join(", ", identities)}") { Sequence = view.Logged.Sequence });
     }
 }

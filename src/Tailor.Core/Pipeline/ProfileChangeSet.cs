@@ -21,6 +21,9 @@ public sealed record ProfileChangeSet(
     /// pipelines on one store (two nodes, or an import beside a server) never apply the same events twice.
     /// </summary>
     public long StartPosition { get; init; }
+
+    /// <summary>What guards and caps refused in this batch (docs/profiles.md, "Merge guards and caps").</summary>
+    public IReadOnlyList<ProfileRefusal> Refusals { get; init; } = [];
 }
 
 /// <summary>Another pipeline moved the log position first; the batch was rolled back and is retried from the new position.</summary>
@@ -35,4 +38,17 @@ public readonly record struct IdentityLink(Identity.Identity Identity, string Pr
 public readonly record struct EventAssignment(long Sequence, string ProfileId);
 
 /// <summary>A record that <paramref name="LoserId"/> became part of <paramref name="WinnerId"/>, and which event tied them.</summary>
-public sealed record ProfileMerge(string WinnerId, string LoserId, DateTimeOffset At, string MessageId, string Reason);
+public sealed record ProfileMerge(string WinnerId, string LoserId, DateTimeOffset At, string MessageId, string Reason)
+{
+    /// <summary>The merge's id in the store (0 until stored); <c>POST /api/profiles/merges/{id}/undo</c> names it.</summary>
+    public long Id { get; init; }
+
+    /// <summary>The log sequence of the event that tied the two profiles.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>When the merge was undone, if it was.</summary>
+    public DateTimeOffset? UndoneAt { get; init; }
+
+    /// <summary>What the undo gave back to the restored profile (identities, events, journeys moved).</summary>
+    public string? Undo { get; init; }
+}

@@ -14,7 +14,11 @@ public sealed class ProfileReducer(EngagementWeights weights)
     public const string ConsentTrait = "consent";
     public const string TagsUpdated = "Tags Updated";
 
-    public void Apply(Profile profile, in EventView view, List<TraitChange> history)
+    /// <summary>Caps on a profile's traits (and the identity guards the batch reads from here).</summary>
+    public ProfileLimits Limits { get; init; } = ProfileLimits.Default;
+
+    /// <param name="refusals">Where a refused new trait is recorded (one entry per event), when given.</param>
+    public void Apply(Profile profile, in EventView view, List<TraitChange> history, List<Pipeline.ProfileRefusal>? refusals = null)
     {
         var e = view.Event;
         var at = e.Timestamp;
@@ -34,7 +38,7 @@ public sealed class ProfileReducer(EngagementWeights weights)
             computed.LastOrderAt = ComputedTraits.Max(computed.LastOrderAt, at);
         }
 
-        ApplyTraits(profile, view, history);
+        ApplyTraits(profile, view, history, refusals);
         ApplyConsent(profile, view);
         if (e.Type == EventType.Track && name == TagsUpdated) ApplyTags(profile, view.Properties);
     }
@@ -64,18 +68,26 @@ public sealed class ProfileReducer(EngagementWeights weights)
         return 0m;
     }
 
-    private static void ApplyTraits(Profile profile, in EventView view, List<TraitChange> history)
+    private void ApplyTraits(Profile profile, in EventView view, List<TraitChange> history, List<Pipeline.ProfileRefusal>? refusals)
     {
         var traits = view.Traits;
         if (traits.ValueKind != JsonValueKind.Object) return;
         var e = view.Event;
+        string? refused = null;
         foreach (var trait in traits.EnumerateObject())
         {
             if (trait.NameEquals(ConsentTrait)) continue; // consent is kept apart, with when and where
+            if (!profile.Traits.ContainsKey(trait.Name) && Limits.RefuseNewTrait(profile, trait.Name, ProfileLimits.Size(trait.Value)) is { } why)
+            {
+                refused ??= why; // existing traits still update; one record per event is enough to see it
+                continue;
+            }
             history.Add(new TraitChange(profile.Id, trait.Name, trait.Value, e.Timestamp, e.SourceId, e.MessageId));
             if (profile.Traits.TryGetValue(trait.Name, out var current) && current.At > e.Timestamp) continue;
             profile.Traits[trait.Name] = new TraitValue(trait.Value, e.Timestamp);
         }
+        if (refused is not null)
+            refusals?.Add(new Pipeline.ProfileRefusal(profile.Id, Pipeline.ProfileRefusalKinds.Trait, refused, view.Logged.Sequence, e.MessageId, e.ReceivedAt));
     }
 
     /// <summary>

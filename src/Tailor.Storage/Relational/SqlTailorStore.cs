@@ -183,19 +183,7 @@ public abstract partial class SqlTailorStore : ITailorStore
     public Task CommitAsync(ProfileChangeSet changes, CancellationToken cancellationToken)
     {
         var statements = new List<Statement>(changes.Profiles.Count + changes.Links.Count + changes.Assignments.Count + changes.TraitHistory.Count + 8);
-        var upsertProfile = $"""
-            INSERT INTO profiles ({ProfileColumnsSql})
-            VALUES (@id, @created, @updated, @merged, {Json("@traits")}, {Json("@times")}, {Json("@computed")}, {Json("@consent")}, {Json("@tags")})
-            ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, merged_into = excluded.merged_into,
-                traits = excluded.traits, trait_times = excluded.trait_times, computed = excluded.computed,
-                consent = excluded.consent, tags = excluded.tags
-            """;
-        foreach (var p in changes.Profiles)
-        {
-            statements.Add(new(upsertProfile, ("id", p.Id), ("created", Db.Ms(p.CreatedAt)), ("updated", Db.Ms(p.UpdatedAt)), ("merged", p.MergedInto),
-                ("traits", ProfileColumns.Traits(p)), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
-                ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p))));
-        }
+        foreach (var p in changes.Profiles) statements.Add(UpsertProfile(p));
         const string link = """
             INSERT INTO identities (type, value, profile_id, first_seen) VALUES (@type, @value, @profile, @seen)
             ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
@@ -211,8 +199,9 @@ public abstract partial class SqlTailorStore : ITailorStore
         foreach (var m in changes.Merges)
         {
             (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
-            statements.Add(new("INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason) VALUES (@winner, @loser, @at, @message, @reason)",
-                winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason)));
+            statements.Add(new("INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason, seq) VALUES (@winner, @loser, @at, @message, @reason, @seq)",
+                winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason), ("seq", m.Sequence)));
+            statements.AddRange(RecordMergedAway(m.LoserId)); // before the rows move: what an undo gives back
             statements.Add(new("UPDATE identities SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
             statements.Add(new("UPDATE events SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
             statements.Add(new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
@@ -228,12 +217,30 @@ public abstract partial class SqlTailorStore : ITailorStore
             statements.Add(new("DELETE FROM segment_members WHERE profile_id = @loser", loser));
             statements.Add(new("DELETE FROM segment_timers WHERE profile_id = @loser", loser));
         }
+        foreach (var r in changes.Refusals) statements.Add(RecordRefusal(r));
         return WriteAsync(async (c, t) =>
         {
             await AdvancePositionAsync(c, t, ProfilesPipeline, changes.StartPosition, changes.Position, cancellationToken);
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
+    }
+
+    private string? _upsertProfileSql;
+
+    /// <summary>Writes a profile row: inserted when new, else everything but its id and creation time replaced.</summary>
+    private Statement UpsertProfile(Profile p)
+    {
+        _upsertProfileSql ??= $"""
+            INSERT INTO profiles ({ProfileColumnsSql})
+            VALUES (@id, @created, @updated, @merged, {Json("@traits")}, {Json("@times")}, {Json("@computed")}, {Json("@consent")}, {Json("@tags")})
+            ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, merged_into = excluded.merged_into,
+                traits = excluded.traits, trait_times = excluded.trait_times, computed = excluded.computed,
+                consent = excluded.consent, tags = excluded.tags
+            """;
+        return new(_upsertProfileSql, ("id", p.Id), ("created", Db.Ms(p.CreatedAt)), ("updated", Db.Ms(p.UpdatedAt)), ("merged", p.MergedInto),
+            ("traits", ProfileColumns.Traits(p)), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
+            ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p)));
     }
 
     /// <summary>
@@ -300,9 +307,8 @@ public abstract partial class SqlTailorStore : ITailorStore
     public async Task<IReadOnlyList<ProfileMerge>> MergesAsync(string profileId, CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, "SELECT winner_id, loser_id, merged_at, message_id, reason FROM merges WHERE winner_id = @id OR loser_id = @id ORDER BY id",
-            r => new ProfileMerge(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)), r.GetString(3), r.GetString(4)),
-            cancellationToken, ("id", profileId));
+        return await Db.ListAsync(c, $"SELECT {MergeColumnsSql} FROM merges WHERE winner_id = @id OR loser_id = @id ORDER BY id",
+            ReadMerge, cancellationToken, ("id", profileId));
     }
 
     public async Task<long> ProfileCountAsync(CancellationToken cancellationToken)

@@ -1,0 +1,27 @@
+using Tailor.Core.Profiles;
+
+namespace Tailor.Core.Pipeline;
+
+/// <summary>Everything an undo of a merge writes, in one transaction (planned by <see cref="MergeUndoPlanner"/>).</summary>
+/// <param name="Survivor">The surviving profile, folded again from the events it keeps.</param>
+/// <param name="Restored">The merged-away profile, live again, folded from the events it gets back.</param>
+/// <param name="Identities">Identities that go back from the survivor to the restored profile.</param>
+/// <param name="Events">Sequences of the events that go back (their trait history goes with them).</param>
+/// <param name="Absorbed">Profiles that had been merged into the restored one: they point at it again.</param>
+/// <param name="Runs">Waiting journey runs that a moved event started: they move with it.</param>
+/// <param name="PipelinePosition">The profile pipeline's position the plan was made at.</param>
+public sealed record MergeUndo(
+    long MergeId,
+    Profile Survivor,
+    Profile Restored,
+    IReadOnlyList<Identity.Identity> Identities,
+    IReadOnlyList<long> Events,
+    IReadOnlyList<string> Absorbed,
+    IReadOnlyList<string> Runs,
+    long PipelinePosition,
+    DateTimeOffset At)
+{
+    /// <summary>What the undo moved, as recorded on the merge.</summary>
+    public string Detail =>
+        $"restored {Restored.Id} from {Survivor.Id}: {Identities.Count} identities, {Events.Count} events, {Runs.Count} waiting journeys moved back";
+}

@@ -1,0 +1,114 @@
+using System.Data.Common;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+
+namespace Tailor.Storage.Relational;
+
+/// <summary>Merge records with what an undo needs, the undo itself, and the refusals of the merge guards and caps.</summary>
+public abstract partial class SqlTailorStore
+{
+    private const string MergeColumnsSql = "winner_id, loser_id, merged_at, message_id, reason, id, seq, undone_at, undo";
+    private const string LatestMergeOfLoserSql = "(SELECT MAX(id) FROM merges WHERE loser_id = @loser)";
+
+    private static ProfileMerge ReadMerge(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)), r.GetString(3), r.GetString(4))
+        {
+            Id = r.GetInt64(5),
+            Sequence = r.GetInt64(6),
+            UndoneAt = r.IsDBNull(7) ? null : ProfileColumns.FromMs(r.GetInt64(7)),
+            Undo = r.NullableString(8),
+        };
+
+    /// <summary>Copies what the merged-away profile holds into the merge just inserted (run before its rows move).</summary>
+    private static IEnumerable<Statement> RecordMergedAway(string loserId)
+    {
+        (string, object?) loser = ("loser", loserId);
+        yield return new($"INSERT INTO merge_identities (merge_id, type, value) SELECT {LatestMergeOfLoserSql}, type, value FROM identities WHERE profile_id = @loser", loser);
+        yield return new($"INSERT INTO merge_events (merge_id, seq) SELECT {LatestMergeOfLoserSql}, seq FROM events WHERE profile_id = @loser", loser);
+        yield return new($"INSERT INTO merge_absorbed (merge_id, profile_id) SELECT {LatestMergeOfLoserSql}, id FROM profiles WHERE merged_into = @loser", loser);
+    }
+
+    private static Statement RecordRefusal(ProfileRefusal r) =>
+        new("INSERT INTO profile_refusals (profile_id, kind, detail, seq, message_id, at) VALUES (@profile, @kind, @detail, @seq, @message, @at)",
+            ("profile", r.ProfileId), ("kind", r.Kind), ("detail", r.Detail), ("seq", r.Sequence), ("message", r.MessageId), ("at", Db.Ms(r.At)));
+
+    public async Task<MergeRecord?> GetMergeAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var merges = await Db.ListAsync(c, $"SELECT {MergeColumnsSql} FROM merges WHERE id = @id", ReadMerge, cancellationToken, ("id", id));
+        if (merges.Count == 0) return null;
+        var identities = await Db.ListAsync(c, "SELECT type, value FROM merge_identities WHERE merge_id = @id ORDER BY type, value",
+            r => new Identity(r.GetString(0), r.GetString(1)), cancellationToken, ("id", id));
+        var events = await Db.ListAsync(c, "SELECT seq FROM merge_events WHERE merge_id = @id ORDER BY seq", r => r.GetInt64(0), cancellationToken, ("id", id));
+        var absorbed = await Db.ListAsync(c, "SELECT profile_id FROM merge_absorbed WHERE merge_id = @id ORDER BY profile_id", r => r.GetString(0), cancellationToken, ("id", id));
+        return new MergeRecord(merges[0], identities, events, absorbed);
+    }
+
+    public async Task<Profile?> GetStoredProfileAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await ReadProfileAsync(c, id, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<LoggedEvent>> AllProfileEventsAsync(string profileId, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM events WHERE profile_id = @profile ORDER BY seq", ReadEvent, cancellationToken, ("profile", profileId));
+    }
+
+    public Task CommitUndoAsync(MergeUndo undo, CancellationToken cancellationToken)
+    {
+        (string, object?) survivor = ("survivor", undo.Survivor.Id), restored = ("restored", undo.Restored.Id), at = ("at", Db.Ms(undo.At));
+        var statements = new List<Statement> { UpsertProfile(undo.Survivor), UpsertProfile(undo.Restored) };
+        foreach (var identity in undo.Identities)
+        {
+            statements.Add(new("UPDATE identities SET profile_id = @restored WHERE type = @type AND value = @value AND profile_id = @survivor",
+                restored, survivor, ("type", identity.Type), ("value", identity.Value)));
+        }
+        foreach (var seq in undo.Events)
+        {
+            // The event's trait history goes with it (a messageId is unique within its source).
+            statements.Add(new("""
+                UPDATE trait_history SET profile_id = @restored WHERE profile_id = @survivor
+                    AND message_id = (SELECT message_id FROM events WHERE seq = @seq) AND source = (SELECT source_id FROM events WHERE seq = @seq)
+                """, restored, survivor, ("seq", seq)));
+            statements.Add(new("UPDATE events SET profile_id = @restored WHERE seq = @seq AND profile_id = @survivor", restored, survivor, ("seq", seq)));
+        }
+        foreach (var id in undo.Absorbed)
+            statements.Add(new("UPDATE profiles SET merged_into = @restored WHERE id = @id AND merged_into = @survivor", restored, survivor, ("id", id)));
+        foreach (var run in undo.Runs)
+            statements.Add(new("UPDATE trigger_runs SET profile_id = @restored WHERE id = @run AND status = 'waiting' AND profile_id = @survivor", restored, survivor, ("run", run)));
+        // A timer due now for every segment and both profiles: the segment engine re-evaluates them (recording exits
+        // and entries), and a crash before it does loses nothing.
+        foreach (var profile in (ReadOnlySpan<string>)[undo.Survivor.Id, undo.Restored.Id])
+        {
+            statements.Add(new("""
+                INSERT INTO segment_timers (segment_id, profile_id, due_at) SELECT id, @profile, @at FROM segments
+                ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
+                """, ("profile", profile), at));
+        }
+        return WriteAsync(async (c, t) =>
+        {
+            // Planned at this position: a batch committed since may have changed either profile.
+            await AdvancePositionAsync(c, t, ProfilesPipeline, undo.PipelinePosition, undo.PipelinePosition, cancellationToken);
+            if (await Db.ExecuteAsync(c, t, "UPDATE merges SET undone_at = @at, undo = @detail WHERE id = @id AND undone_at IS NULL", cancellationToken,
+                at, ("detail", undo.Detail), ("id", undo.MergeId)) == 0)
+                throw new PipelineConflictException("merge undo", undo.MergeId);
+            await ExecuteAllAsync(c, t, statements, cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ProfileRefusal>> RefusalsAsync(string? profileId, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var sql = "SELECT profile_id, kind, detail, seq, message_id, at FROM profile_refusals"
+            + (profileId is null ? "" : " WHERE profile_id = @profile") + " ORDER BY id DESC LIMIT @limit";
+        (string, object?)[] parameters = profileId is null ? [("limit", limit)] : [("profile", profileId), ("limit", limit)];
+        return await Db.ListAsync(c, sql,
+            r => new ProfileRefusal(r.NullableString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4), ProfileColumns.FromMs(r.GetInt64(5))),
+            cancellationToken, parameters);
+    }
+}

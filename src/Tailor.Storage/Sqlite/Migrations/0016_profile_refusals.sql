@@ -1,0 +1,11 @@
+-- What the merge guards and profile caps refused: a merge, an identity, a new trait, or an event with no usable identity.
+CREATE TABLE profile_refusals (
+    id INTEGER PRIMARY KEY,
+    profile_id TEXT,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX profile_refusals_by_profile ON profile_refusals (profile_id, id);
