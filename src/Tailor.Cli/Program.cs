@@ -7,6 +7,7 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     ServeCommand.Create(store),
     ImportCommand.Create(store),
     ProfileCommand.Create(store),
+    MergesCommand.Create(store),
     AccessCommands.Sources(store),
     AccessCommands.Keys(store),
     SegmentsCommand.Create(store),

@@ -53,7 +53,7 @@ internal static class ImportCommand
                         r => reading.Value = stream.Position, ct);
                     reading.Value = reading.MaxValue;
 
-                    var pipeline = new ProfilePipeline(tailor, new ProfileReducer(EngagementWeights.Default), TimeProvider.System, () => $"prf_{Guid.CreateVersion7():N}");
+                    var pipeline = new ProfilePipeline(tailor, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, TimeProvider.System, () => $"prf_{Guid.CreateVersion7():N}");
                     var position = await pipeline.PositionAsync(ct);
                     var last = await tailor.LastSequenceAsync(ct);
                     var profiling = progress.AddTask("Updating profiles", maxValue: Math.Max(1, last - position));

@@ -41,6 +41,7 @@ internal static class ServeCommand
                 Smtp = result.GetValue(smtp),
                 PublicUrl = Environment.GetEnvironmentVariable("TAILOR_PUBLIC_URL"),
                 Caps = result.GetValue(caps),
+                Profiles = ProfileLimitsEnvironment.Read(),
             };
             if (Environment.GetEnvironmentVariable("TAILOR_EMAIL_FROM") is { Length: > 0 } from) options.EmailFrom = from;
             if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)

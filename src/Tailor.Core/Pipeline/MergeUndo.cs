@@ -10,6 +10,7 @@ namespace Tailor.Core.Pipeline;
 /// <param name="Absorbed">Profiles that had been merged into the restored one: they point at it again.</param>
 /// <param name="Runs">Waiting journey runs that a moved event started: they move with it.</param>
 /// <param name="PipelinePosition">The profile pipeline's position the plan was made at.</param>
+/// <param name="Position">The position after the undo: the sequence of the request event.</param>
 public sealed record MergeUndo(
     long MergeId,
     Profile Survivor,
@@ -19,7 +20,8 @@ public sealed record MergeUndo(
     IReadOnlyList<string> Absorbed,
     IReadOnlyList<string> Runs,
     long PipelinePosition,
-    DateTimeOffset At)
+    DateTimeOffset At,
+    long Position = 0)
 {
     /// <summary>What the undo moved, as recorded on the merge.</summary>
     public string Detail =>

@@ -10,11 +10,7 @@ namespace Tailor.Core.Pipeline;
 /// One pipeline runs per store.
 /// </summary>
 public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize)
-    : IDisposable
 {
-    private const int UndoAttempts = 5;
-    private readonly SemaphoreSlim _gate = new(1, 1); // an undo must not interleave with a batch that loaded the same profiles
-
     /// <summary>Events per commit: small enough that a commit holds a single-writer store for tens of milliseconds.</summary>
     public const int DefaultBatchSize = 500;
 
@@ -29,19 +25,21 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
     /// <summary>Processes one batch; returns how many events it applied (0 when caught up).</summary>
     public async Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try { return await ProcessNextBatchLockedAsync(cancellationToken); }
-        finally { _gate.Release(); }
-    }
-
-    private async Task<int> ProcessNextBatchLockedAsync(CancellationToken cancellationToken)
-    {
         var position = await PositionAsync(cancellationToken);
         var logged = await store.ReadAfterAsync(position, batchSize, cancellationToken);
         if (logged.Count == 0) return 0;
 
         var views = new EventView[logged.Count];
-        for (var i = 0; i < logged.Count; i++) views[i] = EventView.Parse(logged[i]);
+        for (var i = 0; i < logged.Count; i++)
+        {
+            views[i] = EventView.Parse(logged[i]);
+            if (!MergeUndoRequest.TryRead(views[i], out var mergeId)) continue;
+            // An undo runs alone: the events before it make one batch, the events after it the next.
+            if (i == 0) return await UndoMergeAsync(views[0], mergeId, position, cancellationToken);
+            logged = logged.Take(i).ToList();
+            views = views[..i];
+            break;
+        }
 
         var owners = await store.LoadOwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), cancellationToken);
         var batch = new ProfileBatch(owners, reducer, newProfileId, time.GetUtcNow());
@@ -72,48 +70,52 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
     }
 
     /// <summary>
-    /// Undoes merge <paramref name="mergeId"/>: the merged-away profile lives again with its identities and events,
-    /// both profiles are folded again from their events, the segment engine is asked to re-evaluate both, and waiting
-    /// journeys started by a moved event move with it (rules: <see cref="MergeUndoPlanner"/>). One transaction,
-    /// between two batches of this pipeline; a batch committed by another node meanwhile makes it plan again.
+    /// Applies a <see cref="MergeUndoRequest"/>: the merged-away profile lives again with its identities and events,
+    /// both profiles are folded again from their events, both are queued for segment re-evaluation, and waiting
+    /// journeys started by a moved event move with it (rules: <see cref="MergeUndoPlanner"/>). One transaction that
+    /// also moves the position past the request; a request that cannot be applied is recorded as a refusal.
     /// </summary>
-    public async Task<MergeUndoResult> UndoMergeAsync(long mergeId, CancellationToken cancellationToken)
+    private async Task<int> UndoMergeAsync(EventView request, long mergeId, long position, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
+        var (undo, refusal) = await PlanUndoAsync(mergeId, position, request.Logged.Sequence, cancellationToken);
         try
         {
-            for (var attempt = 1; ; attempt++)
+            if (undo is not null) await store.CommitUndoAsync(undo, cancellationToken);
+            else
             {
-                var record = await store.GetMergeAsync(mergeId, cancellationToken);
-                if (record is null) return new(MergeUndoStatus.NotFound);
-                if (record.Merge.UndoneAt is not null) return new(MergeUndoStatus.AlreadyUndone, $"merge {mergeId} was undone at {record.Merge.UndoneAt:O}", record.Merge);
-                if (record.Merge.Sequence == 0)
-                    return new(MergeUndoStatus.Conflict, $"merge {mergeId} was recorded before Tailor kept what an undo needs", record.Merge);
-                var loser = await store.GetStoredProfileAsync(record.Merge.LoserId, cancellationToken);
-                var survivor = loser?.MergedInto is { } into ? await store.GetStoredProfileAsync(into, cancellationToken) : null;
-                if (loser is null || survivor is null || survivor.MergedInto is not null)
-                    return new(MergeUndoStatus.Conflict, $"profile {record.Merge.LoserId} is not merged into a live profile", record.Merge);
-
-                var position = await store.PipelinePositionAsync(cancellationToken);
-                var events = await store.AllProfileEventsAsync(survivor.Id, cancellationToken);
-                var runs = await store.WaitingRunsAsync([survivor.Id, loser.Id], cancellationToken);
-                var undo = new MergeUndoPlanner(reducer).Plan(record, loser, survivor, events, runs, position, time.GetUtcNow());
-                try
-                {
-                    await store.CommitUndoAsync(undo, cancellationToken);
-                }
-                catch (PipelineConflictException) when (attempt < UndoAttempts)
-                {
-                    continue; // another node committed a batch or undid it first: read again
-                }
-                _position = null;
-                ProfilesChanged?.Invoke([undo.Survivor, undo.Restored]);
-                var merge = record.Merge with { UndoneAt = undo.At, Undo = undo.Detail };
-                return new(MergeUndoStatus.Undone, null, merge, undo);
+                var skipped = new ProfileChangeSet([], [], [], [], [], request.Logged.Sequence) { StartPosition = position,
+                    Refusals = [new ProfileRefusal(null, ProfileRefusalKinds.Undo, $"merge {mergeId} not undone: {refusal}", request.Logged.Sequence,
+                        request.Event.MessageId, request.Event.ReceivedAt)] };
+                await store.CommitAsync(skipped, cancellationToken);
             }
         }
-        finally { _gate.Release(); }
+        catch (PipelineConflictException)
+        {
+            _position = null;
+            return 1;
+        }
+        _position = request.Logged.Sequence;
+        if (undo is not null) ProfilesChanged?.Invoke([undo.Survivor, undo.Restored]);
+        return 1;
     }
 
-    public void Dispose() => _gate.Dispose();
+    private async Task<(MergeUndo? Undo, string? Refusal)> PlanUndoAsync(long mergeId, long position, long requestSequence, CancellationToken ct)
+    {
+        var record = await store.GetMergeAsync(mergeId, ct);
+        if (record is null) return (null, "there is no such merge");
+        if (UndoRefusal(record) is { } why) return (null, why);
+        var loser = await store.GetStoredProfileAsync(record.Merge.LoserId, ct);
+        var survivor = loser?.MergedInto is { } into ? await store.GetStoredProfileAsync(into, ct) : null;
+        if (loser is null || survivor is null || survivor.MergedInto is not null) return (null, $"profile {record.Merge.LoserId} is not merged into a live profile");
+        var events = await store.AllProfileEventsAsync(survivor.Id, ct);
+        var runs = await store.WaitingRunsAsync([survivor.Id, loser.Id], ct);
+        var undo = new MergeUndoPlanner(reducer).Plan(record, loser, survivor, events, runs, position, time.GetUtcNow());
+        return (undo with { Position = requestSequence }, null);
+    }
+
+    /// <summary>Why <paramref name="record"/> cannot be undone as it stands, or null when it can.</summary>
+    public static string? UndoRefusal(MergeRecord record) =>
+        record.Merge.UndoneAt is { } at ? $"it was undone at {at:O}"
+        : record.Merge.Sequence == 0 ? "it was recorded before Tailor kept what an undo needs"
+        : null;
 }

@@ -22,4 +22,7 @@ public static class ProfileRefusalKinds
 
     /// <summary>A new trait was not added: the profile holds the most traits or trait bytes allowed.</summary>
     public const string Trait = "trait";
+
+    /// <summary>A request to undo a merge that could not be applied (not found, already undone, no longer merged).</summary>
+    public const string Undo = "undo";
 }

@@ -17,8 +17,9 @@ public interface IMergeStore
     Task<IReadOnlyList<LoggedEvent>> AllProfileEventsAsync(string profileId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes an undo atomically: fails with <see cref="PipelineConflictException"/> and changes nothing when the profile
-    /// pipeline moved since <see cref="MergeUndo.PipelinePosition"/> or the merge was undone meanwhile.
+    /// Writes an undo atomically and moves the profile pipeline from <see cref="MergeUndo.PipelinePosition"/> to
+    /// <see cref="MergeUndo.Position"/>: fails with <see cref="PipelineConflictException"/> and changes nothing when
+    /// another pipeline moved it first or the merge was undone meanwhile.
     /// </summary>
     Task CommitUndoAsync(MergeUndo undo, CancellationToken cancellationToken);
 

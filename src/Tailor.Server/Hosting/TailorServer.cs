@@ -51,7 +51,8 @@ public static class TailorServer
         builder.Services.AddSingleton<IAccessStore>(store);
         builder.Services.AddSingleton(options.Limits);
         builder.Services.AddSingleton(new MessageParser(options.Limits, () => $"tailor-{Guid.CreateVersion7():N}"));
-        builder.Services.AddSingleton(new ProfileReducer(options.Engagement));
+        builder.Services.AddSingleton(new ProfileReducer(options.Engagement) { Limits = options.Profiles });
+        builder.Services.AddSingleton<IMergeStore>(store);
         builder.Services.AddSingleton(sp => new ProfilePipeline(store, sp.GetRequiredService<ProfileReducer>(), sp.GetRequiredService<TimeProvider>(),
             () => $"prf_{Guid.CreateVersion7():N}"));
         builder.Services.AddSingleton<EventLogWriter>();

@@ -27,7 +27,7 @@ public static class ProfilesApi
         profiles.MapGet("{id}/merges", MergesAsync).WithName("ListProfileMerges").WithSummary("The merges this profile took part in");
         profiles.MapPut("{id}/consent", SetConsentAsync).WithName("SetConsent").WithSummary("Record consent answers per purpose");
         profiles.MapPost("{id}/tags", UpdateTagsAsync).WithName("UpdateTags").WithSummary("Add or remove hierarchical tags");
-        return api;
+        return api.MapMergesApi();
     }
 
     private static async Task<Results<Ok<ProfileView>, NotFound, ProblemHttpResult>> LookupAsync(

@@ -92,13 +92,13 @@ public abstract partial class SqlTailorStore
         return WriteAsync(async (c, t) =>
         {
             // Planned at this position: a batch committed since may have changed either profile.
-            await AdvancePositionAsync(c, t, ProfilesPipeline, undo.PipelinePosition, undo.PipelinePosition, cancellationToken);
+            await AdvancePositionAsync(c, t, ProfilesPipeline, undo.PipelinePosition, Math.Max(undo.Position, undo.PipelinePosition), cancellationToken);
             if (await Db.ExecuteAsync(c, t, "UPDATE merges SET undone_at = @at, undo = @detail WHERE id = @id AND undone_at IS NULL", cancellationToken,
                 at, ("detail", undo.Detail), ("id", undo.MergeId)) == 0)
                 throw new PipelineConflictException("merge undo", undo.MergeId);
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
-        }, cancellationToken);
+        }, cancellationToken, background: true);
     }
 
     public async Task<IReadOnlyList<ProfileRefusal>> RefusalsAsync(string? profileId, int limit, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class ProfileBatchTests
     private (ProfileChangeSet Changes, Profile[] Targets) Run(IEnumerable<Profile> loaded, params TailorEvent[] events)
     {
         var batch = new ProfileBatch(loaded, new ProfileReducer(EngagementWeights.Default), () => $"p{++_nextId}", Now);
-        var targets = events.Select(e => batch.Apply(View(e, ++_sequence))).ToArray();
+        var targets = events.Select(e => batch.Apply(View(e, ++_sequence))!).ToArray();
         return (batch.ToChangeSet(_sequence), targets);
     }
 
@@ -189,7 +189,7 @@ public sealed class ProfileBatchTests
 
         Assert.Same(newUser, targets[0]);
         Assert.Equal("p-new", oldUser.MergedInto);
-        Assert.Equal(new ProfileMerge("p-new", "p-old", Now, alias.MessageId, Assert.Single(changes.Merges).Reason), changes.Merges[0]);
+        Assert.Equal(new ProfileMerge("p-new", "p-old", Now, alias.MessageId, Assert.Single(changes.Merges).Reason) { Sequence = _sequence }, changes.Merges[0]);
         Assert.Equal(new HashSet<Identity.Identity> { User("old-id"), User("new-id"), Anon("a1") }, newUser.Identities.ToHashSet());
         Assert.Equal(3, newUser.Computed.EventCount);
     }

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Storage;
+using Tailor.Server.Ingestion;
+
+namespace Tailor.Server.Profiles;
+
+/// <summary>Merges and their undo, and what the merge guards and profile caps refused (admin key).</summary>
+public static class MergesApi
+{
+    public static RouteGroupBuilder MapMergesApi(this RouteGroupBuilder api)
+    {
+        var profiles = api.MapGroup("profiles").WithTags("Profiles");
+        profiles.MapGet("merges/{id:long}", GetAsync).WithName("GetMerge").WithSummary("One merge: who joined whom, why, and whether it was undone");
+        profiles.MapPost("merges/{id:long}/undo", UndoAsync).WithName("UndoMerge")
+            .WithSummary("Undo a merge: both profiles come back as if it had never happened (applied by the pipeline in log order)");
+        profiles.MapGet("refusals", RefusalsAsync).WithName("ListRefusals").WithSummary("What merge guards and profile caps refused, newest first");
+        profiles.MapGet("{id}/refusals", ProfileRefusalsAsync).WithName("ListProfileRefusals").WithSummary("What the caps refused on one profile, newest first");
+        return api;
+    }
+
+    private static async Task<Results<Ok<ProfileMerge>, NotFound>> GetAsync(long id, IMergeStore store, CancellationToken ct) =>
+        await store.GetMergeAsync(id, ct) is { } record ? TypedResults.Ok(record.Merge) : TypedResults.NotFound();
+
+    /// <summary>What an accepted undo request answers: the merge it names and the request's messageId in the log.</summary>
+    public sealed record UndoAccepted(long MergeId, string MessageId);
+
+    private static async Task<Results<Accepted<UndoAccepted>, NotFound, ProblemHttpResult>> UndoAsync(
+        long id, IMergeStore store, EventLogWriter log, TimeProvider time, CancellationToken ct)
+    {
+        if (await store.GetMergeAsync(id, ct) is not { } record) return TypedResults.NotFound();
+        if (ProfilePipeline.UndoRefusal(record) is { } why)
+            return TypedResults.Problem(title: $"Merge {id} cannot be undone: {why}", statusCode: StatusCodes.Status409Conflict);
+        if (await store.GetStoredProfileAsync(record.Merge.LoserId, ct) is not { MergedInto: not null })
+            return TypedResults.Problem(title: $"Merge {id} cannot be undone: profile {record.Merge.LoserId} is not merged", statusCode: StatusCodes.Status409Conflict);
+        var request = MergeUndoRequest.Create(id, $"undo-{Guid.CreateVersion7():N}", time.GetUtcNow(), ProfilesApi.ApiSource);
+        await log.WriteAsync([request], ct);
+        return TypedResults.Accepted($"/api/profiles/merges/{id}", new UndoAccepted(id, request.MessageId));
+    }
+
+    private static async Task<Results<Ok<ProfileRefusal[]>, ProblemHttpResult>> RefusalsAsync(int? limit, IMergeStore store, CancellationToken ct)
+    {
+        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        return TypedResults.Ok((await store.RefusalsAsync(null, limit ?? 100, ct)).ToArray());
+    }
+
+    private static async Task<Results<Ok<ProfileRefusal[]>, NotFound, ProblemHttpResult>> ProfileRefusalsAsync(
+        string id, int? limit, IProfileStore profiles, IMergeStore store, CancellationToken ct)
+    {
+        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        if (await profiles.GetProfileAsync(id, ct) is not { } profile) return TypedResults.NotFound();
+        return TypedResults.Ok((await store.RefusalsAsync(profile.Id, limit ?? 100, ct)).ToArray());
+    }
+}
