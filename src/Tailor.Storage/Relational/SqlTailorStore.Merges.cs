@@ -85,7 +85,7 @@ public abstract partial class SqlTailorStore
         foreach (var profile in (ReadOnlySpan<string>)[undo.Survivor.Id, undo.Restored.Id])
         {
             statements.Add(new("""
-                INSERT INTO segment_timers (segment_id, profile_id, due_at) SELECT id, @profile, @at FROM segments
+                INSERT INTO segment_timers (segment_id, profile_id, due_at) SELECT id, @profile, @at FROM segments WHERE true
                 ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
                 """, ("profile", profile), at));
         }
