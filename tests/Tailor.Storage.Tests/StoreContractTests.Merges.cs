@@ -123,7 +123,7 @@ public abstract partial class StoreContractTests
 
         var undone = (await Store.GetMergeAsync(merge.Id, Ct))!.Merge;
         Assert.Equal(_time.GetUtcNow(), undone.UndoneAt);
-        Assert.Equal($"restored {restored.Id} from {survivor.Id}: 2 identities, 5 events, 0 waiting journeys moved back", undone.Undo);
+        Assert.Equal($"restored {restored.Id} from {survivor.Id}; moved back: identities 2, events 5, waiting journeys 0", undone.Undo);
         Assert.Equal(4, await Store.ProfileCountAsync(Ct));
         Assert.Equal(await Store.LastSequenceAsync(Ct), await Store.PipelinePositionAsync(Ct));
     }

@@ -25,5 +25,5 @@ public sealed record MergeUndo(
 {
     /// <summary>What the undo moved, as recorded on the merge.</summary>
     public string Detail =>
-        $"restored {Restored.Id} from {Survivor.Id}: {Identities.Count} identities, {Events.Count} events, {Runs.Count} waiting journeys moved back";
+        $"restored {Restored.Id} from {Survivor.Id}; moved back: identities {Identities.Count}, events {Events.Count}, waiting journeys {Runs.Count}";
 }
