@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using Tailor.Core.Identity;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 
@@ -19,13 +20,23 @@ internal static class MergesCommand
 
     private static Command List(StoreOptions store)
     {
-        var profile = new Argument<string>("profile") { Description = "A profile id" };
+        var profile = new Argument<string>("profile") { Description = "A profile id, userId, email or anonymousId" };
         var command = new Command("list", "The merges a profile took part in") { profile };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var id = (await tailor.GetProfileAsync(result.GetValue(profile)!, ct))?.Id ?? result.GetValue(profile)!;
+            var value = result.GetValue(profile)!;
+            var found = await tailor.GetProfileAsync(value, ct)
+                ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.UserId, value), ct)
+                ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.Email, value), ct)
+                ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.AnonymousId, value), ct);
+            if (found is null)
+            {
+                AnsiConsole.MarkupLine($"[red]No profile has the identity[/] {Markup.Escape(value)}");
+                return 1;
+            }
+            var id = found.Id;
             var table = new Table().AddColumns("id", "at", "survivor", "merged away", "reason", "undone");
             foreach (var m in await tailor.MergesAsync(id, ct))
                 table.AddRow($"{m.Id}", m.At.ToString("u"), m.WinnerId, m.LoserId, Markup.Escape(m.Reason), m.UndoneAt?.ToString("u") ?? "");
