@@ -43,5 +43,5 @@ public sealed class TailorServerOptions
     public EngagementWeights Engagement { get; set; } = EngagementWeights.Default;
 
     /// <summary>Merge guards and profile caps (<c>TAILOR_IGNORED_IDS</c>, <c>TAILOR_MAX_IDENTITIES</c>, <c>TAILOR_MAX_TRAITS</c>, <c>TAILOR_MAX_TRAIT_BYTES</c>).</summary>
-    public ProfileLimits Profiles { get; set; } = ProfileLimits.Default;
+    public ProfileLimits Profiles { get; set; } = new();
 }
