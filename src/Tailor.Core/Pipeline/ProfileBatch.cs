@@ -115,7 +115,8 @@ public sealed class ProfileBatch
     public static List<Identity.Identity> UsableIdentities(in EventView view, ProfileLimits limits)
     {
         var identities = view.Identities();
-        identities.RemoveAll(i => limits.IsIgnored(i.Value));
+        for (var i = identities.Count - 1; i >= 0; i--)
+            if (limits.IsIgnored(identities[i].Value)) identities.RemoveAt(i);
         return identities;
     }
 
