@@ -168,4 +168,42 @@ public sealed class QuarantineTests
             await Task.Delay(50, Ct);
         }
     }
+
+    [Fact]
+    public async Task Campaign_sender_sets_aside_the_recipient_whose_send_throws_and_sends_to_the_rest()
+    {
+        var probe = new FaultProbe();
+        await using var app = await TriggerApp.StartAsync(smtp: true, probe: probe);
+        using (var s = await app.Admin.PostObjectAsync("/api/segments", new { name = "Newsletter", rule = "trait cohort = \"news\"" })) await s.ShouldBeAsync(HttpStatusCode.Created);
+        using (var t = await app.Admin.PostObjectAsync("/api/templates", new { name = "news", subject = "News", body = "Hello {{ profile.first_name }}" }))
+            await t.ShouldBeAsync(HttpStatusCode.Created);
+        foreach (var user in new[] { "c-1", "c-2", "c-3" })
+        {
+            await app.Ingest.SendAsync("/v1/identify", new
+            {
+                userId = user, traits = new { first_name = user, email = SmtpSink.NewRecipient(user), cohort = "news", consent = new { email = true } },
+            });
+            await app.Admin.WaitForSegmentsAsync(user, names => names.Contains("Newsletter"));
+        }
+        using var created = await app.Admin.PostObjectAsync("/api/campaigns", new { name = "Spring news", template = "news", segment = "Newsletter" });
+        await created.ShouldBeAsync(HttpStatusCode.Created);
+        var campaign = (string)(await created.JsonAsync())["id"]!;
+        var c2 = await app.ProfileIdAsync("c-2");
+        probe.FailOn("campaigns", $"{campaign}:{c2}");
+
+        using (var send = await app.Admin.PostObjectAsync($"/api/campaigns/{campaign}/send", new { })) await send.ShouldBeAsync(HttpStatusCode.Accepted);
+        var done = await AdvanceUntilAsync(app, async () => await app.Admin.GetObjectAsync($"/api/campaigns/{campaign}") is var c && (string)c["status"]! == "completed" ? c : null,
+            "the campaign completes");
+        Assert.Equal((2L, 1L), ((long)done["counts"]!["sent"]!, (long)done["counts"]!["failed"]!));
+        var letter = Assert.IsType<JsonObject>(await OnlyDeadLetterAsync(app, "campaigns"));
+        AssertSetAside(letter, "campaigns", $"{campaign}:{c2}");
+
+        probe.Heal();
+        var replayed = await ReplayAsync(app, (long)letter["id"]!);
+        Assert.Equal("replayed", (string)replayed["status"]!);
+        Assert.Contains("sent", (string)replayed["letter"]!["replayNote"]!, StringComparison.Ordinal);
+        Assert.Equal(3L, (long)(await app.Admin.GetObjectAsync($"/api/campaigns/{campaign}"))["counts"]!["sent"]!);
+        Assert.Equal("already-replayed", (string)(await ReplayAsync(app, (long)letter["id"]!))["status"]!);
+        Assert.Equal(3L, (long)(await app.Admin.GetObjectAsync($"/api/campaigns/{campaign}"))["counts"]!["sent"]!);
+    }
 }
