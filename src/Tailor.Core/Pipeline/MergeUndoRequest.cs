@@ -28,12 +28,14 @@ public static class MergeUndoRequest
         return new TailorEvent(messageId, EventType.Track, EventName, null, null, now, now, Source, payload);
     }
 
-    /// <summary>True when <paramref name="view"/> is a request (and only one Tailor itself logged), with the merge it names.</summary>
+    /// <summary>True when <paramref name="e"/> is a request that Tailor itself logged (no write-key source can send one).</summary>
+    public static bool IsRequest(TailorEvent e) => e.Type == EventType.Track && e.SourceId == Source && e.Name == EventName;
+
+    /// <summary>True when <paramref name="view"/> is a request, with the merge it names.</summary>
     public static bool TryRead(in EventView view, out long mergeId)
     {
         mergeId = 0;
-        var e = view.Event;
-        if (e.Type != EventType.Track || e.SourceId != Source || e.Name != EventName) return false;
+        if (!IsRequest(view.Event)) return false;
         var id = EventView.Child(view.Properties, "mergeId");
         return id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out mergeId)
             || id.ValueKind == JsonValueKind.String && long.TryParse(id.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out mergeId);

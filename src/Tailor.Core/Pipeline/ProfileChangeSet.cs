@@ -24,6 +24,9 @@ public sealed record ProfileChangeSet(
 
     /// <summary>What guards and caps refused in this batch (docs/profiles.md, "Merge guards and caps").</summary>
     public IReadOnlyList<ProfileRefusal> Refusals { get; init; } = [];
+
+    /// <summary>Events set aside instead of applied; stored in the same transaction, so the position moves past them atomically.</summary>
+    public IReadOnlyList<Storage.DeadLetter> DeadLetters { get; init; } = [];
 }
 
 /// <summary>Another pipeline moved the log position first; the batch was rolled back and is retried from the new position.</summary>
