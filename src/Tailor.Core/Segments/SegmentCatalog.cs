@@ -1,3 +1,4 @@
+using Tailor.Core.Limits;
 using Tailor.Core.Segments.Rules;
 
 namespace Tailor.Core.Segments;
@@ -19,6 +20,44 @@ public sealed class SegmentCatalog
     }
 
     public static SegmentCatalog Empty { get; } = new([]);
+
+    /// <summary>Stored segments that cannot be loaded, each with <see cref="SegmentDefinition.Disabled"/> saying why; never evaluated.</summary>
+    public IReadOnlyList<SegmentDefinition> Disabled { get; private init; } = [];
+
+    /// <summary>
+    /// The catalog of stored segments: unlike the constructor, never fails. A segment that cannot be read, breaks a
+    /// limit, or cannot take part (refers to a missing or disabled segment, or to itself through others) is set
+    /// aside in <see cref="Disabled"/> with the reason, and the others load.
+    /// </summary>
+    public static SegmentCatalog Load(IEnumerable<SegmentDefinition> stored, DefinitionLimits limits)
+    {
+        var disabled = new List<SegmentDefinition>();
+        var live = new List<SegmentDefinition>();
+        foreach (var d in stored)
+        {
+            if (d.Disabled is not null) disabled.Add(d);
+            else if (RuleLimitCheck.Violation(d.Rule, limits) is { } violation) disabled.Add(d with { Disabled = $"its rule breaks a limit: it must be {violation}" });
+            else live.Add(d);
+        }
+        while (true)
+        {
+            try
+            {
+                return new SegmentCatalog(live) { Disabled = disabled };
+            }
+            catch (SegmentCatalogException ex)
+            {
+                // Each round disables one segment, so this ends; its dependents fail in a later round, each with its own reason.
+                var index = live.FindIndex(d => d.Name == ex.Segment);
+                if (index < 0) index = 0;
+                disabled.Add(live[index] with { Disabled = ex.Rule });
+                live.RemoveAt(index);
+            }
+        }
+    }
+
+    /// <summary>A disabled segment by id or name.</summary>
+    public SegmentDefinition? DisabledSegment(string idOrName) => Disabled.FirstOrDefault(d => d.Id == idOrName || d.Name == idOrName);
 
     /// <exception cref="SegmentCatalogException">A rule refers to an unknown segment, or segments refer to each other in a cycle.</exception>
     public SegmentCatalog(IEnumerable<SegmentDefinition> definitions)
