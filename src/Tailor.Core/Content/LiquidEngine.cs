@@ -74,6 +74,11 @@ public sealed partial class LiquidEngine
             error = new TemplateSyntaxError(1, 1, $"the template must be at most {_limits.MaxTemplateBytes} bytes (limit MaxTemplateBytes)");
             return false;
         }
+        if (LiquidNesting.Check(source, _limits) is { } tooDeep)
+        {
+            error = tooDeep;
+            return false;
+        }
         if (!_parser.TryParse(source, out var fluid, out var message))
         {
             error = SyntaxError(message ?? "invalid template");

@@ -33,6 +33,15 @@ public sealed record DefinitionLimits
     /// <summary>Largest template body (a template, a block body or translation, a campaign or trigger email), in UTF-8 bytes (default 256 KB).</summary>
     public int MaxTemplateBytes { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// Deepest nesting in a template (default 32): block tags inside block tags (<c>if</c>, <c>for</c>, <c>case</c>, ...)
+    /// and parentheses inside one tag. Fluid recurses once per level; thousands would overflow the stack.
+    /// </summary>
+    public int MaxTemplateNesting { get; init; } = 32;
+
+    /// <summary>Most filters in one tag or output, <c>{{ a | f | g }}</c> (default 50); Fluid applies a chain recursively.</summary>
+    public int MaxTemplateFilters { get; init; } = 50;
+
     /// <summary>The defaults.</summary>
     public static DefinitionLimits Default { get; } = new();
 
@@ -44,6 +53,7 @@ public sealed record DefinitionLimits
     {
         MaxRuleDepth = 200, MaxRuleNodes = 100_000, MaxRuleTextLength = 4 * 1024 * 1024,
         MaxTriggerBytes = 16 * 1024 * 1024, MaxTriggerSteps = 10_000, MaxTriggerDepth = 200, MaxTemplateBytes = 16 * 1024 * 1024,
+        MaxTemplateNesting = 200, MaxTemplateFilters = 500,
     };
 
     /// <summary>The first limit set outside 1..<see cref="Ceiling"/>, as a message; null when every limit is in range.</summary>
@@ -55,6 +65,7 @@ public sealed record DefinitionLimits
             (nameof(MaxRuleTextLength), MaxRuleTextLength, Ceiling.MaxRuleTextLength), (nameof(MaxTriggerBytes), MaxTriggerBytes, Ceiling.MaxTriggerBytes),
             (nameof(MaxTriggerSteps), MaxTriggerSteps, Ceiling.MaxTriggerSteps), (nameof(MaxTriggerDepth), MaxTriggerDepth, Ceiling.MaxTriggerDepth),
             (nameof(MaxTemplateBytes), MaxTemplateBytes, Ceiling.MaxTemplateBytes),
+            (nameof(MaxTemplateNesting), MaxTemplateNesting, Ceiling.MaxTemplateNesting), (nameof(MaxTemplateFilters), MaxTemplateFilters, Ceiling.MaxTemplateFilters),
         ];
         foreach (var (name, value, max) in all)
             if (value < 1 || value > max) return $"{name} must be between 1 and {max}, not {value}";

@@ -21,8 +21,8 @@ public static class TriggerJson
             throw new TriggerDefinitionException("$", SizeMessage(limits));
         try
         {
-            // The reader's own depth limit stays above ours, so a deep document gets our message rather than the reader's.
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = Math.Max(64, limits.MaxTriggerDepth + 1) });
+            // The reader's own depth limit stays above any configurable one, so a deep document gets our message rather than the reader's.
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = DefinitionLimits.Ceiling.MaxTriggerDepth + 1 });
             return Parse(document.RootElement, limits);
         }
         catch (JsonException ex)
