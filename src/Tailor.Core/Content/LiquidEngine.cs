@@ -49,6 +49,10 @@ public sealed partial class LiquidEngine
             MaxRecursion = 32,
         };
         LiquidFilters.Register(_options.Filters);
+        // Output is counted as it is written, but a variable can grow without being written: {% assign s = s | append: s %}
+        // doubles it on every loop iteration. Assigned and captured values are held to the same budget.
+        _options.Assigned = CheckVariable;
+        _options.Captured = CheckVariable;
     }
 
     /// <summary>
@@ -56,6 +60,15 @@ public sealed partial class LiquidEngine
     /// steps): reported as a render failure or, in a block, answered with the fallback. Cancellation still propagates.
     /// </summary>
     private static bool IsRenderFailure(Exception e) => e is not OperationCanceledException;
+
+    private ValueTask<FluidValue> CheckVariable(string identifier, FluidValue value, TemplateContext context)
+    {
+        if (value is StringValue && value.ToStringValue() is { } text && text.Length > _budget.MaxOutputBytes)
+            throw new RenderBudgetExceededException(nameof(RenderBudget.MaxOutputBytes), $"the variable '{identifier}' grew past {_budget.MaxOutputBytes} characters");
+        if (value is ArrayValue array && array.Values.Count > _budget.MaxRangeLength)
+            throw new RenderBudgetExceededException(nameof(RenderBudget.MaxRangeLength), $"the variable '{identifier}' grew past {_budget.MaxRangeLength} items");
+        return new ValueTask<FluidValue>(value);
+    }
 
     /// <summary>The budget error behind a render failure (Fluid's own step limit included); else the failure itself.</summary>
     private static Exception Explain(Exception e, RenderMeter meter, TemplateContext context) =>

@@ -25,7 +25,7 @@ public static class TriggerJson
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = DefinitionLimits.Ceiling.MaxTriggerDepth + 1 });
             return Parse(document.RootElement, limits);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or ArgumentException) // ArgumentException: text that is not valid UTF-16
         {
             throw new TriggerDefinitionException("$", $"must be valid JSON ({ex.Message})");
         }
@@ -41,7 +41,15 @@ public static class TriggerJson
         if (JsonDepth.Of(root, limits.MaxTriggerDepth) > limits.MaxTriggerDepth)
             throw new TriggerDefinitionException("$", $"must nest at most {limits.MaxTriggerDepth} levels deep (limit MaxTriggerDepth)");
         if (System.Text.Encoding.UTF8.GetByteCount(root.GetRawText()) > limits.MaxTriggerBytes) throw new TriggerDefinitionException("$", SizeMessage(limits));
-        return ParseWithin(root, limits);
+        try
+        {
+            return ParseWithin(root, limits);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json refuses to read a name or string holding a lone UTF-16 surrogate escape.
+            throw new TriggerDefinitionException("$", $"must not hold a lone UTF-16 surrogate escape such as \\ud800 ({ex.Message})");
+        }
     }
 
     private static TriggerDefinition ParseWithin(JsonElement root, DefinitionLimits limits)

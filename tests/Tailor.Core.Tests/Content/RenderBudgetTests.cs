@@ -52,6 +52,19 @@ public sealed class RenderBudgetTests
     }
 
     [Fact]
+    public async Task Variables_that_grow_without_being_written_are_held_to_the_budget()
+    {
+        var watch = Stopwatch.StartNew();
+        var doubling = await FailsAsync(new LiquidEngine(), "{% assign s = 'x' %}{% for i in (1..64) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}");
+        Assert.Contains("the variable 's' grew past", doubling.Message);
+        var captured = await FailsAsync(new LiquidEngine(), "{% assign s = 'xxxxxxxx' %}{% for i in (1..64) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}");
+        Assert.Contains("MaxOutputBytes", captured.Message);
+        var array = await FailsAsync(new LiquidEngine(), "{% assign a = (1..1000) %}{% for i in (1..64) %}{% assign a = a | concat: a %}{% endfor %}");
+        Assert.Contains("the variable 'a' grew past", array.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task Steps_are_counted_across_included_blocks()
     {
         // Each block alone stays under the limit; together they do not: the count carries from block to block.

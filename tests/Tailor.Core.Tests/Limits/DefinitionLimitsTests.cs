@@ -154,6 +154,18 @@ public sealed class DefinitionLimitsTests
     }
 
     [Fact]
+    public void Limits_are_set_by_name_and_value()
+    {
+        var (definitions, budget) = LimitSettings.Parse("MaxRuleDepth=32, MaxTemplateBytes=1000,MaxDuration=5000,MaxRangeLength=7");
+        Assert.Equal((32, 1000, 500), (definitions.MaxRuleDepth, definitions.MaxTemplateBytes, definitions.MaxRuleNodes));
+        Assert.Equal((TimeSpan.FromSeconds(5), 7, RenderBudget.Default.MaxSteps), (budget.MaxDuration, budget.MaxRangeLength, budget.MaxSteps));
+        Assert.Equal((DefinitionLimits.Default, RenderBudget.Default), LimitSettings.Parse(null));
+        Assert.Contains("is not a limit", Assert.Throws<FormatException>(() => LimitSettings.Parse("MaxDepth=3")).Message);
+        Assert.Contains("MaxRuleDepth must be between 1 and 200", Assert.Throws<FormatException>(() => LimitSettings.Parse("MaxRuleDepth=5000")).Message);
+        Assert.Contains("whole number", Assert.Throws<FormatException>(() => LimitSettings.Parse("MaxRuleDepth=deep")).Message);
+    }
+
+    [Fact]
     public async Task A_stored_trait_with_a_lone_surrogate_renders_and_evaluates()
     {
         var profile = Profile();

@@ -38,7 +38,7 @@ public static partial class RuleJson
             using var document = JsonDocument.Parse(json);
             return FromJson(document.RootElement, "$", limits);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or ArgumentException) // ArgumentException: text that is not valid UTF-16
         {
             throw new RuleJsonException("$", $"must be valid JSON ({ex.Message})");
         }
@@ -50,7 +50,15 @@ public static partial class RuleJson
     {
         limits ??= DefinitionLimits.Default;
         var nodes = 0;
-        return Read(e, path, 1, limits, ref nodes);
+        try
+        {
+            return Read(e, path, 1, limits, ref nodes);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json refuses to read a name or string holding a lone UTF-16 surrogate escape.
+            throw new RuleJsonException(path, $"must not hold a lone UTF-16 surrogate escape such as \\ud800 ({ex.Message})");
+        }
     }
 
     private static Rule Read(JsonElement e, string path, int depth, DefinitionLimits limits, ref int nodes)
