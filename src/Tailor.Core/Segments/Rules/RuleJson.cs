@@ -52,7 +52,11 @@ public static partial class RuleJson
         var nodes = 0;
         try
         {
-            return Read(e, path, 1, limits, ref nodes);
+            var rule = Read(e, path, 1, limits, ref nodes);
+            // Rules are stored in their text form: one too long to read back there is refused here too.
+            if (Text.RulePrinter.Print(rule).Length > limits.MaxRuleTextLength)
+                throw new RuleJsonException(path, $"must be {RuleLimitCheck.TextMessage(limits)} in its text form");
+            return rule;
         }
         catch (InvalidOperationException ex)
         {
