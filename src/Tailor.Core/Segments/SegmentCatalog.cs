@@ -71,25 +71,41 @@ public sealed class SegmentCatalog
             if (!ids.TryAdd(d.Id, d)) throw new SegmentCatalogException(d.Name, $"has the same id ({d.Id}) as another segment");
         }
 
-        // Depth-first topological order over "refers to" (rule references and the parent).
+        // Depth-first topological order over "refers to" (rule references and the parent), with an explicit stack:
+        // a chain of thousands of segments each referring to the next must not overflow the call stack.
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done
         var ordered = new List<SegmentDefinition>();
-        void Visit(SegmentDefinition d, Stack<string> path)
+        void Visit(SegmentDefinition root)
         {
-            if (state.GetValueOrDefault(d.Id) == 2) return;
-            if (state.GetValueOrDefault(d.Id) == 1)
-                throw new SegmentCatalogException(d.Name, $"segments refer to each other in a cycle: {string.Join(" → ", path.Reverse())} → {d.Name}");
-            state[d.Id] = 1;
-            path.Push(d.Name);
-            foreach (var reference in References(d))
+            if (state.GetValueOrDefault(root.Id) == 2) return;
+            var stack = new Stack<(SegmentDefinition Segment, IEnumerator<string> References)>();
+            var path = new List<string>();
+            void Enter(SegmentDefinition d)
             {
-                if (!names.TryGetValue(reference, out var target))
-                    throw new SegmentCatalogException(d.Name, $"refers to segment \"{reference}\", which does not exist");
-                Visit(target, path);
+                state[d.Id] = 1;
+                path.Add(d.Name);
+                stack.Push((d, References(d).GetEnumerator()));
             }
-            path.Pop();
-            state[d.Id] = 2;
-            ordered.Add(d);
+            Enter(root);
+            while (stack.Count > 0)
+            {
+                var (d, references) = stack.Peek();
+                if (references.MoveNext())
+                {
+                    if (!names.TryGetValue(references.Current, out var target))
+                        throw new SegmentCatalogException(d.Name, $"refers to segment \"{references.Current}\", which does not exist");
+                    var seen = state.GetValueOrDefault(target.Id);
+                    if (seen == 1)
+                        throw new SegmentCatalogException(target.Name, $"segments refer to each other in a cycle: {string.Join(" → ", path)} → {target.Name}");
+                    if (seen == 0) Enter(target);
+                    continue;
+                }
+                references.Dispose();
+                stack.Pop();
+                path.RemoveAt(path.Count - 1);
+                state[d.Id] = 2;
+                ordered.Add(d);
+            }
         }
         IEnumerable<string> References(SegmentDefinition d)
         {
@@ -100,7 +116,7 @@ public sealed class SegmentCatalog
                 yield return p.Name;
             }
         }
-        foreach (var d in list) Visit(d, new Stack<string>());
+        foreach (var d in list) Visit(d);
 
         for (var i = 0; i < ordered.Count; i++)
         {

@@ -107,6 +107,20 @@ public sealed class DefinitionLimitsTests
     }
 
     [Fact]
+    public void A_chain_of_many_segments_each_referring_to_the_last_loads_without_deep_recursion()
+    {
+        var at = Now;
+        var chain = Enumerable.Range(0, 50_000).Select(i =>
+            new SegmentDefinition($"s{i}", $"S{i}", i == 0 ? new HasTag("x") : new InSegment($"S{i - 1}"), null, 0, at, at)).Reverse();
+        var catalog = new SegmentCatalog(chain);
+        Assert.Equal("S0", catalog.InOrder[0].Name);
+        Assert.Equal("S49999", catalog.InOrder[^1].Name);
+        var cycle = Assert.Throws<SegmentCatalogException>(() => new SegmentCatalog(
+            [new SegmentDefinition("a", "A", new InSegment("B"), null, 0, at, at), new SegmentDefinition("b", "B", new InSegment("A"), null, 0, at, at)]));
+        Assert.Equal("segments refer to each other in a cycle: A → B → A", cycle.Rule);
+    }
+
+    [Fact]
     public void Loading_stored_triggers_disables_one_that_no_longer_reads()
     {
         var at = Now;
