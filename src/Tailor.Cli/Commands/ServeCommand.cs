@@ -26,8 +26,13 @@ internal static class ServeCommand
             Description = "Global frequency caps per channel across triggers, e.g. email:3/1d,webhook:20/1h (env TAILOR_CAPS)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_CAPS"),
         };
+        var limits = new Option<string?>("--limits")
+        {
+            Description = "Limits on rules, triggers, templates and renders, e.g. MaxRuleDepth=32,MaxDuration=5000 (env TAILOR_LIMITS; docs/rules.md)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_LIMITS"),
+        };
         var demo = new Option<bool>("--demo") { Description = "Load the Online Retail demo data set (once) so there is something to look at" };
-        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, demo };
+        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, limits, demo };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -44,6 +49,15 @@ internal static class ServeCommand
                 Profiles = ProfileLimitsEnvironment.Read(),
             };
             if (Environment.GetEnvironmentVariable("TAILOR_EMAIL_FROM") is { Length: > 0 } from) options.EmailFrom = from;
+            try
+            {
+                (options.Definitions, options.RenderBudget) = Core.Limits.LimitSettings.Parse(result.GetValue(limits));
+            }
+            catch (FormatException e)
+            {
+                AnsiConsole.MarkupLine($"[red]--limits:[/] {Markup.Escape(e.Message)}");
+                return 2;
+            }
             if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)
                 options.CampaignRatePerSecond = rate;
             var firstRun = options.Postgres is null && !File.Exists(Tailor.Storage.TailorStores.SqlitePath(options.DataDirectory));

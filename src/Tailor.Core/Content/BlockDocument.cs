@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tailor.Core.Events;
+using Tailor.Core.Limits;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Segments.Text;
 
@@ -14,13 +15,15 @@ namespace Tailor.Core.Content;
 ///  "tree": {"if": "rule", "then": {"variant": "vip"}, "else": {"variant": "default"}}}
 /// </code>
 /// </summary>
-public sealed record BlockDocument(string? Name, IReadOnlyList<VariantDocument>? Variants, BodyDocument? Default, DecisionDocument? Tree)
+/// <param name="Disabled">In answers only: why a stored block cannot be loaded (it then never renders); ignored in requests.</param>
+public sealed record BlockDocument(string? Name, IReadOnlyList<VariantDocument>? Variants, BodyDocument? Default, DecisionDocument? Tree, string? Disabled = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Checks and converts to a block; the error names the field and the rule it broke. Liquid bodies are checked by <see cref="LiquidEngine.CompileBlock"/>.</summary>
-    public ValidationError? TryConvert(DateTimeOffset createdAt, DateTimeOffset updatedAt, out ContentBlock block)
+    public ValidationError? TryConvert(DateTimeOffset createdAt, DateTimeOffset updatedAt, out ContentBlock block, DefinitionLimits? limits = null)
     {
+        limits ??= DefinitionLimits.Default;
         block = null!;
         if (ContentNames.Check("name", Name) is { } nameError) return nameError;
         if (Default?.Body is null) return new ValidationError("default.body", "is required: the default renders when no variant applies");
@@ -35,14 +38,14 @@ public sealed record BlockDocument(string? Name, IReadOnlyList<VariantDocument>?
             Rule? condition = null;
             if (v.Condition is { Length: > 0 } text)
             {
-                try { condition = RuleParser.Parse(text); }
+                try { condition = RuleParser.Parse(text, limits); }
                 catch (RuleSyntaxException e) { return new ValidationError($"variants[{i}].condition", e.Message); }
             }
             else if (Tree is null) return new ValidationError($"variants[{i}].condition", "is required unless the block has a decision tree");
             variants.Add(new BlockVariant(v.Name, condition, new BlockContent(v.Body, Localized(v.Localized))));
         }
         DecisionNode? tree = null;
-        if (Tree is not null && Convert(Tree, "tree", names, out tree) is { } treeError) return treeError;
+        if (Tree is not null && Convert(Tree, "tree", names, limits, 1, out tree) is { } treeError) return treeError;
         block = new ContentBlock(Name!.Trim(), variants, new BlockContent(Default.Body, Localized(Default.Localized)), tree, createdAt, updatedAt);
         return null;
     }
@@ -50,9 +53,11 @@ public sealed record BlockDocument(string? Name, IReadOnlyList<VariantDocument>?
     private static Dictionary<string, string> Localized(IReadOnlyDictionary<string, string>? localized) =>
         new(localized ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
 
-    private static ValidationError? Convert(DecisionDocument node, string field, HashSet<string> variants, out DecisionNode result)
+    private static ValidationError? Convert(DecisionDocument node, string field, HashSet<string> variants, DefinitionLimits limits, int depth, out DecisionNode result)
     {
         result = null!;
+        // The tree is walked recursively (here and when a variant is chosen): its depth is bounded like a rule's.
+        if (depth > limits.MaxRuleDepth) return new ValidationError(field, $"must be a decision tree at most {limits.MaxRuleDepth} levels deep (limit MaxRuleDepth)");
         if (node.Variant is { } leaf)
         {
             if (!variants.Contains(leaf)) return new ValidationError($"{field}.variant", $"must name a variant of the block or \"{ContentBlock.DefaultVariant}\"");
@@ -61,12 +66,12 @@ public sealed record BlockDocument(string? Name, IReadOnlyList<VariantDocument>?
         }
         if (node.If is not { Length: > 0 } text) return new ValidationError(field, "must have \"variant\" (a leaf) or \"if\" with \"then\" and \"else\"");
         Rule condition;
-        try { condition = RuleParser.Parse(text); }
+        try { condition = RuleParser.Parse(text, limits); }
         catch (RuleSyntaxException e) { return new ValidationError($"{field}.if", e.Message); }
         if (node.Then is null) return new ValidationError($"{field}.then", "is required");
         if (node.Else is null) return new ValidationError($"{field}.else", "is required");
-        if (Convert(node.Then, $"{field}.then", variants, out var then) is { } e1) return e1;
-        if (Convert(node.Else, $"{field}.else", variants, out var @else) is { } e2) return e2;
+        if (Convert(node.Then, $"{field}.then", variants, limits, depth + 1, out var then) is { } e1) return e1;
+        if (Convert(node.Else, $"{field}.else", variants, limits, depth + 1, out var @else) is { } e2) return e2;
         result = DecisionNode.If(condition, then, @else);
         return null;
     }

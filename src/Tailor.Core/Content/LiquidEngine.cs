@@ -4,13 +4,16 @@ using System.Text.RegularExpressions;
 using Fluid;
 using Fluid.Ast;
 using Fluid.Values;
+using Tailor.Core.Limits;
 
 namespace Tailor.Core.Content;
 
 /// <summary>
 /// Tailor's Liquid: Fluid configured once (parser, filters, options) and shared. Templates are parsed at save time
 /// into immutable <see cref="ParsedTemplate"/>s and rendered many times; output is HTML-escaped unless a template
-/// asks for <c>| raw</c>. Blocks are included with <c>{% block "name" %}</c>.
+/// asks for <c>| raw</c>. Blocks are included with <c>{% block "name" %}</c>. Every render keeps to one
+/// <see cref="RenderBudget"/> shared with the blocks it includes; a template larger than
+/// <see cref="DefinitionLimits.MaxTemplateBytes"/> does not parse.
 /// </summary>
 public sealed partial class LiquidEngine
 {
@@ -20,9 +23,21 @@ public sealed partial class LiquidEngine
 
     private readonly FluidParser _parser;
     private readonly TemplateOptions _options;
+    private readonly RenderBudget _budget;
+    private readonly DefinitionLimits _limits;
+    private readonly TimeProvider _time;
 
-    public LiquidEngine()
+    /// <summary>The definition limits this engine parses templates under; block conditions are checked against the same.</summary>
+    public DefinitionLimits Limits => _limits;
+
+    /// <param name="budget">What one render may cost (default <see cref="RenderBudget.Default"/>).</param>
+    /// <param name="limits">How large a template may be (default <see cref="DefinitionLimits.Default"/>).</param>
+    /// <param name="time">The clock a render's duration is measured on.</param>
+    public LiquidEngine(RenderBudget? budget = null, DefinitionLimits? limits = null, TimeProvider? time = null)
     {
+        _budget = budget ?? RenderBudget.Default;
+        _limits = limits ?? DefinitionLimits.Default;
+        _time = time ?? TimeProvider.System;
         _parser = new FluidParser(new FluidParserOptions { AllowFunctions = false, AllowParentheses = true });
         _parser.RegisterExpressionTag("block", RenderBlockTagAsync);
         _options = new TemplateOptions
@@ -30,10 +45,14 @@ public sealed partial class LiquidEngine
             // Names are case-sensitive, as in Shopify's Liquid and in Tailor's traits.
             ModelNamesComparer = StringComparer.Ordinal,
             TimeZone = TimeZoneInfo.Utc,
-            MaxSteps = 1_000_000,
+            MaxSteps = _budget.MaxSteps,
             MaxRecursion = 32,
         };
         LiquidFilters.Register(_options.Filters);
+        // Output is counted as it is written, but a variable can grow without being written: {% assign s = s | append: s %}
+        // doubles it on every loop iteration. Assigned and captured values are held to the same budget.
+        _options.Assigned = CheckVariable;
+        _options.Captured = CheckVariable;
     }
 
     /// <summary>
@@ -41,6 +60,19 @@ public sealed partial class LiquidEngine
     /// steps): reported as a render failure or, in a block, answered with the fallback. Cancellation still propagates.
     /// </summary>
     private static bool IsRenderFailure(Exception e) => e is not OperationCanceledException;
+
+    private ValueTask<FluidValue> CheckVariable(string identifier, FluidValue value, TemplateContext context)
+    {
+        if (value is StringValue && value.ToStringValue() is { } text && text.Length > _budget.MaxOutputBytes)
+            throw new RenderBudgetExceededException(nameof(RenderBudget.MaxOutputBytes), $"the variable '{identifier}' grew past {_budget.MaxOutputBytes} characters");
+        if (value is ArrayValue array && array.Values.Count > _budget.MaxRangeLength)
+            throw new RenderBudgetExceededException(nameof(RenderBudget.MaxRangeLength), $"the variable '{identifier}' grew past {_budget.MaxRangeLength} items");
+        return new ValueTask<FluidValue>(value);
+    }
+
+    /// <summary>The budget error behind a render failure (Fluid's own step limit included); else the failure itself.</summary>
+    private static Exception Explain(Exception e, RenderMeter meter, TemplateContext context) =>
+        e as RenderBudgetExceededException ?? (Exception?)meter.StepsExceeded(context) ?? e;
 
     [GeneratedRegex(@"at \((\d+):(\d+)\)", RegexOptions.CultureInvariant)]
     private static partial Regex ErrorPosition();
@@ -50,12 +82,22 @@ public sealed partial class LiquidEngine
     {
         template = null!;
         error = null!;
+        if (source.Length > _limits.MaxTemplateBytes || System.Text.Encoding.UTF8.GetByteCount(source) > _limits.MaxTemplateBytes)
+        {
+            error = new TemplateSyntaxError(1, 1, $"the template must be at most {_limits.MaxTemplateBytes} bytes (limit MaxTemplateBytes)");
+            return false;
+        }
+        if (LiquidNesting.Check(source, _limits) is { } tooDeep)
+        {
+            error = tooDeep;
+            return false;
+        }
         if (!_parser.TryParse(source, out var fluid, out var message))
         {
             error = SyntaxError(message ?? "invalid template");
             return false;
         }
-        template = new ParsedTemplate(source, fluid, VariableReference.Scan(source), BlockNames(source));
+        template = new ParsedTemplate(source, BudgetRewriter.Apply(fluid), VariableReference.Scan(source), BlockNames(source));
         return true;
     }
 
@@ -102,15 +144,16 @@ public sealed partial class LiquidEngine
     /// <exception cref="TemplateRenderException">The template failed while rendering (blocks never do: they fall back).</exception>
     public async ValueTask<RenderResult> RenderAsync(ParsedTemplate template, RenderScope scope, RenderSettings settings, CancellationToken cancellationToken)
     {
-        var session = Start(scope, settings, out var context);
+        var session = Start(scope, settings, cancellationToken, out var context);
         string output;
         try
         {
-            output = await template.Fluid.RenderAsync(context, Encoder);
+            output = await session.RenderAsync(template, context, Encoder);
         }
         catch (Exception e) when (IsRenderFailure(e))
         {
-            throw new TemplateRenderException($"the template failed while rendering: {e.Message}", e);
+            var cause = Explain(e, session.Meter, context);
+            throw new TemplateRenderException($"the template failed while rendering: {cause.Message}", cause);
         }
         if (settings.Strict) session.CollectMissing(template, null);
         return new RenderResult(output, session.Missing, session.Choices);
@@ -120,42 +163,55 @@ public sealed partial class LiquidEngine
     /// Renders a template over plain data with nothing escaped: for plain-text email parts and for measuring this
     /// engine against the Liquid conformance suite. Same parser, filters and options as every other render.
     /// </summary>
-    public ValueTask<string> RenderPlainAsync(ParsedTemplate template, IReadOnlyDictionary<string, object?> data, CultureInfo? culture = null)
+    public async ValueTask<string> RenderPlainAsync(ParsedTemplate template, IReadOnlyDictionary<string, object?> data, CultureInfo? culture = null,
+        CancellationToken cancellationToken = default)
     {
         var context = new TemplateContext(_options, StringComparer.Ordinal) { CultureInfo = culture ?? CultureInfo.InvariantCulture };
         foreach (var (name, value) in data) context.SetValue(name, value);
-        return template.Fluid.RenderAsync(context, NullEncoder.Default);
+        var meter = new RenderMeter(_budget, _time, cancellationToken);
+        context.AmbientValues[BudgetRewriter.MeterKey] = meter;
+        using var writer = new MeteredWriter(meter);
+        try
+        {
+            await template.Fluid.RenderAsync(writer, NullEncoder.Default, context);
+        }
+        catch (Exception e) when (IsRenderFailure(e) && Explain(e, meter, context) is RenderBudgetExceededException budget)
+        {
+            throw budget;
+        }
+        return writer.ToString();
     }
 
     /// <summary>Renders a subject line: the same scope as the body, nothing HTML-escaped (a subject is plain text).</summary>
     public async ValueTask<string> RenderPlainSubjectAsync(ParsedTemplate template, RenderScope scope, CancellationToken cancellationToken)
     {
-        Start(scope, RenderSettings.Default, out var context);
+        var session = Start(scope, RenderSettings.Default, cancellationToken, out var context);
         try
         {
-            return await template.Fluid.RenderAsync(context, NullEncoder.Default);
+            return await session.RenderAsync(template, context, NullEncoder.Default);
         }
         catch (Exception e) when (IsRenderFailure(e))
         {
-            throw new TemplateRenderException($"the subject failed while rendering: {e.Message}", e);
+            var cause = Explain(e, session.Meter, context);
+            throw new TemplateRenderException($"the subject failed while rendering: {cause.Message}", cause);
         }
     }
 
     /// <summary>Renders one block for a scope (a placement): the variant chosen and why, falling back to the default.</summary>
     public async ValueTask<BlockRender> RenderBlockAsync(CompiledBlock block, RenderScope scope, RenderSettings settings, CancellationToken cancellationToken)
     {
-        var session = Start(scope, settings, out _);
-        using var writer = new StringWriter(CultureInfo.InvariantCulture);
-        var choice = await session.RenderBlockAsync(block, writer);
+        var session = Start(scope, settings, cancellationToken, out var context);
+        using var writer = new MeteredWriter(session.Meter);
+        var choice = await session.RenderBlockAsync(block, writer, context);
         return new BlockRender(writer.ToString(), choice, session.Missing);
     }
 
-    private RenderSession Start(RenderScope scope, RenderSettings settings, out TemplateContext context)
+    private RenderSession Start(RenderScope scope, RenderSettings settings, CancellationToken cancellationToken, out TemplateContext context)
     {
         var culture = ScopeModel.CultureOf(settings.Locale ?? ScopeModel.LocaleOf(scope.Profile, scope.Request));
         var zone = ScopeModel.TimeZoneOf(scope.Profile);
         var model = ScopeModel.Build(scope, culture, zone);
-        var session = new RenderSession(this, scope, settings, model, culture, zone);
+        var session = new RenderSession(this, scope, settings, model, culture, zone, new RenderMeter(_budget, _time, cancellationToken));
         context = session.NewContext();
         return session;
     }
@@ -169,8 +225,9 @@ public sealed partial class LiquidEngine
         var name = (await expression.EvaluateAsync(context)).ToStringValue();
         if (context.AmbientValues.TryGetValue(SessionKey, out var s) && s is RenderSession session)
         {
+            session.Meter.Check();
             if (session.Depth >= MaxBlockDepth) return Completion.Normal;
-            if (session.Settings.Blocks?.Find(name) is { } block) await session.RenderBlockAsync(block, writer);
+            if (session.Settings.Blocks?.Find(name) is { } block) await session.RenderBlockAsync(block, writer, context);
             else session.BlockMissing(name);
         }
         return Completion.Normal;
@@ -178,8 +235,21 @@ public sealed partial class LiquidEngine
 
     /// <summary>The state of one render: what it reads, the blocks chosen, the missing variables found.</summary>
     private sealed class RenderSession(LiquidEngine engine, RenderScope scope, RenderSettings settings, Dictionary<string, object?> model,
-        CultureInfo culture, TimeZoneInfo zone)
+        CultureInfo culture, TimeZoneInfo zone, RenderMeter meter)
     {
+        public RenderMeter Meter { get; private set; } = meter;
+
+        /// <summary>Set once a block's default was given a fresh budget, so a render gets at most one second chance.</summary>
+        private bool _fallbackGranted;
+
+        /// <summary>Renders into a writer that counts output; the context's statement count is what the render used.</summary>
+        public async ValueTask<string> RenderAsync(ParsedTemplate template, TemplateContext context, TextEncoder encoder)
+        {
+            using var writer = new MeteredWriter(Meter);
+            await template.Fluid.RenderAsync(writer, encoder, context);
+            return writer.ToString();
+        }
+
         /// <summary>
         /// A context over the render's model. Each block renders in its own, so a block that fails half-way (or assigns
         /// variables) leaves nothing behind in the template around it.
@@ -191,6 +261,7 @@ public sealed partial class LiquidEngine
             context.Now = () => now;
             foreach (var (name, value) in model) context.SetValue(name, value);
             context.AmbientValues[SessionKey] = this;
+            context.AmbientValues[BudgetRewriter.MeterKey] = Meter;
             if (Settings.Currency is { } currency) context.AmbientValues[LiquidFilters.CurrencyKey] = currency;
             return context;
         }
@@ -224,7 +295,8 @@ public sealed partial class LiquidEngine
             return false;
         }
 
-        public async ValueTask<BlockChoice> RenderBlockAsync(CompiledBlock block, TextWriter writer)
+        /// <param name="parent">The context of the template that includes the block: its statement count carries into the block and back.</param>
+        public async ValueTask<BlockChoice> RenderBlockAsync(CompiledBlock block, TextWriter writer, TemplateContext parent)
         {
             var (variant, reason) = BlockChooser.Choose(block.Definition, scope.Facts, scope.Now);
             var (template, language) = block.ContentOf(variant).For(culture);
@@ -237,15 +309,25 @@ public sealed partial class LiquidEngine
             Depth++;
             try
             {
-                var output = await TryRenderAsync(template, NewContext());
+                var (output, failure) = await TryRenderAsync(template, parent);
                 if (output is null && variant is not null)
                 {
-                    reason += "; it failed to render, so the default renders";
+                    reason += failure is RenderBudgetExceededException budget
+                        ? $"; it went past its render budget ({budget.Limit}), so the default renders"
+                        : "; it failed to render, so the default renders";
                     variant = null;
                     (template, language) = block.Default.For(culture);
-                    output = await TryRenderAsync(template, NewContext());
+                    if (failure is RenderBudgetExceededException && !_fallbackGranted)
+                    {
+                        // The operator's default is the safe answer: it gets one fresh budget of its own.
+                        _fallbackGranted = true;
+                        Meter = Meter.Fresh();
+                        parent = NewContext();
+                    }
+                    (output, _) = await TryRenderAsync(template, parent);
                 }
-                await writer.WriteAsync(output ?? "");
+                if (writer is MeteredWriter metered) metered.AppendCounted(output ?? ""); // counted as the block wrote it
+                else await writer.WriteAsync(output ?? "");
                 if (Settings.Strict) CollectMissing(template, block.Definition.Name);
             }
             finally
@@ -257,15 +339,22 @@ public sealed partial class LiquidEngine
             return choice;
         }
 
-        private static async ValueTask<string?> TryRenderAsync(ParsedTemplate template, TemplateContext context)
+        /// <summary>Renders a block's template in a context of its own that continues the parent's statement count.</summary>
+        private async ValueTask<(string? Output, Exception? Failure)> TryRenderAsync(ParsedTemplate template, TemplateContext parent)
         {
+            var context = NewContext();
+            RenderMeter.CarrySteps(parent, context);
             try
             {
-                return await template.Fluid.RenderAsync(context, Encoder);
+                return (await RenderAsync(template, context, Encoder), null);
             }
             catch (Exception e) when (IsRenderFailure(e))
             {
-                return null; // a block never breaks the layout around it
+                return (null, Explain(e, Meter, context)); // a block never breaks the layout around it
+            }
+            finally
+            {
+                RenderMeter.CarrySteps(context, parent);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Tailor.Core.Events;
 using Tailor.Core.Profiles;
 
 namespace Tailor.Core.Content;
@@ -54,7 +55,7 @@ public static class ScopeModel
         TraitString(profile, "timezone") is { } id && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
     public static string? TraitString(Profile? profile, string name) =>
-        profile is not null && profile.Traits.TryGetValue(name, out var t) && t.Value.ValueKind == JsonValueKind.String && t.Value.GetString() is { Length: > 0 } s ? s : null;
+        profile is not null && profile.Traits.TryGetValue(name, out var t) && t.Value.ValueKind == JsonValueKind.String && JsonStrings.Read(t.Value) is { Length: > 0 } s ? s : null;
 
     private static Dictionary<string, object?> Profile(Profile profile)
     {
@@ -124,7 +125,7 @@ public static class ScopeModel
     /// <summary>A JSON value as the plain .NET value Fluid understands (numbers as decimal).</summary>
     public static object? Json(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => JsonStrings.Read(value),
         JsonValueKind.Number => value.TryGetDecimal(out var d) ? d : value.GetDouble(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
@@ -136,7 +137,7 @@ public static class ScopeModel
     private static Dictionary<string, object?> JsonObject(JsonElement value)
     {
         var d = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var p in value.EnumerateObject()) d[p.Name] = Json(p.Value); // a repeated key: the last one wins, as in JSON.parse
+        foreach (var p in value.EnumerateObject()) d[JsonStrings.Name(p)] = Json(p.Value); // a repeated key: the last one wins, as in JSON.parse
         return d;
     }
 

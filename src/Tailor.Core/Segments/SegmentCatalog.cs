@@ -1,3 +1,4 @@
+using Tailor.Core.Limits;
 using Tailor.Core.Segments.Rules;
 
 namespace Tailor.Core.Segments;
@@ -20,6 +21,44 @@ public sealed class SegmentCatalog
 
     public static SegmentCatalog Empty { get; } = new([]);
 
+    /// <summary>Stored segments that cannot be loaded, each with <see cref="SegmentDefinition.Disabled"/> saying why; never evaluated.</summary>
+    public IReadOnlyList<SegmentDefinition> Disabled { get; private init; } = [];
+
+    /// <summary>
+    /// The catalog of stored segments: unlike the constructor, never fails. A segment that cannot be read, breaks a
+    /// limit, or cannot take part (refers to a missing or disabled segment, or to itself through others) is set
+    /// aside in <see cref="Disabled"/> with the reason, and the others load.
+    /// </summary>
+    public static SegmentCatalog Load(IEnumerable<SegmentDefinition> stored, DefinitionLimits limits)
+    {
+        var disabled = new List<SegmentDefinition>();
+        var live = new List<SegmentDefinition>();
+        foreach (var d in stored)
+        {
+            if (d.Disabled is not null) disabled.Add(d);
+            else if (RuleLimitCheck.Violation(d.Rule, limits) is { } violation) disabled.Add(d with { Disabled = $"its rule breaks a limit: it must be {violation}" });
+            else live.Add(d);
+        }
+        while (true)
+        {
+            try
+            {
+                return new SegmentCatalog(live) { Disabled = disabled };
+            }
+            catch (SegmentCatalogException ex)
+            {
+                // Each round disables one segment, so this ends; its dependents fail in a later round, each with its own reason.
+                var index = live.FindIndex(d => d.Name == ex.Segment);
+                if (index < 0) index = 0;
+                disabled.Add(live[index] with { Disabled = ex.Rule });
+                live.RemoveAt(index);
+            }
+        }
+    }
+
+    /// <summary>A disabled segment by id or name.</summary>
+    public SegmentDefinition? DisabledSegment(string idOrName) => Disabled.FirstOrDefault(d => d.Id == idOrName || d.Name == idOrName);
+
     /// <exception cref="SegmentCatalogException">A rule refers to an unknown segment, or segments refer to each other in a cycle.</exception>
     public SegmentCatalog(IEnumerable<SegmentDefinition> definitions)
     {
@@ -32,25 +71,41 @@ public sealed class SegmentCatalog
             if (!ids.TryAdd(d.Id, d)) throw new SegmentCatalogException(d.Name, $"has the same id ({d.Id}) as another segment");
         }
 
-        // Depth-first topological order over "refers to" (rule references and the parent).
+        // Depth-first topological order over "refers to" (rule references and the parent), with an explicit stack:
+        // a chain of thousands of segments each referring to the next must not overflow the call stack.
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done
         var ordered = new List<SegmentDefinition>();
-        void Visit(SegmentDefinition d, Stack<string> path)
+        void Visit(SegmentDefinition root)
         {
-            if (state.GetValueOrDefault(d.Id) == 2) return;
-            if (state.GetValueOrDefault(d.Id) == 1)
-                throw new SegmentCatalogException(d.Name, $"segments refer to each other in a cycle: {string.Join(" → ", path.Reverse())} → {d.Name}");
-            state[d.Id] = 1;
-            path.Push(d.Name);
-            foreach (var reference in References(d))
+            if (state.GetValueOrDefault(root.Id) == 2) return;
+            var stack = new Stack<(SegmentDefinition Segment, IEnumerator<string> References)>();
+            var path = new List<string>();
+            void Enter(SegmentDefinition d)
             {
-                if (!names.TryGetValue(reference, out var target))
-                    throw new SegmentCatalogException(d.Name, $"refers to segment \"{reference}\", which does not exist");
-                Visit(target, path);
+                state[d.Id] = 1;
+                path.Add(d.Name);
+                stack.Push((d, References(d).GetEnumerator()));
             }
-            path.Pop();
-            state[d.Id] = 2;
-            ordered.Add(d);
+            Enter(root);
+            while (stack.Count > 0)
+            {
+                var (d, references) = stack.Peek();
+                if (references.MoveNext())
+                {
+                    if (!names.TryGetValue(references.Current, out var target))
+                        throw new SegmentCatalogException(d.Name, $"refers to segment \"{references.Current}\", which does not exist");
+                    var seen = state.GetValueOrDefault(target.Id);
+                    if (seen == 1)
+                        throw new SegmentCatalogException(target.Name, $"segments refer to each other in a cycle: {string.Join(" → ", path)} → {target.Name}");
+                    if (seen == 0) Enter(target);
+                    continue;
+                }
+                references.Dispose();
+                stack.Pop();
+                path.RemoveAt(path.Count - 1);
+                state[d.Id] = 2;
+                ordered.Add(d);
+            }
         }
         IEnumerable<string> References(SegmentDefinition d)
         {
@@ -61,7 +116,7 @@ public sealed class SegmentCatalog
                 yield return p.Name;
             }
         }
-        foreach (var d in list) Visit(d, new Stack<string>());
+        foreach (var d in list) Visit(d);
 
         for (var i = 0; i < ordered.Count; i++)
         {

@@ -1,4 +1,5 @@
 using Tailor.Core.Events;
+using Tailor.Core.Limits;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Storage;
@@ -12,7 +13,7 @@ namespace Tailor.Core.Segments;
 /// profile is re-evaluated then, and the change is recorded at that moment. Like the profile pipeline, it follows the
 /// event log with its own position, committed with its changes, so it resumes exactly after a crash.
 /// </summary>
-public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Pipeline.IStageProbe? probe = null) : IDisposable
+public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Pipeline.IStageProbe? probe = null, DefinitionLimits? limits = null) : IDisposable
 {
     /// <summary>Events (or due timers) per commit.</summary>
     public const int BatchSize = 2000;
@@ -20,6 +21,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Pipelin
     /// <summary>The dead-letter stage of events and timers the engine set aside.</summary>
     public const string Stage = "segments";
 
+    private readonly DefinitionLimits _limits = limits ?? DefinitionLimits.Default;
     private const int PageSize = 500;
     private readonly PopulationStats _stats = new(store, time);
     private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
@@ -30,9 +32,20 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Pipelin
     /// <summary>Raised after membership changes are committed.</summary>
     public event Action<IReadOnlyList<MembershipChange>>? MembershipChanged;
 
-    /// <summary>Reloads the segment definitions (after one is created, changed or deleted).</summary>
-    public async Task ReloadAsync(CancellationToken cancellationToken) =>
-        Catalog = new SegmentCatalog(await store.ListSegmentsAsync(cancellationToken));
+    /// <summary>Raised when a reload finds a stored segment it must disable (each one once per reason).</summary>
+    public event Action<SegmentDefinition>? SegmentDisabled;
+
+    private readonly HashSet<(string, string)> _reported = [];
+
+    /// <summary>Reloads the segment definitions (after one is created, changed or deleted); stored ones that cannot load are disabled.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var catalog = SegmentCatalog.Load(await store.ListSegmentsAsync(cancellationToken), _limits);
+        Catalog = catalog;
+        foreach (var d in catalog.Disabled)
+            lock (_reported)
+                if (_reported.Add((d.Id, d.Disabled!))) SegmentDisabled?.Invoke(d);
+    }
 
     /// <summary>Re-evaluates the profiles of the next batch of events the profile pipeline has applied; returns how many events it covered.</summary>
     public Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken) => ProcessNextBatchAsync(BatchSize, cancellationToken);

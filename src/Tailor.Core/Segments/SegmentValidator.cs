@@ -16,6 +16,8 @@ public static class SegmentValidator
         if (candidate.Name.Length > MaxNameLength) return new ValidationError("name", $"must be at most {MaxNameLength} characters");
         if (catalog.ByName(candidate.Name) is { } same && same.Id != candidate.Id)
             return new ValidationError("name", "must be unique: a segment with this name exists");
+        if (catalog.DisabledSegment(candidate.Name) is { } disabled && disabled.Id != candidate.Id)
+            return new ValidationError("name", "must be unique: a disabled segment with this name exists (delete it first)");
         if (candidate.MinSize < 0) return new ValidationError("minSize", "must be zero or more");
         if (candidate.ParentId == candidate.Id) return new ValidationError("parent", "must be another segment");
         if (candidate.ParentId is { } parent && catalog.ById(parent) is null) return new ValidationError("parent", "must be an existing segment");

@@ -1,9 +1,14 @@
+using Tailor.Core.Limits;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Storage;
 
 namespace Tailor.Core.Triggers;
 
-/// <summary>The stored triggers, each parsed once, with the event names their rules read (to load just those events).</summary>
+/// <summary>
+/// The stored triggers, each parsed once, with the event names their rules read (to load just those events). A stored
+/// definition that no longer parses or is beyond <see cref="DefinitionLimits.Ceiling"/> (written by an older version
+/// or by hand) is disabled with the reason in <see cref="Disabled"/>: it never runs, and never stops the others.
+/// </summary>
 public sealed class TriggerCatalog
 {
     private readonly Dictionary<string, Compiled> _byId = new(StringComparer.Ordinal);
@@ -17,7 +22,16 @@ public sealed class TriggerCatalog
     {
         foreach (var stored in triggers)
         {
-            var definition = TriggerJson.Parse(stored.Definition); // stored definitions were validated when saved
+            TriggerDefinition definition;
+            try
+            {
+                definition = TriggerJson.Parse(stored.Definition, DefinitionLimits.Ceiling); // validated when saved, under the configured limits
+            }
+            catch (TriggerDefinitionException ex)
+            {
+                Disabled.Add(new DisabledTrigger(stored, $"its stored definition cannot be read: {ex.Message}"));
+                continue;
+            }
             var compiled = new Compiled(stored, definition);
             _byId[stored.Id] = compiled;
             All.Add(compiled);
@@ -31,6 +45,12 @@ public sealed class TriggerCatalog
     }
 
     public List<Compiled> All { get; } = [];
+
+    /// <summary>Stored triggers that cannot be loaded, each with the reason; they never run.</summary>
+    public List<DisabledTrigger> Disabled { get; } = [];
+
+    /// <summary>A stored trigger left out of the catalog, and why.</summary>
+    public sealed record DisabledTrigger(StoredTrigger Stored, string Reason);
 
     /// <summary>Every event name any trigger's rules read.</summary>
     public HashSet<string> RuleEvents { get; } = new(StringComparer.Ordinal);

@@ -41,8 +41,19 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
 
     public IReadOnlyList<FrequencyCap> GlobalCaps => globalCaps;
 
-    public async Task ReloadAsync(CancellationToken cancellationToken) =>
-        Catalog = new TriggerCatalog(await store.ListTriggersAsync(cancellationToken));
+    /// <summary>Raised when a reload finds a stored trigger it must disable (each one once per reason).</summary>
+    public event Action<TriggerCatalog.DisabledTrigger>? TriggerDisabled;
+
+    private readonly HashSet<(string, string)> _reportedDisabled = [];
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var catalog = new TriggerCatalog(await store.ListTriggersAsync(cancellationToken));
+        Catalog = catalog;
+        foreach (var d in catalog.Disabled)
+            lock (_reportedDisabled)
+                if (_reportedDisabled.Add((d.Stored.Id, d.Reason))) TriggerDisabled?.Invoke(d);
+    }
 
     /// <summary>Feeds the next batch of pipeline-applied events to waiting runs and event-started triggers; returns how many events it covered.</summary>
     public Task<int> ProcessEventsAsync(CancellationToken cancellationToken) => ProcessEventsAsync(BatchSize, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Tailor.Core.Limits;
 using Tailor.Core.Profiles;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Segments.Text;
@@ -13,30 +14,57 @@ namespace Tailor.Core.Triggers;
 /// </summary>
 public static class TriggerJson
 {
-    public static TriggerDefinition Parse(string json)
+    public static TriggerDefinition Parse(string json, DefinitionLimits? limits = null)
     {
+        limits ??= DefinitionLimits.Default;
+        if (json.Length > limits.MaxTriggerBytes || System.Text.Encoding.UTF8.GetByteCount(json) > limits.MaxTriggerBytes)
+            throw new TriggerDefinitionException("$", SizeMessage(limits));
         try
         {
-            using var document = JsonDocument.Parse(json);
-            return Parse(document.RootElement);
+            // The reader's own depth limit stays above any configurable one, so a deep document gets our message rather than the reader's.
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = DefinitionLimits.Ceiling.MaxTriggerDepth + 1 });
+            return Parse(document.RootElement, limits);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or ArgumentException) // ArgumentException: text that is not valid UTF-16
         {
             throw new TriggerDefinitionException("$", $"must be valid JSON ({ex.Message})");
         }
     }
 
-    public static TriggerDefinition Parse(JsonElement root)
+    private static string SizeMessage(DefinitionLimits limits) => $"must be at most {limits.MaxTriggerBytes} bytes of JSON (limit MaxTriggerBytes)";
+
+    /// <summary>Reads a definition; one larger, deeper or with more steps than <paramref name="limits"/> allow is refused first.</summary>
+    /// <exception cref="TriggerDefinitionException">Invalid or over a limit; names the JSON path and the rule.</exception>
+    public static TriggerDefinition Parse(JsonElement root, DefinitionLimits? limits = null)
+    {
+        limits ??= DefinitionLimits.Default;
+        if (JsonDepth.Of(root, limits.MaxTriggerDepth) > limits.MaxTriggerDepth)
+            throw new TriggerDefinitionException("$", $"must nest at most {limits.MaxTriggerDepth} levels deep (limit MaxTriggerDepth)");
+        if (System.Text.Encoding.UTF8.GetByteCount(root.GetRawText()) > limits.MaxTriggerBytes) throw new TriggerDefinitionException("$", SizeMessage(limits));
+        try
+        {
+            return ParseWithin(root, limits);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json refuses to read a name or string holding a lone UTF-16 surrogate escape.
+            throw new TriggerDefinitionException("$", $"must not hold a lone UTF-16 surrogate escape such as \\ud800 ({ex.Message})");
+        }
+    }
+
+    private static TriggerDefinition ParseWithin(JsonElement root, DefinitionLimits limits)
     {
         Object(root, "$", "name", "start", "steps", "goal", "reentry", "caps", "quietHours");
         var name = RequiredString(root, "$", "name");
-        var start = ParseStart(Required(root, "$", "start"), "$.start");
+        var start = ParseStart(Required(root, "$", "start"), "$.start", limits);
         var stepsElement = Required(root, "$", "steps");
         if (stepsElement.ValueKind != JsonValueKind.Array || stepsElement.GetArrayLength() == 0)
             throw new TriggerDefinitionException("$.steps", "must be a non-empty array of steps");
+        if (stepsElement.GetArrayLength() > limits.MaxTriggerSteps)
+            throw new TriggerDefinitionException("$.steps", $"must hold at most {limits.MaxTriggerSteps} steps (limit MaxTriggerSteps)");
         var steps = new List<JourneyStep>();
         var i = 0;
-        foreach (var step in stepsElement.EnumerateArray()) steps.Add(ParseStep(step, $"$.steps[{i}]", i++));
+        foreach (var step in stepsElement.EnumerateArray()) steps.Add(ParseStep(step, $"$.steps[{i}]", i++, limits));
         CheckTargets(steps);
         var goal = OptionalString(root, "$", "goal");
         var reentry = root.TryGetProperty("reentry", out var r) ? ParseReentry(r, "$.reentry") : ReentryPolicy.Always;
@@ -45,13 +73,13 @@ public static class TriggerJson
         return new TriggerDefinition(name, start, steps, goal, reentry, caps, quiet);
     }
 
-    private static TriggerStart ParseStart(JsonElement e, string path)
+    private static TriggerStart ParseStart(JsonElement e, string path, DefinitionLimits limits)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new TriggerDefinitionException(path, "must be an object: {\"event\": ...}, {\"segment\": ...} or {\"schedule\": ...}");
         if (e.TryGetProperty("event", out _))
         {
             Object(e, path, "event", "if");
-            return new EventStart(RequiredString(e, path, "event"), e.TryGetProperty("if", out var rule) ? ParseRule(rule, $"{path}.if") : null);
+            return new EventStart(RequiredString(e, path, "event"), e.TryGetProperty("if", out var rule) ? ParseRule(rule, $"{path}.if", limits) : null);
         }
         if (e.TryGetProperty("segment", out _))
         {
@@ -63,12 +91,12 @@ public static class TriggerJson
         if (e.TryGetProperty("schedule", out _))
         {
             Object(e, path, "schedule", "if");
-            return new ScheduleStart(Duration(Required(e, path, "schedule"), $"{path}.schedule"), ParseRule(Required(e, path, "if"), $"{path}.if"));
+            return new ScheduleStart(Duration(Required(e, path, "schedule"), $"{path}.schedule"), ParseRule(Required(e, path, "if"), $"{path}.if", limits));
         }
         throw new TriggerDefinitionException(path, "must have one of \"event\", \"segment\" or \"schedule\"");
     }
 
-    private static JourneyStep ParseStep(JsonElement e, string path, int index)
+    private static JourneyStep ParseStep(JsonElement e, string path, int index, DefinitionLimits limits)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new TriggerDefinitionException(path, "must be a step object: wait, if, action or exit");
         var id = e.TryGetProperty("id", out _) ? RequiredString(e, path, "id") : (index + 1).ToString(CultureInfo.InvariantCulture);
@@ -85,12 +113,12 @@ public static class TriggerJson
         if (e.TryGetProperty("if", out var rule))
         {
             Object(e, path, "id", "if", "then", "else");
-            return new ConditionStep(id, ParseRule(rule, $"{path}.if"), Target(e, path, "then", StepTargets.Next), Target(e, path, "else", StepTargets.Exit));
+            return new ConditionStep(id, ParseRule(rule, $"{path}.if", limits), Target(e, path, "then", StepTargets.Next), Target(e, path, "else", StepTargets.Exit));
         }
         if (e.TryGetProperty("action", out var action))
         {
             Object(e, path, "id", "action");
-            return new ActionStep(id, ParseAction(action, $"{path}.action"));
+            return new ActionStep(id, ParseAction(action, $"{path}.action", limits));
         }
         if (e.TryGetProperty("exit", out _))
         {
@@ -100,7 +128,7 @@ public static class TriggerJson
         throw new TriggerDefinitionException(path, "must have one of \"wait\", \"if\", \"action\" or \"exit\"");
     }
 
-    private static TriggerAction ParseAction(JsonElement e, string path)
+    private static TriggerAction ParseAction(JsonElement e, string path, DefinitionLimits limits)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new TriggerDefinitionException(path, "must be an object: {\"email\": ...}, {\"webhook\": ...} or {\"profile\": ...}");
         if (e.TryGetProperty("email", out var email))
@@ -115,7 +143,10 @@ public static class TriggerJson
                     throw new TriggerDefinitionException($"{path}.body", "must not be given with \"template\": the template is the body");
                 return new EmailAction(to, OptionalString(email, path, "from"), OptionalString(email, path, "subject"), null, template);
             }
-            return new EmailAction(to, OptionalString(email, path, "from"), RequiredString(email, path, "subject"), RequiredString(email, path, "body"));
+            var body = RequiredString(email, path, "body");
+            if (System.Text.Encoding.UTF8.GetByteCount(body) > limits.MaxTemplateBytes)
+                throw new TriggerDefinitionException($"{path}.body", $"must be at most {limits.MaxTemplateBytes} bytes (limit MaxTemplateBytes)");
+            return new EmailAction(to, OptionalString(email, path, "from"), RequiredString(email, path, "subject"), body);
         }
         if (e.TryGetProperty("webhook", out var hook))
         {
@@ -222,14 +253,14 @@ public static class TriggerJson
         return time;
     }
 
-    private static Rule ParseRule(JsonElement e, string path)
+    private static Rule ParseRule(JsonElement e, string path, DefinitionLimits limits)
     {
         try
         {
             return e.ValueKind switch
             {
-                JsonValueKind.String => RuleParser.Parse(e.GetString()!),
-                JsonValueKind.Object => RuleJson.FromJson(e, path),
+                JsonValueKind.String => RuleParser.Parse(e.GetString()!, limits),
+                JsonValueKind.Object => RuleJson.FromJson(e, path, limits),
                 _ => throw new TriggerDefinitionException(path, "must be a rule: text (docs/rules.md) or its JSON form"),
             };
         }

@@ -8,10 +8,10 @@ namespace Tailor.Core.Triggers;
 public static class TriggerValidator
 {
     /// <summary>The parsed definition; throws <see cref="TriggerDefinitionException"/> naming the JSON path when invalid.</summary>
-    public static TriggerDefinition Validate(JsonElement definition, TriggerCatalog catalog, IReadOnlySet<string> segmentNames)
+    public static TriggerDefinition Validate(JsonElement definition, TriggerCatalog catalog, IReadOnlySet<string> segmentNames, Limits.DefinitionLimits? limits = null)
     {
-        var parsed = TriggerJson.Parse(definition);
-        if (catalog.All.Exists(t => t.Stored.Name == parsed.Name))
+        var parsed = TriggerJson.Parse(definition, limits);
+        if (catalog.All.Exists(t => t.Stored.Name == parsed.Name) || catalog.Disabled.Exists(t => t.Stored.Name == parsed.Name))
             throw new TriggerDefinitionException("$.name", $"must be unique; a trigger named '{parsed.Name}' exists");
         if (parsed.Start is SegmentStart start && !segmentNames.Contains(start.Segment))
             throw new TriggerDefinitionException("$.start.segment", $"must name an existing segment; there is no segment '{start.Segment}'");

@@ -55,7 +55,11 @@ public static class ContentApi
 
     public sealed record TemplateRequest(string? Name, string? Body, string? Subject);
 
-    public sealed record TemplateView(string Name, string Body, string? Subject, IReadOnlyList<string> Blocks, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    /// <param name="Disabled">Why a stored template cannot be loaded (it then never renders); absent for a live one.</param>
+    public sealed record TemplateView(string Name, string Body, string? Subject, IReadOnlyList<string> Blocks, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+        string? Disabled = null);
+
+    private static TemplateView View(ContentCatalog.DisabledContent d) => new(d.Name, d.Body ?? "", null, [], d.CreatedAt, d.UpdatedAt, d.Reason);
 
     private static TemplateView View(StoredTemplate t) => new(t.Name, t.Body, t.Subject, t.Parsed.BlockNames, t.CreatedAt, t.UpdatedAt);
 
@@ -104,10 +108,19 @@ public static class ContentApi
             });
 
     private static async Task<Ok<TemplateView[]>> ListTemplatesAsync(ContentCatalog catalog, CancellationToken ct) =>
-        TypedResults.Ok((await catalog.CurrentAsync(ct)).Templates.Values.OrderBy(t => t.Name, StringComparer.Ordinal).Select(View).ToArray());
+        Ok(await catalog.CurrentAsync(ct));
 
-    private static async Task<Results<Ok<TemplateView>, NotFound>> GetTemplateAsync(string name, ContentCatalog catalog, CancellationToken ct) =>
-        (await catalog.CurrentAsync(ct)).Templates.TryGetValue(name, out var t) ? TypedResults.Ok(View(t)) : TypedResults.NotFound();
+    private static Ok<TemplateView[]> Ok(ContentCatalog.Snapshot content) =>
+        TypedResults.Ok(content.Templates.Values.Select(View).Concat(content.DisabledOf(ContentKinds.Template).Select(View))
+            .OrderBy(t => t.Name, StringComparer.Ordinal).ToArray());
+
+    private static async Task<Results<Ok<TemplateView>, NotFound>> GetTemplateAsync(string name, ContentCatalog catalog, CancellationToken ct)
+    {
+        var content = await catalog.CurrentAsync(ct);
+        return content.Templates.TryGetValue(name, out var t) ? TypedResults.Ok(View(t))
+            : content.Disabled.TryGetValue((ContentKinds.Template, name), out var d) ? TypedResults.Ok(View(d))
+            : TypedResults.NotFound();
+    }
 
     private static async Task<Results<NoContent, NotFound>> DeleteTemplateAsync(string name, ITailorStore store, ContentCatalog catalog, CancellationToken ct)
     {
@@ -171,7 +184,7 @@ public static class ContentApi
 
     private static ProblemHttpResult? CheckBlock(BlockDocument request, LiquidEngine engine, DateTimeOffset now)
     {
-        if (request.TryConvert(now, now, out var block) is { } error) return ProfilesApi.Invalid(error.Field, error.Rule);
+        if (request.TryConvert(now, now, out var block, engine.Limits) is { } error) return ProfilesApi.Invalid(error.Field, error.Rule);
         try
         {
             engine.CompileBlock(block);
@@ -183,12 +196,28 @@ public static class ContentApi
         }
     }
 
-    private static async Task<Ok<BlockDocument[]>> ListBlocksAsync(ITailorStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.ListContentAsync(ContentKinds.Block, ct)).Select(d => JsonSerializer.Deserialize<BlockDocument>(d.Json, BlockDocument.Json)!).ToArray());
+    private static async Task<Ok<BlockDocument[]>> ListBlocksAsync(ITailorStore store, ContentCatalog catalog, CancellationToken ct)
+    {
+        var content = await catalog.CurrentAsync(ct);
+        return TypedResults.Ok((await store.ListContentAsync(ContentKinds.Block, ct)).Select(d => BlockView(d, content)).ToArray());
+    }
 
-    private static async Task<Results<Ok<BlockDocument>, NotFound>> GetBlockAsync(string name, ITailorStore store, CancellationToken ct) =>
-        await store.GetContentAsync(ContentKinds.Block, name, ct) is { } d
-            ? TypedResults.Ok(JsonSerializer.Deserialize<BlockDocument>(d.Json, BlockDocument.Json)!) : TypedResults.NotFound();
+    private static async Task<Results<Ok<BlockDocument>, NotFound>> GetBlockAsync(string name, ITailorStore store, ContentCatalog catalog, CancellationToken ct) =>
+        await store.GetContentAsync(ContentKinds.Block, name, ct) is { } d ? TypedResults.Ok(BlockView(d, await catalog.CurrentAsync(ct))) : TypedResults.NotFound();
+
+    /// <summary>A stored block as saved; one that cannot be loaded says why (and, if its JSON is unreadable, only that).</summary>
+    private static BlockDocument BlockView(ContentDocument d, ContentCatalog.Snapshot content)
+    {
+        var reason = content.Disabled.TryGetValue((ContentKinds.Block, d.Name), out var disabled) ? disabled.Reason : null;
+        try
+        {
+            return JsonSerializer.Deserialize<BlockDocument>(d.Json, BlockDocument.Json)! with { Name = d.Name, Disabled = reason };
+        }
+        catch (JsonException)
+        {
+            return new BlockDocument(d.Name, null, null, null, reason ?? "its stored JSON cannot be read");
+        }
+    }
 
     private static async Task<Results<NoContent, NotFound>> DeleteBlockAsync(string name, ITailorStore store, ContentCatalog catalog, CancellationToken ct)
     {

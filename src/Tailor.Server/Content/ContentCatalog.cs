@@ -8,10 +8,14 @@ namespace Tailor.Server.Content;
 /// <summary>
 /// The saved templates, blocks, placements and segment values, parsed once and shared by every render. Reloaded
 /// from the store after each change made through this node's API, and at most <see cref="RefreshAfter"/> after a
-/// change made elsewhere (another node, the CLI).
+/// change made elsewhere (another node, the CLI). A stored template or block that cannot be loaded (unreadable, over a
+/// limit, no longer parses) is left out and listed in <see cref="Snapshot.Disabled"/> with the reason; it never stops
+/// the others from loading.
 /// </summary>
-public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine, TimeProvider time) : IDisposable
+public sealed partial class ContentCatalog(ITailorStore store, LiquidEngine engine, TimeProvider time, ILogger<ContentCatalog>? logger = null) : IDisposable
 {
+    private readonly ILogger _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Snapshot? _current;
@@ -23,7 +27,22 @@ public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine, Time
         BlockLibrary Blocks,
         IReadOnlyDictionary<string, Placement> Placements,
         IReadOnlyList<SegmentValues> SegmentValues,
-        IReadOnlySet<string> EventNames);
+        IReadOnlySet<string> EventNames)
+    {
+        /// <summary>Stored content that cannot be loaded, by (kind, name).</summary>
+        public IReadOnlyDictionary<(string Kind, string Name), DisabledContent> Disabled { get; init; } = new Dictionary<(string, string), DisabledContent>();
+
+        public IEnumerable<DisabledContent> DisabledOf(string kind) => Disabled.Values.Where(d => d.Kind == kind);
+    }
+
+    /// <summary>A stored template or block left out of the catalog, and why.</summary>
+    /// <param name="Body">A template's body as stored, when it could be read.</param>
+    public sealed record DisabledContent(string Kind, string Name, string Reason, string? Body, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+    private readonly HashSet<(string, string, string)> _reported = [];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored {Kind} '{Name}' is disabled: {Reason}")]
+    private static partial void LogDisabled(ILogger logger, string kind, string name, string reason);
 
     public void Dispose() => _gate.Dispose();
 
@@ -43,22 +62,31 @@ public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine, Time
             // Requests that found the snapshot stale together reload it once: the first one; the rest take its result.
             if (!force && _current is { } fresh && !Stale()) return fresh;
             var startedAt = time.GetUtcNow();
+            var disabled = new Dictionary<(string, string), DisabledContent>();
+            void Disable(ContentDocument d, string reason, string? body = null)
+            {
+                disabled[(d.Kind, d.Name)] = new DisabledContent(d.Kind, d.Name, reason, body, d.CreatedAt, d.UpdatedAt);
+                lock (_reported)
+                    if (_reported.Add((d.Kind, d.Name, reason))) LogDisabled(_logger, d.Kind, d.Name, reason);
+            }
             var templates = new Dictionary<string, StoredTemplate>(StringComparer.Ordinal);
             foreach (var d in await store.ListContentAsync(ContentKinds.Template, ct))
             {
-                var body = JsonSerializer.Deserialize<TemplateDocument>(d.Json, BlockDocument.Json)!;
-                // Saved templates parsed when saved; one that no longer does (an engine upgrade) is skipped, not fatal.
-                if (engine.TryParseTemplate(body.Body ?? "", out var parsed, out _) && engine.TryParseTemplate(body.Subject ?? "", out var subject, out _))
-                    templates[d.Name] = new StoredTemplate(d.Name, body.Body ?? "", body.Subject, parsed, subject, d.CreatedAt, d.UpdatedAt);
+                // Saved templates parsed when saved; one that no longer does (an engine upgrade, a lower limit, a row
+                // written by hand) is disabled, not fatal.
+                if (Read<TemplateDocument>(d) is not { } body) { Disable(d, "its stored JSON cannot be read"); continue; }
+                if (!engine.TryParseTemplate(body.Body ?? "", out var parsed, out var error)) { Disable(d, $"its body no longer parses: {error}", body.Body); continue; }
+                if (!engine.TryParseTemplate(body.Subject ?? "", out var subject, out var subjectError)) { Disable(d, $"its subject no longer parses: {subjectError}", body.Body); continue; }
+                templates[d.Name] = new StoredTemplate(d.Name, body.Body ?? "", body.Subject, parsed, subject, d.CreatedAt, d.UpdatedAt);
             }
             var blocks = new List<CompiledBlock>();
             var events = new HashSet<string>(StringComparer.Ordinal);
             foreach (var d in await store.ListContentAsync(ContentKinds.Block, ct))
             {
-                var document = JsonSerializer.Deserialize<BlockDocument>(d.Json, BlockDocument.Json)!;
-                if (document.TryConvert(d.CreatedAt, d.UpdatedAt, out var block) is not null) continue;
+                if (Read<BlockDocument>(d) is not { } document) { Disable(d, "its stored JSON cannot be read"); continue; }
+                if (document.TryConvert(d.CreatedAt, d.UpdatedAt, out var block, engine.Limits) is { } invalid) { Disable(d, $"{invalid.Field} {invalid.Rule}"); continue; }
                 try { blocks.Add(engine.CompileBlock(block)); }
-                catch (BlockContentException) { continue; }
+                catch (BlockContentException e) { Disable(d, $"{e.Field} no longer parses: {e.Error}"); continue; }
                 foreach (var rule in Conditions(block)) events.UnionWith(RuleDependencies.Of(rule).Events);
             }
             var placements = new Dictionary<string, Placement>(StringComparer.Ordinal);
@@ -71,11 +99,23 @@ public sealed class ContentCatalog(ITailorStore store, LiquidEngine engine, Time
                 values.Add(new SegmentValues(d.Name, v.Priority ?? 0, v.Values ?? new Dictionary<string, JsonElement>(), d.UpdatedAt));
             }
             _loadedAt = startedAt;
-            return _current = new Snapshot(templates, new BlockLibrary(blocks), placements, values, events);
+            return _current = new Snapshot(templates, new BlockLibrary(blocks), placements, values, events) { Disabled = disabled };
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private static T? Read<T>(ContentDocument d) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(d.Json, BlockDocument.Json);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

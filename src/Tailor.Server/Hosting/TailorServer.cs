@@ -51,6 +51,8 @@ public static class TailorServer
         builder.Services.AddSingleton<IProfileStore>(store);
         builder.Services.AddSingleton<IAccessStore>(store);
         builder.Services.AddSingleton(options.Limits);
+        builder.Services.AddSingleton(options.Definitions);
+        builder.Services.AddSingleton(options.RenderBudget);
         builder.Services.AddSingleton(new MessageParser(options.Limits, () => $"tailor-{Guid.CreateVersion7():N}"));
         builder.Services.AddSingleton(new ProfileReducer(options.Engagement) { Limits = options.Profiles });
         builder.Services.AddSingleton<IMergeStore>(store);
@@ -62,7 +64,7 @@ public static class TailorServer
         builder.Services.AddSingleton<AdminKeyFilter>();
         builder.Services.AddSingleton<ISegmentStore>(store);
         builder.Services.AddSingleton<ITriggerStore>(store);
-        builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>()));
+        builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>(), options.Definitions));
         builder.Services.AddSingleton<MembershipFeed>();
         builder.Services.AddSingleton<RecomputeTracker>();
         builder.Services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
@@ -78,6 +80,7 @@ public static class TailorServer
         builder.Services.AddSingleton<CampaignEmails>();
         builder.Services.AddSingleton<CampaignStarter>();
         builder.Services.AddSingleton<CampaignSender>();
+        if ((options.Definitions.Invalid() ?? options.RenderBudget.Invalid()) is { } badLimit) throw new ArgumentException(badLimit, nameof(options));
         var caps = GlobalCaps.Parse(options.Caps); // a bad cap stops the start with a clear message
         builder.Services.AddSingleton(sp => new TriggerEngine(store, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps, sp.GetService<IStageProbe>()));
         builder.Services.AddSingleton(new RetryPolicy(new Random()));
@@ -87,6 +90,7 @@ public static class TailorServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        DisabledDefinitions.Report(app.Services);
         app.UseExceptionHandler();
         app.MapGet("/health", (ITailorStore s) => TypedResults.Ok(new { status = "ok", store = s.Kind }))
             .WithName("Health").WithSummary("200 when the node is ready");

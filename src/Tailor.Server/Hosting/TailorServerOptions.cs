@@ -40,6 +40,12 @@ public sealed class TailorServerOptions
 
     public IngestionLimits Limits { get; set; } = IngestionLimits.Default;
 
+    /// <summary>Limits on rules, triggers and templates people save (docs/rules.md); checked before saving and when loading.</summary>
+    public Core.Limits.DefinitionLimits Definitions { get; set; } = Core.Limits.DefinitionLimits.Default;
+
+    /// <summary>What one render may cost (docs/content.md); past it, a preview fails clearly and a delivery falls back.</summary>
+    public Core.Content.RenderBudget RenderBudget { get; set; } = Core.Content.RenderBudget.Default;
+
     public EngagementWeights Engagement { get; set; } = EngagementWeights.Default;
 
     /// <summary>Merge guards and profile caps (<c>TAILOR_IGNORED_IDS</c>, <c>TAILOR_MAX_IDENTITIES</c>, <c>TAILOR_MAX_TRAITS</c>, <c>TAILOR_MAX_TRAIT_BYTES</c>).</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Events;
+using Tailor.Core.Limits;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Rules;
@@ -42,13 +43,14 @@ public static class SegmentsApi
 
     public sealed record SegmentRequest(string? Name, string? Rule, JsonElement? RuleJson, string? Parent, int? MinSize);
 
-    public sealed record SegmentView(string Id, string Name, string Rule, JsonNode RuleJson, string? Parent, int MinSize, long Size, bool TooSmall,
-        string? PersonalizeAs, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RecomputeStatus? Recompute);
+    /// <param name="Disabled">Why a stored segment cannot be loaded (it is then never evaluated); absent for a live one.</param>
+    public sealed record SegmentView(string Id, string Name, string Rule, JsonNode? RuleJson, string? Parent, int MinSize, long Size, bool TooSmall,
+        string? PersonalizeAs, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RecomputeStatus? Recompute, string? Disabled = null);
 
     private static async Task<Results<Created<SegmentView>, ProblemHttpResult>> CreateAsync(
-        SegmentRequest request, ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, TimeProvider time, CancellationToken ct)
+        SegmentRequest request, ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, TimeProvider time, DefinitionLimits limits, CancellationToken ct)
     {
-        if (ParseRule(request, required: true, out var rule) is { } problem) return problem;
+        if (ParseRule(request, required: true, limits, out var rule) is { } problem) return problem;
         var now = time.GetUtcNow();
         var parent = request.Parent is null ? null : Find(engine.Catalog, request.Parent);
         if (request.Parent is not null && parent is null) return ProfilesApi.Invalid("parent", "must be the name or id of an existing segment");
@@ -62,10 +64,13 @@ public static class SegmentsApi
     }
 
     private static async Task<Results<Ok<SegmentView>, NotFound, ProblemHttpResult>> UpdateAsync(
-        string id, SegmentRequest request, ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, TimeProvider time, CancellationToken ct)
+        string id, SegmentRequest request, ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, TimeProvider time, DefinitionLimits limits, CancellationToken ct)
     {
-        if (Find(engine.Catalog, id) is not { } existing) return TypedResults.NotFound();
-        if (ParseRule(request, required: false, out var rule) is { } problem) return problem;
+        if (Find(engine.Catalog, id) is not { } existing)
+            return engine.Catalog.DisabledSegment(id) is { } disabled
+                ? ProfilesApi.Invalid("id", $"the segment is disabled ({disabled.Disabled}); delete it and create it again")
+                : TypedResults.NotFound();
+        if (ParseRule(request, required: false, limits, out var rule) is { } problem) return problem;
         var parent = request.Parent is null ? null : Find(engine.Catalog, request.Parent);
         if (request.Parent is not null && parent is null) return ProfilesApi.Invalid("parent", "must be the name or id of an existing segment");
         var d = existing.Definition;
@@ -86,6 +91,12 @@ public static class SegmentsApi
 
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(string id, ITailorStore store, SegmentEngine engine, CancellationToken ct)
     {
+        if (engine.Catalog.DisabledSegment(id) is { } disabled)
+        {
+            await store.DeleteSegmentAsync(disabled.Id, ct);
+            await engine.ReloadAsync(ct);
+            return TypedResults.NoContent();
+        }
         if (Find(engine.Catalog, id) is not { } segment) return TypedResults.NotFound();
         var dependents = engine.Catalog.WithDependents([segment.Id]).Where(c => c.Id != segment.Id).Select(c => c.Name).ToList();
         if (dependents.Count > 0) return ProfilesApi.Invalid("id", $"segments refer to this one and must change first: {string.Join(", ", dependents)}");
@@ -97,11 +108,20 @@ public static class SegmentsApi
     private static async Task<Ok<SegmentView[]>> ListAsync(ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, CancellationToken ct)
     {
         var sizes = await store.SegmentSizesAsync(ct);
-        return TypedResults.Ok(engine.Catalog.InOrder.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => View(c, sizes, engine.Catalog, tracker)).ToArray());
+        var catalog = engine.Catalog;
+        return TypedResults.Ok(catalog.InOrder.Select(c => View(c, sizes, catalog, tracker)).Concat(catalog.Disabled.Select(d => DisabledView(d, sizes)))
+            .OrderBy(v => v.Name, StringComparer.Ordinal).ToArray());
     }
 
     private static async Task<Results<Ok<SegmentView>, NotFound>> GetAsync(string id, ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, CancellationToken ct) =>
-        Find(engine.Catalog, id) is { } segment ? TypedResults.Ok(await ViewAsync(segment, store, engine, tracker, ct)) : TypedResults.NotFound();
+        Find(engine.Catalog, id) is { } segment ? TypedResults.Ok(await ViewAsync(segment, store, engine, tracker, ct))
+        : engine.Catalog.DisabledSegment(id) is { } disabled ? TypedResults.Ok(DisabledView(disabled, await store.SegmentSizesAsync(ct)))
+        : TypedResults.NotFound();
+
+    /// <summary>A stored segment that cannot load: its rule as stored and why, so it can be fixed or deleted.</summary>
+    private static SegmentView DisabledView(SegmentDefinition d, IReadOnlyDictionary<string, long> sizes) =>
+        new(d.Id, d.Name, d.StoredRule ?? RulePrinter.Print(d.Rule), d.StoredRule is null ? RuleJson.ToJson(d.Rule) : null, null, d.MinSize,
+            sizes.GetValueOrDefault(d.Id), false, null, d.CreatedAt, d.UpdatedAt, null, d.Disabled);
 
     public sealed record MembersPage(IReadOnlyList<SegmentMember> Members, string? Next);
 
@@ -116,9 +136,9 @@ public static class SegmentsApi
 
     public sealed record PreviewRequest(string? Rule, JsonElement? RuleJson, int? SampleSize);
 
-    private static async Task<Results<Ok<SegmentPreview>, ProblemHttpResult>> PreviewAsync(PreviewRequest request, SegmentEngine engine, CancellationToken ct)
+    private static async Task<Results<Ok<SegmentPreview>, ProblemHttpResult>> PreviewAsync(PreviewRequest request, SegmentEngine engine, DefinitionLimits limits, CancellationToken ct)
     {
-        if (ParseRule(new SegmentRequest(null, request.Rule, request.RuleJson, null, null), required: true, out var rule) is { } problem) return problem;
+        if (ParseRule(new SegmentRequest(null, request.Rule, request.RuleJson, null, null), required: true, limits, out var rule) is { } problem) return problem;
         if (request.SampleSize is < 10 or > 100_000) return ProfilesApi.Invalid("sampleSize", "must be between 10 and 100000");
         try
         {
@@ -206,15 +226,15 @@ public static class SegmentsApi
     private static SegmentCatalog.Compiled? Find(SegmentCatalog catalog, string idOrName) => catalog.ById(idOrName) ?? catalog.ByName(idOrName);
 
     /// <summary>Reads the rule from text or JSON; a problem names the line and column (text) or the JSON path.</summary>
-    private static ProblemHttpResult? ParseRule(SegmentRequest request, bool required, out Rule? rule)
+    private static ProblemHttpResult? ParseRule(SegmentRequest request, bool required, DefinitionLimits limits, out Rule? rule)
     {
         rule = null;
         var hasJson = request.RuleJson is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) };
         if (request.Rule is not null && hasJson) return ProfilesApi.Invalid("rule", "give either 'rule' (text) or 'ruleJson', not both");
         try
         {
-            if (request.Rule is not null) rule = RuleParser.Parse(request.Rule);
-            else if (hasJson) rule = RuleJson.FromJson(request.RuleJson!.Value, "$");
+            if (request.Rule is not null) rule = RuleParser.Parse(request.Rule, limits);
+            else if (hasJson) rule = RuleJson.FromJson(request.RuleJson!.Value, "$", limits);
             else if (required) return ProfilesApi.Invalid("rule", "is required: the rule as text in 'rule' or as JSON in 'ruleJson'");
             return null;
         }

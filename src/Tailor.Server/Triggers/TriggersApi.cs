@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tailor.Core.Limits;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using Tailor.Server.Profiles;
@@ -35,7 +36,9 @@ public static class TriggersApi
         return api;
     }
 
-    public sealed record TriggerView(string Id, string Name, bool Enabled, JsonElement Definition, string Secret, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    /// <param name="Disabled">Why a stored trigger cannot be loaded (it then never runs); absent for a loaded one.</param>
+    public sealed record TriggerView(string Id, string Name, bool Enabled, JsonElement Definition, string Secret, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+        string? Disabled = null);
 
     public sealed record RunView(string Id, string ProfileId, string Status, string? Step, DateTimeOffset EnteredAt, DateTimeOffset? DueAt, string? WaitingFor,
         string? Outcome, DateTimeOffset? EndedAt, IReadOnlyList<LogView> Log);
@@ -51,9 +54,9 @@ public static class TriggersApi
     public sealed record DeadLetterView(string Id, string TriggerId, string RunId, string ProfileId, string Kind, int Attempts, string? LastError, JsonElement Payload);
 
     private static async Task<Results<Created<TriggerView>, ProblemHttpResult>> CreateAsync(
-        JsonElement body, ITailorStore store, TriggerEngine engine, TriggerWorker worker, TimeProvider time, CancellationToken ct)
+        JsonElement body, ITailorStore store, TriggerEngine engine, TriggerWorker worker, TimeProvider time, DefinitionLimits limits, CancellationToken ct)
     {
-        if (Check(body, engine.Catalog, await SegmentNamesAsync(store, ct), out var definition) is { } problem) return problem;
+        if (Check(body, engine.Catalog, await SegmentNamesAsync(store, ct), limits, out var definition) is { } problem) return problem;
         var stored = TriggerValidator.NewTrigger(definition!, body, time.GetUtcNow());
         await store.SaveTriggerAsync(stored, ct);
         await engine.ReloadAsync(ct);
@@ -61,18 +64,18 @@ public static class TriggersApi
         return TypedResults.Created($"/api/triggers/{stored.Id}", View(stored));
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult>> Validate(JsonElement body, ITailorStore store, TriggerEngine engine, CancellationToken ct) =>
-        Check(body, engine.Catalog, await SegmentNamesAsync(store, ct), out var definition) is { } problem
+    private static async Task<Results<Ok<object>, ProblemHttpResult>> Validate(JsonElement body, ITailorStore store, TriggerEngine engine, DefinitionLimits limits, CancellationToken ct) =>
+        Check(body, engine.Catalog, await SegmentNamesAsync(store, ct), limits, out var definition) is { } problem
             ? problem
             : TypedResults.Ok<object>(new { valid = true, name = definition!.Name, steps = definition.Steps.Count });
 
     /// <summary>Parses and checks a definition against what exists (unique name, known segment); null when valid.</summary>
-    private static ProblemHttpResult? Check(JsonElement body, TriggerCatalog catalog, HashSet<string> segments, out TriggerDefinition? definition)
+    private static ProblemHttpResult? Check(JsonElement body, TriggerCatalog catalog, HashSet<string> segments, DefinitionLimits limits, out TriggerDefinition? definition)
     {
         definition = null;
         try
         {
-            definition = TriggerValidator.Validate(body, catalog, segments);
+            definition = TriggerValidator.Validate(body, catalog, segments, limits);
             return null;
         }
         catch (TriggerDefinitionException ex)
@@ -84,10 +87,13 @@ public static class TriggersApi
     private static async Task<HashSet<string>> SegmentNamesAsync(ITailorStore store, CancellationToken ct) =>
         (await store.ListSegmentsAsync(ct)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
 
-    private static Ok<TriggerView[]> ListAsync(TriggerEngine engine) => TypedResults.Ok(engine.Catalog.All.Select(t => View(t.Stored)).ToArray());
+    private static Ok<TriggerView[]> ListAsync(TriggerEngine engine) =>
+        TypedResults.Ok(engine.Catalog.All.Select(t => View(t.Stored)).Concat(engine.Catalog.Disabled.Select(d => View(d.Stored, d.Reason))).ToArray());
 
     private static async Task<Results<Ok<TriggerView>, NotFound>> GetAsync(string id, TriggerEngine engine, ITailorStore store, CancellationToken ct) =>
-        await FindAsync(id, engine, store, ct) is { } t ? TypedResults.Ok(View(t.Stored)) : TypedResults.NotFound();
+        await FindAsync(id, engine, store, ct) is { } t ? TypedResults.Ok(View(t.Stored))
+        : engine.Catalog.Disabled.Find(d => d.Stored.Id == id || d.Stored.Name == id) is { } disabled ? TypedResults.Ok(View(disabled.Stored, disabled.Reason))
+        : TypedResults.NotFound();
 
     private static async Task<Results<Ok<TriggerView>, NotFound>> SetEnabledAsync(string id, bool enabled, ITailorStore store, TriggerEngine engine,
         TriggerWorker worker, TimeProvider time, CancellationToken ct)
@@ -149,10 +155,19 @@ public static class TriggersApi
         return engine.Catalog.ById(id) ?? engine.Catalog.All.Find(t => t.Stored.Name == id);
     }
 
-    private static TriggerView View(StoredTrigger t)
+    private static TriggerView View(StoredTrigger t, string? disabled = null)
     {
-        using var definition = JsonDocument.Parse(t.Definition);
-        return new TriggerView(t.Id, t.Name, t.Enabled, definition.RootElement.Clone(), t.Secret, t.CreatedAt, t.UpdatedAt);
+        JsonElement definition;
+        try
+        {
+            using var document = JsonDocument.Parse(t.Definition, new JsonDocumentOptions { MaxDepth = DefinitionLimits.Ceiling.MaxTriggerDepth + 1 });
+            definition = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            definition = JsonSerializer.SerializeToElement(t.Definition); // unreadable as JSON: shown as the text it is
+        }
+        return new TriggerView(t.Id, t.Name, t.Enabled, definition, t.Secret, t.CreatedAt, t.UpdatedAt, disabled);
     }
 
     private static string Status(RunStatus status) => status.ToString().ToLowerInvariant();

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Tailor.Core.Events;
+using Tailor.Core.Limits;
 using Tailor.Core.Profiles;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
@@ -22,8 +23,24 @@ public abstract partial class SqlTailorStore
     {
         await using var c = await OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT id, name, rule, parent_id, min_size, created_at, updated_at FROM segments ORDER BY name",
-            r => new SegmentDefinition(r.GetString(0), r.GetString(1), RuleParser.Parse(r.GetString(2)), r.NullableString(3), r.GetInt32(4),
+            r => ReadSegment(r.GetString(0), r.GetString(1), r.GetString(2), r.NullableString(3), r.GetInt32(4),
                 ProfileColumns.FromMs(r.GetInt64(5)), ProfileColumns.FromMs(r.GetInt64(6))), cancellationToken);
+    }
+
+    /// <summary>
+    /// A stored segment; one whose rule no longer reads (written by an older version or by hand) comes back disabled
+    /// with the reason, so that one bad row cannot fail every list of segments or the start of the node.
+    /// </summary>
+    private static SegmentDefinition ReadSegment(string id, string name, string rule, string? parent, int minSize, DateTimeOffset created, DateTimeOffset updated)
+    {
+        try
+        {
+            return new SegmentDefinition(id, name, RuleParser.Parse(rule, DefinitionLimits.Ceiling), parent, minSize, created, updated);
+        }
+        catch (RuleSyntaxException ex)
+        {
+            return SegmentDefinition.Unreadable(id, name, rule, $"its stored rule cannot be read: {ex.Message}", parent, minSize, created, updated);
+        }
     }
 
     public Task SaveSegmentAsync(SegmentDefinition segment, CancellationToken cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Tailor.Core.Events;
 using Tailor.Core.Profiles;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Segments.Text;
@@ -266,7 +267,7 @@ public static class RuleEvaluator
     /// <summary>A scalar property value as a key that two equal values share however their JSON spells them; null for others.</summary>
     private static string? BindingKey(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => "s:" + value.GetString(),
+        JsonValueKind.String => "s:" + JsonStrings.Read(value),
         JsonValueKind.Number => value.TryGetDecimal(out var n) ? "n:" + (n / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture) : "r:" + value.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
@@ -313,10 +314,10 @@ public static class RuleEvaluator
                     return false;
                 }
                 return value.ValueKind == JsonValueKind.String && comparison.Value.Kind == LiteralKind.String
-                    && value.GetString()!.Contains(comparison.Value.Text!, StringComparison.OrdinalIgnoreCase);
+                    && JsonStrings.Read(value).Contains(comparison.Value.Text!, StringComparison.OrdinalIgnoreCase);
             case Operator.StartsWith:
                 return value.ValueKind == JsonValueKind.String && comparison.Value.Kind == LiteralKind.String
-                    && value.GetString()!.StartsWith(comparison.Value.Text!, StringComparison.OrdinalIgnoreCase);
+                    && JsonStrings.Read(value).StartsWith(comparison.Value.Text!, StringComparison.OrdinalIgnoreCase);
             case Operator.Between:
                 return Order(value, comparison.Values[0]) is >= 0 && Order(value, comparison.Values[1]) is <= 0;
             default:
@@ -335,7 +336,7 @@ public static class RuleEvaluator
     private static int? Order(JsonElement value, Literal literal)
     {
         if (literal.Kind == LiteralKind.Number && TryNumber(value, out var number)) return number.CompareTo(literal.Number);
-        if (literal.Kind == LiteralKind.String && value.ValueKind == JsonValueKind.String) return Math.Sign(string.CompareOrdinal(value.GetString(), literal.Text));
+        if (literal.Kind == LiteralKind.String && value.ValueKind == JsonValueKind.String) return Math.Sign(string.CompareOrdinal(JsonStrings.Read(value), literal.Text));
         return null;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Tailor.Core.Limits;
 using Tailor.Core.Profiles;
 using Tailor.Core.Segments.Evaluation;
 
@@ -30,35 +31,59 @@ public static partial class RuleJson
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown rule node"),
     };
 
-    public static Rule FromJson(string json)
+    public static Rule FromJson(string json, DefinitionLimits? limits = null)
     {
         try
         {
             using var document = JsonDocument.Parse(json);
-            return FromJson(document.RootElement, "$");
+            return FromJson(document.RootElement, "$", limits);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or ArgumentException) // ArgumentException: text that is not valid UTF-16
         {
             throw new RuleJsonException("$", $"must be valid JSON ({ex.Message})");
         }
     }
 
-    public static Rule FromJson(JsonElement e, string path)
+    /// <summary>Reads a rule; one deeper or larger than <paramref name="limits"/> allows is refused, naming the path where it broke the limit.</summary>
+    /// <exception cref="RuleJsonException">The document is not a valid rule or breaks a limit.</exception>
+    public static Rule FromJson(JsonElement e, string path, DefinitionLimits? limits = null)
     {
+        limits ??= DefinitionLimits.Default;
+        var nodes = 0;
+        try
+        {
+            var rule = Read(e, path, 1, limits, ref nodes);
+            // Rules are stored in their text form: one too long to read back there is refused here too.
+            if (Text.RulePrinter.Print(rule).Length > limits.MaxRuleTextLength)
+                throw new RuleJsonException(path, $"must be {RuleLimitCheck.TextMessage(limits)} in its text form");
+            return rule;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // System.Text.Json refuses to read a name or string holding a lone UTF-16 surrogate escape.
+            throw new RuleJsonException(path, $"must not hold a lone UTF-16 surrogate escape such as \\ud800 ({ex.Message})");
+        }
+    }
+
+    private static Rule Read(JsonElement e, string path, int depth, DefinitionLimits limits, ref int nodes)
+    {
+        // Checked on the way down, so the recursion stops at the limit whatever the document holds.
+        if (depth > limits.MaxRuleDepth) throw new RuleJsonException(path, $"must be {RuleLimitCheck.DepthMessage(limits)}");
+        if (++nodes > limits.MaxRuleNodes) throw new RuleJsonException(path, $"must be part of {RuleLimitCheck.NodesMessage(limits)}");
         if (e.ValueKind != JsonValueKind.Object) throw new RuleJsonException(path, "must be a JSON object");
         // An and/or of one rule is that rule: the text form has no way to write the wrapper, so keeping it would
         // make JSON → text → JSON change the document.
         if (e.TryGetProperty("and", out var and))
         {
-            var rules = List(and, $"{path}.and");
+            var rules = List(and, $"{path}.and", depth, limits, ref nodes);
             return Only(e, path, "and", rules.Count == 1 ? rules[0] : new AllOf(rules), "and");
         }
         if (e.TryGetProperty("or", out var or))
         {
-            var rules = List(or, $"{path}.or");
+            var rules = List(or, $"{path}.or", depth, limits, ref nodes);
             return Only(e, path, "or", rules.Count == 1 ? rules[0] : new AnyOf(rules), "or");
         }
-        if (e.TryGetProperty("not", out var not)) return Only(e, path, "not", new Not(FromJson(not, $"{path}.not")), "not");
+        if (e.TryGetProperty("not", out var not)) return Only(e, path, "not", new Not(Read(not, $"{path}.not", depth + 1, limits, ref nodes)), "not");
         if (e.TryGetProperty("trait", out var trait))
             return Only(e, path, "trait", new TraitIs(String(trait, $"{path}.trait"), ComparisonFrom(e, path)), ComparisonFields("trait"));
         if (e.TryGetProperty("computed", out var computed))
@@ -76,7 +101,8 @@ public static partial class RuleJson
         if (e.TryGetProperty("forSome", out var forSome))
         {
             if (!e.TryGetProperty("rule", out var inner)) throw new RuleJsonException($"{path}.rule", "is required with forSome");
-            return Only(e, path, "forSome", new ForSome(String(forSome, $"{path}.forSome"), FromJson(inner, $"{path}.rule")), "forSome", "rule");
+            var innerRule = Read(inner, $"{path}.rule", depth + 1, limits, ref nodes);
+            return Only(e, path, "forSome", new ForSome(String(forSome, $"{path}.forSome"), innerRule), "forSome", "rule");
         }
         if (e.TryGetProperty("inSegment", out var segment)) return Only(e, path, "inSegment", new InSegment(String(segment, $"{path}.inSegment")), "inSegment");
         if (e.TryGetProperty("consent", out var consent))
@@ -246,12 +272,12 @@ public static partial class RuleJson
         _ => throw new RuleJsonException(path, "must be a string, a number or a boolean"),
     };
 
-    private static ValueList<Rule> List(JsonElement e, string path)
+    private static ValueList<Rule> List(JsonElement e, string path, int depth, DefinitionLimits limits, ref int nodes)
     {
         if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() == 0) throw new RuleJsonException(path, "must be a non-empty array of rules");
         var rules = new List<Rule>();
         var i = 0;
-        foreach (var item in e.EnumerateArray()) rules.Add(FromJson(item, $"{path}[{i++}]"));
+        foreach (var item in e.EnumerateArray()) rules.Add(Read(item, $"{path}[{i++}]", depth + 1, limits, ref nodes));
         return new ValueList<Rule>(rules);
     }
 

@@ -1,3 +1,4 @@
+using Tailor.Core.Limits;
 using Tailor.Core.Profiles;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Rules;
@@ -6,21 +7,37 @@ namespace Tailor.Core.Segments.Text;
 
 /// <summary>
 /// Parses the text form of a rule (grammar in docs/rules.md). Keywords are case-insensitive; <c>and</c> binds tighter
-/// than <c>or</c>; a syntax error names the line, column, what was expected and what was found.
+/// than <c>or</c>; a syntax error names the line, column, what was expected and what was found. A rule longer,
+/// deeper or larger than <see cref="DefinitionLimits"/> allows is refused the same way, before it is fully read, so
+/// the recursive descent can never go deeper than the depth limit.
 /// </summary>
 public static class RuleParser
 {
-    public static Rule Parse(string text)
+    /// <exception cref="RuleSyntaxException">The text does not parse or breaks a limit.</exception>
+    public static Rule Parse(string text, DefinitionLimits? limits = null)
     {
-        var state = new State(RuleLexer.Tokenize(text));
+        limits ??= DefinitionLimits.Default;
+        if (text.Length > limits.MaxRuleTextLength)
+            throw new RuleSyntaxException(1, 1, RuleLimitCheck.TextMessage(limits), $"{text.Length} characters");
+        var state = new State(RuleLexer.Tokenize(text), limits);
         var rule = state.ParseOr();
         if (state.Current.Kind != TokenKind.End) state.Fail("'and', 'or' or the end of the rule");
+        var (depth, nodes) = RuleLimitCheck.Measure(rule, limits);
+        if (depth > limits.MaxRuleDepth) throw new RuleSyntaxException(1, 1, RuleLimitCheck.DepthMessage(limits), "a deeper rule");
+        if (nodes > limits.MaxRuleNodes) throw new RuleSyntaxException(1, 1, RuleLimitCheck.NodesMessage(limits), "more conditions");
         return rule;
     }
 
-    private sealed class State(List<Token> tokens)
+    private sealed class State(List<Token> tokens, DefinitionLimits limits)
     {
         private int _position;
+        private int _nesting;
+
+        /// <summary>Enters '(', 'not' or 'for some': refuses to nest past the depth limit, which bounds the recursion.</summary>
+        private void Enter()
+        {
+            if (++_nesting > limits.MaxRuleDepth) Fail(RuleLimitCheck.DepthMessage(limits));
+        }
 
         public Token Current => tokens[_position];
 
@@ -76,15 +93,24 @@ public static class RuleParser
             return new AllOf(new ValueList<Rule>(items));
         }
 
-        private Rule ParseUnary() => AcceptWord("not") ? new Not(ParseUnary()) : ParsePrimary();
+        private Rule ParseUnary()
+        {
+            if (!AcceptWord("not")) return ParsePrimary();
+            Enter();
+            var inner = ParseUnary();
+            _nesting--;
+            return new Not(inner);
+        }
 
         private Rule ParsePrimary()
         {
             if (Current.IsSymbol("("))
             {
                 var open = Next();
+                Enter();
                 var inner = ParseOr();
                 if (!AcceptSymbol(")")) Fail($"'and', 'or' or ')' to close the '(' at line {open.Line}, column {open.Column}");
+                _nesting--;
                 return inner;
             }
             if (AcceptWord("trait")) return new TraitIs(ParsePath("a trait name"), ParseComparison());
@@ -110,7 +136,10 @@ public static class RuleParser
                 ExpectWord("some");
                 var property = ParsePath("an event property name");
                 ExpectSymbol(":");
-                return new ForSome(property, ParseOr());
+                Enter();
+                var inner = ParseOr();
+                _nesting--;
+                return new ForSome(property, inner);
             }
             if (AcceptWord("in"))
             {
