@@ -78,8 +78,7 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
             if (root.ValueKind != JsonValueKind.Object)
                 return Problem(StatusCodes.Status400BadRequest, "The body must be a JSON object", [new("body", "must be a JSON object")]);
 
-            var writeKey = AccessKeys.BasicUser(http.Request)
-                ?? (root.TryGetProperty("writeKey", out var bodyKey) && bodyKey.ValueKind == JsonValueKind.String ? bodyKey.GetString() : null);
+            var writeKey = AccessKeys.BasicUser(http.Request) ?? BodyWriteKey(root);
             var source = await keys.SourceAsync(writeKey, ct);
             if (source is null)
             {
@@ -105,7 +104,7 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
             {
                 if (!root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
                     return Problem(StatusCodes.Status400BadRequest, "The batch is missing", [new("batch", "is required and must be an array of messages")]);
-                DateTimeOffset? envelopeSentAt = root.TryGetProperty("sentAt", out var s) && s.TryGetDateTimeOffset(out var sentAt) ? sentAt : null;
+                DateTimeOffset? envelopeSentAt = root.TryGetProperty("sentAt", out var s) && s.ValueKind == JsonValueKind.String && s.TryGetDateTimeOffset(out var sentAt) ? sentAt : null;
                 var arrival = new MessageParser.Arrival(source.Id, receivedAt, envelopeSentAt);
                 var index = 0;
                 foreach (var message in batch.EnumerateArray())
@@ -131,6 +130,20 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
             var duplicates = 0;
             foreach (var isNew in stored) if (!isNew) duplicates++;
             return TypedResults.Ok(new IngestionResponse(true, events.Count - duplicates, duplicates, errors.Count == 0 ? null : errors));
+        }
+    }
+
+    /// <summary>The body's <c>writeKey</c>; a key that is not valid text is a wrong key ("" matches no source), not a crash.</summary>
+    private static string? BodyWriteKey(JsonElement root)
+    {
+        if (!root.TryGetProperty("writeKey", out var key) || key.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return key.GetString() is { } text && TextRules.Check(text, strict: true) is null ? text : "";
+        }
+        catch (InvalidOperationException)
+        {
+            return "";
         }
     }
 
