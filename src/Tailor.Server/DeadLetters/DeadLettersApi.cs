@@ -15,10 +15,10 @@ public static class DeadLettersApi
     public static RouteGroupBuilder MapDeadLettersApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("dead-letters").WithTags("Dead letters");
-        group.MapGet("", ListAsync).WithName("ListDeadLetters").WithSummary("Dead letters, newest first; filter by stage and pending, page with before");
-        group.MapGet("{id:long}", GetAsync).WithName("GetDeadLetter").WithSummary("One dead letter with its payload and error");
-        group.MapPost("{id:long}/replay", ReplayAsync).WithName("ReplayDeadLetter").WithSummary("Put one dead letter through its stage again (once)");
-        group.MapPost("replay", ReplayStageAsync).WithName("ReplayDeadLetterStage").WithSummary("Replay every pending dead letter of a stage");
+        group.MapGet("", ListAsync).WithName("ListStoredDeadLetters").WithSummary("Dead letters, newest first; filter by stage and pending, page with before");
+        group.MapGet("{id:long}", GetAsync).WithName("GetStoredDeadLetter").WithSummary("One dead letter with its payload and error");
+        group.MapPost("{id:long}/replay", ReplayAsync).WithName("ReplayStoredDeadLetter").WithSummary("Put one dead letter through its stage again (once)");
+        group.MapPost("replay", ReplayStageAsync).WithName("ReplayStoredDeadLetterStage").WithSummary("Replay every pending dead letter of a stage");
         return api;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -28,7 +29,8 @@ public sealed class TriggerApp : IAsyncDisposable
     public DateTimeOffset Now => Time.GetUtcNow();
 
     /// <param name="postgres">Run on a fresh database of the PostgreSQL server named by <c>TAILOR_TEST_POSTGRES</c> instead of SQLite.</param>
-    public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null, bool postgres = false)
+    /// <param name="probe">A fault-injection probe the stages call before each item.</param>
+    public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null, bool postgres = false, Core.Pipeline.IStageProbe? probe = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var data = TempDirectory.Create("triggers");
@@ -51,7 +53,7 @@ public sealed class TriggerApp : IAsyncDisposable
             DataDirectory = data, WriteKey = "wk_triggers", AdminKey = "tk_admin_triggers",
             Smtp = smtp ? SmtpSink.Address : null, Caps = caps, Postgres = connection,
         };
-        return new TriggerApp(await FakeClockApp.StartAsync(options, time)) { _postgresAdmin = admin, _database = database };
+        return new TriggerApp(await FakeClockApp.StartAsync(options, time, probe is null ? null : services => services.AddSingleton(probe))) { _postgresAdmin = admin, _database = database };
     }
 
     private static async Task AdminAsync(string connectionString, string sql)
