@@ -45,7 +45,9 @@ internal static class ServeCommand
             if (Environment.GetEnvironmentVariable("TAILOR_EMAIL_FROM") is { Length: > 0 } from) options.EmailFrom = from;
             if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)
                 options.CampaignRatePerSecond = rate;
-            if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_FUTURE_TOLERANCE"), System.Globalization.CultureInfo.InvariantCulture, out var tolerance) && tolerance >= 0)
+            // Seconds an event time may lie after its receive time before it is clamped (docs/ingestion.md).
+            if (long.TryParse(Environment.GetEnvironmentVariable("TAILOR_FUTURE_TOLERANCE"), System.Globalization.CultureInfo.InvariantCulture, out var tolerance)
+                && tolerance is >= 0 and <= 900_000_000_000)
                 options.Limits = options.Limits with { FutureTolerance = TimeSpan.FromSeconds(tolerance) };
             var firstRun = options.Postgres is null && !File.Exists(Tailor.Storage.TailorStores.SqlitePath(options.DataDirectory));
             if (firstRun && options.WriteKey is null && options.AdminKey is null)

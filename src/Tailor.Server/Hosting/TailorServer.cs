@@ -125,7 +125,6 @@ public static class TailorServer
         services.AddSingleton<TrackingPlanGate>();
         services.AddSingleton(sp => new Core.TrackingPlans.TrackingPlanEditor(store, store, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeadLetterReplayer, TrackingPlanReplayer>();
-        services.TryAddSingleton<DeadLetterReplays>();
     }
 
     /// <summary>Creates the default source and admin key from <c>TAILOR_WRITE_KEY</c> / <c>TAILOR_ADMIN_KEY</c> if missing.</summary>
