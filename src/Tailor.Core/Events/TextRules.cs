@@ -30,6 +30,7 @@ public static class TextRules
     /// <summary>The first broken rule in <paramref name="message"/> (the UTF-8 of one JSON object), or null.</summary>
     public static ValidationError? Check(ReadOnlySpan<byte> message, int? index = null)
     {
+        if (BreaksNoRule(message)) return null;
         var reader = new Utf8JsonReader(message, new JsonReaderOptions { MaxDepth = MaxDepth });
         // Per depth: where the current key starts in the message and its length, or the current array index (-1 before the first item).
         Span<int> keyStart = stackalloc int[MaxDepth + 1];
@@ -69,6 +70,27 @@ public static class TextRules
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// The common case, decided without tokenizing: no escape anywhere, valid UTF-8, and no DEL or C1 control (raw
+    /// C0 controls cannot be inside a JSON string, so those between tokens are whitespace). Then no string or key
+    /// can break a rule.
+    /// </summary>
+    private static bool BreaksNoRule(ReadOnlySpan<byte> message)
+    {
+        if (message.IndexOf((byte)'\\') >= 0) return false;
+        if (message.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0) return true;
+        if (message.IndexOf((byte)0x7F) >= 0 || !System.Text.Unicode.Utf8.IsValid(message)) return false;
+        // C1 controls U+0080-U+009F are encoded as C2 80 to C2 9F.
+        for (var i = message.IndexOf((byte)0xC2); i >= 0 && i + 1 < message.Length; )
+        {
+            if (message[i + 1] <= 0x9F) return false;
+            var next = message[(i + 1)..].IndexOf((byte)0xC2);
+            if (next < 0) break;
+            i += 1 + next;
+        }
+        return true;
     }
 
     /// <summary>The rule <paramref name="value"/> breaks, or null; <paramref name="strict"/> for names and identifiers.</summary>

@@ -78,6 +78,18 @@ public sealed class TextRulesTests
         Assert.Equal(TextRules.ControlInText, Check(json)?.Rule);
 
     [Fact]
+    public void Raw_C1_and_DEL_are_refused_in_identifiers_but_kept_in_free_text()
+    {
+        byte[] c1InUserId = [.. "{\"userId\":\"u"u8.ToArray(), 0xC2, 0x85, .. "\"}"u8.ToArray()];
+        byte[] delInEvent = [.. "{\"event\":\"a"u8.ToArray(), 0x7F, .. "\"}"u8.ToArray()];
+        byte[] c1InText = [.. "{\"userId\":\"Zoë\",\"traits\":{\"bio\":\"x"u8.ToArray(), 0xC2, 0x85, 0x7F, .. "\"}}"u8.ToArray()];
+
+        Assert.Equal(("userId", TextRules.ControlInName), (TextRules.Check(c1InUserId)?.Field, TextRules.Check(c1InUserId)?.Rule));
+        Assert.Equal("event", TextRules.Check(delInEvent)?.Field);
+        Assert.Null(TextRules.Check(c1InText));
+    }
+
+    [Fact]
     public void A_nested_name_field_is_free_text()
     {
         Assert.Null(Check("""{"userId":"u1","properties":{"event":"a\nb","name":"c\td"}}"""));
