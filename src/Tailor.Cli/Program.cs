@@ -16,5 +16,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     ContentCommands.Campaigns(store),
     TriggersCommand.Create(store),
     TrackingPlanCommand.Create(store),
+    DeadLettersCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

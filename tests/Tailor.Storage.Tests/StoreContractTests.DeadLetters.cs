@@ -84,22 +84,4 @@ public abstract partial class StoreContractTests
         Assert.Equal(5, await Store.PipelinePositionAsync(Ct));
         Assert.Equal(["5"], (await Store.ListDeadLettersAsync(new("profiles"), Ct)).Select(d => d.Key));
     }
-
-    [Fact]
-    public async Task A_replaying_pipeline_commit_applies_once()
-    {
-        var letter = await Store.AddDeadLetterAsync(Letter("profiles", "3"), Ct);
-        await Store.CommitAsync(EmptyChanges(0, 3), Ct);
-        var replay = new DeadLetterReplay(letter.Id, DeadAt.AddHours(1), "folded");
-
-        // A replay does not move the position (start = end): it only proves nobody moved it meanwhile.
-        await Store.CommitAsync(EmptyChanges(3, 3) with { Replays = replay, DeadLetters = [Letter("profiles", "marker")] }, Ct);
-        Assert.False((await Store.GetDeadLetterAsync(letter.Id, Ct))!.Pending);
-
-        var again = await Assert.ThrowsAsync<DeadLetterReplayedException>(() =>
-            Store.CommitAsync(EmptyChanges(3, 3) with { Replays = replay, DeadLetters = [Letter("profiles", "second marker")] }, Ct));
-        Assert.Equal(letter.Id, again.Id);
-        Assert.Equal(["marker", "3"], (await Store.ListDeadLettersAsync(new("profiles"), Ct)).Select(d => d.Key)); // the second commit wrote nothing
-        Assert.Equal(3, await Store.PipelinePositionAsync(Ct));
-    }
 }

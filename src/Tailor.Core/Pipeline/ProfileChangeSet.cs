@@ -24,12 +24,6 @@ public sealed record ProfileChangeSet(
 
     /// <summary>Events set aside instead of applied; stored in the same transaction, so the position moves past them atomically.</summary>
     public IReadOnlyList<Storage.DeadLetter> DeadLetters { get; init; } = [];
-
-    /// <summary>
-    /// The dead letter this change set replays, marked replayed in the same transaction; the commit fails with
-    /// <see cref="Storage.DeadLetterReplayedException"/> (and changes nothing) when it was replayed already.
-    /// </summary>
-    public Storage.DeadLetterReplay? Replays { get; init; }
 }
 
 /// <summary>Another pipeline moved the log position first; the batch was rolled back and is retried from the new position.</summary>

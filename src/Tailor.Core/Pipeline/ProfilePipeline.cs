@@ -9,7 +9,7 @@ namespace Tailor.Core.Pipeline;
 /// Reads the event log in order and folds each event into its profile. Each batch is committed together with the
 /// log position, so a crash between batches loses nothing and a restart never applies an event twice.
 /// One pipeline runs per store. An event that cannot be folded is set aside (<see cref="SetAsideNextAsync"/>) in the
-/// dead-letter store, in the same commit that moves the position past it, and can be folded later (<see cref="ReplayAsync"/>).
+/// dead-letter store, in the same commit that moves the position past it.
 /// </summary>
 public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize,
     IStageProbe? probe = null) : IDisposable
@@ -114,52 +114,6 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
         {
             _position = null;
             throw;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>
-    /// Folds a set-aside event into its profile now, through the same path as any event, and marks the dead letter
-    /// replayed in the same commit (a second replay changes nothing and throws <see cref="DeadLetterReplayedException"/>).
-    /// The position does not move: the log is append-only and the pipeline is already past the event, so the event
-    /// keeps its sequence and is applied as a late arrival (its timestamp still decides which trait value wins).
-    /// Returns the profiles it changed.
-    /// </summary>
-    public async Task<IReadOnlyList<Profile>> ReplayAsync(DeadLetter letter, CancellationToken cancellationToken)
-    {
-        if (letter.Stage != Stage || !long.TryParse(letter.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
-            throw new ArgumentException($"dead letter {letter.Id} is not an event of the {Stage} stage", nameof(letter));
-        var logged = await store.ReadAfterAsync(sequence - 1, 1, cancellationToken);
-        if (logged.Count == 0 || logged[0].Sequence != sequence) throw new InvalidOperationException($"event {sequence} is not in the log");
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                var position = await store.PipelinePositionAsync(cancellationToken);
-                var changes = await FoldAsync(logged, cancellationToken);
-                var owner = changes.Assignments.Count > 0 ? changes.Assignments[0].ProfileId : "no profile";
-                changes = changes with
-                {
-                    Position = position,
-                    StartPosition = position,
-                    Replays = new DeadLetterReplay(letter.Id, time.GetUtcNow(), $"event {sequence} folded into profile {owner}"),
-                };
-                try
-                {
-                    await store.CommitAsync(changes, cancellationToken);
-                }
-                catch (PipelineConflictException) when (attempt < 5)
-                {
-                    continue; // another node moved the position meanwhile: fold again on what it wrote
-                }
-                _position = position;
-                ProfilesChanged?.Invoke(changes.Profiles);
-                return changes.Profiles;
-            }
         }
         finally
         {

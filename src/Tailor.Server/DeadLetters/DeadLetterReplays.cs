@@ -27,14 +27,10 @@ public sealed partial class DeadLetterReplays(IDeadLetterStore store, IEnumerabl
         try
         {
             var result = await replayer.ReplayAsync(letter, cancellationToken);
-            if (!result.Marked && !await store.MarkDeadLetterReplayedAsync(id, time.GetUtcNow(), result.Note, cancellationToken))
+            if (!await store.MarkDeadLetterReplayedAsync(id, time.GetUtcNow(), result.Note, cancellationToken))
                 return new(id, DeadLetterReplayOutcome.AlreadyReplayed, await store.GetDeadLetterAsync(id, cancellationToken), null);
             LogReplayed(id, letter.Stage, result.Note);
             return new(id, DeadLetterReplayOutcome.Replayed, await store.GetDeadLetterAsync(id, cancellationToken), null);
-        }
-        catch (DeadLetterReplayedException)
-        {
-            return new(id, DeadLetterReplayOutcome.AlreadyReplayed, await store.GetDeadLetterAsync(id, cancellationToken), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -12,11 +12,10 @@ public interface IDeadLetterReplayer
     string Stage { get; }
 
     /// <summary>
-    /// Processes <paramref name="letter"/> (pending) through the stage again. Throwing leaves it pending and answers
-    /// with the error. A replayer that marks the letter replayed inside its own transaction (so the effect and the mark
-    /// are one) says so with <see cref="DeadLetterReplayResult.Marked"/>, and throws
-    /// <see cref="DeadLetterReplayedException"/> when another replay got there first; otherwise the letter is marked
-    /// after it returns.
+    /// Processes <paramref name="letter"/> (pending) through the stage again; the entry is marked replayed with the
+    /// returned note afterwards. Throwing leaves it pending and answers with the error. A replay should be safe to
+    /// repeat (a crash between the replay and the mark repeats it): e.g. re-appending an event under a message id
+    /// derived from the entry, which the log deduplicates.
     /// </summary>
     Task<DeadLetterReplayResult> ReplayAsync(DeadLetter letter, CancellationToken cancellationToken);
 }

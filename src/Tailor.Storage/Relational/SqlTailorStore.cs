@@ -231,11 +231,6 @@ public abstract partial class SqlTailorStore : ITailorStore
         return WriteAsync(async (c, t) =>
         {
             await AdvancePositionAsync(c, t, ProfilesPipeline, changes.StartPosition, changes.Position, cancellationToken);
-            if (changes.Replays is { } replay)
-            {
-                var mark = MarkReplayed(replay.Id, replay.At, replay.Note);
-                if (await Db.ExecuteAsync(c, t, mark.Sql, cancellationToken, [.. mark.Parameters]) == 0) throw new DeadLetterReplayedException(replay.Id);
-            }
             foreach (var letter in changes.DeadLetters) statements.Add(InsertDeadLetter(letter));
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
