@@ -12,9 +12,6 @@ namespace Tailor.Core.TrackingPlans;
 /// </summary>
 public sealed class TrackingPlan
 {
-    private static readonly EvaluationOptions FlagOnly = new() { OutputFormat = OutputFormat.Flag };
-    private static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
-
     private readonly FrozenDictionary<string, JsonSchema> _schemas;
     private readonly FrozenDictionary<string, TrackingMode> _modes;
 
@@ -62,8 +59,8 @@ public sealed class TrackingPlan
         try
         {
             // The quick yes/no first; the detailed walk only for the (rare) event that fails.
-            if (schema.Evaluate(properties, FlagOnly).IsValid) return [];
-            var violations = EventSchemaCompiler.Violations(schema.Evaluate(properties, Detailed), "properties", TrackingPlanLimits.MaxViolations);
+            if (schema.Evaluate(properties, Evaluation.FlagOnly).IsValid) return [];
+            var violations = EventSchemaCompiler.Violations(schema.Evaluate(properties, Evaluation.Detailed), "properties", TrackingPlanLimits.MaxViolations);
             return violations.Count > 0 ? violations : [new SchemaViolation("properties", "does not match the schema")];
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -74,4 +71,11 @@ public sealed class TrackingPlan
     }
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    /// <summary>Apart, so that a node without a plan never initialises the schema library (its start-up cost).</summary>
+    private static class Evaluation
+    {
+        public static readonly EvaluationOptions FlagOnly = new() { OutputFormat = OutputFormat.Flag };
+        public static readonly EvaluationOptions Detailed = new() { OutputFormat = OutputFormat.List };
+    }
 }

@@ -23,7 +23,7 @@ public sealed class DeadLettersApiTests(TailorAppFixture app)
         using (var noStage = await app.Admin.PostObjectAsync("/api/dead-letters/replay", new { }))
             await noStage.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "stage", "is required");
         using (var badStage = await app.Admin.PostObjectAsync("/api/dead-letters/replay?stage=nope", new { }))
-            await badStage.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "stage", "must be a stage that can be replayed: campaigns, deliveries, profiles, segments, triggers");
+            await badStage.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "stage", "must be a stage that can be replayed: campaigns, deliveries, profiles, segments, tracking-plan, triggers");
     }
 
     [Fact]
