@@ -104,6 +104,7 @@ public static class TailorServer
         api.MapTriggersApi();
         api.MapTrackingPlanApi();
         api.MapDeadLettersApi();
+        await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         _ = app.Services.GetRequiredService<MembershipFeed>(); // subscribes to the engine before the first change
         _ = app.Services.GetRequiredService<ProfileScopes>(); // subscribes to profile and membership changes before the first one
 
