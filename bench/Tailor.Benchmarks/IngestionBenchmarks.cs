@@ -1,6 +1,8 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using System.Runtime.InteropServices;
 using Tailor.Core.Events;
+using Tailor.Core.TrackingPlans;
 
 namespace Tailor.Benchmarks;
 
@@ -12,6 +14,7 @@ public class IngestionBenchmarks : IDisposable
     private JsonDocument _message = null!;
     private byte[] _batch = [];
     private readonly MessageParser.Arrival _arrival = new("src_bench", DateTimeOffset.UtcNow);
+    private TrackingPlan _plan = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -19,7 +22,18 @@ public class IngestionBenchmarks : IDisposable
         _message = JsonDocument.Parse(SampleEvents.ProductAdded("u000123", "3f1c2b7e9a8d4e0f8b6a5c4d3e2f1a0b"));
         var random = new Random(1);
         _batch = SampleEvents.Batch(Enumerable.Range(0, 100).Select(i => SampleEvents.Mixed(i, random, 100_000)));
+        _plan = new TrackingPlan(
+            [new EventSchema("Product Added", """{"type": "object", "required": ["sku", "price"], "properties": {"sku": {"type": "string"}, "price": {"type": "number"}, "quantity": {"type": "integer", "minimum": 1}}}""", DateTimeOffset.UnixEpoch)],
+            new Dictionary<string, TrackingMode> { ["src_bench"] = TrackingMode.Block });
     }
+
+    /// <summary>The text rules alone (part of <see cref="ParseMessage"/>): one pass over the message's UTF-8.</summary>
+    [Benchmark]
+    public bool TextRulesOnMessage() => TextRules.Check(JsonMarshal.GetRawUtf8Value(_message.RootElement)) is null;
+
+    /// <summary>A tracking-plan check of one valid Product Added message from a source in block mode.</summary>
+    [Benchmark]
+    public int TrackingPlanCheck() => _plan.Check("src_bench", EventType.Track, "Product Added", _message.RootElement).Count;
 
     /// <summary>MessageParser.Parse on one typical (Product Added, ~700 B) message already parsed to a JsonElement.</summary>
     [Benchmark]

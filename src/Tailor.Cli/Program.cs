@@ -16,6 +16,7 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     ContentCommands.Placements(store),
     ContentCommands.Campaigns(store),
     TriggersCommand.Create(store),
+    TrackingPlanCommand.Create(store),
     DeadLettersCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

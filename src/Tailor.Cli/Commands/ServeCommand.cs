@@ -60,6 +60,10 @@ internal static class ServeCommand
             }
             if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)
                 options.CampaignRatePerSecond = rate;
+            // Seconds an event time may lie after its receive time before it is clamped (docs/ingestion.md).
+            if (long.TryParse(Environment.GetEnvironmentVariable("TAILOR_FUTURE_TOLERANCE"), System.Globalization.CultureInfo.InvariantCulture, out var tolerance)
+                && tolerance is >= 0 and <= 900_000_000_000)
+                options.Limits = options.Limits with { FutureTolerance = TimeSpan.FromSeconds(tolerance) };
             var firstRun = options.Postgres is null && !File.Exists(Tailor.Storage.TailorStores.SqlitePath(options.DataDirectory));
             if (firstRun && options.WriteKey is null && options.AdminKey is null)
             {

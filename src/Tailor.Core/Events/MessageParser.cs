@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -21,9 +22,11 @@ public sealed class MessageParser(IngestionLimits limits, Func<string> newMessag
         if (message.ValueKind != JsonValueKind.Object)
             return Fail("message", "must be a JSON object", index);
 
-        var raw = message.GetRawText();
-        if (Encoding.UTF8.GetByteCount(raw) > limits.MaxMessageBytes)
+        var utf8 = JsonMarshal.GetRawUtf8Value(message);
+        if (utf8.Length > limits.MaxMessageBytes)
             return Fail("message", $"must be at most {limits.MaxMessageBytes / 1024} KB", index);
+        // Before any field is read as text: an invalid string would throw there, or worse, be stored and fail later.
+        if (TextRules.Check(utf8, index) is { } textError) return new ParseResult(null, textError);
 
         EventType type;
         if (routeType is { } fixedType)
@@ -77,6 +80,13 @@ public sealed class MessageParser(IngestionLimits limits, Func<string> newMessag
 
         if (!TryCorrectClockSkew(timestamp, sentAt ?? arrival.EnvelopeSentAt, arrival.ReceivedAt, out var eventTime))
             return Fail("timestamp", "must be a date that, corrected by sentAt, lies between years 1 and 9999", index);
+        var raw = Encoding.UTF8.GetString(utf8);
+        if (eventTime - arrival.ReceivedAt > limits.FutureTolerance)
+        {
+            // A time in the future would pin traits and consent ("latest wins") until then: the event happened when it arrived.
+            eventTime = arrival.ReceivedAt;
+            raw = WithOriginalTimestamp(message, raw);
+        }
         return new ParseResult(new TailorEvent(
             string.IsNullOrEmpty(messageId) ? newMessageId() : messageId,
             type, name, userId, anonymousId, eventTime, arrival.ReceivedAt, arrival.SourceId, raw), null);
@@ -100,6 +110,18 @@ public sealed class MessageParser(IngestionLimits limits, Func<string> newMessag
             return false;
         corrected = ts + skew;
         return true;
+    }
+
+    /// <summary>
+    /// Keeps the client's claim next to the clamped time under Segment's name for it, <c>originalTimestamp</c>
+    /// (unless the client sent one itself); the rest of the message stays as sent.
+    /// </summary>
+    private static string WithOriginalTimestamp(JsonElement message, string raw)
+    {
+        if (message.TryGetProperty("originalTimestamp", out _) || !message.TryGetProperty("timestamp", out var original)) return raw;
+        var start = raw.IndexOf('{', StringComparison.Ordinal) + 1;
+        var separator = raw.AsSpan(start).TrimStart().StartsWith("}") ? "" : ",";
+        return $"{raw[..start]}\"originalTimestamp\":{original.GetRawText()}{separator}{raw[start..]}";
     }
 
     private static readonly string[] ObjectFields = ["context", "properties", "traits", "integrations"];

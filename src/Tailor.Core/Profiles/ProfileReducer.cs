@@ -92,7 +92,8 @@ public sealed class ProfileReducer(EngagementWeights weights)
 
     /// <summary>
     /// Consent comes from Segment's <c>context.consent.categoryPreferences</c> on any event, or from an
-    /// identify's <c>traits.consent</c>; both map a purpose to true or false.
+    /// identify's <c>traits.consent</c>; both map a purpose to true or false. An answer given through Tailor itself
+    /// (<see cref="ConsentAuthority"/>) replaces the current one whatever its time; others only a not-newer one.
     /// </summary>
     private static void ApplyConsent(Profile profile, in EventView view)
     {
@@ -104,12 +105,13 @@ public sealed class ProfileReducer(EngagementWeights weights)
     {
         if (preferences.ValueKind != JsonValueKind.Object) return;
         var e = view.Event;
+        var authoritative = ConsentAuthority.IsAuthoritative(e);
         string? where = null;
         foreach (var purpose in preferences.EnumerateObject())
         {
             if (purpose.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) continue;
             var key = ConsentPurposes.Normalize(purpose.Name);
-            if (profile.Consent.TryGetValue(key, out var current) && current.At > e.Timestamp) continue;
+            if (!authoritative && profile.Consent.TryGetValue(key, out var current) && current.At > e.Timestamp) continue;
             where ??= view.Where();
             profile.Consent[key] = new ConsentRecord(purpose.Value.GetBoolean(), e.Timestamp, e.SourceId, where);
         }

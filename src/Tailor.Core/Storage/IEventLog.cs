@@ -6,7 +6,8 @@ namespace Tailor.Core.Storage;
 public interface IEventLog
 {
     /// <summary>
-    /// Stores the events in one transaction, skipping any whose messageId is already logged (or repeated in the batch).
+    /// Stores the events in one transaction, skipping any whose (source, messageId) is already logged (or repeated in the
+    /// batch): a messageId is unique per source, as in Segment.
     /// Returns, per event, whether it was new.
     /// </summary>
     Task<bool[]> AppendAsync(IReadOnlyList<TailorEvent> events, CancellationToken cancellationToken);

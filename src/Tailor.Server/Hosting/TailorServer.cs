@@ -16,6 +16,8 @@ using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
 using Tailor.Server.Triggers;
+using Tailor.Server.TrackingPlans;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tailor.Core.Triggers;
 using Tailor.Core.Segments;
 using Tailor.Storage;
@@ -61,6 +63,7 @@ public static class TailorServer
         builder.Services.AddSingleton<EventLogWriter>();
         builder.Services.AddSingleton<AccessKeys>();
         builder.Services.AddSingleton<IngestionEndpoint>();
+        AddTrackingPlan(builder.Services, store);
         builder.Services.AddSingleton<AdminKeyFilter>();
         builder.Services.AddSingleton<ISegmentStore>(store);
         builder.Services.AddSingleton<ITriggerStore>(store);
@@ -104,7 +107,9 @@ public static class TailorServer
         app.MapPersonalizeApi();
         app.MapEmailTrackingApi();
         api.MapTriggersApi();
+        api.MapTrackingPlanApi();
         api.MapDeadLettersApi();
+        await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         _ = app.Services.GetRequiredService<MembershipFeed>(); // subscribes to the engine before the first change
         _ = app.Services.GetRequiredService<ProfileScopes>(); // subscribes to profile and membership changes before the first one
 
@@ -115,6 +120,17 @@ public static class TailorServer
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
         });
         return app;
+    }
+
+    /// <summary>The tracking plan: its compiled snapshot, the ingestion gate, the editor (API) and the dead-letter replay of blocked events.</summary>
+    private static void AddTrackingPlan(IServiceCollection services, ITailorStore store)
+    {
+        services.AddSingleton<ITrackingPlanStore>(store);
+        services.TryAddSingleton<IDeadLetterStore>(store);
+        services.AddSingleton<TrackingPlanCache>();
+        services.AddSingleton<TrackingPlanGate>();
+        services.AddSingleton(sp => new Core.TrackingPlans.TrackingPlanEditor(store, store, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDeadLetterReplayer, TrackingPlanReplayer>();
     }
 
     /// <summary>Creates the default source and admin key from <c>TAILOR_WRITE_KEY</c> / <c>TAILOR_ADMIN_KEY</c> if missing.</summary>

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Tailor.Core.Events;
+using Tailor.Core.TrackingPlans;
 using Tailor.Server.Admin;
+using Tailor.Server.TrackingPlans;
 
 namespace Tailor.Server.Ingestion;
 
@@ -41,7 +43,7 @@ public static class IngestionApi
 }
 
 /// <summary>Handles one tracking request: read, authenticate, validate each message, log the good ones.</summary>
-public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, MessageParser parser, IngestionLimits limits, TimeProvider time)
+public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, MessageParser parser, IngestionLimits limits, TrackingPlanGate trackingPlan, TimeProvider time)
 {
     public async Task<IResult> HandleAsync(HttpContext http, EventType? routeType)
     {
@@ -78,8 +80,7 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
             if (root.ValueKind != JsonValueKind.Object)
                 return Problem(StatusCodes.Status400BadRequest, "The body must be a JSON object", [new("body", "must be a JSON object")]);
 
-            var writeKey = AccessKeys.BasicUser(http.Request)
-                ?? (root.TryGetProperty("writeKey", out var bodyKey) && bodyKey.ValueKind == JsonValueKind.String ? bodyKey.GetString() : null);
+            var writeKey = AccessKeys.BasicUser(http.Request) ?? BodyWriteKey(root);
             var source = await keys.SourceAsync(writeKey, ct);
             if (source is null)
             {
@@ -89,6 +90,14 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
 
             var events = new List<TailorEvent>();
             var errors = new List<ValidationError>();
+            var blocked = new List<(int? Index, TailorEvent Event, IReadOnlyList<SchemaViolation> Violations)>();
+            var plan = await trackingPlan.PlanAsync(ct);
+            void Accept(TailorEvent e, JsonElement message, int? index)
+            {
+                var (pass, violations) = TrackingPlanGate.Apply(plan, e, message);
+                if (pass is not null) events.Add(pass);
+                else blocked.Add((index, e, violations!));
+            }
             if (routeType is { } type)
             {
                 var result = parser.Parse(root, type, new MessageParser.Arrival(source.Id, receivedAt));
@@ -99,28 +108,33 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
                         ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
                     return Problem(status, "The message is invalid", [error]);
                 }
-                events.Add(result.Event!);
+                Accept(result.Event!, root, null);
             }
             else
             {
                 if (!root.TryGetProperty("batch", out var batch) || batch.ValueKind != JsonValueKind.Array)
                     return Problem(StatusCodes.Status400BadRequest, "The batch is missing", [new("batch", "is required and must be an array of messages")]);
-                DateTimeOffset? envelopeSentAt = root.TryGetProperty("sentAt", out var s) && s.TryGetDateTimeOffset(out var sentAt) ? sentAt : null;
+                DateTimeOffset? envelopeSentAt = root.TryGetProperty("sentAt", out var s) && s.ValueKind == JsonValueKind.String && s.TryGetDateTimeOffset(out var sentAt) ? sentAt : null;
                 var arrival = new MessageParser.Arrival(source.Id, receivedAt, envelopeSentAt);
                 var index = 0;
                 foreach (var message in batch.EnumerateArray())
                 {
-                    var result = parser.Parse(message, null, arrival, index++);
+                    var result = parser.Parse(message, null, arrival, index);
                     if (result.Error is { } error) errors.Add(error);
-                    else events.Add(result.Event!);
+                    else Accept(result.Event!, message, index);
+                    index++;
                 }
-                if (events.Count == 0 && errors.Count > 0)
+                if (events.Count == 0 && blocked.Count == 0 && errors.Count > 0)
                     return Problem(StatusCodes.Status400BadRequest, "Every message in the batch is invalid", errors);
             }
 
             bool[] stored;
+            var setAside = blocked.Count == 0 ? null : new List<BlockedMessage>(blocked.Count);
             try
             {
+                // Blocked events are durable in the dead-letter store, like the others in the log, before any 2xx.
+                foreach (var (index, e, violations) in blocked)
+                    setAside!.Add(new BlockedMessage(index, e.MessageId, (await trackingPlan.SetAsideAsync(e, violations, ct)).Id, violations));
                 stored = await writer.WriteAsync(events, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -130,7 +144,21 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
             }
             var duplicates = 0;
             foreach (var isNew in stored) if (!isNew) duplicates++;
-            return TypedResults.Ok(new IngestionResponse(true, events.Count - duplicates, duplicates, errors.Count == 0 ? null : errors));
+            return TypedResults.Ok(new IngestionResponse(true, events.Count - duplicates, duplicates, errors.Count == 0 ? null : errors, setAside));
+        }
+    }
+
+    /// <summary>The body's <c>writeKey</c>; a key that is not valid text is a wrong key ("" matches no source), not a crash.</summary>
+    private static string? BodyWriteKey(JsonElement root)
+    {
+        if (!root.TryGetProperty("writeKey", out var key) || key.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return key.GetString() is { } text && TextRules.Check(text, strict: true) is null ? text : "";
+        }
+        catch (InvalidOperationException)
+        {
+            return "";
         }
     }
 
@@ -146,4 +174,6 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
 /// <param name="Accepted">Messages newly logged.</param>
 /// <param name="Duplicates">Messages whose messageId was already logged; counted once, as promised.</param>
 /// <param name="Rejected">Messages of a batch that were refused, by index, with field and rule.</param>
-public sealed record IngestionResponse(bool Success, int Accepted, int Duplicates, IReadOnlyList<ValidationError>? Rejected);
+/// <param name="Blocked">Messages the source's tracking plan blocked: set aside as dead letters, not logged.</param>
+public sealed record IngestionResponse(bool Success, int Accepted, int Duplicates, IReadOnlyList<ValidationError>? Rejected, IReadOnlyList<BlockedMessage>? Blocked = null);
+

@@ -13,8 +13,8 @@ namespace Tailor.Server.Profiles;
 /// <summary>The read API for profiles (admin key): look up, search, history, and consent and tag changes.</summary>
 public static class ProfilesApi
 {
-    /// <summary>The source id recorded on events that the API itself writes (consent and tag changes).</summary>
-    public const string ApiSource = "api";
+    /// <summary>The source id recorded on events that the API itself writes (consent and tag changes); its consent answers are authoritative.</summary>
+    public const string ApiSource = ConsentAuthority.Source;
 
     public static RouteGroupBuilder MapProfilesApi(this RouteGroupBuilder api)
     {

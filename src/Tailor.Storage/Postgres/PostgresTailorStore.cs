@@ -136,7 +136,7 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
             SELECT m, s, t, n, u, a, ts, r, p::json
             FROM unnest(@m, @s, @t, @n, @u, @a, @ts, @r, @p) WITH ORDINALITY AS x(m, s, t, n, u, a, ts, r, p, ord)
             ORDER BY ord
-            ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+            ON CONFLICT (source_id, message_id) DO NOTHING RETURNING source_id, message_id
             """, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]>("m", messageIds));
         command.Parameters.Add(new NpgsqlParameter<string[]>("s", sources));
@@ -148,12 +148,12 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         command.Parameters.Add(new NpgsqlParameter<long[]>("r", received));
         command.Parameters.Add(new NpgsqlParameter<string[]>("p", payloads) { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
 
-        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        var inserted = new HashSet<(string Source, string MessageId)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
-            while (await reader.ReadAsync(ct)) inserted.Add(reader.GetString(0));
+            while (await reader.ReadAsync(ct)) inserted.Add((reader.GetString(0), reader.GetString(1)));
 
         var stored = new bool[n];
-        for (var i = 0; i < n; i++) stored[i] = inserted.Remove(messageIds[i]); // first occurrence in the batch wins
+        for (var i = 0; i < n; i++) stored[i] = inserted.Remove((sources[i], messageIds[i])); // first occurrence in the batch wins
         return stored;
     }
 

@@ -108,7 +108,7 @@ public sealed class SqliteTailorStore : SqlTailorStore
         await using var command = Db.Command(connection, transaction, $"""
             INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
             VALUES (@message, @source, @type, @name, @user, @anonymous, @ts, @received, @payload)
-            ON CONFLICT (message_id) DO NOTHING RETURNING seq
+            ON CONFLICT (source_id, message_id) DO NOTHING RETURNING seq
             """, ("message", null), ("source", null), ("type", null), ("name", null), ("user", null), ("anonymous", null),
             ("ts", null), ("received", null), ("payload", null));
         var p = command.Parameters;

@@ -206,6 +206,57 @@ public sealed class MessageParserTests
     }
 
     [Fact]
+    public void Timestamp_far_in_the_future_is_clamped_to_the_receive_time_keeping_the_original()
+    {
+        var result = Parse("""{"type":"identify","userId":"u1","timestamp":"9999-01-01T00:00:00Z","traits":{"consent":{"email":true}}}""");
+
+        Assert.Equal(Received, result.Event?.Timestamp);
+        using var payload = JsonDocument.Parse(result.Event!.Payload);
+        Assert.Equal("9999-01-01T00:00:00Z", payload.RootElement.GetProperty("originalTimestamp").GetString());
+        Assert.Equal("9999-01-01T00:00:00Z", payload.RootElement.GetProperty("timestamp").GetString());
+        Assert.True(payload.RootElement.GetProperty("traits").GetProperty("consent").GetProperty("email").GetBoolean());
+    }
+
+    [Fact]
+    public void Timestamp_in_the_future_after_skew_correction_is_clamped()
+    {
+        // The client's clock is right (sentAt = receive time), but it dates the event a day ahead.
+        var result = Parse("""{"type":"track","event":"E","userId":"u1","timestamp":"2025-03-02T12:00:00Z","sentAt":"2025-03-01T12:00:00Z"}""");
+
+        Assert.Equal(Received, result.Event?.Timestamp);
+    }
+
+    [Fact]
+    public void Timestamp_within_the_tolerance_is_kept_and_the_message_is_untouched()
+    {
+        const string json = """{"type":"track","event":"E","userId":"u1","timestamp":"2025-03-01T12:04:00Z"}""";
+
+        var result = Parse(json);
+
+        Assert.Equal(Received.AddMinutes(4), result.Event?.Timestamp);
+        Assert.Equal(json, result.Event?.Payload);
+    }
+
+    [Fact]
+    public void Tolerance_is_configurable()
+    {
+        var result = Parse("""{"type":"track","event":"E","userId":"u1","timestamp":"2025-03-01T12:00:02Z"}""",
+            limits: IngestionLimits.Default with { FutureTolerance = TimeSpan.FromSeconds(1) });
+
+        Assert.Equal(Received, result.Event?.Timestamp);
+    }
+
+    [Fact]
+    public void Client_originalTimestamp_is_kept_when_clamping()
+    {
+        var result = Parse("""{"type":"track","event":"E","userId":"u1","timestamp":"2030-01-01T00:00:00Z","originalTimestamp":"2029-01-01T00:00:00Z"}""");
+
+        Assert.Equal(Received, result.Event?.Timestamp);
+        using var payload = JsonDocument.Parse(result.Event!.Payload);
+        Assert.Equal("2029-01-01T00:00:00Z", payload.RootElement.GetProperty("originalTimestamp").GetString());
+    }
+
+    [Fact]
     public void Event_without_timestamp_happened_when_received()
     {
         var result = Parse("""{"type":"identify","userId":"u1","sentAt":"2025-03-01T15:00:00Z"}""");

@@ -205,6 +205,37 @@ public sealed class ProfileReducerTests
     }
 
     [Fact]
+    public void Consent_changed_through_Tailor_replaces_an_event_sourced_answer_dated_in_the_future()
+    {
+        var unsubscribe = Track("Consent Updated", At(20), "u1", context: new JsonObject
+        {
+            ["consent"] = new JsonObject { ["categoryPreferences"] = new JsonObject { ["email"] = false } },
+        }) with { SourceId = ConsentAuthority.Source };
+
+        var profile = Fold(
+            Identify(new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero), "u1", traits: new JsonObject { ["consent"] = new JsonObject { ["email"] = true } }),
+            unsubscribe);
+
+        Assert.Equal(new ConsentRecord(false, At(20), ConsentAuthority.Source, null), profile.Consent["email"]);
+    }
+
+    [Fact]
+    public void Event_sourced_consent_older_than_an_authoritative_answer_does_not_override_it_but_a_newer_one_does()
+    {
+        var apiAnswer = Track("Consent Updated", At(20), "u1", context: new JsonObject
+        {
+            ["consent"] = new JsonObject { ["categoryPreferences"] = new JsonObject { ["email"] = false } },
+        }) with { SourceId = ConsentAuthority.Source };
+        var consent = (bool granted) => new JsonObject { ["consent"] = new JsonObject { ["email"] = granted } };
+
+        var late = Fold(apiAnswer, Identify(At(15), "u1", traits: consent(true)));
+        var optInAgain = Fold(apiAnswer, Identify(At(25), "u1", traits: consent(true)));
+
+        Assert.False(late.Consent["email"].Granted);
+        Assert.True(optInAgain.Consent["email"].Granted);
+    }
+
+    [Fact]
     public void Tags_are_added_normalised_and_removed_with_their_children()
     {
         var profile = Fold(

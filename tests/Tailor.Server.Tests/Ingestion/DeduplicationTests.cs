@@ -57,4 +57,34 @@ public sealed class DeduplicationTests(TailorAppFixture app)
         await app.WaitForPipelineAsync();
         Assert.Equal(1, (await app.Admin.LookupAsync("userId", userId)).EventCount());
     }
+
+    [Fact]
+    public async Task Same_messageId_from_two_sources_is_stored_for_each_and_repeated_from_one_source_once()
+    {
+        var userId = TailorAppFixture.NewId("dup-sources");
+        var messageId = TailorAppFixture.NewId("msg");
+        using var second = app.NewClient(TailorAppFixture.BasicAuth(await SecondSourceKeyAsync()));
+        var message = new { userId, messageId, @event = "Order Completed", properties = new { revenue = 5 } };
+
+        var fromFirst = await app.Ingest.SendAsync("/v1/track", message);
+        var fromSecond = await second.SendAsync("/v1/track", message);
+        var secondAgain = await second.SendAsync("/v1/import", new { batch = new[] { new { type = "track", userId, messageId, @event = "Order Completed" } } });
+
+        Assert.Equal((1, 0), ((int)fromFirst["accepted"]!, (int)fromFirst["duplicates"]!));
+        Assert.Equal((1, 0), ((int)fromSecond["accepted"]!, (int)fromSecond["duplicates"]!));
+        Assert.Equal((0, 1), ((int)secondAgain["accepted"]!, (int)secondAgain["duplicates"]!));
+        await app.WaitForPipelineAsync();
+        var profile = await app.Admin.LookupAsync("userId", userId);
+        var events = await app.Admin.EventsAsync(profile.Id());
+        Assert.Equal(2, events.Count);
+        Assert.Equal(2, events.Select(e => (string)e!["sourceId"]!).Distinct().Count());
+        Assert.Equal(2, (long)profile["computed"]!["orderCount"]!);
+    }
+
+    private async Task<string> SecondSourceKeyAsync()
+    {
+        using var response = await app.Admin.PostObjectAsync("/api/sources", new { name = TailorAppFixture.NewId("second") });
+        await response.ShouldBeAsync(System.Net.HttpStatusCode.Created);
+        return (string)(await response.JsonAsync())["writeKey"]!;
+    }
 }
