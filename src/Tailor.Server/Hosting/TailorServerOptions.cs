@@ -41,4 +41,7 @@ public sealed class TailorServerOptions
     public IngestionLimits Limits { get; set; } = IngestionLimits.Default;
 
     public EngagementWeights Engagement { get; set; } = EngagementWeights.Default;
+
+    /// <summary>Webhook reach, the public personalization API, admin API limits and key rotation (docs/security.md).</summary>
+    public SecurityOptions Security { get; set; } = new();
 }

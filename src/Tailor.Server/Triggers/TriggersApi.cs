@@ -35,7 +35,8 @@ public static class TriggersApi
         return api;
     }
 
-    public sealed record TriggerView(string Id, string Name, bool Enabled, JsonElement Definition, string Secret, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    /// <param name="Secret">The webhook signing secret: only in the answer that created the trigger, never again.</param>
+    public sealed record TriggerView(string Id, string Name, bool Enabled, JsonElement Definition, string? Secret, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     public sealed record RunView(string Id, string ProfileId, string Status, string? Step, DateTimeOffset EnteredAt, DateTimeOffset? DueAt, string? WaitingFor,
         string? Outcome, DateTimeOffset? EndedAt, IReadOnlyList<LogView> Log);
@@ -58,7 +59,7 @@ public static class TriggersApi
         await store.SaveTriggerAsync(stored, ct);
         await engine.ReloadAsync(ct);
         worker.Wake();
-        return TypedResults.Created($"/api/triggers/{stored.Id}", View(stored));
+        return TypedResults.Created($"/api/triggers/{stored.Id}", View(stored, withSecret: true));
     }
 
     private static async Task<Results<Ok<object>, ProblemHttpResult>> Validate(JsonElement body, ITailorStore store, TriggerEngine engine, CancellationToken ct) =>
@@ -149,10 +150,10 @@ public static class TriggersApi
         return engine.Catalog.ById(id) ?? engine.Catalog.All.Find(t => t.Stored.Name == id);
     }
 
-    private static TriggerView View(StoredTrigger t)
+    private static TriggerView View(StoredTrigger t, bool withSecret = false)
     {
         using var definition = JsonDocument.Parse(t.Definition);
-        return new TriggerView(t.Id, t.Name, t.Enabled, definition.RootElement.Clone(), t.Secret, t.CreatedAt, t.UpdatedAt);
+        return new TriggerView(t.Id, t.Name, t.Enabled, definition.RootElement.Clone(), withSecret ? t.Secret : null, t.CreatedAt, t.UpdatedAt);
     }
 
     private static string Status(RunStatus status) => status.ToString().ToLowerInvariant();
