@@ -11,7 +11,7 @@ namespace Tailor.Server.Content;
 /// the right hash is treated as unknown, so the public write key cannot read anyone's content. The secret is
 /// <c>TAILOR_IDENTITY_SECRET</c> when set, else generated on the first start and kept in the store.
 /// </summary>
-public sealed class IdentityVerification(IContentStore store, SecurityOptions security, TimeProvider time)
+public sealed class IdentityVerification(ITailorStore store, SecurityOptions security, TimeProvider time)
 {
     private const string SecretKind = "secret";
     private const string SecretName = "identity-verification";
