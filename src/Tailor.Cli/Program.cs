@@ -15,5 +15,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     ContentCommands.Placements(store),
     ContentCommands.Campaigns(store),
     TriggersCommand.Create(store),
+    DeadLettersCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

@@ -21,6 +21,9 @@ public sealed record ProfileChangeSet(
     /// pipelines on one store (two nodes, or an import beside a server) never apply the same events twice.
     /// </summary>
     public long StartPosition { get; init; }
+
+    /// <summary>Events set aside instead of applied; stored in the same transaction, so the position moves past them atomically.</summary>
+    public IReadOnlyList<Storage.DeadLetter> DeadLetters { get; init; } = [];
 }
 
 /// <summary>Another pipeline moved the log position first; the batch was rolled back and is retried from the new position.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Tailor.Core.Events;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
@@ -7,36 +8,47 @@ namespace Tailor.Core.Pipeline;
 /// <summary>
 /// Reads the event log in order and folds each event into its profile. Each batch is committed together with the
 /// log position, so a crash between batches loses nothing and a restart never applies an event twice.
-/// One pipeline runs per store.
+/// One pipeline runs per store. An event that cannot be folded is set aside (<see cref="SetAsideNextAsync"/>) in the
+/// dead-letter store, in the same commit that moves the position past it.
 /// </summary>
-public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize)
+public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize,
+    IStageProbe? probe = null) : IDisposable
 {
     /// <summary>Events per commit: small enough that a commit holds a single-writer store for tens of milliseconds.</summary>
     public const int DefaultBatchSize = 500;
 
+    /// <summary>The dead-letter stage of events the pipeline set aside.</summary>
+    public const string Stage = "profiles";
+
+    private readonly SemaphoreSlim _gate = new(1, 1); // batches and replays write profiles one at a time
     private long? _position;
 
     /// <summary>Raised after each committed batch with the profiles it changed (merged-away ones included).</summary>
     public event Action<IReadOnlyList<Profile>>? ProfilesChanged;
 
+    /// <summary>Events per batch.</summary>
+    public int BatchSize => batchSize;
+
     public async Task<long> PositionAsync(CancellationToken cancellationToken) =>
         _position ??= await store.PipelinePositionAsync(cancellationToken);
 
     /// <summary>Processes one batch; returns how many events it applied (0 when caught up).</summary>
-    public async Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken)
+    public Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken) => ProcessNextBatchAsync(batchSize, cancellationToken);
+
+    /// <summary>Processes one batch of at most <paramref name="max"/> events; returns how many it applied (0 when caught up).</summary>
+    public async Task<int> ProcessNextBatchAsync(int max, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try { return await ProcessLockedAsync(max, cancellationToken); }
+        finally { _gate.Release(); }
+    }
+
+    private async Task<int> ProcessLockedAsync(int max, CancellationToken cancellationToken)
     {
         var position = await PositionAsync(cancellationToken);
-        var logged = await store.ReadAfterAsync(position, batchSize, cancellationToken);
+        var logged = await store.ReadAfterAsync(position, max, cancellationToken);
         if (logged.Count == 0) return 0;
-
-        var views = new EventView[logged.Count];
-        for (var i = 0; i < logged.Count; i++) views[i] = EventView.Parse(logged[i]);
-
-        var owners = await store.LoadOwnersAsync(ProfileBatch.IdentitiesOf(views), cancellationToken);
-        var batch = new ProfileBatch(owners, reducer, newProfileId, time.GetUtcNow());
-        foreach (var view in views) batch.Apply(view);
-
-        var changes = batch.ToChangeSet(logged[^1].Sequence) with { StartPosition = position };
+        var changes = await FoldAsync(logged, cancellationToken) with { StartPosition = position };
         try
         {
             await store.CommitAsync(changes, cancellationToken);
@@ -46,9 +58,28 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
             _position = null; // another pipeline got there first: re-read the position and go on from there
             return logged.Count;
         }
+        catch
+        {
+            _position = null; // a failed commit may have come from a stale position
+            throw;
+        }
         _position = changes.Position;
         ProfilesChanged?.Invoke(changes.Profiles);
         return logged.Count;
+    }
+
+    private async Task<ProfileChangeSet> FoldAsync(IReadOnlyList<LoggedEvent> logged, CancellationToken cancellationToken)
+    {
+        var views = new EventView[logged.Count];
+        for (var i = 0; i < logged.Count; i++) views[i] = EventView.Parse(logged[i]);
+        var owners = await store.LoadOwnersAsync(ProfileBatch.IdentitiesOf(views), cancellationToken);
+        var batch = new ProfileBatch(owners, reducer, newProfileId, time.GetUtcNow());
+        foreach (var view in views)
+        {
+            probe?.BeforeItem(Stage, view.Logged.Sequence.ToString(CultureInfo.InvariantCulture));
+            batch.Apply(view);
+        }
+        return batch.ToChangeSet(logged[^1].Sequence);
     }
 
     /// <summary>Processes until the log has nothing more; returns the number of events applied.</summary>
@@ -59,4 +90,36 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
         while ((applied = await ProcessNextBatchAsync(cancellationToken)) > 0) total += applied;
         return total;
     }
+
+    /// <summary>
+    /// Sets the next event aside instead of folding it: stores it as a dead letter in the commit that moves the
+    /// position past it. Returns the entry, or null when the log had nothing after the position.
+    /// </summary>
+    public async Task<DeadLetter?> SetAsideNextAsync(Exception error, int attempts, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var position = await store.PipelinePositionAsync(cancellationToken);
+            _position = position;
+            var next = await store.ReadAfterAsync(position, 1, cancellationToken);
+            if (next.Count == 0) return null;
+            var e = next[0];
+            var letter = DeadLetter.For(Stage, e.Sequence.ToString(CultureInfo.InvariantCulture), e.Event.SourceId, e.Event.Payload, error, attempts, time.GetUtcNow());
+            await store.CommitAsync(new ProfileChangeSet([], [], [], [], [], e.Sequence) { StartPosition = position, DeadLetters = [letter] }, cancellationToken);
+            _position = e.Sequence;
+            return letter;
+        }
+        catch
+        {
+            _position = null;
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
 }

@@ -12,9 +12,14 @@ namespace Tailor.Core.Segments;
 /// profile is re-evaluated then, and the change is recorded at that moment. Like the profile pipeline, it follows the
 /// event log with its own position, committed with its changes, so it resumes exactly after a crash.
 /// </summary>
-public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisposable
+public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Pipeline.IStageProbe? probe = null) : IDisposable
 {
-    private const int BatchSize = 2000;
+    /// <summary>Events (or due timers) per commit.</summary>
+    public const int BatchSize = 2000;
+
+    /// <summary>The dead-letter stage of events and timers the engine set aside.</summary>
+    public const string Stage = "segments";
+
     private const int PageSize = 500;
     private readonly PopulationStats _stats = new(store, time);
     private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
@@ -30,25 +35,30 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         Catalog = new SegmentCatalog(await store.ListSegmentsAsync(cancellationToken));
 
     /// <summary>Re-evaluates the profiles of the next batch of events the profile pipeline has applied; returns how many events it covered.</summary>
-    public async Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken)
+    public Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken) => ProcessNextBatchAsync(BatchSize, cancellationToken);
+
+    /// <summary>As <see cref="ProcessNextBatchAsync(CancellationToken)"/>, covering at most <paramref name="max"/> events.</summary>
+    public async Task<int> ProcessNextBatchAsync(int max, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
-        try { return await ProcessNextBatchLockedAsync(cancellationToken); }
+        try { return await ProcessNextBatchLockedAsync(max, cancellationToken); }
+        catch { _position = null; throw; }
         finally { _gate.Release(); }
     }
 
-    private async Task<int> ProcessNextBatchLockedAsync(CancellationToken cancellationToken)
+    private async Task<int> ProcessNextBatchLockedAsync(int max, CancellationToken cancellationToken)
     {
         var position = _position ??= await store.SegmentPositionAsync(cancellationToken);
         var upTo = await store.PipelinePositionAsync(cancellationToken);
         if (upTo <= position) return 0;
-        var events = await store.AssignedEventsAsync(position, upTo, BatchSize, cancellationToken);
-        var newPosition = events.Count == BatchSize ? events[^1].Sequence : upTo;
+        var events = await store.AssignedEventsAsync(position, upTo, max, cancellationToken);
+        var newPosition = events.Count == max ? events[^1].Sequence : upTo;
 
         var byProfile = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var merged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
+            probe?.BeforeItem(Stage, EventKey(e.Sequence));
             if (!byProfile.TryGetValue(e.ProfileId, out var names)) byProfile[e.ProfileId] = names = new HashSet<string>(StringComparer.Ordinal);
             names.Add(CountedName(e));
             if (e.Merged) merged.Add(e.ProfileId);
@@ -80,17 +90,20 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
     }
 
     /// <summary>Re-evaluates every profile whose timer is due by now, as of the timer's moment; returns how many timers fired.</summary>
-    public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken)
+    public Task<int> FireDueTimersAsync(CancellationToken cancellationToken) => FireDueTimersAsync(BatchSize, cancellationToken);
+
+    /// <summary>As <see cref="FireDueTimersAsync(CancellationToken)"/>, firing at most <paramref name="max"/> timers.</summary>
+    public async Task<int> FireDueTimersAsync(int max, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
-        try { return await FireDueTimersLockedAsync(cancellationToken); }
+        try { return await FireDueTimersLockedAsync(max, cancellationToken); }
         finally { _gate.Release(); }
     }
 
-    private async Task<int> FireDueTimersLockedAsync(CancellationToken cancellationToken)
+    private async Task<int> FireDueTimersLockedAsync(int max, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var due = await store.DueTimersAsync(now, BatchSize, cancellationToken);
+        var due = await store.DueTimersAsync(now, max, cancellationToken);
         if (due.Count == 0) return 0;
         var catalog = Catalog;
         await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
@@ -100,6 +113,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         var groups = due.GroupBy(t => t.ProfileId).ToList();
         foreach (var timers in groups)
         {
+            foreach (var t in timers) probe?.BeforeItem(Stage, TimerKey(t));
             // The answer can only have changed at the earliest due moment; evaluating there records the change exactly then.
             moments[timers.Key] = timers.Min(t => t.DueAt!.Value);
             work[timers.Key] = catalog.WithDependents(timers.Select(t => t.SegmentId));
@@ -123,6 +137,81 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time) : IDisp
         await CommitAsync(update, null, cancellationToken);
         return due.Count;
     }
+
+    /// <summary>
+    /// Sets aside the next event the engine has not covered (the one a batch of one failed on): records it as a dead
+    /// letter and moves the position past it. Returns the entry, or null when there is no such event.
+    /// </summary>
+    public async Task<DeadLetter?> SetAsideNextEventAsync(Exception error, int attempts, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _position = null;
+            var position = await store.SegmentPositionAsync(cancellationToken);
+            var upTo = await store.PipelinePositionAsync(cancellationToken);
+            var events = upTo <= position ? [] : await store.AssignedEventsAsync(position, upTo, 1, cancellationToken);
+            if (events.Count == 0) return null;
+            var e = events[0];
+            var payload = System.Text.Json.JsonSerializer.Serialize(new { sequence = e.Sequence, profileId = e.ProfileId, type = e.Type, name = e.Name });
+            var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, EventKey(e.Sequence), null, payload, error, attempts, time.GetUtcNow()), cancellationToken);
+            await store.ApplyMembershipAsync(new MembershipUpdate([], [], e.Sequence) { StartPosition = position }, cancellationToken);
+            return letter;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Sets aside the next due timer (the one a batch of one failed on): records it as a dead letter and clears it. Null when none is due.</summary>
+    public async Task<DeadLetter?> SetAsideNextTimerAsync(Exception error, int attempts, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var due = await store.DueTimersAsync(time.GetUtcNow(), 1, cancellationToken);
+            if (due.Count == 0) return null;
+            var t = due[0];
+            var payload = System.Text.Json.JsonSerializer.Serialize(new { segmentId = t.SegmentId, profileId = t.ProfileId, dueAt = t.DueAt });
+            var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, TimerKey(t), null, payload, error, attempts, time.GetUtcNow()), cancellationToken);
+            await store.ApplyMembershipAsync(new MembershipUpdate([], [t with { DueAt = null }]), cancellationToken);
+            return letter;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Evaluates every segment for <paramref name="profileIds"/> as of now and commits what changed (a replay: running
+    /// it again changes nothing more). Returns the membership changes.
+    /// </summary>
+    public async Task<IReadOnlyList<MembershipChange>> ReevaluateAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken)
+    {
+        var catalog = Catalog;
+        if (catalog.InOrder.Count == 0 || profileIds.Count == 0) return [];
+        await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
+        var update = new Pending();
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await EvaluateAsync(profileIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => catalog.InOrder, StringComparer.Ordinal), time.GetUtcNow(), update, cancellationToken);
+            await CommitAsync(update, null, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return update.Changes;
+    }
+
+    /// <summary>The dead-letter key of an event the engine follows.</summary>
+    public static string EventKey(long sequence) => $"event:{sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The dead-letter key of a timer.</summary>
+    public static string TimerKey(SegmentTimer timer) => $"timer:{timer.SegmentId}:{timer.ProfileId}";
 
     /// <summary>
     /// Evaluates one segment (and the segments that refer to it) over every profile, e.g. after it was created or

@@ -34,6 +34,9 @@ public interface ITriggerStore
     /// <summary>Waiting runs whose timer is due at or before <paramref name="upTo"/>, earliest first.</summary>
     Task<IReadOnlyList<JourneyRun>> DueRunsAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken);
 
+    /// <summary>Pending deliveries due at or before <paramref name="now"/> (the outbox's lag).</summary>
+    Task<long> DueDeliveryCountAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>The earliest run timer or delivery due time, or null when nothing is scheduled.</summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken);
 

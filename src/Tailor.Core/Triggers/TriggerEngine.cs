@@ -17,15 +17,19 @@ namespace Tailor.Core.Triggers;
 /// an action becomes an outbox row keyed by run and step (it runs at most once) after the consent gate and the
 /// frequency caps let it through.
 /// </summary>
-public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<string> newRunId, IReadOnlyList<FrequencyCap> globalCaps)
+public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<string> newRunId, IReadOnlyList<FrequencyCap> globalCaps, IStageProbe? probe = null)
 {
+    /// <summary>The dead-letter stage of events, segment changes and run timers the engine set aside.</summary>
+    public const string Stage = "triggers";
+
     public const string EventsPosition = "triggers";
     public const string SegmentsPosition = "trigger-segments";
 
     /// <summary>The source id of events that trigger actions write: they never start an "any event" trigger (no loops).</summary>
     public const string TriggerSource = "trigger";
 
-    private const int BatchSize = 2000;
+    /// <summary>Events or segment changes per commit.</summary>
+    public const int BatchSize = 2000;
 
     /// <summary>Due timers fired per commit: smaller than a log batch so the first actions of a burst leave sooner.</summary>
     private const int TimerBatchSize = 2000;
@@ -41,13 +45,22 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         Catalog = new TriggerCatalog(await store.ListTriggersAsync(cancellationToken));
 
     /// <summary>Feeds the next batch of pipeline-applied events to waiting runs and event-started triggers; returns how many events it covered.</summary>
-    public async Task<int> ProcessEventsAsync(CancellationToken cancellationToken)
+    public Task<int> ProcessEventsAsync(CancellationToken cancellationToken) => ProcessEventsAsync(BatchSize, cancellationToken);
+
+    /// <summary>As <see cref="ProcessEventsAsync(CancellationToken)"/>, covering at most <paramref name="max"/> events.</summary>
+    public async Task<int> ProcessEventsAsync(int max, CancellationToken cancellationToken)
     {
         var position = await store.TriggerPositionAsync(EventsPosition, cancellationToken);
         var upTo = await store.PipelinePositionAsync(cancellationToken);
         if (upTo <= position) return 0;
-        var events = await store.ProfileEventsAfterAsync(position, upTo, BatchSize, cancellationToken);
-        var newPosition = events.Count == BatchSize ? events[^1].Sequence : upTo;
+        var events = await store.ProfileEventsAfterAsync(position, upTo, max, cancellationToken);
+        var newPosition = events.Count == max ? events[^1].Sequence : upTo;
+        return await FeedEventsAsync(events, new PositionMove(EventsPosition, position, newPosition), cancellationToken) ? Math.Max(events.Count, 1) : 0;
+    }
+
+    /// <summary>Feeds events to waiting runs and event-started triggers and commits with <paramref name="move"/>; false when another node got there first.</summary>
+    private async Task<bool> FeedEventsAsync(IReadOnlyList<ProfileEvent> events, PositionMove? move, CancellationToken cancellationToken)
+    {
         var catalog = Catalog;
         // Only profiles with a waiting run, or with an event that starts an enabled trigger, need their facts loaded.
         var names = new string[events.Count];
@@ -63,16 +76,27 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
             if (!relevant.Contains(events[i].ProfileId) && catalog.StartsOn(names[i])) relevant.Add(events[i].ProfileId);
         var batch = await Batch.LoadAsync(this, catalog, relevant, cancellationToken, waiting);
         for (var i = 0; i < events.Count; i++)
+        {
+            probe?.BeforeItem(Stage, EventKey(events[i].Sequence));
             if (relevant.Contains(events[i].ProfileId)) await batch.OnEventAsync(events[i], names[i], cancellationToken);
-        return await batch.CommitAsync(new PositionMove(EventsPosition, position, newPosition), cancellationToken) ? Math.Max(events.Count, 1) : 0;
+        }
+        return await batch.CommitAsync(move, cancellationToken);
     }
 
     /// <summary>Starts segment-entry and -exit triggers from the segment history; returns how many changes it covered.</summary>
-    public async Task<int> ProcessSegmentChangesAsync(CancellationToken cancellationToken)
+    public Task<int> ProcessSegmentChangesAsync(CancellationToken cancellationToken) => ProcessSegmentChangesAsync(BatchSize, cancellationToken);
+
+    /// <summary>As <see cref="ProcessSegmentChangesAsync(CancellationToken)"/>, covering at most <paramref name="max"/> changes.</summary>
+    public async Task<int> ProcessSegmentChangesAsync(int max, CancellationToken cancellationToken)
     {
         var position = await store.TriggerPositionAsync(SegmentsPosition, cancellationToken);
-        var changes = await store.SegmentChangesAfterAsync(position, BatchSize, cancellationToken);
+        var changes = await store.SegmentChangesAfterAsync(position, max, cancellationToken);
         if (changes.Count == 0) return 0;
+        return await FeedSegmentChangesAsync(changes, new PositionMove(SegmentsPosition, position, changes[^1].Id), cancellationToken) ? changes.Count : 0;
+    }
+
+    private async Task<bool> FeedSegmentChangesAsync(IReadOnlyList<SegmentChangeEntry> changes, PositionMove? move, CancellationToken cancellationToken)
+    {
         var catalog = Catalog;
         var names = (await store.ListSegmentsAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
         var started = catalog.All.Where(t => t.Stored.Enabled && t.Definition.Start is SegmentStart).Select(t => ((SegmentStart)t.Definition.Start).Segment)
@@ -82,6 +106,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         var batch = await Batch.LoadAsync(this, catalog, changes.Where(Starts).Select(c => c.ProfileId), cancellationToken);
         foreach (var change in changes)
         {
+            probe?.BeforeItem(Stage, SegmentChangeKey(change.Id));
             if (!Starts(change)) continue;
             var segment = names[change.SegmentId];
             foreach (var trigger in catalog.All)
@@ -92,7 +117,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
                 await batch.TryEnterAsync(trigger, change.ProfileId, change.At, startEvent, $"{(change.Entered ? "entered" : "left")} segment {segment}", cancellationToken);
             }
         }
-        return await batch.CommitAsync(new PositionMove(SegmentsPosition, position, changes[^1].Id), cancellationToken) ? changes.Count : 0;
+        return await batch.CommitAsync(move, cancellationToken);
     }
 
     /// <summary>
@@ -134,14 +159,111 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
     }
 
     /// <summary>Fires every run timer due by now, each as of its own due moment; returns how many fired.</summary>
-    public async Task<int> FireDueTimersAsync(CancellationToken cancellationToken)
+    public Task<int> FireDueTimersAsync(CancellationToken cancellationToken) => FireDueTimersAsync(TimerBatchSize, cancellationToken);
+
+    /// <summary>As <see cref="FireDueTimersAsync(CancellationToken)"/>, firing at most <paramref name="max"/> timers.</summary>
+    public async Task<int> FireDueTimersAsync(int max, CancellationToken cancellationToken)
     {
-        var due = await store.DueRunsAsync(time.GetUtcNow(), TimerBatchSize, cancellationToken);
+        var due = await store.DueRunsAsync(time.GetUtcNow(), max, cancellationToken);
         if (due.Count == 0) return 0;
         var catalog = Catalog;
         var batch = await Batch.LoadAsync(this, catalog, due.Select(r => r.ProfileId), cancellationToken, due);
-        foreach (var run in due) await batch.OnTimerAsync(run, cancellationToken);
+        foreach (var run in due)
+        {
+            probe?.BeforeItem(Stage, RunKey(run.Id));
+            await batch.OnTimerAsync(run, cancellationToken);
+        }
         return await batch.CommitAsync(null, cancellationToken) ? due.Count : 0;
+    }
+
+    /// <summary>The dead-letter key of an event the engine follows.</summary>
+    public static string EventKey(long sequence) => $"event:{sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The dead-letter key of a segment history entry.</summary>
+    public static string SegmentChangeKey(long id) => $"segment-change:{id.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The dead-letter key of a run whose timer could not be fired.</summary>
+    public static string RunKey(string runId) => $"run:{runId}";
+
+    /// <summary>What <see cref="SetAsideAsync"/> sets aside: the next item of one of the engine's inputs.</summary>
+    public enum Input
+    {
+        Events,
+        SegmentChanges,
+        Timers,
+    }
+
+    /// <summary>
+    /// Sets aside the next item of <paramref name="input"/> (the one a batch of one failed on): records it as a dead
+    /// letter and moves past it (a log position moves; a run whose timer fails exits with the reason). Null when there is none.
+    /// </summary>
+    public async Task<DeadLetter?> SetAsideAsync(Input input, Exception error, int attempts, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        switch (input)
+        {
+            case Input.Events:
+            {
+                var position = await store.TriggerPositionAsync(EventsPosition, cancellationToken);
+                var upTo = await store.PipelinePositionAsync(cancellationToken);
+                var events = upTo <= position ? [] : await store.ProfileEventsAfterAsync(position, upTo, 1, cancellationToken);
+                if (events.Count == 0) return null;
+                var e = events[0];
+                var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, EventKey(e.Sequence), e.Event.SourceId, e.Event.Payload, error, attempts, now), cancellationToken);
+                await store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove(EventsPosition, position, e.Sequence)), cancellationToken);
+                return letter;
+            }
+            case Input.SegmentChanges:
+            {
+                var position = await store.TriggerPositionAsync(SegmentsPosition, cancellationToken);
+                var changes = await store.SegmentChangesAfterAsync(position, 1, cancellationToken);
+                if (changes.Count == 0) return null;
+                var c = changes[0];
+                var payload = JsonSerializer.Serialize(new { id = c.Id, segmentId = c.SegmentId, profileId = c.ProfileId, entered = c.Entered, at = c.At });
+                var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, SegmentChangeKey(c.Id), null, payload, error, attempts, now), cancellationToken);
+                await store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove(SegmentsPosition, position, c.Id)), cancellationToken);
+                return letter;
+            }
+            default:
+            {
+                var due = await store.DueRunsAsync(now, 1, cancellationToken);
+                if (due.Count == 0) return null;
+                var run = due[0];
+                var payload = JsonSerializer.Serialize(new { runId = run.Id, triggerId = run.TriggerId, profileId = run.ProfileId, step = run.Step, dueAt = run.DueAt });
+                var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, RunKey(run.Id), null, payload, error, attempts, now), cancellationToken);
+                var stopped = JourneyMachine.Stop(run, now, $"set aside after {attempts} failed attempts: {error.Message}");
+                var log = stopped.Log.Select(l => new ExecutionLogEntry(run.Id, run.TriggerId, run.ProfileId, l.At, l.Step, l.Kind, l.Detail)).ToList();
+                await store.CommitJourneysAsync(new JourneyCommit([new RunWrite(stopped.Run, run.Version)], log, [], [], null), cancellationToken);
+                return letter;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Puts a set-aside item through the engine again, as it would have gone then, without moving any position: an
+    /// event is fed to waiting runs and event-started triggers, a segment change to segment-started triggers. A run
+    /// that exited because its timer failed cannot be resumed (its step may have half-run); the replay says so.
+    /// </summary>
+    public async Task<string> ReplayAsync(DeadLetter letter, CancellationToken cancellationToken)
+    {
+        var colon = letter.Key.IndexOf(':', StringComparison.Ordinal);
+        var kind = colon < 0 ? letter.Key : letter.Key[..colon];
+        var id = colon < 0 ? "" : letter.Key[(colon + 1)..];
+        if (kind == "event" && long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
+        {
+            var events = await store.ProfileEventsAfterAsync(sequence - 1, sequence, 1, cancellationToken);
+            if (events.Count == 0 || events[0].Sequence != sequence) throw new InvalidOperationException($"event {sequence} has no profile (it was not folded)");
+            if (!await FeedEventsAsync(events, null, cancellationToken)) throw new InvalidOperationException("another node changed the same runs; replay again");
+            return $"event {sequence} fed to the triggers of profile {events[0].ProfileId}";
+        }
+        if (kind == "segment-change" && long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var changeId))
+        {
+            var changes = await store.SegmentChangesAfterAsync(changeId - 1, 1, cancellationToken);
+            if (changes.Count == 0 || changes[0].Id != changeId) throw new InvalidOperationException($"segment change {changeId} no longer exists");
+            if (!await FeedSegmentChangesAsync(changes, null, cancellationToken)) throw new InvalidOperationException("another node changed the same runs; replay again");
+            return $"segment change {changeId} fed to the segment-started triggers";
+        }
+        throw new InvalidOperationException($"{letter.Key} cannot be replayed: the run exited when it was set aside; it starts again on its next trigger");
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
 using Tailor.Server.Hosting;
+using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
 
 namespace Tailor.Server.Admin;
@@ -33,7 +34,7 @@ public static class AdminApi
             }).WithTags("Keys").WithName("GetIdentitySecret")
             .WithSummary("The secret the shop's server computes /v1/personalize's userHash with (HMAC-SHA256 of the userId)");
         api.MapGet("pipeline", PipelineAsync).WithTags("Pipeline").WithName("GetPipelineStatus")
-            .WithSummary("How far the profile pipeline has got through the event log");
+            .WithSummary("How far the profile pipeline has got through the event log, and every background stage's state, lag, last error and dead letters");
         return api;
     }
 
@@ -114,13 +115,18 @@ public static class AdminApi
         return TypedResults.Created($"/api/admin-keys/{created.Id}", new CreatedAdminKey(created.Id, created.Name, key));
     }
 
-    public sealed record PipelineStatus(long LogPosition, long PipelinePosition, long Lag, long Profiles);
+    /// <param name="Lag">Events logged but not yet folded into profiles.</param>
+    /// <param name="DeadLetters">Items set aside by any stage and not replayed yet.</param>
+    /// <param name="Followers">Each background stage: state, position, lag, last error, dead letters.</param>
+    public sealed record PipelineStatus(long LogPosition, long PipelinePosition, long Lag, long Profiles, long DeadLetters, IReadOnlyList<FollowerStatus> Followers);
 
-    private static async Task<Ok<PipelineStatus>> PipelineAsync(ITailorStore store, CancellationToken ct)
+    private static async Task<Ok<PipelineStatus>> PipelineAsync(ITailorStore store, FollowerHost followers, CancellationToken ct)
     {
         // Pipeline first: it only ever trails the log, so a log position read after it is never behind it (lag >= 0).
         var processed = await store.PipelinePositionAsync(ct);
         var log = await store.LastSequenceAsync(ct);
-        return TypedResults.Ok(new PipelineStatus(log, processed, log - processed, await store.ProfileCountAsync(ct)));
+        var pending = await store.PendingDeadLettersAsync(ct);
+        return TypedResults.Ok(new PipelineStatus(log, processed, log - processed, await store.ProfileCountAsync(ct), pending.Values.Sum(),
+            await followers.StatusAsync(ct)));
     }
 }

@@ -1,6 +1,7 @@
 using Tailor.Core.Content;
 using Tailor.Core.Delivery;
 using Tailor.Core.Messaging;
+using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Server.Content;
@@ -13,57 +14,78 @@ namespace Tailor.Server.Campaigns;
 /// Sends campaigns in the background (and starts scheduled ones when due), batch by batch: claims recipients in the ledger (durably) before sending, reads
 /// each profile as it is at that moment, checks email consent and frequency caps, renders, sends over the pooled
 /// SMTP sender, records the contact and the outcome. On start, recipients a previous run left "sending" are marked
-/// interrupted rather than sent again, so a crash never sends anyone the same campaign twice.
+/// interrupted rather than sent again, so a crash never sends anyone the same campaign twice. A recipient whose render
+/// or send throws something that is not a normal failure is failed and set aside in the dead-letter store (stage
+/// <see cref="Stage"/>), and the campaign goes on. A follower run by <see cref="FollowerHost"/>.
 /// </summary>
 public sealed partial class CampaignSender(
     ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, CampaignStarter starter, IEmailSender sender,
-    TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger) : BackgroundService
+    TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger, IStageProbe? probe = null) : ILogFollower
 {
+    /// <summary>The dead-letter stage of recipients whose send threw.</summary>
+    public const string Stage = "campaigns";
+
     public const int BatchSize = 100;
     /// <summary>Emails in flight at once: enough to keep the SMTP connection pool busy.</summary>
     public const int Parallelism = 8;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private readonly WakeSignal _wake = new();
+    private Action? _wake;
 
     /// <summary>Starts sending a campaign whose status was just set to sending.</summary>
-    public void Wake() => _wake.Set();
+    public void Wake() => _wake?.Invoke();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => Stage;
+
+    /// <summary>Recipients are set aside one by one as they fail (<see cref="SendOneAsync"/>); a batch is not isolated.</summary>
+    public int IsolationWindow => 0;
+
+    public IDisposable Subscribe(Action wake)
     {
-        try
+        _wake = wake;
+        return new Unsubscribe(() => _wake = null);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var campaign in await store.ListCampaignsAsync(cancellationToken))
+            if (campaign.Status == Campaign.Sending && await store.MarkInterruptedAsync(campaign.Id, cancellationToken) is > 0 and var n)
+                LogInterrupted(campaign.Id, n);
+    }
+
+    /// <summary>Starts scheduled campaigns that came due and sends every sending one to the end; idle until the next scheduled one.</summary>
+    public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? next = null;
+        foreach (var listed in await store.ListCampaignsAsync(cancellationToken))
         {
-            foreach (var campaign in await store.ListCampaignsAsync(stoppingToken))
-                if (campaign.Status == Campaign.Sending && await store.MarkInterruptedAsync(campaign.Id, stoppingToken) is > 0 and var n)
-                    LogInterrupted(campaign.Id, n);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    foreach (var listed in await store.ListCampaignsAsync(stoppingToken))
-                    {
-                        var campaign = listed;
-                        // A schedule that came due starts the campaign (a segment deleted meanwhile completes it empty).
-                        if (campaign.Status == Campaign.Scheduled && campaign.SendAt <= time.GetUtcNow())
-                            campaign = await starter.StartAsync(campaign, stoppingToken) ?? campaign with { Status = Campaign.Sending };
-                        if (campaign.Status == Campaign.Sending) await SendAsync(campaign, stoppingToken);
-                    }
-                    await _wake.WaitAsync(PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    LogSendFailed(ex);
-                    await Task.Delay(PollInterval, time, stoppingToken);
-                }
-            }
+            var campaign = listed;
+            // A schedule that came due starts the campaign (a segment deleted meanwhile completes it empty).
+            if (campaign.Status == Campaign.Scheduled && campaign.SendAt <= time.GetUtcNow())
+                campaign = await starter.StartAsync(campaign, cancellationToken) ?? campaign with { Status = Campaign.Sending };
+            if (campaign.Status == Campaign.Sending) await SendAsync(campaign, cancellationToken);
+            else if (campaign.Status == Campaign.Scheduled && campaign.SendAt is { } at && (next is null || at < next)) next = at;
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
+        return FollowerStep.Idle(next);
+    }
+
+    public Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken) => Task.FromResult(new FollowerProgress(null, 0));
+
+    public Task StopAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Sends campaign <paramref name="campaignId"/> to one recipient again and records the outcome (a replay of a
+    /// recipient set aside). Returns the outcome.
+    /// </summary>
+    public async Task<RecipientOutcome> ResendAsync(string campaignId, string profileId, CancellationToken ct)
+    {
+        var campaign = await store.GetCampaignAsync(campaignId, ct) ?? throw new InvalidOperationException($"campaign {campaignId} no longer exists");
+        var content = await catalog.CurrentAsync(ct);
+        content.Templates.TryGetValue(campaign.Template, out var template);
+        ParsedTemplate? subject = campaign.Subject is { } s && renderer.Engine.TryParseTemplate(s, out var parsed, out _) ? parsed : null;
+        var outcome = await SendOneAsync(campaign, template, subject, content, profileId, ct, setAside: false);
+        await store.CompleteRecipientsAsync(campaign.Id, [outcome], ct);
+        return outcome;
     }
 
     private async Task SendAsync(Campaign campaign, CancellationToken ct)
@@ -93,7 +115,31 @@ public sealed partial class CampaignSender(
         if (remaining > TimeSpan.Zero) await Task.Delay(remaining, time, ct);
     }
 
+    /// <summary>
+    /// One recipient. A throw that is not a normal failure (a render or send that breaks) fails this recipient only and
+    /// sets it aside in the dead-letter store; the rest of the campaign goes on.
+    /// </summary>
     private async Task<RecipientOutcome> SendOneAsync(Campaign campaign, StoredTemplate? template, ParsedTemplate? subject, ContentCatalog.Snapshot content,
+        string profileId, CancellationToken ct, bool setAside = true)
+    {
+        try
+        {
+            probe?.BeforeItem(Stage, RecipientKey(campaign.Id, profileId));
+            return await SendOneUnguardedAsync(campaign, template, subject, content, profileId, ct);
+        }
+        catch (Exception ex) when (setAside && ex is not OperationCanceledException)
+        {
+            var payload = System.Text.Json.JsonSerializer.Serialize(new { campaignId = campaign.Id, profileId });
+            await store.AddDeadLetterAsync(DeadLetter.For(Stage, RecipientKey(campaign.Id, profileId), null, payload, ex, 1, time.GetUtcNow()), ct);
+            LogSetAside(campaign.Id, profileId, ex.Message);
+            return new RecipientOutcome(profileId, RecipientStatus.Failed, $"set aside in the dead-letter store: {ex.Message}", time.GetUtcNow());
+        }
+    }
+
+    /// <summary>The dead-letter key of one recipient of one campaign.</summary>
+    public static string RecipientKey(string campaignId, string profileId) => $"{campaignId}:{profileId}";
+
+    private async Task<RecipientOutcome> SendOneUnguardedAsync(Campaign campaign, StoredTemplate? template, ParsedTemplate? subject, ContentCatalog.Snapshot content,
         string profileId, CancellationToken ct)
     {
         RecipientOutcome Outcome(string status, string? detail) => new(profileId, status, detail, time.GetUtcNow());
@@ -145,18 +191,12 @@ public sealed partial class CampaignSender(
         }
     }
 
-    public override void Dispose()
-    {
-        _wake.Dispose();
-        base.Dispose();
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: {Count} recipients were being sent when the node stopped; marked interrupted, not resent")]
     private partial void LogInterrupted(string campaignId, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email to {To} refused for now (attempt {Attempt}), trying again: {Reason}")]
     private partial void LogRetry(string to, int attempt, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A campaign batch failed; it will be retried")]
-    private partial void LogSendFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Campaign {CampaignId}: sending to {ProfileId} threw; failed and set aside in the dead-letter store: {Reason}")]
+    private partial void LogSetAside(string campaignId, string profileId, string reason);
 }

@@ -9,6 +9,7 @@ using Tailor.Core.Content;
 using Tailor.Server.Admin;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
+using Tailor.Server.DeadLetters;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Messaging;
 using Tailor.Server.Pipeline;
@@ -53,14 +54,14 @@ public static class TailorServer
         builder.Services.AddSingleton(new MessageParser(options.Limits, () => $"tailor-{Guid.CreateVersion7():N}"));
         builder.Services.AddSingleton(new ProfileReducer(options.Engagement));
         builder.Services.AddSingleton(sp => new ProfilePipeline(store, sp.GetRequiredService<ProfileReducer>(), sp.GetRequiredService<TimeProvider>(),
-            () => $"prf_{Guid.CreateVersion7():N}"));
+            () => $"prf_{Guid.CreateVersion7():N}", probe: sp.GetService<IStageProbe>()));
         builder.Services.AddSingleton<EventLogWriter>();
         builder.Services.AddSingleton<AccessKeys>();
         builder.Services.AddSingleton<IngestionEndpoint>();
         builder.Services.AddTailorSecurity(options);
         builder.Services.AddSingleton<ISegmentStore>(store);
         builder.Services.AddSingleton<ITriggerStore>(store);
-        builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>()));
         builder.Services.AddSingleton<MembershipFeed>();
         builder.Services.AddSingleton<RecomputeTracker>();
         builder.Services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
@@ -76,16 +77,12 @@ public static class TailorServer
         builder.Services.AddSingleton<CampaignEmails>();
         builder.Services.AddSingleton<CampaignStarter>();
         builder.Services.AddSingleton<CampaignSender>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<CampaignSender>());
         var caps = GlobalCaps.Parse(options.Caps); // a bad cap stops the start with a clear message
-        builder.Services.AddSingleton(sp => new TriggerEngine(store, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps));
+        builder.Services.AddSingleton(sp => new TriggerEngine(store, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps, sp.GetService<IStageProbe>()));
         builder.Services.AddSingleton(new RetryPolicy(new Random()));
         builder.Services.AddSingleton<DeliveryWorker>();
         builder.Services.AddSingleton<TriggerWorker>();
-        builder.Services.AddHostedService<ProfilePipelineWorker>();
-        builder.Services.AddHostedService<SegmentWorker>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TriggerWorker>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
+        builder.Services.AddFollowers();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -103,6 +100,7 @@ public static class TailorServer
         app.MapPersonalizeApi();
         app.MapEmailTrackingApi();
         api.MapTriggersApi();
+        api.MapDeadLettersApi();
         _ = app.Services.GetRequiredService<MembershipFeed>(); // subscribes to the engine before the first change
         _ = app.Services.GetRequiredService<ProfileScopes>(); // subscribes to profile and membership changes before the first one
 

@@ -1,53 +1,41 @@
 using Tailor.Core.Pipeline;
+using Tailor.Core.Storage;
 using Tailor.Server.Ingestion;
 
 namespace Tailor.Server.Pipeline;
 
 /// <summary>
-/// Runs the profile pipeline in the background: woken at once by each log commit, and every
-/// <see cref="PollInterval"/> in case another node appended. A failed batch is retried; its position was not committed.
+/// The profile pipeline as a follower of the event log: woken at once by each log commit (and by the host's poll in
+/// case another node appended). A batch that fails is not committed, so it is simply tried again; an event that keeps
+/// failing is set aside in the commit that moves the position past it.
 /// </summary>
-public sealed partial class ProfilePipelineWorker(ProfilePipeline pipeline, EventLogWriter writer, ILogger<ProfilePipelineWorker> logger) : BackgroundService
+public sealed class ProfilePipelineWorker(ProfilePipeline pipeline, EventLogWriter writer, ITailorStore log) : ILogFollower
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
-    private readonly WakeSignal _wake = new();
+    public string Name => ProfilePipeline.Stage;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public int IsolationWindow => pipeline.BatchSize;
+
+    public IDisposable Subscribe(Action wake)
     {
-        writer.Appended += _wake.Set;
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await pipeline.CatchUpAsync(stoppingToken);
-                    await _wake.WaitAsync(PollInterval, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    LogBatchFailed(ex);
-                    await Task.Delay(RetryDelay, stoppingToken);
-                }
-            }
-        }
-        finally
-        {
-            writer.Appended -= _wake.Set;
-        }
+        writer.Appended += wake;
+        return new Unsubscribe(() => writer.Appended -= wake);
     }
 
-    public override void Dispose()
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken) =>
+        new(await pipeline.ProcessNextBatchAsync(mode == StepMode.One ? 1 : pipeline.BatchSize, cancellationToken));
+
+    public Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken) =>
+        pipeline.SetAsideNextAsync(error, attempts, cancellationToken);
+
+    public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
-        _wake.Dispose();
-        base.Dispose();
+        // Position first: it only ever trails the log, so a head read after it is never behind it.
+        var position = await log.PipelinePositionAsync(cancellationToken);
+        var head = await log.LastSequenceAsync(cancellationToken);
+        return new FollowerProgress(position, Math.Max(0, head - position));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A profile pipeline batch failed; it will be retried")]
-    private partial void LogBatchFailed(Exception exception);
+    public Task StopAsync() => Task.CompletedTask;
 }

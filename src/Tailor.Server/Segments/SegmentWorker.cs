@@ -1,59 +1,56 @@
 using Tailor.Core.Pipeline;
-using Tailor.Server.Pipeline;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
+using Tailor.Server.Pipeline;
 
 namespace Tailor.Server.Segments;
 
 /// <summary>
-/// Runs the segment engine: after each profile-pipeline commit (woken at once), at the next timer's due moment
-/// (measured on the injected clock), and every second in case another node moved the log.
+/// The segment engine as a follower: after each profile-pipeline commit (woken at once), at the next timer's due
+/// moment (on the injected clock), and on the host's poll in case another node moved the log. Its items are the
+/// events it follows and the due timers; one that keeps failing is set aside and the engine moves past it.
 /// </summary>
-public sealed partial class SegmentWorker(SegmentEngine engine, ProfilePipeline pipeline, ISegmentStore store, TimeProvider time, ILogger<SegmentWorker> logger) : BackgroundService
+public sealed class SegmentWorker(SegmentEngine engine, ProfilePipeline pipeline, ITailorStore store) : ILogFollower
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private readonly WakeSignal _wake = new();
+    private bool _timerFailed; // what the last single-item step was working on when it failed
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => SegmentEngine.Stage;
+
+    public int IsolationWindow => SegmentEngine.BatchSize;
+
+    public IDisposable Subscribe(Action wake)
     {
+        void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _) => wake();
         pipeline.ProfilesChanged += OnProfilesChanged;
-        try
-        {
-            await engine.ReloadAsync(stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    var worked = await engine.ProcessNextBatchAsync(stoppingToken) + await engine.FireDueTimersAsync(stoppingToken);
-                    if (worked > 0) continue;
-                    await engine.ReloadAsync(stoppingToken); // picks up segments changed by another node or the CLI
-                    await ClockWait.UntilAsync(_wake, await store.NextTimerAsync(stoppingToken), PollInterval, time, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    LogFailed(ex);
-                    await Task.Delay(PollInterval, time, stoppingToken);
-                }
-            }
-        }
-        finally
-        {
-            pipeline.ProfilesChanged -= OnProfilesChanged;
-        }
+        return new Unsubscribe(() => pipeline.ProfilesChanged -= OnProfilesChanged);
     }
 
-    private void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _) => _wake.Set();
+    public Task StartAsync(CancellationToken cancellationToken) => engine.ReloadAsync(cancellationToken);
 
-    public override void Dispose()
+    public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {
-        _wake.Dispose();
-        base.Dispose();
+        var max = mode == StepMode.One ? 1 : SegmentEngine.BatchSize;
+        _timerFailed = false;
+        var worked = await engine.ProcessNextBatchAsync(max, cancellationToken);
+        if (mode == StepMode.One && worked > 0) return new(worked);
+        _timerFailed = true;
+        worked += await engine.FireDueTimersAsync(max, cancellationToken);
+        _timerFailed = false;
+        if (worked > 0) return new(worked);
+        await engine.ReloadAsync(cancellationToken); // picks up segments changed by another node or the CLI
+        return FollowerStep.Idle(await store.NextTimerAsync(cancellationToken));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A segment engine step failed; it will be retried")]
-    private partial void LogFailed(Exception exception);
+    public Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken) => _timerFailed
+        ? engine.SetAsideNextTimerAsync(error, attempts, cancellationToken)
+        : engine.SetAsideNextEventAsync(error, attempts, cancellationToken);
+
+    public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
+    {
+        var position = await store.SegmentPositionAsync(cancellationToken);
+        var head = await store.PipelinePositionAsync(cancellationToken);
+        return new FollowerProgress(position, Math.Max(0, head - position));
+    }
+
+    public Task StopAsync() => Task.CompletedTask;
 }

@@ -8,6 +8,7 @@ using System.Threading.Channels;
 using Tailor.Core.Content;
 using Tailor.Core.Events;
 using Tailor.Core.Messaging;
+using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
@@ -22,10 +23,17 @@ namespace Tailor.Server.Triggers;
 /// Empties the trigger outbox: claims due deliveries (one node gets each), runs them (email through the sender,
 /// webhooks signed over HTTP, profile changes as events in the log) and records the outcome. Failed webhooks and
 /// transient email failures are retried with backoff as durable due times; after the last try they are dead letters.
+/// A delivery whose run throws (a renderer or sender failing in a way that is not a delivery failure) is retried the
+/// same way, and when it is dead it is also set aside in the dead-letter store (stage <see cref="Stage"/>) for replay.
+/// A follower run by <see cref="FollowerHost"/>, which cannot isolate items: each delivery already runs on its own.
 /// </summary>
 public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, ProfileEventWriter profileEvents,
-    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, ContentCatalog content, ContentRenderer renderer, CampaignEmails emails, WebhookHttp webhooks) : BackgroundService
+    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, ContentCatalog content, ContentRenderer renderer, CampaignEmails emails,
+    WebhookHttp webhooks, IStageProbe? probe = null) : ILogFollower, IDisposable
 {
+    /// <summary>The dead-letter stage of deliveries whose run threw.</summary>
+    public const string Stage = "deliveries";
+
     private const int CommitBatch = 1000;
     private const string DefaultFrom = "Tailor <no-reply@tailor.local>";
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -33,13 +41,36 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     /// <summary>A delivery still "sending" this long after its claim was abandoned by a node that died mid-send.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
     private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
-    private readonly WakeSignal _wake = new();
+    private Action? _wake;
+    private Task? _committer;
     // Slow email (one SMTP transaction each) has a lane of its own, so a backlog of mail never holds up webhooks.
     private readonly Lane[] _lanes = [new(DeliveryLane.NotEmail, 64), new(DeliveryLane.Email, 16)];
     private readonly Channel<DeliveryResult> _results = Channel.CreateUnbounded<DeliveryResult>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Wakes the worker now (new deliveries were queued, or a dead letter was put back).</summary>
-    public void Wake() => _wake.Set();
+    public void Wake() => _wake?.Invoke();
+
+    public string Name => Stage;
+
+    public int IsolationWindow => 0;
+
+    public IDisposable Subscribe(Action wake)
+    {
+        _wake = wake;
+        return new Unsubscribe(() => _wake = null);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _committer ??= Task.Run(() => CommitLoopAsync(CancellationToken.None), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Deliveries due now and not yet claimed.</summary>
+    public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken) =>
+        new(null, await store.DueDeliveryCountAsync(time.GetUtcNow(), cancellationToken));
 
     private sealed class Lane(DeliveryLane kind, int capacity) : IDisposable
     {
@@ -57,50 +88,33 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     /// A pipeline rather than rounds: deliveries are claimed as slots free up, each runs on its own, and outcomes are
     /// committed in batches as they finish, so one slow send never holds up the rest.
     /// </summary>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {
-        var committer = Task.Run(() => CommitLoopAsync(CancellationToken.None), CancellationToken.None);
-        while (!stoppingToken.IsCancellationRequested)
+        if (time.GetUtcNow() >= _nextRecovery)
         {
-            try
-            {
-                if (time.GetUtcNow() >= _nextRecovery)
-                {
-                    await RecoverInterruptedAsync(stoppingToken);
-                    _nextRecovery = time.GetUtcNow() + TimeSpan.FromMinutes(1);
-                }
-                var claimedAny = false;
-                foreach (var lane in _lanes)
-                {
-                    if (!lane.Open) continue;
-                    var claimed = await store.ClaimDeliveriesAsync(time.GetUtcNow(), lane.Slots.CurrentCount, lane.Kind, stoppingToken);
-                    foreach (var d in claimed)
-                    {
-                        await lane.Slots.WaitAsync(stoppingToken);
-                        _ = Task.Run(() => RunInSlotAsync(d, lane, stoppingToken), CancellationToken.None);
-                    }
-                    claimedAny |= claimed.Count > 0;
-                }
-                if (claimedAny) continue;
-                var wait = PollInterval;
-                if (await store.NextDueAsync(stoppingToken) is { } next)
-                {
-                    // Something due now that no open lane took belongs to a full lane: a finishing send wakes us.
-                    var untilDue = next - time.GetUtcNow();
-                    if (untilDue > TimeSpan.Zero && untilDue < wait) wait = untilDue;
-                }
-                await ClockWait.WaitAsync(_wake, wait, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex)
-            {
-                LogFailed(ex);
-                await Task.Delay(PollInterval, time, stoppingToken);
-            }
+            await RecoverInterruptedAsync(cancellationToken);
+            _nextRecovery = time.GetUtcNow() + TimeSpan.FromMinutes(1);
         }
+        var claimed = 0;
+        foreach (var lane in _lanes)
+        {
+            if (!lane.Open) continue;
+            var batch = await store.ClaimDeliveriesAsync(time.GetUtcNow(), lane.Slots.CurrentCount, lane.Kind, cancellationToken);
+            foreach (var d in batch)
+            {
+                await lane.Slots.WaitAsync(cancellationToken);
+                _ = Task.Run(() => RunInSlotAsync(d, lane, cancellationToken), CancellationToken.None);
+            }
+            claimed += batch.Count;
+        }
+        if (claimed > 0) return new(claimed);
+        // Something due now that no open lane took belongs to a full lane: a finishing send wakes us.
+        var next = await store.NextDueAsync(cancellationToken);
+        return FollowerStep.Idle(next is { } due && due > time.GetUtcNow() ? due : null);
+    }
+
+    public async Task StopAsync()
+    {
         // Let running sends finish (they see the cancellation) and their outcomes be recorded.
         var drained = Stopwatch.StartNew();
         foreach (var lane in _lanes)
@@ -112,7 +126,7 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
             }
         }
         _results.Writer.TryComplete();
-        await committer;
+        if (_committer is not null) await _committer;
     }
 
     private async Task RunInSlotAsync(ActionDelivery d, Lane lane, CancellationToken ct)
@@ -127,6 +141,7 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 result = Failed(d, ex.Message, retry: d.Kind != "email"); // an email in doubt is not sent twice
+                if (result.Status == DeliveryStatus.Dead) await SetAsideAsync(d, ex, ct);
             }
             _results.Writer.TryWrite(result);
         }
@@ -137,7 +152,21 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
         finally
         {
             lane.Slots.Release();
-            _wake.Set();
+            Wake();
+        }
+    }
+
+    /// <summary>A delivery that threw until it had no tries left goes to the dead-letter store too, to be replayed once fixed.</summary>
+    private async Task SetAsideAsync(ActionDelivery d, Exception error, CancellationToken ct)
+    {
+        try
+        {
+            await store.AddDeadLetterAsync(DeadLetter.For(Stage, d.Id, null, d.Payload, error, d.Attempts, time.GetUtcNow()), ct);
+            LogSetAside(d.Id, error.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(ex); // the outbox row is dead all the same; it is listed under the trigger's dead letters
         }
     }
 
@@ -175,6 +204,7 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
 
     private async Task<DeliveryResult> RunAsync(ActionDelivery d, CancellationToken ct)
     {
+        probe?.BeforeItem(Stage, d.Id);
         using var payload = JsonDocument.Parse(d.Payload);
         var p = payload.RootElement;
         try
@@ -317,13 +347,14 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
 
     private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    public override void Dispose()
+    public void Dispose()
     {
-        _wake.Dispose();
         foreach (var lane in _lanes) lane.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A trigger delivery step failed; it will be retried")]
     private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} threw until it had no tries left; set aside in the dead-letter store: {Reason}")]
+    private partial void LogSetAside(string deliveryId, string reason);
 }

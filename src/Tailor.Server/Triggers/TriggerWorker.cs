@@ -7,70 +7,75 @@ using Tailor.Server.Pipeline;
 namespace Tailor.Server.Triggers;
 
 /// <summary>
-/// Runs the trigger engine: after each profile-pipeline commit and segment change (woken at once), at the next run
-/// timer's due moment on the injected clock, and every second in case another node moved the log. Wakes the delivery
-/// worker when actions were queued.
+/// The trigger engine as a follower: after each profile-pipeline commit and segment change (woken at once), at the
+/// next run timer's due moment on the injected clock, and on the host's poll in case another node moved the log.
+/// Wakes the delivery worker when actions were queued. Its items are events, segment changes and run timers; one that
+/// keeps failing is set aside and the engine moves past it. (Schedule ticks are not isolated: a failing tick is retried.)
 /// </summary>
-public sealed partial class TriggerWorker(TriggerEngine engine, ProfilePipeline pipeline, SegmentEngine segments, DeliveryWorker deliveries,
-    ITriggerStore store, TimeProvider time, ILogger<TriggerWorker> logger) : BackgroundService
+public sealed class TriggerWorker(TriggerEngine engine, ProfilePipeline pipeline, SegmentEngine segments, DeliveryWorker deliveries, ITailorStore store) : ILogFollower
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
-    private readonly WakeSignal _wake = new();
+    private Action? _wake;
+    private TriggerEngine.Input? _current; // the input the last step was working on
 
     /// <summary>Wakes the worker now (e.g. a trigger was created or enabled).</summary>
-    public void Wake() => _wake.Set();
+    public void Wake() => _wake?.Invoke();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public string Name => TriggerEngine.Stage;
+
+    public int IsolationWindow => TriggerEngine.BatchSize;
+
+    public IDisposable Subscribe(Action wake)
     {
+        void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _) => wake();
+        void OnMembershipChanged(IReadOnlyList<MembershipChange> _) => wake();
+        _wake = wake;
         pipeline.ProfilesChanged += OnProfilesChanged;
         segments.MembershipChanged += OnMembershipChanged;
-        try
-        {
-            await engine.ReloadAsync(stoppingToken);
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    var worked = await engine.ProcessEventsAsync(stoppingToken)
-                        + await engine.ProcessSegmentChangesAsync(stoppingToken)
-                        + await engine.FireDueTimersAsync(stoppingToken)
-                        + await engine.FireSchedulesAsync(stoppingToken);
-                    if (worked > 0)
-                    {
-                        deliveries.Wake();
-                        continue;
-                    }
-                    await engine.ReloadAsync(stoppingToken); // picks up triggers changed by another node or the CLI
-                    await ClockWait.UntilAsync(_wake, await store.NextDueAsync(stoppingToken), PollInterval, time, stoppingToken);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    LogFailed(ex);
-                    await Task.Delay(PollInterval, time, stoppingToken);
-                }
-            }
-        }
-        finally
+        return new Unsubscribe(() =>
         {
             pipeline.ProfilesChanged -= OnProfilesChanged;
             segments.MembershipChanged -= OnMembershipChanged;
-        }
+            _wake = null;
+        });
     }
 
-    private void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _) => _wake.Set();
+    public Task StartAsync(CancellationToken cancellationToken) => engine.ReloadAsync(cancellationToken);
 
-    private void OnMembershipChanged(IReadOnlyList<MembershipChange> _) => _wake.Set();
-
-    public override void Dispose()
+    public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {
-        _wake.Dispose();
-        base.Dispose();
+        var one = mode == StepMode.One;
+        _current = TriggerEngine.Input.Events;
+        var worked = await engine.ProcessEventsAsync(one ? 1 : TriggerEngine.BatchSize, cancellationToken);
+        if (!(one && worked > 0))
+        {
+            _current = TriggerEngine.Input.SegmentChanges;
+            worked += await engine.ProcessSegmentChangesAsync(one ? 1 : TriggerEngine.BatchSize, cancellationToken);
+        }
+        if (!(one && worked > 0))
+        {
+            _current = TriggerEngine.Input.Timers;
+            worked += one ? await engine.FireDueTimersAsync(1, cancellationToken) : await engine.FireDueTimersAsync(cancellationToken);
+        }
+        _current = null; // schedule ticks and the idle look-ups have no item to set aside
+        if (!(one && worked > 0)) worked += await engine.FireSchedulesAsync(cancellationToken);
+        if (worked > 0)
+        {
+            deliveries.Wake();
+            return new(worked);
+        }
+        await engine.ReloadAsync(cancellationToken); // picks up triggers changed by another node or the CLI
+        return FollowerStep.Idle(await store.NextDueAsync(cancellationToken));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A trigger engine step failed; it will be retried")]
-    private partial void LogFailed(Exception exception);
+    public Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken) =>
+        _current is { } input ? engine.SetAsideAsync(input, error, attempts, cancellationToken) : Task.CompletedTask;
+
+    public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
+    {
+        var position = await store.TriggerPositionAsync(TriggerEngine.EventsPosition, cancellationToken);
+        var head = await store.PipelinePositionAsync(cancellationToken);
+        return new FollowerProgress(position, Math.Max(0, head - position));
+    }
+
+    public Task StopAsync() => Task.CompletedTask;
 }

@@ -97,6 +97,13 @@ public abstract partial class SqlTailorStore
             ReadRun, cancellationToken, ("upTo", Db.Ms(upTo)), ("max", max));
     }
 
+    public async Task<long> DueDeliveryCountAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM trigger_deliveries WHERE status = 'pending' AND due_at <= @now", cancellationToken,
+            ("now", Db.Ms(now))), CultureInfo.InvariantCulture);
+    }
+
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);

@@ -231,6 +231,7 @@ public abstract partial class SqlTailorStore : ITailorStore
         return WriteAsync(async (c, t) =>
         {
             await AdvancePositionAsync(c, t, ProfilesPipeline, changes.StartPosition, changes.Position, cancellationToken);
+            foreach (var letter in changes.DeadLetters) statements.Add(InsertDeadLetter(letter));
             await ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);

@@ -14,6 +14,7 @@ public sealed class AdminApiTests(TailorAppFixture app)
         "/api/profiles/prf_x",
         "/api/sources",
         "/api/pipeline",
+        "/api/dead-letters",
     };
 
     [Theory]

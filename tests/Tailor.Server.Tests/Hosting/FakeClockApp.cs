@@ -35,13 +35,15 @@ public sealed class FakeClockApp : IAsyncDisposable
     public HttpClient Admin { get; }
 
     /// <param name="options">Needs <c>DataDirectory</c>, <c>WriteKey</c> and <c>AdminKey</c>; it listens on a free loopback port.</param>
-    public static async Task<FakeClockApp> StartAsync(TailorServerOptions options, FakeTimeProvider time)
+    /// <param name="configure">More services, e.g. a fault-injection probe.</param>
+    public static async Task<FakeClockApp> StartAsync(TailorServerOptions options, FakeTimeProvider time, Action<IServiceCollection>? configure = null)
     {
         options.Urls = "http://127.0.0.1:0";
         var app = await TailorServer.BuildAsync(options, TestContext.Current.CancellationToken, builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddSingleton<TimeProvider>(time);
+            configure?.Invoke(builder.Services);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new FakeClockApp(app, time, options);

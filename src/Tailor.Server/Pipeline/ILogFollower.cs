@@ -1,0 +1,42 @@
+namespace Tailor.Server.Pipeline;
+
+/// <summary>
+/// One background stage that follows a log or a queue (the profile pipeline, the segment and trigger engines, the
+/// outbox, campaign sends), run by <see cref="FollowerHost"/>. The follower does the work; the host owns waking,
+/// waiting on the clock, retries with backoff, setting aside what cannot be processed, and status.
+/// </summary>
+public interface ILogFollower
+{
+    /// <summary>A short stable name: the dead-letter stage and the name in <c>GET /api/pipeline</c>.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// How many items the host processes one at a time after a batch kept failing, looking for the one to set aside
+    /// (normally the batch size); 0 when the follower cannot isolate an item (it sets failing items aside itself).
+    /// </summary>
+    int IsolationWindow { get; }
+
+    /// <summary>Connects the in-process signals that mean new work to <paramref name="wake"/>; disposed when the host stops.</summary>
+    IDisposable Subscribe(Action wake);
+
+    /// <summary>Runs once before the first step (loading definitions, recovering claims); retried like a step when it fails.</summary>
+    Task StartAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Processes the next batch, or with <see cref="StepMode.One"/> only the next single item. Returns how much it did
+    /// and, when it did nothing, the next moment something falls due.
+    /// </summary>
+    Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets aside the item a <see cref="StepMode.One"/> step last failed on (in the dead-letter store) and moves past it,
+    /// so the next step starts after it.
+    /// </summary>
+    Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken);
+
+    /// <summary>Where the follower is and what it trails, for the status.</summary>
+    Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs once after the last step (draining work in flight); the token is already cancelled.</summary>
+    Task StopAsync();
+}

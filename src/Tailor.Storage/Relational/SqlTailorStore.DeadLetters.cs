@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Tailor.Core.Storage;
+
+namespace Tailor.Storage.Relational;
+
+/// <summary>The dead-letter store: what background stages set aside (<see cref="DeadLetter"/>).</summary>
+public abstract partial class SqlTailorStore
+{
+    private const string DeadLetterColumnsSql = "id, stage, item_key, source_id, payload, reason, error_type, attempts, created_at, replayed_at, replay_note";
+
+    public async Task<DeadLetter> AddDeadLetterAsync(DeadLetter entry, CancellationToken cancellationToken)
+    {
+        var insert = InsertDeadLetter(entry);
+        var id = await WriteAsync(async (c, t) => Convert.ToInt64(await Db.ScalarAsync(c, t, insert.Sql + " RETURNING id", cancellationToken, [.. insert.Parameters]),
+            CultureInfo.InvariantCulture), cancellationToken);
+        return (await GetDeadLetterAsync(id, cancellationToken))!;
+    }
+
+    public async Task<DeadLetter?> GetDeadLetterAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var list = await Db.ListAsync(c, $"SELECT {DeadLetterColumnsSql} FROM dead_letters WHERE id = @id", ReadDeadLetter, cancellationToken, ("id", id));
+        return list.Count == 0 ? null : list[0];
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(DeadLetterQuery query, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder($"SELECT {DeadLetterColumnsSql} FROM dead_letters WHERE 1 = 1");
+        var parameters = new List<(string, object?)> { ("limit", query.Limit) };
+        if (query.Stage is { } stage)
+        {
+            sql.Append(" AND stage = @stage");
+            parameters.Add(("stage", stage));
+        }
+        if (query.Pending is { } pending) sql.Append(pending ? " AND replayed_at IS NULL" : " AND replayed_at IS NOT NULL");
+        if (query.Before is { } before)
+        {
+            sql.Append(" AND id < @before");
+            parameters.Add(("before", before));
+        }
+        sql.Append(" ORDER BY id DESC LIMIT @limit");
+        await using var c = await OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, sql.ToString(), ReadDeadLetter, cancellationToken, [.. parameters]);
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> PendingDeadLettersAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var rows = await Db.ListAsync(c, "SELECT stage, COUNT(*) FROM dead_letters WHERE replayed_at IS NULL GROUP BY stage",
+            r => (r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)), cancellationToken);
+        return rows.ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
+    }
+
+    public async Task<bool> MarkDeadLetterReplayedAsync(long id, DateTimeOffset at, string note, CancellationToken cancellationToken)
+    {
+        var mark = MarkReplayed(id, at, note);
+        return await WriteAsync((c, t) => Db.ExecuteAsync(c, t, mark.Sql, cancellationToken, [.. mark.Parameters]), cancellationToken) == 1;
+    }
+
+    /// <summary>The insert of a new entry, for stores that set items aside inside another transaction (the profile pipeline's commit).</summary>
+    protected static Statement InsertDeadLetter(DeadLetter e) => new(
+        "INSERT INTO dead_letters (stage, item_key, source_id, payload, reason, error_type, attempts, created_at) VALUES (@stage, @key, @source, @payload, @reason, @type, @attempts, @at)",
+        ("stage", Safe(e.Stage)), ("key", Safe(e.Key)), ("source", e.SourceId is null ? null : Safe(e.SourceId)), ("payload", Safe(e.Payload)),
+        ("reason", Safe(e.Reason)), ("type", e.ErrorType is null ? null : Safe(e.ErrorType)), ("attempts", e.Attempts), ("at", Db.Ms(e.CreatedAt)));
+
+    /// <summary>Marks a pending entry replayed; affects no row when it is not pending.</summary>
+    protected static Statement MarkReplayed(long id, DateTimeOffset at, string note) => new(
+        "UPDATE dead_letters SET replayed_at = @at, replay_note = @note WHERE id = @id AND replayed_at IS NULL",
+        ("id", id), ("at", Db.Ms(at)), ("note", Safe(note)));
+
+    private static DeadLetter ReadDeadLetter(DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3), r.GetString(4), r.GetString(5), r.NullableString(6), r.GetInt32(7),
+        ProfileColumns.FromMs(r.GetInt64(8)), r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.NullableString(10));
+
+    /// <summary>
+    /// Text every backend can hold: NUL (PostgreSQL text refuses it) and lone UTF-16 surrogates (not encodable as
+    /// UTF-8) become U+FFFD. What failed is often exactly such text, and setting it aside must not fail as well.
+    /// </summary>
+    private static string Safe(string text)
+    {
+        StringBuilder? safe = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            var bad = ch == '\0'
+                || (char.IsHighSurrogate(ch) && (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1])))
+                || (char.IsLowSurrogate(ch) && (i == 0 || !char.IsHighSurrogate(text[i - 1])));
+            if (bad) (safe ??= new StringBuilder(text, 0, i, text.Length)).Append('\uFFFD');
+            else safe?.Append(ch);
+        }
+        return safe?.ToString() ?? text;
+    }
+}
