@@ -117,9 +117,13 @@ static async Task<int> Placement(string serverDll, int rate, int seconds, int pr
     });
     await Post(admin, "/api/placements", new { name = "home_banner", block = "hero" });
     using var client = server.Ingest();
+    // Each visitor as a shop's page asks: the userId with its identity verification hash (docs/content.md).
+    var secret = System.Text.Encoding.UTF8.GetBytes((string)(await admin.GetFromJsonAsync<JsonObject>("/api/identity-secret"))!["secret"]!);
+    var queries = Enumerable.Range(0, profiles).Select(i => $"userId={run}-{i}&userHash=" +
+        Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(secret, System.Text.Encoding.UTF8.GetBytes($"{run}-{i}")))).ToArray();
     // Warm: every profile once.
     await Parallel.ForEachAsync(Enumerable.Range(0, profiles), new ParallelOptions { MaxDegreeOfParallelism = 32 },
-        async (i, ct) => (await client.GetAsync($"/v1/personalize?placement=home_banner&userId={run}-{i}", ct)).Dispose());
+        async (i, ct) => (await client.GetAsync($"/v1/personalize?placement=home_banner&{queries[i]}", ct)).Dispose());
 
     var total = rate * seconds;
     var latencies = new double[total];
@@ -132,13 +136,13 @@ static async Task<int> Placement(string serverDll, int rate, int seconds, int pr
         var scheduled = start + (long)(n * (double)Stopwatch.Frequency / rate);
         var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
         if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-        var user = $"{run}-{random.Next(profiles)}";
+        var user = queries[random.Next(profiles)];
         var index = n;
         tasks[n] = Task.Run(async () =>
         {
             try
             {
-                using var response = await client.GetAsync($"/v1/personalize?placement=home_banner&userId={user}");
+                using var response = await client.GetAsync($"/v1/personalize?placement=home_banner&{user}");
                 await response.Content.ReadAsByteArrayAsync();
                 if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
             }

@@ -467,6 +467,58 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rotated_write_key_is_found_with_the_end_of_its_grace_and_the_new_one_as_current()
+    {
+        var web = await Store.CreateSourceAsync("web", "wk_old", Ct);
+        var until = At(60);
+
+        var rotated = await Store.RotateWriteKeyAsync(web.Id, "wk_new", until, Ct);
+
+        Assert.Equal(web with { WriteKey = "wk_new" }, rotated);
+        Assert.Equal(new WriteKeyMatch(rotated!, null), await Store.FindWriteKeyAsync("wk_new", Ct));
+        Assert.Equal(new WriteKeyMatch(rotated!, until), await Store.FindWriteKeyAsync("wk_old", Ct));
+        Assert.Null(await Store.FindSourceByWriteKeyAsync("wk_old", Ct)); // no longer the source's key, only a retired one
+        Assert.Null(await Store.FindWriteKeyAsync("wk_nope", Ct));
+        Assert.Null(await Store.RotateWriteKeyAsync("src_missing", "wk_x", until, Ct));
+    }
+
+    [Fact]
+    public async Task A_revoked_source_is_marked_with_its_retired_keys_gone_and_rotation_lifts_it_without_grace()
+    {
+        var web = await Store.CreateSourceAsync("web", "wk_1", Ct);
+        await Store.RotateWriteKeyAsync(web.Id, "wk_2", At(60), Ct);
+
+        Assert.True(await Store.RevokeSourceAsync(web.Id, At(10), Ct));
+        Assert.True(await Store.RevokeSourceAsync(web.Id, At(11), Ct)); // already revoked: still there, unchanged
+        Assert.False(await Store.RevokeSourceAsync("src_missing", At(10), Ct));
+
+        Assert.Equal(At(10), (await Store.FindWriteKeyAsync("wk_2", Ct))!.Source.RevokedAt);
+        Assert.Null(await Store.FindWriteKeyAsync("wk_1", Ct));
+        var lifted = await Store.RotateWriteKeyAsync(web.Id, "wk_3", At(60), Ct);
+        Assert.Null(lifted!.RevokedAt);
+        Assert.Null(await Store.FindWriteKeyAsync("wk_2", Ct)); // a revoked key gets no grace
+        Assert.Equal(new WriteKeyMatch(lifted, null), await Store.FindWriteKeyAsync("wk_3", Ct));
+    }
+
+    [Fact]
+    public async Task Admin_keys_are_rotated_with_a_grace_and_revoked()
+    {
+        var ops = await Store.CreateAdminKeyAsync("ops", "hash-old", Ct);
+
+        var next = await Store.RotateAdminKeyAsync(ops.Id, "hash-new", At(60), Ct);
+
+        Assert.Equal("ops", next!.Name);
+        Assert.NotEqual(ops.Id, next.Id);
+        Assert.Equal(ops with { ExpiresAt = At(60) }, await Store.FindAdminKeyAsync("hash-old", Ct));
+        Assert.Equal(next, await Store.FindAdminKeyAsync("hash-new", Ct));
+        Assert.True(await Store.RevokeAdminKeyAsync(ops.Id, At(5), Ct));
+        Assert.Equal(At(5), (await Store.FindAdminKeyAsync("hash-old", Ct))!.RevokedAt);
+        Assert.Null(await Store.RotateAdminKeyAsync(ops.Id, "hash-x", At(60), Ct)); // a revoked key cannot be rotated
+        Assert.False(await Store.RevokeAdminKeyAsync("key_missing", At(5), Ct));
+        Assert.Equal(2, (await Store.ListAdminKeysAsync(Ct)).Count);
+    }
+
+    [Fact]
     public async Task Import_checkpoint_is_saved_overwritten_and_read_back()
     {
         Assert.Null(await Store.GetImportCheckpointAsync("file-1", Ct));

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
+using Tailor.Core.Storage;
 using Tailor.Server.Admin;
+using Tailor.Server.Content;
 
 namespace Tailor.Cli.Commands;
 
@@ -32,13 +34,40 @@ internal static class AccessCommands
         list.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var table = new Table().AddColumns("name", "id", "write key", "created");
+            var table = new Table().AddColumns("name", "id", "write key", "created", "status");
             foreach (var s in await tailor.ListSourcesAsync(ct))
-                table.AddRow(Markup.Escape(s.Name), s.Id, Markup.Escape(s.WriteKey), s.CreatedAt.ToString("u"));
+                table.AddRow(Markup.Escape(s.Name), s.Id, Markup.Escape(s.WriteKey), s.CreatedAt.ToString("u"), s.RevokedAt is { } at ? $"revoked {at:u}" : "active");
             AnsiConsole.Write(table);
             return 0;
         });
-        return new Command("sources", "Manage sources (where events come from) and their write keys") { create, list };
+
+        var source = new Argument<string>("source") { Description = "Source name or id" };
+        var grace = GraceOption();
+        var rotate = new Command("rotate", "Give a source a new write key; the old one keeps working for the grace period") { source, grace };
+        store.AddTo(rotate);
+        rotate.SetAction(async (result, ct) =>
+        {
+            if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
+            await using var tailor = await store.OpenAsync(result, ct);
+            if (await FindSourceAsync(tailor, result.GetValue(source)!, ct) is not { } found) return Error("source", $"no source '{result.GetValue(source)}'");
+            var until = DateTimeOffset.UtcNow + period;
+            var rotated = (await tailor.RotateWriteKeyAsync(found.Id, AccessKeys.NewKey("wk"), until, ct))!;
+            AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(rotated.Name)}[/] new write key: [bold]{Markup.Escape(rotated.WriteKey)}[/]");
+            AnsiConsole.MarkupLine(found.RevokedAt is null ? $"The old key works until {until:u}." : "The old key was revoked and stays refused.");
+            return 0;
+        });
+
+        var revoke = new Command("revoke", "Refuse every write key of a source from now on (rotate gives it a new one)") { source };
+        store.AddTo(revoke);
+        revoke.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            if (await FindSourceAsync(tailor, result.GetValue(source)!, ct) is not { } found) return Error("source", $"no source '{result.GetValue(source)}'");
+            await tailor.RevokeSourceAsync(found.Id, DateTimeOffset.UtcNow, ct);
+            AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(found.Name)}[/]: write keys revoked (a running node stops accepting them within {AccessKeys.CacheFor.TotalSeconds:0} s).");
+            return 0;
+        });
+        return new Command("sources", "Manage sources (where events come from) and their write keys") { create, list, rotate, revoke };
     }
 
     public static Command Keys(StoreOptions store)
@@ -61,11 +90,72 @@ internal static class AccessCommands
         list.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var table = new Table().AddColumns("name", "id", "created");
-            foreach (var k in await tailor.ListAdminKeysAsync(ct)) table.AddRow(Markup.Escape(k.Name), k.Id, k.CreatedAt.ToString("u"));
+            var table = new Table().AddColumns("name", "id", "created", "status");
+            foreach (var k in await tailor.ListAdminKeysAsync(ct))
+                table.AddRow(Markup.Escape(k.Name), k.Id, k.CreatedAt.ToString("u"), Status(k));
             AnsiConsole.Write(table);
             return 0;
         });
-        return new Command("keys", "Manage admin keys") { create, list };
+
+        var id = new Argument<string>("id") { Description = "The admin key's id (key_…), as `tailor keys list` shows it" };
+        var grace = GraceOption();
+        var rotate = new Command("rotate", "A new admin key in place of this one, printed once; the old one keeps working for the grace period") { id, grace };
+        store.AddTo(rotate);
+        rotate.SetAction(async (result, ct) =>
+        {
+            if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
+            await using var tailor = await store.OpenAsync(result, ct);
+            var key = AccessKeys.NewKey("tk_admin");
+            var until = DateTimeOffset.UtcNow + period;
+            if (await tailor.RotateAdminKeyAsync(result.GetValue(id)!, AccessKeys.Hash(key), until, ct) is not { } created)
+                return Error("id", $"no active admin key '{result.GetValue(id)}'");
+            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Name)}[/] ({created.Id}): [bold]{key}[/]");
+            AnsiConsole.MarkupLine($"Store it now: only its hash is kept. The old key works until {until:u}.");
+            return 0;
+        });
+
+        var revoke = new Command("revoke", "Refuse an admin key from now on") { id };
+        store.AddTo(revoke);
+        revoke.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            if (!await tailor.RevokeAdminKeyAsync(result.GetValue(id)!, DateTimeOffset.UtcNow, ct)) return Error("id", $"no admin key '{result.GetValue(id)}'");
+            AnsiConsole.MarkupLine($"Admin key {Markup.Escape(result.GetValue(id)!)} revoked (a running node refuses it within {AccessKeys.CacheFor.TotalSeconds:0} s).");
+            return 0;
+        });
+
+        var secret = new Command("identity-secret", "Print the secret the shop's server computes /v1/personalize's userHash with");
+        store.AddTo(secret);
+        secret.SetAction(async (result, ct) =>
+        {
+            if (Environment.GetEnvironmentVariable("TAILOR_IDENTITY_SECRET") is { Length: > 0 } configured)
+            {
+                Console.WriteLine(configured);
+                AnsiConsole.MarkupLine("[grey](from TAILOR_IDENTITY_SECRET)[/]");
+                return 0;
+            }
+            await using var tailor = await store.OpenAsync(result, ct);
+            Console.WriteLine(await IdentityVerification.StoredSecretAsync(tailor, DateTimeOffset.UtcNow, ct));
+            return 0;
+        });
+        return new Command("keys", "Manage admin keys and show the identity verification secret") { create, list, rotate, revoke, secret };
+    }
+
+    private static Option<string> GraceOption() => new("--grace")
+    {
+        Description = "How long the old key keeps working, e.g. 30m, 24h, 7d, or 0 (env TAILOR_KEY_GRACE; default 24h)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_KEY_GRACE") ?? "24h",
+    };
+
+    private static string Status(AdminKey key) =>
+        key.RevokedAt is { } revoked ? $"revoked {revoked:u}" : key.ExpiresAt is { } expires ? $"rotated, valid until {expires:u}" : "active";
+
+    private static async Task<Source?> FindSourceAsync(ITailorStore store, string idOrName, CancellationToken ct) =>
+        (await store.ListSourcesAsync(ct)).FirstOrDefault(s => s.Id == idOrName) ?? await store.FindSourceByNameAsync(idOrName, ct);
+
+    private static int Error(string field, string rule)
+    {
+        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(field)}: {Markup.Escape(rule)}");
+        return 2;
     }
 }

@@ -32,7 +32,18 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_LIMITS"),
         };
         var demo = new Option<bool>("--demo") { Description = "Load the Online Retail demo data set (once) so there is something to look at" };
-        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, limits, demo };
+        var webhookAllow = new Option<string[]>("--webhook-allow")
+        {
+            Description = "A CIDR range (or address) webhooks may reach although it is loopback, private or special, e.g. 10.1.0.0/16; repeatable (env TAILOR_WEBHOOK_ALLOW, comma-separated)",
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_WEBHOOK_ALLOW")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+        };
+        var personalizeDebug = new Option<bool>("--personalize-debug")
+        {
+            Description = "Say in /v1/personalize answers why a variant was chosen (names rules and traits: never on a public site; env TAILOR_PERSONALIZE_DEBUG=true)",
+            DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("TAILOR_PERSONALIZE_DEBUG"), "true", StringComparison.OrdinalIgnoreCase),
+        };
+        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -58,6 +69,13 @@ internal static class ServeCommand
                 AnsiConsole.MarkupLine($"[red]--limits:[/] {Markup.Escape(e.Message)}");
                 return 2;
             }
+            if (SecurityFromEnvironment(options.Security) is { } problem)
+            {
+                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
+                return 2;
+            }
+            options.Security.WebhookAllow = [.. result.GetValue(webhookAllow) ?? []];
+            options.Security.PersonalizeDebug = result.GetValue(personalizeDebug);
             if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)
                 options.CampaignRatePerSecond = rate;
             // Seconds an event time may lie after its receive time before it is clamped (docs/ingestion.md).
@@ -83,5 +101,27 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The security limits set by environment (docs/security.md); the problem when one does not parse.</summary>
+    private static string? SecurityFromEnvironment(SecurityOptions security)
+    {
+        security.IdentitySecret = Environment.GetEnvironmentVariable("TAILOR_IDENTITY_SECRET") is { Length: > 0 } secret ? secret : null;
+        if (Environment.GetEnvironmentVariable("TAILOR_API_MAX_BODY_BYTES") is { Length: > 0 } body)
+        {
+            if (!long.TryParse(body, System.Globalization.CultureInfo.InvariantCulture, out var bytes) || bytes < 1024) return "TAILOR_API_MAX_BODY_BYTES must be a whole number of bytes, at least 1024";
+            security.ApiMaxBodyBytes = bytes;
+        }
+        if (Environment.GetEnvironmentVariable("TAILOR_API_MAX_JSON_DEPTH") is { Length: > 0 } depth)
+        {
+            if (!int.TryParse(depth, System.Globalization.CultureInfo.InvariantCulture, out var levels) || levels is < 4 or > 256) return "TAILOR_API_MAX_JSON_DEPTH must be a whole number from 4 to 256";
+            security.ApiMaxJsonDepth = levels;
+        }
+        if (Environment.GetEnvironmentVariable("TAILOR_KEY_GRACE") is { Length: > 0 } grace)
+        {
+            if (!Server.Admin.KeyGrace.TryParse(grace, out var period)) return $"TAILOR_KEY_GRACE {Server.Admin.KeyGrace.Rule}";
+            security.KeyRotationGrace = period;
+        }
+        return null;
     }
 }

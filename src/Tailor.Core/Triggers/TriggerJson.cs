@@ -156,6 +156,8 @@ public static class TriggerJson
             var url = RequiredString(hook, path, "url");
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 throw new TriggerDefinitionException($"{path}.url", "must be an absolute http or https URL");
+            if (uri.UserInfo.Length > 0)
+                throw new TriggerDefinitionException($"{path}.url", "must not contain credentials (user:password@); the receiver verifies the signature instead");
             JsonElement? data = null;
             if (hook.TryGetProperty("data", out var d))
             {

@@ -8,35 +8,67 @@ namespace Tailor.Server.Admin;
 
 /// <summary>
 /// Resolves the two kinds of key: a source's write key (may only send events) and an admin key (may read and manage).
-/// Found keys are cached; admin keys are stored and compared only as SHA-256 hashes.
+/// Admin keys are stored and compared only as SHA-256 hashes. Found keys are cached for <see cref="CacheFor"/> at
+/// most, so a key revoked or rotated by the CLI or another node stops (or starts) working within that time; changes
+/// made through this node's API clear the cache at once. A rotated key's grace period is checked on every use.
 /// </summary>
-public sealed class AccessKeys(IAccessStore store)
+public sealed class AccessKeys(IAccessStore store, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Source> _sources = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AdminKey> _adminKeys = new(StringComparer.Ordinal);
+    /// <summary>How long a found key is trusted without asking the store again.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, Cached<WriteKeyMatch>> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Cached<AdminKey>> _adminKeys = new(StringComparer.Ordinal);
+
+    private readonly record struct Cached<T>(T Value, long At);
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     /// <summary>A new random key with a readable prefix, e.g. <c>tk_admin_…</c>.</summary>
     public static string NewKey(string prefix) => $"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20))}";
 
+    /// <summary>The source of a valid write key: current and not revoked, or rotated out and still in its grace period.</summary>
     public async ValueTask<Source?> SourceAsync(string? writeKey, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(writeKey)) return null;
-        if (_sources.TryGetValue(writeKey, out var cached)) return cached;
-        var source = await store.FindSourceByWriteKeyAsync(writeKey, ct);
-        if (source is not null) _sources[writeKey] = source;
-        return source;
+        var now = time.GetTimestamp();
+        if (!_sources.TryGetValue(writeKey, out var cached) || time.GetElapsedTime(cached.At, now) > CacheFor)
+        {
+            if (await store.FindWriteKeyAsync(writeKey, ct) is not { } found)
+            {
+                _sources.TryRemove(writeKey, out _);
+                return null;
+            }
+            _sources[writeKey] = cached = new(found, now);
+        }
+        var match = cached.Value;
+        return match.Source.RevokedAt is null && (match.ExpiresAt is null || time.GetUtcNow() < match.ExpiresAt) ? match.Source : null;
     }
 
+    /// <summary>The admin key, when valid: not revoked, and if rotated, still in its grace period.</summary>
     public async ValueTask<AdminKey?> AdminAsync(string? key, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(key)) return null;
         var hash = Hash(key);
-        if (_adminKeys.TryGetValue(hash, out var cached)) return cached;
-        var found = await store.FindAdminKeyAsync(hash, ct);
-        if (found is not null) _adminKeys[hash] = found;
-        return found;
+        var now = time.GetTimestamp();
+        if (!_adminKeys.TryGetValue(hash, out var cached) || time.GetElapsedTime(cached.At, now) > CacheFor)
+        {
+            if (await store.FindAdminKeyAsync(hash, ct) is not { } found)
+            {
+                _adminKeys.TryRemove(hash, out _);
+                return null;
+            }
+            _adminKeys[hash] = cached = new(found, now);
+        }
+        var admin = cached.Value;
+        return admin.RevokedAt is null && (admin.ExpiresAt is null || time.GetUtcNow() < admin.ExpiresAt) ? admin : null;
+    }
+
+    /// <summary>Forgets every cached key: called after a revocation or rotation so it takes effect on this node at once.</summary>
+    public void Forget()
+    {
+        _sources.Clear();
+        _adminKeys.Clear();
     }
 
     /// <summary>The username of HTTP Basic credentials (Segment puts the write key there, password empty); null when blank.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
+using Tailor.Server.Hosting;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
 
@@ -15,9 +16,23 @@ public static class AdminApi
         sources.MapGet("", async (IAccessStore store, CancellationToken ct) => TypedResults.Ok((await store.ListSourcesAsync(ct)).ToArray()))
             .WithName("ListSources").WithSummary("Every source with its write key");
         sources.MapPost("", CreateSourceAsync).WithName("CreateSource").WithSummary("Create a source; its write key is generated unless given");
+        sources.MapPost("{id}/rotate", RotateSourceAsync).WithName("RotateWriteKey")
+            .WithSummary("Give a source a new write key; the old one keeps working for the grace period");
+        sources.MapPost("{id}/revoke", RevokeSourceAsync).WithName("RevokeWriteKey").WithSummary("Refuse every write key of a source from now on");
 
-        api.MapPost("admin-keys", CreateAdminKeyAsync).WithTags("Keys").WithName("CreateAdminKey")
-            .WithSummary("Create an admin key; the key is shown only in this response");
+        var keys = api.MapGroup("admin-keys").WithTags("Keys");
+        keys.MapPost("", CreateAdminKeyAsync).WithName("CreateAdminKey").WithSummary("Create an admin key; the key is shown only in this response");
+        keys.MapGet("", async (IAccessStore store, CancellationToken ct) => TypedResults.Ok((await store.ListAdminKeysAsync(ct)).ToArray()))
+            .WithName("ListAdminKeys").WithSummary("Every admin key: name, id, when it expires or was revoked (never the key)");
+        keys.MapPost("{id}/rotate", RotateAdminKeyAsync).WithName("RotateAdminKey")
+            .WithSummary("A new admin key in place of this one, shown only in this response; the old one keeps working for the grace period");
+        keys.MapPost("{id}/revoke", RevokeAdminKeyAsync).WithName("RevokeAdminKey").WithSummary("Refuse an admin key from now on");
+        api.MapGet("identity-secret", async (Content.IdentityVerification identity, CancellationToken ct) =>
+            {
+                var (secret, configured) = await identity.SecretAsync(ct);
+                return TypedResults.Ok(new IdentitySecretView(secret, configured ? "configured (TAILOR_IDENTITY_SECRET)" : "generated and stored"));
+            }).WithTags("Keys").WithName("GetIdentitySecret")
+            .WithSummary("The secret the shop's server computes /v1/personalize's userHash with (HMAC-SHA256 of the userId)");
         api.MapGet("pipeline", PipelineAsync).WithTags("Pipeline").WithName("GetPipelineStatus")
             .WithSummary("How far the profile pipeline has got through the event log, and every background stage's state, lag, last error and dead letters");
         return api;
@@ -32,6 +47,60 @@ public static class AdminApi
         if (await store.FindSourceByNameAsync(request.Name, ct) is not null) return ProfilesApi.Invalid("name", "must be unique: a source with this name exists");
         var source = await store.CreateSourceAsync(request.Name, request.WriteKey ?? AccessKeys.NewKey("wk"), ct);
         return TypedResults.Created($"/api/sources/{source.Id}", source);
+    }
+
+    public sealed record RotateRequest(string? Grace);
+
+    /// <param name="PreviousKeyValidUntil">When the key it replaces stops working.</param>
+    public sealed record RotatedSource(Source Source, DateTimeOffset PreviousKeyValidUntil);
+
+    public sealed record IdentitySecretView(string Secret, string Origin);
+
+    private static async Task<Results<Ok<RotatedSource>, NotFound, ProblemHttpResult>> RotateSourceAsync(string id, RotateRequest? request, IAccessStore store,
+        AccessKeys keys, SecurityOptions security, TimeProvider time, CancellationToken ct)
+    {
+        if (Grace(request, security) is not { } grace) return ProfilesApi.Invalid("grace", KeyGrace.Rule);
+        if (await FindSourceAsync(id, store, ct) is not { } source) return TypedResults.NotFound();
+        var until = time.GetUtcNow() + grace;
+        var rotated = await store.RotateWriteKeyAsync(source.Id, AccessKeys.NewKey("wk"), until, ct);
+        keys.Forget();
+        return rotated is null ? TypedResults.NotFound() : TypedResults.Ok(new RotatedSource(rotated, source.RevokedAt is null ? until : source.RevokedAt.Value));
+    }
+
+    private static async Task<Results<Ok<Source>, NotFound>> RevokeSourceAsync(string id, IAccessStore store, AccessKeys keys, TimeProvider time, CancellationToken ct)
+    {
+        if (await FindSourceAsync(id, store, ct) is not { } source || !await store.RevokeSourceAsync(source.Id, time.GetUtcNow(), ct)) return TypedResults.NotFound();
+        keys.Forget();
+        return TypedResults.Ok((await store.FindSourceByNameAsync(source.Name, ct))!);
+    }
+
+    /// <summary>A source by id or name.</summary>
+    private static async Task<Source?> FindSourceAsync(string idOrName, IAccessStore store, CancellationToken ct) =>
+        (await store.ListSourcesAsync(ct)).FirstOrDefault(s => s.Id == idOrName) ?? await store.FindSourceByNameAsync(idOrName, ct);
+
+    private static TimeSpan? Grace(RotateRequest? request, SecurityOptions security) =>
+        request?.Grace is null ? security.KeyRotationGrace : KeyGrace.TryParse(request.Grace, out var grace) ? grace : null;
+
+    /// <param name="PreviousKeyValidUntil">When the key it replaces stops working.</param>
+    public sealed record RotatedAdminKey(string Id, string Name, string Key, DateTimeOffset PreviousKeyValidUntil);
+
+    private static async Task<Results<Ok<RotatedAdminKey>, NotFound, ProblemHttpResult>> RotateAdminKeyAsync(string id, RotateRequest? request, IAccessStore store,
+        AccessKeys keys, SecurityOptions security, TimeProvider time, CancellationToken ct)
+    {
+        if (Grace(request, security) is not { } grace) return ProfilesApi.Invalid("grace", KeyGrace.Rule);
+        var key = AccessKeys.NewKey("tk_admin");
+        var until = time.GetUtcNow() + grace;
+        if (await store.RotateAdminKeyAsync(id, AccessKeys.Hash(key), until, ct) is not { } created) return TypedResults.NotFound();
+        keys.Forget();
+        var old = (await store.ListAdminKeysAsync(ct)).First(k => k.Id == id);
+        return TypedResults.Ok(new RotatedAdminKey(created.Id, created.Name, key, old.ExpiresAt ?? until));
+    }
+
+    private static async Task<Results<Ok<AdminKey>, NotFound>> RevokeAdminKeyAsync(string id, IAccessStore store, AccessKeys keys, TimeProvider time, CancellationToken ct)
+    {
+        if (!await store.RevokeAdminKeyAsync(id, time.GetUtcNow(), ct)) return TypedResults.NotFound();
+        keys.Forget();
+        return TypedResults.Ok((await store.ListAdminKeysAsync(ct)).First(k => k.Id == id));
     }
 
     public sealed record CreateAdminKeyRequest(string? Name);

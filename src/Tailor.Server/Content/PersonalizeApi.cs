@@ -9,26 +9,29 @@ using Tailor.Server.Profiles;
 namespace Tailor.Server.Content;
 
 /// <summary>
-/// <c>GET /v1/personalize?placement=P&amp;userId=U</c> (or <c>anonymousId=</c>), with the write key: the placement's
-/// content rendered for the visitor, the variant chosen and why. A visitor without a profile, or without consent
-/// for personalization, gets the non-personalised default — never an error.
+/// <c>GET /v1/personalize?placement=P&amp;userId=U&amp;userHash=H</c> (or <c>anonymousId=</c>), with the write key: the
+/// placement's content rendered for the visitor and the variant chosen. The write key is public (it is in every
+/// page), so the answer gives nothing away: a userId counts only with its identity verification hash, a visitor
+/// without a profile and one without consent get the same non-personalised default, and why a variant was chosen
+/// is said only in the operator's debug mode.
 /// </summary>
 public static class PersonalizeApi
 {
     public static IEndpointRouteBuilder MapPersonalizeApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("v1/personalize", PersonalizeAsync).WithTags("Personalization").WithName("Personalize")
-            .WithSummary("Render a placement for a visitor (write key): content, variant and reason");
+            .WithSummary("Render a placement for a visitor (write key): content and variant; the reason only in debug mode");
         return app;
     }
 
-    /// <param name="Personalized">False when the default was served because there was no profile or no consent.</param>
-    public sealed record PersonalizeView(string Placement, string? Block, string? Template, string Variant, string Reason, bool Personalized,
+    /// <param name="Reason">Why this variant: only in debug mode (<see cref="Hosting.SecurityOptions.PersonalizeDebug"/>), since it names rules and traits.</param>
+    /// <param name="Personalized">False when the default was served: unknown or unverified visitor, or no consent (which answer the same).</param>
+    public sealed record PersonalizeView(string Placement, string? Block, string? Template, string Variant, string? Reason, bool Personalized,
         string Content, string Locale, string? Language);
 
     private static async Task<Results<Ok<PersonalizeView>, ProblemHttpResult>> PersonalizeAsync(
-        HttpContext http, string? placement, string? userId, string? anonymousId, string? locale, string? device,
-        AccessKeys keys, ContentCatalog catalog, ContentRenderer renderer, CancellationToken ct)
+        HttpContext http, string? placement, string? userId, string? userHash, string? anonymousId, string? locale, string? device,
+        AccessKeys keys, ContentCatalog catalog, ContentRenderer renderer, IdentityVerification verification, Hosting.SecurityOptions security, CancellationToken ct)
     {
         var writeKey = AccessKeys.BasicUser(http.Request);
         if (await keys.SourceAsync(writeKey, ct) is null)
@@ -39,10 +42,15 @@ public static class PersonalizeApi
         var content = await catalog.CurrentAsync(ct);
         if (!content.Placements.TryGetValue(placement, out var place)) return ProfilesApi.Invalid("placement", $"must name an existing placement; \"{placement}\" does not exist");
 
-        var identity = string.IsNullOrEmpty(userId) ? new Identity(IdentityTypes.AnonymousId, anonymousId!) : new Identity(IdentityTypes.UserId, userId);
-        var profileId = await renderer.Profiles.OwnerAsync(identity, ct);
+        // A userId without its verification hash is anyone's guess: it counts as unknown (the anonymousId, if any, still speaks).
+        var verified = !string.IsNullOrEmpty(userId) && await verification.VerifiesAsync(userId, userHash, ct);
+        Identity? identity = verified ? new Identity(IdentityTypes.UserId, userId!)
+            : !string.IsNullOrEmpty(anonymousId) ? new Identity(IdentityTypes.AnonymousId, anonymousId) : null;
+        var profileId = identity is null ? null : await renderer.Profiles.OwnerAsync(identity.Value, ct);
         var facts = profileId is null ? null : await renderer.FactsAsync(profileId, content, ct, warm: true);
-        string? refusal = facts is null ? "no profile for this visitor" : ConsentGate.Refusal(facts.Profile, ConsentPurposes.Personalization);
+        string? refusal = facts is null
+            ? (!string.IsNullOrEmpty(userId) && !verified && identity is null ? "the userId is not verified (userHash missing or wrong), so the visitor counts as unknown" : "no profile for this visitor")
+            : ConsentGate.Refusal(facts.Profile, ConsentPurposes.Personalization);
         if (refusal is not null) facts = null; // the non-personalised default: nothing of the profile is read
 
         var request = new RequestContext(locale ?? AcceptLanguage(http.Request), device ?? DeviceOf(http.Request));
@@ -53,7 +61,7 @@ public static class PersonalizeApi
         {
             var r = await renderer.Engine.RenderBlockAsync(block, scope, settings, ct);
             var reason = refusal is null ? r.Choice.Reason : $"{refusal}, so the default renders";
-            return TypedResults.Ok(new PersonalizeView(placement, blockName, null, r.Choice.Variant, reason, refusal is null, r.Output, culture, r.Choice.Language));
+            return TypedResults.Ok(new PersonalizeView(placement, blockName, null, r.Choice.Variant, Debug(reason), refusal is null, r.Output, culture, r.Choice.Language));
         }
         if (place.Template is { } templateName && content.Templates.TryGetValue(templateName, out var template))
         {
@@ -61,15 +69,17 @@ public static class PersonalizeApi
             {
                 var r = await renderer.Engine.RenderAsync(template.Parsed, scope, settings, ct);
                 return TypedResults.Ok(new PersonalizeView(placement, null, templateName, refusal is null ? "personalised" : ContentBlock.DefaultVariant,
-                    refusal ?? "rendered for the visitor's profile", refusal is null, r.Output, culture, null));
+                    Debug(refusal ?? "rendered for the visitor's profile"), refusal is null, r.Output, culture, null));
             }
             catch (TemplateRenderException e)
             {
-                return TypedResults.Ok(new PersonalizeView(placement, null, templateName, "none", $"the template failed to render: {e.Message}", false, "", culture, null));
+                return TypedResults.Ok(new PersonalizeView(placement, null, templateName, "none", Debug($"the template failed to render: {e.Message}"), false, "", culture, null));
             }
         }
         // The placement's block or template was deleted after it was set up: an empty slot, not a broken page.
-        return TypedResults.Ok(new PersonalizeView(placement, place.Block, place.Template, "none", "the placement's content no longer exists", false, "", culture, null));
+        return TypedResults.Ok(new PersonalizeView(placement, place.Block, place.Template, "none", Debug("the placement's content no longer exists"), false, "", culture, null));
+
+        string? Debug(string reason) => security.PersonalizeDebug ? reason : null;
     }
 
     private static string? AcceptLanguage(HttpRequest request)

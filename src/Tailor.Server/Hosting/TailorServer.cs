@@ -64,7 +64,7 @@ public static class TailorServer
         builder.Services.AddSingleton<AccessKeys>();
         builder.Services.AddSingleton<IngestionEndpoint>();
         AddTrackingPlan(builder.Services, store);
-        builder.Services.AddSingleton<AdminKeyFilter>();
+        builder.Services.AddTailorSecurity(options);
         builder.Services.AddSingleton<ISegmentStore>(store);
         builder.Services.AddSingleton<ITriggerStore>(store);
         builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>(), options.Definitions));
@@ -95,10 +95,11 @@ public static class TailorServer
         var app = builder.Build();
         DisabledDefinitions.Report(app.Services);
         app.UseExceptionHandler();
+        app.UseTailorSecurity();
         app.MapGet("/health", (ITailorStore s) => TypedResults.Ok(new { status = "ok", store = s.Kind }))
             .WithName("Health").WithSummary("200 when the node is ready");
         app.MapIngestionApi();
-        var api = app.MapGroup("api").AddEndpointFilter<AdminKeyFilter>();
+        var api = app.MapGroup("api"); // AdminApiGuard checks the admin key before anything is read
         api.MapProfilesApi();
         api.MapAdminApi();
         api.MapSegmentsApi();
@@ -136,7 +137,8 @@ public static class TailorServer
     /// <summary>Creates the default source and admin key from <c>TAILOR_WRITE_KEY</c> / <c>TAILOR_ADMIN_KEY</c> if missing.</summary>
     private static async Task EnsureKeysAsync(ITailorStore store, TailorServerOptions options, CancellationToken ct)
     {
-        if (!string.IsNullOrEmpty(options.WriteKey) && await store.FindSourceByWriteKeyAsync(options.WriteKey, ct) is null)
+        // A key known in any state (rotated out, revoked) is never brought back by a restart with the old environment.
+        if (!string.IsNullOrEmpty(options.WriteKey) && await store.FindWriteKeyAsync(options.WriteKey, ct) is null)
         {
             var name = await store.FindSourceByNameAsync("default", ct) is null ? "default" : $"default-{options.WriteKey[..Math.Min(6, options.WriteKey.Length)]}";
             await store.CreateSourceAsync(name, options.WriteKey, ct);

@@ -50,4 +50,7 @@ public sealed class TailorServerOptions
 
     /// <summary>Merge guards and profile caps (<c>TAILOR_IGNORED_IDS</c>, <c>TAILOR_MAX_IDENTITIES</c>, <c>TAILOR_MAX_TRAITS</c>, <c>TAILOR_MAX_TRAIT_BYTES</c>).</summary>
     public ProfileLimits Profiles { get; set; } = new();
+
+    /// <summary>Webhook reach, the public personalization API, admin API limits and key rotation (docs/security.md).</summary>
+    public SecurityOptions Security { get; set; } = new();
 }

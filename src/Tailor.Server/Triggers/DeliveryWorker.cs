@@ -29,7 +29,7 @@ namespace Tailor.Server.Triggers;
 /// </summary>
 public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, ProfileEventWriter profileEvents,
     RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, ContentCatalog content, ContentRenderer renderer, CampaignEmails emails,
-    IStageProbe? probe = null) : ILogFollower, IDisposable
+    WebhookHttp webhooks, IStageProbe? probe = null) : ILogFollower, IDisposable
 {
     /// <summary>The dead-letter stage of deliveries whose run threw.</summary>
     public const string Stage = "deliveries";
@@ -41,7 +41,6 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     /// <summary>A delivery still "sending" this long after its claim was abandoned by a node that died mid-send.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
     private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
     private Action? _wake;
     private Task? _committer;
     // Slow email (one SMTP transaction each) has a lane of its own, so a backlog of mail never holds up webhooks.
@@ -280,16 +279,21 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
         timeout.CancelAfter(TimeSpan.FromMilliseconds(p.GetProperty("timeoutMs").GetInt64()));
         try
         {
-            using var response = await _http.SendAsync(request, timeout.Token);
+            using var response = await webhooks.Client.SendAsync(request, timeout.Token);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode) return Done(d, DeliveryStatus.Sent, "sent", $"webhook answered {status}");
             // 5xx, 408 and 429 may pass on a later try; any other answer will not.
+            if (status is >= 300 and < 400) return Failed(d, $"webhook answered {status} (a redirect; redirects are not followed)", retry: false);
             var retry = status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
             return Failed(d, $"webhook answered {status}", retry);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return Failed(d, "webhook timed out", retry: true);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is WebhookRefusedException refused)
+        {
+            return Failed(d, $"webhook refused: {refused.Message}", retry: false); // the address will not become public on a retry
         }
         catch (HttpRequestException ex)
         {
@@ -345,7 +349,6 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
 
     public void Dispose()
     {
-        _http.Dispose();
         foreach (var lane in _lanes) lane.Dispose();
     }
 

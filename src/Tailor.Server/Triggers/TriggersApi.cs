@@ -36,8 +36,9 @@ public static class TriggersApi
         return api;
     }
 
+    /// <param name="Secret">The webhook signing secret: only in the answer that created the trigger, never again.</param>
     /// <param name="Disabled">Why a stored trigger cannot be loaded (it then never runs); absent for a loaded one.</param>
-    public sealed record TriggerView(string Id, string Name, bool Enabled, JsonElement Definition, string Secret, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    public sealed record TriggerView(string Id, string Name, bool Enabled, JsonElement Definition, string? Secret, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
         string? Disabled = null);
 
     public sealed record RunView(string Id, string ProfileId, string Status, string? Step, DateTimeOffset EnteredAt, DateTimeOffset? DueAt, string? WaitingFor,
@@ -61,7 +62,7 @@ public static class TriggersApi
         await store.SaveTriggerAsync(stored, ct);
         await engine.ReloadAsync(ct);
         worker.Wake();
-        return TypedResults.Created($"/api/triggers/{stored.Id}", View(stored));
+        return TypedResults.Created($"/api/triggers/{stored.Id}", View(stored, withSecret: true));
     }
 
     private static async Task<Results<Ok<object>, ProblemHttpResult>> Validate(JsonElement body, ITailorStore store, TriggerEngine engine, DefinitionLimits limits, CancellationToken ct) =>
@@ -155,7 +156,7 @@ public static class TriggersApi
         return engine.Catalog.ById(id) ?? engine.Catalog.All.Find(t => t.Stored.Name == id);
     }
 
-    private static TriggerView View(StoredTrigger t, string? disabled = null)
+    private static TriggerView View(StoredTrigger t, string? disabled = null, bool withSecret = false)
     {
         JsonElement definition;
         try
@@ -167,7 +168,7 @@ public static class TriggersApi
         {
             definition = JsonSerializer.SerializeToElement(t.Definition); // unreadable as JSON: shown as the text it is
         }
-        return new TriggerView(t.Id, t.Name, t.Enabled, definition, t.Secret, t.CreatedAt, t.UpdatedAt, disabled);
+        return new TriggerView(t.Id, t.Name, t.Enabled, definition, withSecret ? t.Secret : null, t.CreatedAt, t.UpdatedAt, disabled);
     }
 
     private static string Status(RunStatus status) => status.ToString().ToLowerInvariant();

@@ -353,7 +353,7 @@ public abstract partial class SqlTailorStore : ITailorStore
     public async Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, "SELECT id, name, write_key, created_at FROM sources ORDER BY created_at, name", ReadSource, cancellationToken);
+        return await Db.ListAsync(c, "SELECT id, name, write_key, created_at, revoked_at FROM sources ORDER BY created_at, name", ReadSource, cancellationToken);
     }
 
     public Task<Source?> FindSourceByWriteKeyAsync(string writeKey, CancellationToken cancellationToken) =>
@@ -365,14 +365,49 @@ public abstract partial class SqlTailorStore : ITailorStore
     private async Task<Source?> FindSourceAsync(string column, string value, CancellationToken ct)
     {
         await using var c = await OpenReadAsync(ct);
-        var list = await Db.ListAsync(c, $"SELECT id, name, write_key, created_at FROM sources WHERE {column} = @value", ReadSource, ct, ("value", value));
+        var list = await Db.ListAsync(c, $"SELECT id, name, write_key, created_at, revoked_at FROM sources WHERE {column} = @value", ReadSource, ct, ("value", value));
         return list.Count == 0 ? null : list[0];
     }
+
+    public async Task<WriteKeyMatch?> FindWriteKeyAsync(string writeKey, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenReadAsync(cancellationToken);
+        var list = await Db.ListAsync(c, """
+            SELECT id, name, write_key, created_at, revoked_at, NULL FROM sources WHERE write_key = @key
+            UNION ALL
+            SELECT s.id, s.name, s.write_key, s.created_at, s.revoked_at, r.expires_at FROM retired_write_keys r JOIN sources s ON s.id = r.source_id
+            WHERE r.write_key = @key
+            """, r => new WriteKeyMatch(ReadSource(r), r.IsDBNull(5) ? null : ProfileColumns.FromMs(r.GetInt64(5))), cancellationToken, ("key", writeKey));
+        return list.Count == 0 ? null : list[0];
+    }
+
+    public Task<Source?> RotateWriteKeyAsync(string sourceId, string newWriteKey, DateTimeOffset oldKeyValidUntil, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            var found = await Db.ListAsync(c, t, "SELECT id, name, write_key, created_at, revoked_at FROM sources WHERE id = @id", ReadSource, cancellationToken, ("id", sourceId));
+            if (found.Count == 0) return null;
+            var old = found[0];
+            if (old.RevokedAt is null)
+                await Db.ExecuteAsync(c, t, "INSERT INTO retired_write_keys (write_key, source_id, expires_at) VALUES (@key, @id, @until)", cancellationToken,
+                    ("key", old.WriteKey), ("id", sourceId), ("until", Db.Ms(oldKeyValidUntil)));
+            await Db.ExecuteAsync(c, t, "UPDATE sources SET write_key = @key, revoked_at = NULL WHERE id = @id", cancellationToken, ("key", newWriteKey), ("id", sourceId));
+            return (Source?)(old with { WriteKey = newWriteKey, RevokedAt = null });
+        }, cancellationToken);
+
+    public Task<bool> RevokeSourceAsync(string sourceId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            await Db.ExecuteAsync(c, t, "DELETE FROM retired_write_keys WHERE source_id = @id", cancellationToken, ("id", sourceId));
+            return await Db.ExecuteAsync(c, t, "UPDATE sources SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL", cancellationToken,
+                ("id", sourceId), ("at", Db.Ms(at))) > 0
+                || await Db.ScalarAsync(c, t, "SELECT 1 FROM sources WHERE id = @id", cancellationToken, ("id", sourceId)) is not null;
+        }, cancellationToken);
 
     /// <summary>Now, at the millisecond precision the store keeps, so a created record equals the one read back.</summary>
     private static DateTimeOffset StoredNow() => ProfileColumns.FromMs(Db.Ms(DateTimeOffset.UtcNow));
 
-    private static Source ReadSource(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)));
+    private static Source ReadSource(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), r.IsDBNull(4) ? null : ProfileColumns.FromMs(r.GetInt64(4)));
 
     public async Task<AdminKey> CreateAdminKeyAsync(string name, string keyHash, CancellationToken cancellationToken)
     {
@@ -385,17 +420,39 @@ public abstract partial class SqlTailorStore : ITailorStore
     public async Task<AdminKey?> FindAdminKeyAsync(string keyHash, CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);
-        var list = await Db.ListAsync(c, "SELECT id, name, created_at FROM admin_keys WHERE key_hash = @hash", ReadAdminKey, cancellationToken, ("hash", keyHash));
+        var list = await Db.ListAsync(c, $"SELECT {AdminKeyColumns} FROM admin_keys WHERE key_hash = @hash", ReadAdminKey, cancellationToken, ("hash", keyHash));
         return list.Count == 0 ? null : list[0];
     }
 
     public async Task<IReadOnlyList<AdminKey>> ListAdminKeysAsync(CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, "SELECT id, name, created_at FROM admin_keys ORDER BY created_at", ReadAdminKey, cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {AdminKeyColumns} FROM admin_keys ORDER BY created_at", ReadAdminKey, cancellationToken);
     }
 
-    private static AdminKey ReadAdminKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)));
+    public Task<AdminKey?> RotateAdminKeyAsync(string id, string newKeyHash, DateTimeOffset oldKeyValidUntil, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            var found = await Db.ListAsync(c, t, $"SELECT {AdminKeyColumns} FROM admin_keys WHERE id = @id AND revoked_at IS NULL", ReadAdminKey, cancellationToken, ("id", id));
+            if (found.Count == 0) return null;
+            // A key already in its grace period keeps the earlier end.
+            var until = found[0].ExpiresAt is { } earlier && earlier < oldKeyValidUntil ? earlier : oldKeyValidUntil;
+            await Db.ExecuteAsync(c, t, "UPDATE admin_keys SET expires_at = @until WHERE id = @id", cancellationToken, ("id", id), ("until", Db.Ms(until)));
+            var key = new AdminKey($"key_{Guid.CreateVersion7():N}", found[0].Name, StoredNow());
+            await Db.ExecuteAsync(c, t, "INSERT INTO admin_keys (id, name, key_hash, created_at) VALUES (@id, @name, @hash, @at)", cancellationToken,
+                ("id", key.Id), ("name", key.Name), ("hash", newKeyHash), ("at", Db.Ms(key.CreatedAt)));
+            return (AdminKey?)key;
+        }, cancellationToken);
+
+    public Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+            await Db.ExecuteAsync(c, t, "UPDATE admin_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL", cancellationToken, ("id", id), ("at", Db.Ms(at))) > 0
+            || await Db.ScalarAsync(c, t, "SELECT 1 FROM admin_keys WHERE id = @id", cancellationToken, ("id", id)) is not null, cancellationToken);
+
+    private const string AdminKeyColumns = "id, name, created_at, expires_at, revoked_at";
+
+    private static AdminKey ReadAdminKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)),
+        r.IsDBNull(3) ? null : ProfileColumns.FromMs(r.GetInt64(3)), r.IsDBNull(4) ? null : ProfileColumns.FromMs(r.GetInt64(4)));
 
     public async Task<ImportCheckpoint?> GetImportCheckpointAsync(string fileKey, CancellationToken cancellationToken)
     {

@@ -19,6 +19,7 @@ public sealed class TriggerCrashTests : IDisposable
     private const int Journeys = 10_000;
     private const int BatchSize = 500;
     private static readonly TimeSpan DueAfterSend = TimeSpan.FromSeconds(45);
+    private static readonly Dictionary<string, string> AllowLoopbackWebhooks = new() { ["TAILOR_WEBHOOK_ALLOW"] = "127.0.0.1/32" }; // the receiver is on loopback
     private readonly string _data = TempDirectory.Create("trigger-crash");
     private readonly string _writeKey = $"wk_tc_{Guid.NewGuid():N}";
     private readonly string _adminKey = $"tk_admin_tc_{Guid.NewGuid():N}";
@@ -29,7 +30,7 @@ public sealed class TriggerCrashTests : IDisposable
         await using var receiver = await WebhookReceiver.StartAsync();
         string trigger;
         var due = DateTimeOffset.UtcNow + DueAfterSend;
-        await using (var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey))
+        await using (var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey, AllowLoopbackWebhooks))
         {
             using var admin = Client(tailor.BaseAddress, new AuthenticationHeaderValue("Bearer", _adminKey));
             using var ingest = Client(tailor.BaseAddress, TailorAppFixture.BasicAuth(_writeKey));
@@ -62,7 +63,7 @@ public sealed class TriggerCrashTests : IDisposable
             await tailor.KillAsync();
         }
 
-        await using (var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey))
+        await using (var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey, AllowLoopbackWebhooks))
         {
             using var admin = Client(tailor.BaseAddress, new AuthenticationHeaderValue("Bearer", _adminKey));
             var stats = await WaitForStatsAsync(admin, trigger, s => Count(s, "deliveries", "sent") == Journeys, due - DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2));

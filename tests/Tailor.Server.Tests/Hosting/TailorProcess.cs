@@ -44,7 +44,8 @@ public sealed partial class TailorProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = dataDirectory,
+            // A data directory that does not exist yet is created by tailor serve itself (with its own file modes).
+            WorkingDirectory = Directory.Exists(dataDirectory) ? dataDirectory : Path.GetDirectoryName(dataDirectory)!,
         };
         foreach (var arg in new[] { CliPath, "serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory }) info.ArgumentList.Add(arg);
         info.Environment["TAILOR_WRITE_KEY"] = writeKey;

@@ -30,7 +30,10 @@ public sealed class TriggerApp : IAsyncDisposable
 
     /// <param name="postgres">Run on a fresh database of the PostgreSQL server named by <c>TAILOR_TEST_POSTGRES</c> instead of SQLite.</param>
     /// <param name="probe">A fault-injection probe the stages call before each item.</param>
-    public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null, bool postgres = false, Core.Pipeline.IStageProbe? probe = null)
+    /// <param name="webhookAllow">The webhook allow-list; by default loopback (127.0.0.0/8), where the tests' <see cref="WebhookReceiver"/> listens.</param>
+    /// <param name="loopbackAllowed">False for an app with no allow-list at all, as a default install runs.</param>
+    public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null, bool postgres = false, Core.Pipeline.IStageProbe? probe = null,
+        string[]? webhookAllow = null, bool loopbackAllowed = true)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var data = TempDirectory.Create("triggers");
@@ -53,6 +56,7 @@ public sealed class TriggerApp : IAsyncDisposable
             DataDirectory = data, WriteKey = "wk_triggers", AdminKey = "tk_admin_triggers",
             Smtp = smtp ? SmtpSink.Address : null, Caps = caps, Postgres = connection,
         };
+        options.Security.WebhookAllow = [.. webhookAllow ?? (loopbackAllowed ? ["127.0.0.0/8"] : [])];
         return new TriggerApp(await FakeClockApp.StartAsync(options, time, probe is null ? null : services => services.AddSingleton(probe))) { _postgresAdmin = admin, _database = database };
     }
 

@@ -28,6 +28,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>How long (real time) to hold the n-th request of a key before answering; none by default.</summary>
     public Func<int, TimeSpan> Delay { get; set; } = _ => TimeSpan.Zero;
 
+    /// <summary>Where a 3xx answer points (a <c>Location</c> header); none by default.</summary>
+    public string? RedirectTo { get; set; }
+
     public Uri Url { get; private set; } = null!;
 
     public sealed record Received(string Path, string Body, string? Signature, string? Timestamp, string? IdempotencyKey, int Status);
@@ -53,6 +56,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             }
             receiver.Requests.Enqueue(new Received(context.Request.Path, body, context.Request.Headers["X-Tailor-Signature"].FirstOrDefault(),
                 context.Request.Headers["X-Tailor-Timestamp"].FirstOrDefault(), key, status));
+            if (status is >= 300 and < 400 && receiver.RedirectTo is { } location) context.Response.Headers.Location = location;
             return Results.StatusCode(status);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
