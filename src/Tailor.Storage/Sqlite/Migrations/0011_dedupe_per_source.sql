@@ -22,5 +22,5 @@ CREATE INDEX events_by_profile ON events (profile_id, ts);
 CREATE INDEX events_by_profile_name ON events (profile_id, name, ts);
 CREATE INDEX events_by_profile_type ON events (profile_id, type, ts);
 CREATE INDEX events_by_name_seq ON events (name, seq);
--- Lookups by messageId alone (merges name the event that caused them) stay indexed.
-CREATE INDEX events_by_message ON events (message_id);
+-- No index on messageId alone: nothing looks events up by it, and a second random-key index on every append cost
+-- ingestion on SQLite about 40% of its throughput (BENCHMARKS.md, "Hardening").
