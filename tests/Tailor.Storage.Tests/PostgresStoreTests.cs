@@ -32,7 +32,22 @@ public sealed class PostgresStoreTests : StoreContractTests
     {
         if (_database is null) return;
         NpgsqlConnection.ClearAllPools();
-        await AdminAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", CancellationToken.None);
+        // FORCE cannot end a backend of another role: an autovacuum worker that just started on the new database
+        // refuses with 42501 (insufficient privilege) until it finishes, so try a few times; a database left behind
+        // lives in the test run's own temporary server and is not worth failing a test that passed.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await AdminAsync($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", CancellationToken.None);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                if (attempt == 20) return;
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
     }
 
     [Fact]

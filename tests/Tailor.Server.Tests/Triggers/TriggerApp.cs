@@ -124,7 +124,19 @@ public sealed class TriggerApp : IAsyncDisposable
         if (_database is not null)
         {
             Npgsql.NpgsqlConnection.ClearAllPools();
-            await AdminAsync(_postgresAdmin!, $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+            // An autovacuum worker on the new database (another role) refuses FORCE with 42501 until it ends: retry a few times.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await AdminAsync(_postgresAdmin!, $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+                    break;
+                }
+                catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250));
+                }
+            }
         }
     }
 }
