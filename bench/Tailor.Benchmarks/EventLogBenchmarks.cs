@@ -4,6 +4,7 @@ using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 using Tailor.Storage.Sqlite;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Benchmarks;
 

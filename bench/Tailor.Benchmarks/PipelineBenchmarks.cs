@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Benchmarks;
 

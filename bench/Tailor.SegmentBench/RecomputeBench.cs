@@ -7,6 +7,7 @@ using Npgsql;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Text;
 using Tailor.Storage;
+using Tailor.Application.Segments;
 
 namespace Tailor.SegmentBench;
 

@@ -6,6 +6,7 @@ using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Storage;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Cli.Tests;
 

@@ -1,4 +1,5 @@
 using Tailor.Core.Delivery;
+using Tailor.Application.Delivery;
 
 namespace Tailor.Storage.Tests;
 

@@ -8,6 +8,7 @@ using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using static Tailor.Tests.Support.Messages;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Storage.Tests;
 

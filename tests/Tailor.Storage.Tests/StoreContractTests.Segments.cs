@@ -5,6 +5,7 @@ using Tailor.Core.Segments;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
 using static Tailor.Tests.Support.Messages;
+using Tailor.Application.Segments;
 
 namespace Tailor.Storage.Tests;
 

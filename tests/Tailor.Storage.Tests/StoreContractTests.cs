@@ -9,6 +9,7 @@ using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Storage.Tests.Support;
 using static Tailor.Tests.Support.Messages;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Storage.Tests;
 

@@ -4,6 +4,7 @@ using Tailor.Cli.Import;
 using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Cli.Commands;
 

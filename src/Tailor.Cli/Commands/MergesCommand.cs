@@ -4,6 +4,7 @@ using Spectre.Console;
 using Tailor.Core.Identity;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Cli.Commands;
 

@@ -5,6 +5,7 @@ using Tailor.Core.Segments;
 using Rule = Tailor.Core.Segments.Rules.Rule;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
+using Tailor.Application.Segments;
 
 namespace Tailor.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Tailor.Core.TrackingPlans;
+using Tailor.Application.TrackingPlans;
 
 namespace Tailor.Cli.Commands;
 

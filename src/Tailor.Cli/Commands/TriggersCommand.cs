@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
+using Tailor.Application.Triggers;
 
 namespace Tailor.Cli.Commands;
 

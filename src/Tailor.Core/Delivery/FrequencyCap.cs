@@ -1,5 +1,3 @@
-using Tailor.Core.Storage;
-
 namespace Tailor.Core.Delivery;
 
 /// <summary>
@@ -22,20 +20,4 @@ public sealed record FrequencyCap(int Max, TimeSpan Per, string Channel, string?
         span.TotalDays >= 1 && span.TotalDays % 1 == 0 ? (span.TotalDays == 7 ? "week" : $"{span.TotalDays:0} days")
         : span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} hours"
         : $"{span.TotalMinutes:0} minutes";
-}
-
-public static class FrequencyCaps
-{
-    /// <summary>The reason the next contact would break a cap (to record it as suppressed), or null when it is allowed.</summary>
-    public static async Task<string?> ViolationAsync(IContactLog log, string profileId, IEnumerable<FrequencyCap> caps, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(log);
-        ArgumentNullException.ThrowIfNull(caps);
-        foreach (var cap in caps)
-        {
-            var count = await log.CountContactsAsync(profileId, cap.Channel, cap.Origin, now - cap.Per, cancellationToken);
-            if (count >= cap.Max) return $"frequency cap: {cap} ({count} already)";
-        }
-        return null;
-    }
 }

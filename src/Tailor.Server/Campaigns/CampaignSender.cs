@@ -7,6 +7,7 @@ using Tailor.Core.Storage;
 using Tailor.Server.Content;
 using Tailor.Server.Hosting;
 using Tailor.Server.Pipeline;
+using Tailor.Application.Delivery;
 
 namespace Tailor.Server.Campaigns;
 

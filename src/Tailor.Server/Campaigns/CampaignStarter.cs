@@ -1,5 +1,6 @@
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Campaigns;
 

@@ -6,6 +6,8 @@ using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 using Tailor.Server.Content;
 using Tailor.Server.Profiles;
+using Tailor.Application.Delivery;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Campaigns;
 

@@ -4,6 +4,7 @@ using Tailor.Core.Content;
 using Tailor.Core.Events;
 using Tailor.Core.Storage;
 using Tailor.Server.Profiles;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Content;
 
@@ -297,7 +298,7 @@ public static class ContentApi
     public sealed record SegmentValuesView(string Segment, int Priority, IReadOnlyDictionary<string, JsonElement> Values);
 
     private static async Task<Results<Ok<SegmentValuesView>, ProblemHttpResult>> PutSegmentValuesAsync(
-        string segment, SegmentValuesDocument request, ITailorStore store, ContentCatalog catalog, Tailor.Core.Segments.SegmentEngine segments, TimeProvider time, CancellationToken ct)
+        string segment, SegmentValuesDocument request, ITailorStore store, ContentCatalog catalog, Tailor.Application.Segments.SegmentEngine segments, TimeProvider time, CancellationToken ct)
     {
         if (segments.Catalog.ByName(segment) is null) return ProfilesApi.Invalid("segment", $"must name an existing segment; \"{segment}\" does not exist");
         if (request.Values is not { Count: > 0 }) return ProfilesApi.Invalid("values", "must be an object with at least one value");

@@ -3,6 +3,7 @@ using Tailor.Core.Identity;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 using Tailor.Core.Segments.Evaluation;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Content;
 

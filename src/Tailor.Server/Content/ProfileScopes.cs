@@ -6,6 +6,8 @@ using Tailor.Core.Profiles;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Storage;
+using Tailor.Application.Pipeline;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Content;
 

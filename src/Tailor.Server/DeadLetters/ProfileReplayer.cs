@@ -2,6 +2,7 @@ using System.Globalization;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
 using Tailor.Server.Pipeline;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Server.DeadLetters;
 

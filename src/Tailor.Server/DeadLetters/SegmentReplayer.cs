@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.DeadLetters;
 

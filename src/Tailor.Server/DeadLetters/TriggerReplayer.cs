@@ -1,6 +1,7 @@
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using Tailor.Server.Triggers;
+using Tailor.Application.Triggers;
 
 namespace Tailor.Server.DeadLetters;
 

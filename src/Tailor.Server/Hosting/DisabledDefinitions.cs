@@ -1,6 +1,8 @@
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Triggers;
+using Tailor.Application.Segments;
+using Tailor.Application.Triggers;
 
 namespace Tailor.Server.Hosting;
 

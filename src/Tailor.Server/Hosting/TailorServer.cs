@@ -21,6 +21,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tailor.Core.Triggers;
 using Tailor.Core.Segments;
 using Tailor.Storage;
+using Tailor.Application.Pipeline;
+using Tailor.Application.Segments;
+using Tailor.Application.TrackingPlans;
+using Tailor.Application.Triggers;
 
 namespace Tailor.Server.Hosting;
 
@@ -130,7 +134,7 @@ public static class TailorServer
         services.TryAddSingleton<IDeadLetterStore>(store);
         services.AddSingleton<TrackingPlanCache>();
         services.AddSingleton<TrackingPlanGate>();
-        services.AddSingleton(sp => new Core.TrackingPlans.TrackingPlanEditor(store, store, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TrackingPlanEditor(store, store, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeadLetterReplayer, TrackingPlanReplayer>();
     }
 

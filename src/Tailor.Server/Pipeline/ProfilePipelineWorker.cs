@@ -1,6 +1,7 @@
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
 using Tailor.Server.Ingestion;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Server.Pipeline;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
 using Tailor.Server.Ingestion;
+using Tailor.Application.Pipeline;
 
 namespace Tailor.Server.Profiles;
 

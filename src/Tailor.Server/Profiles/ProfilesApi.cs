@@ -7,6 +7,7 @@ using Tailor.Core.Storage;
 using Tailor.Server.Admin;
 using Tailor.Server.Segments;
 using Tailor.Core.Segments;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Profiles;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Segments;
 

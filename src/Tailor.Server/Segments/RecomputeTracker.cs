@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Tailor.Core.Segments;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Segments;
 

@@ -2,6 +2,8 @@ using Tailor.Core.Pipeline;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 using Tailor.Server.Pipeline;
+using Tailor.Application.Pipeline;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Segments;
 

@@ -10,6 +10,7 @@ using Tailor.Core.Segments.Rules;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
 using Tailor.Server.Profiles;
+using Tailor.Application.Segments;
 
 namespace Tailor.Server.Segments;
 

@@ -5,6 +5,7 @@ using Tailor.Core.Storage;
 using Tailor.Core.TrackingPlans;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Profiles;
+using Tailor.Application.TrackingPlans;
 
 namespace Tailor.Server.TrackingPlans;
 

@@ -16,6 +16,7 @@ using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
+using Tailor.Application.Triggers;
 
 namespace Tailor.Server.Triggers;
 

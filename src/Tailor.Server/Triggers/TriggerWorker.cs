@@ -3,6 +3,9 @@ using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using Tailor.Server.Pipeline;
+using Tailor.Application.Pipeline;
+using Tailor.Application.Segments;
+using Tailor.Application.Triggers;
 
 namespace Tailor.Server.Triggers;
 

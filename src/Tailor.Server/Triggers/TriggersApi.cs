@@ -4,6 +4,7 @@ using Tailor.Core.Limits;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using Tailor.Server.Profiles;
+using Tailor.Application.Triggers;
 
 namespace Tailor.Server.Triggers;
 

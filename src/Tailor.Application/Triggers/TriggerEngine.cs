@@ -7,8 +7,9 @@ using Tailor.Core.Profiles;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Storage;
+using Tailor.Core.Triggers;
 
-namespace Tailor.Core.Triggers;
+namespace Tailor.Application.Triggers;
 
 /// <summary>
 /// Runs triggers. Follows the event log after the profile pipeline, and the segment history, each with its own

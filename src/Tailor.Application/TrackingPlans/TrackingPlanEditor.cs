@@ -1,7 +1,8 @@
 using Tailor.Core.Events;
 using Tailor.Core.Storage;
+using Tailor.Core.TrackingPlans;
 
-namespace Tailor.Core.TrackingPlans;
+namespace Tailor.Application.TrackingPlans;
 
 /// <summary>
 /// Changes to the tracking plan, once for the API and the CLI: a schema is compiled (and so checked) before it is

@@ -1,10 +1,11 @@
 using Tailor.Core.Events;
 using Tailor.Core.Limits;
+using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Storage;
 
-namespace Tailor.Core.Segments;
+namespace Tailor.Application.Segments;
 
 /// <summary>
 /// Keeps segment membership current. Incremental: after the profile pipeline applies events, only the segments that
@@ -13,7 +14,7 @@ namespace Tailor.Core.Segments;
 /// profile is re-evaluated then, and the change is recorded at that moment. Like the profile pipeline, it follows the
 /// event log with its own position, committed with its changes, so it resumes exactly after a crash.
 /// </summary>
-public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Pipeline.IStageProbe? probe = null, DefinitionLimits? limits = null) : IDisposable
+public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pipeline.IStageProbe? probe = null, DefinitionLimits? limits = null) : IDisposable
 {
     /// <summary>Events (or due timers) per commit.</summary>
     public const int BatchSize = 2000;
@@ -95,7 +96,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Pipelin
             await CommitAsync(update, newPosition, position, cancellationToken);
             _position = newPosition;
         }
-        catch (Pipeline.PipelineConflictException)
+        catch (Core.Pipeline.PipelineConflictException)
         {
             _position = null; // another engine (another node) covered these events first
         }

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Tailor.Core.Events;
+using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 
-namespace Tailor.Core.Pipeline;
+namespace Tailor.Application.Pipeline;
 
 /// <summary>
 /// Reads the event log in order and folds each event into its profile. Each batch is committed together with the

@@ -1,7 +1,8 @@
+using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Storage;
 
-namespace Tailor.Core.Segments;
+namespace Tailor.Application.Segments;
 
 /// <summary>
 /// "Top N percent" thresholds, read from the store and kept for <see cref="MaxAge"/>: a profile's own value is always
