@@ -42,9 +42,9 @@ public static class AdminApi
 
     private static async Task<Results<Created<Source>, ProblemHttpResult>> CreateSourceAsync(CreateSourceRequest request, IAccessStore store, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Name)) return ProfilesApi.Invalid("name", "is required");
-        if (request.WriteKey is { Length: < 8 }) return ProfilesApi.Invalid("writeKey", "must be at least 8 characters");
-        if (await store.FindSourceByNameAsync(request.Name, ct) is not null) return ProfilesApi.Invalid("name", "must be unique: a source with this name exists");
+        if (string.IsNullOrWhiteSpace(request.Name)) return ApiProblems.Invalid("name", "is required");
+        if (request.WriteKey is { Length: < 8 }) return ApiProblems.Invalid("writeKey", "must be at least 8 characters");
+        if (await store.FindSourceByNameAsync(request.Name, ct) is not null) return ApiProblems.Invalid("name", "must be unique: a source with this name exists");
         var source = await store.CreateSourceAsync(request.Name, request.WriteKey ?? AccessKeys.NewKey("wk"), ct);
         return TypedResults.Created($"/api/sources/{source.Id}", source);
     }
@@ -59,7 +59,7 @@ public static class AdminApi
     private static async Task<Results<Ok<RotatedSource>, NotFound, ProblemHttpResult>> RotateSourceAsync(string id, RotateRequest? request, IAccessStore store,
         AccessKeys keys, SecurityOptions security, TimeProvider time, CancellationToken ct)
     {
-        if (Grace(request, security) is not { } grace) return ProfilesApi.Invalid("grace", KeyGrace.Rule);
+        if (Grace(request, security) is not { } grace) return ApiProblems.Invalid("grace", KeyGrace.Rule);
         if (await FindSourceAsync(id, store, ct) is not { } source) return TypedResults.NotFound();
         var until = time.GetUtcNow() + grace;
         var rotated = await store.RotateWriteKeyAsync(source.Id, AccessKeys.NewKey("wk"), until, ct);
@@ -87,7 +87,7 @@ public static class AdminApi
     private static async Task<Results<Ok<RotatedAdminKey>, NotFound, ProblemHttpResult>> RotateAdminKeyAsync(string id, RotateRequest? request, IAccessStore store,
         AccessKeys keys, SecurityOptions security, TimeProvider time, CancellationToken ct)
     {
-        if (Grace(request, security) is not { } grace) return ProfilesApi.Invalid("grace", KeyGrace.Rule);
+        if (Grace(request, security) is not { } grace) return ApiProblems.Invalid("grace", KeyGrace.Rule);
         var key = AccessKeys.NewKey("tk_admin");
         var until = time.GetUtcNow() + grace;
         if (await store.RotateAdminKeyAsync(id, AccessKeys.Hash(key), until, ct) is not { } created) return TypedResults.NotFound();
@@ -109,7 +109,7 @@ public static class AdminApi
 
     private static async Task<Results<Created<CreatedAdminKey>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest request, IAccessStore store, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Name)) return ProfilesApi.Invalid("name", "is required");
+        if (string.IsNullOrWhiteSpace(request.Name)) return ApiProblems.Invalid("name", "is required");
         var key = AccessKeys.NewKey("tk_admin");
         var created = await store.CreateAdminKeyAsync(request.Name, AccessKeys.Hash(key), ct);
         return TypedResults.Created($"/api/admin-keys/{created.Id}", new CreatedAdminKey(created.Id, created.Name, key));

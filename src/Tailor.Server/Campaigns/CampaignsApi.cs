@@ -8,6 +8,7 @@ using Tailor.Server.Content;
 using Tailor.Server.Profiles;
 using Tailor.Application.Delivery;
 using Tailor.Application.Segments;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Campaigns;
 
@@ -44,13 +45,13 @@ public static class CampaignsApi
     private static async Task<Results<Created<CampaignView>, ProblemHttpResult>> CreateAsync(
         CampaignRequest request, ITailorStore store, ContentCatalog catalog, SegmentEngine segments, LiquidEngine engine, CampaignSender sender, TimeProvider time, CancellationToken ct)
     {
-        if (ContentNames.Check("name", request.Name) is { } nameError) return ProfilesApi.Invalid(nameError.Field, nameError.Rule);
-        if (string.IsNullOrWhiteSpace(request.Template)) return ProfilesApi.Invalid("template", "is required");
+        if (ContentNames.Check("name", request.Name) is { } nameError) return ApiProblems.Invalid(nameError.Field, nameError.Rule);
+        if (string.IsNullOrWhiteSpace(request.Template)) return ApiProblems.Invalid("template", "is required");
         if (!(await catalog.CurrentAsync(ct)).Templates.ContainsKey(request.Template))
-            return ProfilesApi.Invalid("template", $"must name an existing template; \"{request.Template}\" does not exist");
-        if (string.IsNullOrWhiteSpace(request.Segment)) return ProfilesApi.Invalid("segment", "is required");
+            return ApiProblems.Invalid("template", $"must name an existing template; \"{request.Template}\" does not exist");
+        if (string.IsNullOrWhiteSpace(request.Segment)) return ApiProblems.Invalid("segment", "is required");
         if (segments.Catalog.ByName(request.Segment) is null && segments.Catalog.ById(request.Segment) is null)
-            return ProfilesApi.Invalid("segment", $"must name an existing segment; \"{request.Segment}\" does not exist");
+            return ApiProblems.Invalid("segment", $"must name an existing segment; \"{request.Segment}\" does not exist");
         if (request.Subject is not null && !engine.TryParseTemplate(request.Subject, out _, out var subjectError)) return ContentApi.SyntaxProblem("subject", subjectError);
         var caps = new List<FrequencyCap>();
         for (var i = 0; i < (request.FrequencyCaps?.Length ?? 0); i++)
@@ -58,11 +59,11 @@ public static class CampaignsApi
             var c = request.FrequencyCaps![i];
             var per = TimeSpan.FromDays(c.Days ?? 0) + TimeSpan.FromHours(c.Hours ?? 0);
             var cap = new FrequencyCap(c.Max, per, Channels.Email, null);
-            if (cap.Problem() is { } problem) return ProfilesApi.Invalid($"frequencyCaps[{i}]", problem);
+            if (cap.Problem() is { } problem) return ApiProblems.Invalid($"frequencyCaps[{i}]", problem);
             caps.Add(cap);
         }
         var now = time.GetUtcNow();
-        if (request.SendAt is { } sendAt && sendAt <= now) return ProfilesApi.Invalid("sendAt", "must be in the future; to send now, create without it and POST /send");
+        if (request.SendAt is { } sendAt && sendAt <= now) return ApiProblems.Invalid("sendAt", "must be in the future; to send now, create without it and POST /send");
         var segmentName = (segments.Catalog.ByName(request.Segment) ?? segments.Catalog.ById(request.Segment))!.Name;
         var campaign = new Campaign($"cmp_{Guid.CreateVersion7():N}", request.Name!.Trim(), request.Template, segmentName, request.Subject, request.From,
             request.SendAt is null ? Campaign.Draft : Campaign.Scheduled, now, null, null, 0, caps, request.SendAt);
@@ -97,10 +98,10 @@ public static class CampaignsApi
     private static async Task<Results<Ok<RecipientOutcome[]>, NotFound, ProblemHttpResult>> RecipientsAsync(
         string id, string? status, string? after, int? limit, ITailorStore store, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
         string[] statuses = [RecipientStatus.Pending, RecipientStatus.Sending, RecipientStatus.Sent, RecipientStatus.SuppressedConsent,
             RecipientStatus.SuppressedCap, RecipientStatus.Failed, RecipientStatus.Interrupted];
-        if (status is not null && !statuses.Contains(status)) return ProfilesApi.Invalid("status", $"must be one of {string.Join(", ", statuses)}");
+        if (status is not null && !statuses.Contains(status)) return ApiProblems.Invalid("status", $"must be one of {string.Join(", ", statuses)}");
         if (await store.GetCampaignAsync(id, ct) is null) return TypedResults.NotFound();
         return TypedResults.Ok((await store.RecipientsAsync(id, status, after, limit ?? 100, ct)).ToArray());
     }
@@ -112,7 +113,7 @@ public static class CampaignsApi
         if (campaign.Status is not (Campaign.Draft or Campaign.Scheduled))
             return TypedResults.Problem(title: $"The campaign is already {campaign.Status}", statusCode: StatusCodes.Status409Conflict,
                 extensions: new Dictionary<string, object?> { ["field"] = "status", ["rule"] = "only a draft or scheduled campaign can be sent" });
-        if (await starter.StartAsync(campaign, ct) is not { } started) return ProfilesApi.Invalid("segment", $"segment \"{campaign.Segment}\" no longer exists");
+        if (await starter.StartAsync(campaign, ct) is not { } started) return ApiProblems.Invalid("segment", $"segment \"{campaign.Segment}\" no longer exists");
         sender.Wake();
         return TypedResults.Accepted($"/api/campaigns/{started.Id}", await ViewAsync(started, store, ct));
     }
@@ -126,9 +127,9 @@ public static class CampaignsApi
         string id, PreviewRequest request, ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
-        if (string.IsNullOrEmpty(request.ProfileId)) return ProfilesApi.Invalid("profileId", "is required");
+        if (string.IsNullOrEmpty(request.ProfileId)) return ApiProblems.Invalid("profileId", "is required");
         var content = await catalog.CurrentAsync(ct);
-        if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ProfilesApi.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
+        if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ApiProblems.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
         var facts = await renderer.PreviewFactsAsync(request.ProfileId, content, ct);
         if (facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
@@ -142,7 +143,7 @@ public static class CampaignsApi
         }
         catch (TemplateRenderException e)
         {
-            return ProfilesApi.Invalid("template", e.Message);
+            return ApiProblems.Invalid("template", e.Message);
         }
     }
 
@@ -155,9 +156,9 @@ public static class CampaignsApi
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
         if (string.IsNullOrWhiteSpace(request.Email) || !System.Net.Mail.MailAddress.TryCreate(request.Email, out _))
-            return ProfilesApi.Invalid("email", "must be an email address");
+            return ApiProblems.Invalid("email", "must be an email address");
         var content = await catalog.CurrentAsync(ct);
-        if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ProfilesApi.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
+        if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ApiProblems.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
         var facts = request.ProfileId is { Length: > 0 } pid ? await renderer.PreviewFactsAsync(pid, content, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
@@ -171,7 +172,7 @@ public static class CampaignsApi
         }
         catch (TemplateRenderException e)
         {
-            return ProfilesApi.Invalid("template", e.Message);
+            return ApiProblems.Invalid("template", e.Message);
         }
         catch (EmailSendException e)
         {

@@ -5,6 +5,7 @@ using Tailor.Core.Events;
 using Tailor.Core.Storage;
 using Tailor.Server.Profiles;
 using Tailor.Application.Segments;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Content;
 
@@ -67,7 +68,7 @@ public static class ContentApi
     private static async Task<Results<Created<TemplateView>, Conflict<ProblemDetailsView>, ProblemHttpResult>> CreateTemplateAsync(
         TemplateRequest request, ITailorStore store, ContentCatalog catalog, LiquidEngine engine, TimeProvider time, CancellationToken ct)
     {
-        if (ContentNames.Check("name", request.Name) is { } nameError) return ProfilesApi.Invalid(nameError.Field, nameError.Rule);
+        if (ContentNames.Check("name", request.Name) is { } nameError) return ApiProblems.Invalid(nameError.Field, nameError.Rule);
         if (CheckTemplate(request, engine) is { } problem) return problem;
         var now = time.GetUtcNow();
         var name = request.Name!.Trim();
@@ -91,7 +92,7 @@ public static class ContentApi
     /// <summary>The body is required and must parse; so must the subject, when given. A failure answers 400 with line and column.</summary>
     private static ProblemHttpResult? CheckTemplate(TemplateRequest request, LiquidEngine engine)
     {
-        if (request.Body is null) return ProfilesApi.Invalid("body", "is required: the template's Liquid");
+        if (request.Body is null) return ApiProblems.Invalid("body", "is required: the template's Liquid");
         if (!engine.TryParseTemplate(request.Body, out _, out var error)) return SyntaxProblem("body", error);
         if (request.Subject is not null && !engine.TryParseTemplate(request.Subject, out _, out var subjectError)) return SyntaxProblem("subject", subjectError);
         return null;
@@ -152,7 +153,7 @@ public static class ContentApi
         }
         catch (TemplateRenderException e)
         {
-            return ProfilesApi.Invalid("body", e.Message);
+            return ApiProblems.Invalid("body", e.Message);
         }
     }
 
@@ -185,7 +186,7 @@ public static class ContentApi
 
     private static ProblemHttpResult? CheckBlock(BlockDocument request, LiquidEngine engine, DateTimeOffset now)
     {
-        if (request.TryConvert(now, now, out var block, engine.Limits) is { } error) return ProfilesApi.Invalid(error.Field, error.Rule);
+        if (request.TryConvert(now, now, out var block, engine.Limits) is { } error) return ApiProblems.Invalid(error.Field, error.Rule);
         try
         {
             engine.CompileBlock(block);
@@ -248,7 +249,7 @@ public static class ContentApi
     private static async Task<Results<Created<Placement>, Conflict<ProblemDetailsView>, ProblemHttpResult>> CreatePlacementAsync(
         PlacementRequest request, ITailorStore store, ContentCatalog catalog, TimeProvider time, CancellationToken ct)
     {
-        if (ContentNames.Check("name", request.Name) is { } nameError) return ProfilesApi.Invalid(nameError.Field, nameError.Rule);
+        if (ContentNames.Check("name", request.Name) is { } nameError) return ApiProblems.Invalid(nameError.Field, nameError.Rule);
         if (await CheckPlacementAsync(request, catalog, ct) is { } problem) return problem;
         var placement = new Placement(request.Name!.Trim(), request.Block, request.Template, request.Description);
         var now = time.GetUtcNow();
@@ -272,11 +273,11 @@ public static class ContentApi
 
     private static async Task<ProblemHttpResult?> CheckPlacementAsync(PlacementRequest request, ContentCatalog catalog, CancellationToken ct)
     {
-        if ((request.Block is null) == (request.Template is null)) return ProfilesApi.Invalid("block", "exactly one of 'block' or 'template' must be given");
+        if ((request.Block is null) == (request.Template is null)) return ApiProblems.Invalid("block", "exactly one of 'block' or 'template' must be given");
         var content = await catalog.CurrentAsync(ct);
-        if (request.Block is { } block && content.Blocks.Find(block) is null) return ProfilesApi.Invalid("block", $"must name an existing block; \"{block}\" does not exist");
+        if (request.Block is { } block && content.Blocks.Find(block) is null) return ApiProblems.Invalid("block", $"must name an existing block; \"{block}\" does not exist");
         if (request.Template is { } template && !content.Templates.ContainsKey(template))
-            return ProfilesApi.Invalid("template", $"must name an existing template; \"{template}\" does not exist");
+            return ApiProblems.Invalid("template", $"must name an existing template; \"{template}\" does not exist");
         return null;
     }
 
@@ -300,8 +301,8 @@ public static class ContentApi
     private static async Task<Results<Ok<SegmentValuesView>, ProblemHttpResult>> PutSegmentValuesAsync(
         string segment, SegmentValuesDocument request, ITailorStore store, ContentCatalog catalog, Tailor.Application.Segments.SegmentEngine segments, TimeProvider time, CancellationToken ct)
     {
-        if (segments.Catalog.ByName(segment) is null) return ProfilesApi.Invalid("segment", $"must name an existing segment; \"{segment}\" does not exist");
-        if (request.Values is not { Count: > 0 }) return ProfilesApi.Invalid("values", "must be an object with at least one value");
+        if (segments.Catalog.ByName(segment) is null) return ApiProblems.Invalid("segment", $"must name an existing segment; \"{segment}\" does not exist");
+        if (request.Values is not { Count: > 0 }) return ApiProblems.Invalid("values", "must be an object with at least one value");
         var now = time.GetUtcNow();
         var existing = await store.GetContentAsync(ContentKinds.SegmentValues, segment, ct);
         await store.SaveContentAsync(new ContentDocument(ContentKinds.SegmentValues, segment, JsonSerializer.Serialize(request, BlockDocument.Json), existing?.CreatedAt ?? now, now), false, ct);

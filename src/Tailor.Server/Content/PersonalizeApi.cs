@@ -5,6 +5,7 @@ using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
 using Tailor.Server.Admin;
 using Tailor.Server.Profiles;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Content;
 
@@ -37,10 +38,10 @@ public static class PersonalizeApi
         if (await keys.SourceAsync(writeKey, ct) is null)
             return TypedResults.Problem(title: writeKey is null ? "A write key is required" : "Unknown write key", statusCode: StatusCodes.Status401Unauthorized,
                 extensions: new Dictionary<string, object?> { ["field"] = "writeKey", ["rule"] = "must be the write key of a source, as the HTTP Basic username" });
-        if (string.IsNullOrEmpty(placement)) return ProfilesApi.Invalid("placement", "is required");
-        if (string.IsNullOrEmpty(userId) && string.IsNullOrEmpty(anonymousId)) return ProfilesApi.Invalid("userId", "userId or anonymousId is required");
+        if (string.IsNullOrEmpty(placement)) return ApiProblems.Invalid("placement", "is required");
+        if (string.IsNullOrEmpty(userId) && string.IsNullOrEmpty(anonymousId)) return ApiProblems.Invalid("userId", "userId or anonymousId is required");
         var content = await catalog.CurrentAsync(ct);
-        if (!content.Placements.TryGetValue(placement, out var place)) return ProfilesApi.Invalid("placement", $"must name an existing placement; \"{placement}\" does not exist");
+        if (!content.Placements.TryGetValue(placement, out var place)) return ApiProblems.Invalid("placement", $"must name an existing placement; \"{placement}\" does not exist");
 
         // A userId without its verification hash is anyone's guess: it counts as unknown (the anonymousId, if any, still speaks).
         var verified = !string.IsNullOrEmpty(userId) && await verification.VerifiesAsync(userId, userHash, ct);

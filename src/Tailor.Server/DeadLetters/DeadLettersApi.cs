@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Storage;
 using Tailor.Server.Profiles;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.DeadLetters;
 
@@ -24,7 +25,7 @@ public static class DeadLettersApi
 
     private static async Task<Results<Ok<DeadLetter[]>, ProblemHttpResult>> ListAsync(string? stage, bool? pending, long? before, int? limit, IDeadLetterStore store, CancellationToken ct)
     {
-        if (limit is < 1 or > MaxLimit) return ProfilesApi.Invalid("limit", $"must be between 1 and {MaxLimit}");
+        if (limit is < 1 or > MaxLimit) return ApiProblems.Invalid("limit", $"must be between 1 and {MaxLimit}");
         return TypedResults.Ok((await store.ListDeadLettersAsync(new DeadLetterQuery(stage, pending, before, limit ?? 100), ct)).ToArray());
     }
 
@@ -48,9 +49,9 @@ public static class DeadLettersApi
 
     private static async Task<Results<Ok<StageReplay>, ProblemHttpResult>> ReplayStageAsync(string? stage, DeadLetterReplays replays, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(stage)) return ProfilesApi.Invalid("stage", "is required");
+        if (string.IsNullOrEmpty(stage)) return ApiProblems.Invalid("stage", "is required");
         if (!replays.Stages.Contains(stage))
-            return ProfilesApi.Invalid("stage", $"must be a stage that can be replayed: {string.Join(", ", replays.Stages.Order(StringComparer.Ordinal))}");
+            return ApiProblems.Invalid("stage", $"must be a stage that can be replayed: {string.Join(", ", replays.Stages.Order(StringComparer.Ordinal))}");
         var outcomes = await replays.ReplayStageAsync(stage, ct);
         return TypedResults.Ok(new StageReplay(stage, outcomes.Count(o => o.Status == DeadLetterReplayOutcome.Replayed),
             outcomes.Count(o => o.Status == DeadLetterReplayOutcome.AlreadyReplayed), [.. outcomes.Where(o => o.Status == DeadLetterReplayOutcome.Failed)]));

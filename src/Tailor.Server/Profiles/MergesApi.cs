@@ -3,6 +3,7 @@ using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
 using Tailor.Server.Ingestion;
 using Tailor.Application.Pipeline;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Profiles;
 
@@ -41,14 +42,14 @@ public static class MergesApi
 
     private static async Task<Results<Ok<ProfileRefusal[]>, ProblemHttpResult>> RefusalsAsync(int? limit, IMergeStore store, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
         return TypedResults.Ok((await store.RefusalsAsync(null, limit ?? 100, ct)).ToArray());
     }
 
     private static async Task<Results<Ok<ProfileRefusal[]>, NotFound, ProblemHttpResult>> ProfileRefusalsAsync(
         string id, int? limit, IProfileStore profiles, IMergeStore store, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
         if (await profiles.GetProfileAsync(id, ct) is not { } profile) return TypedResults.NotFound();
         return TypedResults.Ok((await store.RefusalsAsync(profile.Id, limit ?? 100, ct)).ToArray());
     }

@@ -8,6 +8,7 @@ using Tailor.Server.Admin;
 using Tailor.Server.Segments;
 using Tailor.Core.Segments;
 using Tailor.Application.Segments;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Profiles;
 
@@ -35,8 +36,8 @@ public static class ProfilesApi
         string? type, string? value, IProfileStore store, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(type) || !IdentityTypes.IsKnown(type))
-            return Invalid("type", $"must be one of {string.Join(", ", IdentityTypes.All)}");
-        if (string.IsNullOrEmpty(value)) return Invalid("value", "is required");
+            return ApiProblems.Invalid("type", $"must be one of {string.Join(", ", IdentityTypes.All)}");
+        if (string.IsNullOrEmpty(value)) return ApiProblems.Invalid("value", "is required");
         var profile = await store.FindProfileAsync(new Identity(type, value), ct);
         return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile, await SegmentsApi.SegmentNamesAsync(profile.Id, segments, engine, ct)));
     }
@@ -49,9 +50,9 @@ public static class ProfilesApi
 
     private static async Task<Results<Ok<ProfileView[]>, ProblemHttpResult>> SearchAsync(string? trait, string? value, int? limit, IProfileStore store, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(trait)) return Invalid("trait", "is required");
-        if (value is null) return Invalid("value", "is required");
-        if (limit is < 1 or > 1000) return Invalid("limit", "must be between 1 and 1000");
+        if (string.IsNullOrEmpty(trait)) return ApiProblems.Invalid("trait", "is required");
+        if (value is null) return ApiProblems.Invalid("value", "is required");
+        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
         var found = await store.SearchByTraitAsync(trait, ParseValue(value), limit ?? 100, ct);
         return TypedResults.Ok(found.Select(p => ProfileView.From(p)).ToArray());
     }
@@ -73,8 +74,8 @@ public static class ProfilesApi
     private static async Task<Results<Ok<EventView[]>, NotFound, ProblemHttpResult>> EventsAsync(
         string id, string? name, DateTimeOffset? from, DateTimeOffset? to, long? before, int? limit, IProfileStore profiles, IEventLog log, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return Invalid("limit", "must be between 1 and 1000");
-        if (from is not null && to is not null && from > to) return Invalid("from", "must not be after 'to'");
+        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
+        if (from is not null && to is not null && from > to) return ApiProblems.Invalid("from", "must not be after 'to'");
         var profile = await profiles.GetProfileAsync(id, ct);
         if (profile is null) return TypedResults.NotFound();
         var events = await log.ProfileEventsAsync(new EventQuery(profile.Id, name, from, to, before, limit ?? 100), ct);
@@ -108,7 +109,7 @@ public static class ProfilesApi
     private static async Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> SetConsentAsync(
         string id, ConsentRequest request, IProfileStore store, ProfileEventWriter events, CancellationToken ct)
     {
-        if (request.Purposes is not { Count: > 0 }) return Invalid("purposes", "must map at least one purpose to true or false");
+        if (request.Purposes is not { Count: > 0 }) return ApiProblems.Invalid("purposes", "must map at least one purpose to true or false");
         var profile = await store.GetProfileAsync(id, ct);
         if (profile is null) return TypedResults.NotFound();
         var context = new Dictionary<string, object?>
@@ -127,9 +128,9 @@ public static class ProfilesApi
     {
         var add = request.Add ?? [];
         var remove = request.Remove ?? [];
-        if (add.Length + remove.Length == 0) return Invalid("add", "add or remove must list at least one tag");
+        if (add.Length + remove.Length == 0) return ApiProblems.Invalid("add", "add or remove must list at least one tag");
         foreach (var tag in add.Concat(remove))
-            if (Tags.Normalize(tag) is null) return Invalid("add", $"tag '{tag}' must have at least one non-empty level");
+            if (Tags.Normalize(tag) is null) return ApiProblems.Invalid("add", $"tag '{tag}' must have at least one non-empty level");
         var profile = await store.GetProfileAsync(id, ct);
         if (profile is null) return TypedResults.NotFound();
         return await WriteApiEventAsync(profile, ProfileReducer.TagsUpdated, new Dictionary<string, object?> { ["add"] = add, ["remove"] = remove },
@@ -147,8 +148,4 @@ public static class ProfilesApi
     }
 
     public sealed record ChangeAccepted(string MessageId, string ProfileId);
-
-    internal static ProblemHttpResult Invalid(string field, string rule) =>
-        TypedResults.Problem(title: $"'{field}' {rule}", statusCode: StatusCodes.Status400BadRequest,
-            extensions: new Dictionary<string, object?> { ["errors"] = new[] { new ValidationError(field, rule) } });
 }

@@ -11,6 +11,7 @@ using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
 using Tailor.Server.Profiles;
 using Tailor.Application.Segments;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Segments;
 
@@ -54,10 +55,10 @@ public static class SegmentsApi
         if (ParseRule(request, required: true, limits, out var rule) is { } problem) return problem;
         var now = time.GetUtcNow();
         var parent = request.Parent is null ? null : Find(engine.Catalog, request.Parent);
-        if (request.Parent is not null && parent is null) return ProfilesApi.Invalid("parent", "must be the name or id of an existing segment");
+        if (request.Parent is not null && parent is null) return ApiProblems.Invalid("parent", "must be the name or id of an existing segment");
         var segment = new SegmentDefinition($"seg_{Guid.CreateVersion7():N}", request.Name?.Trim() ?? "", rule!, parent?.Id,
             request.MinSize ?? SegmentDefinition.DefaultMinSize, now, now);
-        if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return ProfilesApi.Invalid(error.Field, error.Rule);
+        if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return ApiProblems.Invalid(error.Field, error.Rule);
         await store.SaveSegmentAsync(segment, ct);
         await engine.ReloadAsync(ct);
         _ = tracker.Start(segment.Id);
@@ -69,11 +70,11 @@ public static class SegmentsApi
     {
         if (Find(engine.Catalog, id) is not { } existing)
             return engine.Catalog.DisabledSegment(id) is { } disabled
-                ? ProfilesApi.Invalid("id", $"the segment is disabled ({disabled.Disabled}); delete it and create it again")
+                ? ApiProblems.Invalid("id", $"the segment is disabled ({disabled.Disabled}); delete it and create it again")
                 : TypedResults.NotFound();
         if (ParseRule(request, required: false, limits, out var rule) is { } problem) return problem;
         var parent = request.Parent is null ? null : Find(engine.Catalog, request.Parent);
-        if (request.Parent is not null && parent is null) return ProfilesApi.Invalid("parent", "must be the name or id of an existing segment");
+        if (request.Parent is not null && parent is null) return ApiProblems.Invalid("parent", "must be the name or id of an existing segment");
         var d = existing.Definition;
         var segment = d with
         {
@@ -83,7 +84,7 @@ public static class SegmentsApi
             MinSize = request.MinSize ?? d.MinSize,
             UpdatedAt = time.GetUtcNow(),
         };
-        if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return ProfilesApi.Invalid(error.Field, error.Rule);
+        if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return ApiProblems.Invalid(error.Field, error.Rule);
         await store.SaveSegmentAsync(segment, ct);
         await engine.ReloadAsync(ct);
         _ = tracker.Start(segment.Id);
@@ -100,7 +101,7 @@ public static class SegmentsApi
         }
         if (Find(engine.Catalog, id) is not { } segment) return TypedResults.NotFound();
         var dependents = engine.Catalog.WithDependents([segment.Id]).Where(c => c.Id != segment.Id).Select(c => c.Name).ToList();
-        if (dependents.Count > 0) return ProfilesApi.Invalid("id", $"segments refer to this one and must change first: {string.Join(", ", dependents)}");
+        if (dependents.Count > 0) return ApiProblems.Invalid("id", $"segments refer to this one and must change first: {string.Join(", ", dependents)}");
         await store.DeleteSegmentAsync(segment.Id, ct);
         await engine.ReloadAsync(ct);
         return TypedResults.NoContent();
@@ -129,7 +130,7 @@ public static class SegmentsApi
     private static async Task<Results<Ok<MembersPage>, NotFound, ProblemHttpResult>> MembersAsync(
         string id, string? after, int? limit, ITailorStore store, SegmentEngine engine, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
         if (Find(engine.Catalog, id) is not { } segment) return TypedResults.NotFound();
         var page = await store.MembersAsync(segment.Id, after, limit ?? 100, ct);
         return TypedResults.Ok(new MembersPage(page, page.Count == (limit ?? 100) ? page[^1].ProfileId : null));
@@ -140,20 +141,20 @@ public static class SegmentsApi
     private static async Task<Results<Ok<SegmentPreview>, ProblemHttpResult>> PreviewAsync(PreviewRequest request, SegmentEngine engine, DefinitionLimits limits, CancellationToken ct)
     {
         if (ParseRule(new SegmentRequest(null, request.Rule, request.RuleJson, null, null), required: true, limits, out var rule) is { } problem) return problem;
-        if (request.SampleSize is < 10 or > 100_000) return ProfilesApi.Invalid("sampleSize", "must be between 10 and 100000");
+        if (request.SampleSize is < 10 or > 100_000) return ApiProblems.Invalid("sampleSize", "must be between 10 and 100000");
         try
         {
             return TypedResults.Ok(await engine.PreviewAsync(rule!, request.SampleSize ?? 2000, ct));
         }
         catch (SegmentCatalogException ex)
         {
-            return ProfilesApi.Invalid("rule", ex.Rule);
+            return ApiProblems.Invalid("rule", ex.Rule);
         }
     }
 
     private static async Task<Results<Ok<Explanation>, NotFound, ProblemHttpResult>> ExplainAsync(string id, string? profileId, SegmentEngine engine, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(profileId)) return ProfilesApi.Invalid("profileId", "is required");
+        if (string.IsNullOrEmpty(profileId)) return ApiProblems.Invalid("profileId", "is required");
         if (Find(engine.Catalog, id) is not { } segment) return TypedResults.NotFound();
         var explanation = await engine.ExplainAsync(segment.Id, profileId, ct);
         return explanation is null ? TypedResults.NotFound() : TypedResults.Ok(explanation);
@@ -231,12 +232,12 @@ public static class SegmentsApi
     {
         rule = null;
         var hasJson = request.RuleJson is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) };
-        if (request.Rule is not null && hasJson) return ProfilesApi.Invalid("rule", "give either 'rule' (text) or 'ruleJson', not both");
+        if (request.Rule is not null && hasJson) return ApiProblems.Invalid("rule", "give either 'rule' (text) or 'ruleJson', not both");
         try
         {
             if (request.Rule is not null) rule = RuleParser.Parse(request.Rule, limits);
             else if (hasJson) rule = RuleJson.FromJson(request.RuleJson!.Value, "$", limits);
-            else if (required) return ProfilesApi.Invalid("rule", "is required: the rule as text in 'rule' or as JSON in 'ruleJson'");
+            else if (required) return ApiProblems.Invalid("rule", "is required: the rule as text in 'rule' or as JSON in 'ruleJson'");
             return null;
         }
         catch (RuleSyntaxException ex)

@@ -6,6 +6,7 @@ using Tailor.Core.TrackingPlans;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Profiles;
 using Tailor.Application.TrackingPlans;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.TrackingPlans;
 
@@ -71,10 +72,10 @@ public static class TrackingPlanApi
         }
         catch (DecoderFallbackException)
         {
-            return ProfilesApi.Invalid("schema", Core.Events.TextRules.InvalidUtf8);
+            return ApiProblems.Invalid("schema", Core.Events.TextRules.InvalidUtf8);
         }
         var (created, error) = await editor.PutSchemaAsync(@event, text, ct);
-        if (error is not null) return ProfilesApi.Invalid(error.Field, error.Rule);
+        if (error is not null) return ApiProblems.Invalid(error.Field, error.Rule);
         await cache.ReloadAsync(ct);
         var view = SchemaView.From((await store.GetEventSchemaAsync(@event, ct))!);
         return created ? TypedResults.Created($"/api/tracking-plan/events/{Uri.EscapeDataString(@event)}", view) : TypedResults.Ok(view);
@@ -90,7 +91,7 @@ public static class TrackingPlanApi
     private static async Task<Results<Ok<SourceMode>, NotFound, ProblemHttpResult>> SetModeAsync(
         string source, ModeRequest request, TrackingPlanEditor editor, TrackingPlanCache cache, CancellationToken ct)
     {
-        if (!TrackingModes.TryParse(request.Mode, out var mode)) return ProfilesApi.Invalid("mode", "must be one of allow, flag, block");
+        if (!TrackingModes.TryParse(request.Mode, out var mode)) return ApiProblems.Invalid("mode", "must be one of allow, flag, block");
         var found = await editor.SetModeAsync(source, mode, ct);
         if (found is null) return TypedResults.NotFound();
         await cache.ReloadAsync(ct);

@@ -5,6 +5,7 @@ using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using Tailor.Server.Profiles;
 using Tailor.Application.Triggers;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Triggers;
 
@@ -82,7 +83,7 @@ public static class TriggersApi
         }
         catch (TriggerDefinitionException ex)
         {
-            return ProfilesApi.Invalid(ex.Path, ex.Rule);
+            return ApiProblems.Invalid(ex.Path, ex.Rule);
         }
     }
 
@@ -110,17 +111,17 @@ public static class TriggersApi
 
     private static async Task<Results<Ok<DryRunView>, NotFound, ProblemHttpResult>> TestAsync(string id, TestRequest request, TriggerEngine engine, ITailorStore store, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.ProfileId)) return ProfilesApi.Invalid("profileId", "is required");
-        if (request.Event is { ValueKind: not JsonValueKind.Object }) return ProfilesApi.Invalid("event", "must be a JSON object: the event message the run would start from");
+        if (string.IsNullOrWhiteSpace(request.ProfileId)) return ApiProblems.Invalid("profileId", "is required");
+        if (request.Event is { ValueKind: not JsonValueKind.Object }) return ApiProblems.Invalid("event", "must be a JSON object: the event message the run would start from");
         if (await FindAsync(id, engine, store, ct) is not { } trigger) return TypedResults.NotFound();
         var result = await engine.DryRunAsync(trigger, request.ProfileId, request.Event?.GetRawText(), ct);
-        if (result is null) return ProfilesApi.Invalid("profileId", $"must name an existing profile; there is no profile '{request.ProfileId}'");
+        if (result is null) return ApiProblems.Invalid("profileId", $"must name an existing profile; there is no profile '{request.ProfileId}'");
         return TypedResults.Ok(new DryRunView(result.ProfileId, Status(result.Status), result.Outcome, [.. result.Steps.Select(s => new LogView(s.At, s.Step, s.Kind, s.Detail))]));
     }
 
     private static async Task<Results<Ok<RunsView>, NotFound, ProblemHttpResult>> RunsAsync(string id, string? profileId, int? limit, TriggerEngine engine, ITailorStore store, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
         if (await FindAsync(id, engine, store, ct) is not { } trigger) return TypedResults.NotFound();
         if (profileId is not null && await store.GetProfileAsync(profileId, ct) is { } profile) profileId = profile.Id; // merged ids resolve
         var runs = await store.RunsAsync(trigger.Id, profileId, limit ?? 100, ct);
@@ -133,7 +134,7 @@ public static class TriggersApi
 
     private static async Task<Results<Ok<DeadLetterView[]>, ProblemHttpResult>> DeadLettersAsync(string? trigger, int? limit, ITailorStore store, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return ProfilesApi.Invalid("limit", "must be between 1 and 1000");
+        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
         var dead = await store.DeadLettersAsync(trigger, limit ?? 100, ct);
         return TypedResults.Ok(dead.Select(d =>
         {
