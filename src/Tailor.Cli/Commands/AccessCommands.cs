@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
+using Tailor.Application.Access;
 using Tailor.Core.Storage;
 using Tailor.Server.Admin;
-using Tailor.Server.Content;
 
 namespace Tailor.Cli.Commands;
 
@@ -18,13 +18,8 @@ internal static class AccessCommands
         create.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var sourceName = result.GetValue(name)!;
-            if (await tailor.FindSourceByNameAsync(sourceName, ct) is not null)
-            {
-                AnsiConsole.MarkupLine($"[red]error:[/] name: a source named '{Markup.Escape(sourceName)}' exists already");
-                return 2;
-            }
-            var source = await tailor.CreateSourceAsync(sourceName, result.GetValue(writeKey) ?? AccessKeys.NewKey("wk"), ct);
+            var created = await Operations(tailor).CreateSourceAsync(result.GetValue(name), result.GetValue(writeKey), ct);
+            if (created.Value is not { } source) return Error(created.Problem!.Field, created.Problem.Rule);
             AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(source.Name)}[/] ({source.Id}) write key: [bold]{Markup.Escape(source.WriteKey)}[/]");
             return 0;
         });
@@ -49,11 +44,11 @@ internal static class AccessCommands
         {
             if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
-            if (await FindSourceAsync(tailor, result.GetValue(source)!, ct) is not { } found) return Error("source", $"no source '{result.GetValue(source)}'");
-            var until = DateTimeOffset.UtcNow + period;
-            var rotated = (await tailor.RotateWriteKeyAsync(found.Id, AccessKeys.NewKey("wk"), until, ct))!;
-            AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(rotated.Name)}[/] new write key: [bold]{Markup.Escape(rotated.WriteKey)}[/]");
-            AnsiConsole.MarkupLine(found.RevokedAt is null ? $"The old key works until {until:u}." : "The old key was revoked and stays refused.");
+            var revokedBefore = (await Operations(tailor).FindSourceAsync(result.GetValue(source)!, ct))?.RevokedAt is not null;
+            var rotation = await Operations(tailor).RotateWriteKeyAsync(result.GetValue(source)!, period, ct);
+            if (rotation.Value is not { } rotated) return Error(rotation.Problem!.Field, rotation.Problem.Rule);
+            AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(rotated.Source.Name)}[/] new write key: [bold]{Markup.Escape(rotated.Source.WriteKey)}[/]");
+            AnsiConsole.MarkupLine(revokedBefore ? "The old key was revoked and stays refused." : $"The old key works until {rotated.PreviousKeyValidUntil:u}.");
             return 0;
         });
 
@@ -62,8 +57,8 @@ internal static class AccessCommands
         revoke.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (await FindSourceAsync(tailor, result.GetValue(source)!, ct) is not { } found) return Error("source", $"no source '{result.GetValue(source)}'");
-            await tailor.RevokeSourceAsync(found.Id, DateTimeOffset.UtcNow, ct);
+            var revocation = await Operations(tailor).RevokeSourceAsync(result.GetValue(source)!, ct);
+            if (revocation.Value is not { } found) return Error(revocation.Problem!.Field, revocation.Problem.Rule);
             AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(found.Name)}[/]: write keys revoked (a running node stops accepting them within {AccessKeys.CacheFor.TotalSeconds:0} s).");
             return 0;
         });
@@ -78,9 +73,9 @@ internal static class AccessCommands
         create.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var key = AccessKeys.NewKey("tk_admin");
-            var created = await tailor.CreateAdminKeyAsync(result.GetValue(name)!, AccessKeys.Hash(key), ct);
-            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Name)}[/] ({created.Id}): [bold]{key}[/]");
+            var creation = await Operations(tailor).CreateAdminKeyAsync(result.GetValue(name), ct);
+            if (creation.Value is not { } created) return Error(creation.Problem!.Field, creation.Problem.Rule);
+            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Stored.Name)}[/] ({created.Stored.Id}): [bold]{created.Key}[/]");
             AnsiConsole.MarkupLine("Store it now: only its hash is kept.");
             return 0;
         });
@@ -105,12 +100,10 @@ internal static class AccessCommands
         {
             if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
-            var key = AccessKeys.NewKey("tk_admin");
-            var until = DateTimeOffset.UtcNow + period;
-            if (await tailor.RotateAdminKeyAsync(result.GetValue(id)!, AccessKeys.Hash(key), until, ct) is not { } created)
-                return Error("id", $"no active admin key '{result.GetValue(id)}'");
-            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Name)}[/] ({created.Id}): [bold]{key}[/]");
-            AnsiConsole.MarkupLine($"Store it now: only its hash is kept. The old key works until {until:u}.");
+            var rotation = await Operations(tailor).RotateAdminKeyAsync(result.GetValue(id)!, period, ct);
+            if (rotation.Value is not { } created) return Error(rotation.Problem!.Field, rotation.Problem.Rule);
+            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Stored.Name)}[/] ({created.Stored.Id}): [bold]{created.Key}[/]");
+            AnsiConsole.MarkupLine($"Store it now: only its hash is kept. The old key works until {created.PreviousKeyValidUntil:u}.");
             return 0;
         });
 
@@ -119,7 +112,7 @@ internal static class AccessCommands
         revoke.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (!await tailor.RevokeAdminKeyAsync(result.GetValue(id)!, DateTimeOffset.UtcNow, ct)) return Error("id", $"no admin key '{result.GetValue(id)}'");
+            if ((await Operations(tailor).RevokeAdminKeyAsync(result.GetValue(id)!, ct)).Problem is { } problem) return Error(problem.Field, problem.Rule);
             AnsiConsole.MarkupLine($"Admin key {Markup.Escape(result.GetValue(id)!)} revoked (a running node refuses it within {AccessKeys.CacheFor.TotalSeconds:0} s).");
             return 0;
         });
@@ -135,7 +128,7 @@ internal static class AccessCommands
                 return 0;
             }
             await using var tailor = await store.OpenAsync(result, ct);
-            Console.WriteLine(await IdentityVerification.StoredSecretAsync(tailor, DateTimeOffset.UtcNow, ct));
+            Console.WriteLine(await new IdentitySecret(tailor, TimeProvider.System).StoredAsync(ct));
             return 0;
         });
         return new Command("keys", "Manage admin keys and show the identity verification secret") { create, list, rotate, revoke, secret };
@@ -150,8 +143,8 @@ internal static class AccessCommands
     private static string Status(AdminKey key) =>
         key.RevokedAt is { } revoked ? $"revoked {revoked:u}" : key.ExpiresAt is { } expires ? $"rotated, valid until {expires:u}" : "active";
 
-    private static async Task<Source?> FindSourceAsync(ITailorStore store, string idOrName, CancellationToken ct) =>
-        (await store.ListSourcesAsync(ct)).FirstOrDefault(s => s.Id == idOrName) ?? await store.FindSourceByNameAsync(idOrName, ct);
+    /// <summary>The access use cases over the store's access role, on the system clock.</summary>
+    private static AccessOperations Operations(IAccessStore access) => new(access, TimeProvider.System);
 
     private static int Error(string field, string rule)
     {

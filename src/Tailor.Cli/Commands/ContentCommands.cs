@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using Tailor.Application.Content;
 using Tailor.Core.Content;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
@@ -35,17 +36,10 @@ internal static class ContentCommands
         command.SetAction(async (result, ct) =>
         {
             var body = await File.ReadAllTextAsync(result.GetValue(file)!.FullName, ct);
-            var engine = new LiquidEngine();
-            if (!engine.TryParseTemplate(body, out _, out var error)) return Error("body", $"must be valid Liquid: {error}");
-            if (result.GetValue(subject) is { } s && !engine.TryParseTemplate(s, out _, out var subjectError)) return Error("subject", $"must be valid Liquid: {subjectError}");
-            if (ContentNames.Check("name", result.GetValue(name)) is { } nameError) return Error(nameError.Field, nameError.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
-            var now = DateTimeOffset.UtcNow;
-            var templateName = result.GetValue(name)!.Trim();
-            var existing = await tailor.GetContentAsync(ContentKinds.Template, templateName, ct);
-            await tailor.SaveContentAsync(new ContentDocument(ContentKinds.Template, templateName,
-                JsonSerializer.Serialize(new TemplateDocument(body, result.GetValue(subject)), BlockDocument.Json), existing?.CreatedAt ?? now, now), false, ct);
-            AnsiConsole.MarkupLine($"{(existing is null ? "Created" : "Replaced")} template [bold]{Markup.Escape(templateName)}[/]");
+            var saved = await Operations(tailor, tailor).SaveTemplateAsync(result.GetValue(name), body, result.GetValue(subject), SaveMode.Upsert, ct);
+            if (saved.Problem is { } problem) return Error(problem.Field, problem.Rule);
+            AnsiConsole.MarkupLine($"{(saved.Value!.Created ? "Created" : "Replaced")} template [bold]{Markup.Escape(saved.Value.Document.Name)}[/]");
             return 0;
         });
         return command;
@@ -125,7 +119,7 @@ internal static class ContentCommands
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (!await tailor.DeleteContentAsync(kind, result.GetValue(name)!, ct)) return Error("name", $"must name an existing {what}");
+            if (!await Operations(tailor, tailor).DeleteAsync(kind, result.GetValue(name)!, ct)) return Error("name", $"must name an existing {what}");
             AnsiConsole.MarkupLine($"Deleted {what} [bold]{Markup.Escape(result.GetValue(name)!)}[/]");
             return 0;
         });
@@ -174,6 +168,10 @@ internal static class ContentCommands
         command.Subcommands.Add(list);
         return command;
     }
+
+    /// <summary>The content use cases over the store's content and segment roles, on the system clock.</summary>
+    private static ContentOperations Operations(IContentStore content, ISegmentStore segments) =>
+        new(content, segments, new LiquidEngine(), TimeProvider.System);
 
     private static int Error(string field, string rule)
     {
