@@ -77,20 +77,12 @@ internal static class ContentCommands
             using var catalog = new ContentCatalog(tailor, engine, TimeProvider.System);
             var content = await catalog.ReloadAsync(ct);
             if (!content.Templates.TryGetValue(result.GetValue(name)!, out var template)) return Error("name", "must name an existing template");
+            var preview = new ContentPreview(tailor, tailor, TimeProvider.System);
             ProfileFacts? facts = null;
-            IReadOnlySet<string> personalization = new HashSet<string>();
-            if (result.GetValue(profile) is { } id)
-            {
-                var snapshots = await tailor.SnapshotsAsync([id], SnapshotScope.Full(content.EventNames), ct);
-                var snapshot = snapshots.Count == 0 ? null : snapshots[0];
-                if (snapshot is null) return Error("profile", $"no live profile has the id {id}");
-                var segments = new SegmentCatalog(await tailor.ListSegmentsAsync(ct));
-                var names = snapshot.Memberships.Select(m => segments.ById(m)?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
-                facts = new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance);
-                personalization = ContentRenderer.PersonalizationSegments(names, segments, await tailor.SegmentSizesAsync(ct));
-            }
+            if (result.GetValue(profile) is { } id && (facts = await preview.FactsAsync(id, content.EventNames, ct)) is null)
+                return Error("profile", $"no live profile has the id or userId {id}");
             var popular = PopularItems.From(await tailor.RecentTrackEventsAsync(PopularItems.EventNames.ToArray(), 5000, ct), 12);
-            var scope = ProfileScopes.Scope(facts, personalization, content, popular, RequestContext.None, DateTimeOffset.UtcNow);
+            var scope = await preview.ScopeAsync(facts, content.SegmentValues, popular, RequestContext.None, ct);
             try
             {
                 var rendered = await engine.RenderAsync(template.Parsed, scope, new RenderSettings(Strict: true, Blocks: content.Blocks), ct);

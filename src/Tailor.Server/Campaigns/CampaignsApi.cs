@@ -7,6 +7,7 @@ using Tailor.Core.Storage;
 using Tailor.Server.Content;
 using Tailor.Application;
 using Tailor.Application.Campaigns;
+using Tailor.Application.Content;
 using Tailor.Application.Delivery;
 using Tailor.Server.Hosting;
 
@@ -100,18 +101,18 @@ public static class CampaignsApi
         IReadOnlyList<BlockChoice> Blocks, string? SuppressedBecause);
 
     private static async Task<Results<Ok<EmailView>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> PreviewAsync(
-        string id, PreviewRequest request, ICampaignStore store, IContactLog contacts, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, TimeProvider time,
+        string id, PreviewRequest request, ICampaignStore store, IContactLog contacts, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, CampaignEmails emails, TimeProvider time,
         CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
         if (string.IsNullOrEmpty(request.ProfileId)) return ApiProblems.Invalid("profileId", "is required");
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ApiProblems.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
-        var facts = await renderer.PreviewFactsAsync(request.ProfileId, content, ct);
+        var facts = await preview.FactsAsync(request.ProfileId, content.EventNames, ct);
         if (facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
         {
-            var subject = campaign.Subject is null ? null : renderer.Engine.Parse(campaign.Subject);
+            var subject = campaign.Subject is null ? null : engine.Parse(campaign.Subject);
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, CampaignEmails.AddressOf(facts.Profile) ?? "", content, ct);
             var m = composed.Message;
             var suppressed = ConsentGate.Refusal(facts.Profile, Core.Profiles.ConsentPurposes.Email)
@@ -129,18 +130,18 @@ public static class CampaignsApi
     public sealed record TestSent(string To, string Subject);
 
     private static async Task<Results<Ok<TestSent>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> TestAsync(
-        string id, TestRequest request, ICampaignStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, IEmailSender sender, CancellationToken ct)
+        string id, TestRequest request, ICampaignStore store, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, CampaignEmails emails, IEmailSender sender, CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
         if (string.IsNullOrWhiteSpace(request.Email) || !System.Net.Mail.MailAddress.TryCreate(request.Email, out _))
             return ApiProblems.Invalid("email", "must be an email address");
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ApiProblems.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
-        var facts = request.ProfileId is { Length: > 0 } pid ? await renderer.PreviewFactsAsync(pid, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } pid ? await preview.FactsAsync(pid, content.EventNames, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
         {
-            var subject = campaign.Subject is null ? null : renderer.Engine.Parse(campaign.Subject);
+            var subject = campaign.Subject is null ? null : engine.Parse(campaign.Subject);
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, request.Email, content, ct);
             // A test goes to the marketer's own address, not to the profile: no consent check, no contact recorded, its own Message-ID.
             var message = composed.Message with { Subject = "[Test] " + composed.Message.Subject, MessageId = null };

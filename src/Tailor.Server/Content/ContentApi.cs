@@ -129,18 +129,18 @@ public static class ContentApi
     public sealed record PreviewView(string Output, string? Subject, IReadOnlyList<MissingVariable> Missing, IReadOnlyList<BlockChoice> Blocks, string? ProfileId);
 
     private static async Task<Results<Ok<PreviewView>, NotFound<ProblemDetailsView>, ProblemHttpResult>> PreviewTemplateAsync(
-        string name, PreviewRequest request, ContentCatalog catalog, ContentRenderer renderer, CancellationToken ct)
+        string name, PreviewRequest request, ContentCatalog catalog, ContentPreview preview, PopularItemsSource popular, LiquidEngine engine, CancellationToken ct)
     {
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(name, out var template)) return NotFound("template", name);
-        var facts = request.ProfileId is { Length: > 0 } id ? await renderer.PreviewFactsAsync(id, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } id ? await preview.FactsAsync(id, content.EventNames, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
         try
         {
             var settings = new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks, Locale: request.Locale);
-            var scope = await renderer.ScopeAsync(facts, content, RequestContext.None, null, ct, fresh: true);
-            var body = await renderer.Engine.RenderAsync(template.Parsed, scope, settings, ct);
-            var subject = template.Subject is null ? null : (await renderer.Engine.RenderAsync(template.ParsedSubject, scope, settings with { Strict = false }, ct)).Output;
+            var scope = await preview.ScopeAsync(facts, content.SegmentValues, await popular.ItemsAsync(ct), RequestContext.None, ct);
+            var body = await engine.RenderAsync(template.Parsed, scope, settings, ct);
+            var subject = template.Subject is null ? null : (await engine.RenderAsync(template.ParsedSubject, scope, settings with { Strict = false }, ct)).Output;
             return TypedResults.Ok(new PreviewView(body.Output, subject, body.Missing, body.Blocks, facts?.Profile.Id));
         }
         catch (TemplateRenderException e)
@@ -200,14 +200,14 @@ public static class ContentApi
     public sealed record BlockPreviewView(string Output, string Variant, string Reason, string? Language, IReadOnlyList<MissingVariable> Missing);
 
     private static async Task<Results<Ok<BlockPreviewView>, NotFound<ProblemDetailsView>>> PreviewBlockAsync(
-        string name, PreviewRequest request, ContentCatalog catalog, ContentRenderer renderer, CancellationToken ct)
+        string name, PreviewRequest request, ContentCatalog catalog, ContentPreview preview, PopularItemsSource popular, LiquidEngine engine, CancellationToken ct)
     {
         var content = await catalog.CurrentAsync(ct);
         if (content.Blocks.Find(name) is not { } block) return NotFound("block", name);
-        var facts = request.ProfileId is { Length: > 0 } id ? await renderer.PreviewFactsAsync(id, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } id ? await preview.FactsAsync(id, content.EventNames, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
-        var scope = await renderer.ScopeAsync(facts, content, new RequestContext(request.Locale), null, ct, fresh: true);
-        var r = await renderer.Engine.RenderBlockAsync(block, scope, new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks), ct);
+        var scope = await preview.ScopeAsync(facts, content.SegmentValues, await popular.ItemsAsync(ct), new RequestContext(request.Locale), ct);
+        var r = await engine.RenderBlockAsync(block, scope, new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks), ct);
         return TypedResults.Ok(new BlockPreviewView(r.Output, r.Choice.Variant, r.Choice.Reason, r.Choice.Language, r.Missing));
     }
 
