@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using Tailor.Application;
+using Tailor.Application.Campaigns;
 using Tailor.Application.Content;
 using Tailor.Core.Content;
 using Tailor.Core.Segments;
@@ -146,10 +148,11 @@ internal static class ContentCommands
         list.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
+            var time = TimeProvider.System;
+            var campaigns = new CampaignOperations(tailor, tailor, tailor, new CampaignStarter(tailor, tailor, time), new LiquidEngine(), new IdSource(time), time);
             var table = new Table().AddColumns("id", "name", "template", "segment", "status", "audience", "sent", "no consent", "capped", "failed", "interrupted");
-            foreach (var c in await tailor.ListCampaignsAsync(ct))
+            foreach (var (c, n) in await campaigns.ListAsync(ct))
             {
-                var n = await tailor.RecipientCountsAsync(c.Id, ct);
                 string Count(string status) => n.GetValueOrDefault(status).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
                 table.AddRow(c.Id, Markup.Escape(c.Name), Markup.Escape(c.Template), Markup.Escape(c.Segment), c.Status, c.AudienceSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
                     Count(RecipientStatus.Sent), Count(RecipientStatus.SuppressedConsent), Count(RecipientStatus.SuppressedCap), Count(RecipientStatus.Failed), Count(RecipientStatus.Interrupted));

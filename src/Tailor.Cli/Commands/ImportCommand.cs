@@ -7,6 +7,7 @@ using Tailor.Core.Profiles;
 using Tailor.Application;
 using Tailor.Application.Access;
 using Tailor.Application.Pipeline;
+using Tailor.Application.Import;
 
 namespace Tailor.Cli.Commands;
 

@@ -2,11 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Tailor.Application;
 using Tailor.Application.Access;
-using Tailor.Cli.Import;
 using Tailor.Core.Events;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
+using Tailor.Application.Import;
 
 namespace Tailor.Cli.Demo;
 
