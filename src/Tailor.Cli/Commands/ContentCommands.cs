@@ -69,7 +69,7 @@ internal static class ContentCommands
     private static Command PreviewTemplate(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "The template" };
-        var profile = new Option<string?>("--profile") { Description = "Profile id to render for (default: nobody, the non-personalised version)" };
+        var profile = new Option<string?>("--profile") { Description = "Profile id or userId to render for (default: nobody, the non-personalised version)" };
         var command = new Command("preview", "Render a template for a profile and list every variable without a value, with its line") { name, profile };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
