@@ -7,7 +7,7 @@ namespace Tailor.Application.Access;
 /// keys, rotation with a grace period for the old key, and revocation. Callers that cache keys forget them after a
 /// change (the server's <c>AccessKeys</c>).
 /// </summary>
-public sealed class AccessOperations(IAccessStore store, TimeProvider time)
+public sealed class AccessOperations(IAccessStore store, IdSource ids, TimeProvider time)
 {
     /// <summary>The shortest write key a caller may choose.</summary>
     public const int MinWriteKeyLength = 8;
@@ -18,12 +18,12 @@ public sealed class AccessOperations(IAccessStore store, TimeProvider time)
         if (string.IsNullOrWhiteSpace(name)) return OperationProblem.Invalid("name", "is required");
         if (writeKey is { Length: < MinWriteKeyLength }) return OperationProblem.Invalid("writeKey", $"must be at least {MinWriteKeyLength} characters");
         if (await store.FindSourceByNameAsync(name, ct) is not null) return OperationProblem.Invalid("name", "must be unique: a source with this name exists already");
-        return await store.CreateSourceAsync(name, writeKey ?? AccessSecrets.NewKey("wk"), ct);
+        return await store.CreateSourceAsync(new Source(ids.New("src"), name, writeKey ?? AccessSecrets.NewKey("wk"), time.GetUtcNow()), ct);
     }
 
     /// <summary>The source named <paramref name="name"/>, created (with a generated key) if there is none: where imports record their events.</summary>
     public async Task<Source> SourceNamedAsync(string name, string keyPrefix, CancellationToken ct) =>
-        await store.FindSourceByNameAsync(name, ct) ?? await store.CreateSourceAsync(name, AccessSecrets.NewKey(keyPrefix), ct);
+        await store.FindSourceByNameAsync(name, ct) ?? await store.CreateSourceAsync(new Source(ids.New("src"), name, AccessSecrets.NewKey(keyPrefix), time.GetUtcNow()), ct);
 
     /// <summary>A source by id or name, or null.</summary>
     public async Task<Source?> FindSourceAsync(string idOrName, CancellationToken ct) =>
@@ -50,15 +50,16 @@ public sealed class AccessOperations(IAccessStore store, TimeProvider time)
     {
         if (string.IsNullOrWhiteSpace(name)) return OperationProblem.Invalid("name", "is required");
         var key = AccessSecrets.NewKey("tk_admin");
-        return new IssuedAdminKey(await store.CreateAdminKeyAsync(name, AccessSecrets.Hash(key), ct), key);
+        return new IssuedAdminKey(await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), name, time.GetUtcNow()), AccessSecrets.Hash(key), ct), key);
     }
 
     /// <summary>A new admin key in place of <paramref name="id"/>, which keeps working for <paramref name="grace"/>.</summary>
     public async Task<OperationResult<IssuedAdminKey>> RotateAdminKeyAsync(string id, TimeSpan grace, CancellationToken ct)
     {
         var key = AccessSecrets.NewKey("tk_admin");
-        var until = time.GetUtcNow() + grace;
-        if (await store.RotateAdminKeyAsync(id, AccessSecrets.Hash(key), until, ct) is not { } created)
+        var now = time.GetUtcNow();
+        var until = now + grace;
+        if (await store.RotateAdminKeyAsync(id, ids.New("key"), AccessSecrets.Hash(key), now, until, ct) is not { } created)
             return OperationProblem.NotFound("id", $"no active admin key '{id}'");
         var old = (await store.ListAdminKeysAsync(ct)).First(k => k.Id == id);
         return new IssuedAdminKey(created, key, old.ExpiresAt ?? until);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Tailor.Application;
 using Tailor.Application.Access;
 using Tailor.Core.Storage;
 using Tailor.Server.Admin;
@@ -9,6 +10,9 @@ namespace Tailor.Cli.Commands;
 /// <summary><c>tailor sources …</c> and <c>tailor keys …</c>: who may send events and who may read them.</summary>
 internal static class AccessCommands
 {
+    /// <summary>Ids of the sources and keys these commands create, on the system clock (a command has no other).</summary>
+    private static readonly IdSource Ids = new(TimeProvider.System);
+
     public static Command Sources(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "A unique name, e.g. website" };
@@ -18,7 +22,7 @@ internal static class AccessCommands
         create.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var created = await Operations(tailor).CreateSourceAsync(result.GetValue(name), result.GetValue(writeKey), ct);
+            var created = await Operations(tailor.Access).CreateSourceAsync(result.GetValue(name), result.GetValue(writeKey), ct);
             if (created.Value is not { } source) return Error(created.Problem!.Field, created.Problem.Rule);
             AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(source.Name)}[/] ({source.Id}) write key: [bold]{Markup.Escape(source.WriteKey)}[/]");
             return 0;
@@ -30,7 +34,7 @@ internal static class AccessCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var table = new Table().AddColumns("name", "id", "write key", "created", "status");
-            foreach (var s in await tailor.ListSourcesAsync(ct))
+            foreach (var s in await tailor.Access.ListSourcesAsync(ct))
                 table.AddRow(Markup.Escape(s.Name), s.Id, Markup.Escape(s.WriteKey), s.CreatedAt.ToString("u"), s.RevokedAt is { } at ? $"revoked {at:u}" : "active");
             AnsiConsole.Write(table);
             return 0;
@@ -44,8 +48,8 @@ internal static class AccessCommands
         {
             if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
-            var revokedBefore = (await Operations(tailor).FindSourceAsync(result.GetValue(source)!, ct))?.RevokedAt is not null;
-            var rotation = await Operations(tailor).RotateWriteKeyAsync(result.GetValue(source)!, period, ct);
+            var revokedBefore = (await Operations(tailor.Access).FindSourceAsync(result.GetValue(source)!, ct))?.RevokedAt is not null;
+            var rotation = await Operations(tailor.Access).RotateWriteKeyAsync(result.GetValue(source)!, period, ct);
             if (rotation.Value is not { } rotated) return Error(rotation.Problem!.Field, rotation.Problem.Rule);
             AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(rotated.Source.Name)}[/] new write key: [bold]{Markup.Escape(rotated.Source.WriteKey)}[/]");
             AnsiConsole.MarkupLine(revokedBefore ? "The old key was revoked and stays refused." : $"The old key works until {rotated.PreviousKeyValidUntil:u}.");
@@ -57,7 +61,7 @@ internal static class AccessCommands
         revoke.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var revocation = await Operations(tailor).RevokeSourceAsync(result.GetValue(source)!, ct);
+            var revocation = await Operations(tailor.Access).RevokeSourceAsync(result.GetValue(source)!, ct);
             if (revocation.Value is not { } found) return Error(revocation.Problem!.Field, revocation.Problem.Rule);
             AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(found.Name)}[/]: write keys revoked (a running node stops accepting them within {AccessKeys.CacheFor.TotalSeconds:0} s).");
             return 0;
@@ -73,7 +77,7 @@ internal static class AccessCommands
         create.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var creation = await Operations(tailor).CreateAdminKeyAsync(result.GetValue(name), ct);
+            var creation = await Operations(tailor.Access).CreateAdminKeyAsync(result.GetValue(name), ct);
             if (creation.Value is not { } created) return Error(creation.Problem!.Field, creation.Problem.Rule);
             AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Stored.Name)}[/] ({created.Stored.Id}): [bold]{created.Key}[/]");
             AnsiConsole.MarkupLine("Store it now: only its hash is kept.");
@@ -86,7 +90,7 @@ internal static class AccessCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var table = new Table().AddColumns("name", "id", "created", "status");
-            foreach (var k in await tailor.ListAdminKeysAsync(ct))
+            foreach (var k in await tailor.Access.ListAdminKeysAsync(ct))
                 table.AddRow(Markup.Escape(k.Name), k.Id, k.CreatedAt.ToString("u"), Status(k));
             AnsiConsole.Write(table);
             return 0;
@@ -100,7 +104,7 @@ internal static class AccessCommands
         {
             if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
-            var rotation = await Operations(tailor).RotateAdminKeyAsync(result.GetValue(id)!, period, ct);
+            var rotation = await Operations(tailor.Access).RotateAdminKeyAsync(result.GetValue(id)!, period, ct);
             if (rotation.Value is not { } created) return Error(rotation.Problem!.Field, rotation.Problem.Rule);
             AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Stored.Name)}[/] ({created.Stored.Id}): [bold]{created.Key}[/]");
             AnsiConsole.MarkupLine($"Store it now: only its hash is kept. The old key works until {created.PreviousKeyValidUntil:u}.");
@@ -112,7 +116,7 @@ internal static class AccessCommands
         revoke.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if ((await Operations(tailor).RevokeAdminKeyAsync(result.GetValue(id)!, ct)).Problem is { } problem) return Error(problem.Field, problem.Rule);
+            if ((await Operations(tailor.Access).RevokeAdminKeyAsync(result.GetValue(id)!, ct)).Problem is { } problem) return Error(problem.Field, problem.Rule);
             AnsiConsole.MarkupLine($"Admin key {Markup.Escape(result.GetValue(id)!)} revoked (a running node refuses it within {AccessKeys.CacheFor.TotalSeconds:0} s).");
             return 0;
         });
@@ -128,7 +132,7 @@ internal static class AccessCommands
                 return 0;
             }
             await using var tailor = await store.OpenAsync(result, ct);
-            Console.WriteLine(await new IdentitySecret(tailor, TimeProvider.System).StoredAsync(ct));
+            Console.WriteLine(await new IdentitySecret(tailor.Content, TimeProvider.System).StoredAsync(ct));
             return 0;
         });
         return new Command("keys", "Manage admin keys and show the identity verification secret") { create, list, rotate, revoke, secret };
@@ -144,7 +148,7 @@ internal static class AccessCommands
         key.RevokedAt is { } revoked ? $"revoked {revoked:u}" : key.ExpiresAt is { } expires ? $"rotated, valid until {expires:u}" : "active";
 
     /// <summary>The access use cases over the store's access role, on the system clock.</summary>
-    private static AccessOperations Operations(IAccessStore access) => new(access, TimeProvider.System);
+    private static AccessOperations Operations(IAccessStore access) => new(access, Ids, TimeProvider.System);
 
     private static int Error(string field, string rule)
     {

@@ -39,7 +39,7 @@ internal static class ContentCommands
         {
             var body = await File.ReadAllTextAsync(result.GetValue(file)!.FullName, ct);
             await using var tailor = await store.OpenAsync(result, ct);
-            var saved = await Operations(tailor, tailor).SaveTemplateAsync(result.GetValue(name), body, result.GetValue(subject), SaveMode.Upsert, ct);
+            var saved = await Operations(tailor.Content, tailor.Segments).SaveTemplateAsync(result.GetValue(name), body, result.GetValue(subject), SaveMode.Upsert, ct);
             if (saved.Problem is { } problem) return Error(problem.Field, problem.Rule);
             AnsiConsole.MarkupLine($"{(saved.Value!.Created ? "Created" : "Replaced")} template [bold]{Markup.Escape(saved.Value.Document.Name)}[/]");
             return 0;
@@ -55,7 +55,7 @@ internal static class ContentCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var table = new Table().AddColumns("name", "subject", "updated");
-            foreach (var d in await tailor.ListContentAsync(ContentKinds.Template, ct))
+            foreach (var d in await tailor.Content.ListContentAsync(ContentKinds.Template, ct))
             {
                 var t = JsonSerializer.Deserialize<TemplateDocument>(d.Json, BlockDocument.Json)!;
                 table.AddRow(Markup.Escape(d.Name), Markup.Escape(t.Subject ?? ""), d.UpdatedAt.ToString("u"));
@@ -79,11 +79,11 @@ internal static class ContentCommands
             using var catalog = new ContentCatalog(tailor, engine, TimeProvider.System);
             var content = await catalog.ReloadAsync(ct);
             if (!content.Templates.TryGetValue(result.GetValue(name)!, out var template)) return Error("name", "must name an existing template");
-            var preview = new ContentPreview(tailor, tailor, TimeProvider.System);
+            var preview = new ContentPreview(tailor.Segments, tailor.Profiles, TimeProvider.System);
             ProfileFacts? facts = null;
             if (result.GetValue(profile) is { } id && (facts = await preview.FactsAsync(id, content.EventNames, ct)) is null)
                 return Error("profile", $"no live profile has the id or userId {id}");
-            var popular = PopularItems.From(await tailor.RecentTrackEventsAsync(PopularItems.EventNames.ToArray(), 5000, ct), 12);
+            var popular = PopularItems.From(await tailor.Content.RecentTrackEventsAsync(PopularItems.EventNames.ToArray(), 5000, ct), 12);
             var scope = await preview.ScopeAsync(facts, content.SegmentValues, popular, RequestContext.None, ct);
             try
             {
@@ -113,7 +113,7 @@ internal static class ContentCommands
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (!await Operations(tailor, tailor).DeleteAsync(kind, result.GetValue(name)!, ct)) return Error("name", $"must name an existing {what}");
+            if (!await Operations(tailor.Content, tailor.Segments).DeleteAsync(kind, result.GetValue(name)!, ct)) return Error("name", $"must name an existing {what}");
             AnsiConsole.MarkupLine($"Deleted {what} [bold]{Markup.Escape(result.GetValue(name)!)}[/]");
             return 0;
         });
@@ -132,7 +132,7 @@ internal static class ContentCommands
         list.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            foreach (var d in await tailor.ListContentAsync(kind, ct)) Console.WriteLine($"{d.Name}\t{d.Json}");
+            foreach (var d in await tailor.Content.ListContentAsync(kind, ct)) Console.WriteLine($"{d.Name}\t{d.Json}");
             return 0;
         });
         command.Subcommands.Add(list);
@@ -149,7 +149,7 @@ internal static class ContentCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var time = TimeProvider.System;
-            var campaigns = new CampaignOperations(tailor, tailor, tailor, new CampaignStarter(tailor, tailor, time), new LiquidEngine(), new IdSource(time), time);
+            var campaigns = new CampaignOperations(tailor.Campaigns, tailor.Content, tailor.Segments, new CampaignStarter(tailor.Segments, tailor.Campaigns, time), new LiquidEngine(), new IdSource(time), time);
             var table = new Table().AddColumns("id", "name", "template", "segment", "status", "audience", "sent", "no consent", "capped", "failed", "interrupted");
             foreach (var (c, n) in await campaigns.ListAsync(ct))
             {

@@ -35,7 +35,8 @@ internal static class ImportCommand
             var kind = result.GetValue(format) ?? (input.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "ndjson");
             var time = TimeProvider.System;
             await using var tailor = await store.OpenAsync(result, ct);
-            var source = await new AccessOperations(tailor, time).SourceNamedAsync(result.GetValue(sourceName)!, "wk", ct);
+            var ids = new IdSource(time);
+            var source = await new AccessOperations(tailor.Access, ids, time).SourceNamedAsync(result.GetValue(sourceName)!, "wk", ct);
             var fileKey = await EventImporter.FileKeyAsync(input.FullName, ct);
             if (result.GetValue(restart)) fileKey += $"-restart-{time.GetUtcNow().ToUnixTimeSeconds()}";
             var rejectFile = result.GetValue(rejectsPath) ?? Path.Combine(Environment.CurrentDirectory, input.Name + ".rejected.ndjson");
@@ -44,7 +45,7 @@ internal static class ImportCommand
             using var reader = new StreamReader(stream);
             await using var rejects = new StreamWriter(rejectFile, append: true);
             var records = kind == "csv" ? CsvRecords.ReadAsync(reader, ct) : NdjsonRecords.ReadAsync(reader, ct);
-            var importer = new EventImporter(tailor, tailor, IngestionLimits.Default, time);
+            var importer = new EventImporter(tailor.Events, tailor.Access, IngestionLimits.Default, time);
 
             EventImporter.Report report = null!;
             long applied = 0;
@@ -57,10 +58,9 @@ internal static class ImportCommand
                         r => reading.Value = stream.Position, ct);
                     reading.Value = reading.MaxValue;
 
-                    var ids = new IdSource(time);
-                    var pipeline = new ProfilePipeline(tailor, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, time, () => ids.New("prf"));
+                    var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, time, () => ids.New("prf"));
                     var position = await pipeline.PositionAsync(ct);
-                    var last = await tailor.LastSequenceAsync(ct);
+                    var last = await tailor.Events.LastSequenceAsync(ct);
                     var profiling = progress.AddTask("Updating profiles", maxValue: Math.Max(1, last - position));
                     int n;
                     while ((n = await pipeline.ProcessNextBatchAsync(ct)) > 0)

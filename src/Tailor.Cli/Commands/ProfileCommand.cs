@@ -23,7 +23,7 @@ internal static class ProfileCommand
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var profiles = new ProfileOperations(tailor, tailor);
+            var profiles = new ProfileOperations(tailor.Profiles, tailor.Events);
             var value = result.GetValue(id)!;
             var profile = await profiles.FindAsync(value, result.GetValue(type), ct);
             if (profile is null)

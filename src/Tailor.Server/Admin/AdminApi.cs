@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Application.Access;
 using Tailor.Core.Pipeline;
+using Tailor.Application;
 using Tailor.Core.Storage;
 using Tailor.Server.Hosting;
 using Tailor.Server.Pipeline;
@@ -107,10 +108,11 @@ public static class AdminApi
     /// <param name="Followers">Each background stage: state, position, lag, last error, dead letters.</param>
     public sealed record PipelineStatus(long LogPosition, long PipelinePosition, long Lag, long Profiles, long DeadLetters, IReadOnlyList<FollowerStatus> Followers);
 
-    private static async Task<Ok<PipelineStatus>> PipelineAsync(IProfileStore profiles, IEventLog log, IDeadLetterStore deadLetters, FollowerHost followers, CancellationToken ct)
+    private static async Task<Ok<PipelineStatus>> PipelineAsync(IPositionStore positions, IProfileStore profiles, IEventLog log, IDeadLetterStore deadLetters, FollowerHost followers,
+        CancellationToken ct)
     {
         // Pipeline first: it only ever trails the log, so a log position read after it is never behind it (lag >= 0).
-        var processed = await profiles.PipelinePositionAsync(ct);
+        var processed = await positions.PositionAsync(Followers.Profiles, ct);
         var last = await log.LastSequenceAsync(ct);
         var pending = await deadLetters.PendingDeadLettersAsync(ct);
         return TypedResults.Ok(new PipelineStatus(last, processed, last - processed, await profiles.ProfileCountAsync(ct), pending.Values.Sum(),

@@ -1,18 +1,13 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Tailor.Application;
 using Tailor.Application.Campaigns;
-using Tailor.Core.Storage;
 
 namespace Tailor.Server.Campaigns;
 
-/// <summary>Registers the campaign use cases, the starter the sender shares, and the store roles they use.</summary>
+/// <summary>Registers the campaign use cases and the starter the sender shares.</summary>
 public static class CampaignsWiring
 {
-    public static IServiceCollection AddCampaigns(this IServiceCollection services, ICampaignStore campaigns, IContactLog contacts)
+    public static IServiceCollection AddCampaigns(this IServiceCollection services)
     {
-        services.TryAddSingleton(campaigns);
-        services.TryAddSingleton(contacts);
-        services.TryAddSingleton<IdSource>();
         services.TryAddSingleton<CampaignStarter>();
         services.TryAddSingleton<CampaignOperations>();
         return services;

@@ -12,7 +12,7 @@ public sealed class AccessOperationsTests : IAsyncLifetime
 {
     private readonly string _data = TempDirectory.Create("access-ops");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-    private ITailorStore _store = null!;
+    private TailorDatabase _store = null!;
     private AccessOperations _access = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -20,7 +20,7 @@ public sealed class AccessOperationsTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
-        _access = new AccessOperations(_store, _time);
+        _access = new AccessOperations(_store.Access, new IdSource(_time), _time);
     }
 
     public async ValueTask DisposeAsync()
@@ -83,10 +83,10 @@ public sealed class AccessOperationsTests : IAsyncLifetime
     [Fact]
     public async Task The_identity_secret_is_the_configured_one_else_one_stored_once_and_kept()
     {
-        var secret = new IdentitySecret(_store, _time);
+        var secret = new IdentitySecret(_store.Content, _time);
 
         var stored = await secret.GetAsync(null, Ct);
-        var again = await new IdentitySecret(_store, _time).GetAsync("", Ct);
+        var again = await new IdentitySecret(_store.Content, _time).GetAsync("", Ct);
         var configured = await secret.GetAsync("from-env", Ct);
 
         Assert.False(stored.Configured);

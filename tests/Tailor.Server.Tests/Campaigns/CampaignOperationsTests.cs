@@ -18,7 +18,7 @@ public sealed class CampaignOperationsTests : IAsyncLifetime
 {
     private readonly string _data = TempDirectory.Create("campaign-ops");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-    private ITailorStore _store = null!;
+    private TailorDatabase _store = null!;
     private CampaignOperations _campaigns = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -32,7 +32,7 @@ public sealed class CampaignOperationsTests : IAsyncLifetime
         await _store.SaveSegmentAsync(new SegmentDefinition("seg_vip", "VIP", RuleParser.Parse("has consent email"), null, SegmentDefinition.DefaultMinSize, now, now), Ct);
         await _store.ApplyMembershipAsync(new MembershipUpdate(
             [new MembershipChange("seg_vip", "prf_a", true, now), new MembershipChange("seg_vip", "prf_b", true, now)], []), Ct);
-        _campaigns = new CampaignOperations(_store, _store, _store, new CampaignStarter(_store, _store, _time), new LiquidEngine(), new IdSource(_time), _time);
+        _campaigns = new CampaignOperations(_store.Campaigns, _store.Content, _store.Segments, new CampaignStarter(_store.Segments, _store.Campaigns, _time), new LiquidEngine(), new IdSource(_time), _time);
     }
 
     public async ValueTask DisposeAsync()

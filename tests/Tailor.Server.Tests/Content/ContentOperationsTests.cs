@@ -13,7 +13,7 @@ public sealed class ContentOperationsTests : IAsyncLifetime
 {
     private readonly string _data = TempDirectory.Create("content-ops");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-    private ITailorStore _store = null!;
+    private TailorDatabase _store = null!;
     private ContentOperations _content = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -21,7 +21,7 @@ public sealed class ContentOperationsTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
-        _content = new ContentOperations(_store, _store, new LiquidEngine(), _time);
+        _content = new ContentOperations(_store.Content, _store.Segments, new LiquidEngine(), _time);
     }
 
     public async ValueTask DisposeAsync()

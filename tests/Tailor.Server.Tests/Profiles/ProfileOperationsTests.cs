@@ -17,7 +17,7 @@ public sealed class ProfileOperationsTests : IAsyncLifetime
 {
     private readonly string _data = TempDirectory.Create("profile-ops");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-    private ITailorStore _store = null!;
+    private TailorDatabase _store = null!;
     private ProfileOperations _profiles = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -29,8 +29,8 @@ public sealed class ProfileOperationsTests : IAsyncLifetime
         var payload = JsonSerializer.Serialize(new { type = "identify", userId = "u1", messageId = "m1", traits = new { email = "ada@example.com" } });
         await _store.AppendAsync([new TailorEvent("m1", EventType.Identify, null, "u1", null, now, now, "src_test", payload)], Ct);
         var ids = new IdSource(_time);
-        await new ProfilePipeline(_store, new ProfileReducer(EngagementWeights.Default), _time, () => ids.New("prf")).ProcessNextBatchAsync(Ct);
-        _profiles = new ProfileOperations(_store, _store);
+        await new ProfilePipeline(_store.Events, _store.Positions, _store.Profiles, _store.Merges, _store.Triggers, new ProfileReducer(EngagementWeights.Default), _time, () => ids.New("prf")).ProcessNextBatchAsync(Ct);
+        _profiles = new ProfileOperations(_store.Profiles, _store.Events);
     }
 
     public async ValueTask DisposeAsync()
