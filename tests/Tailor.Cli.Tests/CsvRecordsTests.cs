@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tailor.Application.Import;
 using Tailor.Cli.Import;
 
 namespace Tailor.Cli.Tests;

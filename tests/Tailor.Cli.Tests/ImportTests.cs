@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Tailor.Cli.Import;
+using Tailor.Application.Import;
 using Tailor.Core.Events;
 using Tailor.Core.Identity;
 using Tailor.Core.Pipeline;

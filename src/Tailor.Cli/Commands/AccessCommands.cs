@@ -1,8 +1,9 @@
 using System.CommandLine;
 using Spectre.Console;
+using Tailor.Application;
+using Tailor.Application.Access;
 using Tailor.Core.Storage;
 using Tailor.Server.Admin;
-using Tailor.Server.Content;
 
 namespace Tailor.Cli.Commands;
 
@@ -10,7 +11,7 @@ namespace Tailor.Cli.Commands;
 internal static class AccessCommands
 {
     /// <summary>Ids of the sources and keys these commands create, on the system clock (a command has no other).</summary>
-    private static readonly Tailor.Application.IdSource Ids = new(TimeProvider.System);
+    private static readonly IdSource Ids = new(TimeProvider.System);
 
     public static Command Sources(StoreOptions store)
     {
@@ -21,13 +22,8 @@ internal static class AccessCommands
         create.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var sourceName = result.GetValue(name)!;
-            if (await tailor.FindSourceByNameAsync(sourceName, ct) is not null)
-            {
-                AnsiConsole.MarkupLine($"[red]error:[/] name: a source named '{Markup.Escape(sourceName)}' exists already");
-                return 2;
-            }
-            var source = await tailor.CreateSourceAsync(new Source(Ids.New("src"), sourceName, result.GetValue(writeKey) ?? AccessKeys.NewKey("wk"), TimeProvider.System.GetUtcNow()), ct);
+            var created = await Operations(tailor.Access).CreateSourceAsync(result.GetValue(name), result.GetValue(writeKey), ct);
+            if (created.Value is not { } source) return Error(created.Problem!.Field, created.Problem.Rule);
             AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(source.Name)}[/] ({source.Id}) write key: [bold]{Markup.Escape(source.WriteKey)}[/]");
             return 0;
         });
@@ -38,7 +34,7 @@ internal static class AccessCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var table = new Table().AddColumns("name", "id", "write key", "created", "status");
-            foreach (var s in await tailor.ListSourcesAsync(ct))
+            foreach (var s in await tailor.Access.ListSourcesAsync(ct))
                 table.AddRow(Markup.Escape(s.Name), s.Id, Markup.Escape(s.WriteKey), s.CreatedAt.ToString("u"), s.RevokedAt is { } at ? $"revoked {at:u}" : "active");
             AnsiConsole.Write(table);
             return 0;
@@ -52,11 +48,11 @@ internal static class AccessCommands
         {
             if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
-            if (await FindSourceAsync(tailor, result.GetValue(source)!, ct) is not { } found) return Error("source", $"no source '{result.GetValue(source)}'");
-            var until = DateTimeOffset.UtcNow + period;
-            var rotated = (await tailor.RotateWriteKeyAsync(found.Id, AccessKeys.NewKey("wk"), until, ct))!;
-            AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(rotated.Name)}[/] new write key: [bold]{Markup.Escape(rotated.WriteKey)}[/]");
-            AnsiConsole.MarkupLine(found.RevokedAt is null ? $"The old key works until {until:u}." : "The old key was revoked and stays refused.");
+            var revokedBefore = (await Operations(tailor.Access).FindSourceAsync(result.GetValue(source)!, ct))?.RevokedAt is not null;
+            var rotation = await Operations(tailor.Access).RotateWriteKeyAsync(result.GetValue(source)!, period, ct);
+            if (rotation.Value is not { } rotated) return Error(rotation.Problem!.Field, rotation.Problem.Rule);
+            AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(rotated.Source.Name)}[/] new write key: [bold]{Markup.Escape(rotated.Source.WriteKey)}[/]");
+            AnsiConsole.MarkupLine(revokedBefore ? "The old key was revoked and stays refused." : $"The old key works until {rotated.PreviousKeyValidUntil:u}.");
             return 0;
         });
 
@@ -65,8 +61,8 @@ internal static class AccessCommands
         revoke.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (await FindSourceAsync(tailor, result.GetValue(source)!, ct) is not { } found) return Error("source", $"no source '{result.GetValue(source)}'");
-            await tailor.RevokeSourceAsync(found.Id, DateTimeOffset.UtcNow, ct);
+            var revocation = await Operations(tailor.Access).RevokeSourceAsync(result.GetValue(source)!, ct);
+            if (revocation.Value is not { } found) return Error(revocation.Problem!.Field, revocation.Problem.Rule);
             AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(found.Name)}[/]: write keys revoked (a running node stops accepting them within {AccessKeys.CacheFor.TotalSeconds:0} s).");
             return 0;
         });
@@ -81,9 +77,9 @@ internal static class AccessCommands
         create.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var key = AccessKeys.NewKey("tk_admin");
-            var created = await tailor.CreateAdminKeyAsync(new AdminKey(Ids.New("key"), result.GetValue(name)!, TimeProvider.System.GetUtcNow()), AccessKeys.Hash(key), ct);
-            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Name)}[/] ({created.Id}): [bold]{key}[/]");
+            var creation = await Operations(tailor.Access).CreateAdminKeyAsync(result.GetValue(name), ct);
+            if (creation.Value is not { } created) return Error(creation.Problem!.Field, creation.Problem.Rule);
+            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Stored.Name)}[/] ({created.Stored.Id}): [bold]{created.Key}[/]");
             AnsiConsole.MarkupLine("Store it now: only its hash is kept.");
             return 0;
         });
@@ -94,7 +90,7 @@ internal static class AccessCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var table = new Table().AddColumns("name", "id", "created", "status");
-            foreach (var k in await tailor.ListAdminKeysAsync(ct))
+            foreach (var k in await tailor.Access.ListAdminKeysAsync(ct))
                 table.AddRow(Markup.Escape(k.Name), k.Id, k.CreatedAt.ToString("u"), Status(k));
             AnsiConsole.Write(table);
             return 0;
@@ -108,13 +104,10 @@ internal static class AccessCommands
         {
             if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
-            var key = AccessKeys.NewKey("tk_admin");
-            var now = TimeProvider.System.GetUtcNow();
-            var until = now + period;
-            if (await tailor.RotateAdminKeyAsync(result.GetValue(id)!, Ids.New("key"), AccessKeys.Hash(key), now, until, ct) is not { } created)
-                return Error("id", $"no active admin key '{result.GetValue(id)}'");
-            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Name)}[/] ({created.Id}): [bold]{key}[/]");
-            AnsiConsole.MarkupLine($"Store it now: only its hash is kept. The old key works until {until:u}.");
+            var rotation = await Operations(tailor.Access).RotateAdminKeyAsync(result.GetValue(id)!, period, ct);
+            if (rotation.Value is not { } created) return Error(rotation.Problem!.Field, rotation.Problem.Rule);
+            AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Stored.Name)}[/] ({created.Stored.Id}): [bold]{created.Key}[/]");
+            AnsiConsole.MarkupLine($"Store it now: only its hash is kept. The old key works until {created.PreviousKeyValidUntil:u}.");
             return 0;
         });
 
@@ -123,7 +116,7 @@ internal static class AccessCommands
         revoke.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (!await tailor.RevokeAdminKeyAsync(result.GetValue(id)!, DateTimeOffset.UtcNow, ct)) return Error("id", $"no admin key '{result.GetValue(id)}'");
+            if ((await Operations(tailor.Access).RevokeAdminKeyAsync(result.GetValue(id)!, ct)).Problem is { } problem) return Error(problem.Field, problem.Rule);
             AnsiConsole.MarkupLine($"Admin key {Markup.Escape(result.GetValue(id)!)} revoked (a running node refuses it within {AccessKeys.CacheFor.TotalSeconds:0} s).");
             return 0;
         });
@@ -139,7 +132,7 @@ internal static class AccessCommands
                 return 0;
             }
             await using var tailor = await store.OpenAsync(result, ct);
-            Console.WriteLine(await IdentityVerification.StoredSecretAsync(tailor, DateTimeOffset.UtcNow, ct));
+            Console.WriteLine(await new IdentitySecret(tailor.Content, TimeProvider.System).StoredAsync(ct));
             return 0;
         });
         return new Command("keys", "Manage admin keys and show the identity verification secret") { create, list, rotate, revoke, secret };
@@ -154,8 +147,8 @@ internal static class AccessCommands
     private static string Status(AdminKey key) =>
         key.RevokedAt is { } revoked ? $"revoked {revoked:u}" : key.ExpiresAt is { } expires ? $"rotated, valid until {expires:u}" : "active";
 
-    private static async Task<Source?> FindSourceAsync(ITailorStore store, string idOrName, CancellationToken ct) =>
-        (await store.ListSourcesAsync(ct)).FirstOrDefault(s => s.Id == idOrName) ?? await store.FindSourceByNameAsync(idOrName, ct);
+    /// <summary>The access use cases over the store's access role, on the system clock.</summary>
+    private static AccessOperations Operations(IAccessStore access) => new(access, Ids, TimeProvider.System);
 
     private static int Error(string field, string rule)
     {

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
+using Tailor.Application;
+using Tailor.Application.Campaigns;
+using Tailor.Application.Content;
 using Tailor.Core.Content;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
@@ -35,17 +38,10 @@ internal static class ContentCommands
         command.SetAction(async (result, ct) =>
         {
             var body = await File.ReadAllTextAsync(result.GetValue(file)!.FullName, ct);
-            var engine = new LiquidEngine();
-            if (!engine.TryParseTemplate(body, out _, out var error)) return Error("body", $"must be valid Liquid: {error}");
-            if (result.GetValue(subject) is { } s && !engine.TryParseTemplate(s, out _, out var subjectError)) return Error("subject", $"must be valid Liquid: {subjectError}");
-            if (ContentNames.Check("name", result.GetValue(name)) is { } nameError) return Error(nameError.Field, nameError.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
-            var now = DateTimeOffset.UtcNow;
-            var templateName = result.GetValue(name)!.Trim();
-            var existing = await tailor.GetContentAsync(ContentKinds.Template, templateName, ct);
-            await tailor.SaveContentAsync(new ContentDocument(ContentKinds.Template, templateName,
-                JsonSerializer.Serialize(new TemplateDocument(body, result.GetValue(subject)), BlockDocument.Json), existing?.CreatedAt ?? now, now), false, ct);
-            AnsiConsole.MarkupLine($"{(existing is null ? "Created" : "Replaced")} template [bold]{Markup.Escape(templateName)}[/]");
+            var saved = await Operations(tailor.Content, tailor.Segments).SaveTemplateAsync(result.GetValue(name), body, result.GetValue(subject), SaveMode.Upsert, ct);
+            if (saved.Problem is { } problem) return Error(problem.Field, problem.Rule);
+            AnsiConsole.MarkupLine($"{(saved.Value!.Created ? "Created" : "Replaced")} template [bold]{Markup.Escape(saved.Value.Document.Name)}[/]");
             return 0;
         });
         return command;
@@ -59,7 +55,7 @@ internal static class ContentCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var table = new Table().AddColumns("name", "subject", "updated");
-            foreach (var d in await tailor.ListContentAsync(ContentKinds.Template, ct))
+            foreach (var d in await tailor.Content.ListContentAsync(ContentKinds.Template, ct))
             {
                 var t = JsonSerializer.Deserialize<TemplateDocument>(d.Json, BlockDocument.Json)!;
                 table.AddRow(Markup.Escape(d.Name), Markup.Escape(t.Subject ?? ""), d.UpdatedAt.ToString("u"));
@@ -73,7 +69,7 @@ internal static class ContentCommands
     private static Command PreviewTemplate(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "The template" };
-        var profile = new Option<string?>("--profile") { Description = "Profile id to render for (default: nobody, the non-personalised version)" };
+        var profile = new Option<string?>("--profile") { Description = "Profile id or userId to render for (default: nobody, the non-personalised version)" };
         var command = new Command("preview", "Render a template for a profile and list every variable without a value, with its line") { name, profile };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
@@ -83,20 +79,12 @@ internal static class ContentCommands
             using var catalog = new ContentCatalog(tailor, engine, TimeProvider.System);
             var content = await catalog.ReloadAsync(ct);
             if (!content.Templates.TryGetValue(result.GetValue(name)!, out var template)) return Error("name", "must name an existing template");
+            var preview = new ContentPreview(tailor.Segments, tailor.Profiles, TimeProvider.System);
             ProfileFacts? facts = null;
-            IReadOnlySet<string> personalization = new HashSet<string>();
-            if (result.GetValue(profile) is { } id)
-            {
-                var snapshots = await tailor.SnapshotsAsync([id], SnapshotScope.Full(content.EventNames), ct);
-                var snapshot = snapshots.Count == 0 ? null : snapshots[0];
-                if (snapshot is null) return Error("profile", $"no live profile has the id {id}");
-                var segments = new SegmentCatalog(await tailor.ListSegmentsAsync(ct));
-                var names = snapshot.Memberships.Select(m => segments.ById(m)?.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
-                facts = new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance);
-                personalization = ContentRenderer.PersonalizationSegments(names, segments, await tailor.SegmentSizesAsync(ct));
-            }
-            var popular = PopularItems.From(await tailor.RecentTrackEventsAsync(PopularItems.EventNames.ToArray(), 5000, ct), 12);
-            var scope = ProfileScopes.Scope(facts, personalization, content, popular, RequestContext.None, DateTimeOffset.UtcNow);
+            if (result.GetValue(profile) is { } id && (facts = await preview.FactsAsync(id, content.EventNames, ct)) is null)
+                return Error("profile", $"no live profile has the id or userId {id}");
+            var popular = PopularItems.From(await tailor.Content.RecentTrackEventsAsync(PopularItems.EventNames.ToArray(), 5000, ct), 12);
+            var scope = await preview.ScopeAsync(facts, content.SegmentValues, popular, RequestContext.None, ct);
             try
             {
                 var rendered = await engine.RenderAsync(template.Parsed, scope, new RenderSettings(Strict: true, Blocks: content.Blocks), ct);
@@ -125,7 +113,7 @@ internal static class ContentCommands
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (!await tailor.DeleteContentAsync(kind, result.GetValue(name)!, ct)) return Error("name", $"must name an existing {what}");
+            if (!await Operations(tailor.Content, tailor.Segments).DeleteAsync(kind, result.GetValue(name)!, ct)) return Error("name", $"must name an existing {what}");
             AnsiConsole.MarkupLine($"Deleted {what} [bold]{Markup.Escape(result.GetValue(name)!)}[/]");
             return 0;
         });
@@ -144,7 +132,7 @@ internal static class ContentCommands
         list.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            foreach (var d in await tailor.ListContentAsync(kind, ct)) Console.WriteLine($"{d.Name}\t{d.Json}");
+            foreach (var d in await tailor.Content.ListContentAsync(kind, ct)) Console.WriteLine($"{d.Name}\t{d.Json}");
             return 0;
         });
         command.Subcommands.Add(list);
@@ -160,10 +148,11 @@ internal static class ContentCommands
         list.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
+            var time = TimeProvider.System;
+            var campaigns = new CampaignOperations(tailor.Campaigns, tailor.Content, tailor.Segments, new CampaignStarter(tailor.Segments, tailor.Campaigns, time), new LiquidEngine(), new IdSource(time), time);
             var table = new Table().AddColumns("id", "name", "template", "segment", "status", "audience", "sent", "no consent", "capped", "failed", "interrupted");
-            foreach (var c in await tailor.ListCampaignsAsync(ct))
+            foreach (var (c, n) in await campaigns.ListAsync(ct))
             {
-                var n = await tailor.RecipientCountsAsync(c.Id, ct);
                 string Count(string status) => n.GetValueOrDefault(status).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
                 table.AddRow(c.Id, Markup.Escape(c.Name), Markup.Escape(c.Template), Markup.Escape(c.Segment), c.Status, c.AudienceSize.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
                     Count(RecipientStatus.Sent), Count(RecipientStatus.SuppressedConsent), Count(RecipientStatus.SuppressedCap), Count(RecipientStatus.Failed), Count(RecipientStatus.Interrupted));
@@ -174,6 +163,10 @@ internal static class ContentCommands
         command.Subcommands.Add(list);
         return command;
     }
+
+    /// <summary>The content use cases over the store's content and segment roles, on the system clock.</summary>
+    private static ContentOperations Operations(IContentStore content, ISegmentStore segments) =>
+        new(content, segments, new LiquidEngine(), TimeProvider.System);
 
     private static int Error(string field, string rule)
     {

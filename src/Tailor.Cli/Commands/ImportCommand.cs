@@ -4,7 +4,10 @@ using Tailor.Cli.Import;
 using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
+using Tailor.Application;
+using Tailor.Application.Access;
 using Tailor.Application.Pipeline;
+using Tailor.Application.Import;
 
 namespace Tailor.Cli.Commands;
 
@@ -30,18 +33,19 @@ internal static class ImportCommand
                 return 2;
             }
             var kind = result.GetValue(format) ?? (input.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "ndjson");
+            var time = TimeProvider.System;
             await using var tailor = await store.OpenAsync(result, ct);
-            var name = result.GetValue(sourceName)!;
-            var source = await tailor.FindSourceByNameAsync(name, ct) ?? await tailor.CreateSourceAsync(new Core.Storage.Source(new Application.IdSource(TimeProvider.System).New("src"), name, Server.Admin.AccessKeys.NewKey("wk"), TimeProvider.System.GetUtcNow()), ct);
+            var ids = new IdSource(time);
+            var source = await new AccessOperations(tailor.Access, ids, time).SourceNamedAsync(result.GetValue(sourceName)!, "wk", ct);
             var fileKey = await EventImporter.FileKeyAsync(input.FullName, ct);
-            if (result.GetValue(restart)) fileKey += $"-restart-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
+            if (result.GetValue(restart)) fileKey += $"-restart-{time.GetUtcNow().ToUnixTimeSeconds()}";
             var rejectFile = result.GetValue(rejectsPath) ?? Path.Combine(Environment.CurrentDirectory, input.Name + ".rejected.ndjson");
 
             await using var stream = new FileStream(input.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             using var reader = new StreamReader(stream);
             await using var rejects = new StreamWriter(rejectFile, append: true);
             var records = kind == "csv" ? CsvRecords.ReadAsync(reader, ct) : NdjsonRecords.ReadAsync(reader, ct);
-            var importer = new EventImporter(tailor, tailor, IngestionLimits.Default, TimeProvider.System);
+            var importer = new EventImporter(tailor.Events, tailor.Access, IngestionLimits.Default, time);
 
             EventImporter.Report report = null!;
             long applied = 0;
@@ -54,9 +58,9 @@ internal static class ImportCommand
                         r => reading.Value = stream.Position, ct);
                     reading.Value = reading.MaxValue;
 
-                    var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, TimeProvider.System, () => $"prf_{Guid.CreateVersion7():N}");
+                    var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, time, () => ids.New("prf"));
                     var position = await pipeline.PositionAsync(ct);
-                    var last = await tailor.LastSequenceAsync(ct);
+                    var last = await tailor.Events.LastSequenceAsync(ct);
                     var profiling = progress.AddTask("Updating profiles", maxValue: Math.Max(1, last - position));
                     int n;
                     while ((n = await pipeline.ProcessNextBatchAsync(ct)) > 0)

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Tailor.Core.Identity;
-using Tailor.Core.Storage;
+using Tailor.Application.Profiles;
 using Tailor.Server.Profiles;
 
 namespace Tailor.Cli.Commands;
@@ -23,13 +23,9 @@ internal static class ProfileCommand
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
+            var profiles = new ProfileOperations(tailor.Profiles, tailor.Events);
             var value = result.GetValue(id)!;
-            var profile = result.GetValue(type) is { } t
-                ? await tailor.FindProfileAsync(new Identity(t, value), ct)
-                : await tailor.GetProfileAsync(value, ct)
-                    ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.UserId, value), ct)
-                    ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.Email, value), ct)
-                    ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.AnonymousId, value), ct);
+            var profile = await profiles.FindAsync(value, result.GetValue(type), ct);
             if (profile is null)
             {
                 AnsiConsole.MarkupLine($"[red]No profile has the identity[/] {Markup.Escape(value)}");
@@ -39,7 +35,7 @@ internal static class ProfileCommand
             if (result.GetValue(events) is > 0 and var count)
             {
                 var table = new Table().AddColumns("time", "type", "name", "messageId");
-                foreach (var e in await tailor.ProfileEventsAsync(new EventQuery(profile.Id, Limit: count), ct))
+                foreach (var e in (await profiles.EventsAsync(profile.Id, null, null, null, null, Math.Min(count, 1000), ct)).Value ?? [])
                     table.AddRow(e.Event.Timestamp.ToString("u"), e.Event.Type.ToString(), Markup.Escape(e.Event.Name ?? ""), Markup.Escape(e.Event.MessageId));
                 AnsiConsole.Write(table);
             }

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
-using Tailor.Cli.Import;
+using Tailor.Application;
+using Tailor.Application.Access;
 using Tailor.Core.Events;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
+using Tailor.Application.Import;
 
 namespace Tailor.Cli.Demo;
 
@@ -15,12 +17,11 @@ internal static class DemoLoader
 
     public static async Task LoadAsync(IServiceProvider services, CancellationToken ct)
     {
-        var store = services.GetRequiredService<ITailorStore>();
         var time = services.GetRequiredService<TimeProvider>();
-        var source = await store.FindSourceByNameAsync(SourceName, ct)
-            ?? await store.CreateSourceAsync(new Source(new Application.IdSource(time).New("src"), SourceName, Server.Admin.AccessKeys.NewKey("wk_demo"), time.GetUtcNow()), ct);
-        await CreateSegmentsAsync(store, time, ct);
-        var importer = new EventImporter(store, store, services.GetRequiredService<IngestionLimits>(), time);
+        var ids = services.GetRequiredService<IdSource>();
+        var source = await services.GetRequiredService<AccessOperations>().SourceNamedAsync(SourceName, "wk_demo", ct);
+        await CreateSegmentsAsync(services.GetRequiredService<ISegmentStore>(), ids, time, ct);
+        var importer = new EventImporter(services.GetRequiredService<IEventLog>(), services.GetRequiredService<IAccessStore>(), services.GetRequiredService<IngestionLimits>(), time);
         var report = await importer.ImportAsync(OnlineRetailEvents.ReadAsync(OnlineRetailEvents.DemoFile, time.GetUtcNow()),
             "online-retail-demo-v1", OnlineRetailEvents.DemoFile, source, TextWriter.Null, null, ct);
         AnsiConsole.MarkupLine(report.Skipped > 0
@@ -38,14 +39,14 @@ internal static class DemoLoader
         ("Email Reachable", "has consent email"),
     ];
 
-    private static async Task CreateSegmentsAsync(ITailorStore store, TimeProvider time, CancellationToken ct)
+    private static async Task CreateSegmentsAsync(ISegmentStore store, IdSource ids, TimeProvider time, CancellationToken ct)
     {
         var existing = (await store.ListSegmentsAsync(ct)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, rule) in Segments)
         {
             if (existing.Contains(name)) continue;
             var now = time.GetUtcNow();
-            await store.SaveSegmentAsync(new SegmentDefinition($"seg_{Guid.CreateVersion7():N}", name, RuleParser.Parse(rule), null,
+            await store.SaveSegmentAsync(new SegmentDefinition(ids.New("seg"), name, RuleParser.Parse(rule), null,
                 SegmentDefinition.DefaultMinSize, now, now), ct);
         }
     }

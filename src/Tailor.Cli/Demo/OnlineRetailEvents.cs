@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
-using Tailor.Cli.Import;
+using Tailor.Application.Import;
 
 namespace Tailor.Cli.Demo;
 

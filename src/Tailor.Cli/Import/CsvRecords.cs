@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Tailor.Application.Import;
 
 namespace Tailor.Cli.Import;
 

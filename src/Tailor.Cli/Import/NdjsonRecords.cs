@@ -1,3 +1,5 @@
+using Tailor.Application.Import;
+
 namespace Tailor.Cli.Import;
 
 /// <summary>Reads NDJSON: one Segment message per line; blank lines are skipped but still counted.</summary>

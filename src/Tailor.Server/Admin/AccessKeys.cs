@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using System.Text;
+using Tailor.Application.Access;
 using Tailor.Core.Storage;
 
 namespace Tailor.Server.Admin;
@@ -22,10 +22,10 @@ public sealed class AccessKeys(IAccessStore store, TimeProvider time)
 
     private readonly record struct Cached<T>(T Value, long At);
 
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    public static string Hash(string key) => AccessSecrets.Hash(key);
 
     /// <summary>A new random key with a readable prefix, e.g. <c>tk_admin_…</c>.</summary>
-    public static string NewKey(string prefix) => $"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20))}";
+    public static string NewKey(string prefix) => AccessSecrets.NewKey(prefix);
 
     /// <summary>The source of a valid write key: current and not revoked, or rotated out and still in its grace period.</summary>
     public async ValueTask<Source?> SourceAsync(string? writeKey, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tailor.Application.Access;
 using Tailor.Core.Pipeline;
 using Tailor.Application;
 using Tailor.Core.Storage;
@@ -41,43 +42,33 @@ public static class AdminApi
 
     public sealed record CreateSourceRequest(string? Name, string? WriteKey);
 
-    private static async Task<Results<Created<Source>, ProblemHttpResult>> CreateSourceAsync(CreateSourceRequest request, IAccessStore store, IdSource ids, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<Source>, ProblemHttpResult>> CreateSourceAsync(CreateSourceRequest request, AccessOperations access, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Name)) return ApiProblems.Invalid("name", "is required");
-        if (request.WriteKey is { Length: < 8 }) return ApiProblems.Invalid("writeKey", "must be at least 8 characters");
-        if (await store.FindSourceByNameAsync(request.Name, ct) is not null) return ApiProblems.Invalid("name", "must be unique: a source with this name exists");
-        var source = await store.CreateSourceAsync(new Source(ids.New("src"), request.Name, request.WriteKey ?? AccessKeys.NewKey("wk"), time.GetUtcNow()), ct);
-        return TypedResults.Created($"/api/sources/{source.Id}", source);
+        var created = await access.CreateSourceAsync(request.Name, request.WriteKey, ct);
+        if (created.Problem is { } problem) return ApiProblems.Invalid(problem.Field, problem.Rule);
+        return TypedResults.Created($"/api/sources/{created.Value!.Id}", created.Value);
     }
 
     public sealed record RotateRequest(string? Grace);
 
-    /// <param name="PreviousKeyValidUntil">When the key it replaces stops working.</param>
-    public sealed record RotatedSource(Source Source, DateTimeOffset PreviousKeyValidUntil);
-
     public sealed record IdentitySecretView(string Secret, string Origin);
 
-    private static async Task<Results<Ok<RotatedSource>, NotFound, ProblemHttpResult>> RotateSourceAsync(string id, RotateRequest? request, IAccessStore store,
-        AccessKeys keys, SecurityOptions security, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<RotatedSource>, NotFound, ProblemHttpResult>> RotateSourceAsync(string id, RotateRequest? request, AccessOperations access,
+        AccessKeys keys, SecurityOptions security, CancellationToken ct)
     {
         if (Grace(request, security) is not { } grace) return ApiProblems.Invalid("grace", KeyGrace.Rule);
-        if (await FindSourceAsync(id, store, ct) is not { } source) return TypedResults.NotFound();
-        var until = time.GetUtcNow() + grace;
-        var rotated = await store.RotateWriteKeyAsync(source.Id, AccessKeys.NewKey("wk"), until, ct);
+        var rotated = await access.RotateWriteKeyAsync(id, grace, ct);
         keys.Forget();
-        return rotated is null ? TypedResults.NotFound() : TypedResults.Ok(new RotatedSource(rotated, source.RevokedAt is null ? until : source.RevokedAt.Value));
+        return rotated.Problem is null ? TypedResults.Ok(rotated.Value!) : TypedResults.NotFound();
     }
 
-    private static async Task<Results<Ok<Source>, NotFound>> RevokeSourceAsync(string id, IAccessStore store, AccessKeys keys, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<Source>, NotFound>> RevokeSourceAsync(string id, AccessOperations access, AccessKeys keys, CancellationToken ct)
     {
-        if (await FindSourceAsync(id, store, ct) is not { } source || !await store.RevokeSourceAsync(source.Id, time.GetUtcNow(), ct)) return TypedResults.NotFound();
+        var revoked = await access.RevokeSourceAsync(id, ct);
+        if (revoked.Problem is not null) return TypedResults.NotFound();
         keys.Forget();
-        return TypedResults.Ok((await store.FindSourceByNameAsync(source.Name, ct))!);
+        return TypedResults.Ok(revoked.Value!);
     }
-
-    /// <summary>A source by id or name.</summary>
-    private static async Task<Source?> FindSourceAsync(string idOrName, IAccessStore store, CancellationToken ct) =>
-        (await store.ListSourcesAsync(ct)).FirstOrDefault(s => s.Id == idOrName) ?? await store.FindSourceByNameAsync(idOrName, ct);
 
     private static TimeSpan? Grace(RotateRequest? request, SecurityOptions security) =>
         request?.Grace is null ? security.KeyRotationGrace : KeyGrace.TryParse(request.Grace, out var grace) ? grace : null;
@@ -85,36 +76,31 @@ public static class AdminApi
     /// <param name="PreviousKeyValidUntil">When the key it replaces stops working.</param>
     public sealed record RotatedAdminKey(string Id, string Name, string Key, DateTimeOffset PreviousKeyValidUntil);
 
-    private static async Task<Results<Ok<RotatedAdminKey>, NotFound, ProblemHttpResult>> RotateAdminKeyAsync(string id, RotateRequest? request, IAccessStore store,
-        AccessKeys keys, SecurityOptions security, IdSource ids, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<RotatedAdminKey>, NotFound, ProblemHttpResult>> RotateAdminKeyAsync(string id, RotateRequest? request, AccessOperations access,
+        AccessKeys keys, SecurityOptions security, CancellationToken ct)
     {
         if (Grace(request, security) is not { } grace) return ApiProblems.Invalid("grace", KeyGrace.Rule);
-        var key = AccessKeys.NewKey("tk_admin");
-        var now = time.GetUtcNow();
-        var until = now + grace;
-        if (await store.RotateAdminKeyAsync(id, ids.New("key"), AccessKeys.Hash(key), now, until, ct) is not { } created) return TypedResults.NotFound();
+        if ((await access.RotateAdminKeyAsync(id, grace, ct)).Value is not { } issued) return TypedResults.NotFound();
         keys.Forget();
-        var old = (await store.ListAdminKeysAsync(ct)).First(k => k.Id == id);
-        return TypedResults.Ok(new RotatedAdminKey(created.Id, created.Name, key, old.ExpiresAt ?? until));
+        return TypedResults.Ok(new RotatedAdminKey(issued.Stored.Id, issued.Stored.Name, issued.Key, issued.PreviousKeyValidUntil!.Value));
     }
 
-    private static async Task<Results<Ok<AdminKey>, NotFound>> RevokeAdminKeyAsync(string id, IAccessStore store, AccessKeys keys, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<AdminKey>, NotFound>> RevokeAdminKeyAsync(string id, AccessOperations access, AccessKeys keys, CancellationToken ct)
     {
-        if (!await store.RevokeAdminKeyAsync(id, time.GetUtcNow(), ct)) return TypedResults.NotFound();
+        if ((await access.RevokeAdminKeyAsync(id, ct)).Value is not { } revoked) return TypedResults.NotFound();
         keys.Forget();
-        return TypedResults.Ok((await store.ListAdminKeysAsync(ct)).First(k => k.Id == id));
+        return TypedResults.Ok(revoked);
     }
 
     public sealed record CreateAdminKeyRequest(string? Name);
 
     public sealed record CreatedAdminKey(string Id, string Name, string Key);
 
-    private static async Task<Results<Created<CreatedAdminKey>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest request, IAccessStore store, IdSource ids, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<CreatedAdminKey>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest request, AccessOperations access, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Name)) return ApiProblems.Invalid("name", "is required");
-        var key = AccessKeys.NewKey("tk_admin");
-        var created = await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), request.Name, time.GetUtcNow()), AccessKeys.Hash(key), ct);
-        return TypedResults.Created($"/api/admin-keys/{created.Id}", new CreatedAdminKey(created.Id, created.Name, key));
+        var created = await access.CreateAdminKeyAsync(request.Name, ct);
+        if (created.Value is not { } issued) return ApiProblems.Invalid(created.Problem!.Field, created.Problem.Rule);
+        return TypedResults.Created($"/api/admin-keys/{issued.Stored.Id}", new CreatedAdminKey(issued.Stored.Id, issued.Stored.Name, issued.Key));
     }
 
     /// <param name="Lag">Events logged but not yet folded into profiles.</param>
@@ -122,13 +108,14 @@ public static class AdminApi
     /// <param name="Followers">Each background stage: state, position, lag, last error, dead letters.</param>
     public sealed record PipelineStatus(long LogPosition, long PipelinePosition, long Lag, long Profiles, long DeadLetters, IReadOnlyList<FollowerStatus> Followers);
 
-    private static async Task<Ok<PipelineStatus>> PipelineAsync(ITailorStore store, FollowerHost followers, CancellationToken ct)
+    private static async Task<Ok<PipelineStatus>> PipelineAsync(IPositionStore positions, IProfileStore profiles, IEventLog log, IDeadLetterStore deadLetters, FollowerHost followers,
+        CancellationToken ct)
     {
         // Pipeline first: it only ever trails the log, so a log position read after it is never behind it (lag >= 0).
-        var processed = await store.PositionAsync(Followers.Profiles, ct);
-        var log = await store.LastSequenceAsync(ct);
-        var pending = await store.PendingDeadLettersAsync(ct);
-        return TypedResults.Ok(new PipelineStatus(log, processed, log - processed, await store.ProfileCountAsync(ct), pending.Values.Sum(),
+        var processed = await positions.PositionAsync(Followers.Profiles, ct);
+        var last = await log.LastSequenceAsync(ct);
+        var pending = await deadLetters.PendingDeadLettersAsync(ct);
+        return TypedResults.Ok(new PipelineStatus(last, processed, last - processed, await profiles.ProfileCountAsync(ct), pending.Values.Sum(),
             await followers.StatusAsync(ct)));
     }
 }

@@ -8,6 +8,7 @@ using Tailor.Server.Content;
 using Tailor.Server.Hosting;
 using Tailor.Server.Pipeline;
 using Tailor.Application.Delivery;
+using Tailor.Application.Campaigns;
 
 namespace Tailor.Server.Campaigns;
 

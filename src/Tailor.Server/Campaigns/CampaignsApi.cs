@@ -5,9 +5,10 @@ using Tailor.Core.Messaging;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 using Tailor.Server.Content;
-using Tailor.Server.Profiles;
+using Tailor.Application;
+using Tailor.Application.Campaigns;
+using Tailor.Application.Content;
 using Tailor.Application.Delivery;
-using Tailor.Application.Segments;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Campaigns;
@@ -43,79 +44,55 @@ public static class CampaignsApi
         CampaignCounts Counts, double Progress, IReadOnlyList<string> FrequencyCaps, DateTimeOffset CreatedAt, DateTimeOffset? SendAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt);
 
     private static async Task<Results<Created<CampaignView>, ProblemHttpResult>> CreateAsync(
-        CampaignRequest request, ITailorStore store, ContentCatalog catalog, SegmentEngine segments, LiquidEngine engine, CampaignSender sender, TimeProvider time, CancellationToken ct)
+        CampaignRequest request, CampaignOperations campaigns, CampaignSender sender, CancellationToken ct)
     {
-        if (ContentNames.Check("name", request.Name) is { } nameError) return ApiProblems.Invalid(nameError.Field, nameError.Rule);
-        if (string.IsNullOrWhiteSpace(request.Template)) return ApiProblems.Invalid("template", "is required");
-        if (!(await catalog.CurrentAsync(ct)).Templates.ContainsKey(request.Template))
-            return ApiProblems.Invalid("template", $"must name an existing template; \"{request.Template}\" does not exist");
-        if (string.IsNullOrWhiteSpace(request.Segment)) return ApiProblems.Invalid("segment", "is required");
-        if (segments.Catalog.ByName(request.Segment) is null && segments.Catalog.ById(request.Segment) is null)
-            return ApiProblems.Invalid("segment", $"must name an existing segment; \"{request.Segment}\" does not exist");
-        if (request.Subject is not null && !engine.TryParseTemplate(request.Subject, out _, out var subjectError)) return ContentApi.SyntaxProblem("subject", subjectError);
-        var caps = new List<FrequencyCap>();
-        for (var i = 0; i < (request.FrequencyCaps?.Length ?? 0); i++)
-        {
-            var c = request.FrequencyCaps![i];
-            var per = TimeSpan.FromDays(c.Days ?? 0) + TimeSpan.FromHours(c.Hours ?? 0);
-            var cap = new FrequencyCap(c.Max, per, Channels.Email, null);
-            if (cap.Problem() is { } problem) return ApiProblems.Invalid($"frequencyCaps[{i}]", problem);
-            caps.Add(cap);
-        }
-        var now = time.GetUtcNow();
-        if (request.SendAt is { } sendAt && sendAt <= now) return ApiProblems.Invalid("sendAt", "must be in the future; to send now, create without it and POST /send");
-        var segmentName = (segments.Catalog.ByName(request.Segment) ?? segments.Catalog.ById(request.Segment))!.Name;
-        var campaign = new Campaign($"cmp_{Guid.CreateVersion7():N}", request.Name!.Trim(), request.Template, segmentName, request.Subject, request.From,
-            request.SendAt is null ? Campaign.Draft : Campaign.Scheduled, now, null, null, 0, caps, request.SendAt);
-        await store.SaveCampaignAsync(campaign, ct);
+        var caps = (request.FrequencyCaps ?? []).Select(c => new FrequencyCap(c.Max, TimeSpan.FromDays(c.Days ?? 0) + TimeSpan.FromHours(c.Hours ?? 0), Channels.Email, null)).ToArray();
+        var created = await campaigns.CreateAsync(new CampaignDraft(request.Name, request.Template, request.Segment, request.Subject, request.From, caps, request.SendAt), ct);
+        if (created.Value is not { } campaign) return ContentApi.Problem(created.Problem!);
         if (campaign.Status == Campaign.Scheduled) sender.Wake();
-        return TypedResults.Created($"/api/campaigns/{campaign.Id}", await ViewAsync(campaign, store, ct));
+        return TypedResults.Created($"/api/campaigns/{campaign.Id}", View(await campaigns.ProgressAsync(campaign, ct)));
     }
 
-    private static async Task<CampaignView> ViewAsync(Campaign c, ITailorStore store, CancellationToken ct)
+    private static CampaignView View(CampaignProgress p)
     {
-        var n = await store.RecipientCountsAsync(c.Id, ct);
-        long Get(string status) => n.GetValueOrDefault(status);
-        var counts = new CampaignCounts(c.AudienceSize, Get(RecipientStatus.Sent), Get(RecipientStatus.SuppressedConsent), Get(RecipientStatus.SuppressedCap),
-            Get(RecipientStatus.Failed), Get(RecipientStatus.Interrupted), Get(RecipientStatus.Pending) + Get(RecipientStatus.Sending));
-        var total = n.Values.Sum();
+        var c = p.Campaign;
+        var counts = new CampaignCounts(c.AudienceSize, p.Count(RecipientStatus.Sent), p.Count(RecipientStatus.SuppressedConsent), p.Count(RecipientStatus.SuppressedCap),
+            p.Count(RecipientStatus.Failed), p.Count(RecipientStatus.Interrupted), p.Count(RecipientStatus.Pending) + p.Count(RecipientStatus.Sending));
+        var total = p.Recipients.Values.Sum();
         var done = total - counts.Pending;
         var progress = total == 0 ? (c.Status == Campaign.Completed ? 1 : 0) : Math.Round((double)done / total, 4);
         return new CampaignView(c.Id, c.Name, c.Template, c.Segment, c.Subject, c.From, c.Status, counts, progress,
             [.. c.Caps.Select(cap => cap.ToString())], c.CreatedAt, c.SendAt, c.StartedAt, c.CompletedAt);
     }
 
-    private static async Task<Ok<CampaignView[]>> ListAsync(ITailorStore store, CancellationToken ct)
-    {
-        var views = new List<CampaignView>();
-        foreach (var c in await store.ListCampaignsAsync(ct)) views.Add(await ViewAsync(c, store, ct));
-        return TypedResults.Ok(views.ToArray());
-    }
+    private static async Task<Ok<CampaignView[]>> ListAsync(CampaignOperations campaigns, CancellationToken ct) =>
+        TypedResults.Ok((await campaigns.ListAsync(ct)).Select(View).ToArray());
 
-    private static async Task<Results<Ok<CampaignView>, NotFound>> GetAsync(string id, ITailorStore store, CancellationToken ct) =>
-        await store.GetCampaignAsync(id, ct) is { } c ? TypedResults.Ok(await ViewAsync(c, store, ct)) : TypedResults.NotFound();
+    private static async Task<Results<Ok<CampaignView>, NotFound>> GetAsync(string id, CampaignOperations campaigns, CancellationToken ct) =>
+        await campaigns.GetAsync(id, ct) is { } c ? TypedResults.Ok(View(c)) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<RecipientOutcome[]>, NotFound, ProblemHttpResult>> RecipientsAsync(
-        string id, string? status, string? after, int? limit, ITailorStore store, CancellationToken ct)
+        string id, string? status, string? after, int? limit, CampaignOperations campaigns, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
-        string[] statuses = [RecipientStatus.Pending, RecipientStatus.Sending, RecipientStatus.Sent, RecipientStatus.SuppressedConsent,
-            RecipientStatus.SuppressedCap, RecipientStatus.Failed, RecipientStatus.Interrupted];
-        if (status is not null && !statuses.Contains(status)) return ApiProblems.Invalid("status", $"must be one of {string.Join(", ", statuses)}");
-        if (await store.GetCampaignAsync(id, ct) is null) return TypedResults.NotFound();
-        return TypedResults.Ok((await store.RecipientsAsync(id, status, after, limit ?? 100, ct)).ToArray());
+        var page = await campaigns.RecipientsAsync(id, status, after, limit, ct);
+        if (page.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.Invalid(problem.Field, problem.Rule);
+        return TypedResults.Ok(page.Value!.ToArray());
     }
 
     private static async Task<Results<Accepted<CampaignView>, NotFound, ProblemHttpResult>> SendAsync(
-        string id, ITailorStore store, CampaignStarter starter, CampaignSender sender, CancellationToken ct)
+        string id, CampaignOperations campaigns, CampaignSender sender, CancellationToken ct)
     {
-        if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
-        if (campaign.Status is not (Campaign.Draft or Campaign.Scheduled))
-            return TypedResults.Problem(title: $"The campaign is already {campaign.Status}", statusCode: StatusCodes.Status409Conflict,
-                extensions: new Dictionary<string, object?> { ["field"] = "status", ["rule"] = "only a draft or scheduled campaign can be sent" });
-        if (await starter.StartAsync(campaign, ct) is not { } started) return ApiProblems.Invalid("segment", $"segment \"{campaign.Segment}\" no longer exists");
+        var start = await campaigns.StartAsync(id, ct);
+        switch (start.Problem)
+        {
+            case { Kind: ProblemKind.NotFound }: return TypedResults.NotFound();
+            case { Kind: ProblemKind.Conflict } conflict:
+                return TypedResults.Problem(title: conflict.Title, statusCode: StatusCodes.Status409Conflict,
+                    extensions: new Dictionary<string, object?> { ["field"] = conflict.Field, ["rule"] = conflict.Rule });
+            case { } invalid: return ApiProblems.Invalid(invalid.Field, invalid.Rule);
+        }
         sender.Wake();
-        return TypedResults.Accepted($"/api/campaigns/{started.Id}", await ViewAsync(started, store, ct));
+        return TypedResults.Accepted($"/api/campaigns/{start.Value!.Id}", View(await campaigns.ProgressAsync(start.Value, ct)));
     }
 
     public sealed record PreviewRequest(string? ProfileId);
@@ -124,21 +101,22 @@ public static class CampaignsApi
         IReadOnlyList<BlockChoice> Blocks, string? SuppressedBecause);
 
     private static async Task<Results<Ok<EmailView>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> PreviewAsync(
-        string id, PreviewRequest request, ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, CancellationToken ct)
+        string id, PreviewRequest request, ICampaignStore store, IContactLog contacts, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, CampaignEmails emails, TimeProvider time,
+        CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
         if (string.IsNullOrEmpty(request.ProfileId)) return ApiProblems.Invalid("profileId", "is required");
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ApiProblems.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
-        var facts = await renderer.PreviewFactsAsync(request.ProfileId, content, ct);
+        var facts = await preview.FactsAsync(request.ProfileId, content.EventNames, ct);
         if (facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
         {
-            var subject = campaign.Subject is null ? null : renderer.Engine.Parse(campaign.Subject);
+            var subject = campaign.Subject is null ? null : engine.Parse(campaign.Subject);
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, CampaignEmails.AddressOf(facts.Profile) ?? "", content, ct);
             var m = composed.Message;
             var suppressed = ConsentGate.Refusal(facts.Profile, Core.Profiles.ConsentPurposes.Email)
-                ?? await FrequencyCaps.ViolationAsync(store, facts.Profile.Id, campaign.Caps, DateTimeOffset.UtcNow, ct);
+                ?? await FrequencyCaps.ViolationAsync(contacts, facts.Profile.Id, campaign.Caps, time.GetUtcNow(), ct);
             return TypedResults.Ok(new EmailView(m.From, m.To, m.Subject, m.HtmlBody!, m.Headers, composed.Blocks, suppressed));
         }
         catch (TemplateRenderException e)
@@ -152,18 +130,18 @@ public static class CampaignsApi
     public sealed record TestSent(string To, string Subject);
 
     private static async Task<Results<Ok<TestSent>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> TestAsync(
-        string id, TestRequest request, ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, IEmailSender sender, CancellationToken ct)
+        string id, TestRequest request, ICampaignStore store, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, CampaignEmails emails, IEmailSender sender, CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
         if (string.IsNullOrWhiteSpace(request.Email) || !System.Net.Mail.MailAddress.TryCreate(request.Email, out _))
             return ApiProblems.Invalid("email", "must be an email address");
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ApiProblems.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
-        var facts = request.ProfileId is { Length: > 0 } pid ? await renderer.PreviewFactsAsync(pid, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } pid ? await preview.FactsAsync(pid, content.EventNames, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
         {
-            var subject = campaign.Subject is null ? null : renderer.Engine.Parse(campaign.Subject);
+            var subject = campaign.Subject is null ? null : engine.Parse(campaign.Subject);
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, request.Email, content, ct);
             // A test goes to the marketer's own address, not to the profile: no consent check, no contact recorded, its own Message-ID.
             var message = composed.Message with { Subject = "[Test] " + composed.Message.Subject, MessageId = null };

@@ -25,7 +25,7 @@ public static class EmailTrackingApi
         return app;
     }
 
-    private static async Task<IResult> OpenAsync(string token, EmailLinks links, ITailorStore store, ProfileEventWriter events, CancellationToken ct)
+    private static async Task<IResult> OpenAsync(string token, EmailLinks links, IProfileStore store, ProfileEventWriter events, CancellationToken ct)
     {
         // The pixel is served whatever happens: a broken image in an email helps nobody.
         if ((await links.TokensAsync(ct)).Verify(token) is [EmailLinks.Purpose.Open, var origin, var profileId]
@@ -34,7 +34,7 @@ public static class EmailTrackingApi
         return Results.File(Pixel, "image/gif");
     }
 
-    private static async Task<IResult> ClickAsync(string token, EmailLinks links, ITailorStore store, ProfileEventWriter events, CancellationToken ct)
+    private static async Task<IResult> ClickAsync(string token, EmailLinks links, IProfileStore store, ProfileEventWriter events, CancellationToken ct)
     {
         if ((await links.TokensAsync(ct)).Verify(token) is not [EmailLinks.Purpose.Click, var origin, var profileId, var url]
             || !Uri.TryCreate(url, UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
@@ -56,7 +56,7 @@ public static class EmailTrackingApi
             $"<form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>"), "text/html");
     }
 
-    private static async Task<IResult> UnsubscribeAsync(string token, EmailLinks links, ITailorStore store, ProfileEventWriter events, CancellationToken ct)
+    private static async Task<IResult> UnsubscribeAsync(string token, EmailLinks links, IProfileStore store, ProfileEventWriter events, CancellationToken ct)
     {
         if ((await links.TokensAsync(ct)).Verify(token) is not [EmailLinks.Purpose.Unsubscribe, var origin, var profileId])
             return Results.Content(Page("This unsubscribe link is not valid.", null), "text/html", statusCode: StatusCodes.Status404NotFound);

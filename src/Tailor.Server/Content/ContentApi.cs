@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Content;
 using Tailor.Core.Events;
 using Tailor.Core.Storage;
-using Tailor.Server.Profiles;
-using Tailor.Application.Segments;
+using Tailor.Application;
+using Tailor.Application.Content;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Content;
@@ -66,37 +66,26 @@ public static class ContentApi
     private static TemplateView View(StoredTemplate t) => new(t.Name, t.Body, t.Subject, t.Parsed.BlockNames, t.CreatedAt, t.UpdatedAt);
 
     private static async Task<Results<Created<TemplateView>, Conflict<ProblemDetailsView>, ProblemHttpResult>> CreateTemplateAsync(
-        TemplateRequest request, ITailorStore store, ContentCatalog catalog, LiquidEngine engine, TimeProvider time, CancellationToken ct)
+        TemplateRequest request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        if (ContentNames.Check("name", request.Name) is { } nameError) return ApiProblems.Invalid(nameError.Field, nameError.Rule);
-        if (CheckTemplate(request, engine) is { } problem) return problem;
-        var now = time.GetUtcNow();
-        var name = request.Name!.Trim();
-        var document = new ContentDocument(ContentKinds.Template, name, JsonSerializer.Serialize(new TemplateDocument(request.Body, request.Subject), BlockDocument.Json), now, now);
-        if (!await store.SaveContentAsync(document, createOnly: true, ct)) return Exists("template", name);
+        var saved = await content.SaveTemplateAsync(request.Name, request.Body, request.Subject, SaveMode.Create, ct);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("template", request.Name!.Trim()) : Problem(problem);
+        var name = saved.Value!.Document.Name;
         var snapshot = await catalog.ReloadAsync(ct);
         return TypedResults.Created($"/api/templates/{Uri.EscapeDataString(name)}", View(snapshot.Templates[name]));
     }
 
     private static async Task<Results<Ok<TemplateView>, NotFound, ProblemHttpResult>> UpdateTemplateAsync(
-        string name, TemplateRequest request, ITailorStore store, ContentCatalog catalog, LiquidEngine engine, TimeProvider time, CancellationToken ct)
+        string name, TemplateRequest request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        var existing = await store.GetContentAsync(ContentKinds.Template, name, ct);
-        if (existing is null) return TypedResults.NotFound();
-        if (CheckTemplate(request, engine) is { } problem) return problem;
-        var document = existing with { Json = JsonSerializer.Serialize(new TemplateDocument(request.Body, request.Subject), BlockDocument.Json), UpdatedAt = time.GetUtcNow() };
-        await store.SaveContentAsync(document, createOnly: false, ct);
+        var saved = await content.SaveTemplateAsync(name, request.Body, request.Subject, SaveMode.Replace, ct);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : Problem(problem);
         return TypedResults.Ok(View((await catalog.ReloadAsync(ct)).Templates[name]));
     }
 
-    /// <summary>The body is required and must parse; so must the subject, when given. A failure answers 400 with line and column.</summary>
-    private static ProblemHttpResult? CheckTemplate(TemplateRequest request, LiquidEngine engine)
-    {
-        if (request.Body is null) return ApiProblems.Invalid("body", "is required: the template's Liquid");
-        if (!engine.TryParseTemplate(request.Body, out _, out var error)) return SyntaxProblem("body", error);
-        if (request.Subject is not null && !engine.TryParseTemplate(request.Subject, out _, out var subjectError)) return SyntaxProblem("subject", subjectError);
-        return null;
-    }
+    /// <summary>A refused save as a 400 answer; Liquid that does not parse is answered with its line and column.</summary>
+    internal static ProblemHttpResult Problem(OperationProblem problem) =>
+        problem.Syntax is { } syntax ? SyntaxProblem(problem.Field, syntax) : ApiProblems.Invalid(problem.Field, problem.Rule);
 
     internal static ProblemHttpResult SyntaxProblem(string field, TemplateSyntaxError error) =>
         TypedResults.Problem(title: $"'{field}' is not valid Liquid: {error}", statusCode: StatusCodes.Status400BadRequest,
@@ -124,9 +113,12 @@ public static class ContentApi
             : TypedResults.NotFound();
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteTemplateAsync(string name, ITailorStore store, ContentCatalog catalog, CancellationToken ct)
+    private static Task<Results<NoContent, NotFound>> DeleteTemplateAsync(string name, ContentOperations content, ContentCatalog catalog, CancellationToken ct) =>
+        DeleteAsync(ContentKinds.Template, name, content, catalog, ct);
+
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string kind, string name, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        if (!await store.DeleteContentAsync(ContentKinds.Template, name, ct)) return TypedResults.NotFound();
+        if (!await content.DeleteAsync(kind, name, ct)) return TypedResults.NotFound();
         await catalog.ReloadAsync(ct);
         return TypedResults.NoContent();
     }
@@ -137,18 +129,18 @@ public static class ContentApi
     public sealed record PreviewView(string Output, string? Subject, IReadOnlyList<MissingVariable> Missing, IReadOnlyList<BlockChoice> Blocks, string? ProfileId);
 
     private static async Task<Results<Ok<PreviewView>, NotFound<ProblemDetailsView>, ProblemHttpResult>> PreviewTemplateAsync(
-        string name, PreviewRequest request, ContentCatalog catalog, ContentRenderer renderer, CancellationToken ct)
+        string name, PreviewRequest request, ContentCatalog catalog, ContentPreview preview, PopularItemsSource popular, LiquidEngine engine, CancellationToken ct)
     {
         var content = await catalog.CurrentAsync(ct);
         if (!content.Templates.TryGetValue(name, out var template)) return NotFound("template", name);
-        var facts = request.ProfileId is { Length: > 0 } id ? await renderer.PreviewFactsAsync(id, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } id ? await preview.FactsAsync(id, content.EventNames, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
         try
         {
             var settings = new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks, Locale: request.Locale);
-            var scope = await renderer.ScopeAsync(facts, content, RequestContext.None, null, ct, fresh: true);
-            var body = await renderer.Engine.RenderAsync(template.Parsed, scope, settings, ct);
-            var subject = template.Subject is null ? null : (await renderer.Engine.RenderAsync(template.ParsedSubject, scope, settings with { Strict = false }, ct)).Output;
+            var scope = await preview.ScopeAsync(facts, content.SegmentValues, await popular.ItemsAsync(ct), RequestContext.None, ct);
+            var body = await engine.RenderAsync(template.Parsed, scope, settings, ct);
+            var subject = template.Subject is null ? null : (await engine.RenderAsync(template.ParsedSubject, scope, settings with { Strict = false }, ct)).Output;
             return TypedResults.Ok(new PreviewView(body.Output, subject, body.Missing, body.Blocks, facts?.Profile.Id));
         }
         catch (TemplateRenderException e)
@@ -160,51 +152,32 @@ public static class ContentApi
     // ---------------------------------------------------------------- blocks
 
     private static async Task<Results<Created<BlockDocument>, Conflict<ProblemDetailsView>, ProblemHttpResult>> CreateBlockAsync(
-        BlockDocument request, ITailorStore store, ContentCatalog catalog, LiquidEngine engine, TimeProvider time, CancellationToken ct)
+        BlockDocument request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        if (CheckBlock(request, engine, now) is { } problem) return problem;
-        var name = request.Name!.Trim();
-        var stored = request with { Name = name };
-        if (!await store.SaveContentAsync(new ContentDocument(ContentKinds.Block, name, JsonSerializer.Serialize(stored, BlockDocument.Json), now, now), true, ct))
-            return Exists("block", name);
+        var saved = await content.SaveBlockAsync(request, SaveMode.Create, ct);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("block", request.Name!.Trim()) : Problem(problem);
         await catalog.ReloadAsync(ct);
-        return TypedResults.Created($"/api/blocks/{Uri.EscapeDataString(name)}", stored);
+        var name = saved.Value!.Document.Name;
+        return TypedResults.Created($"/api/blocks/{Uri.EscapeDataString(name)}", request with { Name = name });
     }
 
     private static async Task<Results<Ok<BlockDocument>, NotFound, ProblemHttpResult>> UpdateBlockAsync(
-        string name, BlockDocument request, ITailorStore store, ContentCatalog catalog, LiquidEngine engine, TimeProvider time, CancellationToken ct)
+        string name, BlockDocument request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        var existing = await store.GetContentAsync(ContentKinds.Block, name, ct);
-        if (existing is null) return TypedResults.NotFound();
         var stored = request with { Name = name };
-        if (CheckBlock(stored, engine, time.GetUtcNow()) is { } problem) return problem;
-        await store.SaveContentAsync(existing with { Json = JsonSerializer.Serialize(stored, BlockDocument.Json), UpdatedAt = time.GetUtcNow() }, false, ct);
+        var saved = await content.SaveBlockAsync(stored, SaveMode.Replace, ct);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : Problem(problem);
         await catalog.ReloadAsync(ct);
         return TypedResults.Ok(stored);
     }
 
-    private static ProblemHttpResult? CheckBlock(BlockDocument request, LiquidEngine engine, DateTimeOffset now)
-    {
-        if (request.TryConvert(now, now, out var block, engine.Limits) is { } error) return ApiProblems.Invalid(error.Field, error.Rule);
-        try
-        {
-            engine.CompileBlock(block);
-            return null;
-        }
-        catch (BlockContentException e)
-        {
-            return SyntaxProblem(e.Field, e.Error);
-        }
-    }
-
-    private static async Task<Ok<BlockDocument[]>> ListBlocksAsync(ITailorStore store, ContentCatalog catalog, CancellationToken ct)
+    private static async Task<Ok<BlockDocument[]>> ListBlocksAsync(IContentStore store, ContentCatalog catalog, CancellationToken ct)
     {
         var content = await catalog.CurrentAsync(ct);
         return TypedResults.Ok((await store.ListContentAsync(ContentKinds.Block, ct)).Select(d => BlockView(d, content)).ToArray());
     }
 
-    private static async Task<Results<Ok<BlockDocument>, NotFound>> GetBlockAsync(string name, ITailorStore store, ContentCatalog catalog, CancellationToken ct) =>
+    private static async Task<Results<Ok<BlockDocument>, NotFound>> GetBlockAsync(string name, IContentStore store, ContentCatalog catalog, CancellationToken ct) =>
         await store.GetContentAsync(ContentKinds.Block, name, ct) is { } d ? TypedResults.Ok(BlockView(d, await catalog.CurrentAsync(ct))) : TypedResults.NotFound();
 
     /// <summary>A stored block as saved; one that cannot be loaded says why (and, if its JSON is unreadable, only that).</summary>
@@ -221,24 +194,20 @@ public static class ContentApi
         }
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteBlockAsync(string name, ITailorStore store, ContentCatalog catalog, CancellationToken ct)
-    {
-        if (!await store.DeleteContentAsync(ContentKinds.Block, name, ct)) return TypedResults.NotFound();
-        await catalog.ReloadAsync(ct);
-        return TypedResults.NoContent();
-    }
+    private static Task<Results<NoContent, NotFound>> DeleteBlockAsync(string name, ContentOperations content, ContentCatalog catalog, CancellationToken ct) =>
+        DeleteAsync(ContentKinds.Block, name, content, catalog, ct);
 
     public sealed record BlockPreviewView(string Output, string Variant, string Reason, string? Language, IReadOnlyList<MissingVariable> Missing);
 
     private static async Task<Results<Ok<BlockPreviewView>, NotFound<ProblemDetailsView>>> PreviewBlockAsync(
-        string name, PreviewRequest request, ContentCatalog catalog, ContentRenderer renderer, CancellationToken ct)
+        string name, PreviewRequest request, ContentCatalog catalog, ContentPreview preview, PopularItemsSource popular, LiquidEngine engine, CancellationToken ct)
     {
         var content = await catalog.CurrentAsync(ct);
         if (content.Blocks.Find(name) is not { } block) return NotFound("block", name);
-        var facts = request.ProfileId is { Length: > 0 } id ? await renderer.PreviewFactsAsync(id, content, ct) : null;
+        var facts = request.ProfileId is { Length: > 0 } id ? await preview.FactsAsync(id, content.EventNames, ct) : null;
         if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
-        var scope = await renderer.ScopeAsync(facts, content, new RequestContext(request.Locale), null, ct, fresh: true);
-        var r = await renderer.Engine.RenderBlockAsync(block, scope, new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks), ct);
+        var scope = await preview.ScopeAsync(facts, content.SegmentValues, await popular.ItemsAsync(ct), new RequestContext(request.Locale), ct);
+        var r = await engine.RenderBlockAsync(block, scope, new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks), ct);
         return TypedResults.Ok(new BlockPreviewView(r.Output, r.Choice.Variant, r.Choice.Reason, r.Choice.Language, r.Missing));
     }
 
@@ -247,38 +216,23 @@ public static class ContentApi
     public sealed record PlacementRequest(string? Name, string? Block, string? Template, string? Description);
 
     private static async Task<Results<Created<Placement>, Conflict<ProblemDetailsView>, ProblemHttpResult>> CreatePlacementAsync(
-        PlacementRequest request, ITailorStore store, ContentCatalog catalog, TimeProvider time, CancellationToken ct)
+        PlacementRequest request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        if (ContentNames.Check("name", request.Name) is { } nameError) return ApiProblems.Invalid(nameError.Field, nameError.Rule);
-        if (await CheckPlacementAsync(request, catalog, ct) is { } problem) return problem;
-        var placement = new Placement(request.Name!.Trim(), request.Block, request.Template, request.Description);
-        var now = time.GetUtcNow();
-        if (!await store.SaveContentAsync(new ContentDocument(ContentKinds.Placement, placement.Name, JsonSerializer.Serialize(placement, BlockDocument.Json), now, now), true, ct))
-            return Exists("placement", placement.Name);
+        var saved = await content.SavePlacementAsync(new Placement(request.Name!, request.Block, request.Template, request.Description), SaveMode.Create, ct);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("placement", request.Name!.Trim()) : Problem(problem);
         await catalog.ReloadAsync(ct);
+        var placement = new Placement(saved.Value!.Document.Name, request.Block, request.Template, request.Description);
         return TypedResults.Created($"/api/placements/{Uri.EscapeDataString(placement.Name)}", placement);
     }
 
     private static async Task<Results<Ok<Placement>, NotFound, ProblemHttpResult>> UpdatePlacementAsync(
-        string name, PlacementRequest request, ITailorStore store, ContentCatalog catalog, TimeProvider time, CancellationToken ct)
+        string name, PlacementRequest request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        var existing = await store.GetContentAsync(ContentKinds.Placement, name, ct);
-        if (existing is null) return TypedResults.NotFound();
-        if (await CheckPlacementAsync(request, catalog, ct) is { } problem) return problem;
         var placement = new Placement(name, request.Block, request.Template, request.Description);
-        await store.SaveContentAsync(existing with { Json = JsonSerializer.Serialize(placement, BlockDocument.Json), UpdatedAt = time.GetUtcNow() }, false, ct);
+        var saved = await content.SavePlacementAsync(placement, SaveMode.Replace, ct);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : Problem(problem);
         await catalog.ReloadAsync(ct);
         return TypedResults.Ok(placement);
-    }
-
-    private static async Task<ProblemHttpResult?> CheckPlacementAsync(PlacementRequest request, ContentCatalog catalog, CancellationToken ct)
-    {
-        if ((request.Block is null) == (request.Template is null)) return ApiProblems.Invalid("block", "exactly one of 'block' or 'template' must be given");
-        var content = await catalog.CurrentAsync(ct);
-        if (request.Block is { } block && content.Blocks.Find(block) is null) return ApiProblems.Invalid("block", $"must name an existing block; \"{block}\" does not exist");
-        if (request.Template is { } template && !content.Templates.ContainsKey(template))
-            return ApiProblems.Invalid("template", $"must name an existing template; \"{template}\" does not exist");
-        return null;
     }
 
     private static async Task<Ok<Placement[]>> ListPlacementsAsync(ContentCatalog catalog, CancellationToken ct) =>
@@ -287,38 +241,26 @@ public static class ContentApi
     private static async Task<Results<Ok<Placement>, NotFound>> GetPlacementAsync(string name, ContentCatalog catalog, CancellationToken ct) =>
         (await catalog.CurrentAsync(ct)).Placements.TryGetValue(name, out var p) ? TypedResults.Ok(p) : TypedResults.NotFound();
 
-    private static async Task<Results<NoContent, NotFound>> DeletePlacementAsync(string name, ITailorStore store, ContentCatalog catalog, CancellationToken ct)
-    {
-        if (!await store.DeleteContentAsync(ContentKinds.Placement, name, ct)) return TypedResults.NotFound();
-        await catalog.ReloadAsync(ct);
-        return TypedResults.NoContent();
-    }
+    private static Task<Results<NoContent, NotFound>> DeletePlacementAsync(string name, ContentOperations content, ContentCatalog catalog, CancellationToken ct) =>
+        DeleteAsync(ContentKinds.Placement, name, content, catalog, ct);
 
     // ---------------------------------------------------------------- segment values
 
     public sealed record SegmentValuesView(string Segment, int Priority, IReadOnlyDictionary<string, JsonElement> Values);
 
     private static async Task<Results<Ok<SegmentValuesView>, ProblemHttpResult>> PutSegmentValuesAsync(
-        string segment, SegmentValuesDocument request, ITailorStore store, ContentCatalog catalog, Tailor.Application.Segments.SegmentEngine segments, TimeProvider time, CancellationToken ct)
+        string segment, SegmentValuesDocument request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        if (segments.Catalog.ByName(segment) is null) return ApiProblems.Invalid("segment", $"must name an existing segment; \"{segment}\" does not exist");
-        if (request.Values is not { Count: > 0 }) return ApiProblems.Invalid("values", "must be an object with at least one value");
-        var now = time.GetUtcNow();
-        var existing = await store.GetContentAsync(ContentKinds.SegmentValues, segment, ct);
-        await store.SaveContentAsync(new ContentDocument(ContentKinds.SegmentValues, segment, JsonSerializer.Serialize(request, BlockDocument.Json), existing?.CreatedAt ?? now, now), false, ct);
+        if ((await content.SaveSegmentValuesAsync(segment, request, ct)).Problem is { } problem) return Problem(problem);
         await catalog.ReloadAsync(ct);
-        return TypedResults.Ok(new SegmentValuesView(segment, request.Priority ?? 0, request.Values));
+        return TypedResults.Ok(new SegmentValuesView(segment, request.Priority ?? 0, request.Values!));
     }
 
     private static async Task<Ok<SegmentValuesView[]>> ListSegmentValuesAsync(ContentCatalog catalog, CancellationToken ct) =>
         TypedResults.Ok((await catalog.CurrentAsync(ct)).SegmentValues.Select(v => new SegmentValuesView(v.Segment, v.Priority, v.Values)).ToArray());
 
-    private static async Task<Results<NoContent, NotFound>> DeleteSegmentValuesAsync(string segment, ITailorStore store, ContentCatalog catalog, CancellationToken ct)
-    {
-        if (!await store.DeleteContentAsync(ContentKinds.SegmentValues, segment, ct)) return TypedResults.NotFound();
-        await catalog.ReloadAsync(ct);
-        return TypedResults.NoContent();
-    }
+    private static Task<Results<NoContent, NotFound>> DeleteSegmentValuesAsync(string segment, ContentOperations content, ContentCatalog catalog, CancellationToken ct) =>
+        DeleteAsync(ContentKinds.SegmentValues, segment, content, catalog, ct);
 
     // ---------------------------------------------------------------- helpers
 

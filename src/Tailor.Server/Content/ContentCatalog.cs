@@ -2,6 +2,7 @@ using System.Text.Json;
 using Tailor.Core.Content;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Storage;
+using Tailor.Application.Content;
 
 namespace Tailor.Server.Content;
 

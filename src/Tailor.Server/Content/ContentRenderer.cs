@@ -1,13 +1,12 @@
 using Tailor.Core.Content;
-using Tailor.Core.Identity;
-using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 using Tailor.Core.Segments.Evaluation;
+using Tailor.Application.Content;
 using Tailor.Application.Segments;
 
 namespace Tailor.Server.Content;
 
-/// <summary>Gathers what a render reads (profile facts, segment values, popular items, the clock) for the content APIs and the sender.</summary>
+/// <summary>Gathers what a render reads (profile facts, segment values, popular items, the clock) for placements and the sender; previews use <see cref="ContentPreview"/>.</summary>
 public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles, PopularItemsSource popular, SegmentEngine segments, ISegmentStore store, TimeProvider time)
 {
     /// <summary>Segment sizes (for "too small" micro-segments) are recounted at most this often, except for previews.</summary>
@@ -21,14 +20,6 @@ public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles,
     public ValueTask<ProfileFacts?> FactsAsync(string profileId, ContentCatalog.Snapshot content, CancellationToken ct, bool warm = false) =>
         Profiles.FactsAsync(profileId, content.EventNames, warm, ct);
 
-    /// <summary>
-    /// For previews: the profile with this id, else the one whose userId it is (what a marketer has at hand), read now.
-    /// Null when neither exists.
-    /// </summary>
-    public async ValueTask<ProfileFacts?> PreviewFactsAsync(string profileIdOrUserId, ContentCatalog.Snapshot content, CancellationToken ct) =>
-        await FactsAsync(profileIdOrUserId, content, ct)
-        ?? (await Profiles.OwnerAsync(new Identity(IdentityTypes.UserId, profileIdOrUserId), ct) is { } owner ? await FactsAsync(owner, content, ct) : null);
-
     /// <param name="fresh">Count segment sizes now (previews) rather than within <see cref="SizesMaxAge"/>.</param>
     public async ValueTask<RenderScope> ScopeAsync(ProfileFacts? facts, ContentCatalog.Snapshot content, RequestContext request,
         IReadOnlyDictionary<string, object?>? campaign, CancellationToken ct, bool fresh = false)
@@ -36,20 +27,8 @@ public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles,
         IReadOnlySet<string> personalization = new HashSet<string>();
         // Sizes are only needed to choose a primary segment, so only when some segment gives values.
         if (facts is not null && content.SegmentValues.Count > 0)
-            personalization = PersonalizationSegments(facts.Segments, segments.Catalog, await SizesAsync(fresh, ct));
-        return ProfileScopes.Scope(facts, personalization, content, await popular.ItemsAsync(ct), request, time.GetUtcNow(), campaign);
-    }
-
-    /// <summary>
-    /// The segments personalization uses for a profile: each of its segments, except that a micro-segment below its
-    /// minimum size gives way to its nearest ancestor that is big enough (docs/segments.md, <c>personalizeAs</c>).
-    /// </summary>
-    public static IReadOnlySet<string> PersonalizationSegments(IReadOnlySet<string> memberships, SegmentCatalog catalog, IReadOnlyDictionary<string, long> sizes)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in memberships)
-            if (catalog.ByName(name) is { } segment && SegmentValidator.Effective(segment.Id, catalog, sizes) is { } effective) names.Add(effective.Name);
-        return names;
+            personalization = RenderScopes.PersonalizationSegments(facts.Segments, segments.Catalog, await SizesAsync(fresh, ct));
+        return RenderScopes.For(facts, personalization, content.SegmentValues, await popular.ItemsAsync(ct), request, time.GetUtcNow(), campaign);
     }
 
     private async ValueTask<IReadOnlyDictionary<string, long>> SizesAsync(bool fresh, CancellationToken ct)

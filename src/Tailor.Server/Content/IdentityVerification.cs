@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Tailor.Core.Storage;
+using Tailor.Application.Access;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Content;
@@ -11,15 +11,12 @@ namespace Tailor.Server.Content;
 /// the right hash is treated as unknown, so the public write key cannot read anyone's content. The secret is
 /// <c>TAILOR_IDENTITY_SECRET</c> when set, else generated on the first start and kept in the store.
 /// </summary>
-public sealed class IdentityVerification(ITailorStore store, SecurityOptions security, TimeProvider time)
+public sealed class IdentityVerification(IdentitySecret secret, SecurityOptions security)
 {
-    private const string SecretKind = "secret";
-    private const string SecretName = "identity-verification";
     private byte[]? _key;
 
     /// <summary>The secret and whether it came from configuration (else it was generated and stored).</summary>
-    public async ValueTask<(string Secret, bool Configured)> SecretAsync(CancellationToken ct) =>
-        security.IdentitySecret is { Length: > 0 } configured ? (configured, true) : (await StoredSecretAsync(store, time.GetUtcNow(), ct), false);
+    public async ValueTask<(string Secret, bool Configured)> SecretAsync(CancellationToken ct) => await secret.GetAsync(security.IdentitySecret, ct);
 
     /// <summary>True when <paramref name="userHash"/> is the HMAC of <paramref name="userId"/>; compared in constant time.</summary>
     public async ValueTask<bool> VerifiesAsync(string userId, string? userHash, CancellationToken ct)
@@ -41,12 +38,4 @@ public sealed class IdentityVerification(ITailorStore store, SecurityOptions sec
     /// <summary>What the shop's server computes: the lower-case hex HMAC-SHA256 of the userId keyed with the secret.</summary>
     public static string Hash(string secret, string userId) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(userId)));
-
-    /// <summary>The stored secret, made on first use: insert-if-absent, then read, so nodes starting together agree.</summary>
-    public static async Task<string> StoredSecretAsync(IContentStore store, DateTimeOffset now, CancellationToken ct)
-    {
-        await store.SaveContentAsync(new ContentDocument(SecretKind, SecretName, $"idv_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32))}", now, now),
-            createOnly: true, ct);
-        return (await store.GetContentAsync(SecretKind, SecretName, ct))!.Json;
-    }
 }

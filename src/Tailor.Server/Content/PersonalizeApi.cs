@@ -6,6 +6,7 @@ using Tailor.Core.Profiles;
 using Tailor.Server.Admin;
 using Tailor.Server.Profiles;
 using Tailor.Server.Hosting;
+using Tailor.Application.Content;
 
 namespace Tailor.Server.Content;
 

@@ -4,7 +4,7 @@ using Tailor.Core.Storage;
 namespace Tailor.Server.Content;
 
 /// <summary>Popular items counted over the latest events, recounted at most once a minute.</summary>
-public sealed class PopularItemsSource(ITailorStore store, TimeProvider time)
+public sealed class PopularItemsSource(IContentStore store, TimeProvider time)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
     private const int EventsCounted = 5000;

@@ -80,7 +80,7 @@ public static class TailorServer
         builder.Services.AddSingleton<ProfileEventWriter>();
         builder.Services.AddSingleton<EmailLinks>();
         builder.Services.AddSingleton<CampaignEmails>();
-        builder.Services.AddSingleton<CampaignStarter>();
+        builder.Services.AddContent().AddCampaigns().AddAccess().AddProfiles();
         builder.Services.AddSingleton<CampaignSender>();
         if ((options.Definitions.Invalid() ?? options.RenderBudget.Invalid()) is { } badLimit) throw new ArgumentException(badLimit, nameof(options));
         var caps = GlobalCaps.Parse(options.Caps); // a bad cap stops the start with a clear message

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Tailor.Core.Events;
 using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
+using Tailor.Application;
 using Tailor.Server.Ingestion;
 
 namespace Tailor.Server.Profiles;
@@ -11,7 +12,7 @@ namespace Tailor.Server.Profiles;
 /// action of a trigger — through the same log as every other event (DESIGN.md: everything that changes a profile is
 /// an event). They are attributed to the profile's userId, else its anonymousId.
 /// </summary>
-public sealed class ProfileEventWriter(EventLogWriter writer, TimeProvider time)
+public sealed class ProfileEventWriter(EventLogWriter writer, IdSource ids, TimeProvider time)
 {
     /// <summary>
     /// An event of <paramref name="type"/> on <paramref name="profile"/> whose message is <paramref name="fields"/>
@@ -39,7 +40,7 @@ public sealed class ProfileEventWriter(EventLogWriter writer, TimeProvider time)
     public async Task<string?> TrackAsync(Profile profile, string name, Dictionary<string, object?> properties, Dictionary<string, object?> context,
         string source, string messageIdPrefix, CancellationToken ct)
     {
-        var messageId = $"{messageIdPrefix}-{Guid.CreateVersion7():N}";
+        var messageId = ids.New(messageIdPrefix);
         if (Event(profile, messageId, EventType.Track, name, new() { ["event"] = name, ["properties"] = properties, ["context"] = context }, source) is not { } e)
             return null;
         await writer.WriteAsync([e], ct);

@@ -4,7 +4,8 @@ using Tailor.Core.Events;
 using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
-using Tailor.Server.Admin;
+using Tailor.Application;
+using Tailor.Application.Profiles;
 using Tailor.Server.Segments;
 using Tailor.Core.Segments;
 using Tailor.Application.Segments;
@@ -33,53 +34,32 @@ public static class ProfilesApi
     }
 
     private static async Task<Results<Ok<ProfileView>, NotFound, ProblemHttpResult>> LookupAsync(
-        string? type, string? value, IProfileStore store, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
+        string? type, string? value, ProfileOperations profiles, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(type) || !IdentityTypes.IsKnown(type))
-            return ApiProblems.Invalid("type", $"must be one of {string.Join(", ", IdentityTypes.All)}");
-        if (string.IsNullOrEmpty(value)) return ApiProblems.Invalid("value", "is required");
-        var profile = await store.FindProfileAsync(new Identity(type, value), ct);
+        var found = await profiles.LookupAsync(type, value, ct);
+        if (found.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.Invalid(problem.Field, problem.Rule);
+        return TypedResults.Ok(ProfileView.From(found.Value!, await SegmentsApi.SegmentNamesAsync(found.Value!.Id, segments, engine, ct)));
+    }
+
+    private static async Task<Results<Ok<ProfileView>, NotFound>> GetAsync(string id, ProfileOperations profiles, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
+    {
+        var profile = await profiles.GetAsync(id, ct);
         return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile, await SegmentsApi.SegmentNamesAsync(profile.Id, segments, engine, ct)));
     }
 
-    private static async Task<Results<Ok<ProfileView>, NotFound>> GetAsync(string id, IProfileStore store, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
+    private static async Task<Results<Ok<ProfileView[]>, ProblemHttpResult>> SearchAsync(string? trait, string? value, int? limit, ProfileOperations profiles, CancellationToken ct)
     {
-        var profile = await store.GetProfileAsync(id, ct);
-        return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile, await SegmentsApi.SegmentNamesAsync(profile.Id, segments, engine, ct)));
-    }
-
-    private static async Task<Results<Ok<ProfileView[]>, ProblemHttpResult>> SearchAsync(string? trait, string? value, int? limit, IProfileStore store, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(trait)) return ApiProblems.Invalid("trait", "is required");
-        if (value is null) return ApiProblems.Invalid("value", "is required");
-        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
-        var found = await store.SearchByTraitAsync(trait, ParseValue(value), limit ?? 100, ct);
-        return TypedResults.Ok(found.Select(p => ProfileView.From(p)).ToArray());
-    }
-
-    /// <summary>A query value is read as JSON when it is JSON (<c>42</c>, <c>true</c>, <c>"x"</c>), else as a string.</summary>
-    internal static JsonElement ParseValue(string value)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(value);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException)
-        {
-            return JsonSerializer.SerializeToElement(value);
-        }
+        var found = await profiles.SearchAsync(trait, value, limit, ct);
+        if (found.Problem is { } problem) return ApiProblems.Invalid(problem.Field, problem.Rule);
+        return TypedResults.Ok(found.Value!.Select(p => ProfileView.From(p)).ToArray());
     }
 
     private static async Task<Results<Ok<EventView[]>, NotFound, ProblemHttpResult>> EventsAsync(
-        string id, string? name, DateTimeOffset? from, DateTimeOffset? to, long? before, int? limit, IProfileStore profiles, IEventLog log, CancellationToken ct)
+        string id, string? name, DateTimeOffset? from, DateTimeOffset? to, long? before, int? limit, ProfileOperations profiles, CancellationToken ct)
     {
-        if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
-        if (from is not null && to is not null && from > to) return ApiProblems.Invalid("from", "must not be after 'to'");
-        var profile = await profiles.GetProfileAsync(id, ct);
-        if (profile is null) return TypedResults.NotFound();
-        var events = await log.ProfileEventsAsync(new EventQuery(profile.Id, name, from, to, before, limit ?? 100), ct);
-        return TypedResults.Ok(events.Select(ToView).ToArray());
+        var events = await profiles.EventsAsync(id, name, from, to, before, limit, ct);
+        if (events.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.Invalid(problem.Field, problem.Rule);
+        return TypedResults.Ok(events.Value!.Select(ToView).ToArray());
     }
 
     private static EventView ToView(LoggedEvent logged)
@@ -106,43 +86,24 @@ public static class ProfilesApi
     /// <summary>Body: <c>{"purposes": {"email": true, "sms": false}, "where": "support call"}</c>.</summary>
     public sealed record ConsentRequest(Dictionary<string, bool>? Purposes, string? Where);
 
-    private static async Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> SetConsentAsync(
-        string id, ConsentRequest request, IProfileStore store, ProfileEventWriter events, CancellationToken ct)
-    {
-        if (request.Purposes is not { Count: > 0 }) return ApiProblems.Invalid("purposes", "must map at least one purpose to true or false");
-        var profile = await store.GetProfileAsync(id, ct);
-        if (profile is null) return TypedResults.NotFound();
-        var context = new Dictionary<string, object?>
-        {
-            ["consent"] = new { categoryPreferences = request.Purposes },
-            ["page"] = request.Where is null ? null : new { url = request.Where },
-        };
-        return await WriteApiEventAsync(profile, "Consent Updated", new Dictionary<string, object?>(), context, events, ct);
-    }
+    private static Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> SetConsentAsync(
+        string id, ConsentRequest request, ProfileOperations profiles, ProfileEventWriter events, CancellationToken ct) =>
+        WriteApiEventAsync(id, ProfileOperations.ConsentChange(request.Purposes, request.Where), profiles, events, ct);
 
     /// <summary>Body: <c>{"add": ["loyal/high-value"], "remove": ["trial"]}</c>.</summary>
     public sealed record TagsRequest(string[]? Add, string[]? Remove);
 
-    private static async Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> UpdateTagsAsync(
-        string id, TagsRequest request, IProfileStore store, ProfileEventWriter events, CancellationToken ct)
-    {
-        var add = request.Add ?? [];
-        var remove = request.Remove ?? [];
-        if (add.Length + remove.Length == 0) return ApiProblems.Invalid("add", "add or remove must list at least one tag");
-        foreach (var tag in add.Concat(remove))
-            if (Tags.Normalize(tag) is null) return ApiProblems.Invalid("add", $"tag '{tag}' must have at least one non-empty level");
-        var profile = await store.GetProfileAsync(id, ct);
-        if (profile is null) return TypedResults.NotFound();
-        return await WriteApiEventAsync(profile, ProfileReducer.TagsUpdated, new Dictionary<string, object?> { ["add"] = add, ["remove"] = remove },
-            new Dictionary<string, object?>(), events, ct);
-    }
+    private static Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> UpdateTagsAsync(
+        string id, TagsRequest request, ProfileOperations profiles, ProfileEventWriter events, CancellationToken ct) =>
+        WriteApiEventAsync(id, ProfileOperations.TagsChange(request.Add, request.Remove), profiles, events, ct);
 
     /// <summary>A change made through the API is an event like any other, so it is logged, replayable and audited.</summary>
     private static async Task<Results<Accepted<ChangeAccepted>, NotFound, ProblemHttpResult>> WriteApiEventAsync(
-        Profile profile, string name, Dictionary<string, object?> properties, Dictionary<string, object?> context,
-        ProfileEventWriter events, CancellationToken ct)
+        string id, OperationResult<ProfileChange> change, ProfileOperations profiles, ProfileEventWriter events, CancellationToken ct)
     {
-        if (await events.TrackAsync(profile, name, properties, context, ApiSource, "api", ct) is not { } messageId)
+        if (change.Value is not { } c) return ApiProblems.Invalid(change.Problem!.Field, change.Problem.Rule);
+        if (await profiles.GetAsync(id, ct) is not { } profile) return TypedResults.NotFound();
+        if (await events.TrackAsync(profile, c.EventName, c.Properties, c.Context, ApiSource, "api", ct) is not { } messageId)
             return TypedResults.Problem(title: "The profile has no userId or anonymousId to record the change on", statusCode: StatusCodes.Status409Conflict);
         return TypedResults.Accepted($"/api/profiles/{profile.Id}", new ChangeAccepted(messageId, profile.Id));
     }

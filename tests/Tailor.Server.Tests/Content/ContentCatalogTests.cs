@@ -1,3 +1,4 @@
+using Tailor.Application.Content;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Tailor.Core.Content;

@@ -1,28 +1,27 @@
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
-using Tailor.Application.Segments;
 
-namespace Tailor.Server.Campaigns;
+namespace Tailor.Application.Campaigns;
 
 /// <summary>Starts a campaign: its segment's members now become the audience, written to the ledger before anything is sent.</summary>
-public sealed class CampaignStarter(ITailorStore store, SegmentEngine segments, TimeProvider time)
+public sealed class CampaignStarter(ISegmentStore segments, ICampaignStore campaigns, TimeProvider time)
 {
     /// <returns>The started campaign, or null when its segment no longer exists.</returns>
     public async Task<Campaign?> StartAsync(Campaign campaign, CancellationToken ct)
     {
-        if (segments.Catalog.ByName(campaign.Segment) is not { } segment) return null;
+        if ((await segments.ListSegmentsAsync(ct)).FirstOrDefault(s => s.Name == campaign.Segment) is not { } segment) return null;
         long size = 0;
         string? after = null;
         IReadOnlyList<SegmentMember> page;
         // Adding is idempotent, so a start interrupted half-way is simply done again.
-        while ((page = await store.MembersAsync(segment.Id, after, 1000, ct)).Count > 0)
+        while ((page = await segments.MembersAsync(segment.Id, after, 1000, ct)).Count > 0)
         {
-            await store.AddRecipientsAsync(campaign.Id, [.. page.Select(m => m.ProfileId)], ct);
+            await campaigns.AddRecipientsAsync(campaign.Id, [.. page.Select(m => m.ProfileId)], ct);
             size += page.Count;
             after = page[^1].ProfileId;
         }
         campaign = campaign with { Status = Campaign.Sending, StartedAt = time.GetUtcNow(), AudienceSize = size };
-        await store.SaveCampaignAsync(campaign, ct);
+        await campaigns.SaveCampaignAsync(campaign, ct);
         return campaign;
     }
 }

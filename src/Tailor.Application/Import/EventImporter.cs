@@ -3,7 +3,7 @@ using System.Text.Json;
 using Tailor.Core.Events;
 using Tailor.Core.Storage;
 
-namespace Tailor.Cli.Import;
+namespace Tailor.Application.Import;
 
 /// <summary>
 /// Validates import records with the same rules as the HTTP API and appends them to the event log in batches.
@@ -11,7 +11,7 @@ namespace Tailor.Cli.Import;
 /// messages without a messageId get one derived from the file and record number, so a batch written just before
 /// a crash is not counted twice when it is replayed.
 /// </summary>
-internal sealed class EventImporter(IEventLog log, IAccessStore access, IngestionLimits limits, TimeProvider time)
+public sealed class EventImporter(IEventLog log, IAccessStore access, IngestionLimits limits, TimeProvider time)
 {
     public const int DefaultBatchSize = 1000;
 
