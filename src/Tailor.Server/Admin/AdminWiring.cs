@@ -1,0 +1,12 @@
+namespace Tailor.Server.Admin;
+
+/// <summary>Wires access: sources, write keys and admin keys (docs/security.md).</summary>
+public static class AdminWiring
+{
+    /// <summary>The key checks shared by ingestion and the admin API guard.</summary>
+    public static IServiceCollection AddTailorAdmin(this IServiceCollection services)
+    {
+        services.AddSingleton<AccessKeys>();
+        return services;
+    }
+}

@@ -1,0 +1,21 @@
+using Tailor.Application;
+using Tailor.Application.Pipeline;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Server.Hosting;
+
+namespace Tailor.Server.Profiles;
+
+/// <summary>Wires profiles: the fold of events into profiles and the writer of profile events (docs/profiles.md).</summary>
+public static class ProfilesWiring
+{
+    /// <summary>The reducer (engagement weights, merge guards, caps), the profile pipeline and <see cref="ProfileEventWriter"/>.</summary>
+    public static IServiceCollection AddTailorProfiles(this IServiceCollection services, TailorServerOptions options)
+    {
+        services.AddSingleton(new ProfileReducer(options.Engagement) { Limits = options.Profiles });
+        services.AddSingleton(sp => new ProfilePipeline(sp.GetRequiredService<Core.Storage.ITailorStore>(), sp.GetRequiredService<ProfileReducer>(),
+            sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IdSource>().New("prf"), probe: sp.GetService<IStageProbe>()));
+        services.AddSingleton<ProfileEventWriter>();
+        return services;
+    }
+}

@@ -1,0 +1,16 @@
+using Tailor.Application.Segments;
+
+namespace Tailor.Server.Segments;
+
+/// <summary>Wires segments (docs/segments.md).</summary>
+public static class SegmentsWiring
+{
+    /// <summary>The segment engine (under the definition limits), the live membership feed and the recompute tracker.</summary>
+    public static IServiceCollection AddTailorSegments(this IServiceCollection services)
+    {
+        services.AddSingleton<SegmentEngine>();
+        services.AddSingleton<MembershipFeed>();
+        services.AddSingleton<RecomputeTracker>();
+        return services;
+    }
+}
