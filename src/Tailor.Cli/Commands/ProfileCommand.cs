@@ -25,11 +25,11 @@ internal static class ProfileCommand
             await using var tailor = await store.OpenAsync(result, ct);
             var value = result.GetValue(id)!;
             var profile = result.GetValue(type) is { } t
-                ? await tailor.FindProfileAsync(new Identity(t, value), ct)
+                ? await tailor.FindProfileAsync(new ProfileIdentifier(t, value), ct)
                 : await tailor.GetProfileAsync(value, ct)
-                    ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.UserId, value), ct)
-                    ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.Email, value), ct)
-                    ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.AnonymousId, value), ct);
+                    ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, value), ct)
+                    ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.Email, value), ct)
+                    ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.AnonymousId, value), ct);
             if (profile is null)
             {
                 AnsiConsole.MarkupLine($"[red]No profile has the identity[/] {Markup.Escape(value)}");

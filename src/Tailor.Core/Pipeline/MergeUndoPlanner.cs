@@ -54,7 +54,7 @@ public sealed class MergeUndoPlanner(ProfileReducer reducer)
         return new MergeUndo(record.Merge.Id, kept, restored, restored.Identities, moved, record.Absorbed, runs, pipelinePosition, now);
     }
 
-    private bool OnlyTheirs(in EventView view, HashSet<Identity.Identity> theirs)
+    private bool OnlyTheirs(in EventView view, HashSet<Identity.ProfileIdentifier> theirs)
     {
         var identities = ProfileBatch.UsableIdentities(view, reducer.Limits);
         if (identities.Count == 0) return false;

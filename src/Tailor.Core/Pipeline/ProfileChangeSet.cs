@@ -36,7 +36,7 @@ public sealed class PipelineConflictException(string pipeline, long expected)
     public string Pipeline { get; } = pipeline;
 }
 
-public readonly record struct IdentityLink(Identity.Identity Identity, string ProfileId, DateTimeOffset FirstSeen);
+public readonly record struct IdentityLink(Identity.ProfileIdentifier Identity, string ProfileId, DateTimeOffset FirstSeen);
 
 public readonly record struct EventAssignment(long Sequence, string ProfileId);
 

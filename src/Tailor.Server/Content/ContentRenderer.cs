@@ -27,7 +27,7 @@ public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles,
     /// </summary>
     public async ValueTask<ProfileFacts?> PreviewFactsAsync(string profileIdOrUserId, ContentCatalog.Snapshot content, CancellationToken ct) =>
         await FactsAsync(profileIdOrUserId, content, ct)
-        ?? (await Profiles.OwnerAsync(new Identity(IdentityTypes.UserId, profileIdOrUserId), ct) is { } owner ? await FactsAsync(owner, content, ct) : null);
+        ?? (await Profiles.OwnerAsync(new ProfileIdentifier(IdentityTypes.UserId, profileIdOrUserId), ct) is { } owner ? await FactsAsync(owner, content, ct) : null);
 
     /// <param name="fresh">Count segment sizes now (previews) rather than within <see cref="SizesMaxAge"/>.</param>
     public async ValueTask<RenderScope> ScopeAsync(ProfileFacts? facts, ContentCatalog.Snapshot content, RequestContext request,

@@ -80,7 +80,7 @@ public sealed class ProfileScopes : IDisposable
     }
 
     /// <summary>The id of the live profile that owns an identity, or null (unknown identities are not remembered).</summary>
-    public async ValueTask<string?> OwnerAsync(Identity identity, CancellationToken ct)
+    public async ValueTask<string?> OwnerAsync(ProfileIdentifier identity, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var key = Key(identity);
@@ -92,7 +92,7 @@ public sealed class ProfileScopes : IDisposable
         return profile.Id;
     }
 
-    private static string Key(Identity identity) => $"{identity.Type}\n{identity.Value}";
+    private static string Key(ProfileIdentifier identity) => $"{identity.Type}\n{identity.Value}";
 
     /// <summary>The render scope for a profile's facts (or none, for the non-personalised default).</summary>
     /// <param name="personalizationSegments">The segments the primary segment is chosen among (see <see cref="ContentRenderer.PersonalizationSegments"/>).</param>

@@ -6,7 +6,8 @@ namespace Tailor.Server.Hosting;
 /// <summary>
 /// How one Tailor node runs. Bound from the <c>Tailor</c> configuration section (<c>appsettings.json</c>, environment
 /// variables such as <c>Tailor__Urls</c>) over what the caller set (<c>tailor serve</c> sets its flags and
-/// <c>TAILOR_*</c> variables), and validated when the node starts (<see cref="TailorServerOptionsValidator"/>).
+/// <c>TAILOR_*</c> variables; a key the section sets wins over them), and validated when the node starts
+/// (<see cref="TailorServerOptionsValidator"/>).
 /// </summary>
 public sealed class TailorServerOptions
 {

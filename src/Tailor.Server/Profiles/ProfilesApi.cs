@@ -38,7 +38,7 @@ public static class ProfilesApi
         if (string.IsNullOrEmpty(type) || !IdentityTypes.IsKnown(type))
             return ApiProblems.Invalid("type", $"must be one of {string.Join(", ", IdentityTypes.All)}");
         if (string.IsNullOrEmpty(value)) return ApiProblems.Invalid("value", "is required");
-        var profile = await store.FindProfileAsync(new Identity(type, value), ct);
+        var profile = await store.FindProfileAsync(new ProfileIdentifier(type, value), ct);
         return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile, await SegmentsApi.SegmentNamesAsync(profile.Id, segments, engine, ct)));
     }
 

@@ -174,7 +174,7 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         }
     }
 
-    protected override async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<Identity> identities, CancellationToken ct)
+    protected override async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<ProfileIdentifier> identities, CancellationToken ct)
     {
         // One round trip for the whole batch instead of one per identity.
         var types = new string[identities.Count];

@@ -130,7 +130,7 @@ public abstract partial class SqlTailorStore : ITailorStore
 
     // ---------------------------------------------------------------- profiles
 
-    public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<ProfileIdentifier> identities, CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);
         var ids = await OwnerIdsAsync(c, identities, cancellationToken);
@@ -138,7 +138,7 @@ public abstract partial class SqlTailorStore : ITailorStore
     }
 
     /// <summary>The ids of the profiles owning any of <paramref name="identities"/>; one prepared lookup per identity.</summary>
-    protected virtual async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<Identity> identities, CancellationToken ct)
+    protected virtual async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<ProfileIdentifier> identities, CancellationToken ct)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         await using var command = Db.Command(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", ("type", ""), ("value", ""));
@@ -162,7 +162,7 @@ public abstract partial class SqlTailorStore : ITailorStore
             profiles[profile.Id] = profile;
         if (!withIdentities) return profiles;
         foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
-            r => (r.GetString(0), new Identity(r.GetString(1), r.GetString(2))), ct, parameters))
+            r => (r.GetString(0), new ProfileIdentifier(r.GetString(1), r.GetString(2))), ct, parameters))
             if (profiles.TryGetValue(profileId, out var owner)) owner.Identities.Add(identity);
         return profiles;
     }
@@ -275,7 +275,7 @@ public abstract partial class SqlTailorStore : ITailorStore
         return profile?.MergedInto is { } live ? await ReadProfileAsync(c, live, cancellationToken) : profile;
     }
 
-    public async Task<Profile?> FindProfileAsync(Identity identity, CancellationToken cancellationToken)
+    public async Task<Profile?> FindProfileAsync(ProfileIdentifier identity, CancellationToken cancellationToken)
     {
         await using var c = await OpenReadAsync(cancellationToken);
         var id = await Db.ScalarAsync(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", cancellationToken,
@@ -335,7 +335,7 @@ public abstract partial class SqlTailorStore : ITailorStore
         await using (var command = Db.Command(c, null, "SELECT type, value FROM identities WHERE profile_id = @id ORDER BY first_seen, type", ("id", profile.Id)))
         await using (var r = await command.ExecuteReaderAsync(ct))
         {
-            while (await r.ReadAsync(ct)) profile.Identities.Add(new Identity(r.GetString(0), r.GetString(1)));
+            while (await r.ReadAsync(ct)) profile.Identities.Add(new ProfileIdentifier(r.GetString(0), r.GetString(1)));
         }
         return profile;
     }

@@ -49,6 +49,9 @@ public sealed class CompositionTests
             ["Tailor:Followers:PollInterval"] = "00:00:05",
             ["Tailor:Security:ApiMaxJsonDepth"] = "32",
             ["Tailor:CampaignRatePerSecond"] = "50",
+            ["Tailor:Limits:MaxMessageBytes"] = "4096",
+            ["Tailor:Engagement:Weights:Signed Up"] = "4",
+            ["Tailor:Profiles:MaxTraits"] = "40",
         });
 
         var options = builder.AddTailorOptions(new TailorServerOptions { Smtp = "127.0.0.1:2525", CampaignRatePerSecond = 10 });
@@ -58,6 +61,11 @@ public sealed class CompositionTests
         Assert.Equal(50, options.CampaignRatePerSecond); // the section wins
         Assert.Equal("127.0.0.1:2525", options.Smtp); // what the section does not set stays
         Assert.Equal(3, options.Followers.Attempts);
+        Assert.Equal(4096, options.Limits.MaxMessageBytes);
+        Assert.Equal(4, options.Engagement.Weights["Signed Up"]);
+        Assert.Equal(5, options.Engagement.Weights["Order Completed"]); // the defaults stay beside it
+        Assert.Equal(40, options.Profiles.MaxTraits);
+        Assert.Equal(32 * 1024, IngestionLimits.Default.MaxMessageBytes); // the shared default is not what was bound
     }
 
     [Fact]
