@@ -28,24 +28,14 @@ public static class TailorServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.AddTailorOptions(options);
         var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, cancellationToken);
-        await EnsureKeysAsync(store, options, cancellationToken);
+        await EnsureKeysAsync(store.Access, options, new IdSource(TimeProvider.System), TimeProvider.System, cancellationToken);
 
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         AddHttp(builder.Services);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IdSource>();
-        // The store: owned by the container, which disposes it after the hosted services (the log writer drains first) stop.
-        builder.Services.AddSingleton<ITailorStore>(_ => store);
-        builder.Services.AddSingleton<IEventLog>(store);
-        builder.Services.AddSingleton<IProfileStore>(store);
-        builder.Services.AddSingleton<IAccessStore>(store);
-        builder.Services.AddSingleton<IMergeStore>(store);
-        builder.Services.AddSingleton<ISegmentStore>(store);
-        builder.Services.AddSingleton<ITriggerStore>(store);
-        builder.Services.AddSingleton<ITrackingPlanStore>(store);
-        builder.Services.AddSingleton<IDeadLetterStore>(store);
+        builder.Services.AddTailorStorage(store); // owned by the container from here: disposed after everything that uses it
         builder.Services.AddHostedService<DisabledDefinitions>();
         builder.Services.AddTailorFollowers(options);
         builder.Services.AddTailorIngestion(options);
@@ -97,15 +87,15 @@ public static class TailorServer
     }
 
     /// <summary>Creates the default source and admin key from <c>TAILOR_WRITE_KEY</c> / <c>TAILOR_ADMIN_KEY</c> if missing.</summary>
-    private static async Task EnsureKeysAsync(ITailorStore store, TailorServerOptions options, CancellationToken ct)
+    private static async Task EnsureKeysAsync(IAccessStore store, TailorServerOptions options, IdSource ids, TimeProvider time, CancellationToken ct)
     {
         // A key known in any state (rotated out, revoked) is never brought back by a restart with the old environment.
         if (!string.IsNullOrEmpty(options.WriteKey) && await store.FindWriteKeyAsync(options.WriteKey, ct) is null)
         {
             var name = await store.FindSourceByNameAsync("default", ct) is null ? "default" : $"default-{options.WriteKey[..Math.Min(6, options.WriteKey.Length)]}";
-            await store.CreateSourceAsync(name, options.WriteKey, ct);
+            await store.CreateSourceAsync(new Source(ids.New("src"), name, options.WriteKey, time.GetUtcNow()), ct);
         }
         if (!string.IsNullOrEmpty(options.AdminKey) && await store.FindAdminKeyAsync(AccessKeys.Hash(options.AdminKey), ct) is null)
-            await store.CreateAdminKeyAsync("default", AccessKeys.Hash(options.AdminKey), ct);
+            await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), "default", time.GetUtcNow()), AccessKeys.Hash(options.AdminKey), ct);
     }
 }

@@ -2,6 +2,7 @@ using Tailor.Application;
 using Tailor.Application.Pipeline;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Profiles;
@@ -13,7 +14,8 @@ public static class ProfilesWiring
     public static IServiceCollection AddTailorProfiles(this IServiceCollection services, TailorServerOptions options)
     {
         services.AddSingleton(new ProfileReducer(options.Engagement) { Limits = options.Profiles });
-        services.AddSingleton(sp => new ProfilePipeline(sp.GetRequiredService<Core.Storage.ITailorStore>(), sp.GetRequiredService<ProfileReducer>(),
+        services.AddSingleton(sp => new ProfilePipeline(sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<IPositionStore>(),
+            sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<IMergeStore>(), sp.GetRequiredService<ITriggerStore>(), sp.GetRequiredService<ProfileReducer>(),
             sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IdSource>().New("prf"), probe: sp.GetService<IStageProbe>()));
         services.AddSingleton<ProfileEventWriter>();
         return services;

@@ -57,8 +57,8 @@ public sealed class TriggerWorker(TriggerEngine engine, FollowerWakeups wakeups,
 
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
-        var position = await store.TriggerPositionAsync(TriggerEngine.EventsPosition, cancellationToken);
-        var head = await store.PipelinePositionAsync(cancellationToken);
+        var position = await store.PositionAsync(TriggerEngine.EventsPosition, cancellationToken);
+        var head = await store.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }
 
