@@ -14,7 +14,7 @@ public static class TriggersWiring
     public static IServiceCollection AddTailorTriggers(this IServiceCollection services, TailorServerOptions options)
     {
         services.AddSingleton(sp => new TriggerEngine(sp.GetRequiredService<ITriggerStore>(), sp.GetRequiredService<ISegmentStore>(),
-            sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<IPositionStore>(), sp.GetRequiredService<IContactLog>(), sp.GetRequiredService<IDeadLetterStore>(),
+            sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<IPositionStore>(), sp.GetRequiredService<IContactLog>(),
             sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IdSource>().New("run"), GlobalCaps.Parse(options.Caps), sp.GetService<IStageProbe>()));
         services.AddSingleton(new RetryPolicy(new Random()));
         services.AddSingleton<DeliveryWorker>();
