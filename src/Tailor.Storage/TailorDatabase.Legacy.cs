@@ -18,10 +18,10 @@ public sealed partial class TailorDatabase : ITailorStore
     public Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken) => Events.ReadAfterAsync(sequence, max, cancellationToken);
     public Task<long> LastSequenceAsync(CancellationToken cancellationToken) => Events.LastSequenceAsync(cancellationToken);
     public Task<IReadOnlyList<LoggedEvent>> ProfileEventsAsync(EventQuery query, CancellationToken cancellationToken) => Events.ProfileEventsAsync(query, cancellationToken);
-    public Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Tailor.Core.Identity.Identity> identities, CancellationToken cancellationToken) => Profiles.LoadOwnersAsync(identities, cancellationToken);
+    public Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Tailor.Core.Identity.ProfileIdentifier> identities, CancellationToken cancellationToken) => Profiles.LoadOwnersAsync(identities, cancellationToken);
     public Task CommitAsync(ProfileChangeSet changes, CancellationToken cancellationToken) => Profiles.CommitAsync(changes, cancellationToken);
     public Task<Profile?> GetProfileAsync(string id, CancellationToken cancellationToken) => Profiles.GetProfileAsync(id, cancellationToken);
-    public Task<Profile?> FindProfileAsync(Tailor.Core.Identity.Identity identity, CancellationToken cancellationToken) => Profiles.FindProfileAsync(identity, cancellationToken);
+    public Task<Profile?> FindProfileAsync(Tailor.Core.Identity.ProfileIdentifier identity, CancellationToken cancellationToken) => Profiles.FindProfileAsync(identity, cancellationToken);
     public Task<IReadOnlyList<Profile>> SearchByTraitAsync(string trait, JsonElement value, int limit, CancellationToken cancellationToken) => Profiles.SearchByTraitAsync(trait, value, limit, cancellationToken);
     public Task<IReadOnlyList<TraitChange>> TraitHistoryAsync(string profileId, string? trait, CancellationToken cancellationToken) => Profiles.TraitHistoryAsync(profileId, trait, cancellationToken);
     public Task<IReadOnlyList<ProfileMerge>> MergesAsync(string profileId, CancellationToken cancellationToken) => Profiles.MergesAsync(profileId, cancellationToken);

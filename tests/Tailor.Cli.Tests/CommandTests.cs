@@ -84,7 +84,7 @@ public sealed class CommandTests : IDisposable
         var list = await Tailor.RunAsync(_dir.Path, "segments", "list", "--data", data);
         await using (var store = await TailorStores.OpenAsync(data, null, Ct))
         {
-            var small = await store.FindProfileAsync(new Identity(IdentityTypes.UserId, "small"), Ct);
+            var small = await store.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "small"), Ct);
             var explain = await Tailor.RunAsync(_dir.Path, "segments", "explain", "Big", small!.Id, "--data", data);
             Assert.Equal(3, explain.ExitCode); // not a member
             Assert.Contains("sum of revenue is 5", explain.Output, StringComparison.Ordinal);
@@ -130,7 +130,7 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(0, second.ExitCode);
         await using var store = await TailorStores.OpenAsync(data, null, Ct);
         Assert.Equal(count, await store.LastSequenceAsync(Ct));
-        var profile = await store.FindProfileAsync(new Identity(IdentityTypes.UserId, "u7"), Ct);
+        var profile = await store.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "u7"), Ct);
         Assert.Equal(count / 500, profile!.Computed.EventCount);
     }
 

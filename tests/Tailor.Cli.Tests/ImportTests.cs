@@ -47,7 +47,7 @@ public sealed class ImportTests : IDisposable
         await new ProfilePipeline(store, store, store, store, store, new ProfileReducer(EngagementWeights.Default), TimeProvider.System, () => Guid.NewGuid().ToString("N")).CatchUpAsync(Ct);
 
         Assert.Equal(3, report.Accepted);
-        var profile = await store.FindProfileAsync(new Identity(IdentityTypes.UserId, "u1"), Ct);
+        var profile = await store.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "u1"), Ct);
         Assert.NotNull(profile);
         Assert.Equal(2, profile.Computed.OrderCount);
         Assert.Equal(25.5m, profile.Computed.TotalRevenue);

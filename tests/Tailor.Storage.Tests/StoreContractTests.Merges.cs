@@ -44,7 +44,7 @@ public abstract partial class StoreContractTests
         await Pipeline().CatchUpAsync(Ct);
     }
 
-    private static Identity Renamed(Identity identity) =>
+    private static ProfileIdentifier Renamed(ProfileIdentifier identity) =>
         identity with { Value = identity.Value.StartsWith("x-", StringComparison.Ordinal) ? identity.Value[2..] : identity.Value };
 
     /// <summary>Asserts that <paramref name="actual"/> holds what <paramref name="expected"/> (the <c>x-</c> copy) holds.</summary>
@@ -86,7 +86,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(merge, record.Merge);
         Assert.True(merge.Id > 0);
         Assert.Null(merge.UndoneAt);
-        Assert.Equal(new HashSet<Identity> { Anon("a1"), Email("ann@example.com") }, record.LoserIdentities.ToHashSet());
+        Assert.Equal(new HashSet<ProfileIdentifier> { Anon("a1"), Email("ann@example.com") }, record.LoserIdentities.ToHashSet());
         Assert.Equal([1L, 2L, 3L], record.LoserEvents);
         Assert.Equal(6, merge.Sequence);
         Assert.Equal(merge.LoserId, (await Store.Merges.GetStoredProfileAsync(merge.LoserId, Ct))?.Id);

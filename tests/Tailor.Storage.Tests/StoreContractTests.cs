@@ -49,9 +49,9 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await DeleteStoreAsync();
     }
 
-    private static Identity User(string id) => new(IdentityTypes.UserId, id);
-    private static Identity Anon(string id) => new(IdentityTypes.AnonymousId, id);
-    private static Identity Email(string email) => new(IdentityTypes.Email, email);
+    private static ProfileIdentifier User(string id) => new(IdentityTypes.UserId, id);
+    private static ProfileIdentifier Anon(string id) => new(IdentityTypes.AnonymousId, id);
+    private static ProfileIdentifier Email(string email) => new(IdentityTypes.Email, email);
 
     private ProfilePipeline Pipeline(TailorDatabase? store = null, int batchSize = 2000) => Pipeline(store ?? Store, new ProfileReducer(EngagementWeights.Default), batchSize);
 
@@ -75,7 +75,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         return await Pipeline().CatchUpAsync(Ct);
     }
 
-    private async Task<Profile> ProfileOfAsync(Identity identity) =>
+    private async Task<Profile> ProfileOfAsync(ProfileIdentifier identity) =>
         await Store.Profiles.FindProfileAsync(identity, Ct) ?? throw new Xunit.Sdk.XunitException($"No profile owns {identity}.");
 
     // ---------------------------------------------------------------- migrations and event log
@@ -183,12 +183,12 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(7, await pipeline.CatchUpAsync(Ct));
 
         var expected = Assert.Single(latest.Values);
-        foreach (var identity in (Identity[])[User("u1"), Anon("a1"), Email("ann@example.com"), Email(" ANN@example.com")])
+        foreach (var identity in (ProfileIdentifier[])[User("u1"), Anon("a1"), Email("ann@example.com"), Email(" ANN@example.com")])
             ProfileAssert.Equivalent(expected, await Store.Profiles.FindProfileAsync(identity, Ct));
         var stored = await Store.Profiles.GetProfileAsync(expected.Id, Ct);
         ProfileAssert.Equivalent(expected, stored);
 
-        Assert.Equal(new HashSet<Identity> { User("u1"), Anon("a1"), Email("ann@example.com") }, stored!.Identities.ToHashSet());
+        Assert.Equal(new HashSet<ProfileIdentifier> { User("u1"), Anon("a1"), Email("ann@example.com") }, stored!.Identities.ToHashSet());
         Assert.Equal("pro", stored.Traits["plan"].Value.GetString());
         Assert.Equal(3, stored.Traits["seats"].Value.GetInt32());
         Assert.True(stored.Traits["vip"].Value.GetBoolean());
@@ -240,7 +240,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(older.Id, winner.Id);
         Assert.Null(winner.MergedInto);
         Assert.Equal(older.Id, (await ProfileOfAsync(Anon("a2"))).Id);
-        Assert.Equal(new HashSet<Identity> { Anon("a1"), Anon("a2"), Email("ann@example.com") }, winner.Identities.ToHashSet());
+        Assert.Equal(new HashSet<ProfileIdentifier> { Anon("a1"), Anon("a2"), Email("ann@example.com") }, winner.Identities.ToHashSet());
         Assert.Equal(("Ann", "pro", 5L), (winner.Traits["name"].Value.GetString(), winner.Traits["plan"].Value.GetString(), winner.Computed.EventCount));
 
         var events = await Store.Events.ProfileEventsAsync(new EventQuery(older.Id), Ct);

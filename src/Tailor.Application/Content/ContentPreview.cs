@@ -18,7 +18,7 @@ public sealed class ContentPreview(ISegmentStore segments, IProfileStore profile
     {
         var catalog = new SegmentCatalog(await segments.ListSegmentsAsync(ct));
         return await ReadAsync(profileIdOrUserId, eventNames, catalog, ct)
-            ?? (await profiles.FindProfileAsync(new Identity(IdentityTypes.UserId, profileIdOrUserId), ct) is { } owner
+            ?? (await profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, profileIdOrUserId), ct) is { } owner
                 ? await ReadAsync(owner.Id, eventNames, catalog, ct) : null);
     }
 

@@ -25,16 +25,16 @@ public sealed class ProfileOperations(IProfileStore profiles, IEventLog log)
     {
         if (string.IsNullOrEmpty(type) || !IdentityTypes.IsKnown(type)) return OperationProblem.Invalid("type", $"must be one of {string.Join(", ", IdentityTypes.All)}");
         if (string.IsNullOrEmpty(value)) return OperationProblem.Invalid("value", "is required");
-        return await profiles.FindProfileAsync(new Identity(type, value), ct) is { } profile ? profile : OperationProblem.NotFound("value", "no profile has this identity");
+        return await profiles.FindProfileAsync(new ProfileIdentifier(type, value), ct) is { } profile ? profile : OperationProblem.NotFound("value", "no profile has this identity");
     }
 
     /// <summary>A profile by an identity of <paramref name="type"/>, or, without one, by profile id, then userId, email, anonymousId.</summary>
     public async Task<Profile?> FindAsync(string value, string? type, CancellationToken ct)
     {
-        if (type is not null) return await profiles.FindProfileAsync(new Identity(type, value), ct);
+        if (type is not null) return await profiles.FindProfileAsync(new ProfileIdentifier(type, value), ct);
         if (await profiles.GetProfileAsync(value, ct) is { } byId) return byId;
         foreach (var guess in Guesses)
-            if (await profiles.FindProfileAsync(new Identity(guess, value), ct) is { } found) return found;
+            if (await profiles.FindProfileAsync(new ProfileIdentifier(guess, value), ct) is { } found) return found;
         return null;
     }
 

@@ -78,6 +78,8 @@ internal static class DeadLettersCommand
             // The server's own services, built but not started: the same replay as the API's.
             var options = new TailorServerOptions { DataDirectory = result.GetValue(store.Data)!, Postgres = result.GetValue(store.Postgres), Smtp = result.GetValue(smtp) };
             await using var app = await TailorServer.BuildAsync(options, ct, builder => builder.Logging.ClearProviders());
+            var writer = app.Services.GetRequiredService<Server.Ingestion.EventLogWriter>();
+            await writer.StartAsync(ct); // a replay may append to the log through the writer, a hosted service
             try
             {
                 var replays = app.Services.GetRequiredService<DeadLetterReplays>();
@@ -100,6 +102,7 @@ internal static class DeadLettersCommand
             }
             finally
             {
+                await writer.StopAsync(CancellationToken.None);
                 await app.Services.GetRequiredService<ITailorStore>().DisposeAsync();
             }
         });

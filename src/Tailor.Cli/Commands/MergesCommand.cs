@@ -29,9 +29,9 @@ internal static class MergesCommand
             await using var tailor = await store.OpenAsync(result, ct);
             var value = result.GetValue(profile)!;
             var found = await tailor.GetProfileAsync(value, ct)
-                ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.UserId, value), ct)
-                ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.Email, value), ct)
-                ?? await tailor.FindProfileAsync(new Identity(IdentityTypes.AnonymousId, value), ct);
+                ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, value), ct)
+                ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.Email, value), ct)
+                ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.AnonymousId, value), ct);
             if (found is null)
             {
                 AnsiConsole.MarkupLine($"[red]No profile has the identity[/] {Markup.Escape(value)}");

@@ -15,7 +15,7 @@ internal static class ProfileCommand
     public static Command Create(StoreOptions store)
     {
         var id = new Argument<string>("id") { Description = "A profile id, or an identity value with --type" };
-        var type = new Option<string?>("--type") { Description = $"Identity type of ID: {string.Join(", ", IdentityTypes.All)} (default: try profile id, then userId, email, anonymousId)" };
+        var type = new Option<string?>("--type") { Description = $"ProfileIdentifier type of ID: {string.Join(", ", IdentityTypes.All)} (default: try profile id, then userId, email, anonymousId)" };
         type.AcceptOnlyFromAmong([.. IdentityTypes.All]);
         var events = new Option<int>("--events") { Description = "Also print this many of the profile's latest events", DefaultValueFactory = _ => 0 };
         var command = new Command("profile", "Show one profile: identities, traits, computed traits, consent, tags") { id, type, events };

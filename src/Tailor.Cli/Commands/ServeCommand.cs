@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Tailor.Cli.Demo;
 using Tailor.Server.Hosting;
@@ -93,12 +95,24 @@ internal static class ServeCommand
                 AnsiConsole.MarkupLine($"  admin key (shown once):        [bold]{options.AdminKey}[/]");
             }
 
-            await using var app = await TailorServer.BuildAsync(options, ct);
-            if (result.GetValue(demo)) await DemoLoader.LoadAsync(app.Services, ct);
-            AnsiConsole.MarkupLine($"Tailor listening on [bold]{Markup.Escape(options.Urls)}[/] (store: {(options.Postgres is null ? "SQLite" : "PostgreSQL")})");
-            await app.StartAsync(ct);
-            await app.WaitForShutdownAsync(ct);
-            return 0;
+            WebApplication app;
+            try
+            {
+                app = await TailorServer.BuildAsync(options, ct);
+            }
+            catch (OptionsValidationException e)
+            {
+                foreach (var failure in e.Failures) AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(failure)}");
+                return 2;
+            }
+            await using (app)
+            {
+                if (result.GetValue(demo)) await DemoLoader.LoadAsync(app.Services, ct);
+                AnsiConsole.MarkupLine($"Tailor listening on [bold]{Markup.Escape(options.Urls)}[/] (store: {(options.Postgres is null ? "SQLite" : "PostgreSQL")})");
+                await app.StartAsync(ct);
+                await app.WaitForShutdownAsync(ct);
+                return 0;
+            }
         });
         return command;
     }

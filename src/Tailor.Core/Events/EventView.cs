@@ -32,9 +32,9 @@ public readonly struct EventView
     public string CountedName => CountedNames.Of(Event.Type, Event.Name);
 
     /// <summary>Every identity this event names, in the order they should be linked.</summary>
-    public List<Identity.Identity> Identities()
+    public List<Identity.ProfileIdentifier> Identities()
     {
-        var ids = new List<Identity.Identity>(4);
+        var ids = new List<Identity.ProfileIdentifier>(4);
         if (Event.UserId is { } userId) ids.Add(new(IdentityTypes.UserId, userId));
         if (Event.AnonymousId is { } anonymousId) ids.Add(new(IdentityTypes.AnonymousId, anonymousId));
         var traits = Traits;
@@ -62,7 +62,7 @@ public readonly struct EventView
     public static JsonElement Child(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var child) ? child : default;
 
-    private static void AddTrait(List<Identity.Identity> ids, JsonElement traits, string trait, string type)
+    private static void AddTrait(List<Identity.ProfileIdentifier> ids, JsonElement traits, string trait, string type)
     {
         if (Child(traits, trait) is { ValueKind: JsonValueKind.String } value && value.GetString() is { } text && !string.IsNullOrWhiteSpace(text))
             ids.Add(new(type, IdentityTypes.Normalize(type, text)));

@@ -6,6 +6,6 @@ namespace Tailor.Core.Pipeline;
 /// <param name="Absorbed">Profiles merged into it before, which now point at the survivor too.</param>
 public sealed record MergeRecord(
     ProfileMerge Merge,
-    IReadOnlyList<Identity.Identity> LoserIdentities,
+    IReadOnlyList<Identity.ProfileIdentifier> LoserIdentities,
     IReadOnlyList<long> LoserEvents,
     IReadOnlyList<string> Absorbed);

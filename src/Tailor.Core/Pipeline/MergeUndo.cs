@@ -18,7 +18,7 @@ public sealed record MergeUndo(
     long MergeId,
     Profile Survivor,
     Profile Restored,
-    IReadOnlyList<Identity.Identity> Identities,
+    IReadOnlyList<Identity.ProfileIdentifier> Identities,
     IReadOnlyList<long> Events,
     IReadOnlyList<string> Absorbed,
     IReadOnlyList<string> Runs,

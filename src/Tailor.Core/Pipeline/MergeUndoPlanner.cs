@@ -55,7 +55,7 @@ public sealed class MergeUndoPlanner(ProfileReducer reducer)
             new Storage.PositionMove(Storage.Followers.Profiles, pipelinePosition, pipelinePosition));
     }
 
-    private bool OnlyTheirs(in EventView view, HashSet<Identity.Identity> theirs)
+    private bool OnlyTheirs(in EventView view, HashSet<Identity.ProfileIdentifier> theirs)
     {
         var identities = ProfileBatch.UsableIdentities(view, reducer.Limits);
         if (identities.Count == 0) return false;

@@ -19,7 +19,7 @@ namespace Tailor.Core.Pipeline;
 /// </remarks>
 public sealed class ProfileBatch
 {
-    private readonly Dictionary<Identity.Identity, Profile> _owners = [];
+    private readonly Dictionary<Identity.ProfileIdentifier, Profile> _owners = [];
     private readonly Dictionary<string, Profile> _dirty = new(StringComparer.Ordinal);
     private readonly List<IdentityLink> _links = [];
     private readonly List<EventAssignment> _assignments = [];
@@ -43,10 +43,10 @@ public sealed class ProfileBatch
     }
 
     /// <summary>Identities whose owners must be loaded before <paramref name="events"/> can be applied.</summary>
-    public static HashSet<Identity.Identity> IdentitiesOf(IEnumerable<EventView> events, ProfileLimits? limits = null)
+    public static HashSet<Identity.ProfileIdentifier> IdentitiesOf(IEnumerable<EventView> events, ProfileLimits? limits = null)
     {
         limits ??= ProfileLimits.Default;
-        var set = new HashSet<Identity.Identity>();
+        var set = new HashSet<Identity.ProfileIdentifier>();
         foreach (var view in events)
         {
             foreach (var identity in view.Identities())
@@ -68,7 +68,7 @@ public sealed class ProfileBatch
         var isAlias = e.Type == EventType.Alias;
         if (isAlias && view.PreviousId is { } previous && !_limits.IsIgnored(previous))
         {
-            var asUser = new Identity.Identity(IdentityTypes.UserId, previous);
+            var asUser = new Identity.ProfileIdentifier(IdentityTypes.UserId, previous);
             identities.Add(_owners.ContainsKey(asUser) ? asUser : new(IdentityTypes.AnonymousId, previous));
         }
         if (identities.Count == 0)
@@ -112,7 +112,7 @@ public sealed class ProfileBatch
     }
 
     /// <summary>The event's identities without empty or ignored values (<see cref="ProfileLimits.IgnoredIdentityValues"/>).</summary>
-    public static List<Identity.Identity> UsableIdentities(in EventView view, ProfileLimits limits)
+    public static List<Identity.ProfileIdentifier> UsableIdentities(in EventView view, ProfileLimits limits)
     {
         var identities = view.Identities();
         for (var i = identities.Count - 1; i >= 0; i--)
@@ -121,9 +121,9 @@ public sealed class ProfileBatch
     }
 
     /// <summary>True (and recorded) when merging <paramref name="others"/> into <paramref name="target"/> would pass a cap.</summary>
-    private bool RefuseMerge(Profile target, List<Profile> others, List<Identity.Identity> identities, in EventView view)
+    private bool RefuseMerge(Profile target, List<Profile> others, List<Identity.ProfileIdentifier> identities, in EventView view)
     {
-        var ids = new HashSet<Identity.Identity>(target.Identities);
+        var ids = new HashSet<Identity.ProfileIdentifier>(target.Identities);
         var traits = new HashSet<string>(target.Traits.Keys, StringComparer.Ordinal);
         var bytes = ProfileLimits.TraitBytes(target);
         foreach (var other in others)
@@ -150,7 +150,7 @@ public sealed class ProfileBatch
     public ProfileChangeSet ToChangeSet(long from, long to) =>
         new([.. _dirty.Values], _links, _assignments, _history, _merges, new Storage.PositionMove(Storage.Followers.Profiles, from, to)) { Refusals = _refusals };
 
-    private Profile ChooseTarget(List<Identity.Identity> identities, string? userId, bool isAlias, out List<Profile> mergeable)
+    private Profile ChooseTarget(List<Identity.ProfileIdentifier> identities, string? userId, bool isAlias, out List<Profile> mergeable)
     {
         mergeable = [];
         Profile? userOwner = null;
@@ -202,7 +202,7 @@ public sealed class ProfileBatch
         return null;
     }
 
-    private void Merge(Profile winner, Profile loser, in EventView view, List<Identity.Identity> identities)
+    private void Merge(Profile winner, Profile loser, in EventView view, List<Identity.ProfileIdentifier> identities)
     {
         var cause = view.Event;
         foreach (var identity in loser.Identities) _owners[identity] = winner;

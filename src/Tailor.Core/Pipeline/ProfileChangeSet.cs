@@ -28,7 +28,7 @@ public sealed record ProfileChangeSet(
     public IReadOnlyList<Storage.DeadLetter> DeadLetters { get; init; } = [];
 }
 
-public readonly record struct IdentityLink(Identity.Identity Identity, string ProfileId, DateTimeOffset FirstSeen);
+public readonly record struct IdentityLink(Identity.ProfileIdentifier Identity, string ProfileId, DateTimeOffset FirstSeen);
 
 public readonly record struct EventAssignment(long Sequence, string ProfileId);
 

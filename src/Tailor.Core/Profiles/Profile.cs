@@ -13,7 +13,7 @@ public sealed class Profile
     /// <summary>When Tailor last changed the profile (processing time; <c>Computed.LastSeen</c> is the latest event time).</summary>
     public DateTimeOffset UpdatedAt { get; set; }
     public string? MergedInto { get; set; }
-    public List<Identity> Identities { get; init; } = [];
+    public List<ProfileIdentifier> Identities { get; init; } = [];
     public Dictionary<string, TraitValue> Traits { get; init; } = new(StringComparer.Ordinal);
     public ComputedTraits Computed { get; init; } = new();
     public Dictionary<string, ConsentRecord> Consent { get; init; } = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace Tailor.Core.Storage;
 public interface IProfileStore
 {
     /// <summary>The live profiles that own any of <paramref name="identities"/>, each with all its identities.</summary>
-    Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity.Identity> identities, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity.ProfileIdentifier> identities, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes a pipeline batch with its position move (<see cref="ProfileChangeSet.Position"/>) atomically: all of it or
@@ -19,7 +19,7 @@ public interface IProfileStore
     /// <summary>A profile by id; a merged-away id resolves to the profile it was merged into.</summary>
     Task<Profile?> GetProfileAsync(string id, CancellationToken cancellationToken);
 
-    Task<Profile?> FindProfileAsync(Identity.Identity identity, CancellationToken cancellationToken);
+    Task<Profile?> FindProfileAsync(Identity.ProfileIdentifier identity, CancellationToken cancellationToken);
 
     /// <summary>Live profiles whose trait <paramref name="trait"/> equals <paramref name="value"/>.</summary>
     Task<IReadOnlyList<Profile>> SearchByTraitAsync(string trait, JsonElement value, int limit, CancellationToken cancellationToken);

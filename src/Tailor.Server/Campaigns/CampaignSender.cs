@@ -22,7 +22,7 @@ namespace Tailor.Server.Campaigns;
 /// </summary>
 public sealed partial class CampaignSender(
     ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, CampaignStarter starter, IEmailSender sender,
-    TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger, IStageProbe? probe = null) : ILogFollower
+    TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger, FollowerWakeups wakeups, IStageProbe? probe = null) : ILogFollower
 {
     /// <summary>The dead-letter stage of recipients whose send threw.</summary>
     public const string Stage = "campaigns";
@@ -30,21 +30,17 @@ public sealed partial class CampaignSender(
     public const int BatchSize = 100;
     /// <summary>Emails in flight at once: enough to keep the SMTP connection pool busy.</summary>
     public const int Parallelism = 8;
-    private Action? _wake;
 
     /// <summary>Starts sending a campaign whose status was just set to sending.</summary>
-    public void Wake() => _wake?.Invoke();
+    public void Wake() => wakeups.Wake(Stage);
 
     public string Name => Stage;
 
     /// <summary>Recipients are set aside one by one as they fail (<see cref="SendOneAsync"/>); a batch is not isolated.</summary>
     public int IsolationWindow => 0;
 
-    public IDisposable Subscribe(Action wake)
-    {
-        _wake = wake;
-        return new Unsubscribe(() => _wake = null);
-    }
+    /// <summary>Nothing: it is woken when a campaign starts (<see cref="Wake"/>) and at the next scheduled start.</summary>
+    public IReadOnlyList<string> Follows { get; } = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,15 +1,24 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tailor.Application.Campaigns;
+using Tailor.Core.Messaging;
+using Tailor.Server.Hosting;
+using Tailor.Server.Messaging;
 
 namespace Tailor.Server.Campaigns;
 
-/// <summary>Registers the campaign use cases and the starter the sender shares.</summary>
+/// <summary>Wires email and campaigns (docs/campaigns.md).</summary>
 public static class CampaignsWiring
 {
-    public static IServiceCollection AddCampaigns(this IServiceCollection services)
+    /// <summary>The email sender (SMTP when configured), email links, email composition, the campaign use cases, starter and sender.</summary>
+    public static IServiceCollection AddTailorCampaigns(this IServiceCollection services, TailorServerOptions options)
     {
-        services.TryAddSingleton<CampaignStarter>();
-        services.TryAddSingleton<CampaignOperations>();
+        services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
+            ? new SmtpEmailSender(SmtpEndpoint.Parse(smtp))
+            : new UnconfiguredEmailSender());
+        services.AddSingleton<EmailLinks>();
+        services.AddSingleton<CampaignEmails>();
+        services.AddSingleton<CampaignStarter>();
+        services.AddSingleton<CampaignOperations>();
+        services.AddSingleton<CampaignSender>();
         return services;
     }
 }

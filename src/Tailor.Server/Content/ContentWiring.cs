@@ -1,15 +1,24 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tailor.Application.Content;
+using Tailor.Core.Content;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Content;
 
-/// <summary>Registers the content use cases: saving templates, blocks, placements and segment values; previews.</summary>
+/// <summary>Wires content and personalization (docs/content.md).</summary>
 public static class ContentWiring
 {
-    public static IServiceCollection AddContent(this IServiceCollection services)
+    /// <summary>The definition limits and render budget, the Liquid engine, the content catalog, profile scopes, popular items, the renderer, and the content use cases (saves, previews).</summary>
+    public static IServiceCollection AddTailorContent(this IServiceCollection services, TailorServerOptions options)
     {
-        services.TryAddSingleton<ContentOperations>();
-        services.TryAddSingleton<ContentPreview>();
+        services.AddSingleton(options.Definitions);
+        services.AddSingleton(options.RenderBudget);
+        services.AddSingleton<LiquidEngine>();
+        services.AddSingleton<ContentCatalog>();
+        services.AddSingleton<PopularItemsSource>();
+        services.AddSingleton<ProfileScopes>();
+        services.AddSingleton<ContentRenderer>();
+        services.AddSingleton<ContentOperations>();
+        services.AddSingleton<ContentPreview>();
         return services;
     }
 }

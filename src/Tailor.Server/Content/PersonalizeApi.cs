@@ -46,8 +46,8 @@ public static class PersonalizeApi
 
         // A userId without its verification hash is anyone's guess: it counts as unknown (the anonymousId, if any, still speaks).
         var verified = !string.IsNullOrEmpty(userId) && await verification.VerifiesAsync(userId, userHash, ct);
-        Identity? identity = verified ? new Identity(IdentityTypes.UserId, userId!)
-            : !string.IsNullOrEmpty(anonymousId) ? new Identity(IdentityTypes.AnonymousId, anonymousId) : null;
+        ProfileIdentifier? identity = verified ? new ProfileIdentifier(IdentityTypes.UserId, userId!)
+            : !string.IsNullOrEmpty(anonymousId) ? new ProfileIdentifier(IdentityTypes.AnonymousId, anonymousId) : null;
         var profileId = identity is null ? null : await renderer.Profiles.OwnerAsync(identity.Value, ct);
         var facts = profileId is null ? null : await renderer.FactsAsync(profileId, content, ct, warm: true);
         string? refusal = facts is null

@@ -6,7 +6,7 @@ using Tailor.Core.Profiles;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Storage;
-using Tailor.Application.Pipeline;
+using Tailor.Server.Pipeline;
 using Tailor.Application.Segments;
 
 namespace Tailor.Server.Content;
@@ -15,9 +15,10 @@ namespace Tailor.Server.Content;
 /// Reads what a render needs of one profile — the profile, the events block conditions read, its segment names — and
 /// keeps it warm for placements. An entry is dropped the moment the profile pipeline commits a change to that
 /// profile or the segment engine changes its memberships, so a placement never shows older data than the profile
-/// store has (entries also expire after <see cref="MaxAge"/>, for changes made by other nodes).
+/// store has (entries also expire after <see cref="MaxAge"/>, for changes made by other nodes). The changes come from
+/// the host's <see cref="ChangeFeed"/>, read from the moment this is first needed (before that, nothing is cached).
 /// </summary>
-public sealed class ProfileScopes
+public sealed class ProfileScopes : IDisposable
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Entry> _byProfile = new(StringComparer.Ordinal);
@@ -27,30 +28,36 @@ public sealed class ProfileScopes
     private readonly ITailorStore _store;
     private readonly SegmentEngine _segments;
     private readonly TimeProvider _time;
+    private readonly IDisposable _subscription;
 
     private sealed record Entry(ProfileFacts Facts, DateTimeOffset LoadedAt, IReadOnlySet<string> EventNames);
 
-    public ProfileScopes(ITailorStore store, SegmentEngine segments, ProfilePipeline pipeline, TimeProvider time)
+    public ProfileScopes(ITailorStore store, SegmentEngine segments, ChangeFeed changes, TimeProvider time)
     {
         _store = store;
         _segments = segments;
         _time = time;
-        pipeline.ProfilesChanged += profiles =>
-        {
-            Interlocked.Increment(ref _generation);
-            foreach (var p in profiles)
-            {
-                Invalidate(p.Id);
-                // A merge or a new link moves identities between profiles: forget where they pointed.
-                foreach (var identity in p.Identities) _owners.TryRemove(Key(identity), out _);
-            }
-        };
-        segments.MembershipChanged += changes =>
-        {
-            Interlocked.Increment(ref _generation);
-            foreach (var c in changes) Invalidate(c.ProfileId);
-        };
+        _subscription = changes.Subscribe(OnProfilesChanged, OnMembershipsChanged);
     }
+
+    private void OnProfilesChanged(IReadOnlyList<Profile> profiles)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var p in profiles)
+        {
+            Invalidate(p.Id);
+            // A merge or a new link moves identities between profiles: forget where they pointed.
+            foreach (var identity in p.Identities) _owners.TryRemove(Key(identity), out _);
+        }
+    }
+
+    private void OnMembershipsChanged(IReadOnlyList<MembershipChange> changes)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var c in changes) Invalidate(c.ProfileId);
+    }
+
+    public void Dispose() => _subscription.Dispose();
 
     public void Invalidate(string profileId) => _byProfile.TryRemove(profileId, out _);
 
@@ -73,7 +80,7 @@ public sealed class ProfileScopes
     }
 
     /// <summary>The id of the live profile that owns an identity, or null (unknown identities are not remembered).</summary>
-    public async ValueTask<string?> OwnerAsync(Identity identity, CancellationToken ct)
+    public async ValueTask<string?> OwnerAsync(ProfileIdentifier identity, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var key = Key(identity);
@@ -85,7 +92,7 @@ public sealed class ProfileScopes
         return profile.Id;
     }
 
-    private static string Key(Identity identity) => $"{identity.Type}\n{identity.Value}";
+    private static string Key(ProfileIdentifier identity) => $"{identity.Type}\n{identity.Value}";
 
     /// <summary>The render scope for a profile's facts (or none, for the non-personalised default).</summary>
     /// <param name="personalizationSegments">The segments the primary segment is chosen among (see <see cref="ContentRenderer.PersonalizationSegments"/>).</param>

@@ -10,20 +10,21 @@ public static class StorageRegistration
 {
     public static IServiceCollection AddTailorStorage(this IServiceCollection services, TailorDatabase database)
     {
-        services.AddSingleton(database);
+        // Owned by the container: made (tracked) with the first role asked for, so disposed after everything that uses it.
+        services.AddSingleton(_ => database);
         services.AddSingleton<ITailorStore>(database); // until its last consumers take the roles they use
-        services.AddSingleton(database.Events);
-        services.AddSingleton(database.Profiles);
-        services.AddSingleton(database.Positions);
-        services.AddSingleton(database.Access);
-        services.AddSingleton(database.Segments);
-        services.AddSingleton(database.Contacts);
-        services.AddSingleton(database.Content);
-        services.AddSingleton(database.Campaigns);
-        services.AddSingleton(database.Triggers);
-        services.AddSingleton(database.Merges);
-        services.AddSingleton(database.DeadLetters);
-        services.AddSingleton(database.TrackingPlan);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Events);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Profiles);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Positions);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Access);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Segments);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Contacts);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Content);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Campaigns);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Triggers);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Merges);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().DeadLetters);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().TrackingPlan);
         services.TryAddSingleton(sp => new IdSource(sp.GetRequiredService<TimeProvider>())); // ids of what the handlers create
         return services;
     }

@@ -3,9 +3,17 @@ using Tailor.Core.Profiles;
 
 namespace Tailor.Server.Hosting;
 
-/// <summary>How one Tailor node runs. Bound from the <c>Tailor</c> configuration section; the CLI fills it from flags.</summary>
+/// <summary>
+/// How one Tailor node runs. Bound from the <c>Tailor</c> configuration section (<c>appsettings.json</c>, environment
+/// variables such as <c>Tailor__Urls</c>) over what the caller set (<c>tailor serve</c> sets its flags and
+/// <c>TAILOR_*</c> variables; a key the section sets wins over them), and validated when the node starts
+/// (<see cref="TailorServerOptionsValidator"/>).
+/// </summary>
 public sealed class TailorServerOptions
 {
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string Section = "Tailor";
+
     /// <summary>Directory of the SQLite file (default <c>./data</c>).</summary>
     public string DataDirectory { get; set; } = "data";
 
@@ -38,19 +46,23 @@ public sealed class TailorServerOptions
     /// </summary>
     public string? Caps { get; set; }
 
-    public IngestionLimits Limits { get; set; } = IngestionLimits.Default;
+    // Fresh instances, not the shared defaults: binding the section sets their properties in place.
+    public IngestionLimits Limits { get; set; } = new();
 
     /// <summary>Limits on rules, triggers and templates people save (docs/rules.md); checked before saving and when loading.</summary>
-    public Core.Limits.DefinitionLimits Definitions { get; set; } = Core.Limits.DefinitionLimits.Default;
+    public Core.Limits.DefinitionLimits Definitions { get; set; } = new();
 
     /// <summary>What one render may cost (docs/content.md); past it, a preview fails clearly and a delivery falls back.</summary>
-    public Core.Content.RenderBudget RenderBudget { get; set; } = Core.Content.RenderBudget.Default;
+    public Core.Content.RenderBudget RenderBudget { get; set; } = new();
 
-    public EngagementWeights Engagement { get; set; } = EngagementWeights.Default;
+    public EngagementWeights Engagement { get; set; } = new();
 
     /// <summary>Merge guards and profile caps (<c>TAILOR_IGNORED_IDS</c>, <c>TAILOR_MAX_IDENTITIES</c>, <c>TAILOR_MAX_TRAITS</c>, <c>TAILOR_MAX_TRAIT_BYTES</c>).</summary>
     public ProfileLimits Profiles { get; set; } = new();
 
     /// <summary>Webhook reach, the public personalization API, admin API limits and key rotation (docs/security.md).</summary>
     public SecurityOptions Security { get; set; } = new();
+
+    /// <summary>The background followers' failure policy and poll interval (docs/operations.md).</summary>
+    public Pipeline.FollowerPolicy Followers { get; set; } = new();
 }

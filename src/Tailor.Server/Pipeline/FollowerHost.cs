@@ -9,18 +9,16 @@ namespace Tailor.Server.Pipeline;
 /// after <see cref="FollowerPolicy.Attempts"/> failures the host steps one item at a time to find the item that fails,
 /// and when that item fails as often it is set aside in the dead-letter store and processing moves past it. So one bad
 /// item never stops a stage, and a failure that is not about one item (the database away) only makes it wait.
+/// Wake-ups go through <see cref="FollowerWakeups"/>: a step that committed work signals the follower's name, which
+/// wakes the followers that follow it.
 /// </summary>
-public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, FollowerPolicy policy, IDeadLetterStore deadLetters, TimeProvider time,
-    ILogger<FollowerHost> logger) : BackgroundService
+public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, FollowerWakeups wakeups, FollowerPolicy policy, IDeadLetterStore deadLetters,
+    TimeProvider time, ILogger<FollowerHost> logger) : BackgroundService
 {
-    private readonly IReadOnlyList<Runner> _runners = [.. followers.Select(f => new Runner(f))];
+    private readonly IReadOnlyList<Runner> _runners = [.. followers.Select(f => new Runner(f, wakeups.Register(f.Name, f.Follows)))];
 
     /// <summary>Wakes the named follower now (new work for it).</summary>
-    public void Wake(string name)
-    {
-        foreach (var r in _runners)
-            if (r.Follower.Name == name) r.Wake.Set();
-    }
+    public void Wake(string name) => wakeups.Wake(name);
 
     /// <summary>Every follower's state, position, lag, last error and pending dead letters.</summary>
     public async Task<IReadOnlyList<FollowerStatus>> StatusAsync(CancellationToken cancellationToken)
@@ -42,7 +40,6 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
     private async Task RunAsync(Runner r, CancellationToken stoppingToken)
     {
         var follower = r.Follower;
-        using var subscription = follower.Subscribe(r.Wake.Set);
         var started = false;
         var isolating = 0; // items left to step one at a time; 0 steps whole batches
         try
@@ -66,7 +63,11 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
                         if (isolating == 0) r.State = "running";
                     }
                     else r.State = "running";
-                    if (step.Processed > 0) continue;
+                    if (step.Processed > 0)
+                    {
+                        wakeups.Signal(follower.Name); // what it committed is new work for the followers after it
+                        continue;
+                    }
                     await ClockWait.UntilAsync(r.Wake, step.NextDue, policy.PollInterval, time, stoppingToken);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -131,16 +132,10 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
         }
     }
 
-    public override void Dispose()
-    {
-        foreach (var r in _runners) r.Wake.Dispose();
-        base.Dispose();
-    }
-
-    private sealed class Runner(ILogFollower follower)
+    private sealed class Runner(ILogFollower follower, WakeSignal wake)
     {
         public ILogFollower Follower { get; } = follower;
-        public WakeSignal Wake { get; } = new();
+        public WakeSignal Wake { get; } = wake;
         public volatile string State = "starting";
         public volatile string? LastError;
         public DateTimeOffset? LastErrorAt;

@@ -1,17 +1,25 @@
 using Tailor.Server.Campaigns;
-using Tailor.Server.DeadLetters;
+using Tailor.Server.Hosting;
 using Tailor.Server.Segments;
 using Tailor.Server.Triggers;
 
 namespace Tailor.Server.Pipeline;
 
-/// <summary>Registers the background stages as followers of one <see cref="FollowerHost"/>, and their dead-letter replayers.</summary>
+/// <summary>Registers the background stages as followers of one <see cref="FollowerHost"/>, and the host's wake-ups.</summary>
 public static class FollowerRegistration
 {
-    public static IServiceCollection AddFollowers(this IServiceCollection services)
+    /// <summary>
+    /// The failure policy (<c>Tailor:Followers</c>), the wake-ups (with LISTEN/NOTIFY across nodes on PostgreSQL), the
+    /// change feed and the relay that fills it, every follower in log order, and the host that runs them.
+    /// </summary>
+    public static IServiceCollection AddTailorFollowers(this IServiceCollection services, TailorServerOptions options)
     {
-        services.AddSingleton(new FollowerPolicy());
-        services.AddSingleton<Core.Storage.IDeadLetterStore>(sp => sp.GetRequiredService<Core.Storage.ITailorStore>());
+        services.AddSingleton(options.Followers);
+        services.AddSingleton(new FollowerWakeups(acrossNodes: options.Postgres is not null));
+        services.AddSingleton<ChangeFeed>();
+        services.AddHostedService<EngineChangeRelay>();
+        if (options.Postgres is { } postgres)
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<PostgresWakeups>(sp, postgres));
         services.AddSingleton<ProfilePipelineWorker>();
         services.AddSingleton<SegmentWorker>();
         // In log order: each follows what the one before it wrote.
@@ -22,12 +30,6 @@ public static class FollowerRegistration
         services.AddSingleton<ILogFollower>(sp => sp.GetRequiredService<CampaignSender>());
         services.AddSingleton<FollowerHost>();
         services.AddHostedService(sp => sp.GetRequiredService<FollowerHost>());
-        services.AddSingleton<IDeadLetterReplayer, ProfileReplayer>();
-        services.AddSingleton<IDeadLetterReplayer, SegmentReplayer>();
-        services.AddSingleton<IDeadLetterReplayer, TriggerReplayer>();
-        services.AddSingleton<IDeadLetterReplayer, DeliveryReplayer>();
-        services.AddSingleton<IDeadLetterReplayer, CampaignReplayer>();
-        services.AddSingleton<DeadLetterReplays>();
         return services;
     }
 }

@@ -16,8 +16,11 @@ public interface ILogFollower
     /// </summary>
     int IsolationWindow { get; }
 
-    /// <summary>Connects the in-process signals that mean new work to <paramref name="wake"/>; disposed when the host stops.</summary>
-    IDisposable Subscribe(Action wake);
+    /// <summary>
+    /// The names whose commits mean new work for it (<see cref="FollowerWakeups.Log"/> or an earlier follower's
+    /// <see cref="Name"/>): the host wakes it when one of them is signalled, on this node or, on PostgreSQL, on another.
+    /// </summary>
+    IReadOnlyList<string> Follows { get; }
 
     /// <summary>Runs once before the first step (loading definitions, recovering claims); retried like a step when it fails.</summary>
     Task StartAsync(CancellationToken cancellationToken);

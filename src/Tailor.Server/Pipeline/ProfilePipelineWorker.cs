@@ -1,26 +1,21 @@
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
-using Tailor.Server.Ingestion;
 using Tailor.Application.Pipeline;
 
 namespace Tailor.Server.Pipeline;
 
 /// <summary>
-/// The profile pipeline as a follower of the event log: woken at once by each log commit (and by the host's poll in
-/// case another node appended). A batch that fails is not committed, so it is simply tried again; an event that keeps
+/// The profile pipeline as a follower of the event log: woken at once by each durable append (on this node, or on
+/// another through <see cref="PostgresWakeups"/>, and by the host's poll). A batch that fails is not committed, so it is simply tried again; an event that keeps
 /// failing is set aside in the commit that moves the position past it.
 /// </summary>
-public sealed class ProfilePipelineWorker(ProfilePipeline pipeline, EventLogWriter writer, ITailorStore log) : ILogFollower
+public sealed class ProfilePipelineWorker(ProfilePipeline pipeline, ITailorStore log) : ILogFollower
 {
     public string Name => ProfilePipeline.Stage;
 
     public int IsolationWindow => pipeline.BatchSize;
 
-    public IDisposable Subscribe(Action wake)
-    {
-        writer.Appended += wake;
-        return new Unsubscribe(() => writer.Appended -= wake);
-    }
+    public IReadOnlyList<string> Follows { get; } = [FollowerWakeups.Log];
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

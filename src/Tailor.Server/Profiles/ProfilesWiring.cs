@@ -1,14 +1,25 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tailor.Application;
+using Tailor.Application.Pipeline;
 using Tailor.Application.Profiles;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Profiles;
 
-/// <summary>Registers the profile use cases.</summary>
+/// <summary>Wires profiles: the fold of events into profiles and the writer of profile events (docs/profiles.md).</summary>
 public static class ProfilesWiring
 {
-    public static IServiceCollection AddProfiles(this IServiceCollection services)
+    /// <summary>The reducer (engagement weights, merge guards, caps), the profile pipeline, <see cref="ProfileEventWriter"/> and the profile use cases.</summary>
+    public static IServiceCollection AddTailorProfiles(this IServiceCollection services, TailorServerOptions options)
     {
-        services.TryAddSingleton<ProfileOperations>();
+        services.AddSingleton(new ProfileReducer(options.Engagement) { Limits = options.Profiles });
+        services.AddSingleton(sp => new ProfilePipeline(sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<IPositionStore>(),
+            sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<IMergeStore>(), sp.GetRequiredService<ITriggerStore>(), sp.GetRequiredService<ProfileReducer>(),
+            sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IdSource>().New("prf"), probe: sp.GetService<IStageProbe>()));
+        services.AddSingleton<ProfileEventWriter>();
+        services.AddSingleton<ProfileOperations>();
         return services;
     }
 }

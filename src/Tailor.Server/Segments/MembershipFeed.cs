@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;
 using Tailor.Application.Segments;
+using Tailor.Server.Pipeline;
 
 namespace Tailor.Server.Segments;
 
@@ -12,13 +13,19 @@ public sealed record MembershipNotice(string Type, string SegmentId, string Segm
 /// <summary>
 /// Fans committed membership changes out to live subscribers (the Server-Sent Events stream). Each subscriber has
 /// its own bounded queue; a subscriber that falls behind loses its oldest notices rather than slowing the engine.
+/// Reads the host's <see cref="ChangeFeed"/> from the moment it is first needed: before that, nobody is listening.
 /// </summary>
-public sealed class MembershipFeed
+public sealed class MembershipFeed : IDisposable
 {
     private const int QueueLength = 10_000;
     private readonly ConcurrentDictionary<Channel<MembershipNotice>, string?> _subscribers = new();
 
-    public MembershipFeed(SegmentEngine engine) => engine.MembershipChanged += changes => Publish(engine.Catalog, changes);
+    private readonly IDisposable _subscription;
+
+    public MembershipFeed(SegmentEngine engine, ChangeFeed changes) =>
+        _subscription = changes.Subscribe(memberships: c => Publish(engine.Catalog, c));
+
+    public void Dispose() => _subscription.Dispose();
 
     /// <summary>Notices from now on, for one segment (by id) or all; ends when <paramref name="cancellationToken"/> fires.</summary>
     public async IAsyncEnumerable<MembershipNotice> SubscribeAsync(string? segmentId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace Tailor.Server.Segments;
 /// moment (on the injected clock), and on the host's poll in case another node moved the log. Its items are the
 /// events it follows and the due timers; one that keeps failing is set aside and the engine moves past it.
 /// </summary>
-public sealed class SegmentWorker(SegmentEngine engine, ProfilePipeline pipeline, ITailorStore store) : ILogFollower
+public sealed class SegmentWorker(SegmentEngine engine, ITailorStore store) : ILogFollower
 {
     private bool _timerFailed; // what the last single-item step was working on when it failed
 
@@ -20,12 +20,7 @@ public sealed class SegmentWorker(SegmentEngine engine, ProfilePipeline pipeline
 
     public int IsolationWindow => SegmentEngine.BatchSize;
 
-    public IDisposable Subscribe(Action wake)
-    {
-        void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _) => wake();
-        pipeline.ProfilesChanged += OnProfilesChanged;
-        return new Unsubscribe(() => pipeline.ProfilesChanged -= OnProfilesChanged);
-    }
+    public IReadOnlyList<string> Follows { get; } = [ProfilePipeline.Stage];
 
     public Task StartAsync(CancellationToken cancellationToken) => engine.ReloadAsync(cancellationToken);
 

@@ -30,7 +30,7 @@ namespace Tailor.Server.Triggers;
 /// </summary>
 public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine engine, IEmailSender email, ProfileEventWriter profileEvents,
     RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, ContentCatalog content, ContentRenderer renderer, CampaignEmails emails,
-    WebhookHttp webhooks, IStageProbe? probe = null) : ILogFollower, IDisposable
+    WebhookHttp webhooks, FollowerWakeups wakeups, IStageProbe? probe = null) : ILogFollower, IDisposable
 {
     /// <summary>The dead-letter stage of deliveries whose run threw.</summary>
     public const string Stage = "deliveries";
@@ -42,24 +42,20 @@ public sealed partial class DeliveryWorker(ITailorStore store, TriggerEngine eng
     /// <summary>A delivery still "sending" this long after its claim was abandoned by a node that died mid-send.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
     private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
-    private Action? _wake;
     private Task? _committer;
     // Slow email (one SMTP transaction each) has a lane of its own, so a backlog of mail never holds up webhooks.
     private readonly Lane[] _lanes = [new(DeliveryLane.NotEmail, 64), new(DeliveryLane.Email, 16)];
     private readonly Channel<DeliveryResult> _results = Channel.CreateUnbounded<DeliveryResult>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Wakes the worker now (new deliveries were queued, or a dead letter was put back).</summary>
-    public void Wake() => _wake?.Invoke();
+    public void Wake() => wakeups.Wake(Stage);
 
     public string Name => Stage;
 
     public int IsolationWindow => 0;
 
-    public IDisposable Subscribe(Action wake)
-    {
-        _wake = wake;
-        return new Unsubscribe(() => _wake = null);
-    }
+    /// <summary>Woken when the trigger engine queued actions.</summary>
+    public IReadOnlyList<string> Follows { get; } = [TriggerEngine.Stage];
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -12,35 +12,21 @@ namespace Tailor.Server.Triggers;
 /// <summary>
 /// The trigger engine as a follower: after each profile-pipeline commit and segment change (woken at once), at the
 /// next run timer's due moment on the injected clock, and on the host's poll in case another node moved the log.
-/// Wakes the delivery worker when actions were queued. Its items are events, segment changes and run timers; one that
+/// The delivery worker follows it, so a step that queued actions wakes it. Its items are events, segment changes and run timers; one that
 /// keeps failing is set aside and the engine moves past it. (Schedule ticks are not isolated: a failing tick is retried.)
 /// </summary>
-public sealed class TriggerWorker(TriggerEngine engine, ProfilePipeline pipeline, SegmentEngine segments, DeliveryWorker deliveries, ITailorStore store) : ILogFollower
+public sealed class TriggerWorker(TriggerEngine engine, FollowerWakeups wakeups, ITailorStore store) : ILogFollower
 {
-    private Action? _wake;
     private TriggerEngine.Input? _current; // the input the last step was working on
 
     /// <summary>Wakes the worker now (e.g. a trigger was created or enabled).</summary>
-    public void Wake() => _wake?.Invoke();
+    public void Wake() => wakeups.Wake(Name);
 
     public string Name => TriggerEngine.Stage;
 
     public int IsolationWindow => TriggerEngine.BatchSize;
 
-    public IDisposable Subscribe(Action wake)
-    {
-        void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> _) => wake();
-        void OnMembershipChanged(IReadOnlyList<MembershipChange> _) => wake();
-        _wake = wake;
-        pipeline.ProfilesChanged += OnProfilesChanged;
-        segments.MembershipChanged += OnMembershipChanged;
-        return new Unsubscribe(() =>
-        {
-            pipeline.ProfilesChanged -= OnProfilesChanged;
-            segments.MembershipChanged -= OnMembershipChanged;
-            _wake = null;
-        });
-    }
+    public IReadOnlyList<string> Follows { get; } = [ProfilePipeline.Stage, SegmentEngine.Stage];
 
     public Task StartAsync(CancellationToken cancellationToken) => engine.ReloadAsync(cancellationToken);
 
@@ -61,11 +47,7 @@ public sealed class TriggerWorker(TriggerEngine engine, ProfilePipeline pipeline
         }
         _current = null; // schedule ticks and the idle look-ups have no item to set aside
         if (!(one && worked > 0)) worked += await engine.FireSchedulesAsync(cancellationToken);
-        if (worked > 0)
-        {
-            deliveries.Wake();
-            return new(worked);
-        }
+        if (worked > 0) return new(worked);
         await engine.ReloadAsync(cancellationToken); // picks up triggers changed by another node or the CLI
         return FollowerStep.Idle(await store.NextDueAsync(cancellationToken));
     }

@@ -45,7 +45,7 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
         var merges = await Db.ListAsync(c, $"SELECT {MergeColumnsSql} FROM merges WHERE id = @id", ReadMerge, cancellationToken, ("id", id));
         if (merges.Count == 0) return null;
         var identities = await Db.ListAsync(c, "SELECT type, value FROM merge_identities WHERE merge_id = @id ORDER BY type, value",
-            r => new Identity(r.GetString(0), r.GetString(1)), cancellationToken, ("id", id));
+            r => new ProfileIdentifier(r.GetString(0), r.GetString(1)), cancellationToken, ("id", id));
         var events = await Db.ListAsync(c, "SELECT seq FROM merge_events WHERE merge_id = @id ORDER BY seq", r => r.GetInt64(0), cancellationToken, ("id", id));
         var absorbed = await Db.ListAsync(c, "SELECT profile_id FROM merge_absorbed WHERE merge_id = @id ORDER BY profile_id", r => r.GetString(0), cancellationToken, ("id", id));
         return new MergeRecord(merges[0], identities, events, absorbed);

@@ -174,7 +174,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
         }
     }
 
-    internal override async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<Identity> identities, CancellationToken ct)
+    internal override async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<ProfileIdentifier> identities, CancellationToken ct)
     {
         // One round trip for the whole batch instead of one per identity.
         var types = new string[identities.Count];

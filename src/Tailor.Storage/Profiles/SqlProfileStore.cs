@@ -19,7 +19,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
 {
     internal const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
 
-    public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<ProfileIdentifier> identities, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         var ids = await db.OwnerIdsAsync(c, identities, cancellationToken);
@@ -37,7 +37,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
             profiles[profile.Id] = profile;
         if (!withIdentities) return profiles;
         foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
-            r => (r.GetString(0), new Identity(r.GetString(1), r.GetString(2))), ct, parameters))
+            r => (r.GetString(0), new ProfileIdentifier(r.GetString(1), r.GetString(2))), ct, parameters))
             if (profiles.TryGetValue(profileId, out var owner)) owner.Identities.Add(identity);
         return profiles;
     }
@@ -114,7 +114,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         return profile?.MergedInto is { } live ? await ReadProfileAsync(c, live, cancellationToken) : profile;
     }
 
-    public async Task<Profile?> FindProfileAsync(Identity identity, CancellationToken cancellationToken)
+    public async Task<Profile?> FindProfileAsync(ProfileIdentifier identity, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         var id = await Db.ScalarAsync(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", cancellationToken,
@@ -174,7 +174,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         await using (var command = Db.Command(c, null, "SELECT type, value FROM identities WHERE profile_id = @id ORDER BY first_seen, type", ("id", profile.Id)))
         await using (var r = await command.ExecuteReaderAsync(ct))
         {
-            while (await r.ReadAsync(ct)) profile.Identities.Add(new Identity(r.GetString(0), r.GetString(1)));
+            while (await r.ReadAsync(ct)) profile.Identities.Add(new ProfileIdentifier(r.GetString(0), r.GetString(1)));
         }
         return profile;
     }

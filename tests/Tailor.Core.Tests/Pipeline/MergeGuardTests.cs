@@ -21,8 +21,8 @@ public sealed class MergeGuardTests
         return (batch.ToChangeSet(0, _sequence), targets);
     }
 
-    private static Identity.Identity User(string id) => new(IdentityTypes.UserId, id);
-    private static Identity.Identity Anon(string id) => new(IdentityTypes.AnonymousId, id);
+    private static Identity.ProfileIdentifier User(string id) => new(IdentityTypes.UserId, id);
+    private static Identity.ProfileIdentifier Anon(string id) => new(IdentityTypes.AnonymousId, id);
     private static JsonObject WithEmail(string email) => new() { ["traits"] = new JsonObject { ["email"] = email } };
 
     [Theory]

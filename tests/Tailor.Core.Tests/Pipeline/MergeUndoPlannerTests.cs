@@ -13,8 +13,8 @@ public sealed class MergeUndoPlannerTests
 {
     private static readonly DateTimeOffset Now = T0.AddDays(2);
 
-    private static Identity.Identity User(string id) => new(IdentityTypes.UserId, id);
-    private static Identity.Identity Anon(string id) => new(IdentityTypes.AnonymousId, id);
+    private static Identity.ProfileIdentifier User(string id) => new(IdentityTypes.UserId, id);
+    private static Identity.ProfileIdentifier Anon(string id) => new(IdentityTypes.AnonymousId, id);
 
     private static JourneyRun Waiting(string id, string trigger, string profile, TailorEvent start) =>
         new(id, trigger, profile, 0, RunStatus.Waiting, At(10), At(60), null, null, null, 1, start.Payload);
@@ -42,7 +42,7 @@ public sealed class MergeUndoPlannerTests
 
         Assert.Equal([1L, 4L, 6L], undo.Events);
         Assert.Equal([Anon("a1")], undo.Identities);
-        Assert.Equal([User("u1"), new Identity.Identity(IdentityTypes.DeviceId, "d-new")], undo.Survivor.Identities);
+        Assert.Equal([User("u1"), new Identity.ProfileIdentifier(IdentityTypes.DeviceId, "d-new")], undo.Survivor.Identities);
         Assert.Equal((3L, 4L), (undo.Restored.Computed.EventCount, undo.Survivor.Computed.EventCount));
         Assert.Equal("max", undo.Survivor.Traits["plan"].Value.GetString()); // the merging event stays with the survivor
         Assert.Empty(undo.Restored.Traits);

@@ -13,9 +13,9 @@ public sealed class ProfileBatchTests
     private int _nextId;
     private long _sequence;
 
-    private static Identity.Identity User(string id) => new(IdentityTypes.UserId, id);
-    private static Identity.Identity Anon(string id) => new(IdentityTypes.AnonymousId, id);
-    private static Identity.Identity Email(string email) => new(IdentityTypes.Email, email);
+    private static Identity.ProfileIdentifier User(string id) => new(IdentityTypes.UserId, id);
+    private static Identity.ProfileIdentifier Anon(string id) => new(IdentityTypes.AnonymousId, id);
+    private static Identity.ProfileIdentifier Email(string email) => new(IdentityTypes.Email, email);
 
     /// <summary>Applies <paramref name="events"/> in one batch over <paramref name="loaded"/> profiles, as the pipeline would.</summary>
     private (ProfileChangeSet Changes, Profile[] Targets) Run(IEnumerable<Profile> loaded, params TailorEvent[] events)
@@ -25,7 +25,7 @@ public sealed class ProfileBatchTests
         return (batch.ToChangeSet(0, _sequence), targets);
     }
 
-    private static Profile Stored(string id, DateTimeOffset createdAt, params Identity.Identity[] identities)
+    private static Profile Stored(string id, DateTimeOffset createdAt, params Identity.ProfileIdentifier[] identities)
     {
         var profile = new Profile { Id = id, CreatedAt = createdAt, UpdatedAt = createdAt, Identities = [.. identities] };
         profile.Computed.EventCount = 1;
@@ -57,7 +57,7 @@ public sealed class ProfileBatchTests
         Assert.All(targets, t => Assert.Same(profile, t));
         Assert.All(changes.Assignments, a => Assert.Equal(profile.Id, a.ProfileId));
         Assert.Equal([1L, 2L, 3L], changes.Assignments.Select(a => a.Sequence));
-        Assert.Equal(new HashSet<Identity.Identity> { Anon("a1"), User("u1"), Email("ann@example.com") }, profile.Identities.ToHashSet());
+        Assert.Equal(new HashSet<Identity.ProfileIdentifier> { Anon("a1"), User("u1"), Email("ann@example.com") }, profile.Identities.ToHashSet());
         Assert.Equal(3, profile.Computed.EventCount);
         Assert.Empty(changes.Merges);
         Assert.Equal(3, changes.Position.To);
@@ -99,7 +99,7 @@ public sealed class ProfileBatchTests
         Assert.Equal(40m, winner.Computed.TotalRevenue);
         Assert.Equal(At(1), winner.Computed.FirstSeen);
         Assert.Equal(At(4), winner.Computed.LastSeen);
-        Assert.Equal(new HashSet<Identity.Identity> { Anon("a1"), Anon("a2"), Email("ann@example.com") }, winner.Identities.ToHashSet());
+        Assert.Equal(new HashSet<Identity.ProfileIdentifier> { Anon("a1"), Anon("a2"), Email("ann@example.com") }, winner.Identities.ToHashSet());
         var merge = Assert.Single(changes.Merges);
         Assert.Equal((winner.Id, loser.Id, Now, tie.MessageId), (merge.WinnerId, merge.LoserId, merge.At, merge.MessageId));
         Assert.Contains("email:ann@example.com", merge.Reason, StringComparison.Ordinal);
@@ -190,7 +190,7 @@ public sealed class ProfileBatchTests
         Assert.Same(newUser, targets[0]);
         Assert.Equal("p-new", oldUser.MergedInto);
         Assert.Equal(new ProfileMerge("p-new", "p-old", Now, alias.MessageId, Assert.Single(changes.Merges).Reason) { Sequence = _sequence }, changes.Merges[0]);
-        Assert.Equal(new HashSet<Identity.Identity> { User("old-id"), User("new-id"), Anon("a1") }, newUser.Identities.ToHashSet());
+        Assert.Equal(new HashSet<Identity.ProfileIdentifier> { User("old-id"), User("new-id"), Anon("a1") }, newUser.Identities.ToHashSet());
         Assert.Equal(3, newUser.Computed.EventCount);
     }
 
@@ -226,7 +226,7 @@ public sealed class ProfileBatchTests
         Assert.Equal([(p1.Id, p2.Id), (known.Id, p1.Id)], changes.Merges.Select(m => (m.WinnerId, m.LoserId)));
         Assert.Single(Live(changes));
         Assert.Same(known, targets[4]);
-        Assert.Equal(new HashSet<Identity.Identity> { User("u9"), Anon("a1"), Anon("a2"), Email("x@example.com") }, known.Identities.ToHashSet());
+        Assert.Equal(new HashSet<Identity.ProfileIdentifier> { User("u9"), Anon("a1"), Anon("a2"), Email("x@example.com") }, known.Identities.ToHashSet());
         Assert.Equal(1 + 5, known.Computed.EventCount);
     }
 
@@ -237,6 +237,6 @@ public sealed class ProfileBatchTests
 
         var identities = ProfileBatch.IdentitiesOf(views);
 
-        Assert.Equal(new HashSet<Identity.Identity> { User("u2"), User("x1"), Anon("x1"), User("u3"), Anon("a3") }, identities);
+        Assert.Equal(new HashSet<Identity.ProfileIdentifier> { User("u2"), User("x1"), Anon("x1"), User("u3"), Anon("a3") }, identities);
     }
 }

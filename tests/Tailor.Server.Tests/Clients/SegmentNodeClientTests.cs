@@ -47,7 +47,7 @@ public sealed class SegmentNodeClientTests(TailorAppFixture app)
         var events = await app.Admin.EventsAsync(profile.Id());
         Assert.Equal(["alias", "group", "identify", "page", "track", "track", "track"], events.Select(e => (string)e!["type"]!).Order());
         // The library's own message ids are kept, so its retries deduplicate.
-        Assert.All(events.MessageIds(), id => Assert.DoesNotContain("tailor-", id, StringComparison.Ordinal));
+        Assert.All(events.MessageIds(), id => Assert.DoesNotContain("tailor_", id, StringComparison.Ordinal));
     }
 
     private static async Task<string> RunAsync(string fileName, string[] arguments, TimeSpan timeout)

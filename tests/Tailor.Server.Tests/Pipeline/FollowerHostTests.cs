@@ -15,8 +15,10 @@ public sealed class FollowerHostTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private readonly FollowerWakeups _wakeups = new();
+
     private FollowerHost Host(ScriptedFollower follower, FollowerPolicy? policy = null) =>
-        new([follower], policy ?? Policy, new NoDeadLetters(), _time, NullLogger<FollowerHost>.Instance);
+        new([follower], _wakeups, policy ?? Policy, new NoDeadLetters(), _time, NullLogger<FollowerHost>.Instance);
 
     /// <summary>Waits (bounded, in wall time) until the background loop reaches a state; the clock only moves when the test moves it.</summary>
     private static async Task UntilAsync(Func<bool> condition, string what)
@@ -115,10 +117,10 @@ public sealed class FollowerHostTests
         var follower = new ScriptedFollower(items: 0, batchSize: 10) { NextDue = Start.AddMinutes(10) };
         using var host = Host(follower);
         await host.StartAsync(Ct);
-        await UntilAsync(() => follower.Read(f => f.Steps) == 1 && follower.Wake is not null, "the first idle step");
+        await UntilAsync(() => follower.Read(f => f.Steps) == 1, "the first idle step");
 
         follower.Read(f => f.Items = 2);
-        follower.Wake!();
+        _wakeups.Signal("upstream"); // what it follows committed work
         await UntilAsync(() => follower.Read(f => f.Processed.Count) == 2, "a wake-up runs a step");
         var steps = follower.Read(f => f.Steps);
 

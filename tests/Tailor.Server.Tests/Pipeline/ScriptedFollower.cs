@@ -20,17 +20,12 @@ internal sealed class ScriptedFollower(int items, int batchSize, params int[] po
     public volatile bool Down;
     public int Items = items;
     public DateTimeOffset? NextDue;
-    public Action? Wake;
 
     public string Name => "scripted";
 
     public int IsolationWindow => batchSize;
 
-    public IDisposable Subscribe(Action wake)
-    {
-        Wake = wake;
-        return new Unsubscribe(() => Wake = null);
-    }
+    public IReadOnlyList<string> Follows { get; } = ["upstream"];
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Tailor.Core.Triggers;
+using Tailor.Server.Triggers;
+
+namespace Tailor.Server.Hosting;
+
+/// <summary>
+/// Checks <see cref="TailorServerOptions"/> when the node starts (<c>ValidateOnStart</c>): each failure names the
+/// setting, as its configuration key under <c>Tailor:</c>, and the rule it breaks, so a bad setting stops the start
+/// with a message that says what to fix.
+/// </summary>
+public sealed class TailorServerOptionsValidator : IValidateOptions<TailorServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TailorServerOptions options)
+    {
+        var failures = new List<string>();
+        void Check(bool ok, string key, string rule)
+        {
+            if (!ok) failures.Add($"{TailorServerOptions.Section}:{key} {rule}");
+        }
+        Check(!string.IsNullOrWhiteSpace(options.Urls), nameof(options.Urls), "must name at least one address to listen on");
+        Check(options.Postgres is not null || !string.IsNullOrWhiteSpace(options.DataDirectory), nameof(options.DataDirectory), "must be set when Postgres is not");
+        Check(options.CampaignRatePerSecond >= 0, nameof(options.CampaignRatePerSecond), $"must be 0 (no limit) or more, not {options.CampaignRatePerSecond}");
+        if (options.Definitions.Invalid() is { } definitions) failures.Add($"{TailorServerOptions.Section}:{nameof(options.Definitions)}:{definitions}");
+        if (options.RenderBudget.Invalid() is { } budget) failures.Add($"{TailorServerOptions.Section}:{nameof(options.RenderBudget)}:{budget}");
+        try { GlobalCaps.Parse(options.Caps); }
+        catch (FormatException e) { failures.Add($"{TailorServerOptions.Section}:{nameof(options.Caps)} {e.Message}"); }
+        var security = options.Security;
+        Check(security.ApiMaxBodyBytes >= 1024, "Security:ApiMaxBodyBytes", $"must be at least 1024 bytes, not {security.ApiMaxBodyBytes}");
+        Check(security.ApiMaxJsonDepth is >= 4 and <= 256, "Security:ApiMaxJsonDepth", $"must be from 4 to 256, not {security.ApiMaxJsonDepth}");
+        Check(security.KeyRotationGrace >= TimeSpan.Zero, "Security:KeyRotationGrace", "must not be negative");
+        try { WebhookAddressPolicy.Parse(security.WebhookAllow); }
+        catch (ArgumentException e) { failures.Add($"{TailorServerOptions.Section}:Security:WebhookAllow {e.Message}"); }
+        var followers = options.Followers;
+        Check(followers.Attempts >= 1, "Followers:Attempts", $"must be at least 1, not {followers.Attempts}");
+        Check(followers.Backoff > TimeSpan.Zero, "Followers:Backoff", "must be more than zero");
+        Check(followers.MaxBackoff >= followers.Backoff, "Followers:MaxBackoff", "must be at least Followers:Backoff");
+        Check(followers.PollInterval > TimeSpan.Zero, "Followers:PollInterval", "must be more than zero");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

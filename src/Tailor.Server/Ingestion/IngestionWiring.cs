@@ -1,0 +1,23 @@
+using Tailor.Application;
+using Tailor.Core.Events;
+using Tailor.Server.Hosting;
+
+namespace Tailor.Server.Ingestion;
+
+/// <summary>Wires the ingestion edge (docs/ingestion.md): <c>/v1/track</c>, <c>/v1/batch</c> and the others.</summary>
+public static class IngestionWiring
+{
+    /// <summary>
+    /// The ingestion limits, the message parser (ids for messages that bring none from <see cref="IdSource"/>), the
+    /// group-commit <see cref="EventLogWriter"/> (a hosted service that drains on stop) and the endpoint.
+    /// </summary>
+    public static IServiceCollection AddTailorIngestion(this IServiceCollection services, TailorServerOptions options)
+    {
+        services.AddSingleton(options.Limits);
+        services.AddSingleton(sp => new MessageParser(options.Limits, () => sp.GetRequiredService<IdSource>().New("tailor")));
+        services.AddSingleton<EventLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventLogWriter>());
+        services.AddSingleton<IngestionEndpoint>();
+        return services;
+    }
+}
