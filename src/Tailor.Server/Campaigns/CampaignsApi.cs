@@ -7,6 +7,7 @@ using Tailor.Core.Storage;
 using Tailor.Server.Content;
 using Tailor.Server.Profiles;
 using Tailor.Application.Delivery;
+using Tailor.Server.Delivery;
 using Tailor.Application.Segments;
 using Tailor.Server.Hosting;
 
@@ -124,7 +125,7 @@ public static class CampaignsApi
         IReadOnlyList<BlockChoice> Blocks, string? SuppressedBecause);
 
     private static async Task<Results<Ok<EmailView>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> PreviewAsync(
-        string id, PreviewRequest request, ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, CancellationToken ct)
+        string id, PreviewRequest request, ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, EmailComposer emails, FrequencyPolicy caps, CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
         if (string.IsNullOrEmpty(request.ProfileId)) return ApiProblems.Invalid("profileId", "is required");
@@ -135,10 +136,10 @@ public static class CampaignsApi
         try
         {
             var subject = campaign.Subject is null ? null : renderer.Engine.Parse(campaign.Subject);
-            var composed = await emails.ComposeAsync(campaign, template, subject, facts, CampaignEmails.AddressOf(facts.Profile) ?? "", content, ct);
+            var composed = await emails.ComposeAsync(campaign, template, subject, facts, EmailComposer.AddressOf(facts.Profile) ?? "", content, ct);
             var m = composed.Message;
             var suppressed = ConsentGate.Refusal(facts.Profile, Core.Profiles.ConsentPurposes.Email)
-                ?? await FrequencyCaps.ViolationAsync(store, facts.Profile.Id, campaign.Caps, DateTimeOffset.UtcNow, ct);
+                ?? await caps.ViolationAsync(facts.Profile.Id, campaign.Caps, DateTimeOffset.UtcNow, [], ct);
             return TypedResults.Ok(new EmailView(m.From, m.To, m.Subject, m.HtmlBody!, m.Headers, composed.Blocks, suppressed));
         }
         catch (TemplateRenderException e)
@@ -152,7 +153,7 @@ public static class CampaignsApi
     public sealed record TestSent(string To, string Subject);
 
     private static async Task<Results<Ok<TestSent>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> TestAsync(
-        string id, TestRequest request, ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, IEmailSender sender, CancellationToken ct)
+        string id, TestRequest request, ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, EmailComposer emails, IEmailSender sender, CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
         if (string.IsNullOrWhiteSpace(request.Email) || !System.Net.Mail.MailAddress.TryCreate(request.Email, out _))

@@ -25,6 +25,8 @@ using Tailor.Application.Pipeline;
 using Tailor.Application.Segments;
 using Tailor.Application.TrackingPlans;
 using Tailor.Application.Triggers;
+using Tailor.Application.Delivery;
+using Tailor.Server.Delivery;
 
 namespace Tailor.Server.Hosting;
 
@@ -84,14 +86,13 @@ public static class TailorServer
         builder.Services.AddSingleton<ContentRenderer>();
         builder.Services.AddSingleton<ProfileEventWriter>();
         builder.Services.AddSingleton<EmailLinks>();
-        builder.Services.AddSingleton<CampaignEmails>();
         builder.Services.AddSingleton<CampaignStarter>();
         builder.Services.AddSingleton<CampaignSender>();
         if ((options.Definitions.Invalid() ?? options.RenderBudget.Invalid()) is { } badLimit) throw new ArgumentException(badLimit, nameof(options));
-        var caps = GlobalCaps.Parse(options.Caps); // a bad cap stops the start with a clear message
-        builder.Services.AddSingleton(sp => new TriggerEngine(store, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps, sp.GetService<IStageProbe>()));
+        builder.Services.AddDelivery(options); // a bad cap stops the start with a clear message
+        builder.Services.AddSingleton(sp => new TriggerEngine(store, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}",
+            sp.GetRequiredService<FrequencyPolicy>(), sp.GetRequiredService<ActionPayloads>(), sp.GetService<IStageProbe>()));
         builder.Services.AddSingleton(new RetryPolicy(new Random()));
-        builder.Services.AddSingleton<DeliveryWorker>();
         builder.Services.AddSingleton<TriggerWorker>();
         builder.Services.AddFollowers();
         configure?.Invoke(builder);
