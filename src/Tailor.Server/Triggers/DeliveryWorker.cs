@@ -215,7 +215,7 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
         return Done(d, DeliveryStatus.Dead, "dead", retry ? $"attempt {d.Attempts} of {d.MaxAttempts} failed ({error}); no tries left" : error, error);
     }
 
-    private DeliveryResult Done(ActionDelivery d, string status, string kind, string detail, string? error = null)
+    private DeliveryResult Done(ActionDelivery d, DeliveryStatus status, string kind, string detail, string? error = null)
     {
         var now = time.GetUtcNow();
         return new DeliveryResult(d.Id, status, now, error ?? (status == DeliveryStatus.Sent ? null : detail), Log(d, kind, detail));
