@@ -12,10 +12,3 @@ public sealed record ChannelResult(ChannelOutcome Outcome, string Detail)
     /// <summary>Failed for good; no retry can help (a 4xx, a missing template, an erased profile).</summary>
     public static ChannelResult Dead(string error) => new(ChannelOutcome.Dead, error);
 }
-
-public enum ChannelOutcome
-{
-    Sent,
-    Retry,
-    Dead,
-}
