@@ -68,7 +68,7 @@ internal static class MergesCommand
             }
             // Logged like the API's request, then applied by catching the pipeline up (a running server may get there first).
             await tailor.AppendAsync([MergeUndoRequest.Create(id, $"undo-{Guid.CreateVersion7():N}", TimeProvider.System.GetUtcNow(), "cli")], ct);
-            var pipeline = new ProfilePipeline(tailor, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
+            var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
                 TimeProvider.System, () => $"prf_{Guid.CreateVersion7():N}");
             await pipeline.CatchUpAsync(ct);
             var after = await tailor.GetMergeAsync(id, ct);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tailor.Application.Delivery;
 using Tailor.Core.Content;
 using Tailor.Core.Delivery;
@@ -19,7 +18,6 @@ public static class DeliveryWiring
     public static IServiceCollection AddDelivery(this IServiceCollection services, TailorServerOptions options)
     {
         var caps = FrequencyCap.ParseGlobal(options.Caps);
-        services.TryAddSingleton<IContactLog>(sp => sp.GetRequiredService<ITailorStore>());
         services.AddSingleton(sp => new FrequencyPolicy(sp.GetRequiredService<IContactLog>(), caps));
         services.AddSingleton(sp => new ActionPayloads(sp.GetRequiredService<LiquidEngine>()));
         services.AddSingleton<EmailComposer>();
