@@ -142,7 +142,7 @@ internal static class TriggersCommand
             await using var tailor = await store.OpenAsync(result, ct);
             if (await FindAsync(tailor, result.GetValue(id)!, ct) is not { } t) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
             // Global caps are a server option; the CLI dry run checks the trigger's own caps only.
-            var engine = new TriggerEngine(tailor.Triggers, tailor.Segments, tailor.Profiles, tailor.Positions, tailor.DeadLetters, TimeProvider.System, () => "dry-run",
+            var engine = new TriggerEngine(tailor.Triggers, tailor.Segments, tailor.Profiles, tailor.Positions, TimeProvider.System, () => "dry-run",
                 new FrequencyPolicy(tailor.Contacts, []), new ActionPayloads(new LiquidEngine()));
             await engine.ReloadAsync(ct);
             var dry = await engine.DryRunAsync(engine.Catalog.ById(t.Id)!, result.GetValue(profile)!, null, ct);
