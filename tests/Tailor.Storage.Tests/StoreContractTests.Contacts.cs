@@ -28,15 +28,15 @@ public abstract partial class StoreContractTests
     public async Task Frequency_caps_name_the_cap_that_is_reached()
     {
         FrequencyCap perTrigger = new(1, TimeSpan.FromDays(7), Channels.Email, "trigger:offer"), global = new(3, TimeSpan.FromDays(1), Channels.Email);
-        Assert.Null(await FrequencyCaps.ViolationAsync(Store, "p1", [perTrigger, global], ContactsNow, Ct));
+        Assert.Null(await new FrequencyPolicy(Store.Contacts, []).ViolationAsync("p1", [perTrigger, global], ContactsNow, [], Ct));
 
         await Store.Contacts.RecordContactAsync(new Contact("p1", Channels.Email, "trigger:offer", ContactsNow.AddDays(-6)), Ct);
-        var reason = await FrequencyCaps.ViolationAsync(Store, "p1", [perTrigger, global], ContactsNow, Ct);
+        var reason = await new FrequencyPolicy(Store.Contacts, []).ViolationAsync("p1", [perTrigger, global], ContactsNow, [], Ct);
         Assert.Equal("frequency cap: at most 1 email per week from trigger:offer (1 already)", reason);
         // A week and a moment later the per-trigger cap allows it again.
-        Assert.Null(await FrequencyCaps.ViolationAsync(Store, "p1", [perTrigger, global], ContactsNow.AddDays(1).AddSeconds(1), Ct));
+        Assert.Null(await new FrequencyPolicy(Store.Contacts, []).ViolationAsync("p1", [perTrigger, global], ContactsNow.AddDays(1).AddSeconds(1), [], Ct));
 
         for (var i = 0; i < 3; i++) await Store.Contacts.RecordContactAsync(new Contact("p1", Channels.Email, $"campaign:c{i}", ContactsNow.AddHours(-i - 1)), Ct);
-        Assert.StartsWith("frequency cap: at most 3 email per 1 days across Tailor", await FrequencyCaps.ViolationAsync(Store, "p1", [global], ContactsNow, Ct));
+        Assert.StartsWith("frequency cap: at most 3 email per 1 days across Tailor", await new FrequencyPolicy(Store.Contacts, []).ViolationAsync("p1", [global], ContactsNow, [], Ct));
     }
 }

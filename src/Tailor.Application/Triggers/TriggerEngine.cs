@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tailor.Application.Delivery;
 using Tailor.Core.Delivery;
 using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
@@ -18,7 +19,8 @@ namespace Tailor.Application.Triggers;
 /// an action becomes an outbox row keyed by run and step (it runs at most once) after the consent gate and the
 /// frequency caps let it through.
 /// </summary>
-public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, IProfileStore profiles, IPositionStore positions, IContactLog contacts, TimeProvider time, Func<string> newRunId, IReadOnlyList<FrequencyCap> globalCaps, IStageProbe? probe = null)
+public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, IProfileStore profiles, IPositionStore positions,
+    TimeProvider time, Func<string> newRunId, FrequencyPolicy caps, ActionPayloads payloads, IStageProbe? probe = null)
 {
     /// <summary>The dead-letter stage of events, segment changes and run timers the engine set aside.</summary>
     public const string Stage = "triggers";
@@ -40,7 +42,9 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
 
     public TriggerCatalog Catalog { get; private set; } = TriggerCatalog.Empty;
 
-    public IReadOnlyList<FrequencyCap> GlobalCaps => globalCaps;
+    public IReadOnlyList<FrequencyCap> GlobalCaps => caps.Global;
+
+    private ActionPayloads Payloads => payloads;
 
     /// <summary>Raised when a reload finds a stored trigger it must disable (each one once per reason).</summary>
     public event Action<TriggerCatalog.DisabledTrigger>? TriggerDisabled;
@@ -305,8 +309,8 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
                     lines.Add(new JourneyLogEntry(action.At, action.StepId, verdict.Value.Kind, verdict.Value.Detail));
                     continue;
                 }
-                var (payload, problem) = ActionPayloads.Render(action.Action, trigger, transition.Run, action.StepId, facts.Profile);
-                lines.Add(new JourneyLogEntry(action.At, action.StepId, problem is null ? "would-run" : "failed", problem ?? payload!));
+                var (payload, problem) = await payloads.RenderAsync(action.Action, trigger, transition.Run, action.StepId, facts.Profile, action.At, cancellationToken);
+                lines.Add(new JourneyLogEntry(action.At, action.StepId, problem is null ? "would-run" : "failed", problem ?? payload!.ToJson()));
             }
             if (transition.Run.Status != RunStatus.Waiting || transition.Run.DueAt is null || guard > trigger.Definition.Steps.Count + 1) break;
             transition = JourneyMachine.OnTimer(trigger.Definition, transition.Run, facts);
@@ -322,20 +326,8 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
     {
         if (action.Action.Purpose is { } purpose && ConsentGate.Refusal(profile, purpose) is { } refusal) return ("consent-refused", refusal);
         if (action.Action.Channel is not { } channel) return null;
-        var caps = new List<FrequencyCap>();
-        foreach (var cap in trigger.Definition.Caps)
-            if (cap.Channel is null || cap.Channel == channel) caps.Add(new FrequencyCap(cap.Max, cap.Per, channel, trigger.Origin));
-        foreach (var cap in globalCaps)
-            if (cap.Channel == channel) caps.Add(cap);
-        foreach (var cap in caps)
-        {
-            // Contacts decided earlier in this same batch are not stored yet, but count.
-            var count = await contacts.CountContactsAsync(profile.Id, cap.Channel, cap.Origin, at - cap.Per, ct);
-            foreach (var c in pending)
-                if (c.ProfileId == profile.Id && c.Channel == cap.Channel && (cap.Origin is null || c.Origin == cap.Origin) && c.At >= at - cap.Per) count++;
-            if (count >= cap.Max) return ("suppressed", $"frequency cap: {cap} ({count} already)");
-        }
-        return null;
+        // Contacts decided earlier in this same batch are not stored yet, but count.
+        return await caps.ViolationAsync(profile.Id, caps.ForTrigger(trigger, channel), at, pending, ct) is { } capped ? ("suppressed", capped) : null;
     }
 
     private async Task<Dictionary<string, JourneyFacts>> FactsAsync(IReadOnlyList<string> profileIds, IReadOnlySet<string> eventNames, CancellationToken ct)
@@ -464,14 +456,14 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
                 Log(run, action.At, action.StepId, verdict.Kind, verdict.Detail);
                 return;
             }
-            var (payload, problem) = ActionPayloads.Render(action.Action, trigger, run, action.StepId, facts.Profile);
+            var (payload, problem) = await _engine.Payloads.RenderAsync(action.Action, trigger, run, action.StepId, facts.Profile, action.At, ct);
             if (problem is not null)
             {
                 Log(run, action.At, action.StepId, "failed", problem);
                 return;
             }
             var now = _engine.Now;
-            _deliveries.Add(new ActionDelivery(action.IdempotencyKey, run.Id, trigger.Id, run.ProfileId, action.Action.Kind, payload!, DeliveryStatus.Pending,
+            _deliveries.Add(new ActionDelivery(action.IdempotencyKey, run.Id, trigger.Id, run.ProfileId, action.Action.Kind, payload!.ToJson(), DeliveryStatus.Pending,
                 0, action.Action is WebhookAction hook ? hook.MaxAttempts : EmailAttempts, now, null, now));
             if (action.Action.Channel is { } channel) _contacts.Add(new Contact(run.ProfileId, channel, trigger.Origin, action.At));
             Log(run, action.At, action.StepId, "queued", $"{action.Action.Kind} queued as {action.IdempotencyKey}");

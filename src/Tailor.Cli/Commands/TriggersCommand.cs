@@ -3,7 +3,9 @@ using System.Text.Json;
 using Spectre.Console;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
+using Tailor.Application.Delivery;
 using Tailor.Application.Triggers;
+using Tailor.Core.Content;
 
 namespace Tailor.Cli.Commands;
 
@@ -140,7 +142,8 @@ internal static class TriggersCommand
             await using var tailor = await store.OpenAsync(result, ct);
             if (await FindAsync(tailor, result.GetValue(id)!, ct) is not { } t) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
             // Global caps are a server option; the CLI dry run checks the trigger's own caps only.
-            var engine = new TriggerEngine(tailor.Triggers, tailor.Segments, tailor.Profiles, tailor.Positions, tailor.Contacts, TimeProvider.System, () => "dry-run", []);
+            var engine = new TriggerEngine(tailor.Triggers, tailor.Segments, tailor.Profiles, tailor.Positions, TimeProvider.System, () => "dry-run",
+                new FrequencyPolicy(tailor.Contacts, []), new ActionPayloads(new LiquidEngine()));
             await engine.ReloadAsync(ct);
             var dry = await engine.DryRunAsync(engine.Catalog.ById(t.Id)!, result.GetValue(profile)!, null, ct);
             if (dry is null) return Error("profile", $"no profile '{result.GetValue(profile)}'");

@@ -49,6 +49,9 @@ public sealed partial class LiquidEngine
             MaxRecursion = 32,
         };
         LiquidFilters.Register(_options.Filters);
+        _options.ValueConverters.Add(value => value is ReadableList list
+            ? new ReadableListValue(list, new ArrayValue([.. list.Select(item => FluidValue.Create(item, _options))]))
+            : null);
         // Output is counted as it is written, but a variable can grow without being written: {% assign s = s | append: s %}
         // doubles it on every loop iteration. Assigned and captured values are held to the same budget.
         _options.Assigned = CheckVariable;
@@ -183,7 +186,16 @@ public sealed partial class LiquidEngine
     }
 
     /// <summary>Renders a subject line: the same scope as the body, nothing HTML-escaped (a subject is plain text).</summary>
-    public async ValueTask<string> RenderPlainSubjectAsync(ParsedTemplate template, RenderScope scope, CancellationToken cancellationToken)
+    public ValueTask<string> RenderPlainSubjectAsync(ParsedTemplate template, RenderScope scope, CancellationToken cancellationToken) =>
+        RenderTextAsync(template, scope, "subject", cancellationToken);
+
+    /// <summary>
+    /// Renders plain text for one scope, nothing HTML-escaped: a subject, a From or an address, the text part of an
+    /// email, a value a trigger writes. Same scope, filters and budget as <see cref="RenderAsync"/>.
+    /// </summary>
+    /// <param name="what">What is rendered, for the error (<c>subject</c>, <c>body</c>, ...).</param>
+    /// <exception cref="TemplateRenderException">The template failed while rendering.</exception>
+    public async ValueTask<string> RenderTextAsync(ParsedTemplate template, RenderScope scope, string what, CancellationToken cancellationToken)
     {
         var session = Start(scope, RenderSettings.Default, cancellationToken, out var context);
         try
@@ -193,7 +205,7 @@ public sealed partial class LiquidEngine
         catch (Exception e) when (IsRenderFailure(e))
         {
             var cause = Explain(e, session.Meter, context);
-            throw new TemplateRenderException($"the subject failed while rendering: {cause.Message}", cause);
+            throw new TemplateRenderException($"the {what} failed while rendering: {cause.Message}", cause);
         }
     }
 

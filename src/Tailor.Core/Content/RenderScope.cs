@@ -16,6 +16,11 @@ public sealed class RenderScope
     public RequestContext Request { get; init; } = RequestContext.None;
     /// <summary>Campaign values (<c>campaign.id</c>, <c>campaign.name</c>, <c>campaign.unsubscribe_url</c>, ...).</summary>
     public IReadOnlyDictionary<string, object?> Campaign { get; init; } = new Dictionary<string, object?>();
+    /// <summary>
+    /// Further top-level names a sender gives its emails (a trigger's <c>trigger</c> and <c>event</c>); the names
+    /// above win over one of these with the same name.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Globals { get; init; } = new Dictionary<string, object?>();
     public required DateTimeOffset Now { get; init; }
 
     public Profile? Profile => Facts?.Profile;

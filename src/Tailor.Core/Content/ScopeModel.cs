@@ -30,6 +30,7 @@ public static class ScopeModel
         model["recommendations"] = scope.Recommendations.Select(Item).Cast<object?>().ToList();
         model["context"] = Context(scope, culture, zone);
         model["campaign"] = new Dictionary<string, object?>(scope.Campaign, StringComparer.Ordinal);
+        foreach (var (name, value) in scope.Globals) model.TryAdd(name, value);
         return model;
     }
 

@@ -102,12 +102,11 @@ public sealed record JourneyCommit(
 /// </summary>
 /// <param name="Kind">email, webhook or profile.</param>
 /// <param name="Payload">What to send, rendered when the run reached the step (JSON).</param>
-/// <param name="Status">pending, sending, sent, failed or dead.</param>
-public sealed record ActionDelivery(string Id, string RunId, string TriggerId, string ProfileId, string Kind, string Payload, string Status,
+public sealed record ActionDelivery(string Id, string RunId, string TriggerId, string ProfileId, string Kind, string Payload, DeliveryStatus Status,
     int Attempts, int MaxAttempts, DateTimeOffset DueAt, string? LastError, DateTimeOffset CreatedAt);
 
 /// <param name="Status">sent, pending (retry at <paramref name="DueAt"/>), failed or dead.</param>
-public sealed record DeliveryResult(string Id, string Status, DateTimeOffset DueAt, string? Error, ExecutionLogEntry Log);
+public sealed record DeliveryResult(string Id, DeliveryStatus Status, DateTimeOffset DueAt, string? Error, ExecutionLogEntry Log);
 
 /// <summary>Email is slow (an SMTP transaction each) and runs in its own lane, so it never holds up webhooks.</summary>
 public enum DeliveryLane
@@ -115,14 +114,4 @@ public enum DeliveryLane
     All,
     Email,
     NotEmail,
-}
-
-/// <summary>Delivery statuses.</summary>
-public static class DeliveryStatus
-{
-    public const string Pending = "pending";
-    public const string Sending = "sending";
-    public const string Sent = "sent";
-    public const string Failed = "failed";
-    public const string Dead = "dead";
 }

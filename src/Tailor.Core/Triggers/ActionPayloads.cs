@@ -1,85 +1,118 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tailor.Core.Content;
+using Tailor.Core.Delivery;
 using Tailor.Core.Profiles;
+using Tailor.Core.Segments.Evaluation;
 
 namespace Tailor.Core.Triggers;
 
 /// <summary>
-/// Turns an action into the JSON stored in the outbox, rendered from the profile as it is when the run reaches the
-/// step. Delivery then only sends what was decided, so a retry sends the very same thing.
+/// Turns an action into the typed payload stored in the outbox when the run reaches the step. What identifies and
+/// carries the action is filled then with Liquid (the same engine and budget as every template): an email's address,
+/// a webhook's data, a profile change's values, so a retry sends the very same thing. What an email says (from,
+/// subject, body or template) is rendered when it is sent, from the profile as it is then.
 /// </summary>
-public static class ActionPayloads
+public sealed class ActionPayloads(LiquidEngine liquid)
 {
+    private static readonly IReadOnlySet<string> NoSegments = new HashSet<string>();
+
     /// <summary>The payload, or the reason the action cannot run (e.g. no address to send to).</summary>
-    public static (string? Payload, string? Problem) Render(TriggerAction action, TriggerCatalog.Compiled trigger, JourneyRun run, string stepId, Profile profile)
+    /// <param name="at">When the run reached the step (the templates' <c>context.now</c>).</param>
+    public async ValueTask<(DeliveryPayload? Payload, string? Problem)> RenderAsync(TriggerAction action, TriggerCatalog.Compiled trigger, JourneyRun run,
+        string stepId, Profile profile, DateTimeOffset at, CancellationToken cancellationToken)
     {
         using var document = JsonDocument.Parse(run.StartEvent);
         var start = document.RootElement;
-        switch (action)
+        var scope = new RenderScope
         {
-            case EmailAction email:
+            Facts = new ProfileFacts(profile, [], NoSegments, NoPopulationStats.Instance),
+            Now = at,
+            Globals = TriggerScope.Globals(trigger.Id, trigger.Stored.Name, start),
+        };
+        try
+        {
+            switch (action)
             {
-                var to = TemplateRenderer.Render(email.To, profile, start).Trim();
-                if (to.Length == 0 || !to.Contains('@', StringComparison.Ordinal)) return (null, $"no email address: '{email.To}' rendered '{to}'");
-                var payload = new JsonObject
+                case EmailAction email:
                 {
-                    ["to"] = to,
-                    ["from"] = email.From is null ? null : TemplateRenderer.Render(email.From, profile, start),
-                    ["subject"] = email.Subject is null ? null : TemplateRenderer.Render(email.Subject, profile, start),
-                };
-                if (email.Template is { } template)
-                {
-                    // Rendered by the content engine when sent, from the profile as it is then and the starting event.
-                    payload["template"] = template;
-                    payload["event"] = JsonNode.Parse(run.StartEvent);
+                    var to = (await TextAsync(email.To, "to", scope, cancellationToken)).Trim();
+                    if (to.Length == 0 || !to.Contains('@', StringComparison.Ordinal)) return (null, $"no email address: '{email.To}' rendered '{to}'");
+                    return (new EmailPayload(to, email.From, email.Subject, email.Body, email.Template, start.Clone(), Liquid: true), null);
                 }
-                else payload["body"] = TemplateRenderer.Render(email.Body!, profile, start);
-                return (payload.ToJsonString(), null);
-            }
-            case WebhookAction hook:
-            {
-                var traits = new JsonObject();
-                foreach (var (name, value) in profile.Traits) traits[name] = JsonNode.Parse(value.Value.GetRawText());
-                var body = new JsonObject
+                case WebhookAction hook:
                 {
-                    ["trigger"] = new JsonObject { ["id"] = trigger.Id, ["name"] = trigger.Stored.Name },
-                    ["run"] = run.Id,
-                    ["step"] = stepId,
-                    ["profile"] = new JsonObject { ["id"] = profile.Id, ["traits"] = traits },
-                    ["event"] = JsonNode.Parse(run.StartEvent),
-                    ["data"] = hook.Data is { } data ? RenderNode(data, profile, start) : null,
-                };
-                return (new JsonObject
+                    var traits = new JsonObject();
+                    foreach (var (name, value) in profile.Traits) traits[name] = JsonNode.Parse(value.Value.GetRawText());
+                    var body = new JsonObject
+                    {
+                        ["trigger"] = new JsonObject { ["id"] = trigger.Id, ["name"] = trigger.Stored.Name },
+                        ["run"] = run.Id,
+                        ["step"] = stepId,
+                        ["profile"] = new JsonObject { ["id"] = profile.Id, ["traits"] = traits },
+                        ["event"] = JsonNode.Parse(run.StartEvent),
+                        ["data"] = hook.Data is { } data ? await NodeAsync(data, "data", scope, cancellationToken) : null,
+                    };
+                    return (new WebhookPayload(hook.Url.ToString(), body.ToJsonString(), (long)hook.Timeout.TotalMilliseconds), null);
+                }
+                case ProfileAction change:
                 {
-                    ["url"] = hook.Url.ToString(),
-                    ["body"] = body.ToJsonString(),
-                    ["timeoutMs"] = (long)hook.Timeout.TotalMilliseconds,
-                }.ToJsonString(), null);
+                    var set = new JsonObject();
+                    foreach (var (name, value) in change.Set)
+                        set[name] = value.ValueKind == JsonValueKind.String ? await TextAsync(value.GetString()!, $"set.{name}", scope, cancellationToken) : JsonNode.Parse(value.GetRawText());
+                    foreach (var name in change.Unset) set[name] = null;
+                    return (new ProfileChangePayload(set, change.AddTags, change.RemoveTags), null);
+                }
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(action), action, "unknown action");
             }
-            case ProfileAction change:
-            {
-                var set = new JsonObject();
-                foreach (var (name, value) in change.Set)
-                    set[name] = value.ValueKind == JsonValueKind.String ? TemplateRenderer.Render(value.GetString()!, profile, start) : JsonNode.Parse(value.GetRawText());
-                foreach (var name in change.Unset) set[name] = null;
-                return (new JsonObject
-                {
-                    ["traits"] = set,
-                    ["addTags"] = new JsonArray([.. change.AddTags.Select(t => (JsonNode)t)]),
-                    ["removeTags"] = new JsonArray([.. change.RemoveTags.Select(t => (JsonNode)t)]),
-                }.ToJsonString(), null);
-            }
-            default:
-                throw new ArgumentOutOfRangeException(nameof(action), action, "unknown action");
+        }
+        catch (TemplateProblem problem)
+        {
+            return (null, problem.Message);
+        }
+    }
+
+    private async ValueTask<string> TextAsync(string source, string field, RenderScope scope, CancellationToken ct)
+    {
+        if (!source.Contains("{{", StringComparison.Ordinal) && !source.Contains("{%", StringComparison.Ordinal)) return source;
+        if (!liquid.TryParseTemplate(source, out var template, out var error))
+            throw new TemplateProblem($"{field} does not parse: {error.Message} (line {error.Line}, column {error.Column})");
+        try
+        {
+            return await liquid.RenderTextAsync(template, scope, field, ct);
+        }
+        catch (TemplateRenderException e)
+        {
+            throw new TemplateProblem(e.Message);
         }
     }
 
     /// <summary>Renders every string in a JSON value as a template.</summary>
-    private static JsonNode? RenderNode(JsonElement value, Profile profile, JsonElement start) => value.ValueKind switch
+    private async ValueTask<JsonNode?> NodeAsync(JsonElement value, string field, RenderScope scope, CancellationToken ct)
     {
-        JsonValueKind.String => TemplateRenderer.Render(value.GetString()!, profile, start),
-        JsonValueKind.Object => new JsonObject(value.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, RenderNode(p.Value, profile, start)))),
-        JsonValueKind.Array => new JsonArray([.. value.EnumerateArray().Select(v => RenderNode(v, profile, start))]),
-        _ => JsonNode.Parse(value.GetRawText()),
-    };
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return await TextAsync(value.GetString()!, field, scope, ct);
+            case JsonValueKind.Object:
+            {
+                var node = new JsonObject();
+                foreach (var p in value.EnumerateObject()) node[p.Name] = await NodeAsync(p.Value, $"{field}.{p.Name}", scope, ct);
+                return node;
+            }
+            case JsonValueKind.Array:
+            {
+                var node = new JsonArray();
+                var i = 0;
+                foreach (var item in value.EnumerateArray()) node.Add(await NodeAsync(item, $"{field}[{i++}]", scope, ct));
+                return node;
+            }
+            default:
+                return JsonNode.Parse(value.GetRawText());
+        }
+    }
+
+    /// <summary>A template of the action that does not parse or render: the action fails with this reason.</summary>
+    private sealed class TemplateProblem(string message) : Exception(message);
 }

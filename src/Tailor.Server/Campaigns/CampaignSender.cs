@@ -9,6 +9,7 @@ using Tailor.Server.Hosting;
 using Tailor.Server.Pipeline;
 using Tailor.Application.Delivery;
 using Tailor.Application.Campaigns;
+using Tailor.Server.Delivery;
 
 namespace Tailor.Server.Campaigns;
 
@@ -21,8 +22,8 @@ namespace Tailor.Server.Campaigns;
 /// <see cref="Stage"/>), and the campaign goes on. A follower run by <see cref="FollowerHost"/>.
 /// </summary>
 public sealed partial class CampaignSender(
-    ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, CampaignEmails emails, CampaignStarter starter, IEmailSender sender,
-    TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger, FollowerWakeups wakeups, IStageProbe? probe = null) : ILogFollower
+    ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, EmailComposer emails, CampaignStarter starter, IEmailSender sender,
+    FrequencyPolicy caps, TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger, FollowerWakeups wakeups, IStageProbe? probe = null) : ILogFollower
 {
     /// <summary>The dead-letter stage of recipients whose send threw.</summary>
     public const string Stage = "campaigns";
@@ -147,16 +148,16 @@ public sealed partial class CampaignSender(
         if (facts is null) return Outcome(RecipientStatus.Failed, "the profile no longer exists (erased or merged)");
         if (ConsentGate.Refusal(facts.Profile, ConsentPurposes.Email) is { } refusal) return Outcome(RecipientStatus.SuppressedConsent, refusal);
         var now = time.GetUtcNow();
-        if (await FrequencyCaps.ViolationAsync(store, profileId, campaign.Caps, now, ct) is { } capped) return Outcome(RecipientStatus.SuppressedCap, capped);
+        if (await caps.ViolationAsync(profileId, campaign.Caps, now, [], ct) is { } capped) return Outcome(RecipientStatus.SuppressedCap, capped);
         // Snapshots carry no identities: an email identity without an email trait is found on the full profile.
-        var address = CampaignEmails.AddressOf(facts.Profile)
-            ?? (await store.GetProfileAsync(profileId, ct) is { } full ? CampaignEmails.AddressOf(full) : null);
+        var address = EmailComposer.AddressOf(facts.Profile)
+            ?? (await store.GetProfileAsync(profileId, ct) is { } full ? EmailComposer.AddressOf(full) : null);
         if (address is null) return Outcome(RecipientStatus.Failed, "the profile has no email address");
         try
         {
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, address, content, ct);
             await SendWithRetryAsync(composed.Message, ct);
-            await store.RecordContactAsync(new Contact(profileId, Channels.Email, $"campaign:{campaign.Id}", now), ct);
+            await store.RecordContactAsync(new Contact(profileId, Channels.Email, $"{EmailComposer.CampaignOrigin}{campaign.Id}", now), ct);
             return Outcome(RecipientStatus.Sent, composed.Message.MessageId);
         }
         catch (TemplateRenderException e)

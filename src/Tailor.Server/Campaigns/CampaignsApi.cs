@@ -9,6 +9,7 @@ using Tailor.Application;
 using Tailor.Application.Campaigns;
 using Tailor.Application.Content;
 using Tailor.Application.Delivery;
+using Tailor.Server.Delivery;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Campaigns;
@@ -101,7 +102,7 @@ public static class CampaignsApi
         IReadOnlyList<BlockChoice> Blocks, string? SuppressedBecause);
 
     private static async Task<Results<Ok<EmailView>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> PreviewAsync(
-        string id, PreviewRequest request, ICampaignStore store, IContactLog contacts, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, CampaignEmails emails, TimeProvider time,
+        string id, PreviewRequest request, ICampaignStore store, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, EmailComposer emails, FrequencyPolicy caps, TimeProvider time,
         CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
@@ -113,10 +114,10 @@ public static class CampaignsApi
         try
         {
             var subject = campaign.Subject is null ? null : engine.Parse(campaign.Subject);
-            var composed = await emails.ComposeAsync(campaign, template, subject, facts, CampaignEmails.AddressOf(facts.Profile) ?? "", content, ct);
+            var composed = await emails.ComposeAsync(campaign, template, subject, facts, EmailComposer.AddressOf(facts.Profile) ?? "", content, ct);
             var m = composed.Message;
             var suppressed = ConsentGate.Refusal(facts.Profile, Core.Profiles.ConsentPurposes.Email)
-                ?? await FrequencyCaps.ViolationAsync(contacts, facts.Profile.Id, campaign.Caps, time.GetUtcNow(), ct);
+                ?? await caps.ViolationAsync(facts.Profile.Id, campaign.Caps, time.GetUtcNow(), [], ct);
             return TypedResults.Ok(new EmailView(m.From, m.To, m.Subject, m.HtmlBody!, m.Headers, composed.Blocks, suppressed));
         }
         catch (TemplateRenderException e)
@@ -130,7 +131,7 @@ public static class CampaignsApi
     public sealed record TestSent(string To, string Subject);
 
     private static async Task<Results<Ok<TestSent>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> TestAsync(
-        string id, TestRequest request, ICampaignStore store, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, CampaignEmails emails, IEmailSender sender, CancellationToken ct)
+        string id, TestRequest request, ICampaignStore store, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, EmailComposer emails, IEmailSender sender, CancellationToken ct)
     {
         if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
         if (string.IsNullOrWhiteSpace(request.Email) || !System.Net.Mail.MailAddress.TryCreate(request.Email, out _))

@@ -15,7 +15,6 @@ public static class CampaignsWiring
             ? new SmtpEmailSender(SmtpEndpoint.Parse(smtp))
             : new UnconfiguredEmailSender());
         services.AddSingleton<EmailLinks>();
-        services.AddSingleton<CampaignEmails>();
         services.AddSingleton<CampaignStarter>();
         services.AddSingleton<CampaignOperations>();
         services.AddSingleton<CampaignSender>();

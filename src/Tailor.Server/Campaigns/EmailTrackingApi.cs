@@ -1,5 +1,6 @@
 using System.Net;
 using Tailor.Core.Storage;
+using Tailor.Server.Delivery;
 using Tailor.Server.Profiles;
 
 namespace Tailor.Server.Campaigns;
@@ -78,7 +79,7 @@ public static class EmailTrackingApi
     private static Dictionary<string, object?> Properties(string origin)
     {
         var properties = new Dictionary<string, object?> { ["origin"] = origin };
-        if (origin.StartsWith(CampaignEmails.OriginPrefix, StringComparison.Ordinal)) properties["campaign_id"] = origin[CampaignEmails.OriginPrefix.Length..];
+        if (origin.StartsWith(EmailComposer.CampaignOrigin, StringComparison.Ordinal)) properties["campaign_id"] = origin[EmailComposer.CampaignOrigin.Length..];
         return properties;
     }
 

@@ -18,7 +18,7 @@ public static class SecurityWiring
     {
         services.AddSingleton(options.Security);
         services.AddSingleton(WebhookAddressPolicy.Parse(options.Security.WebhookAllow)); // a bad range stops the start with a clear message
-        services.AddSingleton<WebhookHttp>();
+        services.AddWebhookHttp();
         services.AddSingleton<IdentityVerification>();
         services.AddCors(cors => cors.AddPolicy(PublicCorsPolicy, policy => policy
             .AllowAnyOrigin() // the write key is public; cookies are never read, so no credentials

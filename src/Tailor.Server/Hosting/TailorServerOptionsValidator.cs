@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Tailor.Core.Delivery;
 using Tailor.Core.Triggers;
 using Tailor.Server.Triggers;
 
@@ -23,7 +24,7 @@ public sealed class TailorServerOptionsValidator : IValidateOptions<TailorServer
         Check(options.CampaignRatePerSecond >= 0, nameof(options.CampaignRatePerSecond), $"must be 0 (no limit) or more, not {options.CampaignRatePerSecond}");
         if (options.Definitions.Invalid() is { } definitions) failures.Add($"{TailorServerOptions.Section}:{nameof(options.Definitions)}:{definitions}");
         if (options.RenderBudget.Invalid() is { } budget) failures.Add($"{TailorServerOptions.Section}:{nameof(options.RenderBudget)}:{budget}");
-        try { GlobalCaps.Parse(options.Caps); }
+        try { FrequencyCap.ParseGlobal(options.Caps); }
         catch (FormatException e) { failures.Add($"{TailorServerOptions.Section}:{nameof(options.Caps)} {e.Message}"); }
         var security = options.Security;
         Check(security.ApiMaxBodyBytes >= 1024, "Security:ApiMaxBodyBytes", $"must be at least 1024 bytes, not {security.ApiMaxBodyBytes}");

@@ -126,7 +126,7 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
                 VALUES (@id, @run, @trigger, @profile, @kind, @payload, @status, @attempts, @max, @due, @error, @created, @created)
                 ON CONFLICT (id) DO NOTHING
                 """, ("id", d.Id), ("run", d.RunId), ("trigger", d.TriggerId), ("profile", d.ProfileId), ("kind", d.Kind), ("payload", d.Payload),
-                ("status", d.Status), ("attempts", d.Attempts), ("max", d.MaxAttempts), ("due", Db.Ms(d.DueAt)), ("error", d.LastError), ("created", Db.Ms(d.CreatedAt))));
+                ("status", DeliveryStatusText(d.Status)), ("attempts", d.Attempts), ("max", d.MaxAttempts), ("due", Db.Ms(d.DueAt)), ("error", d.LastError), ("created", Db.Ms(d.CreatedAt))));
         }
         foreach (var letter in commit.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
         foreach (var contact in commit.Contacts)
@@ -234,7 +234,7 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
         foreach (var result in results)
         {
             statements.Add(new("UPDATE trigger_deliveries SET status = @status, due_at = @due, last_error = @error, updated_at = @at WHERE id = @id",
-                ("status", result.Status), ("due", Db.Ms(result.DueAt)), ("error", result.Error), ("at", Db.Ms(result.Log.At)), ("id", result.Id)));
+                ("status", DeliveryStatusText(result.Status)), ("due", Db.Ms(result.DueAt)), ("error", result.Error), ("at", Db.Ms(result.Log.At)), ("id", result.Id)));
             statements.Add(LogStatement(result.Log));
         }
         return db.WriteAsync(async (c, t) =>
@@ -263,9 +263,15 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
         r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.GetInt64(10), r.GetString(11));
 
     private static ActionDelivery ReadDelivery(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), ParseDeliveryStatus(r.GetString(6)),
         Convert.ToInt32(r.GetValue(7), CultureInfo.InvariantCulture), Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture),
         ProfileColumns.FromMs(r.GetInt64(9)), r.NullableString(10), ProfileColumns.FromMs(r.GetInt64(11)));
+
+    /// <summary>The text the status column has always held.</summary>
+    private static string DeliveryStatusText(DeliveryStatus status) => status.ToString().ToLowerInvariant();
+
+    private static DeliveryStatus ParseDeliveryStatus(string text) =>
+        Enum.TryParse<DeliveryStatus>(text, ignoreCase: true, out var status) ? status : throw new InvalidDataException($"unknown delivery status '{text}'");
 
     private static string StatusText(RunStatus status) => status switch
     {

@@ -149,14 +149,4 @@ public sealed class JourneyMachineTests
         // A profile with no timezone uses the trigger's (UTC): 21:30 UTC is quiet.
         Assert.Empty(Enter(t, new DateTimeOffset(2026, 3, 10, 21, 30, 0, TimeSpan.Zero)).Actions);
     }
-
-    [Fact]
-    public void Templates_read_profile_traits_and_event_properties()
-    {
-        var profile = new Profile { Id = "p1", CreatedAt = T0 };
-        profile.Traits["first_name"] = new TraitValue(JsonSerializer.SerializeToElement("Ann"), T0);
-        using var e = JsonDocument.Parse("""{"properties": {"name": "Red Shoes", "products": [{"name": "A"}, {"name": "B"}], "price": 59.9}}""");
-        Assert.Equal("Hi Ann, Red Shoes (59.9) A, B []", TemplateRenderer.Render(
-            "Hi {{ profile.traits.first_name }}, {{event.properties.name}} ({{ event.properties.price }}) {{ event.properties.products }} [{{ profile.traits.missing }}]", profile, e.RootElement));
-    }
 }

@@ -1,3 +1,4 @@
+using Tailor.Core.Delivery;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Triggers;
 
@@ -65,10 +66,10 @@ public sealed class TriggerJsonTests
     [Fact]
     public void Global_caps_read_channel_max_and_period()
     {
-        var caps = GlobalCaps.Parse("email:3/1d, webhook:20/1h");
+        var caps = FrequencyCap.ParseGlobal("email:3/1d, webhook:20/1h");
         Assert.Equal(2, caps.Count);
         Assert.Equal(new Tailor.Core.Delivery.FrequencyCap(3, TimeSpan.FromDays(1), "email"), caps[0]);
-        var error = Assert.Throws<FormatException>(() => GlobalCaps.Parse("mail:3/1d"));
+        var error = Assert.Throws<FormatException>(() => FrequencyCap.ParseGlobal("mail:3/1d"));
         Assert.Contains("channel:max/per", error.Message, StringComparison.Ordinal);
     }
 }

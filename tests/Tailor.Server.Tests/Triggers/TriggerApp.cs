@@ -32,8 +32,9 @@ public sealed class TriggerApp : IAsyncDisposable
     /// <param name="probe">A fault-injection probe the stages call before each item.</param>
     /// <param name="webhookAllow">The webhook allow-list; by default loopback (127.0.0.0/8), where the tests' <see cref="WebhookReceiver"/> listens.</param>
     /// <param name="loopbackAllowed">False for an app with no allow-list at all, as a default install runs.</param>
+    /// <param name="emailFrom">The configured From (<c>TAILOR_EMAIL_FROM</c>); null keeps the default.</param>
     public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null, bool postgres = false, Core.Pipeline.IStageProbe? probe = null,
-        string[]? webhookAllow = null, bool loopbackAllowed = true)
+        string[]? webhookAllow = null, bool loopbackAllowed = true, string? emailFrom = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var data = TempDirectory.Create("triggers");
@@ -56,6 +57,7 @@ public sealed class TriggerApp : IAsyncDisposable
             DataDirectory = data, WriteKey = "wk_triggers", AdminKey = "tk_admin_triggers",
             Smtp = smtp ? SmtpSink.Address : null, Caps = caps, Postgres = connection,
         };
+        if (emailFrom is not null) options.EmailFrom = emailFrom;
         options.Security.WebhookAllow = [.. webhookAllow ?? (loopbackAllowed ? ["127.0.0.0/8"] : [])];
         return new TriggerApp(await FakeClockApp.StartAsync(options, time, probe is null ? null : services => services.AddSingleton(probe))) { _postgresAdmin = admin, _database = database };
     }

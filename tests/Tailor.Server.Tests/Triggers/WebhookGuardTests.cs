@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Tailor.Server.Tests.Hosting;
 using Tailor.Server.Triggers;
 
@@ -26,9 +27,10 @@ public sealed class WebhookGuardTests
     [MemberData(nameof(ForbiddenUrls))]
     public async Task Every_spelling_of_a_special_address_is_refused_before_connecting(string url)
     {
-        using var http = new WebhookHttp(WebhookAddressPolicy.Parse([]));
+        await using var services = new ServiceCollection().AddSingleton(WebhookAddressPolicy.Parse([])).AddWebhookHttp().BuildServiceProvider();
+        var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookHttp.ClientName);
 
-        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => http.Client.GetAsync(url, TestContext.Current.CancellationToken));
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(url, TestContext.Current.CancellationToken));
 
         var refused = Assert.IsType<WebhookRefusedException>(failure.InnerException);
         Assert.Contains("webhooks may only reach public addresses", refused.Message, StringComparison.Ordinal);
