@@ -71,6 +71,8 @@ public static class TailorServer
         builder.Services.AddTailorSecurity(options);
         builder.Services.AddSingleton<ISegmentStore>(store);
         builder.Services.AddSingleton<ITriggerStore>(store);
+        builder.Services.TryAddSingleton<ICampaignStore>(store);
+        builder.Services.TryAddSingleton<IContentStore>(store);
         builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>(), options.Definitions));
         builder.Services.AddSingleton<MembershipFeed>();
         builder.Services.AddSingleton<RecomputeTracker>();
@@ -94,6 +96,7 @@ public static class TailorServer
         builder.Services.AddSingleton<DeliveryWorker>();
         builder.Services.AddSingleton<TriggerWorker>();
         builder.Services.AddFollowers();
+        builder.Services.AddSegments().AddTriggers();
         configure?.Invoke(builder);
 
         var app = builder.Build();
