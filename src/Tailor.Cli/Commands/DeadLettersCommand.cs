@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Tailor.Core.Storage;
-using Tailor.Server.DeadLetters;
+using Tailor.Application.DeadLetters;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Cli.Commands;
@@ -100,7 +100,8 @@ internal static class DeadLettersCommand
             }
             finally
             {
-                await app.Services.GetRequiredService<ITailorStore>().DisposeAsync();
+                // The app was built but never run, so its stopping hook that closes the store never fires.
+                if (app.Services.GetRequiredService<IDeadLetterStore>() is IAsyncDisposable opened) await opened.DisposeAsync();
             }
         });
         return command;

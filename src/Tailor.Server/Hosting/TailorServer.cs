@@ -21,6 +21,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tailor.Core.Triggers;
 using Tailor.Core.Segments;
 using Tailor.Storage;
+using Tailor.Application.DeadLetters;
 using Tailor.Application.Pipeline;
 using Tailor.Application.Segments;
 using Tailor.Application.TrackingPlans;
