@@ -97,7 +97,7 @@ public static class TailorServer
         builder.Services.AddSingleton<DeliveryWorker>();
         builder.Services.AddSingleton<TriggerWorker>();
         builder.Services.AddFollowers();
-        builder.Services.AddSegments().AddTriggers();
+        builder.Services.AddSegments().AddTriggers().AddMerges();
         configure?.Invoke(builder);
 
         var app = builder.Build();
