@@ -23,7 +23,8 @@ internal static class TrackingPlanCommand
         return command;
     }
 
-    private static TrackingPlanEditor Editor(Core.Storage.ITailorStore tailor) => new(tailor, tailor, TimeProvider.System);
+    private static TrackingPlanEditor Editor<TStore>(TStore store) where TStore : Core.Storage.ITrackingPlanStore, Core.Storage.IAccessStore =>
+        new(store, store, TimeProvider.System);
 
     private static Command PutCommand(StoreOptions store)
     {
