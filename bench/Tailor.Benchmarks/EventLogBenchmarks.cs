@@ -3,7 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
-using Tailor.Storage.Sqlite;
+using Tailor.Storage;
 using Tailor.Application.Pipeline;
 
 namespace Tailor.Benchmarks;
@@ -14,7 +14,7 @@ namespace Tailor.Benchmarks;
 public class EventLogBenchmarks : IDisposable
 {
     private string _directory = "";
-    private SqliteTailorStore _store = null!;
+    private TailorDatabase _store = null!;
     private TailorEvent[] _template = [];
     private TailorEvent[] _batch = [];
     private long _next;
@@ -26,7 +26,7 @@ public class EventLogBenchmarks : IDisposable
     public async Task Setup()
     {
         _directory = Path.Combine(Path.GetTempPath(), "tailor-bench-" + Guid.NewGuid().ToString("N"));
-        _store = new SqliteTailorStore(Path.Combine(_directory, "tailor.db"));
+        _store = TailorDatabase.Sqlite(Path.Combine(_directory, "tailor.db"), TimeProvider.System);
         await _store.MigrateAsync(CancellationToken.None);
         var random = new Random(3);
         _template = [.. Enumerable.Range(0, Events).Select(i => SampleEvents.ToEvent(SampleEvents.Mixed(i, random, 100_000)))];
@@ -39,7 +39,7 @@ public class EventLogBenchmarks : IDisposable
         var next = 0;
         var batch = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), () => "prf_" + (++next).ToString(CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
         foreach (var e in logged) batch.Apply(EventView.Parse(e));
-        _changes = batch.ToChangeSet(logged[^1].Sequence);
+        _changes = batch.ToChangeSet(0, logged[^1].Sequence);
     }
 
     private ProfileChangeSet _changes = null!;

@@ -61,6 +61,6 @@ public class PipelineBenchmarks
         _ = ProfileBatch.IdentitiesOf(views);
         var batch = new ProfileBatch([], _reducer, () => "prf_" + (++_next).ToString("x", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
         foreach (var view in views) batch.Apply(view);
-        return batch.ToChangeSet(_thousand[^1].Sequence);
+        return batch.ToChangeSet(0, _thousand[^1].Sequence);
     }
 }

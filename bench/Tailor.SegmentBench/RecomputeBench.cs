@@ -30,7 +30,7 @@ internal static class RecomputeBench
     {
         var report = new StringBuilder();
         await using var store = await TailorStores.OpenAsync(dataDir, postgres, ct);
-        using var engine = new SegmentEngine(store, TimeProvider.System);
+        using var engine = new SegmentEngine(store.Segments, store.Positions, store.Profiles, store.DeadLetters, TimeProvider.System);
         await engine.ReloadAsync(ct);
         var kind = postgres is null ? "SQLite" : "PostgreSQL";
         var profiles = await store.ProfileCountAsync(ct);
@@ -105,9 +105,9 @@ internal static class RecomputeBench
     }
 
     /// <summary>The engine's read and evaluate steps, page by page as RecomputeAsync does them, without writing.</summary>
-    private static async Task<(double Ids, double Snapshots, double Evaluate)> BreakdownAsync(Tailor.Core.Storage.ITailorStore store, SegmentCatalog.Compiled segment, CancellationToken ct)
+    private static async Task<(double Ids, double Snapshots, double Evaluate)> BreakdownAsync(TailorDatabase store, SegmentCatalog.Compiled segment, CancellationToken ct)
     {
-        var stats = new PopulationStats(store, TimeProvider.System);
+        var stats = new PopulationStats(store.Segments, TimeProvider.System);
         await stats.RefreshAsync(SegmentCatalog.Empty.TopPercentTerms, ct);
         var now = DateTimeOffset.UtcNow;
         double ids = 0, snaps = 0, eval = 0;
@@ -119,7 +119,7 @@ internal static class RecomputeBench
             : null;
         ids += sw.Elapsed.TotalSeconds;
         var offset = 0;
-        var scope = Tailor.Core.Storage.SnapshotScope.For([(segment.Id, segment.Dependencies)], now);
+        var scope = Tailor.Core.Segments.Evaluation.SnapshotScopes.For([(segment.Id, segment.Dependencies)], now);
         while (true)
         {
             sw.Restart();

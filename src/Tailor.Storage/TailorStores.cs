@@ -1,30 +1,31 @@
-using Tailor.Core.Storage;
-using Tailor.Storage.Postgres;
-using Tailor.Storage.Sqlite;
-
 namespace Tailor.Storage;
 
-/// <summary>Opens the configured store and brings its schema up to date.</summary>
+/// <summary>Opens the configured database and brings its schema up to date.</summary>
 public static class TailorStores
 {
     /// <summary>The SQLite file inside a data directory.</summary>
     public static string SqlitePath(string dataDirectory) => Path.Combine(dataDirectory, "tailor.db");
 
     /// <param name="postgres">A PostgreSQL connection string; when null, SQLite under <paramref name="dataDirectory"/>.</param>
-    public static async Task<ITailorStore> OpenAsync(string dataDirectory, string? postgres, CancellationToken cancellationToken)
+    /// <param name="time">The clock migrations are recorded on.</param>
+    public static async Task<TailorDatabase> OpenAsync(string dataDirectory, string? postgres, TimeProvider time, CancellationToken cancellationToken)
     {
-        ITailorStore store = string.IsNullOrEmpty(postgres)
-            ? new SqliteTailorStore(SqlitePath(dataDirectory))
-            : new PostgresTailorStore(postgres);
+        var database = string.IsNullOrEmpty(postgres)
+            ? TailorDatabase.Sqlite(SqlitePath(dataDirectory), time)
+            : TailorDatabase.Postgres(postgres, time);
         try
         {
-            await store.MigrateAsync(cancellationToken);
-            return store;
+            await database.MigrateAsync(cancellationToken);
+            return database;
         }
         catch
         {
-            await store.DisposeAsync();
+            await database.DisposeAsync();
             throw;
         }
     }
+
+    /// <summary>As <see cref="OpenAsync(string, string?, TimeProvider, CancellationToken)"/> on the system clock.</summary>
+    public static Task<TailorDatabase> OpenAsync(string dataDirectory, string? postgres, CancellationToken cancellationToken) =>
+        OpenAsync(dataDirectory, postgres, TimeProvider.System, cancellationToken);
 }

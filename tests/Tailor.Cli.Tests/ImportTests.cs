@@ -33,7 +33,7 @@ public sealed class ImportTests : IDisposable
     private async Task<(ITailorStore Store, Source Source, EventImporter Importer)> OpenAsync()
     {
         var store = await TailorStores.OpenAsync(_dir.Path, null, Ct);
-        var source = await store.CreateSourceAsync("import", "wk_import_test", Ct);
+        var source = await store.CreateSourceAsync(new Source("src_import", "import", "wk_import_test", DateTimeOffset.UnixEpoch), Ct);
         return (store, source, new EventImporter(store, store, IngestionLimits.Default, TimeProvider.System));
     }
 
@@ -44,7 +44,7 @@ public sealed class ImportTests : IDisposable
         await using var _ = store;
 
         var report = await importer.ImportAsync(Records(Order("u1", 10m), Order("u1", 15.5m), Order("u2", 3m)), "key-orders-0000000", "orders.ndjson", source, TextWriter.Null, null, Ct);
-        await new ProfilePipeline(store, new ProfileReducer(EngagementWeights.Default), TimeProvider.System, () => Guid.NewGuid().ToString("N")).CatchUpAsync(Ct);
+        await new ProfilePipeline(store, store, store, store, store, new ProfileReducer(EngagementWeights.Default), TimeProvider.System, () => Guid.NewGuid().ToString("N")).CatchUpAsync(Ct);
 
         Assert.Equal(3, report.Accepted);
         var profile = await store.FindProfileAsync(new Identity(IdentityTypes.UserId, "u1"), Ct);

@@ -16,17 +16,17 @@ public sealed class PostgresStoreTests : StoreContractTests
     private string? _database;
     private string? _connectionString;
 
-    protected override async Task<ITailorStore> CreateStoreAsync(CancellationToken cancellationToken)
+    protected override async Task<TailorDatabase> CreateStoreAsync(CancellationToken cancellationToken)
     {
         _adminConnectionString = AdminConnectionString();
         _database = $"tailor_test_{Guid.NewGuid():N}";
         await AdminAsync($"CREATE DATABASE \"{_database}\"", cancellationToken);
         _connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database }.ConnectionString;
-        return new PostgresTailorStore(_connectionString);
+        return TailorDatabase.Postgres(_connectionString, TimeProvider.System);
     }
 
-    protected override ITailorStore OpenSameStore() =>
-        new PostgresTailorStore(_connectionString ?? throw new InvalidOperationException("No database yet."));
+    protected override TailorDatabase OpenSameStore() =>
+        TailorDatabase.Postgres(_connectionString ?? throw new InvalidOperationException("No database yet."), TimeProvider.System);
 
     protected override async ValueTask DeleteStoreAsync()
     {
@@ -56,7 +56,7 @@ public sealed class PostgresStoreTests : StoreContractTests
         await using var store = await TailorStores.OpenAsync(Path.GetTempPath(), _connectionString, Ct);
 
         Assert.Equal("postgres", store.Kind);
-        Assert.Equal(0, await store.LastSequenceAsync(Ct));
+        Assert.Equal(0, await store.Events.LastSequenceAsync(Ct));
     }
 
     /// <summary>
@@ -71,17 +71,17 @@ public sealed class PostgresStoreTests : StoreContractTests
         await using var transaction = await other.BeginTransactionAsync(Ct);
         await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", other, transaction))
         {
-            take.Parameters.AddWithValue("key", PostgresTailorStore.SegmentHistoryLockKey);
+            take.Parameters.AddWithValue("key", PostgresDatabase.SegmentHistoryLockKey);
             await take.ExecuteNonQueryAsync(Ct);
         }
 
-        var write = Store.ApplyMembershipAsync(new MembershipUpdate([new MembershipChange("seg-a", "prf-a", true, DateTimeOffset.UtcNow)], []), Ct);
+        var write = Store.Segments.ApplyMembershipAsync(new MembershipUpdate([new MembershipChange("seg-a", "prf-a", true, DateTimeOffset.UtcNow)], []), Ct);
         await Task.Delay(300, Ct); // real time: the other writer is a real transaction
         Assert.False(write.IsCompleted);
 
         await transaction.CommitAsync(Ct);
         await write;
-        Assert.Single(await Store.MembershipHistoryAsync("prf-a", "seg-a", 10, Ct));
+        Assert.Single(await Store.Segments.MembershipHistoryAsync("prf-a", "seg-a", 10, Ct));
     }
 
     private static string AdminConnectionString()

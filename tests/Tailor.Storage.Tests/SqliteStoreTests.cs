@@ -10,10 +10,10 @@ public sealed class SqliteStoreTests : StoreContractTests
 
     private string DatabasePath => TailorStores.SqlitePath(_directory);
 
-    protected override Task<ITailorStore> CreateStoreAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<ITailorStore>(new SqliteTailorStore(DatabasePath));
+    protected override Task<TailorDatabase> CreateStoreAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(TailorDatabase.Sqlite(DatabasePath, TimeProvider.System));
 
-    protected override ITailorStore OpenSameStore() => new SqliteTailorStore(DatabasePath);
+    protected override TailorDatabase OpenSameStore() => TailorDatabase.Sqlite(DatabasePath, TimeProvider.System);
 
     protected override ValueTask DeleteStoreAsync()
     {
@@ -28,7 +28,7 @@ public sealed class SqliteStoreTests : StoreContractTests
 
         Assert.Equal("sqlite", store.Kind);
         Assert.True(File.Exists(DatabasePath));
-        Assert.Equal((bool[])[true], await store.AppendAsync([Tailor.Tests.Support.Messages.Identify(Tailor.Tests.Support.Messages.At(1), "u1")], Ct));
+        Assert.Equal((bool[])[true], await store.Events.AppendAsync([Tailor.Tests.Support.Messages.Identify(Tailor.Tests.Support.Messages.At(1), "u1")], Ct));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class SqliteStoreTests : StoreContractTests
         Assert.SkipWhen(OperatingSystem.IsWindows(), "Unix file modes");
         await using (var store = await TailorStores.OpenAsync(_directory, null, Ct))
         {
-            await store.AppendAsync([Tailor.Tests.Support.Messages.Identify(Tailor.Tests.Support.Messages.At(1), "u1")], Ct); // the WAL is written
+            await store.Events.AppendAsync([Tailor.Tests.Support.Messages.Identify(Tailor.Tests.Support.Messages.At(1), "u1")], Ct); // the WAL is written
 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory));
             foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })

@@ -11,10 +11,10 @@ public abstract partial class StoreContractTests
         var web = Track("A", At(1), "u1", messageId: "m-shared") with { SourceId = "src_web" };
         var app = Track("A", At(1), "u1", messageId: "m-shared") with { SourceId = "src_app" };
 
-        Assert.Equal((bool[])[true, true], await Store.AppendAsync([web, app], Ct));
-        Assert.Equal((bool[])[false, false], await Store.AppendAsync([app, web], Ct));
+        Assert.Equal((bool[])[true, true], await Store.Events.AppendAsync([web, app], Ct));
+        Assert.Equal((bool[])[false, false], await Store.Events.AppendAsync([app, web], Ct));
 
-        Assert.Equal([web, app], (await Store.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
+        Assert.Equal([web, app], (await Store.Events.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
     }
 
     [Fact]
@@ -24,8 +24,8 @@ public abstract partial class StoreContractTests
         var webAgain = Track("A", At(2), "u1", messageId: "m-1") with { SourceId = "src_web" };
         var app = Track("A", At(3), "u1", messageId: "m-1") with { SourceId = "src_app" };
 
-        Assert.Equal((bool[])[true, false, true, false], await Store.AppendAsync([web, webAgain, app, webAgain], Ct));
+        Assert.Equal((bool[])[true, false, true, false], await Store.Events.AppendAsync([web, webAgain, app, webAgain], Ct));
 
-        Assert.Equal([web, app], (await Store.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
+        Assert.Equal([web, app], (await Store.Events.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
     }
 }

@@ -40,7 +40,7 @@ public abstract partial class StoreContractTests
 
     private async Task UndoAsync(long mergeId)
     {
-        await Store.AppendAsync([MergeUndoRequest.Create(mergeId, $"undo-{mergeId}-{++_undoRequests}", _time.GetUtcNow(), "test")], Ct);
+        await Store.Events.AppendAsync([MergeUndoRequest.Create(mergeId, $"undo-{mergeId}-{++_undoRequests}", _time.GetUtcNow(), "test")], Ct);
         await Pipeline().CatchUpAsync(Ct);
     }
 
@@ -67,10 +67,10 @@ public abstract partial class StoreContractTests
         Assert.Equal(expected.Tags, actual.Tags);
 
         static (string, string?, DateTimeOffset) Shape(LoggedEvent l) => (l.Event.Type.ToWire(), l.Event.Name, l.Event.Timestamp);
-        Assert.Equal((await Store.AllProfileEventsAsync(expected.Id, Ct)).Select(Shape), (await Store.AllProfileEventsAsync(actual.Id, Ct)).Select(Shape));
+        Assert.Equal((await Store.Merges.AllProfileEventsAsync(expected.Id, Ct)).Select(Shape), (await Store.Merges.AllProfileEventsAsync(actual.Id, Ct)).Select(Shape));
         static (string, string, DateTimeOffset) Change(TraitChange c) => (c.Name, c.Name == "email" ? "" : c.Value.GetRawText(), c.At);
-        Assert.Equal((await Store.TraitHistoryAsync(expected.Id, null, Ct)).Select(Change), (await Store.TraitHistoryAsync(actual.Id, null, Ct)).Select(Change));
-        Assert.Equal((await Store.MembershipsAsync(expected.Id, Ct)).Order(), (await Store.MembershipsAsync(actual.Id, Ct)).Order());
+        Assert.Equal((await Store.Profiles.TraitHistoryAsync(expected.Id, null, Ct)).Select(Change), (await Store.Profiles.TraitHistoryAsync(actual.Id, null, Ct)).Select(Change));
+        Assert.Equal((await Store.Segments.MembershipsAsync(expected.Id, Ct)).Order(), (await Store.Segments.MembershipsAsync(actual.Id, Ct)).Order());
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public abstract partial class StoreContractTests
         await IngestAsync(UndoScenario("", merging: true));
 
         var survivor = await ProfileOfAsync(User("u1"));
-        var merge = Assert.Single(await Store.MergesAsync(survivor.Id, Ct));
-        var record = await Store.GetMergeAsync(merge.Id, Ct);
+        var merge = Assert.Single(await Store.Profiles.MergesAsync(survivor.Id, Ct));
+        var record = await Store.Merges.GetMergeAsync(merge.Id, Ct);
 
         Assert.NotNull(record);
         Assert.Equal(merge, record.Merge);
@@ -89,9 +89,9 @@ public abstract partial class StoreContractTests
         Assert.Equal(new HashSet<Identity> { Anon("a1"), Email("ann@example.com") }, record.LoserIdentities.ToHashSet());
         Assert.Equal([1L, 2L, 3L], record.LoserEvents);
         Assert.Equal(6, merge.Sequence);
-        Assert.Equal(merge.LoserId, (await Store.GetStoredProfileAsync(merge.LoserId, Ct))?.Id);
-        Assert.Equal(survivor.Id, (await Store.GetStoredProfileAsync(merge.LoserId, Ct))?.MergedInto);
-        Assert.Null(await Store.GetMergeAsync(merge.Id + 100, Ct));
+        Assert.Equal(merge.LoserId, (await Store.Merges.GetStoredProfileAsync(merge.LoserId, Ct))?.Id);
+        Assert.Equal(survivor.Id, (await Store.Merges.GetStoredProfileAsync(merge.LoserId, Ct))?.MergedInto);
+        Assert.Null(await Store.Merges.GetMergeAsync(merge.Id + 100, Ct));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public abstract partial class StoreContractTests
         await SegmentAsync(engine, "Green", "trait color = \"green\"");
         await SettleAsync(engine, UndoScenario("", merging: true));
         var survivor = await ProfileOfAsync(User("u1"));
-        var merge = Assert.Single(await Store.MergesAsync(survivor.Id, Ct));
+        var merge = Assert.Single(await Store.Profiles.MergesAsync(survivor.Id, Ct));
         Assert.Equal(new HashSet<string> { "Browsers", "Green" }, await SegmentsOfAsync(engine, "u1"));
         _time.Advance(TimeSpan.FromMinutes(5));
 
@@ -116,17 +116,17 @@ public abstract partial class StoreContractTests
         await AssertLikeAsync(await ProfileOfAsync(User("x-u1")), await ProfileOfAsync(User("u1")));
         await AssertLikeAsync(await ProfileOfAsync(Anon("x-a1")), restored);
         Assert.Empty(await SegmentsOfAsync(engine, "u1"));
-        Assert.Equal(new HashSet<string> { "seg-Browsers", "seg-Green" }, (await Store.MembershipsAsync(restored.Id, Ct)).ToHashSet());
+        Assert.Equal(new HashSet<string> { "seg-Browsers", "seg-Green" }, (await Store.Segments.MembershipsAsync(restored.Id, Ct)).ToHashSet());
         // The membership history shows the survivor leaving and the restored profile entering, at the undo.
-        var history = await Store.MembershipHistoryAsync(survivor.Id, null, 10, Ct);
+        var history = await Store.Segments.MembershipHistoryAsync(survivor.Id, null, 10, Ct);
         Assert.Contains(history, h => h is { SegmentId: "seg-Green", Entered: false } && h.At == _time.GetUtcNow());
-        Assert.Contains(await Store.MembershipHistoryAsync(restored.Id, null, 10, Ct), h => h is { SegmentId: "seg-Green", Entered: true });
+        Assert.Contains(await Store.Segments.MembershipHistoryAsync(restored.Id, null, 10, Ct), h => h is { SegmentId: "seg-Green", Entered: true });
 
-        var undone = (await Store.GetMergeAsync(merge.Id, Ct))!.Merge;
+        var undone = (await Store.Merges.GetMergeAsync(merge.Id, Ct))!.Merge;
         Assert.Equal(_time.GetUtcNow(), undone.UndoneAt);
         Assert.Equal($"restored {restored.Id} from {survivor.Id}; moved back: identities 2, events 5, waiting journeys 0", undone.Undo);
-        Assert.Equal(4, await Store.ProfileCountAsync(Ct));
-        Assert.Equal(await Store.LastSequenceAsync(Ct), await Store.PipelinePositionAsync(Ct));
+        Assert.Equal(4, await Store.Profiles.ProfileCountAsync(Ct));
+        Assert.Equal(await Store.Events.LastSequenceAsync(Ct), await Store.Positions.PositionAsync(Followers.Profiles, Ct));
     }
 
     [Fact]
@@ -136,25 +136,25 @@ public abstract partial class StoreContractTests
         var both = Track("Clicked", At(10), "u1", "a1");
         await IngestAsync([.. events, both]);
         var survivor = await ProfileOfAsync(User("u1"));
-        var merge = Assert.Single(await Store.MergesAsync(survivor.Id, Ct));
+        var merge = Assert.Single(await Store.Profiles.MergesAsync(survivor.Id, Ct));
 
         await UndoAsync(merge.Id);
 
-        var kept = (await Store.AllProfileEventsAsync(survivor.Id, Ct)).Select(e => e.Event.MessageId).ToList();
+        var kept = (await Store.Merges.AllProfileEventsAsync(survivor.Id, Ct)).Select(e => e.Event.MessageId).ToList();
         Assert.Equal([events[3].MessageId, events[4].MessageId, events[5].MessageId, events[8].MessageId, both.MessageId], kept);
-        var back = (await Store.AllProfileEventsAsync(merge.LoserId, Ct)).Select(e => e.Event.MessageId).ToList();
+        var back = (await Store.Merges.AllProfileEventsAsync(merge.LoserId, Ct)).Select(e => e.Event.MessageId).ToList();
         Assert.Equal([events[0].MessageId, events[1].MessageId, events[2].MessageId, events[6].MessageId, events[7].MessageId], back);
         Assert.Equal(merge.LoserId, (await ProfileOfAsync(Anon("a1"))).Id); // the identity went back; nothing merged again
-        Assert.Equal(2, await Store.ProfileCountAsync(Ct));
+        Assert.Equal(2, await Store.Profiles.ProfileCountAsync(Ct));
     }
 
     [Fact]
     public async Task A_new_linking_event_after_an_undo_merges_the_two_again()
     {
         await IngestAsync(UndoScenario("", merging: true));
-        var merge = Assert.Single(await Store.MergesAsync((await ProfileOfAsync(User("u1"))).Id, Ct));
+        var merge = Assert.Single(await Store.Profiles.MergesAsync((await ProfileOfAsync(User("u1"))).Id, Ct));
         await UndoAsync(merge.Id);
-        Assert.Equal(2, await Store.ProfileCountAsync(Ct));
+        Assert.Equal(2, await Store.Profiles.ProfileCountAsync(Ct));
 
         await IngestAsync(Identify(At(10), "u1", "a1"));
         await IngestAsync([.. UndoScenario("x-", merging: true), Identify(At(10), "x-u1", "x-a1")]);
@@ -163,7 +163,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(again.Id, (await ProfileOfAsync(Anon("a1"))).Id);
         Assert.Equal(merge.WinnerId, again.Id);
         await AssertLikeAsync(await ProfileOfAsync(User("x-u1")), again);
-        var merges = await Store.MergesAsync(again.Id, Ct);
+        var merges = await Store.Profiles.MergesAsync(again.Id, Ct);
         Assert.Equal(2, merges.Count);
         Assert.NotNull(merges[0].UndoneAt);
         Assert.Null(merges[1].UndoneAt);
@@ -173,22 +173,22 @@ public abstract partial class StoreContractTests
     public async Task A_second_undo_changes_nothing_and_is_recorded_as_refused()
     {
         await IngestAsync(UndoScenario("", merging: true));
-        var merge = Assert.Single(await Store.MergesAsync((await ProfileOfAsync(User("u1"))).Id, Ct));
+        var merge = Assert.Single(await Store.Profiles.MergesAsync((await ProfileOfAsync(User("u1"))).Id, Ct));
         await UndoAsync(merge.Id);
-        var first = (await Store.GetMergeAsync(merge.Id, Ct))!.Merge;
+        var first = (await Store.Merges.GetMergeAsync(merge.Id, Ct))!.Merge;
         var restored = await ProfileOfAsync(Anon("a1"));
         _time.Advance(TimeSpan.FromMinutes(1));
 
         await UndoAsync(merge.Id);
         await UndoAsync(merge.Id + 100);
 
-        Assert.Equal(first, (await Store.GetMergeAsync(merge.Id, Ct))!.Merge);
+        Assert.Equal(first, (await Store.Merges.GetMergeAsync(merge.Id, Ct))!.Merge);
         Storage.Tests.Support.ProfileAssert.Equivalent(restored, await ProfileOfAsync(Anon("a1")));
-        var refusals = await Store.RefusalsAsync(null, 10, Ct);
+        var refusals = await Store.Merges.RefusalsAsync(null, 10, Ct);
         Assert.Equal([ProfileRefusalKinds.Undo, ProfileRefusalKinds.Undo], refusals.Select(r => r.Kind));
         Assert.Contains("no such merge", refusals[0].Detail, StringComparison.Ordinal);
         Assert.Contains("undone at", refusals[1].Detail, StringComparison.Ordinal);
-        Assert.Equal(await Store.LastSequenceAsync(Ct), await Store.PipelinePositionAsync(Ct));
+        Assert.Equal(await Store.Events.LastSequenceAsync(Ct), await Store.Positions.PositionAsync(Followers.Profiles, Ct));
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public abstract partial class StoreContractTests
             Identify(At(3), anonymousId: "a", traits: new JsonObject { ["email"] = "b@example.com" }), // 0002 joins 0001
             Identify(At(4), "u9"),                                                                  // prof-0003
             Identify(At(5), "u9", "a"));                                                            // 0001 joins 0003
-        var first = (await Store.MergesAsync("prof-0002", Ct))[0];
+        var first = (await Store.Profiles.MergesAsync("prof-0002", Ct))[0];
         Assert.Equal(("prof-0001", "prof-0002"), (first.WinnerId, first.LoserId));
 
         await UndoAsync(first.Id);
@@ -210,7 +210,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("prof-0002", (await ProfileOfAsync(Email("b@example.com"))).Id); // it was 0002's when they merged
         Assert.Equal(1, (await ProfileOfAsync(Anon("b"))).Computed.EventCount);
         Assert.Equal(4, (await ProfileOfAsync(User("u9"))).Computed.EventCount);
-        Assert.Equal(2, await Store.ProfileCountAsync(Ct));
+        Assert.Equal(2, await Store.Profiles.ProfileCountAsync(Ct));
     }
 
     [Fact]
@@ -218,16 +218,16 @@ public abstract partial class StoreContractTests
     {
         await IngestAsync(UndoScenario("", merging: true));
         var survivor = await ProfileOfAsync(User("u1"));
-        var merge = Assert.Single(await Store.MergesAsync(survivor.Id, Ct));
-        var page = (await Store.AllProfileEventsAsync(survivor.Id, Ct)).Single(e => e.Event.Type == EventType.Page);
-        var order = (await Store.AllProfileEventsAsync(survivor.Id, Ct)).First(e => e.Event.Name == "Order Completed" && e.Event.UserId == "u1");
+        var merge = Assert.Single(await Store.Profiles.MergesAsync(survivor.Id, Ct));
+        var page = (await Store.Merges.AllProfileEventsAsync(survivor.Id, Ct)).Single(e => e.Event.Type == EventType.Page);
+        var order = (await Store.Merges.AllProfileEventsAsync(survivor.Id, Ct)).First(e => e.Event.Name == "Order Completed" && e.Event.UserId == "u1");
         JourneyRun Run(string id, string trigger, LoggedEvent start) =>
             new(id, trigger, survivor.Id, 0, RunStatus.Waiting, At(7), At(60), null, null, null, 1, start.Event.Payload);
-        await Store.CommitJourneysAsync(new JourneyCommit([new(Run("r-page", "t1", page), null), new(Run("r-order", "t2", order), null)], [], [], [], null), Ct);
+        await Store.Triggers.CommitJourneysAsync(new JourneyCommit([new(Run("r-page", "t1", page), null), new(Run("r-order", "t2", order), null)], [], [], [], null), Ct);
 
         await UndoAsync(merge.Id);
 
-        var waiting = await Store.WaitingRunsAsync([survivor.Id, merge.LoserId], Ct);
+        var waiting = await Store.Triggers.WaitingRunsAsync([survivor.Id, merge.LoserId], Ct);
         Assert.Equal(merge.LoserId, waiting.Single(r => r.Id == "r-page").ProfileId);
         Assert.Equal(survivor.Id, waiting.Single(r => r.Id == "r-order").ProfileId);
     }
@@ -236,8 +236,8 @@ public abstract partial class StoreContractTests
     public async Task Refusals_of_the_guards_and_caps_are_recorded_and_listed_newest_first()
     {
         var limits = new ProfileLimits { MaxTraits = 2 };
-        var pipeline = new ProfilePipeline(Store, new ProfileReducer(EngagementWeights.Default) { Limits = limits }, _time, () => $"prof-{Interlocked.Increment(ref _profileIds):D4}");
-        await Store.AppendAsync([
+        var pipeline = Pipeline(Store, new ProfileReducer(EngagementWeights.Default) { Limits = limits });
+        await Store.Events.AppendAsync([
             Track("Viewed", At(1), "undefined", "null"),
             Identify(At(2), "u1", traits: new JsonObject { ["a"] = 1, ["b"] = 2 }),
             Identify(At(3), "u1", traits: new JsonObject { ["a"] = 3, ["c"] = 4 }),
@@ -247,11 +247,11 @@ public abstract partial class StoreContractTests
         var profile = await ProfileOfAsync(User("u1"));
         Assert.Equal(3, profile.Traits["a"].Value.GetInt32());
         Assert.False(profile.Traits.ContainsKey("c"));
-        Assert.Null(await Store.FindProfileAsync(User("undefined"), Ct));
-        Assert.Equal(1, await Store.ProfileCountAsync(Ct));
-        var all = await Store.RefusalsAsync(null, 10, Ct);
+        Assert.Null(await Store.Profiles.FindProfileAsync(User("undefined"), Ct));
+        Assert.Equal(1, await Store.Profiles.ProfileCountAsync(Ct));
+        var all = await Store.Merges.RefusalsAsync(null, 10, Ct);
         Assert.Equal([(profile.Id, ProfileRefusalKinds.Trait, 3L), (null, ProfileRefusalKinds.Unresolvable, 1L)],
             all.Select(r => (r.ProfileId, r.Kind, r.Sequence)));
-        Assert.Equal([all[0]], await Store.RefusalsAsync(profile.Id, 10, Ct));
+        Assert.Equal([all[0]], await Store.Merges.RefusalsAsync(profile.Id, 10, Ct));
     }
 }

@@ -18,14 +18,18 @@ public abstract partial class StoreContractTests
     private const string RecentBuyers = "performed \"Order Completed\" in last 30 days";
     private const string Lapsed = "performed \"Order Completed\" and not performed \"Order Completed\" in last 60 days";
 
-    private SegmentEngine Engine(ITailorStore? store = null) => new(store ?? Store, _time);
+    private SegmentEngine Engine(TailorDatabase? store = null)
+    {
+        var database = store ?? Store;
+        return new(database.Segments, database.Positions, database.Profiles, database.DeadLetters, _time);
+    }
 
     private async Task<SegmentDefinition> SegmentAsync(SegmentEngine engine, string name, string rule, string? parent = null, int minSize = 50)
     {
         var segment = new SegmentDefinition($"seg-{name.Replace(' ', '-')}", name, RuleParser.Parse(rule),
             parent is null ? null : engine.Catalog.ByName(parent)!.Id, minSize, _time.GetUtcNow(), _time.GetUtcNow());
         Assert.Null(SegmentValidator.Validate(segment, engine.Catalog));
-        await Store.SaveSegmentAsync(segment, Ct);
+        await Store.Segments.SaveSegmentAsync(segment, Ct);
         await engine.ReloadAsync(Ct);
         return segment;
     }
@@ -33,7 +37,7 @@ public abstract partial class StoreContractTests
     /// <summary>Runs the pipeline and the segment engine until nothing is left, as the server's workers would.</summary>
     private async Task SettleAsync(SegmentEngine engine, params TailorEvent[] events)
     {
-        if (events.Length > 0) await Store.AppendAsync(events, Ct);
+        if (events.Length > 0) await Store.Events.AppendAsync(events, Ct);
         await Pipeline().CatchUpAsync(Ct);
         while (await engine.ProcessNextBatchAsync(Ct) > 0) { }
         while (await engine.FireDueTimersAsync(Ct) > 0) { }
@@ -42,7 +46,7 @@ public abstract partial class StoreContractTests
     private async Task<IReadOnlySet<string>> SegmentsOfAsync(SegmentEngine engine, string userId)
     {
         var profile = await ProfileOfAsync(User(userId));
-        var ids = await Store.MembershipsAsync(profile.Id, Ct);
+        var ids = await Store.Segments.MembershipsAsync(profile.Id, Ct);
         return ids.Select(id => engine.Catalog.ById(id)!.Name).ToHashSet();
     }
 
@@ -58,7 +62,7 @@ public abstract partial class StoreContractTests
 
         await SettleAsync(engine, Order(now - TimeSpan.FromDays(30) + TimeSpan.FromSeconds(3), "ann"));
         Assert.Contains("Recent Buyers", await SegmentsOfAsync(engine, "ann"));
-        Assert.Equal(now.AddSeconds(3), await Store.NextTimerAsync(Ct));
+        Assert.Equal(now.AddSeconds(3), await Store.Segments.NextTimerAsync(Ct));
 
         _time.Advance(TimeSpan.FromSeconds(2));
         await SettleAsync(engine);
@@ -67,10 +71,10 @@ public abstract partial class StoreContractTests
         _time.Advance(TimeSpan.FromSeconds(1));
         await SettleAsync(engine);
         Assert.DoesNotContain("Recent Buyers", await SegmentsOfAsync(engine, "ann"));
-        var history = await Store.MembershipHistoryAsync(null, segment.Id, 10, Ct);
+        var history = await Store.Segments.MembershipHistoryAsync(null, segment.Id, 10, Ct);
         Assert.Equal([true, false], history.Select(h => h.Entered));
         Assert.Equal(now.AddSeconds(3), history[1].At); // left exactly when the order turned 30 days old
-        Assert.Null(await Store.NextTimerAsync(Ct));
+        Assert.Null(await Store.Segments.NextTimerAsync(Ct));
     }
 
     [Fact]
@@ -82,8 +86,8 @@ public abstract partial class StoreContractTests
         await SettleAsync(engine, Order(_time.GetUtcNow() - TimeSpan.FromDays(31), "bob"));
 
         Assert.Empty(await SegmentsOfAsync(engine, "bob"));
-        Assert.Empty(await Store.MembershipHistoryAsync(null, segment.Id, 10, Ct));
-        Assert.Null(await Store.NextTimerAsync(Ct));
+        Assert.Empty(await Store.Segments.MembershipHistoryAsync(null, segment.Id, 10, Ct));
+        Assert.Null(await Store.Segments.NextTimerAsync(Ct));
     }
 
     [Fact]
@@ -106,7 +110,7 @@ public abstract partial class StoreContractTests
         while (await restarted.FireDueTimersAsync(Ct) > 0) { }
 
         var profile = await ProfileOfAsync(User("cat"));
-        var history = await reopened.MembershipHistoryAsync(profile.Id, null, 10, Ct);
+        var history = await reopened.Segments.MembershipHistoryAsync(profile.Id, null, 10, Ct);
         var names = history.Select(h => (restarted.Catalog.ById(h.SegmentId)!.Name, h.Entered, h.At)).ToList();
         Assert.Equal(
         [
@@ -130,7 +134,7 @@ public abstract partial class StoreContractTests
         await SettleAsync(engine);
 
         Assert.Contains("Recent Buyers", await SegmentsOfAsync(engine, "dan"));
-        Assert.Equal(first.AddDays(50), await Store.NextTimerAsync(Ct));
+        Assert.Equal(first.AddDays(50), await Store.Segments.NextTimerAsync(Ct));
     }
 
     [Fact]
@@ -149,7 +153,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(["Big Buyers", "Big Spenders Anywhere", "Buyers"], (await SegmentsOfAsync(engine, "eve")).Order());
         Assert.Equal(["Buyers"], await SegmentsOfAsync(engine, "fay"));
         Assert.Empty(await SegmentsOfAsync(engine, "gus"));
-        var sizes = await Store.SegmentSizesAsync(Ct);
+        var sizes = await Store.Segments.SegmentSizesAsync(Ct);
         Assert.Equal(1, sizes[child.Id]);
         Assert.Equal("Buyers", SegmentValidator.Effective(child.Id, engine.Catalog, sizes)!.Name); // 1 < min size 2
         Assert.Equal(1, sizes[parentOnly.Id]);
@@ -163,17 +167,17 @@ public abstract partial class StoreContractTests
         var now = _time.GetUtcNow();
         await SettleAsync(engine, Page(now, anonymousId: "anon-1"), Page(now.AddMinutes(1), anonymousId: "anon-1"));
         var anonymous = await ProfileOfAsync(Anon("anon-1"));
-        Assert.Equal([segment.Id], await Store.MembershipsAsync(anonymous.Id, Ct));
+        Assert.Equal([segment.Id], await Store.Segments.MembershipsAsync(anonymous.Id, Ct));
 
         await SettleAsync(engine, Identify(now.AddMinutes(2), "hal"), Identify(now.AddMinutes(3), "hal", "anon-1"));
 
         var survivor = await ProfileOfAsync(User("hal"));
         Assert.NotEqual(anonymous.Id, survivor.Id);
-        Assert.Empty(await Store.MembershipsAsync(anonymous.Id, Ct));
-        Assert.Equal([segment.Id], await Store.MembershipsAsync(survivor.Id, Ct));
-        var history = await Store.MembershipHistoryAsync(anonymous.Id, null, 10, Ct);
+        Assert.Empty(await Store.Segments.MembershipsAsync(anonymous.Id, Ct));
+        Assert.Equal([segment.Id], await Store.Segments.MembershipsAsync(survivor.Id, Ct));
+        var history = await Store.Segments.MembershipHistoryAsync(anonymous.Id, null, 10, Ct);
         Assert.Equal([true, false], history.Select(h => h.Entered));
-        Assert.Equal(1, (await Store.SizeHistoryAsync(segment.Id, 100, Ct))[^1].Size); // left by the merge, entered by the survivor
+        Assert.Equal(1, (await Store.Segments.SizeHistoryAsync(segment.Id, 100, Ct))[^1].Size); // left by the merge, entered by the survivor
     }
 
     [Fact]
@@ -196,7 +200,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, preview.Estimate);
         Assert.True(preview.Exact);
         Assert.Equal([(await ProfileOfAsync(User("ida"))).Id], preview.SampleMembers);
-        Assert.Single(await Store.ListSegmentsAsync(Ct));
+        Assert.Single(await Store.Segments.ListSegmentsAsync(Ct));
     }
 
     [Fact]
@@ -206,12 +210,12 @@ public abstract partial class StoreContractTests
         var segment = await SegmentAsync(engine, "Recent Buyers", RecentBuyers);
         await SettleAsync(engine, Order(_time.GetUtcNow(), "kim"));
 
-        await Store.DeleteSegmentAsync(segment.Id, Ct);
+        await Store.Segments.DeleteSegmentAsync(segment.Id, Ct);
 
-        Assert.Empty(await Store.ListSegmentsAsync(Ct));
-        Assert.Empty(await Store.SegmentSizesAsync(Ct));
-        Assert.Null(await Store.NextTimerAsync(Ct));
-        Assert.Empty(await Store.MembershipHistoryAsync(null, segment.Id, 10, Ct));
+        Assert.Empty(await Store.Segments.ListSegmentsAsync(Ct));
+        Assert.Empty(await Store.Segments.SegmentSizesAsync(Ct));
+        Assert.Null(await Store.Segments.NextTimerAsync(Ct));
+        Assert.Empty(await Store.Segments.MembershipHistoryAsync(null, segment.Id, 10, Ct));
     }
 
     /// <summary>
@@ -266,14 +270,14 @@ public abstract partial class StoreContractTests
             await SettleAsync(engine);
         }
 
-        var before = await Store.SegmentSizesAsync(Ct);
+        var before = await Store.Segments.SegmentSizesAsync(Ct);
         foreach (var segment in engine.Catalog.InOrder)
         {
             var result = await engine.RecomputeAsync(segment.Id, null, Ct);
             Assert.True(result.Entered == 0 && result.Exited == 0,
                 $"recomputing {segment.Name} ({RulePrinter.Print(segment.Definition.Rule)}) changed {result.Entered} entries and {result.Exited} exits");
         }
-        Assert.Equal(before, await Store.SegmentSizesAsync(Ct));
+        Assert.Equal(before, await Store.Segments.SegmentSizesAsync(Ct));
         Assert.True(before.Values.Sum() > 0, "the random streams should put someone in some segment");
         // A segment created now is filled by recompute alone (reading only the candidates its rule allows): it must
         // find exactly the members incremental evaluation found.
@@ -282,13 +286,13 @@ public abstract partial class StoreContractTests
             var copy = await SegmentAsync(engine, $"Copy{i}", rules[i]);
             await engine.RecomputeAsync(copy.Id, null, Ct);
             Assert.Equal(
-                (await Store.MembersAsync($"seg-S{i}", null, 1000, Ct)).Select(m => m.ProfileId),
-                (await Store.MembersAsync(copy.Id, null, 1000, Ct)).Select(m => m.ProfileId));
+                (await Store.Segments.MembersAsync($"seg-S{i}", null, 1000, Ct)).Select(m => m.ProfileId),
+                (await Store.Segments.MembersAsync(copy.Id, null, 1000, Ct)).Select(m => m.ProfileId));
         }
         foreach (var segment in engine.Catalog.InOrder.Where(s => !s.Name.StartsWith("Copy", StringComparison.Ordinal)))
         {
             // The size history, kept by deltas, ends at the true member count.
-            var history = await Store.SizeHistoryAsync(segment.Id, 100_000, Ct);
+            var history = await Store.Segments.SizeHistoryAsync(segment.Id, 100_000, Ct);
             Assert.Equal(before.GetValueOrDefault(segment.Id), history.Count == 0 ? 0 : history[^1].Size);
         }
     }

@@ -13,25 +13,25 @@ public abstract partial class StoreContractTests
         var second = first with { Schema = """{"type":"object"}""", UpdatedAt = At(2) };
         var other = new EventSchema("Added To Cart", """{"type":"object","properties":{"sku":{"type":"string"}}}""", At(3));
 
-        Assert.True(await Store.PutEventSchemaAsync(first, Ct));
-        Assert.False(await Store.PutEventSchemaAsync(second, Ct));
-        Assert.True(await Store.PutEventSchemaAsync(other, Ct));
+        Assert.True(await Store.TrackingPlan.PutEventSchemaAsync(first, Ct));
+        Assert.False(await Store.TrackingPlan.PutEventSchemaAsync(second, Ct));
+        Assert.True(await Store.TrackingPlan.PutEventSchemaAsync(other, Ct));
 
-        Assert.Equal(second, await Store.GetEventSchemaAsync("Order Completed", Ct));
-        Assert.Equal([other, second], await Store.ListEventSchemasAsync(Ct));
-        Assert.True(await Store.DeleteEventSchemaAsync("Order Completed", Ct));
-        Assert.False(await Store.DeleteEventSchemaAsync("Order Completed", Ct));
-        Assert.Null(await Store.GetEventSchemaAsync("Order Completed", Ct));
+        Assert.Equal(second, await Store.TrackingPlan.GetEventSchemaAsync("Order Completed", Ct));
+        Assert.Equal([other, second], await Store.TrackingPlan.ListEventSchemasAsync(Ct));
+        Assert.True(await Store.TrackingPlan.DeleteEventSchemaAsync("Order Completed", Ct));
+        Assert.False(await Store.TrackingPlan.DeleteEventSchemaAsync("Order Completed", Ct));
+        Assert.Null(await Store.TrackingPlan.GetEventSchemaAsync("Order Completed", Ct));
     }
 
     [Fact]
     public async Task Tracking_modes_are_kept_per_source_and_allow_clears_them()
     {
-        await Store.SetTrackingModeAsync("src_a", TrackingMode.Block, Ct);
-        await Store.SetTrackingModeAsync("src_b", TrackingMode.Flag, Ct);
-        await Store.SetTrackingModeAsync("src_a", TrackingMode.Flag, Ct);
-        await Store.SetTrackingModeAsync("src_b", TrackingMode.Allow, Ct);
+        await Store.TrackingPlan.SetTrackingModeAsync("src_a", TrackingMode.Block, Ct);
+        await Store.TrackingPlan.SetTrackingModeAsync("src_b", TrackingMode.Flag, Ct);
+        await Store.TrackingPlan.SetTrackingModeAsync("src_a", TrackingMode.Flag, Ct);
+        await Store.TrackingPlan.SetTrackingModeAsync("src_b", TrackingMode.Allow, Ct);
 
-        Assert.Equal(new Dictionary<string, TrackingMode> { ["src_a"] = TrackingMode.Flag }, await Store.TrackingModesAsync(Ct));
+        Assert.Equal(new Dictionary<string, TrackingMode> { ["src_a"] = TrackingMode.Flag }, await Store.TrackingPlan.TrackingModesAsync(Ct));
     }
 }

@@ -14,25 +14,25 @@ using Tailor.Application.Pipeline;
 namespace Tailor.Storage.Tests;
 
 /// <summary>
-/// The storage contract: every <see cref="ITailorStore"/> implementation must pass these tests. Each test gets a
+/// The storage contract: every <see cref="TailorDatabase"/> implementation must pass these tests. Each test gets a
 /// fresh, migrated, empty store from <see cref="CreateStoreAsync"/>.
 /// </summary>
 public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(T0.AddDays(1));
-    private ITailorStore? _store;
+    private TailorDatabase? _store;
     private int _profileIds;
 
     /// <summary>A new, empty store (not migrated) that no other test uses.</summary>
-    protected abstract Task<ITailorStore> CreateStoreAsync(CancellationToken cancellationToken);
+    protected abstract Task<TailorDatabase> CreateStoreAsync(CancellationToken cancellationToken);
 
     /// <summary>A second store instance over the same data as the one <see cref="CreateStoreAsync"/> made (a restart).</summary>
-    protected abstract ITailorStore OpenSameStore();
+    protected abstract TailorDatabase OpenSameStore();
 
     /// <summary>Removes whatever <see cref="CreateStoreAsync"/> created, once the store is disposed.</summary>
     protected virtual ValueTask DeleteStoreAsync() => ValueTask.CompletedTask;
 
-    protected ITailorStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
+    protected TailorDatabase Store => _store ?? throw new InvalidOperationException("The store is not open.");
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -53,17 +53,30 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     private static Identity Anon(string id) => new(IdentityTypes.AnonymousId, id);
     private static Identity Email(string email) => new(IdentityTypes.Email, email);
 
-    private ProfilePipeline Pipeline(ITailorStore? store = null, int batchSize = 2000) =>
-        new(store ?? Store, new ProfileReducer(EngagementWeights.Default), _time, () => $"prof-{Interlocked.Increment(ref _profileIds):D4}", batchSize);
+    private ProfilePipeline Pipeline(TailorDatabase? store = null, int batchSize = 2000) => Pipeline(store ?? Store, new ProfileReducer(EngagementWeights.Default), batchSize);
+
+    private ProfilePipeline Pipeline(TailorDatabase store, ProfileReducer reducer, int batchSize = ProfilePipeline.DefaultBatchSize) =>
+        new(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, reducer, _time, () => $"prof-{Interlocked.Increment(ref _profileIds):D4}", batchSize);
+
+    private int _ids;
+
+    /// <summary>An id as the caller makes it (the store takes ids and times, never makes them).</summary>
+    private string NewId(string prefix) => $"{prefix}_{Interlocked.Increment(ref _ids):D4}";
+
+    private Task<Source> CreateSourceAsync(string name, string writeKey) =>
+        Store.Access.CreateSourceAsync(new Source(NewId("src"), name, writeKey, _time.GetUtcNow()), Ct);
+
+    private Task<AdminKey> CreateAdminKeyAsync(string name, string keyHash) =>
+        Store.Access.CreateAdminKeyAsync(new AdminKey(NewId("key"), name, _time.GetUtcNow()), keyHash, Ct);
 
     private async Task<long> IngestAsync(params TailorEvent[] events)
     {
-        await Store.AppendAsync(events, Ct);
+        await Store.Events.AppendAsync(events, Ct);
         return await Pipeline().CatchUpAsync(Ct);
     }
 
     private async Task<Profile> ProfileOfAsync(Identity identity) =>
-        await Store.FindProfileAsync(identity, Ct) ?? throw new Xunit.Sdk.XunitException($"No profile owns {identity}.");
+        await Store.Profiles.FindProfileAsync(identity, Ct) ?? throw new Xunit.Sdk.XunitException($"No profile owns {identity}.");
 
     // ---------------------------------------------------------------- migrations and event log
 
@@ -71,25 +84,25 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     public async Task Migrating_again_changes_nothing_and_keeps_the_data()
     {
         var first = Identify(At(1), "u1");
-        await Store.AppendAsync([first], Ct);
+        await Store.Events.AppendAsync([first], Ct);
 
         await Store.MigrateAsync(Ct);
         await using var reopened = OpenSameStore();
         await reopened.MigrateAsync(Ct);
         await reopened.MigrateAsync(Ct);
         var second = Identify(At(2), "u2");
-        Assert.Equal((bool[])[true], await reopened.AppendAsync([second], Ct));
+        Assert.Equal((bool[])[true], await reopened.Events.AppendAsync([second], Ct));
 
-        Assert.Equal([first, second], (await reopened.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
+        Assert.Equal([first, second], (await reopened.Events.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
     }
 
     [Fact]
     public async Task Empty_log_has_no_events_and_position_zero()
     {
-        Assert.Empty(await Store.ReadAfterAsync(0, 10, Ct));
-        Assert.Equal(0, await Store.LastSequenceAsync(Ct));
-        Assert.Equal(0, await Store.PipelinePositionAsync(Ct));
-        Assert.Empty(await Store.AppendAsync([], Ct));
+        Assert.Empty(await Store.Events.ReadAfterAsync(0, 10, Ct));
+        Assert.Equal(0, await Store.Events.LastSequenceAsync(Ct));
+        Assert.Equal(0, await Store.Positions.PositionAsync(Followers.Profiles, Ct));
+        Assert.Empty(await Store.Events.AppendAsync([], Ct));
     }
 
     [Fact]
@@ -100,10 +113,10 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var bAgain = Track("B", At(9), "u1", messageId: "m-b");
         var c = Track("C", At(3), "u1", messageId: "m-c");
 
-        Assert.Equal((bool[])[true, true], await Store.AppendAsync([a, b], Ct));
-        Assert.Equal((bool[])[false, true], await Store.AppendAsync([bAgain, c], Ct));
+        Assert.Equal((bool[])[true, true], await Store.Events.AppendAsync([a, b], Ct));
+        Assert.Equal((bool[])[false, true], await Store.Events.AppendAsync([bAgain, c], Ct));
 
-        Assert.Equal([a, b, c], (await Store.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
+        Assert.Equal([a, b, c], (await Store.Events.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
     }
 
     [Fact]
@@ -113,9 +126,9 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var repeat = Track("A", At(5), "u2", messageId: "m-1");
         var other = Track("B", At(2), "u1", messageId: "m-2");
 
-        Assert.Equal((bool[])[true, false, true, false], await Store.AppendAsync([first, repeat, other, repeat], Ct));
+        Assert.Equal((bool[])[true, false, true, false], await Store.Events.AppendAsync([first, repeat, other, repeat], Ct));
 
-        Assert.Equal([first, other], (await Store.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
+        Assert.Equal([first, other], (await Store.Events.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event));
     }
 
     [Fact]
@@ -124,16 +137,16 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         // Payload key order, spacing and number spelling must survive: the log keeps what the client sent.
         var verbatim = Parse("""{ "userId": "u1", "type": "track", "event": "Order Completed", "properties": {"total": 10.50, "b": 1, "a": 2}, "timestamp": "2025-03-01T12:00:00.123Z" }""", At(1));
         TailorEvent[] events = [verbatim, Page(At(2), anonymousId: "a1", name: "Home"), Identify(At(0), "u1"), Alias(At(3), "u2", "u1"), Track("X", At(4), "u1")];
-        await Store.AppendAsync(events[..2], Ct);
-        await Store.AppendAsync(events[2..], Ct);
+        await Store.Events.AppendAsync(events[..2], Ct);
+        await Store.Events.AppendAsync(events[2..], Ct);
 
-        var all = await Store.ReadAfterAsync(0, 100, Ct);
+        var all = await Store.Events.ReadAfterAsync(0, 100, Ct);
 
         Assert.Equal(events, all.Select(l => l.Event));
         Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence), "sequences grow in log order");
-        Assert.Equal(all[^1].Sequence, await Store.LastSequenceAsync(Ct));
-        Assert.Equal([all[2], all[3]], await Store.ReadAfterAsync(all[1].Sequence, 2, Ct));
-        Assert.Empty(await Store.ReadAfterAsync(all[^1].Sequence, 10, Ct));
+        Assert.Equal(all[^1].Sequence, await Store.Events.LastSequenceAsync(Ct));
+        Assert.Equal([all[2], all[3]], await Store.Events.ReadAfterAsync(all[1].Sequence, 2, Ct));
+        Assert.Empty(await Store.Events.ReadAfterAsync(all[^1].Sequence, 10, Ct));
     }
 
     // ---------------------------------------------------------------- pipeline through the store
@@ -145,7 +158,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var pipeline = Pipeline(batchSize: 3); // several batches: profiles are reloaded from the store in between
         pipeline.ProfilesChanged += changed => { foreach (var p in changed) latest[p.Id] = p; };
         const string url = "https://shop.example/checkout";
-        await Store.AppendAsync([
+        await Store.Events.AppendAsync([
             Page(At(1), anonymousId: "a1", name: "Home", context: new JsonObject { ["page"] = new JsonObject { ["url"] = "https://shop.example/" } }),
             Track("Product Viewed", At(2), anonymousId: "a1"),
             Identify(At(3), "u1", "a1",
@@ -171,8 +184,8 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
         var expected = Assert.Single(latest.Values);
         foreach (var identity in (Identity[])[User("u1"), Anon("a1"), Email("ann@example.com"), Email(" ANN@example.com")])
-            ProfileAssert.Equivalent(expected, await Store.FindProfileAsync(identity, Ct));
-        var stored = await Store.GetProfileAsync(expected.Id, Ct);
+            ProfileAssert.Equivalent(expected, await Store.Profiles.FindProfileAsync(identity, Ct));
+        var stored = await Store.Profiles.GetProfileAsync(expected.Id, Ct);
         ProfileAssert.Equivalent(expected, stored);
 
         Assert.Equal(new HashSet<Identity> { User("u1"), Anon("a1"), Email("ann@example.com") }, stored!.Identities.ToHashSet());
@@ -200,8 +213,8 @@ public abstract partial class StoreContractTests : IAsyncLifetime
             ["sms"] = new(false, At(4), SourceId, url),
         }, stored.Consent);
         Assert.Equal(["loyal/high-value", "newsletter"], stored.Tags);
-        Assert.Equal(1, await Store.ProfileCountAsync(Ct));
-        Assert.Equal(await Store.LastSequenceAsync(Ct), await Store.PipelinePositionAsync(Ct));
+        Assert.Equal(1, await Store.Profiles.ProfileCountAsync(Ct));
+        Assert.Equal(await Store.Events.LastSequenceAsync(Ct), await Store.Positions.PositionAsync(Followers.Profiles, Ct));
     }
 
     [Fact]
@@ -222,7 +235,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var tie = Track("Signed In", At(5), anonymousId: "a2", context: new JsonObject { ["traits"] = new JsonObject { ["email"] = "ann@example.com" } });
         await IngestAsync(tie);
 
-        var winner = await Store.GetProfileAsync(newer.Id, Ct); // the old id resolves to the profile it joined
+        var winner = await Store.Profiles.GetProfileAsync(newer.Id, Ct); // the old id resolves to the profile it joined
         Assert.NotNull(winner);
         Assert.Equal(older.Id, winner.Id);
         Assert.Null(winner.MergedInto);
@@ -230,16 +243,16 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(new HashSet<Identity> { Anon("a1"), Anon("a2"), Email("ann@example.com") }, winner.Identities.ToHashSet());
         Assert.Equal(("Ann", "pro", 5L), (winner.Traits["name"].Value.GetString(), winner.Traits["plan"].Value.GetString(), winner.Computed.EventCount));
 
-        var events = await Store.ProfileEventsAsync(new EventQuery(older.Id), Ct);
+        var events = await Store.Events.ProfileEventsAsync(new EventQuery(older.Id), Ct);
         Assert.Equal(5, events.Count);
-        Assert.Equal(events, await Store.ProfileEventsAsync(new EventQuery(newer.Id), Ct));
-        Assert.Contains(await Store.TraitHistoryAsync(older.Id, "plan", Ct), h => h.Value.GetString() == "pro" && h.ProfileId == older.Id);
-        Assert.Empty(await Store.TraitHistoryAsync(newer.Id, null, Ct));
+        Assert.Equal(events, await Store.Events.ProfileEventsAsync(new EventQuery(newer.Id), Ct));
+        Assert.Contains(await Store.Profiles.TraitHistoryAsync(older.Id, "plan", Ct), h => h.Value.GetString() == "pro" && h.ProfileId == older.Id);
+        Assert.Empty(await Store.Profiles.TraitHistoryAsync(newer.Id, null, Ct));
 
-        var merge = Assert.Single(await Store.MergesAsync(older.Id, Ct));
+        var merge = Assert.Single(await Store.Profiles.MergesAsync(older.Id, Ct));
         Assert.Equal((older.Id, newer.Id, _time.GetUtcNow(), tie.MessageId), (merge.WinnerId, merge.LoserId, merge.At, merge.MessageId));
-        Assert.Equal([merge], await Store.MergesAsync(newer.Id, Ct));
-        Assert.Equal(1, await Store.ProfileCountAsync(Ct));
+        Assert.Equal([merge], await Store.Profiles.MergesAsync(newer.Id, Ct));
+        Assert.Equal(1, await Store.Profiles.ProfileCountAsync(Ct));
     }
 
     [Theory]
@@ -248,7 +261,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     public async Task Profile_merged_twice_resolves_to_the_final_winner(int batchSize)
     {
         var withEmail = new JsonObject { ["traits"] = new JsonObject { ["email"] = "x@example.com" } };
-        await Store.AppendAsync([
+        await Store.Events.AppendAsync([
             Track("Viewed", At(1), anonymousId: "b"),                                            // prof-0001
             Track("Viewed", At(2), anonymousId: "a"),                                            // prof-0002
             Track("Viewed", At(3), anonymousId: "a", context: withEmail),
@@ -260,13 +273,13 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await Pipeline(batchSize: batchSize).CatchUpAsync(Ct);
 
         foreach (var id in (string[])["prof-0001", "prof-0002", "prof-0003"])
-            Assert.Equal("prof-0003", (await Store.GetProfileAsync(id, Ct))?.Id);
+            Assert.Equal("prof-0003", (await Store.Profiles.GetProfileAsync(id, Ct))?.Id);
         Assert.Equal("prof-0003", (await ProfileOfAsync(Email("x@example.com"))).Id);
-        Assert.Equal(6, (await Store.ProfileEventsAsync(new EventQuery("prof-0002"), Ct)).Count);
+        Assert.Equal(6, (await Store.Events.ProfileEventsAsync(new EventQuery("prof-0002"), Ct)).Count);
         Assert.Equal(6, (await ProfileOfAsync(User("u9"))).Computed.EventCount);
-        Assert.Equal(1, await Store.ProfileCountAsync(Ct));
+        Assert.Equal(1, await Store.Profiles.ProfileCountAsync(Ct));
         Assert.Equal([("prof-0001", "prof-0002"), ("prof-0003", "prof-0001")],
-            (await Store.MergesAsync("prof-0001", Ct)).Select(m => (m.WinnerId, m.LoserId)));
+            (await Store.Profiles.MergesAsync("prof-0001", Ct)).Select(m => (m.WinnerId, m.LoserId)));
     }
 
     [Fact]
@@ -279,35 +292,35 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var b = await ProfileOfAsync(User("uB"));
         Assert.NotEqual(a.Id, b.Id);
         Assert.Equal(a.Id, (await ProfileOfAsync(Anon("device-1"))).Id);
-        Assert.Empty(await Store.MergesAsync(a.Id, Ct));
-        Assert.Equal(2, await Store.ProfileCountAsync(Ct));
+        Assert.Empty(await Store.Profiles.MergesAsync(a.Id, Ct));
+        Assert.Equal(2, await Store.Profiles.ProfileCountAsync(Ct));
     }
 
     [Fact]
     public async Task Restarted_pipeline_continues_from_the_committed_position_without_reapplying_events()
     {
         var events = Enumerable.Range(1, 5).Select(i => Track("Viewed", At(i), "u1")).ToArray();
-        await Store.AppendAsync(events, Ct);
+        await Store.Events.AppendAsync(events, Ct);
         Assert.Equal(5, await Pipeline(batchSize: 2).CatchUpAsync(Ct));
-        Assert.Equal(await Store.LastSequenceAsync(Ct), await Store.PipelinePositionAsync(Ct));
+        Assert.Equal(await Store.Events.LastSequenceAsync(Ct), await Store.Positions.PositionAsync(Followers.Profiles, Ct));
 
         await using var restarted = OpenSameStore();
         var second = Pipeline(restarted);
         Assert.Equal(0, await second.CatchUpAsync(Ct));
         Assert.Equal(5, (await ProfileOfAsync(User("u1"))).Computed.EventCount);
 
-        Assert.Equal((bool[])[false, true], await restarted.AppendAsync([events[0], Track("Viewed", At(6), "u1")], Ct));
+        Assert.Equal((bool[])[false, true], await restarted.Events.AppendAsync([events[0], Track("Viewed", At(6), "u1")], Ct));
         Assert.Equal(1, await second.CatchUpAsync(Ct));
         var profile = await ProfileOfAsync(User("u1"));
         Assert.Equal(6, profile.Computed.EventCount);
         Assert.Equal(6, profile.Computed.EventCounts["Viewed"]);
-        Assert.Equal(6, (await Store.ProfileEventsAsync(new EventQuery(profile.Id), Ct)).Count);
+        Assert.Equal(6, (await Store.Events.ProfileEventsAsync(new EventQuery(profile.Id), Ct)).Count);
     }
 
     [Fact]
     public async Task Two_pipelines_on_one_store_never_apply_an_event_twice()
     {
-        await Store.AppendAsync(Enumerable.Range(1, 6).Select(i => Track("Viewed", At(i), "u1")).ToArray(), Ct);
+        await Store.Events.AppendAsync(Enumerable.Range(1, 6).Select(i => Track("Viewed", At(i), "u1")).ToArray(), Ct);
         await using var other = OpenSameStore();
         var late = Pipeline(other, batchSize: 4);
         Assert.Equal(0, await late.PositionAsync(Ct)); // it read the position before the other pipeline moved it
@@ -317,7 +330,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
         var profile = await ProfileOfAsync(User("u1"));
         Assert.Equal(6, profile.Computed.EventCount);
-        Assert.Equal(6, await Store.PipelinePositionAsync(Ct));
+        Assert.Equal(6, await Store.Positions.PositionAsync(Followers.Profiles, Ct));
     }
 
     // ---------------------------------------------------------------- queries
@@ -335,13 +348,13 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var id = (await ProfileOfAsync(User("u1"))).Id;
 
         static DateTimeOffset[] Times(IReadOnlyList<LoggedEvent> events) => [.. events.Select(e => e.Event.Timestamp)];
-        Assert.Equal([At(5), At(4), At(3), At(2), At(1)], Times(await Store.ProfileEventsAsync(new EventQuery(id), Ct)));
-        Assert.Equal([At(4), At(3), At(1)], Times(await Store.ProfileEventsAsync(new EventQuery(id, Name: "Viewed"), Ct)));
-        Assert.Equal([At(4), At(3), At(2)], Times(await Store.ProfileEventsAsync(new EventQuery(id, From: At(2), To: At(5)), Ct)));
-        Assert.Equal([At(5), At(2)], Times(await Store.ProfileEventsAsync(new EventQuery(id, Name: "Added", From: At(2)), Ct)));
-        Assert.Equal([At(5), At(4)], Times(await Store.ProfileEventsAsync(new EventQuery(id, Limit: 2), Ct)));
-        Assert.Empty(await Store.ProfileEventsAsync(new EventQuery(id, Name: "Viewed", From: At(5)), Ct));
-        Assert.Empty(await Store.ProfileEventsAsync(new EventQuery("no-such-profile"), Ct));
+        Assert.Equal([At(5), At(4), At(3), At(2), At(1)], Times(await Store.Events.ProfileEventsAsync(new EventQuery(id), Ct)));
+        Assert.Equal([At(4), At(3), At(1)], Times(await Store.Events.ProfileEventsAsync(new EventQuery(id, Name: "Viewed"), Ct)));
+        Assert.Equal([At(4), At(3), At(2)], Times(await Store.Events.ProfileEventsAsync(new EventQuery(id, From: At(2), To: At(5)), Ct)));
+        Assert.Equal([At(5), At(2)], Times(await Store.Events.ProfileEventsAsync(new EventQuery(id, Name: "Added", From: At(2)), Ct)));
+        Assert.Equal([At(5), At(4)], Times(await Store.Events.ProfileEventsAsync(new EventQuery(id, Limit: 2), Ct)));
+        Assert.Empty(await Store.Events.ProfileEventsAsync(new EventQuery(id, Name: "Viewed", From: At(5)), Ct));
+        Assert.Empty(await Store.Events.ProfileEventsAsync(new EventQuery("no-such-profile"), Ct));
     }
 
     [Fact]
@@ -355,7 +368,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         long? before = null;
         for (var page = 0; page < 10; page++)
         {
-            var events = await Store.ProfileEventsAsync(new EventQuery(id, Before: before, Limit: 3), Ct);
+            var events = await Store.Events.ProfileEventsAsync(new EventQuery(id, Before: before, Limit: 3), Ct);
             if (events.Count == 0) break;
             Assert.True(events.Count <= 3);
             seen.AddRange(events);
@@ -378,7 +391,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         async Task<string[]> UsersWith(string trait, string json, int limit = 10)
         {
             using var value = JsonDocument.Parse(json);
-            var found = await Store.SearchByTraitAsync(trait, value.RootElement, limit, Ct);
+            var found = await Store.Profiles.SearchByTraitAsync(trait, value.RootElement, limit, Ct);
             return [.. found.Select(p => p.Identities.Single(i => i.Type == IdentityTypes.UserId).Value).Order(StringComparer.Ordinal)];
         }
 
@@ -403,7 +416,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await IngestAsync(Identify(At(3), anonymousId: "a2", traits: new JsonObject { ["email"] = "x@example.com" }));
 
         using var pro = JsonDocument.Parse("\"pro\"");
-        var found = Assert.Single(await Store.SearchByTraitAsync("plan", pro.RootElement, 10, Ct));
+        var found = Assert.Single(await Store.Profiles.SearchByTraitAsync("plan", pro.RootElement, 10, Ct));
         Assert.Null(found.MergedInto);
     }
 
@@ -416,15 +429,15 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await IngestAsync(free, pro, late);
         var profile = await ProfileOfAsync(User("u1"));
 
-        var all = await Store.TraitHistoryAsync(profile.Id, null, Ct);
+        var all = await Store.Profiles.TraitHistoryAsync(profile.Id, null, Ct);
         Assert.Equal(
             [("plan", "\"free\"", At(1), free.MessageId), ("plan", "\"basic\"", At(5), late.MessageId),
              ("plan", "\"pro\"", At(10), pro.MessageId), ("seats", "2", At(10), pro.MessageId)],
             all.Select(h => (h.Name, h.Value.GetRawText(), h.At, h.MessageId)));
         Assert.All(all, h => Assert.Equal((profile.Id, SourceId), (h.ProfileId, h.Source)));
-        Assert.Equal(["\"free\"", "\"basic\"", "\"pro\""], (await Store.TraitHistoryAsync(profile.Id, "plan", Ct)).Select(h => h.Value.GetRawText()));
+        Assert.Equal(["\"free\"", "\"basic\"", "\"pro\""], (await Store.Profiles.TraitHistoryAsync(profile.Id, "plan", Ct)).Select(h => h.Value.GetRawText()));
         Assert.Equal("pro", profile.Traits["plan"].Value.GetString());
-        Assert.Empty(await Store.TraitHistoryAsync(profile.Id, "city", Ct));
+        Assert.Empty(await Store.Profiles.TraitHistoryAsync(profile.Id, "city", Ct));
     }
 
     // ---------------------------------------------------------------- sources, keys, imports
@@ -432,107 +445,107 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Sources_are_found_by_write_key_and_by_name_and_listed()
     {
-        var web = await Store.CreateSourceAsync("web", "wk_web", Ct);
-        var app = await Store.CreateSourceAsync("ios", "wk_ios", Ct);
+        var web = await CreateSourceAsync("web", "wk_web");
+        var app = await CreateSourceAsync("ios", "wk_ios");
 
         Assert.Equal(("web", "wk_web"), (web.Name, web.WriteKey));
         Assert.NotEqual(web.Id, app.Id);
-        Assert.Equal(web, await Store.FindSourceByWriteKeyAsync("wk_web", Ct));
-        Assert.Equal(app, await Store.FindSourceByNameAsync("ios", Ct));
-        Assert.Null(await Store.FindSourceByWriteKeyAsync("wk_nope", Ct));
-        Assert.Null(await Store.FindSourceByNameAsync("android", Ct));
-        Assert.Equal(new HashSet<Source> { web, app }, (await Store.ListSourcesAsync(Ct)).ToHashSet());
+        Assert.Equal(web, await Store.Access.FindSourceByWriteKeyAsync("wk_web", Ct));
+        Assert.Equal(app, await Store.Access.FindSourceByNameAsync("ios", Ct));
+        Assert.Null(await Store.Access.FindSourceByWriteKeyAsync("wk_nope", Ct));
+        Assert.Null(await Store.Access.FindSourceByNameAsync("android", Ct));
+        Assert.Equal(new HashSet<Source> { web, app }, (await Store.Access.ListSourcesAsync(Ct)).ToHashSet());
     }
 
     [Fact]
     public async Task Source_name_and_write_key_are_unique()
     {
-        await Store.CreateSourceAsync("web", "wk_1", Ct);
+        await CreateSourceAsync("web", "wk_1");
 
-        await Assert.ThrowsAnyAsync<DbException>(() => Store.CreateSourceAsync("web", "wk_2", Ct));
-        await Assert.ThrowsAnyAsync<DbException>(() => Store.CreateSourceAsync("web-2", "wk_1", Ct));
-        Assert.Single(await Store.ListSourcesAsync(Ct));
+        await Assert.ThrowsAnyAsync<DbException>(() => CreateSourceAsync("web", "wk_2"));
+        await Assert.ThrowsAnyAsync<DbException>(() => CreateSourceAsync("web-2", "wk_1"));
+        Assert.Single(await Store.Access.ListSourcesAsync(Ct));
     }
 
     [Fact]
     public async Task Admin_keys_are_found_by_hash()
     {
-        var ops = await Store.CreateAdminKeyAsync("ops", "hash-1", Ct);
-        var ci = await Store.CreateAdminKeyAsync("ci", "hash-2", Ct);
+        var ops = await CreateAdminKeyAsync("ops", "hash-1");
+        var ci = await CreateAdminKeyAsync("ci", "hash-2");
 
-        Assert.Equal(ops, await Store.FindAdminKeyAsync("hash-1", Ct));
-        Assert.Equal(ci, await Store.FindAdminKeyAsync("hash-2", Ct));
-        Assert.Null(await Store.FindAdminKeyAsync("ops", Ct));
-        Assert.Equal(new HashSet<AdminKey> { ops, ci }, (await Store.ListAdminKeysAsync(Ct)).ToHashSet());
-        await Assert.ThrowsAnyAsync<DbException>(() => Store.CreateAdminKeyAsync("dup", "hash-1", Ct));
+        Assert.Equal(ops, await Store.Access.FindAdminKeyAsync("hash-1", Ct));
+        Assert.Equal(ci, await Store.Access.FindAdminKeyAsync("hash-2", Ct));
+        Assert.Null(await Store.Access.FindAdminKeyAsync("ops", Ct));
+        Assert.Equal(new HashSet<AdminKey> { ops, ci }, (await Store.Access.ListAdminKeysAsync(Ct)).ToHashSet());
+        await Assert.ThrowsAnyAsync<DbException>(() => CreateAdminKeyAsync("dup", "hash-1"));
     }
 
     [Fact]
     public async Task A_rotated_write_key_is_found_with_the_end_of_its_grace_and_the_new_one_as_current()
     {
-        var web = await Store.CreateSourceAsync("web", "wk_old", Ct);
+        var web = await CreateSourceAsync("web", "wk_old");
         var until = At(60);
 
-        var rotated = await Store.RotateWriteKeyAsync(web.Id, "wk_new", until, Ct);
+        var rotated = await Store.Access.RotateWriteKeyAsync(web.Id, "wk_new", until, Ct);
 
         Assert.Equal(web with { WriteKey = "wk_new" }, rotated);
-        Assert.Equal(new WriteKeyMatch(rotated!, null), await Store.FindWriteKeyAsync("wk_new", Ct));
-        Assert.Equal(new WriteKeyMatch(rotated!, until), await Store.FindWriteKeyAsync("wk_old", Ct));
-        Assert.Null(await Store.FindSourceByWriteKeyAsync("wk_old", Ct)); // no longer the source's key, only a retired one
-        Assert.Null(await Store.FindWriteKeyAsync("wk_nope", Ct));
-        Assert.Null(await Store.RotateWriteKeyAsync("src_missing", "wk_x", until, Ct));
+        Assert.Equal(new WriteKeyMatch(rotated!, null), await Store.Access.FindWriteKeyAsync("wk_new", Ct));
+        Assert.Equal(new WriteKeyMatch(rotated!, until), await Store.Access.FindWriteKeyAsync("wk_old", Ct));
+        Assert.Null(await Store.Access.FindSourceByWriteKeyAsync("wk_old", Ct)); // no longer the source's key, only a retired one
+        Assert.Null(await Store.Access.FindWriteKeyAsync("wk_nope", Ct));
+        Assert.Null(await Store.Access.RotateWriteKeyAsync("src_missing", "wk_x", until, Ct));
     }
 
     [Fact]
     public async Task A_revoked_source_is_marked_with_its_retired_keys_gone_and_rotation_lifts_it_without_grace()
     {
-        var web = await Store.CreateSourceAsync("web", "wk_1", Ct);
-        await Store.RotateWriteKeyAsync(web.Id, "wk_2", At(60), Ct);
+        var web = await CreateSourceAsync("web", "wk_1");
+        await Store.Access.RotateWriteKeyAsync(web.Id, "wk_2", At(60), Ct);
 
-        Assert.True(await Store.RevokeSourceAsync(web.Id, At(10), Ct));
-        Assert.True(await Store.RevokeSourceAsync(web.Id, At(11), Ct)); // already revoked: still there, unchanged
-        Assert.False(await Store.RevokeSourceAsync("src_missing", At(10), Ct));
+        Assert.True(await Store.Access.RevokeSourceAsync(web.Id, At(10), Ct));
+        Assert.True(await Store.Access.RevokeSourceAsync(web.Id, At(11), Ct)); // already revoked: still there, unchanged
+        Assert.False(await Store.Access.RevokeSourceAsync("src_missing", At(10), Ct));
 
-        Assert.Equal(At(10), (await Store.FindWriteKeyAsync("wk_2", Ct))!.Source.RevokedAt);
-        Assert.Null(await Store.FindWriteKeyAsync("wk_1", Ct));
-        var lifted = await Store.RotateWriteKeyAsync(web.Id, "wk_3", At(60), Ct);
+        Assert.Equal(At(10), (await Store.Access.FindWriteKeyAsync("wk_2", Ct))!.Source.RevokedAt);
+        Assert.Null(await Store.Access.FindWriteKeyAsync("wk_1", Ct));
+        var lifted = await Store.Access.RotateWriteKeyAsync(web.Id, "wk_3", At(60), Ct);
         Assert.Null(lifted!.RevokedAt);
-        Assert.Null(await Store.FindWriteKeyAsync("wk_2", Ct)); // a revoked key gets no grace
-        Assert.Equal(new WriteKeyMatch(lifted, null), await Store.FindWriteKeyAsync("wk_3", Ct));
+        Assert.Null(await Store.Access.FindWriteKeyAsync("wk_2", Ct)); // a revoked key gets no grace
+        Assert.Equal(new WriteKeyMatch(lifted, null), await Store.Access.FindWriteKeyAsync("wk_3", Ct));
     }
 
     [Fact]
     public async Task Admin_keys_are_rotated_with_a_grace_and_revoked()
     {
-        var ops = await Store.CreateAdminKeyAsync("ops", "hash-old", Ct);
+        var ops = await CreateAdminKeyAsync("ops", "hash-old");
 
-        var next = await Store.RotateAdminKeyAsync(ops.Id, "hash-new", At(60), Ct);
+        var next = await Store.Access.RotateAdminKeyAsync(ops.Id, NewId("key"), "hash-new", _time.GetUtcNow(), At(60), Ct);
 
         Assert.Equal("ops", next!.Name);
         Assert.NotEqual(ops.Id, next.Id);
-        Assert.Equal(ops with { ExpiresAt = At(60) }, await Store.FindAdminKeyAsync("hash-old", Ct));
-        Assert.Equal(next, await Store.FindAdminKeyAsync("hash-new", Ct));
-        Assert.True(await Store.RevokeAdminKeyAsync(ops.Id, At(5), Ct));
-        Assert.Equal(At(5), (await Store.FindAdminKeyAsync("hash-old", Ct))!.RevokedAt);
-        Assert.Null(await Store.RotateAdminKeyAsync(ops.Id, "hash-x", At(60), Ct)); // a revoked key cannot be rotated
-        Assert.False(await Store.RevokeAdminKeyAsync("key_missing", At(5), Ct));
-        Assert.Equal(2, (await Store.ListAdminKeysAsync(Ct)).Count);
+        Assert.Equal(ops with { ExpiresAt = At(60) }, await Store.Access.FindAdminKeyAsync("hash-old", Ct));
+        Assert.Equal(next, await Store.Access.FindAdminKeyAsync("hash-new", Ct));
+        Assert.True(await Store.Access.RevokeAdminKeyAsync(ops.Id, At(5), Ct));
+        Assert.Equal(At(5), (await Store.Access.FindAdminKeyAsync("hash-old", Ct))!.RevokedAt);
+        Assert.Null(await Store.Access.RotateAdminKeyAsync(ops.Id, NewId("key"), "hash-x", _time.GetUtcNow(), At(60), Ct)); // a revoked key cannot be rotated
+        Assert.False(await Store.Access.RevokeAdminKeyAsync("key_missing", At(5), Ct));
+        Assert.Equal(2, (await Store.Access.ListAdminKeysAsync(Ct)).Count);
     }
 
     [Fact]
     public async Task Import_checkpoint_is_saved_overwritten_and_read_back()
     {
-        Assert.Null(await Store.GetImportCheckpointAsync("file-1", Ct));
+        Assert.Null(await Store.Access.GetImportCheckpointAsync("file-1", Ct));
         var started = new ImportCheckpoint("file-1", "/data/a.ndjson", 1000, 990, 10, At(1));
         var other = new ImportCheckpoint("file-2", "/data/b.ndjson", 5, 5, 0, At(2));
 
-        await Store.SaveImportCheckpointAsync(started, Ct);
-        await Store.SaveImportCheckpointAsync(other, Ct);
-        Assert.Equal(started, await Store.GetImportCheckpointAsync("file-1", Ct));
+        await Store.Access.SaveImportCheckpointAsync(started, Ct);
+        await Store.Access.SaveImportCheckpointAsync(other, Ct);
+        Assert.Equal(started, await Store.Access.GetImportCheckpointAsync("file-1", Ct));
 
         var resumed = started with { Path = "/data/renamed.ndjson", LinesDone = 2500, Accepted = 2480, Rejected = 20, UpdatedAt = At(3) };
-        await Store.SaveImportCheckpointAsync(resumed, Ct);
-        Assert.Equal(resumed, await Store.GetImportCheckpointAsync("file-1", Ct));
-        Assert.Equal(other, await Store.GetImportCheckpointAsync("file-2", Ct));
+        await Store.Access.SaveImportCheckpointAsync(resumed, Ct);
+        Assert.Equal(resumed, await Store.Access.GetImportCheckpointAsync("file-1", Ct));
+        Assert.Equal(other, await Store.Access.GetImportCheckpointAsync("file-2", Ct));
     }
 }

@@ -12,7 +12,8 @@ namespace Tailor.Application.Pipeline;
 /// One pipeline runs per store. An event that cannot be folded is set aside (<see cref="SetAsideNextAsync"/>) in the
 /// dead-letter store, in the same commit that moves the position past it.
 /// </summary>
-public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize,
+/// <param name="runs">Only for undoing a merge: the waiting journey runs that move with the events they started.</param>
+public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IProfileStore profiles, IMergeStore merges, ITriggerStore runs, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize,
     IStageProbe? probe = null) : IDisposable
 {
     /// <summary>Events per commit: small enough that a commit holds a single-writer store for tens of milliseconds.</summary>
@@ -31,7 +32,7 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
     public int BatchSize => batchSize;
 
     public async Task<long> PositionAsync(CancellationToken cancellationToken) =>
-        _position ??= await store.PipelinePositionAsync(cancellationToken);
+        _position ??= await positions.PositionAsync(Followers.Profiles, cancellationToken);
 
     /// <summary>Processes one batch; returns how many events it applied (0 when caught up).</summary>
     public Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken) => ProcessNextBatchAsync(batchSize, cancellationToken);
@@ -47,7 +48,7 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
     private async Task<int> ProcessLockedAsync(int max, CancellationToken cancellationToken)
     {
         var position = await PositionAsync(cancellationToken);
-        var logged = await store.ReadAfterAsync(position, max, cancellationToken);
+        var logged = await log.ReadAfterAsync(position, max, cancellationToken);
         if (logged.Count == 0) return 0;
         for (var i = 0; i < logged.Count; i++)
         {
@@ -57,12 +58,12 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
             logged = [.. logged.Take(i)];
             break;
         }
-        var changes = await FoldAsync(logged, cancellationToken) with { StartPosition = position };
+        var changes = await FoldAsync(logged, position, cancellationToken);
         try
         {
-            await store.CommitAsync(changes, cancellationToken);
+            await profiles.CommitAsync(changes, cancellationToken);
         }
-        catch (PipelineConflictException)
+        catch (PositionConflictException)
         {
             _position = null; // another pipeline got there first: re-read the position and go on from there
             return logged.Count;
@@ -72,23 +73,23 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
             _position = null; // a failed commit may have come from a stale position
             throw;
         }
-        _position = changes.Position;
+        _position = changes.Position.To;
         ProfilesChanged?.Invoke(changes.Profiles);
         return logged.Count;
     }
 
-    private async Task<ProfileChangeSet> FoldAsync(IReadOnlyList<LoggedEvent> logged, CancellationToken cancellationToken)
+    private async Task<ProfileChangeSet> FoldAsync(IReadOnlyList<LoggedEvent> logged, long position, CancellationToken cancellationToken)
     {
         var views = new EventView[logged.Count];
         for (var i = 0; i < logged.Count; i++) views[i] = EventView.Parse(logged[i]);
-        var owners = await store.LoadOwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), cancellationToken);
+        var owners = await profiles.LoadOwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), cancellationToken);
         var batch = new ProfileBatch(owners, reducer, newProfileId, time.GetUtcNow());
         foreach (var view in views)
         {
             probe?.BeforeItem(Stage, view.Logged.Sequence.ToString(CultureInfo.InvariantCulture));
             batch.Apply(view);
         }
-        return batch.ToChangeSet(logged[^1].Sequence);
+        return batch.ToChangeSet(position, logged[^1].Sequence);
     }
 
     /// <summary>Processes until the log has nothing more; returns the number of events applied.</summary>
@@ -109,13 +110,13 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var position = await store.PipelinePositionAsync(cancellationToken);
+            var position = await positions.PositionAsync(Followers.Profiles, cancellationToken);
             _position = position;
-            var next = await store.ReadAfterAsync(position, 1, cancellationToken);
+            var next = await log.ReadAfterAsync(position, 1, cancellationToken);
             if (next.Count == 0) return null;
             var e = next[0];
             var letter = DeadLetter.For(Stage, e.Sequence.ToString(CultureInfo.InvariantCulture), e.Event.SourceId, e.Event.Payload, error, attempts, time.GetUtcNow());
-            await store.CommitAsync(new ProfileChangeSet([], [], [], [], [], e.Sequence) { StartPosition = position, DeadLetters = [letter] }, cancellationToken);
+            await profiles.CommitAsync(new ProfileChangeSet([], [], [], [], [], Move(position, e.Sequence)) { DeadLetters = [letter] }, cancellationToken);
             _position = e.Sequence;
             return letter;
         }
@@ -142,19 +143,19 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
         try
         {
             var (undo, refusal) = await PlanUndoAsync(mergeId, position, request.Logged.Sequence, cancellationToken);
-            if (undo is not null) await store.CommitUndoAsync(undo, cancellationToken);
+            if (undo is not null) await merges.CommitUndoAsync(undo, cancellationToken);
             else
             {
-                var skipped = new ProfileChangeSet([], [], [], [], [], request.Logged.Sequence) { StartPosition = position,
+                var skipped = new ProfileChangeSet([], [], [], [], [], Move(position, request.Logged.Sequence)) {
                     Refusals = [new ProfileRefusal(null, ProfileRefusalKinds.Undo, $"merge {mergeId} not undone: {refusal}", request.Logged.Sequence,
                         request.Event.MessageId, request.Event.ReceivedAt)] };
-                await store.CommitAsync(skipped, cancellationToken);
+                await profiles.CommitAsync(skipped, cancellationToken);
             }
             _position = request.Logged.Sequence;
             if (undo is not null) ProfilesChanged?.Invoke([undo.Survivor, undo.Restored]);
             return 1;
         }
-        catch (PipelineConflictException)
+        catch (PositionConflictException)
         {
             _position = null;
             return 1;
@@ -168,16 +169,16 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
 
     private async Task<(MergeUndo? Undo, string? Refusal)> PlanUndoAsync(long mergeId, long position, long requestSequence, CancellationToken ct)
     {
-        var record = await store.GetMergeAsync(mergeId, ct);
+        var record = await merges.GetMergeAsync(mergeId, ct);
         if (record is null) return (null, "there is no such merge");
         if (UndoRefusal(record) is { } why) return (null, why);
-        var loser = await store.GetStoredProfileAsync(record.Merge.LoserId, ct);
-        var survivor = loser?.MergedInto is { } into ? await store.GetStoredProfileAsync(into, ct) : null;
+        var loser = await merges.GetStoredProfileAsync(record.Merge.LoserId, ct);
+        var survivor = loser?.MergedInto is { } into ? await merges.GetStoredProfileAsync(into, ct) : null;
         if (loser is null || survivor is null || survivor.MergedInto is not null) return (null, $"profile {record.Merge.LoserId} is not merged into a live profile");
-        var events = await store.AllProfileEventsAsync(survivor.Id, ct);
-        var runs = await store.WaitingRunsAsync([survivor.Id, loser.Id], ct);
-        var undo = new MergeUndoPlanner(reducer).Plan(record, loser, survivor, events, runs, position, time.GetUtcNow());
-        return (undo with { Position = requestSequence }, null);
+        var events = await merges.AllProfileEventsAsync(survivor.Id, ct);
+        var waiting = await runs.WaitingRunsAsync([survivor.Id, loser.Id], ct);
+        var undo = new MergeUndoPlanner(reducer).Plan(record, loser, survivor, events, waiting, position, time.GetUtcNow());
+        return (undo with { Position = undo.Position with { To = Math.Max(requestSequence, position) } }, null);
     }
 
     /// <summary>Why <paramref name="record"/> cannot be undone as it stands, or null when it can.</summary>
@@ -185,6 +186,8 @@ public sealed class ProfilePipeline(ITailorStore store, ProfileReducer reducer, 
         record.Merge.UndoneAt is { } at ? $"it was undone at {at:O}"
         : record.Merge.Sequence == 0 ? "it was recorded before Tailor kept what an undo needs"
         : null;
+
+    private static PositionMove Move(long from, long to) => new(Followers.Profiles, from, to);
 
     public void Dispose() => _gate.Dispose();
 }

@@ -14,7 +14,7 @@ namespace Tailor.Application.Segments;
 /// profile is re-evaluated then, and the change is recorded at that moment. Like the profile pipeline, it follows the
 /// event log with its own position, committed with its changes, so it resumes exactly after a crash.
 /// </summary>
-public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pipeline.IStageProbe? probe = null, DefinitionLimits? limits = null) : IDisposable
+public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions, IProfileStore profiles, IDeadLetterStore deadLetters, TimeProvider time, Core.Pipeline.IStageProbe? probe = null, DefinitionLimits? limits = null) : IDisposable
 {
     /// <summary>Events (or due timers) per commit.</summary>
     public const int BatchSize = 2000;
@@ -62,8 +62,8 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
 
     private async Task<int> ProcessNextBatchLockedAsync(int max, CancellationToken cancellationToken)
     {
-        var position = _position ??= await store.SegmentPositionAsync(cancellationToken);
-        var upTo = await store.PipelinePositionAsync(cancellationToken);
+        var position = _position ??= await positions.PositionAsync(Followers.Segments, cancellationToken);
+        var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
         if (upTo <= position) return 0;
         var events = await store.AssignedEventsAsync(position, upTo, max, cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
@@ -93,10 +93,10 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
         await EvaluateAsync(work, now, update, cancellationToken);
         try
         {
-            await CommitAsync(update, newPosition, position, cancellationToken);
+            await CommitAsync(update, new PositionMove(Followers.Segments, position, newPosition), cancellationToken);
             _position = newPosition;
         }
-        catch (Core.Pipeline.PipelineConflictException)
+        catch (PositionConflictException)
         {
             _position = null; // another engine (another node) covered these events first
         }
@@ -162,14 +162,14 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
         try
         {
             _position = null;
-            var position = await store.SegmentPositionAsync(cancellationToken);
-            var upTo = await store.PipelinePositionAsync(cancellationToken);
+            var position = await positions.PositionAsync(Followers.Segments, cancellationToken);
+            var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
             var events = upTo <= position ? [] : await store.AssignedEventsAsync(position, upTo, 1, cancellationToken);
             if (events.Count == 0) return null;
             var e = events[0];
             var payload = System.Text.Json.JsonSerializer.Serialize(new { sequence = e.Sequence, profileId = e.ProfileId, type = e.Type, name = e.Name });
-            var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, EventKey(e.Sequence), null, payload, error, attempts, time.GetUtcNow()), cancellationToken);
-            await store.ApplyMembershipAsync(new MembershipUpdate([], [], e.Sequence) { StartPosition = position }, cancellationToken);
+            var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, EventKey(e.Sequence), null, payload, error, attempts, time.GetUtcNow()), cancellationToken);
+            await store.ApplyMembershipAsync(new MembershipUpdate([], [], new PositionMove(Followers.Segments, position, e.Sequence)), cancellationToken);
             return letter;
         }
         finally
@@ -188,7 +188,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
             if (due.Count == 0) return null;
             var t = due[0];
             var payload = System.Text.Json.JsonSerializer.Serialize(new { segmentId = t.SegmentId, profileId = t.ProfileId, dueAt = t.DueAt });
-            var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, TimerKey(t), null, payload, error, attempts, time.GetUtcNow()), cancellationToken);
+            var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, TimerKey(t), null, payload, error, attempts, time.GetUtcNow()), cancellationToken);
             await store.ApplyMembershipAsync(new MembershipUpdate([], [t with { DueAt = null }]), cancellationToken);
             return letter;
         }
@@ -240,7 +240,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
         // Only profiles that can match (found by an index scan), are members or wait on a timer can change; when the
         // rules give no such narrowing (e.g. "not ..."), every profile is read.
         var candidates = await CandidatesAsync(segments, time.GetUtcNow(), cancellationToken);
-        var total = candidates?.Count ?? await store.ProfileCountAsync(cancellationToken);
+        var total = candidates?.Count ?? await profiles.ProfileCountAsync(cancellationToken);
         long done = 0, entered = 0, exited = 0;
         string? after = null;
         var offset = 0;
@@ -290,14 +290,14 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
         _ = new SegmentCatalog([.. catalog.InOrder.Select(c => c.Definition),
             new SegmentDefinition("preview", "\u0000preview", rule, null, 0, DateTimeOffset.MinValue, DateTimeOffset.MinValue)]); // validates references
         await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
-        var total = await store.ProfileCountAsync(cancellationToken);
+        var total = await profiles.ProfileCountAsync(cancellationToken);
         var ids = total <= sampleSize ? await AllProfileIdsAsync(cancellationToken) : await store.SampleProfileIdsAsync(sampleSize, cancellationToken);
         var dependencies = RuleDependencies.Of(rule);
         var now = time.GetUtcNow();
         var matched = new List<string>();
         foreach (var page in ids.Chunk(PageSize))
         {
-            foreach (var snapshot in await store.SnapshotsAsync(page, SnapshotScope.For([("preview", dependencies)], now), cancellationToken))
+            foreach (var snapshot in await store.SnapshotsAsync(page, SnapshotScopes.For([("preview", dependencies)], now), cancellationToken))
                 if (RuleEvaluator.Evaluate(rule, Facts(snapshot), now).Matched) matched.Add(snapshot.Profile.Id);
         }
         var exact = ids.Count == total;
@@ -310,7 +310,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
     {
         var segment = Catalog.ById(segmentId) ?? throw new KeyNotFoundException($"segment {segmentId} does not exist");
         await _stats.RefreshAsync(Catalog.TopPercentTerms, cancellationToken);
-        var profile = await store.GetProfileAsync(profileId, cancellationToken); // a merged-away id explains the survivor
+        var profile = await profiles.GetProfileAsync(profileId, cancellationToken); // a merged-away id explains the survivor
         if (profile is null) return null;
         // Explained in full: every event of the names the rule reads, including those outside its windows.
         var snapshot = (await store.SnapshotsAsync([profile.Id], SnapshotScope.Full(segment.Dependencies.Events), cancellationToken)).Single();
@@ -353,7 +353,7 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
         var evaluated = new Dictionary<string, RuleDependencies>(StringComparer.Ordinal);
         foreach (var segments in work.Values.Distinct())
             foreach (var s in segments) evaluated.TryAdd(s.Id, s.Dependencies);
-        var scope = SnapshotScope.For(evaluated.Select(e => (e.Key, e.Value)), at);
+        var scope = SnapshotScopes.For(evaluated.Select(e => (e.Key, e.Value)), at);
         // Merged-away profiles are not in the snapshots: the merge already removed their memberships.
         foreach (var page in work.Keys.Chunk(PageSize))
         foreach (var snapshot in await store.SnapshotsAsync(page, scope, ct))
@@ -378,11 +378,9 @@ public sealed class SegmentEngine(ITailorStore store, TimeProvider time, Core.Pi
         }
     }
 
-    private async Task CommitAsync(Pending update, long? position, CancellationToken ct) => await CommitAsync(update, position, 0, ct);
-
-    private async Task CommitAsync(Pending update, long? position, long startPosition, CancellationToken ct)
+    private async Task CommitAsync(Pending update, PositionMove? position, CancellationToken ct)
     {
-        await store.ApplyMembershipAsync(new MembershipUpdate(update.Changes, update.Timers, position) { StartPosition = startPosition }, ct);
+        await store.ApplyMembershipAsync(new MembershipUpdate(update.Changes, update.Timers, position), ct);
         if (update.Changes.Count > 0) MembershipChanged?.Invoke(update.Changes);
     }
 

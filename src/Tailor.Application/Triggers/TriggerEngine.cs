@@ -18,7 +18,8 @@ namespace Tailor.Application.Triggers;
 /// an action becomes an outbox row keyed by run and step (it runs at most once) after the consent gate and the
 /// frequency caps let it through.
 /// </summary>
-public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<string> newRunId, IReadOnlyList<FrequencyCap> globalCaps, IStageProbe? probe = null)
+public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, IProfileStore profiles, IPositionStore positions, IContactLog contacts,
+    IDeadLetterStore deadLetters, TimeProvider time, Func<string> newRunId, IReadOnlyList<FrequencyCap> globalCaps, IStageProbe? probe = null)
 {
     /// <summary>The dead-letter stage of events, segment changes and run timers the engine set aside.</summary>
     public const string Stage = "triggers";
@@ -62,8 +63,8 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
     /// <summary>As <see cref="ProcessEventsAsync(CancellationToken)"/>, covering at most <paramref name="max"/> events.</summary>
     public async Task<int> ProcessEventsAsync(int max, CancellationToken cancellationToken)
     {
-        var position = await store.TriggerPositionAsync(EventsPosition, cancellationToken);
-        var upTo = await store.PipelinePositionAsync(cancellationToken);
+        var position = await positions.PositionAsync(EventsPosition, cancellationToken);
+        var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
         if (upTo <= position) return 0;
         var events = await store.ProfileEventsAfterAsync(position, upTo, max, cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
@@ -101,7 +102,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
     /// <summary>As <see cref="ProcessSegmentChangesAsync(CancellationToken)"/>, covering at most <paramref name="max"/> changes.</summary>
     public async Task<int> ProcessSegmentChangesAsync(int max, CancellationToken cancellationToken)
     {
-        var position = await store.TriggerPositionAsync(SegmentsPosition, cancellationToken);
+        var position = await positions.PositionAsync(SegmentsPosition, cancellationToken);
         var changes = await store.SegmentChangesAfterAsync(position, max, cancellationToken);
         if (changes.Count == 0) return 0;
         return await FeedSegmentChangesAsync(changes, new PositionMove(SegmentsPosition, position, changes[^1].Id), cancellationToken) ? changes.Count : 0;
@@ -110,7 +111,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
     private async Task<bool> FeedSegmentChangesAsync(IReadOnlyList<SegmentChangeEntry> changes, PositionMove? move, CancellationToken cancellationToken)
     {
         var catalog = Catalog;
-        var names = (await store.ListSegmentsAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
+        var names = (await segments.ListSegmentsAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
         var started = catalog.All.Where(t => t.Stored.Enabled && t.Definition.Start is SegmentStart).Select(t => ((SegmentStart)t.Definition.Start).Segment)
             .ToHashSet(StringComparer.Ordinal);
         bool Starts(SegmentChangeEntry c) => names.TryGetValue(c.SegmentId, out var name) && started.Contains(name);
@@ -146,7 +147,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         {
             if (!trigger.Stored.Enabled || trigger.Definition.Start is not ScheduleStart schedule) continue;
             var key = $"schedule:{trigger.Id}";
-            var last = await store.TriggerPositionAsync(key, cancellationToken);
+            var last = await positions.PositionAsync(key, cancellationToken);
             var tick = (last == 0 ? trigger.Stored.CreatedAt : DateTimeOffset.FromUnixTimeMilliseconds(last)) + schedule.Every;
             if (tick > now) continue;
             while (tick + schedule.Every <= now) tick += schedule.Every;
@@ -154,7 +155,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
             string? after = null;
             while (true)
             {
-                var ids = await store.ProfileIdsAsync(after, 500, cancellationToken);
+                var ids = await segments.ProfileIdsAsync(after, 500, cancellationToken);
                 if (ids.Count == 0 && claim is null) break;
                 var batch = await Batch.LoadAsync(this, catalog, ids, cancellationToken);
                 var startEvent = new JsonObject { ["schedule"] = Durations.Format(schedule.Every), ["at"] = tick }.ToJsonString();
@@ -216,23 +217,23 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         {
             case Input.Events:
             {
-                var position = await store.TriggerPositionAsync(EventsPosition, cancellationToken);
-                var upTo = await store.PipelinePositionAsync(cancellationToken);
+                var position = await positions.PositionAsync(EventsPosition, cancellationToken);
+                var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
                 var events = upTo <= position ? [] : await store.ProfileEventsAfterAsync(position, upTo, 1, cancellationToken);
                 if (events.Count == 0) return null;
                 var e = events[0];
-                var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, EventKey(e.Sequence), e.Event.SourceId, e.Event.Payload, error, attempts, now), cancellationToken);
+                var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, EventKey(e.Sequence), e.Event.SourceId, e.Event.Payload, error, attempts, now), cancellationToken);
                 await store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove(EventsPosition, position, e.Sequence)), cancellationToken);
                 return letter;
             }
             case Input.SegmentChanges:
             {
-                var position = await store.TriggerPositionAsync(SegmentsPosition, cancellationToken);
+                var position = await positions.PositionAsync(SegmentsPosition, cancellationToken);
                 var changes = await store.SegmentChangesAfterAsync(position, 1, cancellationToken);
                 if (changes.Count == 0) return null;
                 var c = changes[0];
                 var payload = JsonSerializer.Serialize(new { id = c.Id, segmentId = c.SegmentId, profileId = c.ProfileId, entered = c.Entered, at = c.At });
-                var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, SegmentChangeKey(c.Id), null, payload, error, attempts, now), cancellationToken);
+                var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, SegmentChangeKey(c.Id), null, payload, error, attempts, now), cancellationToken);
                 await store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove(SegmentsPosition, position, c.Id)), cancellationToken);
                 return letter;
             }
@@ -242,7 +243,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
                 if (due.Count == 0) return null;
                 var run = due[0];
                 var payload = JsonSerializer.Serialize(new { runId = run.Id, triggerId = run.TriggerId, profileId = run.ProfileId, step = run.Step, dueAt = run.DueAt });
-                var letter = await store.AddDeadLetterAsync(DeadLetter.For(Stage, RunKey(run.Id), null, payload, error, attempts, now), cancellationToken);
+                var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, RunKey(run.Id), null, payload, error, attempts, now), cancellationToken);
                 var stopped = JourneyMachine.Stop(run, now, $"set aside after {attempts} failed attempts: {error.Message}");
                 var log = stopped.Log.Select(l => new ExecutionLogEntry(run.Id, run.TriggerId, run.ProfileId, l.At, l.Step, l.Kind, l.Detail)).ToList();
                 await store.CommitJourneysAsync(new JourneyCommit([new RunWrite(stopped.Run, run.Version)], log, [], [], null), cancellationToken);
@@ -284,7 +285,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
     /// </summary>
     public async Task<TriggerDryRun?> DryRunAsync(TriggerCatalog.Compiled trigger, string profileId, string? startEvent, CancellationToken cancellationToken)
     {
-        var profile = await store.GetProfileAsync(profileId, cancellationToken);
+        var profile = await profiles.GetProfileAsync(profileId, cancellationToken);
         if (profile is null) return null;
         var facts = (await FactsAsync([profile.Id], Catalog.RuleEvents.Union(RulesEvents(trigger)).ToHashSet(StringComparer.Ordinal), cancellationToken)).GetValueOrDefault(profile.Id);
         if (facts is null) return null;
@@ -330,7 +331,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
         foreach (var cap in caps)
         {
             // Contacts decided earlier in this same batch are not stored yet, but count.
-            var count = await store.CountContactsAsync(profile.Id, cap.Channel, cap.Origin, at - cap.Per, ct);
+            var count = await contacts.CountContactsAsync(profile.Id, cap.Channel, cap.Origin, at - cap.Per, ct);
             foreach (var c in pending)
                 if (c.ProfileId == profile.Id && c.Channel == cap.Channel && (cap.Origin is null || c.Origin == cap.Origin) && c.At >= at - cap.Per) count++;
             if (count >= cap.Max) return ("suppressed", $"frequency cap: {cap} ({count} already)");
@@ -342,9 +343,9 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
     {
         var result = new Dictionary<string, JourneyFacts>(StringComparer.Ordinal);
         if (profileIds.Count == 0) return result;
-        var segmentNames = (await store.ListSegmentsAsync(ct)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
+        var segmentNames = (await segments.ListSegmentsAsync(ct)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
         foreach (var page in profileIds.Chunk(500))
-        foreach (var snapshot in await store.SnapshotsAsync(page, SnapshotScope.Full(eventNames), ct))
+        foreach (var snapshot in await segments.SnapshotsAsync(page, SnapshotScope.Full(eventNames), ct))
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var id in snapshot.Memberships)
@@ -517,7 +518,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
                 await _engine.Store.CommitJourneysAsync(new JourneyCommit([.. _writes.Values], _log, _deliveries, _contacts, position), ct);
                 return true;
             }
-            catch (PipelineConflictException)
+            catch (PositionConflictException)
             {
                 return false;
             }
@@ -528,7 +529,7 @@ public sealed class TriggerEngine(ITailorStore store, TimeProvider time, Func<st
 
     private string NewRunId() => newRunId();
 
-    private ITailorStore Store => store;
+    private ITriggerStore Store => store;
 }
 
 /// <summary>The outcome of a dry run: how the run would end and every step it would take.</summary>

@@ -9,6 +9,9 @@ namespace Tailor.Cli.Commands;
 /// <summary><c>tailor sources …</c> and <c>tailor keys …</c>: who may send events and who may read them.</summary>
 internal static class AccessCommands
 {
+    /// <summary>Ids of the sources and keys these commands create, on the system clock (a command has no other).</summary>
+    private static readonly Tailor.Application.IdSource Ids = new(TimeProvider.System);
+
     public static Command Sources(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "A unique name, e.g. website" };
@@ -24,7 +27,7 @@ internal static class AccessCommands
                 AnsiConsole.MarkupLine($"[red]error:[/] name: a source named '{Markup.Escape(sourceName)}' exists already");
                 return 2;
             }
-            var source = await tailor.CreateSourceAsync(sourceName, result.GetValue(writeKey) ?? AccessKeys.NewKey("wk"), ct);
+            var source = await tailor.CreateSourceAsync(new Source(Ids.New("src"), sourceName, result.GetValue(writeKey) ?? AccessKeys.NewKey("wk"), TimeProvider.System.GetUtcNow()), ct);
             AnsiConsole.MarkupLine($"Source [bold]{Markup.Escape(source.Name)}[/] ({source.Id}) write key: [bold]{Markup.Escape(source.WriteKey)}[/]");
             return 0;
         });
@@ -79,7 +82,7 @@ internal static class AccessCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var key = AccessKeys.NewKey("tk_admin");
-            var created = await tailor.CreateAdminKeyAsync(result.GetValue(name)!, AccessKeys.Hash(key), ct);
+            var created = await tailor.CreateAdminKeyAsync(new AdminKey(Ids.New("key"), result.GetValue(name)!, TimeProvider.System.GetUtcNow()), AccessKeys.Hash(key), ct);
             AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Name)}[/] ({created.Id}): [bold]{key}[/]");
             AnsiConsole.MarkupLine("Store it now: only its hash is kept.");
             return 0;
@@ -106,8 +109,9 @@ internal static class AccessCommands
             if (!KeyGrace.TryParse(result.GetValue(grace), out var period)) return Error("--grace", KeyGrace.Rule);
             await using var tailor = await store.OpenAsync(result, ct);
             var key = AccessKeys.NewKey("tk_admin");
-            var until = DateTimeOffset.UtcNow + period;
-            if (await tailor.RotateAdminKeyAsync(result.GetValue(id)!, AccessKeys.Hash(key), until, ct) is not { } created)
+            var now = TimeProvider.System.GetUtcNow();
+            var until = now + period;
+            if (await tailor.RotateAdminKeyAsync(result.GetValue(id)!, Ids.New("key"), AccessKeys.Hash(key), now, until, ct) is not { } created)
                 return Error("id", $"no active admin key '{result.GetValue(id)}'");
             AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Name)}[/] ({created.Id}): [bold]{key}[/]");
             AnsiConsole.MarkupLine($"Store it now: only its hash is kept. The old key works until {until:u}.");

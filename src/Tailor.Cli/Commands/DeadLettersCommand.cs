@@ -101,7 +101,7 @@ internal static class DeadLettersCommand
             finally
             {
                 // The app was built but never run, so its stopping hook that closes the store never fires.
-                if (app.Services.GetRequiredService<IDeadLetterStore>() is IAsyncDisposable opened) await opened.DisposeAsync();
+                await app.Services.GetRequiredService<Storage.TailorDatabase>().DisposeAsync();
             }
         });
         return command;

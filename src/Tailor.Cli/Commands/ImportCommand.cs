@@ -32,7 +32,7 @@ internal static class ImportCommand
             var kind = result.GetValue(format) ?? (input.Extension.Equals(".csv", StringComparison.OrdinalIgnoreCase) ? "csv" : "ndjson");
             await using var tailor = await store.OpenAsync(result, ct);
             var name = result.GetValue(sourceName)!;
-            var source = await tailor.FindSourceByNameAsync(name, ct) ?? await tailor.CreateSourceAsync(name, Server.Admin.AccessKeys.NewKey("wk"), ct);
+            var source = await tailor.FindSourceByNameAsync(name, ct) ?? await tailor.CreateSourceAsync(new Core.Storage.Source(new Application.IdSource(TimeProvider.System).New("src"), name, Server.Admin.AccessKeys.NewKey("wk"), TimeProvider.System.GetUtcNow()), ct);
             var fileKey = await EventImporter.FileKeyAsync(input.FullName, ct);
             if (result.GetValue(restart)) fileKey += $"-restart-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
             var rejectFile = result.GetValue(rejectsPath) ?? Path.Combine(Environment.CurrentDirectory, input.Name + ".rejected.ndjson");
@@ -54,7 +54,7 @@ internal static class ImportCommand
                         r => reading.Value = stream.Position, ct);
                     reading.Value = reading.MaxValue;
 
-                    var pipeline = new ProfilePipeline(tailor, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, TimeProvider.System, () => $"prf_{Guid.CreateVersion7():N}");
+                    var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, TimeProvider.System, () => $"prf_{Guid.CreateVersion7():N}");
                     var position = await pipeline.PositionAsync(ct);
                     var last = await tailor.LastSequenceAsync(ct);
                     var profiling = progress.AddTask("Updating profiles", maxValue: Math.Max(1, last - position));

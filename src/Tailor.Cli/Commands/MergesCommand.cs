@@ -68,7 +68,7 @@ internal static class MergesCommand
             // Logged like the API's request, then applied by catching the pipeline up (a running server may get there first).
             await tailor.AppendAsync([request.Value!], ct);
             var ids = new IdSource(TimeProvider.System);
-            var pipeline = new ProfilePipeline(tailor, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
+            var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
                 TimeProvider.System, () => ids.New("prf"));
             await pipeline.CatchUpAsync(ct);
             var after = await tailor.GetMergeAsync(id, ct);
@@ -83,8 +83,8 @@ internal static class MergesCommand
         return command;
     }
 
-    private static MergeOperations Operations<TStore>(TStore store) where TStore : IMergeStore, IProfileStore =>
-        new(store, store, new IdSource(TimeProvider.System), TimeProvider.System);
+    private static MergeOperations Operations(Storage.TailorDatabase store) =>
+        new(store.Merges, store.Profiles, new IdSource(TimeProvider.System), TimeProvider.System);
 
     private static Command Refusals(StoreOptions store)
     {

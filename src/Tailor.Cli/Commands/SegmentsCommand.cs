@@ -197,9 +197,9 @@ internal static class SegmentsCommand
         public static async Task<Session> OpenAsync(StoreOptions options, ParseResult result, CancellationToken ct)
         {
             var store = await options.OpenAsync(result, ct);
-            var engine = new SegmentEngine(store, TimeProvider.System);
+            var engine = new SegmentEngine(store.Segments, store.Positions, store.Profiles, store.DeadLetters, TimeProvider.System);
             await engine.ReloadAsync(ct);
-            return new Session(store, store, engine, new SegmentOperations(store, store, store, store, engine, new IdSource(TimeProvider.System), TimeProvider.System));
+            return new Session(store, store.Segments, engine, new SegmentOperations(store.Segments, store.Triggers, store.Campaigns, store.Content, engine, new IdSource(TimeProvider.System), TimeProvider.System));
         }
 
         public async ValueTask DisposeAsync()

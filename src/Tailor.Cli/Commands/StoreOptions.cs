@@ -25,6 +25,6 @@ internal sealed class StoreOptions
         command.Options.Add(Postgres);
     }
 
-    public Task<ITailorStore> OpenAsync(ParseResult result, CancellationToken ct) =>
+    public Task<TailorDatabase> OpenAsync(ParseResult result, CancellationToken ct) =>
         TailorStores.OpenAsync(result.GetValue(Data)!, result.GetValue(Postgres), ct);
 }

@@ -23,8 +23,7 @@ internal static class TrackingPlanCommand
         return command;
     }
 
-    private static TrackingPlanEditor Editor<TStore>(TStore store) where TStore : Core.Storage.ITrackingPlanStore, Core.Storage.IAccessStore =>
-        new(store, store, TimeProvider.System);
+    private static TrackingPlanEditor Editor(Storage.TailorDatabase store) => new(store.TrackingPlan, store.Access, TimeProvider.System);
 
     private static Command PutCommand(StoreOptions store)
     {

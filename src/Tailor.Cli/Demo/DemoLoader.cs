@@ -18,7 +18,7 @@ internal static class DemoLoader
         var store = services.GetRequiredService<ITailorStore>();
         var time = services.GetRequiredService<TimeProvider>();
         var source = await store.FindSourceByNameAsync(SourceName, ct)
-            ?? await store.CreateSourceAsync(SourceName, Server.Admin.AccessKeys.NewKey("wk_demo"), ct);
+            ?? await store.CreateSourceAsync(new Source(new Application.IdSource(time).New("src"), SourceName, Server.Admin.AccessKeys.NewKey("wk_demo"), time.GetUtcNow()), ct);
         await CreateSegmentsAsync(store, time, ct);
         var importer = new EventImporter(store, store, services.GetRequiredService<IngestionLimits>(), time);
         var report = await importer.ImportAsync(OnlineRetailEvents.ReadAsync(OnlineRetailEvents.DemoFile, time.GetUtcNow()),

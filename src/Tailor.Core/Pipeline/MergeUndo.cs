@@ -1,4 +1,5 @@
 using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
 
 namespace Tailor.Core.Pipeline;
 
@@ -9,8 +10,10 @@ namespace Tailor.Core.Pipeline;
 /// <param name="Events">Sequences of the events that go back (their trait history goes with them).</param>
 /// <param name="Absorbed">Profiles that had been merged into the restored one: they point at it again.</param>
 /// <param name="Runs">Waiting journey runs that a moved event started: they move with it.</param>
-/// <param name="PipelinePosition">The profile pipeline's position the plan was made at.</param>
-/// <param name="Position">The position after the undo: the sequence of the request event.</param>
+/// <param name="Position">
+/// The profile pipeline's move, from the position the plan was made at (a batch committed since may have changed either
+/// profile, so the undo then fails) to the sequence of the request event.
+/// </param>
 public sealed record MergeUndo(
     long MergeId,
     Profile Survivor,
@@ -19,9 +22,8 @@ public sealed record MergeUndo(
     IReadOnlyList<long> Events,
     IReadOnlyList<string> Absorbed,
     IReadOnlyList<string> Runs,
-    long PipelinePosition,
     DateTimeOffset At,
-    long Position = 0)
+    PositionMove Position)
 {
     /// <summary>What the undo moved, as recorded on the merge.</summary>
     public string Detail =>

@@ -146,8 +146,9 @@ public sealed class ProfileBatch
     private void Refuse(string? profileId, string kind, string detail, in EventView view) =>
         _refusals.Add(new ProfileRefusal(profileId, kind, detail, view.Logged.Sequence, view.Event.MessageId, view.Event.ReceivedAt));
 
-    public ProfileChangeSet ToChangeSet(long position) =>
-        new([.. _dirty.Values], _links, _assignments, _history, _merges, position) { Refusals = _refusals };
+    /// <summary>The batch's changes, committed with the pipeline's move from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public ProfileChangeSet ToChangeSet(long from, long to) =>
+        new([.. _dirty.Values], _links, _assignments, _history, _merges, new Storage.PositionMove(Storage.Followers.Profiles, from, to)) { Refusals = _refusals };
 
     private Profile ChooseTarget(List<Identity.Identity> identities, string? userId, bool isAlias, out List<Profile> mergeable)
     {

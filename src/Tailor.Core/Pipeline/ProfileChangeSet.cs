@@ -1,4 +1,5 @@
 using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
 
 namespace Tailor.Core.Pipeline;
 
@@ -7,33 +8,24 @@ namespace Tailor.Core.Pipeline;
 /// <param name="Links">Identities newly linked to a profile.</param>
 /// <param name="Assignments">Which profile each processed event belongs to.</param>
 /// <param name="Merges">Merges in the order they happened; the store moves the loser's rows to the winner.</param>
-/// <param name="Position">The sequence of the last event processed.</param>
+/// <param name="Position">
+/// The profile pipeline's move to the sequence of the last event processed, from the position the batch started at. The
+/// commit succeeds only if the stored position still equals <see cref="PositionMove.From"/>, so two pipelines on one
+/// store (two nodes, or an import beside a server) never apply the same events twice.
+/// </param>
 public sealed record ProfileChangeSet(
     IReadOnlyList<Profile> Profiles,
     IReadOnlyList<IdentityLink> Links,
     IReadOnlyList<EventAssignment> Assignments,
     IReadOnlyList<TraitChange> TraitHistory,
     IReadOnlyList<ProfileMerge> Merges,
-    long Position)
+    PositionMove Position)
 {
-    /// <summary>
-    /// The position the batch started from. The commit succeeds only if the stored position still equals it, so two
-    /// pipelines on one store (two nodes, or an import beside a server) never apply the same events twice.
-    /// </summary>
-    public long StartPosition { get; init; }
-
     /// <summary>What guards and caps refused in this batch (docs/profiles.md, "Merge guards and caps").</summary>
     public IReadOnlyList<ProfileRefusal> Refusals { get; init; } = [];
 
     /// <summary>Events set aside instead of applied; stored in the same transaction, so the position moves past them atomically.</summary>
     public IReadOnlyList<Storage.DeadLetter> DeadLetters { get; init; } = [];
-}
-
-/// <summary>Another pipeline moved the log position first; the batch was rolled back and is retried from the new position.</summary>
-public sealed class PipelineConflictException(string pipeline, long expected)
-    : InvalidOperationException($"the {pipeline} pipeline is no longer at position {expected}: another process moved it")
-{
-    public string Pipeline { get; } = pipeline;
 }
 
 public readonly record struct IdentityLink(Identity.Identity Identity, string ProfileId, DateTimeOffset FirstSeen);

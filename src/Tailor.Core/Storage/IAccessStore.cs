@@ -3,7 +3,8 @@ namespace Tailor.Core.Storage;
 /// <summary>Sources with their write keys, admin keys, and import checkpoints.</summary>
 public interface IAccessStore
 {
-    Task<Source> CreateSourceAsync(string name, string writeKey, CancellationToken cancellationToken);
+    /// <summary>Stores a new source (its id and creation time made by the caller); returns it as stored (times to the millisecond).</summary>
+    Task<Source> CreateSourceAsync(Source source, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Source>> ListSourcesAsync(CancellationToken cancellationToken);
 
@@ -24,18 +25,22 @@ public interface IAccessStore
 
     Task<Source?> FindSourceByNameAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>Stores only the key's SHA-256 hash; the key itself is shown once, at creation.</summary>
-    Task<AdminKey> CreateAdminKeyAsync(string name, string keyHash, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a new admin key (its id and creation time made by the caller) with only the key's SHA-256 hash: the key
+    /// itself is shown once, at creation. Returns it as stored (times to the millisecond).
+    /// </summary>
+    Task<AdminKey> CreateAdminKeyAsync(AdminKey key, string keyHash, CancellationToken cancellationToken);
 
     Task<AdminKey?> FindAdminKeyAsync(string keyHash, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AdminKey>> ListAdminKeysAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// A new admin key (same name, hash <paramref name="newKeyHash"/>) in place of <paramref name="id"/>, which keeps
-    /// working until <paramref name="oldKeyValidUntil"/>. Null when there is no such key or it is revoked.
+    /// A new admin key <paramref name="newKeyId"/> (same name, hash <paramref name="newKeyHash"/>, created <paramref name="at"/>)
+    /// in place of <paramref name="id"/>, which keeps working until <paramref name="oldKeyValidUntil"/>. Null when there is
+    /// no such key or it is revoked.
     /// </summary>
-    Task<AdminKey?> RotateAdminKeyAsync(string id, string newKeyHash, DateTimeOffset oldKeyValidUntil, CancellationToken cancellationToken);
+    Task<AdminKey?> RotateAdminKeyAsync(string id, string newKeyId, string newKeyHash, DateTimeOffset at, DateTimeOffset oldKeyValidUntil, CancellationToken cancellationToken);
 
     /// <summary>Revokes an admin key; false when there is no such key.</summary>
     Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);

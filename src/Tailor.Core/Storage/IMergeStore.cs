@@ -17,8 +17,8 @@ public interface IMergeStore
     Task<IReadOnlyList<LoggedEvent>> AllProfileEventsAsync(string profileId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes an undo atomically and moves the profile pipeline from <see cref="MergeUndo.PipelinePosition"/> to
-    /// <see cref="MergeUndo.Position"/>: fails with <see cref="PipelineConflictException"/> and changes nothing when
+    /// Writes an undo atomically with its move of the profile pipeline's position (<see cref="MergeUndo.Position"/>):
+    /// fails with <see cref="PositionConflictException"/> and changes nothing when
     /// another pipeline moved it first or the merge was undone meanwhile.
     /// </summary>
     Task CommitUndoAsync(MergeUndo undo, CancellationToken cancellationToken);

@@ -4,17 +4,17 @@ using Tailor.Core.Profiles;
 
 namespace Tailor.Core.Storage;
 
-/// <summary>Profiles, their identities and trait history, and the profile pipeline's position in the log.</summary>
+/// <summary>Profiles, their identities and trait history; and the profile pipeline's commit.</summary>
 public interface IProfileStore
 {
     /// <summary>The live profiles that own any of <paramref name="identities"/>, each with all its identities.</summary>
     Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity.Identity> identities, CancellationToken cancellationToken);
 
-    /// <summary>Writes a pipeline batch and its new log position atomically: all of it or none of it.</summary>
+    /// <summary>
+    /// Writes a pipeline batch with its position move (<see cref="ProfileChangeSet.Position"/>) atomically: all of it or
+    /// none of it; fails with <see cref="PositionConflictException"/> when another pipeline moved the position first.
+    /// </summary>
     Task CommitAsync(ProfileChangeSet changes, CancellationToken cancellationToken);
-
-    /// <summary>The sequence of the last event the profile pipeline committed.</summary>
-    Task<long> PipelinePositionAsync(CancellationToken cancellationToken);
 
     /// <summary>A profile by id; a merged-away id resolves to the profile it was merged into.</summary>
     Task<Profile?> GetProfileAsync(string id, CancellationToken cancellationToken);

@@ -17,7 +17,10 @@ public interface ISegmentStore
     /// <summary>The ids of the segments a profile is in now.</summary>
     Task<IReadOnlySet<string>> MembershipsAsync(string profileId, CancellationToken cancellationToken);
 
-    /// <summary>Writes membership changes and timers, and optionally the segment engine's log position, atomically.</summary>
+    /// <summary>
+    /// Writes membership changes and timers with the position move they complete, if any, atomically; fails with
+    /// <see cref="PositionConflictException"/> and changes nothing when another engine moved the position first.
+    /// </summary>
     Task ApplyMembershipAsync(MembershipUpdate update, CancellationToken cancellationToken);
 
     /// <summary>A page of a segment's members, ordered by profile id, after <paramref name="afterProfileId"/>.</summary>
@@ -37,9 +40,6 @@ public interface ISegmentStore
 
     /// <summary>When the earliest timer is due, or null when none is set.</summary>
     Task<DateTimeOffset?> NextTimerAsync(CancellationToken cancellationToken);
-
-    /// <summary>The segment engine's position in the event log.</summary>
-    Task<long> SegmentPositionAsync(CancellationToken cancellationToken);
 
     /// <summary>Events after <paramref name="after"/> up to <paramref name="upTo"/> that the profile pipeline has assigned to a profile.</summary>
     Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken);
@@ -79,7 +79,7 @@ public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<stri
     IReadOnlyDictionary<string, DateTimeOffset> Timers, IReadOnlyList<DateTimeOffset>? Timeline = null);
 
 /// <summary>
-/// What a snapshot must hold for the rules being evaluated; what no rule reads is not read. An event name maps to
+/// What a snapshot must hold for the rules being evaluated (made by <see cref="SnapshotScopes.For"/>); what no rule reads is not read. An event name maps to
 /// the earliest event time that can matter (null: all of them) and whether its payload (properties) is needed.
 /// </summary>
 /// <param name="Profile">False when no rule reads the profile's traits, computed traits, consent or tags.</param>
@@ -90,30 +90,6 @@ public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Event
     /// <summary>Everything about the given event names: all of their events with payloads, and the profile.</summary>
     public static SnapshotScope Full(IEnumerable<string> eventNames) =>
         new(eventNames.ToDictionary(n => n, _ => new EventScope(null, true), StringComparer.Ordinal), true, [], Timeline: true);
-
-    /// <summary>The union of what the rules need when evaluated at <paramref name="at"/>.</summary>
-    public static SnapshotScope For(IEnumerable<(string SegmentId, Segments.Rules.RuleDependencies Dependencies)> rules, DateTimeOffset at)
-    {
-        var uses = new Dictionary<string, Segments.Rules.EventUse>(StringComparer.Ordinal);
-        var profile = false;
-        var timeline = false;
-        var timers = new List<string>();
-        foreach (var (segmentId, d) in rules)
-        {
-            profile |= d.NeedsProfile;
-            timeline |= d.NeedsTimeline;
-            if (d.TimeWindows) timers.Add(segmentId);
-            foreach (var (name, use) in d.EventUses)
-                uses[name] = uses.TryGetValue(name, out var seen) ? seen.Widen(use) : use;
-        }
-        var events = new Dictionary<string, EventScope>(uses.Count, StringComparer.Ordinal);
-        foreach (var (name, use) in uses)
-        {
-            // An event older than the longest window cannot count, nor move a timer (it already left every window).
-            events[name] = new EventScope(use.Lookback is { } lookback ? at - lookback : null, use.Properties);
-        }
-        return new SnapshotScope(events, profile, timers, timeline);
-    }
 }
 
 /// <param name="From">Events before this moment are left out; null: none are.</param>
@@ -125,12 +101,8 @@ public readonly record struct MembershipChange(string SegmentId, string ProfileI
 /// <param name="DueAt">When to re-evaluate; null removes the timer.</param>
 public readonly record struct SegmentTimer(string SegmentId, string ProfileId, DateTimeOffset? DueAt);
 
-/// <param name="Position">The segment engine's new log position, when this update completes a log batch.</param>
-public sealed record MembershipUpdate(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<SegmentTimer> Timers, long? Position = null)
-{
-    /// <summary>With <see cref="Position"/>: the position the batch started from; the update fails if another engine moved it.</summary>
-    public long StartPosition { get; init; }
-}
+/// <param name="Position">The segment engine's position move, when this update completes a log batch.</param>
+public sealed record MembershipUpdate(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<SegmentTimer> Timers, PositionMove? Position = null);
 
 public readonly record struct SegmentMember(string ProfileId, DateTimeOffset Since);
 

@@ -16,9 +16,6 @@ public interface ITriggerStore
 
     Task<StoredTrigger?> GetTriggerAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>A named follower position (the trigger engine's place in the event log or in the segment history).</summary>
-    Task<long> TriggerPositionAsync(string name, CancellationToken cancellationToken);
-
     /// <summary>Events after <paramref name="after"/> up to <paramref name="upTo"/> that the pipeline assigned to a profile, in log order.</summary>
     Task<IReadOnlyList<ProfileEvent>> ProfileEventsAfterAsync(long after, long upTo, int max, CancellationToken cancellationToken);
 
@@ -42,7 +39,7 @@ public interface ITriggerStore
 
     /// <summary>
     /// Writes run changes, log lines, deliveries and contacts in one transaction (and moves a follower position when
-    /// given). Fails with <see cref="Pipeline.PipelineConflictException"/> and changes nothing when another node moved
+    /// given). Fails with <see cref="PositionConflictException"/> and changes nothing when another node moved
     /// one of the runs (its version) or the position first.
     /// </summary>
     Task CommitJourneysAsync(JourneyCommit commit, CancellationToken cancellationToken);
@@ -89,9 +86,6 @@ public sealed record ExecutionLogEntry(string RunId, string TriggerId, string Pr
 
 /// <summary>A run to insert (<paramref name="ExpectedVersion"/> null) or to update from <paramref name="ExpectedVersion"/>.</summary>
 public sealed record RunWrite(JourneyRun Run, long? ExpectedVersion);
-
-/// <summary>A follower position to move from <paramref name="From"/> to <paramref name="To"/>.</summary>
-public sealed record PositionMove(string Name, long From, long To);
 
 public sealed record JourneyCommit(
     IReadOnlyList<RunWrite> Runs,

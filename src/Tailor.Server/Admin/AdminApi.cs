@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Pipeline;
+using Tailor.Application;
 using Tailor.Core.Storage;
 using Tailor.Server.Hosting;
 using Tailor.Server.Pipeline;
@@ -40,12 +41,12 @@ public static class AdminApi
 
     public sealed record CreateSourceRequest(string? Name, string? WriteKey);
 
-    private static async Task<Results<Created<Source>, ProblemHttpResult>> CreateSourceAsync(CreateSourceRequest request, IAccessStore store, CancellationToken ct)
+    private static async Task<Results<Created<Source>, ProblemHttpResult>> CreateSourceAsync(CreateSourceRequest request, IAccessStore store, IdSource ids, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Name)) return ApiProblems.Invalid("name", "is required");
         if (request.WriteKey is { Length: < 8 }) return ApiProblems.Invalid("writeKey", "must be at least 8 characters");
         if (await store.FindSourceByNameAsync(request.Name, ct) is not null) return ApiProblems.Invalid("name", "must be unique: a source with this name exists");
-        var source = await store.CreateSourceAsync(request.Name, request.WriteKey ?? AccessKeys.NewKey("wk"), ct);
+        var source = await store.CreateSourceAsync(new Source(ids.New("src"), request.Name, request.WriteKey ?? AccessKeys.NewKey("wk"), time.GetUtcNow()), ct);
         return TypedResults.Created($"/api/sources/{source.Id}", source);
     }
 
@@ -85,12 +86,13 @@ public static class AdminApi
     public sealed record RotatedAdminKey(string Id, string Name, string Key, DateTimeOffset PreviousKeyValidUntil);
 
     private static async Task<Results<Ok<RotatedAdminKey>, NotFound, ProblemHttpResult>> RotateAdminKeyAsync(string id, RotateRequest? request, IAccessStore store,
-        AccessKeys keys, SecurityOptions security, TimeProvider time, CancellationToken ct)
+        AccessKeys keys, SecurityOptions security, IdSource ids, TimeProvider time, CancellationToken ct)
     {
         if (Grace(request, security) is not { } grace) return ApiProblems.Invalid("grace", KeyGrace.Rule);
         var key = AccessKeys.NewKey("tk_admin");
-        var until = time.GetUtcNow() + grace;
-        if (await store.RotateAdminKeyAsync(id, AccessKeys.Hash(key), until, ct) is not { } created) return TypedResults.NotFound();
+        var now = time.GetUtcNow();
+        var until = now + grace;
+        if (await store.RotateAdminKeyAsync(id, ids.New("key"), AccessKeys.Hash(key), now, until, ct) is not { } created) return TypedResults.NotFound();
         keys.Forget();
         var old = (await store.ListAdminKeysAsync(ct)).First(k => k.Id == id);
         return TypedResults.Ok(new RotatedAdminKey(created.Id, created.Name, key, old.ExpiresAt ?? until));
@@ -107,11 +109,11 @@ public static class AdminApi
 
     public sealed record CreatedAdminKey(string Id, string Name, string Key);
 
-    private static async Task<Results<Created<CreatedAdminKey>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest request, IAccessStore store, CancellationToken ct)
+    private static async Task<Results<Created<CreatedAdminKey>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest request, IAccessStore store, IdSource ids, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Name)) return ApiProblems.Invalid("name", "is required");
         var key = AccessKeys.NewKey("tk_admin");
-        var created = await store.CreateAdminKeyAsync(request.Name, AccessKeys.Hash(key), ct);
+        var created = await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), request.Name, time.GetUtcNow()), AccessKeys.Hash(key), ct);
         return TypedResults.Created($"/api/admin-keys/{created.Id}", new CreatedAdminKey(created.Id, created.Name, key));
     }
 
@@ -123,7 +125,7 @@ public static class AdminApi
     private static async Task<Ok<PipelineStatus>> PipelineAsync(ITailorStore store, FollowerHost followers, CancellationToken ct)
     {
         // Pipeline first: it only ever trails the log, so a log position read after it is never behind it (lag >= 0).
-        var processed = await store.PipelinePositionAsync(ct);
+        var processed = await store.PositionAsync(Followers.Profiles, ct);
         var log = await store.LastSequenceAsync(ct);
         var pending = await store.PendingDeadLettersAsync(ct);
         return TypedResults.Ok(new PipelineStatus(log, processed, log - processed, await store.ProfileCountAsync(ct), pending.Values.Sum(),

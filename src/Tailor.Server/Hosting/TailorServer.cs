@@ -22,6 +22,7 @@ using Tailor.Core.Triggers;
 using Tailor.Core.Segments;
 using Tailor.Storage;
 using Tailor.Application.DeadLetters;
+using Tailor.Application;
 using Tailor.Application.Pipeline;
 using Tailor.Application.Segments;
 using Tailor.Application.TrackingPlans;
@@ -35,7 +36,7 @@ public static class TailorServer
     public static async Task<WebApplication> BuildAsync(TailorServerOptions options, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null)
     {
         var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, cancellationToken);
-        await EnsureKeysAsync(store, options, cancellationToken);
+        await EnsureKeysAsync(store.Access, options, new IdSource(TimeProvider.System), TimeProvider.System, cancellationToken);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
@@ -53,28 +54,20 @@ public static class TailorServer
         builder.Services.AddExceptionHandler<BadRequestProblems>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton<IEventLog>(store);
-        builder.Services.AddSingleton<IProfileStore>(store);
-        builder.Services.AddSingleton<IAccessStore>(store);
+        builder.Services.AddTailorStorage(store);
         builder.Services.AddSingleton(options.Limits);
         builder.Services.AddSingleton(options.Definitions);
         builder.Services.AddSingleton(options.RenderBudget);
         builder.Services.AddSingleton(new MessageParser(options.Limits, () => $"tailor-{Guid.CreateVersion7():N}"));
         builder.Services.AddSingleton(new ProfileReducer(options.Engagement) { Limits = options.Profiles });
-        builder.Services.AddSingleton<IMergeStore>(store);
-        builder.Services.AddSingleton(sp => new ProfilePipeline(store, sp.GetRequiredService<ProfileReducer>(), sp.GetRequiredService<TimeProvider>(),
+        builder.Services.AddSingleton(sp => new ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, sp.GetRequiredService<ProfileReducer>(), sp.GetRequiredService<TimeProvider>(),
             () => $"prf_{Guid.CreateVersion7():N}", probe: sp.GetService<IStageProbe>()));
         builder.Services.AddSingleton<EventLogWriter>();
         builder.Services.AddSingleton<AccessKeys>();
         builder.Services.AddSingleton<IngestionEndpoint>();
         AddTrackingPlan(builder.Services, store);
         builder.Services.AddTailorSecurity(options);
-        builder.Services.AddSingleton<ISegmentStore>(store);
-        builder.Services.AddSingleton<ITriggerStore>(store);
-        builder.Services.TryAddSingleton<ICampaignStore>(store);
-        builder.Services.TryAddSingleton<IContentStore>(store);
-        builder.Services.AddSingleton(sp => new SegmentEngine(store, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>(), options.Definitions));
+        builder.Services.AddSingleton(sp => new SegmentEngine(store.Segments, store.Positions, store.Profiles, store.DeadLetters, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>(), options.Definitions));
         builder.Services.AddSingleton<MembershipFeed>();
         builder.Services.AddSingleton<RecomputeTracker>();
         builder.Services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
@@ -92,7 +85,7 @@ public static class TailorServer
         builder.Services.AddSingleton<CampaignSender>();
         if ((options.Definitions.Invalid() ?? options.RenderBudget.Invalid()) is { } badLimit) throw new ArgumentException(badLimit, nameof(options));
         var caps = GlobalCaps.Parse(options.Caps); // a bad cap stops the start with a clear message
-        builder.Services.AddSingleton(sp => new TriggerEngine(store, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps, sp.GetService<IStageProbe>()));
+        builder.Services.AddSingleton(sp => new TriggerEngine(store.Triggers, store.Segments, store.Profiles, store.Positions, store.Contacts, store.DeadLetters, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps, sp.GetService<IStageProbe>()));
         builder.Services.AddSingleton(new RetryPolicy(new Random()));
         builder.Services.AddSingleton<DeliveryWorker>();
         builder.Services.AddSingleton<TriggerWorker>();
@@ -132,26 +125,24 @@ public static class TailorServer
     }
 
     /// <summary>The tracking plan: its compiled snapshot, the ingestion gate, the editor (API) and the dead-letter replay of blocked events.</summary>
-    private static void AddTrackingPlan(IServiceCollection services, ITailorStore store)
+    private static void AddTrackingPlan(IServiceCollection services, TailorDatabase store)
     {
-        services.AddSingleton<ITrackingPlanStore>(store);
-        services.TryAddSingleton<IDeadLetterStore>(store);
         services.AddSingleton<TrackingPlanCache>();
         services.AddSingleton<TrackingPlanGate>();
-        services.AddSingleton(sp => new TrackingPlanEditor(store, store, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TrackingPlanEditor(store.TrackingPlan, store.Access, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeadLetterReplayer, TrackingPlanReplayer>();
     }
 
     /// <summary>Creates the default source and admin key from <c>TAILOR_WRITE_KEY</c> / <c>TAILOR_ADMIN_KEY</c> if missing.</summary>
-    private static async Task EnsureKeysAsync(ITailorStore store, TailorServerOptions options, CancellationToken ct)
+    private static async Task EnsureKeysAsync(IAccessStore store, TailorServerOptions options, IdSource ids, TimeProvider time, CancellationToken ct)
     {
         // A key known in any state (rotated out, revoked) is never brought back by a restart with the old environment.
         if (!string.IsNullOrEmpty(options.WriteKey) && await store.FindWriteKeyAsync(options.WriteKey, ct) is null)
         {
             var name = await store.FindSourceByNameAsync("default", ct) is null ? "default" : $"default-{options.WriteKey[..Math.Min(6, options.WriteKey.Length)]}";
-            await store.CreateSourceAsync(name, options.WriteKey, ct);
+            await store.CreateSourceAsync(new Source(ids.New("src"), name, options.WriteKey, time.GetUtcNow()), ct);
         }
         if (!string.IsNullOrEmpty(options.AdminKey) && await store.FindAdminKeyAsync(AccessKeys.Hash(options.AdminKey), ct) is null)
-            await store.CreateAdminKeyAsync("default", AccessKeys.Hash(options.AdminKey), ct);
+            await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), "default", time.GetUtcNow()), AccessKeys.Hash(options.AdminKey), ct);
     }
 }

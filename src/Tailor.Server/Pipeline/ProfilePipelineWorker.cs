@@ -33,7 +33,7 @@ public sealed class ProfilePipelineWorker(ProfilePipeline pipeline, EventLogWrit
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
         // Position first: it only ever trails the log, so a head read after it is never behind it.
-        var position = await log.PipelinePositionAsync(cancellationToken);
+        var position = await log.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
         var head = await log.LastSequenceAsync(cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }

@@ -49,8 +49,8 @@ public sealed class SegmentWorker(SegmentEngine engine, ProfilePipeline pipeline
 
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
-        var position = await store.SegmentPositionAsync(cancellationToken);
-        var head = await store.PipelinePositionAsync(cancellationToken);
+        var position = await store.PositionAsync(Core.Storage.Followers.Segments, cancellationToken);
+        var head = await store.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }
 

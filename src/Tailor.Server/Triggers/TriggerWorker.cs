@@ -75,8 +75,8 @@ public sealed class TriggerWorker(TriggerEngine engine, ProfilePipeline pipeline
 
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
-        var position = await store.TriggerPositionAsync(TriggerEngine.EventsPosition, cancellationToken);
-        var head = await store.PipelinePositionAsync(cancellationToken);
+        var position = await store.PositionAsync(TriggerEngine.EventsPosition, cancellationToken);
+        var head = await store.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }
 

@@ -52,4 +52,16 @@ internal static class Db
     public static string? NullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+    /// <summary>An SQL list of parameters (<c>@p0, @p1, …</c>) for <paramref name="values"/>, with the parameters.</summary>
+    public static (string Sql, (string, object?)[] Parameters) InList(IEnumerable<string> values, string prefix = "p")
+    {
+        var sql = new System.Text.StringBuilder();
+        var parameters = new List<(string, object?)>();
+        foreach (var value in values)
+        {
+            sql.Append(parameters.Count == 0 ? "@" : ", @").Append(prefix).Append(parameters.Count);
+            parameters.Add(($"{prefix}{parameters.Count}", value));
+        }
+        return (sql.ToString(), [.. parameters]);
+    }
 }

@@ -18,7 +18,7 @@ public sealed class MergeGuardTests
     {
         var batch = new ProfileBatch(loaded, new ProfileReducer(EngagementWeights.Default) { Limits = limits }, () => $"p{++_nextId}", Now);
         var targets = events.Select(e => batch.Apply(View(e, ++_sequence))).ToArray();
-        return (batch.ToChangeSet(_sequence), targets);
+        return (batch.ToChangeSet(0, _sequence), targets);
     }
 
     private static Identity.Identity User(string id) => new(IdentityTypes.UserId, id);

@@ -47,7 +47,7 @@ public sealed class MergeUndoPlannerTests
         Assert.Equal("max", undo.Survivor.Traits["plan"].Value.GetString()); // the merging event stays with the survivor
         Assert.Empty(undo.Restored.Traits);
         Assert.Equal(["r4"], undo.Runs); // r6's trigger already has a waiting run on the restored profile
-        Assert.Equal((9L, 42L, Now, (string?)null), (undo.MergeId, undo.PipelinePosition, undo.At, undo.Restored.MergedInto));
+        Assert.Equal((9L, 42L, Now, (string?)null), (undo.MergeId, undo.Position.From, undo.At, undo.Restored.MergedInto));
         Assert.Equal((T0, Now), (undo.Restored.CreatedAt, undo.Restored.UpdatedAt));
     }
 }

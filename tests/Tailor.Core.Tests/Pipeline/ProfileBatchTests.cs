@@ -22,7 +22,7 @@ public sealed class ProfileBatchTests
     {
         var batch = new ProfileBatch(loaded, new ProfileReducer(EngagementWeights.Default), () => $"p{++_nextId}", Now);
         var targets = events.Select(e => batch.Apply(View(e, ++_sequence))!).ToArray();
-        return (batch.ToChangeSet(_sequence), targets);
+        return (batch.ToChangeSet(0, _sequence), targets);
     }
 
     private static Profile Stored(string id, DateTimeOffset createdAt, params Identity.Identity[] identities)
@@ -60,7 +60,7 @@ public sealed class ProfileBatchTests
         Assert.Equal(new HashSet<Identity.Identity> { Anon("a1"), User("u1"), Email("ann@example.com") }, profile.Identities.ToHashSet());
         Assert.Equal(3, profile.Computed.EventCount);
         Assert.Empty(changes.Merges);
-        Assert.Equal(3, changes.Position);
+        Assert.Equal(3, changes.Position.To);
     }
 
     [Fact]

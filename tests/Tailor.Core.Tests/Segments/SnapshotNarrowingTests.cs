@@ -14,7 +14,7 @@ public sealed class SnapshotNarrowingTests
     private static CandidateFilter? Candidates(string rule) => CandidateFilter.Of(RuleParser.Parse(rule), Now);
 
     private static SnapshotScope Scope(params string[] rules) =>
-        SnapshotScope.For(rules.Select((r, i) => ($"s{i}", RuleDependencies.Of(RuleParser.Parse(r)))), Now);
+        SnapshotScopes.For(rules.Select((r, i) => ($"s{i}", RuleDependencies.Of(RuleParser.Parse(r)))), Now);
 
     [Fact]
     public void A_windowed_event_rule_needs_an_event_inside_the_window()

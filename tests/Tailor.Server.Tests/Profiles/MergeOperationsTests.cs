@@ -21,7 +21,7 @@ public sealed class MergeOperationsTests : IAsyncDisposable
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
     private readonly string _data = TempDirectory.Create("merge-operations");
     private readonly FakeTimeProvider _time = new(Start);
-    private ITailorStore? _store;
+    private TailorDatabase? _store;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -30,7 +30,7 @@ public sealed class MergeOperationsTests : IAsyncDisposable
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
         var ids = new IdSource(_time);
-        var pipeline = new ProfilePipeline(_store, new ProfileReducer(EngagementWeights.Default), _time, () => ids.New("prf"));
+        var pipeline = new ProfilePipeline(_store.Events, _store.Positions, _store.Profiles, _store.Merges, _store.Triggers, new ProfileReducer(EngagementWeights.Default), _time, () => ids.New("prf"));
         await _store.AppendAsync([Identify(Start, anonymousId: "a1"), Identify(Start.AddMinutes(1), "u1"), Identify(Start.AddMinutes(2), "u1", "a1")], Ct);
         await pipeline.CatchUpAsync(Ct);
         var merges = new MergeOperations(_store, _store, ids, _time);

@@ -19,7 +19,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
     private readonly string _data = TempDirectory.Create("segment-operations");
     private readonly FakeTimeProvider _time = new(Start);
-    private ITailorStore? _store;
+    private TailorDatabase? _store;
     private SegmentEngine? _engine;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -27,9 +27,9 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
     private async Task<SegmentOperations> OperationsAsync()
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
-        _engine = new SegmentEngine(_store, _time);
+        _engine = new SegmentEngine(_store.Segments, _store.Positions, _store.Profiles, _store.DeadLetters, _time);
         await _engine.ReloadAsync(Ct);
-        return new SegmentOperations(_store, _store, _store, _store, _engine, new IdSource(_time), _time);
+        return new SegmentOperations(_store.Segments, _store.Triggers, _store.Campaigns, _store.Content, _engine, new IdSource(_time), _time);
     }
 
     private static async Task<SegmentCatalogCompiled> CreateAsync(SegmentOperations segments, string name, string rule = "has consent email")

@@ -19,7 +19,7 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
     private const string Cart = """{"name": "Cart", "start": {"event": "Product Added"}, "steps": [{"wait": "30m"}]}""";
     private readonly string _data = TempDirectory.Create("trigger-operations");
     private readonly FakeTimeProvider _time = new(Start);
-    private ITailorStore? _store;
+    private TailorDatabase? _store;
     private int _triggerWakes, _deliveryWakes;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -28,10 +28,10 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
     {
         _store ??= await TailorStores.OpenAsync(_data, null, Ct);
         var ids = new IdSource(_time);
-        var engine = new TriggerEngine(_store, _time, () => ids.New("run"), []);
+        var engine = new TriggerEngine(_store.Triggers, _store.Segments, _store.Profiles, _store.Positions, _store.Contacts, _store.DeadLetters, _time, () => ids.New("run"), []);
         await engine.ReloadAsync(Ct);
         var wake = follower ? new TriggerWakeups(() => _triggerWakes++, () => _deliveryWakes++) : TriggerWakeups.None;
-        return new TriggerOperations(_store, _store, _store, engine, ids, _time, wake: wake);
+        return new TriggerOperations(_store.Triggers, _store.Segments, _store.Profiles, engine, ids, _time, wake: wake);
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;

@@ -1,13 +1,15 @@
 using System.Data.Common;
+using Tailor.Core.Storage;
 using Tailor.Core.TrackingPlans;
+using Tailor.Storage.Relational;
 
-namespace Tailor.Storage.Relational;
+namespace Tailor.Storage.TrackingPlans;
 
 /// <summary>The tracking plan's schemas and source modes. Plain SQL that both dialects accept.</summary>
-public abstract partial class SqlTailorStore
+internal sealed class SqlTrackingPlanStore(SqlDatabase db) : ITrackingPlanStore
 {
     public Task<bool> PutEventSchemaAsync(EventSchema schema, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
+        db.WriteAsync(async (c, t) =>
         {
             var existed = await Db.ScalarAsync(c, t, "SELECT 1 FROM event_schemas WHERE event_name = @name", cancellationToken, ("name", schema.EventName)) is not null;
             await Db.ExecuteAsync(c, t, """
@@ -19,7 +21,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<EventSchema?> GetEventSchemaAsync(string eventName, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var list = await Db.ListAsync(c, "SELECT event_name, schema, updated_at FROM event_schemas WHERE event_name = @name", ReadEventSchema, cancellationToken,
             ("name", eventName));
         return list.Count == 0 ? null : list[0];
@@ -27,16 +29,16 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyList<EventSchema>> ListEventSchemasAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT event_name, schema, updated_at FROM event_schemas ORDER BY event_name", ReadEventSchema, cancellationToken);
     }
 
     public Task<bool> DeleteEventSchemaAsync(string eventName, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, "DELETE FROM event_schemas WHERE event_name = @name", cancellationToken, ("name", eventName)) == 1,
+        db.WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, "DELETE FROM event_schemas WHERE event_name = @name", cancellationToken, ("name", eventName)) == 1,
             cancellationToken);
 
     public Task SetTrackingModeAsync(string sourceId, TrackingMode mode, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => mode == TrackingMode.Allow
+        db.WriteAsync(async (c, t) => mode == TrackingMode.Allow
             ? await Db.ExecuteAsync(c, t, "DELETE FROM source_tracking_modes WHERE source_id = @source", cancellationToken, ("source", sourceId))
             : await Db.ExecuteAsync(c, t, """
                 INSERT INTO source_tracking_modes (source_id, mode) VALUES (@source, @mode)
@@ -45,7 +47,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyDictionary<string, TrackingMode>> TrackingModesAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var rows = await Db.ListAsync(c, "SELECT source_id, mode FROM source_tracking_modes", r => (r.GetString(0), r.GetString(1)), cancellationToken);
         var modes = new Dictionary<string, TrackingMode>(StringComparer.Ordinal);
         foreach (var (source, wire) in rows)

@@ -1,19 +1,24 @@
 using System.Data.Common;
 using System.Globalization;
-using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
+using Tailor.Storage.Events;
+using Tailor.Storage.Positions;
+using Tailor.Storage.Relational;
 
-namespace Tailor.Storage.Relational;
+namespace Tailor.Storage.Triggers;
 
-/// <summary>The trigger half of the store: definitions, journey runs and their timers, the execution log, the outbox.</summary>
-public abstract partial class SqlTailorStore
+/// <summary>
+/// Triggers: definitions, journey runs and their timers, the execution log, the outbox of deliveries. Owns the trigger
+/// engine's commit: runs, log lines, deliveries, contacts and the engine's position, in one transaction.
+/// </summary>
+internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
 {
     private const string RunColumnsSql = "id, trigger_id, profile_id, step, status, entered_at, due_at, waiting_for, outcome, ended_at, version, start_event";
     private const string DeliveryColumnsSql = "id, run_id, trigger_id, profile_id, kind, payload, status, attempts, max_attempts, due_at, last_error, created_at";
 
     public Task SaveTriggerAsync(StoredTrigger trigger, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
+        db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
             INSERT INTO triggers (id, name, definition, enabled, secret, created_at, updated_at) VALUES (@id, @name, @definition, @enabled, @secret, @created, @updated)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, definition = excluded.definition, enabled = excluded.enabled, updated_at = excluded.updated_at
             """, cancellationToken, ("id", trigger.Id), ("name", trigger.Name), ("definition", trigger.Definition), ("enabled", trigger.Enabled),
@@ -21,13 +26,13 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyList<StoredTrigger>> ListTriggersAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT id, name, definition, enabled, secret, created_at, updated_at FROM triggers ORDER BY name", ReadTrigger, cancellationToken);
     }
 
     public async Task<StoredTrigger?> GetTriggerAsync(string id, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var found = await Db.ListAsync(c, "SELECT id, name, definition, enabled, secret, created_at, updated_at FROM triggers WHERE id = @id", ReadTrigger, cancellationToken, ("id", id));
         return found.Count == 0 ? null : found[0];
     }
@@ -35,27 +40,20 @@ public abstract partial class SqlTailorStore
     private static StoredTrigger ReadTrigger(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), r.GetString(4), ProfileColumns.FromMs(r.GetInt64(5)), ProfileColumns.FromMs(r.GetInt64(6)));
 
-    public async Task<long> TriggerPositionAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var c = await OpenReadAsync(cancellationToken);
-        var value = await Db.ScalarAsync(c, null, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, ("name", name));
-        return value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
-    }
-
     public async Task<IReadOnlyList<ProfileEvent>> ProfileEventsAfterAsync(long after, long upTo, int max, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, $"SELECT profile_id, {EventColumnsSql} FROM events WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max",
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT profile_id, {SqlEventLog.EventColumnsSql} FROM events WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max",
             r =>
             {
-                var logged = ReadEvent(r, 1);
+                var logged = SqlEventLog.ReadEvent(r, 1);
                 return new ProfileEvent(logged.Sequence, r.GetString(0), logged.Event);
             }, cancellationToken, ("after", after), ("upTo", upTo), ("max", max));
     }
 
     public async Task<IReadOnlyList<SegmentChangeEntry>> SegmentChangesAfterAsync(long afterId, int max, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT id, segment_id, profile_id, entered, at FROM segment_history WHERE id > @after ORDER BY id LIMIT @max",
             r => new SegmentChangeEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), ProfileColumns.FromMs(r.GetInt64(4))), cancellationToken,
             ("after", afterId), ("max", max));
@@ -65,10 +63,10 @@ public abstract partial class SqlTailorStore
     {
         if (profileIds.Count == 0) return [];
         var result = new List<JourneyRun>();
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         foreach (var page in profileIds.Chunk(500))
         {
-            var (inList, parameters) = InList(page);
+            var (inList, parameters) = Db.InList(page);
             result.AddRange(await Db.ListAsync(c, $"SELECT {RunColumnsSql} FROM trigger_runs WHERE status = 'waiting' AND profile_id IN ({inList})", ReadRun, cancellationToken, parameters));
         }
         return result;
@@ -78,10 +76,10 @@ public abstract partial class SqlTailorStore
     {
         var result = new Dictionary<(string, string), DateTimeOffset>();
         if (profileIds.Count == 0) return result;
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         foreach (var page in profileIds.Chunk(500))
         {
-            var (inList, parameters) = InList(page);
+            var (inList, parameters) = Db.InList(page);
             foreach (var (trigger, profile, at) in await Db.ListAsync(c,
                 $"SELECT trigger_id, profile_id, MAX(entered_at) FROM trigger_runs WHERE profile_id IN ({inList}) GROUP BY trigger_id, profile_id",
                 r => (r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken, parameters))
@@ -92,21 +90,21 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyList<JourneyRun>> DueRunsAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, $"SELECT {RunColumnsSql} FROM trigger_runs WHERE status = 'waiting' AND due_at IS NOT NULL AND due_at <= @upTo ORDER BY due_at LIMIT @max",
             ReadRun, cancellationToken, ("upTo", Db.Ms(upTo)), ("max", max));
     }
 
     public async Task<long> DueDeliveryCountAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM trigger_deliveries WHERE status = 'pending' AND due_at <= @now", cancellationToken,
             ("now", Db.Ms(now))), CultureInfo.InvariantCulture);
     }
 
     public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var run = await Db.ScalarAsync(c, null, "SELECT MIN(due_at) FROM trigger_runs WHERE status = 'waiting' AND due_at IS NOT NULL", cancellationToken);
         var delivery = await Db.ScalarAsync(c, null, "SELECT MIN(due_at) FROM trigger_deliveries WHERE status = 'pending'", cancellationToken);
         long? next = null;
@@ -132,9 +130,9 @@ public abstract partial class SqlTailorStore
         foreach (var contact in commit.Contacts)
             statements.Add(new("INSERT INTO contacts (profile_id, channel, origin, at) VALUES (@profile, @channel, @origin, @at)",
                 ("profile", contact.ProfileId), ("channel", contact.Channel), ("origin", contact.Origin), ("at", Db.Ms(contact.At))));
-        return WriteAsync(async (c, t) =>
+        return db.WriteAsync(async (c, t) =>
         {
-            if (commit.Position is { } move) await AdvancePositionAsync(c, t, move.Name, move.From, move.To, cancellationToken);
+            if (commit.Position is { } move) await SqlPositionStore.MoveAsync(c, t, move, cancellationToken);
             foreach (var write in commit.Runs)
             {
                 var run = write.Run;
@@ -155,9 +153,9 @@ public abstract partial class SqlTailorStore
                         UPDATE trigger_runs SET step = @step, status = @status, due_at = @due, waiting_for = @waiting, outcome = @outcome, ended_at = @ended, version = @version
                         WHERE id = @id AND version = @expected
                         """, cancellationToken, values);
-                if (changed == 0) throw new PipelineConflictException($"trigger run {run.Id}", write.ExpectedVersion ?? 0);
+                if (changed == 0) throw new PositionConflictException($"trigger run {run.Id}", write.ExpectedVersion ?? 0);
             }
-            await ExecuteAllAsync(c, t, statements, cancellationToken);
+            await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
     }
@@ -175,7 +173,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyList<JourneyRun>> RunsAsync(string triggerId, string? profileId, int limit, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var sql = $"SELECT {RunColumnsSql} FROM trigger_runs WHERE trigger_id = @trigger" + (profileId is null ? "" : " AND profile_id = @profile")
             + " ORDER BY entered_at DESC, id DESC LIMIT @limit";
         return await Db.ListAsync(c, sql, ReadRun, cancellationToken, ("trigger", triggerId), ("profile", profileId ?? ""), ("limit", limit));
@@ -185,10 +183,10 @@ public abstract partial class SqlTailorStore
     {
         if (runIds.Count == 0) return [];
         var result = new List<ExecutionLogEntry>();
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         foreach (var page in runIds.Chunk(500))
         {
-            var (inList, parameters) = InList(page);
+            var (inList, parameters) = Db.InList(page);
             result.AddRange(await Db.ListAsync(c, $"SELECT run_id, trigger_id, profile_id, at, step, kind, detail FROM trigger_log WHERE run_id IN ({inList}) ORDER BY id",
                 r => new ExecutionLogEntry(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), r.NullableString(4), r.GetString(5), r.GetString(6)),
                 cancellationToken, parameters));
@@ -198,7 +196,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<TriggerStats> TriggerStatsAsync(string triggerId, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         async Task<IReadOnlyDictionary<string, long>> CountAsync(string table) =>
             (await Db.ListAsync(c, $"SELECT status, COUNT(*) FROM {table} WHERE trigger_id = @trigger GROUP BY status", r => (r.GetString(0), r.GetInt64(1)), cancellationToken,
                 ("trigger", triggerId))).ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
@@ -206,7 +204,7 @@ public abstract partial class SqlTailorStore
     }
 
     public Task<IReadOnlyList<ActionDelivery>> ClaimDeliveriesAsync(DateTimeOffset now, int max, DeliveryLane lane, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<ActionDelivery>>(async (c, t) =>
+        db.WriteAsync<IReadOnlyList<ActionDelivery>>(async (c, t) =>
         {
             // One statement claims the batch; only rows still pending move, so a node only gets what no other node took.
             await using var command = Db.Command(c, t, $"""
@@ -222,7 +220,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyList<ActionDelivery>> InterruptedDeliveriesAsync(DateTimeOffset claimedBefore, int max, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, $"SELECT {DeliveryColumnsSql} FROM trigger_deliveries WHERE status = 'sending' AND updated_at < @before ORDER BY updated_at LIMIT @max",
             ReadDelivery, cancellationToken, ("before", Db.Ms(claimedBefore)), ("max", max));
     }
@@ -237,23 +235,23 @@ public abstract partial class SqlTailorStore
                 ("status", result.Status), ("due", Db.Ms(result.DueAt)), ("error", result.Error), ("at", Db.Ms(result.Log.At)), ("id", result.Id)));
             statements.Add(LogStatement(result.Log));
         }
-        return WriteAsync(async (c, t) =>
+        return db.WriteAsync(async (c, t) =>
         {
-            await ExecuteAllAsync(c, t, statements, cancellationToken);
+            await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
     }
 
     public async Task<IReadOnlyList<ActionDelivery>> DeadLettersAsync(string? triggerId, int limit, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var sql = $"SELECT {DeliveryColumnsSql} FROM trigger_deliveries WHERE status = 'dead'" + (triggerId is null ? "" : " AND trigger_id = @trigger")
             + " ORDER BY updated_at DESC, id LIMIT @limit";
         return await Db.ListAsync(c, sql, ReadDelivery, cancellationToken, ("trigger", triggerId ?? ""), ("limit", limit));
     }
 
     public Task<bool> RetryDeadLetterAsync(string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t,
+        db.WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t,
             "UPDATE trigger_deliveries SET status = 'pending', attempts = 0, due_at = @now, updated_at = @now WHERE id = @id AND status = 'dead'",
             cancellationToken, ("id", deliveryId), ("now", Db.Ms(now))) == 1, cancellationToken);
 

@@ -2,25 +2,26 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Tailor.Core.Storage;
+using Tailor.Storage.Relational;
 
-namespace Tailor.Storage.Relational;
+namespace Tailor.Storage.DeadLetters;
 
-/// <summary>The dead-letter store: what background stages set aside (<see cref="DeadLetter"/>).</summary>
-public abstract partial class SqlTailorStore
+/// <summary>The dead-letter store: what background stages set aside (<see cref="DeadLetter"/>, table <c>dead_letters</c>).</summary>
+internal sealed class SqlDeadLetterStore(SqlDatabase db) : IDeadLetterStore
 {
     private const string DeadLetterColumnsSql = "id, stage, item_key, source_id, payload, reason, error_type, attempts, created_at, replayed_at, replay_note";
 
     public async Task<DeadLetter> AddDeadLetterAsync(DeadLetter entry, CancellationToken cancellationToken)
     {
-        var insert = InsertDeadLetter(entry);
-        var id = await WriteAsync(async (c, t) => Convert.ToInt64(await Db.ScalarAsync(c, t, insert.Sql + " RETURNING id", cancellationToken, [.. insert.Parameters]),
+        var insert = Insert(entry);
+        var id = await db.WriteAsync(async (c, t) => Convert.ToInt64(await Db.ScalarAsync(c, t, insert.Sql + " RETURNING id", cancellationToken, [.. insert.Parameters]),
             CultureInfo.InvariantCulture), cancellationToken);
         return (await GetDeadLetterAsync(id, cancellationToken))!;
     }
 
     public async Task<DeadLetter?> GetDeadLetterAsync(long id, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var list = await Db.ListAsync(c, $"SELECT {DeadLetterColumnsSql} FROM dead_letters WHERE id = @id", ReadDeadLetter, cancellationToken, ("id", id));
         return list.Count == 0 ? null : list[0];
     }
@@ -41,13 +42,13 @@ public abstract partial class SqlTailorStore
             parameters.Add(("before", before));
         }
         sql.Append(" ORDER BY id DESC LIMIT @limit");
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, sql.ToString(), ReadDeadLetter, cancellationToken, [.. parameters]);
     }
 
     public async Task<IReadOnlyDictionary<string, long>> PendingDeadLettersAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var rows = await Db.ListAsync(c, "SELECT stage, COUNT(*) FROM dead_letters WHERE replayed_at IS NULL GROUP BY stage",
             r => (r.GetString(0), Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture)), cancellationToken);
         return rows.ToDictionary(r => r.Item1, r => r.Item2, StringComparer.Ordinal);
@@ -56,17 +57,17 @@ public abstract partial class SqlTailorStore
     public async Task<bool> MarkDeadLetterReplayedAsync(long id, DateTimeOffset at, string note, CancellationToken cancellationToken)
     {
         var mark = MarkReplayed(id, at, note);
-        return await WriteAsync((c, t) => Db.ExecuteAsync(c, t, mark.Sql, cancellationToken, [.. mark.Parameters]), cancellationToken) == 1;
+        return await db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, mark.Sql, cancellationToken, [.. mark.Parameters]), cancellationToken) == 1;
     }
 
     /// <summary>The insert of a new entry, for stores that set items aside inside another transaction (the profile pipeline's commit).</summary>
-    protected static Statement InsertDeadLetter(DeadLetter e) => new(
+    internal static Statement Insert(DeadLetter e) => new(
         "INSERT INTO dead_letters (stage, item_key, source_id, payload, reason, error_type, attempts, created_at) VALUES (@stage, @key, @source, @payload, @reason, @type, @attempts, @at)",
         ("stage", Safe(e.Stage)), ("key", Safe(e.Key)), ("source", e.SourceId is null ? null : Safe(e.SourceId)), ("payload", Safe(e.Payload)),
         ("reason", Safe(e.Reason)), ("type", e.ErrorType is null ? null : Safe(e.ErrorType)), ("attempts", e.Attempts), ("at", Db.Ms(e.CreatedAt)));
 
     /// <summary>Marks a pending entry replayed; affects no row when it is not pending.</summary>
-    protected static Statement MarkReplayed(long id, DateTimeOffset at, string note) => new(
+    internal static Statement MarkReplayed(long id, DateTimeOffset at, string note) => new(
         "UPDATE dead_letters SET replayed_at = @at, replay_note = @note WHERE id = @id AND replayed_at IS NULL",
         ("id", id), ("at", Db.Ms(at)), ("note", Safe(note)));
 

@@ -10,7 +10,7 @@ namespace Tailor.Storage.Sqlite;
 /// (SQLite has a single writer); reads use pooled connections and run beside them. <c>synchronous=FULL</c> makes
 /// every commit durable before it returns, so an acknowledged event survives a crash.
 /// </summary>
-public sealed class SqliteTailorStore : SqlTailorStore
+public sealed class SqliteDatabase : SqlDatabase
 {
     private static readonly IReadOnlyList<Migration> SqliteMigrations = Migration.FromResources("Sqlite");
     private readonly string _connectionString;
@@ -18,7 +18,7 @@ public sealed class SqliteTailorStore : SqlTailorStore
     private int _foregroundWaiting;
     private SqliteConnection? _writer;
 
-    public SqliteTailorStore(string path)
+    public SqliteDatabase(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
         PrivateFiles.Prepare(Path);
@@ -30,28 +30,28 @@ public sealed class SqliteTailorStore : SqlTailorStore
 
     public override string Kind => "sqlite";
 
-    protected override IReadOnlyList<Migration> Migrations => SqliteMigrations;
+    internal override IReadOnlyList<Migration> Migrations => SqliteMigrations;
 
-    protected override string Json(string parameter) => parameter;
+    internal override string Json(string parameter) => parameter;
 
     // json_each gives true/false as 1/0, so the JSON type must match too (true is not the number 1);
     // integer and real compare as numbers, as in PostgreSQL's jsonb (3 equals 3.0).
-    protected override string TraitEqualsSql => """
+    internal override string TraitEqualsSql => """
         EXISTS (SELECT 1 FROM json_each(profiles.traits) AS t WHERE t.key = @name
             AND CASE WHEN t.type IN ('integer', 'real') THEN json_type(@value) IN ('integer', 'real') ELSE t.type = json_type(@value) END
             AND t.value IS json_extract(@value, '$'))
         """;
 
-    protected override string ComputedNumberSql(string name) => $"json_extract(computed, '$.{name}')";
+    internal override string ComputedNumberSql(string name) => $"json_extract(computed, '$.{name}')";
 
-    protected override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct)
+    internal override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         return connection;
     }
 
-    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)
+    internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)
     {
         await AcquireWriterAsync(background, ct);
         try
@@ -103,7 +103,7 @@ public sealed class SqliteTailorStore : SqlTailorStore
         return _writer = connection;
     }
 
-    protected override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct)
+    internal override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct)
     {
         await using var command = Db.Command(connection, transaction, $"""
             INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
@@ -130,7 +130,7 @@ public sealed class SqliteTailorStore : SqlTailorStore
         return stored;
     }
 
-    protected override async Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct)
+    internal override async Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct)
     {
         // SQLite runs in-process, so there are no round trips to save; reusing one prepared command per SQL text is what pays.
         var prepared = new Dictionary<string, DbCommand>(StringComparer.Ordinal);

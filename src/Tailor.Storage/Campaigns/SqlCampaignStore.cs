@@ -2,58 +2,17 @@ using System.Data.Common;
 using System.Text.Json;
 using Tailor.Core.Delivery;
 using Tailor.Core.Storage;
+using Tailor.Storage.Relational;
 
-namespace Tailor.Storage.Relational;
+namespace Tailor.Storage.Campaigns;
 
-/// <summary>Content documents, campaigns and the campaign send ledger. Plain SQL that both dialects accept.</summary>
-public abstract partial class SqlTailorStore
+/// <summary>Campaigns and their send ledger (tables <c>campaigns</c>, <c>campaign_recipients</c>). Plain SQL that both dialects accept.</summary>
+internal sealed class SqlCampaignStore(SqlDatabase db) : ICampaignStore
 {
-    // ---------------------------------------------------------------- content documents
-
-    public async Task<IReadOnlyList<ContentDocument>> ListContentAsync(string kind, CancellationToken cancellationToken)
-    {
-        await using var c = await OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, "SELECT kind, name, document, created_at, updated_at FROM content WHERE kind = @kind ORDER BY name",
-            ReadDocument, cancellationToken, ("kind", kind));
-    }
-
-    public async Task<ContentDocument?> GetContentAsync(string kind, string name, CancellationToken cancellationToken)
-    {
-        await using var c = await OpenReadAsync(cancellationToken);
-        var list = await Db.ListAsync(c, "SELECT kind, name, document, created_at, updated_at FROM content WHERE kind = @kind AND name = @name",
-            ReadDocument, cancellationToken, ("kind", kind), ("name", name));
-        return list.Count == 0 ? null : list[0];
-    }
-
-    public Task<bool> SaveContentAsync(ContentDocument document, bool createOnly, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, $"""
-            INSERT INTO content (kind, name, document, created_at, updated_at) VALUES (@kind, @name, @document, @created, @updated)
-            ON CONFLICT (kind, name) DO {(createOnly ? "NOTHING" : "UPDATE SET document = excluded.document, updated_at = excluded.updated_at")}
-            """, cancellationToken, ("kind", document.Kind), ("name", document.Name), ("document", document.Json),
-            ("created", Db.Ms(document.CreatedAt)), ("updated", Db.Ms(document.UpdatedAt))) == 1, cancellationToken);
-
-    public Task<bool> DeleteContentAsync(string kind, string name, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, "DELETE FROM content WHERE kind = @kind AND name = @name", cancellationToken,
-            ("kind", kind), ("name", name)) == 1, cancellationToken);
-
-    public async Task<IReadOnlyList<JsonElement>> RecentTrackEventsAsync(IReadOnlyCollection<string> names, int limit, CancellationToken cancellationToken)
-    {
-        if (names.Count == 0) return [];
-        await using var c = await OpenReadAsync(cancellationToken);
-        var parameters = names.Select((n, i) => ($"n{i}", (object?)n)).Append(("limit", limit)).ToArray();
-        var sql = $"SELECT payload FROM events WHERE type = 'track' AND name IN ({string.Join(", ", names.Select((_, i) => $"@n{i}"))}) ORDER BY seq DESC LIMIT @limit";
-        return await Db.ListAsync(c, sql, r => JsonDocument.Parse(r.GetString(0)).RootElement, cancellationToken, parameters);
-    }
-
-    private static ContentDocument ReadDocument(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), ProfileColumns.FromMs(r.GetInt64(4)));
-
-    // ---------------------------------------------------------------- campaigns
-
     private const string CampaignColumns = "id, name, template, segment, subject, sender, status, created_at, started_at, completed_at, audience_size, caps, send_at";
 
     public Task SaveCampaignAsync(Campaign campaign, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => Db.ExecuteAsync(c, t, $"""
+        db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, $"""
             INSERT INTO campaigns ({CampaignColumns}) VALUES (@id, @name, @template, @segment, @subject, @sender, @status, @created, @started, @completed, @size, @caps, @sendAt)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, template = excluded.template, segment = excluded.segment, subject = excluded.subject,
                 sender = excluded.sender, status = excluded.status, started_at = excluded.started_at, completed_at = excluded.completed_at,
@@ -73,14 +32,14 @@ public abstract partial class SqlTailorStore
 
     public async Task<Campaign?> GetCampaignAsync(string id, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var list = await Db.ListAsync(c, $"SELECT {CampaignColumns} FROM campaigns WHERE id = @id", ReadCampaign, cancellationToken, ("id", id));
         return list.Count == 0 ? null : list[0];
     }
 
     public async Task<IReadOnlyList<Campaign>> ListCampaignsAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, $"SELECT {CampaignColumns} FROM campaigns ORDER BY created_at, id", ReadCampaign, cancellationToken);
     }
 
@@ -95,11 +54,11 @@ public abstract partial class SqlTailorStore
         var statements = profileIds.Select(id => new Statement(
             "INSERT INTO campaign_recipients (campaign_id, profile_id, status, at) VALUES (@c, @p, 'pending', 0) ON CONFLICT (campaign_id, profile_id) DO NOTHING",
             ("c", campaignId), ("p", id))).ToList();
-        return WriteAsync(async (c, t) => { await ExecuteAllAsync(c, t, statements, cancellationToken); return 0; }, cancellationToken);
+        return db.WriteAsync(async (c, t) => { await db.ExecuteAllAsync(c, t, statements, cancellationToken); return 0; }, cancellationToken);
     }
 
     public Task<IReadOnlyList<string>> ClaimRecipientsAsync(string campaignId, int max, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<string>>(async (c, t) =>
+        db.WriteAsync<IReadOnlyList<string>>(async (c, t) =>
         {
             var ids = new List<string>();
             await using (var command = Db.Command(c, t,
@@ -107,7 +66,7 @@ public abstract partial class SqlTailorStore
                 ("c", campaignId), ("max", max)))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
                 while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
-            await ExecuteAllAsync(c, t, [.. ids.Select(id => new Statement(
+            await db.ExecuteAllAsync(c, t, [.. ids.Select(id => new Statement(
                 "UPDATE campaign_recipients SET status = 'sending' WHERE campaign_id = @c AND profile_id = @p", ("c", campaignId), ("p", id)))], cancellationToken);
             return ids;
         }, cancellationToken);
@@ -117,17 +76,17 @@ public abstract partial class SqlTailorStore
         var statements = outcomes.Select(o => new Statement(
             "UPDATE campaign_recipients SET status = @s, detail = @d, at = @at WHERE campaign_id = @c AND profile_id = @p",
             ("s", o.Status), ("d", o.Detail), ("at", Db.Ms(o.At)), ("c", campaignId), ("p", o.ProfileId))).ToList();
-        return WriteAsync(async (c, t) => { await ExecuteAllAsync(c, t, statements, cancellationToken); return 0; }, cancellationToken);
+        return db.WriteAsync(async (c, t) => { await db.ExecuteAllAsync(c, t, statements, cancellationToken); return 0; }, cancellationToken);
     }
 
     public Task<int> MarkInterruptedAsync(string campaignId, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => Db.ExecuteAsync(c, t,
+        db.WriteAsync((c, t) => Db.ExecuteAsync(c, t,
             "UPDATE campaign_recipients SET status = 'interrupted', detail = 'the node stopped while sending; not resent so that nobody gets it twice' WHERE campaign_id = @c AND status = 'sending'",
             cancellationToken, ("c", campaignId)), cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, long>> RecipientCountsAsync(string campaignId, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var rows = await Db.ListAsync(c, "SELECT status, COUNT(*) FROM campaign_recipients WHERE campaign_id = @c GROUP BY status",
             r => (r.GetString(0), r.GetInt64(1)), cancellationToken, ("c", campaignId));
         return rows.ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
@@ -135,7 +94,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyList<RecipientOutcome>> RecipientsAsync(string campaignId, string? status, string? afterProfileId, int limit, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var sql = "SELECT profile_id, status, detail, at FROM campaign_recipients WHERE campaign_id = @c"
             + (status is null ? "" : " AND status = @s") + (afterProfileId is null ? "" : " AND profile_id > @after") + " ORDER BY profile_id LIMIT @limit";
         return await Db.ListAsync(c, sql, r => new RecipientOutcome(r.GetString(0), r.GetString(1), r.NullableString(2), ProfileColumns.FromMs(r.GetInt64(3))),
@@ -144,7 +103,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<RecipientOutcome?> RecipientAsync(string campaignId, string profileId, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var rows = await Db.ListAsync(c, "SELECT profile_id, status, detail, at FROM campaign_recipients WHERE campaign_id = @c AND profile_id = @p",
             r => new RecipientOutcome(r.GetString(0), r.GetString(1), r.NullableString(2), ProfileColumns.FromMs(r.GetInt64(3))), cancellationToken,
             ("c", campaignId), ("p", profileId));

@@ -15,7 +15,7 @@ namespace Tailor.Storage.Postgres;
 /// Appends take a transaction-scoped advisory lock so that log sequences become visible in commit order: the
 /// profile pipeline reads "everything after position N" and must never skip an event committed late.
 /// </summary>
-public sealed class PostgresTailorStore(string connectionString) : SqlTailorStore
+public sealed class PostgresDatabase(string connectionString) : SqlDatabase
 {
     private const long AppendLockKey = 0x7461696C6F72; // "tailor"
 
@@ -27,23 +27,23 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
 
     public override string Kind => "postgres";
 
-    protected override IReadOnlyList<Migration> Migrations => PostgresMigrations;
+    internal override IReadOnlyList<Migration> Migrations => PostgresMigrations;
 
-    protected override string Json(string parameter) => parameter + "::jsonb";
+    internal override string Json(string parameter) => parameter + "::jsonb";
 
-    protected override string TraitEqualsSql => "traits @> jsonb_build_object(@name::text, @value::jsonb)";
+    internal override string TraitEqualsSql => "traits @> jsonb_build_object(@name::text, @value::jsonb)";
 
-    protected override string ComputedNumberSql(string name) => $"(computed->>'{name}')::numeric";
+    internal override string ComputedNumberSql(string name) => $"(computed->>'{name}')::numeric";
 
     /// <summary>
     /// History ids come from a sequence at insert time; without this lock a node could commit id 11 before another
     /// commits id 10, and a reader that had moved past 11 would never see 10.
     /// </summary>
-    protected override Task OrderHistoryWritesAsync(DbConnection c, DbTransaction t, CancellationToken ct) =>
+    internal override Task OrderHistoryWritesAsync(DbConnection c, DbTransaction t, CancellationToken ct) =>
         Db.ExecuteAsync(c, t, "SELECT pg_advisory_xact_lock(@key)", ct, ("key", SegmentHistoryLockKey));
 
     /// <summary>Membership changes and timers as a handful of array statements, however many there are.</summary>
-    protected override IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
+    internal override IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
     {
         if (changes.Count > 0)
         {
@@ -86,9 +86,9 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
                 """, ("segments", cleared.Select(t => t.SegmentId).ToArray()), ("profiles", cleared.Select(t => t.ProfileId).ToArray()));
     }
 
-    protected override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+    internal override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 
-    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)
+    internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -97,14 +97,14 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         return result;
     }
 
-    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task MigrateAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         // Nodes starting together must not run the same migration twice.
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await Db.ExecuteAsync(connection, null, "SELECT pg_advisory_lock(@key)", cancellationToken, ("key", AppendLockKey + 1));
         try
         {
-            await base.MigrateAsync(cancellationToken);
+            await base.MigrateAsync(time, cancellationToken);
         }
         finally
         {
@@ -112,7 +112,7 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         }
     }
 
-    protected override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct)
+    internal override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct)
     {
         await Db.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key)", ct, ("key", AppendLockKey));
         var n = events.Count;
@@ -157,7 +157,7 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         return stored;
     }
 
-    protected override async Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct)
+    internal override async Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct)
     {
         for (var start = 0; start < statements.Count; start += MaxCommandsPerRoundTrip)
         {
@@ -174,7 +174,7 @@ public sealed class PostgresTailorStore(string connectionString) : SqlTailorStor
         }
     }
 
-    protected override async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<Identity> identities, CancellationToken ct)
+    internal override async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<Identity> identities, CancellationToken ct)
     {
         // One round trip for the whole batch instead of one per identity.
         var types = new string[identities.Count];

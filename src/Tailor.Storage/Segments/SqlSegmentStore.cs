@@ -8,20 +8,22 @@ using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
+using Tailor.Storage.Events;
+using Tailor.Storage.Positions;
+using Tailor.Storage.Profiles;
+using Tailor.Storage.Relational;
 
-namespace Tailor.Storage.Relational;
+namespace Tailor.Storage.Segments;
 
-/// <summary>The segment half of the store: definitions, members, history, sizes, timers.</summary>
-public abstract partial class SqlTailorStore
+/// <summary>
+/// Segments: definitions, members, history, sizes, timers, and what evaluation reads of profiles. Owns the segment
+/// engine's commit: membership changes and timers with the engine's position, in one transaction.
+/// </summary>
+internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
 {
-    private const string SegmentsPipeline = "segments";
-
-    /// <summary>SQL for the number at <c>computed.{name}</c> of a <c>profiles</c> row.</summary>
-    protected abstract string ComputedNumberSql(string name);
-
     public async Task<IReadOnlyList<SegmentDefinition>> ListSegmentsAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT id, name, rule, parent_id, min_size, created_at, updated_at FROM segments ORDER BY name",
             r => ReadSegment(r.GetString(0), r.GetString(1), r.GetString(2), r.NullableString(3), r.GetInt32(4),
                 ProfileColumns.FromMs(r.GetInt64(5)), ProfileColumns.FromMs(r.GetInt64(6))), cancellationToken);
@@ -44,7 +46,7 @@ public abstract partial class SqlTailorStore
     }
 
     public Task SaveSegmentAsync(SegmentDefinition segment, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
+        db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
             INSERT INTO segments (id, name, rule, parent_id, min_size, created_at, updated_at) VALUES (@id, @name, @rule, @parent, @min, @created, @updated)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, rule = excluded.rule, parent_id = excluded.parent_id,
                 min_size = excluded.min_size, updated_at = excluded.updated_at
@@ -52,10 +54,10 @@ public abstract partial class SqlTailorStore
             ("min", segment.MinSize), ("created", Db.Ms(segment.CreatedAt)), ("updated", Db.Ms(segment.UpdatedAt))), cancellationToken);
 
     public Task DeleteSegmentAsync(string segmentId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
+        db.WriteAsync(async (c, t) =>
         {
             (string, object?) id = ("id", segmentId);
-            await ExecuteAllAsync(c, t,
+            await db.ExecuteAllAsync(c, t,
             [
                 new("DELETE FROM segment_members WHERE segment_id = @id", id),
                 new("DELETE FROM segment_timers WHERE segment_id = @id", id),
@@ -68,7 +70,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlySet<string>> MembershipsAsync(string profileId, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var ids = await Db.ListAsync(c, "SELECT segment_id FROM segment_members WHERE profile_id = @id", r => r.GetString(0), cancellationToken, ("id", profileId));
         return ids.ToHashSet(StringComparer.Ordinal);
     }
@@ -83,7 +85,7 @@ public abstract partial class SqlTailorStore
             if (!latest.TryGetValue(change.SegmentId, out var seen) || change.At > seen) latest[change.SegmentId] = change.At;
             delta[change.SegmentId] = delta.GetValueOrDefault(change.SegmentId) + (change.Entered ? 1 : -1);
         }
-        statements.AddRange(MembershipWrites(update.Changes, update.Timers));
+        statements.AddRange(db.MembershipWrites(update.Changes, update.Timers));
         foreach (var (segmentId, at) in latest)
         {
             // The new size is the last recorded size plus this update's entries minus its exits: counting the members
@@ -94,27 +96,20 @@ public abstract partial class SqlTailorStore
                 """, ("segment", segmentId), ("at", Db.Ms(at)), ("delta", delta[segmentId])));
         }
         if (statements.Count == 0 && update.Position is null) return Task.CompletedTask;
-        return WriteAsync(async (c, t) =>
+        return db.WriteAsync(async (c, t) =>
         {
-            if (update.Position is { } position)
-                await AdvancePositionAsync(c, t, SegmentsPipeline, update.StartPosition, position, cancellationToken);
-            if (update.Changes.Count > 0) await OrderHistoryWritesAsync(c, t, cancellationToken);
-            await ExecuteAllAsync(c, t, statements, cancellationToken);
+            if (update.Position is { } move) await SqlPositionStore.MoveAsync(c, t, move, cancellationToken);
+            if (update.Changes.Count > 0) await db.OrderHistoryWritesAsync(c, t, cancellationToken);
+            await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
     }
 
     /// <summary>
-    /// Makes membership history ids visible in commit order, for readers that follow the history by id (the trigger
-    /// engine). SQLite has one writer, so nothing to do; PostgreSQL takes a lock (several nodes write at once).
+    /// The writes of membership changes (members and history) and timers, a few statements per change; a database with
+    /// bulk parameters (PostgreSQL arrays) writes them with a few statements in all instead (<see cref="SqlDatabase.MembershipWrites"/>).
     /// </summary>
-    protected virtual Task OrderHistoryWritesAsync(DbConnection c, DbTransaction t, CancellationToken ct) => Task.CompletedTask;
-
-    /// <summary>
-    /// The writes of membership changes (members and history) and timers, a few statements per change; a store with
-    /// bulk parameters (PostgreSQL arrays) overrides this with a few statements in all.
-    /// </summary>
-    protected virtual IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
+    internal static IEnumerable<Statement> MembershipWritesOneByOne(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
     {
         foreach (var change in changes)
         {
@@ -139,7 +134,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyList<SegmentMember>> MembersAsync(string segmentId, string? afterProfileId, int limit, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT profile_id, since FROM segment_members WHERE segment_id = @segment AND profile_id > @after ORDER BY profile_id LIMIT @limit",
             r => new SegmentMember(r.GetString(0), ProfileColumns.FromMs(r.GetInt64(1))), cancellationToken,
             ("segment", segmentId), ("after", afterProfileId ?? ""), ("limit", limit));
@@ -147,7 +142,7 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyDictionary<string, long>> SegmentSizesAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var rows = await Db.ListAsync(c, "SELECT segment_id, COUNT(*) FROM segment_members GROUP BY segment_id",
             r => (r.GetString(0), r.GetInt64(1)), cancellationToken);
         return rows.ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
@@ -161,42 +156,35 @@ public abstract partial class SqlTailorStore
         if (segmentId is not null) { where.Add("segment_id = @segment"); parameters.Add(("segment", segmentId)); }
         var sql = "SELECT segment_id, profile_id, entered, at FROM segment_history"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY id LIMIT @limit";
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, sql, r => new MembershipChange(r.GetString(0), r.GetString(1), r.GetBoolean(2), ProfileColumns.FromMs(r.GetInt64(3))),
             cancellationToken, [.. parameters]);
     }
 
     public async Task<IReadOnlyList<SegmentSizePoint>> SizeHistoryAsync(string segmentId, int limit, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT at, size FROM segment_sizes WHERE segment_id = @segment ORDER BY id LIMIT @limit",
             r => new SegmentSizePoint(ProfileColumns.FromMs(r.GetInt64(0)), r.GetInt64(1)), cancellationToken, ("segment", segmentId), ("limit", limit));
     }
 
     public async Task<IReadOnlyList<SegmentTimer>> DueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT segment_id, profile_id, due_at FROM segment_timers WHERE due_at <= @upTo ORDER BY due_at LIMIT @max",
             r => new SegmentTimer(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2))), cancellationToken, ("upTo", Db.Ms(upTo)), ("max", max));
     }
 
     public async Task<DateTimeOffset?> NextTimerAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var value = await Db.ScalarAsync(c, null, "SELECT MIN(due_at) FROM segment_timers", cancellationToken);
         return value is null ? null : ProfileColumns.FromMs(Convert.ToInt64(value, CultureInfo.InvariantCulture));
     }
 
-    public async Task<long> SegmentPositionAsync(CancellationToken cancellationToken)
-    {
-        await using var c = await OpenReadAsync(cancellationToken);
-        var value = await Db.ScalarAsync(c, null, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, ("name", SegmentsPipeline));
-        return value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
-    }
-
     public async Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, """
             SELECT seq, profile_id, type, name, EXISTS (SELECT 1 FROM merges m WHERE m.message_id = e.message_id)
             FROM events e WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max
@@ -208,12 +196,12 @@ public abstract partial class SqlTailorStore
     public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, SnapshotScope scope, CancellationToken cancellationToken)
     {
         if (profileIds.Count == 0) return [];
-        var (inList, idParameters) = InList(profileIds);
-        await using var c = await OpenReadAsync(cancellationToken);
+        var (inList, idParameters) = Db.InList(profileIds);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         // Identities are left out: no rule reads them, and loading them was about a tenth of a full recompute
         // (bench/results/segments.md). Snapshot profiles therefore have an empty Identities list.
         var profiles = scope.Profile
-            ? await ReadProfilesAsync(c, profileIds, liveOnly: true, withIdentities: false, cancellationToken)
+            ? await SqlProfileStore.ReadProfilesAsync(c, profileIds, liveOnly: true, withIdentities: false, cancellationToken)
             : (await Db.ListAsync(c, $"SELECT id, created_at FROM profiles WHERE merged_into IS NULL AND id IN ({inList})",
                 r => new Profile { Id = r.GetString(0), CreatedAt = ProfileColumns.FromMs(r.GetInt64(1)) }, cancellationToken, idParameters))
                 .ToDictionary(p => p.Id, StringComparer.Ordinal);
@@ -226,7 +214,7 @@ public abstract partial class SqlTailorStore
         var timers = profiles.Keys.ToDictionary(id => id, _ => new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal), StringComparer.Ordinal);
         if (scope.TimerSegments.Count > 0)
         {
-            var (segmentList, segmentParameters) = InList(scope.TimerSegments, "s");
+            var (segmentList, segmentParameters) = Db.InList(scope.TimerSegments, "s");
             foreach (var (profileId, segmentId, due) in await Db.ListAsync(c,
                 $"SELECT profile_id, segment_id, due_at FROM segment_timers WHERE segment_id IN ({segmentList}) AND profile_id IN ({inList})",
                 r => (r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken, [.. idParameters, .. segmentParameters]))
@@ -238,8 +226,8 @@ public abstract partial class SqlTailorStore
         var nameOnly = scope.Events.Where(e => !e.Value.Payload).ToList();
         if (withPayload.Count > 0)
         {
-            await ReadSnapshotEventsAsync(c, inList, idParameters, withPayload, $"profile_id, {EventColumnsSql}", events,
-                r => EventFact.From(EventView.Parse(ReadEvent(r, offset: 1))), cancellationToken);
+            await ReadSnapshotEventsAsync(c, inList, idParameters, withPayload, $"profile_id, {SqlEventLog.EventColumnsSql}", events,
+                r => EventFact.From(EventView.Parse(SqlEventLog.ReadEvent(r, offset: 1))), cancellationToken);
         }
         if (nameOnly.Count > 0)
         {
@@ -294,14 +282,14 @@ public abstract partial class SqlTailorStore
     public async Task<IReadOnlyList<string>> CandidateIdsAsync(CandidateFilter filter, IReadOnlyCollection<string> segmentIds, CancellationToken cancellationToken)
     {
         var parameters = new List<(string, object?)>();
-        var (segmentList, segmentParameters) = InList(segmentIds, "s");
+        var (segmentList, segmentParameters) = Db.InList(segmentIds, "s");
         parameters.AddRange(segmentParameters);
         var sql = $"""
             SELECT pid FROM ({CandidateSql(filter, parameters)}) AS candidates
             UNION SELECT profile_id FROM segment_members WHERE segment_id IN ({segmentList})
             UNION SELECT profile_id FROM segment_timers WHERE segment_id IN ({segmentList})
             """;
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var ids = await Db.ListAsync(c, sql, r => r.GetString(0), cancellationToken, [.. parameters]);
         ids.Sort(StringComparer.Ordinal);
         return ids;
@@ -328,7 +316,7 @@ public abstract partial class SqlTailorStore
             }
             case CandidateFilter.ComputedAtLeast computed:
                 // Stored numbers may be binary floating point: a hair lower bound keeps the set a superset.
-                return $"SELECT id AS pid FROM profiles WHERE merged_into IS NULL AND {ComputedNumberSql(computed.Name)} >= {Parameter((double)computed.Value - 1e-9 * Math.Max(1, Math.Abs((double)computed.Value)))}";
+                return $"SELECT id AS pid FROM profiles WHERE merged_into IS NULL AND {db.ComputedNumberSql(computed.Name)} >= {Parameter((double)computed.Value - 1e-9 * Math.Max(1, Math.Abs((double)computed.Value)))}";
             case CandidateFilter.Both both:
                 return $"SELECT pid FROM ({CandidateSql(both.Left, parameters)}) AS l{parameters.Count} WHERE pid IN ({CandidateSql(both.Right, parameters)})";
             case CandidateFilter.Either either:
@@ -340,21 +328,21 @@ public abstract partial class SqlTailorStore
 
     public async Task<IReadOnlyList<string>> ProfileIdsAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT id FROM profiles WHERE merged_into IS NULL AND id > @after ORDER BY id LIMIT @limit",
             r => r.GetString(0), cancellationToken, ("after", afterId ?? ""), ("limit", limit));
     }
 
     public async Task<IReadOnlyList<string>> SampleProfileIdsAsync(int limit, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, "SELECT id FROM profiles WHERE merged_into IS NULL ORDER BY random() LIMIT @limit",
             r => r.GetString(0), cancellationToken, ("limit", limit));
     }
 
     public async Task<IReadOnlyList<SegmentIntersection>> IntersectionsAsync(CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, """
             SELECT a.segment_id, b.segment_id, COUNT(*) FROM segment_members a
             JOIN segment_members b ON a.profile_id = b.profile_id AND a.segment_id < b.segment_id
@@ -366,8 +354,8 @@ public abstract partial class SqlTailorStore
     {
         if (computed is not ("eventCount" or "orderCount" or "totalRevenue" or "averageOrderValue" or "engagementScore"))
             throw new ArgumentOutOfRangeException(nameof(computed), computed, "top-percent statistics exist for eventCount, orderCount, totalRevenue, averageOrderValue and engagementScore");
-        await using var c = await OpenReadAsync(cancellationToken);
-        var value = ComputedNumberSql(computed);
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var value = db.ComputedNumberSql(computed);
         var count = Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL", cancellationToken), CultureInfo.InvariantCulture);
         if (count == 0) return null;
         var offset = Math.Max(0, (long)Math.Ceiling(count * percent / 100m) - 1);

@@ -3,16 +3,21 @@ using Tailor.Core.Events;
 using Tailor.Core.Identity;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+using Tailor.Storage.Events;
+using Tailor.Storage.Positions;
+using Tailor.Storage.Profiles;
+using Tailor.Storage.Relational;
 
-namespace Tailor.Storage.Relational;
+namespace Tailor.Storage.Merges;
 
 /// <summary>Merge records with what an undo needs, the undo itself, and the refusals of the merge guards and caps.</summary>
-public abstract partial class SqlTailorStore
+internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : IMergeStore
 {
-    private const string MergeColumnsSql = "winner_id, loser_id, merged_at, message_id, reason, id, seq, undone_at, undo";
+    internal const string MergeColumnsSql = "winner_id, loser_id, merged_at, message_id, reason, id, seq, undone_at, undo";
     private const string LatestMergeOfLoserSql = "(SELECT MAX(id) FROM merges WHERE loser_id = @loser)";
 
-    private static ProfileMerge ReadMerge(DbDataReader r) =>
+    internal static ProfileMerge ReadMerge(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)), r.GetString(3), r.GetString(4))
         {
             Id = r.GetInt64(5),
@@ -22,7 +27,7 @@ public abstract partial class SqlTailorStore
         };
 
     /// <summary>Copies what the merged-away profile holds into the merge just inserted (run before its rows move).</summary>
-    private static IEnumerable<Statement> RecordMergedAway(string loserId)
+    internal static IEnumerable<Statement> RecordMergedAway(string loserId)
     {
         (string, object?) loser = ("loser", loserId);
         yield return new($"INSERT INTO merge_identities (merge_id, type, value) SELECT {LatestMergeOfLoserSql}, type, value FROM identities WHERE profile_id = @loser", loser);
@@ -30,13 +35,13 @@ public abstract partial class SqlTailorStore
         yield return new($"INSERT INTO merge_absorbed (merge_id, profile_id) SELECT {LatestMergeOfLoserSql}, id FROM profiles WHERE merged_into = @loser", loser);
     }
 
-    private static Statement RecordRefusal(ProfileRefusal r) =>
+    internal static Statement RecordRefusal(ProfileRefusal r) =>
         new("INSERT INTO profile_refusals (profile_id, kind, detail, seq, message_id, at) VALUES (@profile, @kind, @detail, @seq, @message, @at)",
             ("profile", r.ProfileId), ("kind", r.Kind), ("detail", r.Detail), ("seq", r.Sequence), ("message", r.MessageId), ("at", Db.Ms(r.At)));
 
     public async Task<MergeRecord?> GetMergeAsync(long id, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var merges = await Db.ListAsync(c, $"SELECT {MergeColumnsSql} FROM merges WHERE id = @id", ReadMerge, cancellationToken, ("id", id));
         if (merges.Count == 0) return null;
         var identities = await Db.ListAsync(c, "SELECT type, value FROM merge_identities WHERE merge_id = @id ORDER BY type, value",
@@ -48,20 +53,20 @@ public abstract partial class SqlTailorStore
 
     public async Task<Profile?> GetStoredProfileAsync(string id, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
-        return await ReadProfileAsync(c, id, cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await SqlProfileStore.ReadProfileAsync(c, id, cancellationToken);
     }
 
     public async Task<IReadOnlyList<LoggedEvent>> AllProfileEventsAsync(string profileId, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM events WHERE profile_id = @profile ORDER BY seq", ReadEvent, cancellationToken, ("profile", profileId));
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {SqlEventLog.EventColumnsSql} FROM events WHERE profile_id = @profile ORDER BY seq", SqlEventLog.ReadEvent, cancellationToken, ("profile", profileId));
     }
 
     public Task CommitUndoAsync(MergeUndo undo, CancellationToken cancellationToken)
     {
         (string, object?) survivor = ("survivor", undo.Survivor.Id), restored = ("restored", undo.Restored.Id), at = ("at", Db.Ms(undo.At));
-        var statements = new List<Statement> { UpsertProfile(undo.Survivor), UpsertProfile(undo.Restored) };
+        var statements = new List<Statement> { profiles.UpsertProfile(undo.Survivor), profiles.UpsertProfile(undo.Restored) };
         foreach (var identity in undo.Identities)
         {
             statements.Add(new("UPDATE identities SET profile_id = @restored WHERE type = @type AND value = @value AND profile_id = @survivor",
@@ -89,21 +94,21 @@ public abstract partial class SqlTailorStore
                 ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
                 """, ("profile", profile), at));
         }
-        return WriteAsync(async (c, t) =>
+        return db.WriteAsync(async (c, t) =>
         {
             // Planned at this position: a batch committed since may have changed either profile.
-            await AdvancePositionAsync(c, t, ProfilesPipeline, undo.PipelinePosition, Math.Max(undo.Position, undo.PipelinePosition), cancellationToken);
+            await SqlPositionStore.MoveAsync(c, t, undo.Position, cancellationToken);
             if (await Db.ExecuteAsync(c, t, "UPDATE merges SET undone_at = @at, undo = @detail WHERE id = @id AND undone_at IS NULL", cancellationToken,
                 at, ("detail", undo.Detail), ("id", undo.MergeId)) == 0)
-                throw new PipelineConflictException("merge undo", undo.MergeId);
-            await ExecuteAllAsync(c, t, statements, cancellationToken);
+                throw new PositionConflictException($"merge {undo.MergeId}", undo.MergeId);
+            await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
     }
 
     public async Task<IReadOnlyList<ProfileRefusal>> RefusalsAsync(string? profileId, int limit, CancellationToken cancellationToken)
     {
-        await using var c = await OpenReadAsync(cancellationToken);
+        await using var c = await db.OpenReadAsync(cancellationToken);
         var sql = "SELECT profile_id, kind, detail, seq, message_id, at FROM profile_refusals"
             + (profileId is null ? "" : " WHERE profile_id = @profile") + " ORDER BY id DESC LIMIT @limit";
         (string, object?)[] parameters = profileId is null ? [("limit", limit)] : [("profile", profileId), ("limit", limit)];

@@ -1,0 +1,11 @@
+namespace Tailor.Core.Storage;
+
+/// <summary>
+/// Where each follower of the log stands. Positions are only read here: a position moves inside the commit of the
+/// work it covers (each commit record carries its <see cref="PositionMove"/>), so work and position never part.
+/// </summary>
+public interface IPositionStore
+{
+    /// <summary>The position of the follower named <paramref name="follower"/> (see <see cref="Followers"/>); 0 before its first commit.</summary>
+    Task<long> PositionAsync(string follower, CancellationToken cancellationToken);
+}

@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Tailor.Core.Events;
+using Tailor.Core.Storage;
+using Tailor.Storage.Profiles;
+using Tailor.Storage.Relational;
+
+namespace Tailor.Storage.Events;
+
+/// <summary>The append-only event log (table <c>events</c>); the dialect inserts (PostgreSQL orders appends with a lock).</summary>
+internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IEventLog
+{
+    public Task<bool[]> AppendAsync(IReadOnlyList<TailorEvent> events, CancellationToken cancellationToken) =>
+        events.Count == 0 ? Task.FromResult(Array.Empty<bool>()) : db.WriteAsync((c, t) => db.InsertEventsAsync(c, t, events, cancellationToken), cancellationToken);
+
+    internal const string EventColumnsSql = "seq, message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload";
+
+    public async Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM events WHERE seq > @after ORDER BY seq LIMIT @max", ReadEvent, cancellationToken,
+            ("after", sequence), ("max", max));
+    }
+
+    public async Task<long> LastSequenceAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COALESCE(MAX(seq), 0) FROM events", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<IReadOnlyList<LoggedEvent>> ProfileEventsAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        var profile = await profiles.GetProfileAsync(query.ProfileId, cancellationToken);
+        if (profile is null) return [];
+        var sql = new System.Text.StringBuilder($"SELECT {EventColumnsSql} FROM events WHERE profile_id = @profile");
+        var parameters = new List<(string, object?)> { ("profile", profile.Id), ("limit", query.Limit) };
+        void Filter(string condition, string name, object? value)
+        {
+            if (value is null) return;
+            sql.Append(" AND ").Append(condition);
+            parameters.Add((name, value));
+        }
+        Filter("name = @name", "name", query.Name);
+        Filter("ts >= @from", "from", query.From is { } f ? Db.Ms(f) : null);
+        Filter("ts < @to", "to", query.To is { } t ? Db.Ms(t) : null);
+        Filter("seq < @before", "before", query.Before);
+        // Log order, not event time: paging continues below the last sequence seen, and an event that arrived late
+        // with an old timestamp would otherwise be skipped or repeated across pages.
+        sql.Append(" ORDER BY seq DESC LIMIT @limit");
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, sql.ToString(), ReadEvent, cancellationToken, [.. parameters]);
+    }
+
+    internal static LoggedEvent ReadEvent(DbDataReader r) => ReadEvent(r, 0);
+
+    /// <summary>Reads the columns of <see cref="EventColumnsSql"/> starting at column <paramref name="offset"/>.</summary>
+    internal static LoggedEvent ReadEvent(DbDataReader r, int offset)
+    {
+        if (!EventTypes.TryParse(r.GetString(offset + 3), out var type))
+            throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has unknown type '{r.GetString(offset + 3)}'.");
+        return new LoggedEvent(r.GetInt64(offset + 0), new TailorEvent(
+            MessageId: r.GetString(offset + 1),
+            Type: type,
+            Name: r.NullableString(offset + 4),
+            UserId: r.NullableString(offset + 5),
+            AnonymousId: r.NullableString(offset + 6),
+            Timestamp: ProfileColumns.FromMs(r.GetInt64(offset + 7)),
+            ReceivedAt: ProfileColumns.FromMs(r.GetInt64(offset + 8)),
+            SourceId: r.GetString(offset + 2),
+            Payload: r.GetString(offset + 9)));
+    }
+
+}

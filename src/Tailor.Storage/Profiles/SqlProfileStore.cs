@@ -1,0 +1,182 @@
+using System.Data.Common;
+using System.Text.Json;
+using Tailor.Core.Identity;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+using Tailor.Storage.DeadLetters;
+using Tailor.Storage.Merges;
+using Tailor.Storage.Positions;
+using Tailor.Storage.Relational;
+
+namespace Tailor.Storage.Profiles;
+
+/// <summary>
+/// Profiles, identities and trait history. Owns the profile pipeline's commit: profiles, identity links, event
+/// assignments, merges (with what an undo needs), refusals, dead letters and the pipeline's position, in one transaction.
+/// </summary>
+internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
+{
+    internal const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
+
+    public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<Identity> identities, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var ids = await db.OwnerIdsAsync(c, identities, cancellationToken);
+        return [.. (await ReadProfilesAsync(c, [.. ids], liveOnly: false, withIdentities: true, cancellationToken)).Values];
+    }
+
+    /// <summary>Profiles by id in one query (and their identities in a second), keyed by id; unknown ids are left out.</summary>
+    internal static async Task<Dictionary<string, Profile>> ReadProfilesAsync(DbConnection c, IReadOnlyCollection<string> ids, bool liveOnly, bool withIdentities, CancellationToken ct)
+    {
+        var profiles = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
+        if (ids.Count == 0) return profiles;
+        var (inList, parameters) = Db.InList(ids);
+        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumnsSql} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
+            ReadProfileRow, ct, parameters))
+            profiles[profile.Id] = profile;
+        if (!withIdentities) return profiles;
+        foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
+            r => (r.GetString(0), new Identity(r.GetString(1), r.GetString(2))), ct, parameters))
+            if (profiles.TryGetValue(profileId, out var owner)) owner.Identities.Add(identity);
+        return profiles;
+    }
+
+    public Task CommitAsync(ProfileChangeSet changes, CancellationToken cancellationToken)
+    {
+        var statements = new List<Statement>(changes.Profiles.Count + changes.Links.Count + changes.Assignments.Count + changes.TraitHistory.Count + 8);
+        foreach (var p in changes.Profiles) statements.Add(UpsertProfile(p));
+        const string link = """
+            INSERT INTO identities (type, value, profile_id, first_seen) VALUES (@type, @value, @profile, @seen)
+            ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
+            """;
+        foreach (var l in changes.Links)
+            statements.Add(new(link, ("type", l.Identity.Type), ("value", l.Identity.Value), ("profile", l.ProfileId), ("seen", Db.Ms(l.FirstSeen))));
+        foreach (var a in changes.Assignments)
+            statements.Add(new("UPDATE events SET profile_id = @profile WHERE seq = @seq", ("profile", a.ProfileId), ("seq", a.Sequence)));
+        var history = $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES (@profile, @name, {db.Json("@value")}, @ts, @source, @message)";
+        foreach (var h in changes.TraitHistory)
+            statements.Add(new(history, ("profile", h.ProfileId), ("name", h.Name), ("value", h.Value.GetRawText()), ("ts", Db.Ms(h.At)),
+                ("source", h.Source), ("message", h.MessageId)));
+        foreach (var m in changes.Merges)
+        {
+            (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
+            statements.Add(new("INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason, seq) VALUES (@winner, @loser, @at, @message, @reason, @seq)",
+                winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason), ("seq", m.Sequence)));
+            statements.AddRange(SqlMergeStore.RecordMergedAway(m.LoserId)); // before the rows move: what an undo gives back
+            statements.Add(new("UPDATE identities SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
+            statements.Add(new("UPDATE events SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
+            statements.Add(new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
+            statements.Add(new("UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser", winner, loser));
+            // The merged-away profile leaves its segments (recorded); the survivor is re-evaluated by the segment engine.
+            statements.Add(new("INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser",
+                loser, ("no", false), ("at", Db.Ms(m.At))));
+            statements.Add(new("""
+                INSERT INTO segment_sizes (segment_id, at, size)
+                SELECT m.segment_id, @at, (SELECT COUNT(*) FROM segment_members x WHERE x.segment_id = m.segment_id) - 1
+                FROM segment_members m WHERE m.profile_id = @loser
+                """, loser, ("at", Db.Ms(m.At))));
+            statements.Add(new("DELETE FROM segment_members WHERE profile_id = @loser", loser));
+            statements.Add(new("DELETE FROM segment_timers WHERE profile_id = @loser", loser));
+        }
+        foreach (var r in changes.Refusals) statements.Add(SqlMergeStore.RecordRefusal(r));
+        return db.WriteAsync(async (c, t) =>
+        {
+            await SqlPositionStore.MoveAsync(c, t, changes.Position, cancellationToken);
+            foreach (var letter in changes.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
+            await db.ExecuteAllAsync(c, t, statements, cancellationToken);
+            return 0;
+        }, cancellationToken, background: true);
+    }
+
+    private string? _upsertProfileSql;
+
+    /// <summary>Writes a profile row: inserted when new, else everything but its id and creation time replaced.</summary>
+    internal Statement UpsertProfile(Profile p)
+    {
+        _upsertProfileSql ??= $"""
+            INSERT INTO profiles ({ProfileColumnsSql})
+            VALUES (@id, @created, @updated, @merged, {db.Json("@traits")}, {db.Json("@times")}, {db.Json("@computed")}, {db.Json("@consent")}, {db.Json("@tags")})
+            ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, merged_into = excluded.merged_into,
+                traits = excluded.traits, trait_times = excluded.trait_times, computed = excluded.computed,
+                consent = excluded.consent, tags = excluded.tags
+            """;
+        return new(_upsertProfileSql, ("id", p.Id), ("created", Db.Ms(p.CreatedAt)), ("updated", Db.Ms(p.UpdatedAt)), ("merged", p.MergedInto),
+            ("traits", ProfileColumns.Traits(p)), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
+            ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p)));
+    }
+
+    public async Task<Profile?> GetProfileAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var profile = await ReadProfileAsync(c, id, cancellationToken);
+        // Merges re-point older losers at the newest winner, so one hop reaches the live profile.
+        return profile?.MergedInto is { } live ? await ReadProfileAsync(c, live, cancellationToken) : profile;
+    }
+
+    public async Task<Profile?> FindProfileAsync(Identity identity, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var id = await Db.ScalarAsync(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", cancellationToken,
+            ("type", identity.Type), ("value", IdentityTypes.Normalize(identity.Type, identity.Value)));
+        return id is string profileId ? await ReadProfileAsync(c, profileId, cancellationToken) : null;
+    }
+
+    public async Task<IReadOnlyList<Profile>> SearchByTraitAsync(string trait, JsonElement value, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var ids = await Db.ListAsync(c, $"SELECT id FROM profiles WHERE merged_into IS NULL AND {db.TraitEqualsSql} ORDER BY id LIMIT @limit",
+            r => r.GetString(0), cancellationToken, ("name", trait), ("value", value.GetRawText()), ("limit", limit));
+        var profiles = await ReadProfilesAsync(c, ids, liveOnly: true, withIdentities: true, cancellationToken);
+        return [.. ids.Where(profiles.ContainsKey).Select(id => profiles[id])];
+    }
+
+    public async Task<IReadOnlyList<TraitChange>> TraitHistoryAsync(string profileId, string? trait, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var sql = "SELECT profile_id, name, value, ts, source, message_id FROM trait_history WHERE profile_id = @profile"
+            + (trait is null ? "" : " AND name = @name") + " ORDER BY ts, id";
+        (string, object?)[] parameters = trait is null ? [("profile", profileId)] : [("profile", profileId), ("name", trait)];
+        return await Db.ListAsync(c, sql, r =>
+        {
+            using var value = JsonDocument.Parse(r.GetString(2));
+            return new TraitChange(r.GetString(0), r.GetString(1), value.RootElement.Clone(), ProfileColumns.FromMs(r.GetInt64(3)), r.GetString(4), r.GetString(5));
+        }, cancellationToken, parameters);
+    }
+
+    public async Task<IReadOnlyList<ProfileMerge>> MergesAsync(string profileId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {SqlMergeStore.MergeColumnsSql} FROM merges WHERE winner_id = @id OR loser_id = @id ORDER BY id",
+            SqlMergeStore.ReadMerge, cancellationToken, ("id", profileId));
+    }
+
+    public async Task<long> ProfileCountAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads one profile row (the columns of <see cref="ProfileColumnsSql"/>, in order), without identities.</summary>
+    internal static Profile ReadProfileRow(DbDataReader r) =>
+        ProfileColumns.Read(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
+            r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
+
+    internal static async Task<Profile?> ReadProfileAsync(DbConnection c, string id, CancellationToken ct)
+    {
+        Profile? profile;
+        await using (var command = Db.Command(c, null, $"SELECT {ProfileColumnsSql} FROM profiles WHERE id = @id", ("id", id)))
+        await using (var r = await command.ExecuteReaderAsync(ct))
+        {
+            if (!await r.ReadAsync(ct)) return null;
+            profile = ReadProfileRow(r);
+        }
+        await using (var command = Db.Command(c, null, "SELECT type, value FROM identities WHERE profile_id = @id ORDER BY first_seen, type", ("id", profile.Id)))
+        await using (var r = await command.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct)) profile.Identities.Add(new Identity(r.GetString(0), r.GetString(1)));
+        }
+        return profile;
+    }
+
+}

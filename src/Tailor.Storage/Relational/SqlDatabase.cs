@@ -1,0 +1,94 @@
+using System.Data.Common;
+using System.Globalization;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Storage;
+
+namespace Tailor.Storage.Relational;
+
+/// <summary>
+/// One opened database that SQLite and PostgreSQL both implement: connections, write transactions, migrations and
+/// the few statements where the dialects differ. The feature stores (<c>SqlEventLog</c>, <c>SqlSegmentStore</c>, …)
+/// write their SQL once over it.
+/// </summary>
+public abstract class SqlDatabase : IAsyncDisposable
+{
+    /// <summary>A short name of the backend, for logs and health output: <c>sqlite</c> or <c>postgres</c>.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>The SQL for a parameter that holds JSON text (PostgreSQL casts it to jsonb).</summary>
+    internal abstract string Json(string parameter);
+
+    internal abstract IReadOnlyList<Migration> Migrations { get; }
+
+    /// <summary>A connection for reads; may run beside writes.</summary>
+    internal abstract ValueTask<DbConnection> OpenReadAsync(CancellationToken ct);
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction and commits it durably.</summary>
+    /// <param name="background">Work that may wait (pipeline commits): a store with a single writer lets other writes go first.</param>
+    internal abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false);
+
+    /// <summary>Inserts events not yet logged; returns, per event, whether it was new.</summary>
+    internal abstract Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct);
+
+    /// <summary>Runs statements in order inside a transaction, as few round trips as the backend allows.</summary>
+    internal abstract Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct);
+
+    /// <summary>SQL that is true when trait <c>@name</c> of <c>profiles</c> equals the JSON value <c>@value</c>.</summary>
+    internal abstract string TraitEqualsSql { get; }
+
+    /// <summary>SQL for a computed trait of <c>profiles</c> read as a number.</summary>
+    internal abstract string ComputedNumberSql(string name);
+
+    /// <summary>The ids of the profiles owning any of <paramref name="identities"/>; one prepared lookup per identity.</summary>
+    internal virtual async Task<IReadOnlySet<string>> OwnerIdsAsync(DbConnection c, IReadOnlyCollection<Identity> identities, CancellationToken ct)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = Db.Command(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", ("type", ""), ("value", ""));
+        foreach (var identity in identities)
+        {
+            command.Parameters[0].Value = identity.Type;
+            command.Parameters[1].Value = identity.Value;
+            if (await command.ExecuteScalarAsync(ct) is string id) ids.Add(id);
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Makes membership history ids visible in commit order, for readers that follow the history by id (the trigger
+    /// engine). SQLite has one writer, so nothing to do; PostgreSQL takes a lock (several nodes write at once).
+    /// </summary>
+    internal virtual Task OrderHistoryWritesAsync(DbConnection c, DbTransaction t, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// The writes of membership changes (members and history) and timers, a few statements per change; a database with
+    /// bulk parameters (PostgreSQL arrays) overrides this with a few statements in all.
+    /// </summary>
+    internal virtual IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers) =>
+        Segments.SqlSegmentStore.MembershipWritesOneByOne(changes, timers);
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Applies pending schema migrations, in version order, each recorded with the time <paramref name="time"/> gives.</summary>
+    public virtual async Task MigrateAsync(TimeProvider time, CancellationToken cancellationToken)
+    {
+        await WriteAsync(async (c, t) =>
+        {
+            await Db.ExecuteAsync(c, t, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", cancellationToken);
+            // Each version is applied once, even one numbered below the newest applied (branches merged in any order).
+            var applied = (await Db.ListAsync(c, t, "SELECT version FROM schema_migrations", r => Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture), cancellationToken)).ToHashSet();
+            foreach (var migration in Migrations)
+            {
+                if (applied.Contains(migration.Version)) continue;
+                await Db.ExecuteAsync(c, t, migration.Sql, cancellationToken);
+                await Db.ExecuteAsync(c, t, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @a)", cancellationToken,
+                    ("v", migration.Version), ("n", migration.Name), ("a", Db.Ms(time.GetUtcNow())));
+            }
+            return 0;
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,88 @@
+using Tailor.Core.Storage;
+using Tailor.Storage.Access;
+using Tailor.Storage.Campaigns;
+using Tailor.Storage.Contacts;
+using Tailor.Storage.Content;
+using Tailor.Storage.DeadLetters;
+using Tailor.Storage.Events;
+using Tailor.Storage.Merges;
+using Tailor.Storage.Positions;
+using Tailor.Storage.Profiles;
+using Tailor.Storage.Postgres;
+using Tailor.Storage.Relational;
+using Tailor.Storage.Segments;
+using Tailor.Storage.Sqlite;
+using Tailor.Storage.Triggers;
+using Tailor.Storage.TrackingPlans;
+
+namespace Tailor.Storage;
+
+/// <summary>
+/// The opened database, handing out one narrow role per feature (<see cref="Events"/>, <see cref="Segments"/>, …).
+/// Every role shares the one <see cref="SqlDatabase"/> (connections, the write transaction, the dialect); writes
+/// that must be atomic across features are made by the role that owns the commit (the profile pipeline's by
+/// <see cref="Profiles"/>, the segment engine's by <see cref="Segments"/>, the trigger engine's by <see cref="Triggers"/>).
+/// </summary>
+public sealed partial class TailorDatabase : IAsyncDisposable
+{
+    private readonly SqlDatabase _database;
+    private readonly TimeProvider _time;
+
+    /// <param name="time">The clock migrations are recorded on.</param>
+    public TailorDatabase(SqlDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+        var profiles = new SqlProfileStore(database);
+        Profiles = profiles;
+        Events = new SqlEventLog(database, profiles);
+        Positions = new SqlPositionStore(database);
+        Access = new SqlAccessStore(database);
+        Segments = new SqlSegmentStore(database);
+        Contacts = new SqlContactLog(database);
+        Content = new SqlContentStore(database);
+        Campaigns = new SqlCampaignStore(database);
+        Triggers = new SqlTriggerStore(database);
+        Merges = new SqlMergeStore(database, profiles);
+        DeadLetters = new SqlDeadLetterStore(database);
+        TrackingPlan = new SqlTrackingPlanStore(database);
+    }
+
+    /// <summary>An SQLite database file (created when missing).</summary>
+    public static TailorDatabase Sqlite(string path, TimeProvider time) => new(new SqliteDatabase(path), time);
+
+    /// <summary>A PostgreSQL database, by connection string.</summary>
+    public static TailorDatabase Postgres(string connectionString, TimeProvider time) => new(new PostgresDatabase(connectionString), time);
+
+    /// <summary>A short name of the backend, for logs and health output: <c>sqlite</c> or <c>postgres</c>.</summary>
+    public string Kind => _database.Kind;
+
+    public IEventLog Events { get; }
+
+    public IProfileStore Profiles { get; }
+
+    public IPositionStore Positions { get; }
+
+    public IAccessStore Access { get; }
+
+    public ISegmentStore Segments { get; }
+
+    public IContactLog Contacts { get; }
+
+    public IContentStore Content { get; }
+
+    public ICampaignStore Campaigns { get; }
+
+    public ITriggerStore Triggers { get; }
+
+    public IMergeStore Merges { get; }
+
+    public IDeadLetterStore DeadLetters { get; }
+
+    public ITrackingPlanStore TrackingPlan { get; }
+
+    /// <summary>Applies pending schema migrations, in version order.</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken) => _database.MigrateAsync(_time, cancellationToken);
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}
