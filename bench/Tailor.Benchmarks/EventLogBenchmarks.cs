@@ -34,8 +34,8 @@ public class EventLogBenchmarks : IDisposable
 
         // A pipeline change set for 1,000 logged events: what one ProfilePipeline batch commits under the write lock.
         var pipelineEvents = Enumerable.Range(0, 1000).Select(i => SampleEvents.ToEvent(SampleEvents.Mixed(i, random, 100_000))).ToList();
-        await _store.AppendAsync(pipelineEvents, CancellationToken.None);
-        var logged = await _store.ReadAfterAsync(0, 1000, CancellationToken.None);
+        await _store.Events.AppendAsync(pipelineEvents, CancellationToken.None);
+        var logged = await _store.Events.ReadAfterAsync(0, 1000, CancellationToken.None);
         var next = 0;
         var batch = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), () => "prf_" + (++next).ToString(CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
         foreach (var e in logged) batch.Apply(EventView.Parse(e));
@@ -49,7 +49,7 @@ public class EventLogBenchmarks : IDisposable
     /// updates, trait history): the time the pipeline holds the single write lock that ingestion also needs.
     /// </summary>
     [Benchmark]
-    public Task SqlitePipelineCommit1000() => _store.CommitAsync(_changes, CancellationToken.None);
+    public Task SqlitePipelineCommit1000() => _store.Profiles.CommitAsync(_changes, CancellationToken.None);
 
     [Benchmark]
     public async Task<bool[]> SqliteAppend100()
@@ -57,7 +57,7 @@ public class EventLogBenchmarks : IDisposable
         // Fresh message ids each time, so every event is new (the dedupe index is still consulted).
         for (var i = 0; i < _batch.Length; i++)
             _batch[i] = _template[i] with { MessageId = "b" + (++_next).ToString(CultureInfo.InvariantCulture) };
-        return await _store.AppendAsync(_batch, CancellationToken.None);
+        return await _store.Events.AppendAsync(_batch, CancellationToken.None);
     }
 
     [GlobalCleanup]

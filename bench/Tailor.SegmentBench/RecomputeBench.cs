@@ -30,10 +30,10 @@ internal static class RecomputeBench
     {
         var report = new StringBuilder();
         await using var store = await TailorStores.OpenAsync(dataDir, postgres, ct);
-        using var engine = new SegmentEngine(store.Segments, store.Positions, store.Profiles, store.DeadLetters, TimeProvider.System);
+        using var engine = new SegmentEngine(store.Segments, store.Positions, store.Profiles, TimeProvider.System);
         await engine.ReloadAsync(ct);
         var kind = postgres is null ? "SQLite" : "PostgreSQL";
-        var profiles = await store.ProfileCountAsync(ct);
+        var profiles = await store.Profiles.ProfileCountAsync(ct);
         await using DbConnection raw = postgres is null
             ? new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = TailorStores.SqlitePath(dataDir) }.ToString())
             : new NpgsqlConnection(postgres);
@@ -54,7 +54,7 @@ internal static class RecomputeBench
             {
                 var now0 = DateTimeOffset.UtcNow;
                 def = new SegmentDefinition("seg_bench_" + new string([.. c.Name.Where(char.IsLetter)]).ToLowerInvariant(), c.Name, RuleParser.Parse(c.Rule), null, 50, now0, now0);
-                await store.SaveSegmentAsync(def, ct);
+                await store.Segments.SaveSegmentAsync(def, ct);
                 await engine.ReloadAsync(ct);
             }
             var engineTimes = new List<double>();
@@ -115,7 +115,7 @@ internal static class RecomputeBench
         var sw = Stopwatch.StartNew();
         // As RecomputeAsync: the candidates when the rule narrows them, else every profile page by page.
         IReadOnlyList<string>? candidates = Tailor.Core.Segments.Evaluation.CandidateFilter.Of(segment.EffectiveRule, now) is { } filter
-            ? await store.CandidateIdsAsync(filter, [segment.Id], ct)
+            ? await store.Segments.CandidateIdsAsync(filter, [segment.Id], ct)
             : null;
         ids += sw.Elapsed.TotalSeconds;
         var offset = 0;
@@ -123,12 +123,12 @@ internal static class RecomputeBench
         while (true)
         {
             sw.Restart();
-            var page = candidates is null ? await store.ProfileIdsAsync(after, 500, ct) : candidates.Skip(offset).Take(500).ToList();
+            var page = candidates is null ? await store.Segments.ProfileIdsAsync(after, 500, ct) : candidates.Skip(offset).Take(500).ToList();
             offset += page.Count;
             ids += sw.Elapsed.TotalSeconds;
             if (page.Count == 0) break;
             sw.Restart();
-            var snapshots = await store.SnapshotsAsync(page, scope, ct);
+            var snapshots = await store.Segments.SnapshotsAsync(page, scope, ct);
             snaps += sw.Elapsed.TotalSeconds;
             sw.Restart();
             foreach (var s in snapshots)
@@ -156,7 +156,7 @@ internal static class RecomputeBench
     private static Task Exec(DbConnection c, string sql, CancellationToken ct) => Generator.Exec(c, null, sql, ct);
 }
 
-/// <summary>The four queries of SqlTailorStore.SnapshotsAsync, read raw (no JSON parsing) page by page, to split its time.</summary>
+/// <summary>The four queries of SqlSegmentStore.SnapshotsAsync, read raw (no JSON parsing) page by page, to split its time.</summary>
 internal static class SnapshotQueries
 {
     public static async Task<string> RunAsync(string dataDir, string eventName, CancellationToken ct)

@@ -52,7 +52,7 @@ public sealed partial class TailorDatabase : ITailorStore
     public Task<IReadOnlyList<SegmentSizePoint>> SizeHistoryAsync(string segmentId, int limit, CancellationToken cancellationToken) => Segments.SizeHistoryAsync(segmentId, limit, cancellationToken);
     public Task<IReadOnlyList<SegmentTimer>> DueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken) => Segments.DueTimersAsync(upTo, max, cancellationToken);
     public Task<DateTimeOffset?> NextTimerAsync(CancellationToken cancellationToken) => Segments.NextTimerAsync(cancellationToken);
-    public Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken) => Segments.AssignedEventsAsync(after, upTo, max, cancellationToken);
+    public Task<IReadOnlyList<AssignedEventSummary>> AssignedEventSummariesAsync(long after, long upTo, int max, CancellationToken cancellationToken) => Segments.AssignedEventSummariesAsync(after, upTo, max, cancellationToken);
     public Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, SnapshotScope scope, CancellationToken cancellationToken) => Segments.SnapshotsAsync(profileIds, scope, cancellationToken);
     public Task<IReadOnlyList<string>> CandidateIdsAsync(CandidateFilter filter, IReadOnlyCollection<string> segmentIds, CancellationToken cancellationToken) => Segments.CandidateIdsAsync(filter, segmentIds, cancellationToken);
     public Task<IReadOnlyList<string>> ProfileIdsAsync(string? afterId, int limit, CancellationToken cancellationToken) => Segments.ProfileIdsAsync(afterId, limit, cancellationToken);
@@ -79,7 +79,7 @@ public sealed partial class TailorDatabase : ITailorStore
     public Task SaveTriggerAsync(StoredTrigger trigger, CancellationToken cancellationToken) => Triggers.SaveTriggerAsync(trigger, cancellationToken);
     public Task<IReadOnlyList<StoredTrigger>> ListTriggersAsync(CancellationToken cancellationToken) => Triggers.ListTriggersAsync(cancellationToken);
     public Task<StoredTrigger?> GetTriggerAsync(string id, CancellationToken cancellationToken) => Triggers.GetTriggerAsync(id, cancellationToken);
-    public Task<IReadOnlyList<ProfileEvent>> ProfileEventsAfterAsync(long after, long upTo, int max, CancellationToken cancellationToken) => Triggers.ProfileEventsAfterAsync(after, upTo, max, cancellationToken);
+    public Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken) => Triggers.AssignedEventsAsync(after, upTo, max, cancellationToken);
     public Task<IReadOnlyList<SegmentChangeEntry>> SegmentChangesAfterAsync(long afterId, int max, CancellationToken cancellationToken) => Triggers.SegmentChangesAfterAsync(afterId, max, cancellationToken);
     public Task<IReadOnlyList<JourneyRun>> WaitingRunsAsync(IReadOnlyList<string> profileIds, CancellationToken cancellationToken) => Triggers.WaitingRunsAsync(profileIds, cancellationToken);
     public Task<IReadOnlyDictionary<(string TriggerId, string ProfileId), DateTimeOffset>> LastEntriesAsync(IReadOnlyList<string> profileIds, CancellationToken cancellationToken) => Triggers.LastEntriesAsync(profileIds, cancellationToken);

@@ -21,7 +21,7 @@ public abstract partial class StoreContractTests
     private SegmentEngine Engine(TailorDatabase? store = null)
     {
         var database = store ?? Store;
-        return new(database.Segments, database.Positions, database.Profiles, database.DeadLetters, _time);
+        return new(database.Segments, database.Positions, database.Profiles, _time);
     }
 
     private async Task<SegmentDefinition> SegmentAsync(SegmentEngine engine, string name, string rule, string? parent = null, int minSize = 50)

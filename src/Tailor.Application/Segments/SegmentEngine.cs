@@ -14,7 +14,7 @@ namespace Tailor.Application.Segments;
 /// profile is re-evaluated then, and the change is recorded at that moment. Like the profile pipeline, it follows the
 /// event log with its own position, committed with its changes, so it resumes exactly after a crash.
 /// </summary>
-public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions, IProfileStore profiles, IDeadLetterStore deadLetters, TimeProvider time, Core.Pipeline.IStageProbe? probe = null, DefinitionLimits? limits = null) : IDisposable
+public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions, IProfileStore profiles, TimeProvider time, Core.Pipeline.IStageProbe? probe = null, DefinitionLimits? limits = null) : IDisposable
 {
     /// <summary>Events (or due timers) per commit.</summary>
     public const int BatchSize = 2000;
@@ -65,7 +65,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         var position = _position ??= await positions.PositionAsync(Followers.Segments, cancellationToken);
         var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
         if (upTo <= position) return 0;
-        var events = await store.AssignedEventsAsync(position, upTo, max, cancellationToken);
+        var events = await store.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
 
         var byProfile = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
@@ -164,12 +164,12 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
             _position = null;
             var position = await positions.PositionAsync(Followers.Segments, cancellationToken);
             var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
-            var events = upTo <= position ? [] : await store.AssignedEventsAsync(position, upTo, 1, cancellationToken);
+            var events = upTo <= position ? [] : await store.AssignedEventSummariesAsync(position, upTo, 1, cancellationToken);
             if (events.Count == 0) return null;
             var e = events[0];
             var payload = System.Text.Json.JsonSerializer.Serialize(new { sequence = e.Sequence, profileId = e.ProfileId, type = e.Type, name = e.Name });
-            var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, EventKey(e.Sequence), null, payload, error, attempts, time.GetUtcNow()), cancellationToken);
-            await store.ApplyMembershipAsync(new MembershipUpdate([], [], new PositionMove(Followers.Segments, position, e.Sequence)), cancellationToken);
+            var letter = DeadLetter.For(Stage, EventKey(e.Sequence), null, payload, error, attempts, time.GetUtcNow());
+            await store.ApplyMembershipAsync(new MembershipUpdate([], [], new PositionMove(Followers.Segments, position, e.Sequence)) { DeadLetters = [letter] }, cancellationToken);
             return letter;
         }
         finally
@@ -188,8 +188,8 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
             if (due.Count == 0) return null;
             var t = due[0];
             var payload = System.Text.Json.JsonSerializer.Serialize(new { segmentId = t.SegmentId, profileId = t.ProfileId, dueAt = t.DueAt });
-            var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, TimerKey(t), null, payload, error, attempts, time.GetUtcNow()), cancellationToken);
-            await store.ApplyMembershipAsync(new MembershipUpdate([], [t with { DueAt = null }]), cancellationToken);
+            var letter = DeadLetter.For(Stage, TimerKey(t), null, payload, error, attempts, time.GetUtcNow());
+            await store.ApplyMembershipAsync(new MembershipUpdate([], [t with { DueAt = null }]) { DeadLetters = [letter] }, cancellationToken);
             return letter;
         }
         finally
@@ -384,7 +384,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         if (update.Changes.Count > 0) MembershipChanged?.Invoke(update.Changes);
     }
 
-    private static string CountedName(AssignedEvent e) =>
+    private static string CountedName(AssignedEventSummary e) =>
         EventTypes.TryParse(e.Type, out var type) ? CountedNames.Of(type, e.Name) : e.Name ?? "";
 
     public void Dispose() => _gate.Dispose();

@@ -18,8 +18,7 @@ namespace Tailor.Application.Triggers;
 /// an action becomes an outbox row keyed by run and step (it runs at most once) after the consent gate and the
 /// frequency caps let it through.
 /// </summary>
-public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, IProfileStore profiles, IPositionStore positions, IContactLog contacts,
-    IDeadLetterStore deadLetters, TimeProvider time, Func<string> newRunId, IReadOnlyList<FrequencyCap> globalCaps, IStageProbe? probe = null)
+public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, IProfileStore profiles, IPositionStore positions, IContactLog contacts, TimeProvider time, Func<string> newRunId, IReadOnlyList<FrequencyCap> globalCaps, IStageProbe? probe = null)
 {
     /// <summary>The dead-letter stage of events, segment changes and run timers the engine set aside.</summary>
     public const string Stage = "triggers";
@@ -66,13 +65,13 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
         var position = await positions.PositionAsync(EventsPosition, cancellationToken);
         var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
         if (upTo <= position) return 0;
-        var events = await store.ProfileEventsAfterAsync(position, upTo, max, cancellationToken);
+        var events = await store.AssignedEventsAsync(position, upTo, max, cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
         return await FeedEventsAsync(events, new PositionMove(EventsPosition, position, newPosition), cancellationToken) ? Math.Max(events.Count, 1) : 0;
     }
 
     /// <summary>Feeds events to waiting runs and event-started triggers and commits with <paramref name="move"/>; false when another node got there first.</summary>
-    private async Task<bool> FeedEventsAsync(IReadOnlyList<ProfileEvent> events, PositionMove? move, CancellationToken cancellationToken)
+    private async Task<bool> FeedEventsAsync(IReadOnlyList<AssignedEvent> events, PositionMove? move, CancellationToken cancellationToken)
     {
         var catalog = Catalog;
         // Only profiles with a waiting run, or with an event that starts an enabled trigger, need their facts loaded.
@@ -219,11 +218,11 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
             {
                 var position = await positions.PositionAsync(EventsPosition, cancellationToken);
                 var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
-                var events = upTo <= position ? [] : await store.ProfileEventsAfterAsync(position, upTo, 1, cancellationToken);
+                var events = upTo <= position ? [] : await store.AssignedEventsAsync(position, upTo, 1, cancellationToken);
                 if (events.Count == 0) return null;
                 var e = events[0];
-                var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, EventKey(e.Sequence), e.Event.SourceId, e.Event.Payload, error, attempts, now), cancellationToken);
-                await store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove(EventsPosition, position, e.Sequence)), cancellationToken);
+                var letter = DeadLetter.For(Stage, EventKey(e.Sequence), e.Event.SourceId, e.Event.Payload, error, attempts, now);
+                await store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove(EventsPosition, position, e.Sequence)) { DeadLetters = [letter] }, cancellationToken);
                 return letter;
             }
             case Input.SegmentChanges:
@@ -233,8 +232,8 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
                 if (changes.Count == 0) return null;
                 var c = changes[0];
                 var payload = JsonSerializer.Serialize(new { id = c.Id, segmentId = c.SegmentId, profileId = c.ProfileId, entered = c.Entered, at = c.At });
-                var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, SegmentChangeKey(c.Id), null, payload, error, attempts, now), cancellationToken);
-                await store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove(SegmentsPosition, position, c.Id)), cancellationToken);
+                var letter = DeadLetter.For(Stage, SegmentChangeKey(c.Id), null, payload, error, attempts, now);
+                await store.CommitJourneysAsync(new JourneyCommit([], [], [], [], new PositionMove(SegmentsPosition, position, c.Id)) { DeadLetters = [letter] }, cancellationToken);
                 return letter;
             }
             default:
@@ -243,10 +242,10 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
                 if (due.Count == 0) return null;
                 var run = due[0];
                 var payload = JsonSerializer.Serialize(new { runId = run.Id, triggerId = run.TriggerId, profileId = run.ProfileId, step = run.Step, dueAt = run.DueAt });
-                var letter = await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, RunKey(run.Id), null, payload, error, attempts, now), cancellationToken);
+                var letter = DeadLetter.For(Stage, RunKey(run.Id), null, payload, error, attempts, now);
                 var stopped = JourneyMachine.Stop(run, now, $"set aside after {attempts} failed attempts: {error.Message}");
                 var log = stopped.Log.Select(l => new ExecutionLogEntry(run.Id, run.TriggerId, run.ProfileId, l.At, l.Step, l.Kind, l.Detail)).ToList();
-                await store.CommitJourneysAsync(new JourneyCommit([new RunWrite(stopped.Run, run.Version)], log, [], [], null), cancellationToken);
+                await store.CommitJourneysAsync(new JourneyCommit([new RunWrite(stopped.Run, run.Version)], log, [], [], null) { DeadLetters = [letter] }, cancellationToken);
                 return letter;
             }
         }
@@ -264,7 +263,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
         var id = colon < 0 ? "" : letter.Key[(colon + 1)..];
         if (kind == "event" && long.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var sequence))
         {
-            var events = await store.ProfileEventsAfterAsync(sequence - 1, sequence, 1, cancellationToken);
+            var events = await store.AssignedEventsAsync(sequence - 1, sequence, 1, cancellationToken);
             if (events.Count == 0 || events[0].Sequence != sequence) throw new InvalidOperationException($"event {sequence} has no profile (it was not folded)");
             if (!await FeedEventsAsync(events, null, cancellationToken)) throw new InvalidOperationException("another node changed the same runs; replay again");
             return $"event {sequence} fed to the triggers of profile {events[0].ProfileId}";
@@ -397,7 +396,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
             return new Batch(engine, catalog, facts, waiting, await engine.Store.LastEntriesAsync(ids, ct));
         }
 
-        public async Task OnEventAsync(ProfileEvent e, string name, CancellationToken ct)
+        public async Task OnEventAsync(AssignedEvent e, string name, CancellationToken ct)
         {
             if (!_facts.TryGetValue(e.ProfileId, out var facts)) return; // merged away since
             var at = e.Event.Timestamp;

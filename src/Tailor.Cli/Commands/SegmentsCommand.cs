@@ -197,7 +197,7 @@ internal static class SegmentsCommand
         public static async Task<Session> OpenAsync(StoreOptions options, ParseResult result, CancellationToken ct)
         {
             var store = await options.OpenAsync(result, ct);
-            var engine = new SegmentEngine(store.Segments, store.Positions, store.Profiles, store.DeadLetters, TimeProvider.System);
+            var engine = new SegmentEngine(store.Segments, store.Positions, store.Profiles, TimeProvider.System);
             await engine.ReloadAsync(ct);
             return new Session(store, store.Segments, engine, new SegmentOperations(store.Segments, store.Triggers, store.Campaigns, store.Content, engine, new IdSource(TimeProvider.System), TimeProvider.System));
         }

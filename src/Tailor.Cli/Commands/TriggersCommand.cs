@@ -216,7 +216,7 @@ internal static class TriggersCommand
             var time = TimeProvider.System;
             var ids = new IdSource(time);
             // Global caps are a server option; a CLI dry run checks the trigger's own caps only.
-            var engine = new TriggerEngine(store.Triggers, store.Segments, store.Profiles, store.Positions, store.Contacts, store.DeadLetters, time, () => ids.New("run"), []);
+            var engine = new TriggerEngine(store.Triggers, store.Segments, store.Profiles, store.Positions, store.Contacts, time, () => ids.New("run"), []);
             await engine.ReloadAsync(ct);
             return new Session(store, store.Triggers, new TriggerOperations(store.Triggers, store.Segments, store.Profiles, engine, ids, time, wake: TriggerWakeups.None));
         }

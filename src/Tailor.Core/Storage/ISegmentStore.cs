@@ -41,8 +41,11 @@ public interface ISegmentStore
     /// <summary>When the earliest timer is due, or null when none is set.</summary>
     Task<DateTimeOffset?> NextTimerAsync(CancellationToken cancellationToken);
 
-    /// <summary>Events after <paramref name="after"/> up to <paramref name="upTo"/> that the profile pipeline has assigned to a profile.</summary>
-    Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken);
+    /// <summary>
+    /// Events after <paramref name="after"/> up to <paramref name="upTo"/> that the profile pipeline has assigned to a
+    /// profile, as summaries (no payload): what decides which segments to evaluate again.
+    /// </summary>
+    Task<IReadOnlyList<AssignedEventSummary>> AssignedEventSummariesAsync(long after, long upTo, int max, CancellationToken cancellationToken);
 
     /// <summary>
     /// What segment rules need of each live profile among <paramref name="profileIds"/> (merged-away and unknown ids
@@ -102,13 +105,14 @@ public readonly record struct MembershipChange(string SegmentId, string ProfileI
 public readonly record struct SegmentTimer(string SegmentId, string ProfileId, DateTimeOffset? DueAt);
 
 /// <param name="Position">The segment engine's position move, when this update completes a log batch.</param>
-public sealed record MembershipUpdate(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<SegmentTimer> Timers, PositionMove? Position = null);
+public sealed record MembershipUpdate(IReadOnlyList<MembershipChange> Changes, IReadOnlyList<SegmentTimer> Timers, PositionMove? Position = null)
+{
+    /// <summary>Items set aside instead of processed; stored in the same transaction, so the position moves past them atomically.</summary>
+    public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
+}
 
 public readonly record struct SegmentMember(string ProfileId, DateTimeOffset Since);
 
 public readonly record struct SegmentSizePoint(DateTimeOffset At, long Size);
-
-/// <param name="Merged">The event tied two profiles together, so the survivor's whole history changed.</param>
-public readonly record struct AssignedEvent(long Sequence, string ProfileId, string Type, string? Name, bool Merged = false);
 
 public readonly record struct SegmentIntersection(string First, string Second, long Common);

@@ -17,7 +17,7 @@ public interface ITriggerStore
     Task<StoredTrigger?> GetTriggerAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Events after <paramref name="after"/> up to <paramref name="upTo"/> that the pipeline assigned to a profile, in log order.</summary>
-    Task<IReadOnlyList<ProfileEvent>> ProfileEventsAfterAsync(long after, long upTo, int max, CancellationToken cancellationToken);
+    Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken);
 
     /// <summary>Segment entries and exits recorded after history id <paramref name="afterId"/>, in id order.</summary>
     Task<IReadOnlyList<SegmentChangeEntry>> SegmentChangesAfterAsync(long afterId, int max, CancellationToken cancellationToken);
@@ -75,9 +75,6 @@ public sealed record TriggerStats(IReadOnlyDictionary<string, long> Runs, IReadO
 /// <summary>A trigger as stored: its definition in the JSON form it was written in, and its webhook signing secret.</summary>
 public sealed record StoredTrigger(string Id, string Name, string Definition, bool Enabled, string Secret, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>An event with the profile the pipeline assigned it to.</summary>
-public sealed record ProfileEvent(long Sequence, string ProfileId, TailorEvent Event);
-
 /// <summary>One row of the segment history, with its id (the trigger engine's position in it).</summary>
 public readonly record struct SegmentChangeEntry(long Id, string SegmentId, string ProfileId, bool Entered, DateTimeOffset At);
 
@@ -87,12 +84,17 @@ public sealed record ExecutionLogEntry(string RunId, string TriggerId, string Pr
 /// <summary>A run to insert (<paramref name="ExpectedVersion"/> null) or to update from <paramref name="ExpectedVersion"/>.</summary>
 public sealed record RunWrite(JourneyRun Run, long? ExpectedVersion);
 
+/// <summary>What one trigger engine batch writes, in one transaction with the position move it makes (if any).</summary>
 public sealed record JourneyCommit(
     IReadOnlyList<RunWrite> Runs,
     IReadOnlyList<ExecutionLogEntry> Log,
     IReadOnlyList<ActionDelivery> Deliveries,
     IReadOnlyList<Contact> Contacts,
-    PositionMove? Position);
+    PositionMove? Position)
+{
+    /// <summary>Items set aside instead of processed; stored in the same transaction, so the position moves past them atomically.</summary>
+    public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
+}
 
 /// <summary>
 /// One action in the outbox. <see cref="Id"/> is the idempotency key (run and step): inserted once, so an action

@@ -67,7 +67,7 @@ public static class TailorServer
         builder.Services.AddSingleton<IngestionEndpoint>();
         AddTrackingPlan(builder.Services, store);
         builder.Services.AddTailorSecurity(options);
-        builder.Services.AddSingleton(sp => new SegmentEngine(store.Segments, store.Positions, store.Profiles, store.DeadLetters, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>(), options.Definitions));
+        builder.Services.AddSingleton(sp => new SegmentEngine(store.Segments, store.Positions, store.Profiles, sp.GetRequiredService<TimeProvider>(), sp.GetService<IStageProbe>(), options.Definitions));
         builder.Services.AddSingleton<MembershipFeed>();
         builder.Services.AddSingleton<RecomputeTracker>();
         builder.Services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
@@ -85,7 +85,7 @@ public static class TailorServer
         builder.Services.AddSingleton<CampaignSender>();
         if ((options.Definitions.Invalid() ?? options.RenderBudget.Invalid()) is { } badLimit) throw new ArgumentException(badLimit, nameof(options));
         var caps = GlobalCaps.Parse(options.Caps); // a bad cap stops the start with a clear message
-        builder.Services.AddSingleton(sp => new TriggerEngine(store.Triggers, store.Segments, store.Profiles, store.Positions, store.Contacts, store.DeadLetters, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps, sp.GetService<IStageProbe>()));
+        builder.Services.AddSingleton(sp => new TriggerEngine(store.Triggers, store.Segments, store.Profiles, store.Positions, store.Contacts, sp.GetRequiredService<TimeProvider>(), () => $"run_{Guid.CreateVersion7():N}", caps, sp.GetService<IStageProbe>()));
         builder.Services.AddSingleton(new RetryPolicy(new Random()));
         builder.Services.AddSingleton<DeliveryWorker>();
         builder.Services.AddSingleton<TriggerWorker>();

@@ -8,6 +8,7 @@ using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
+using Tailor.Storage.DeadLetters;
 using Tailor.Storage.Events;
 using Tailor.Storage.Positions;
 using Tailor.Storage.Profiles;
@@ -95,6 +96,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
                 SELECT @segment, @at, COALESCE((SELECT size FROM segment_sizes WHERE segment_id = @segment ORDER BY id DESC LIMIT 1), 0) + @delta
                 """, ("segment", segmentId), ("at", Db.Ms(at)), ("delta", delta[segmentId])));
         }
+        foreach (var letter in update.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
         if (statements.Count == 0 && update.Position is null) return Task.CompletedTask;
         return db.WriteAsync(async (c, t) =>
         {
@@ -182,14 +184,14 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         return value is null ? null : ProfileColumns.FromMs(Convert.ToInt64(value, CultureInfo.InvariantCulture));
     }
 
-    public async Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AssignedEventSummary>> AssignedEventSummariesAsync(long after, long upTo, int max, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, """
             SELECT seq, profile_id, type, name, EXISTS (SELECT 1 FROM merges m WHERE m.message_id = e.message_id)
             FROM events e WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max
             """,
-            r => new AssignedEvent(r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3), Convert.ToBoolean(r.GetValue(4), CultureInfo.InvariantCulture)), cancellationToken,
+            r => new AssignedEventSummary(r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3), Convert.ToBoolean(r.GetValue(4), CultureInfo.InvariantCulture)), cancellationToken,
             ("after", after), ("upTo", upTo), ("max", max));
     }
 

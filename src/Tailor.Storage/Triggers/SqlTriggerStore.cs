@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
+using Tailor.Storage.DeadLetters;
 using Tailor.Storage.Events;
 using Tailor.Storage.Positions;
 using Tailor.Storage.Relational;
@@ -40,14 +41,14 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
     private static StoredTrigger ReadTrigger(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), r.GetString(4), ProfileColumns.FromMs(r.GetInt64(5)), ProfileColumns.FromMs(r.GetInt64(6)));
 
-    public async Task<IReadOnlyList<ProfileEvent>> ProfileEventsAfterAsync(long after, long upTo, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, $"SELECT profile_id, {SqlEventLog.EventColumnsSql} FROM events WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max",
             r =>
             {
                 var logged = SqlEventLog.ReadEvent(r, 1);
-                return new ProfileEvent(logged.Sequence, r.GetString(0), logged.Event);
+                return new AssignedEvent(logged.Sequence, r.GetString(0), logged.Event);
             }, cancellationToken, ("after", after), ("upTo", upTo), ("max", max));
     }
 
@@ -127,6 +128,7 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
                 """, ("id", d.Id), ("run", d.RunId), ("trigger", d.TriggerId), ("profile", d.ProfileId), ("kind", d.Kind), ("payload", d.Payload),
                 ("status", d.Status), ("attempts", d.Attempts), ("max", d.MaxAttempts), ("due", Db.Ms(d.DueAt)), ("error", d.LastError), ("created", Db.Ms(d.CreatedAt))));
         }
+        foreach (var letter in commit.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
         foreach (var contact in commit.Contacts)
             statements.Add(new("INSERT INTO contacts (profile_id, channel, origin, at) VALUES (@profile, @channel, @origin, @at)",
                 ("profile", contact.ProfileId), ("channel", contact.Channel), ("origin", contact.Origin), ("at", Db.Ms(contact.At))));

@@ -27,7 +27,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
     private async Task<SegmentOperations> OperationsAsync()
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
-        _engine = new SegmentEngine(_store.Segments, _store.Positions, _store.Profiles, _store.DeadLetters, _time);
+        _engine = new SegmentEngine(_store.Segments, _store.Positions, _store.Profiles, _time);
         await _engine.ReloadAsync(Ct);
         return new SegmentOperations(_store.Segments, _store.Triggers, _store.Campaigns, _store.Content, _engine, new IdSource(_time), _time);
     }

@@ -28,7 +28,7 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
     {
         _store ??= await TailorStores.OpenAsync(_data, null, Ct);
         var ids = new IdSource(_time);
-        var engine = new TriggerEngine(_store.Triggers, _store.Segments, _store.Profiles, _store.Positions, _store.Contacts, _store.DeadLetters, _time, () => ids.New("run"), []);
+        var engine = new TriggerEngine(_store.Triggers, _store.Segments, _store.Profiles, _store.Positions, _store.Contacts, _time, () => ids.New("run"), []);
         await engine.ReloadAsync(Ct);
         var wake = follower ? new TriggerWakeups(() => _triggerWakes++, () => _deliveryWakes++) : TriggerWakeups.None;
         return new TriggerOperations(_store.Triggers, _store.Segments, _store.Profiles, engine, ids, _time, wake: wake);
