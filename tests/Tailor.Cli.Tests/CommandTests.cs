@@ -102,6 +102,25 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_segment_another_segment_or_a_trigger_names_is_not_deleted_from_the_command_line()
+    {
+        var data = _dir.File("data");
+        var trigger = _dir.File("trigger.json");
+        await File.WriteAllTextAsync(trigger, """{"name": "Welcome VIP", "start": {"segment": "VIP"}, "steps": [{"wait": "1m"}]}""", Ct);
+        Assert.Equal(0, (await Tailor.RunAsync(_dir.Path, "segments", "create", "VIP", "--rule", "has consent email", "--data", data)).ExitCode);
+        Assert.Equal(0, (await Tailor.RunAsync(_dir.Path, "segments", "create", "VIP Fans", "--rule", "in segment \"VIP\"", "--data", data)).ExitCode);
+        Assert.Equal(0, (await Tailor.RunAsync(_dir.Path, "triggers", "create", trigger, "--data", data)).ExitCode);
+
+        var refused = await Tailor.RunAsync(_dir.Path, "segments", "delete", "VIP", "--data", data);
+
+        Assert.Equal(2, refused.ExitCode);
+        var output = string.Join(' ', refused.Output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)); // the console wraps long lines
+        Assert.Contains("segments VIP Fans; triggers Welcome VIP", output, StringComparison.Ordinal);
+        await using var store = await TailorStores.OpenAsync(data, null, Ct);
+        Assert.Equal(2, (await store.ListSegmentsAsync(Ct)).Count);
+    }
+
+    [Fact]
     public async Task An_import_killed_midway_resumes_and_ends_with_every_event_stored_once()
     {
         const int count = 60_000;

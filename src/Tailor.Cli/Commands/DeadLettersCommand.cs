@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Tailor.Core.Storage;
-using Tailor.Server.DeadLetters;
+using Tailor.Application.DeadLetters;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Cli.Commands;
@@ -103,7 +103,7 @@ internal static class DeadLettersCommand
             finally
             {
                 await writer.StopAsync(CancellationToken.None);
-                await app.Services.GetRequiredService<ITailorStore>().DisposeAsync();
+                await app.Services.GetRequiredService<Storage.TailorDatabase>().DisposeAsync();
             }
         });
         return command;

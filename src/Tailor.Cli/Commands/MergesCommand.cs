@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
-using Tailor.Core.Identity;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
+using Tailor.Application;
+using Tailor.Application.Merges;
 using Tailor.Application.Pipeline;
+using Tailor.Core.Storage;
 
 namespace Tailor.Cli.Commands;
 
@@ -28,18 +30,14 @@ internal static class MergesCommand
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var value = result.GetValue(profile)!;
-            var found = await tailor.GetProfileAsync(value, ct)
-                ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, value), ct)
-                ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.Email, value), ct)
-                ?? await tailor.FindProfileAsync(new ProfileIdentifier(IdentityTypes.AnonymousId, value), ct);
-            if (found is null)
+            var listed = await Operations(tailor).ListAsync(value, ct);
+            if (!listed.Succeeded)
             {
                 AnsiConsole.MarkupLine($"[red]No profile has the identity[/] {Markup.Escape(value)}");
                 return 1;
             }
-            var id = found.Id;
             var table = new Table().AddColumns("id", "at", "survivor", "merged away", "reason", "undone");
-            foreach (var m in await tailor.MergesAsync(id, ct))
+            foreach (var m in listed.Value!)
                 table.AddRow($"{m.Id}", m.At.ToString("u"), m.WinnerId, m.LoserId, Markup.Escape(m.Reason), m.UndoneAt?.ToString("u") ?? "");
             AnsiConsole.Write(table);
             return 0;
@@ -56,20 +54,22 @@ internal static class MergesCommand
         {
             var id = result.GetValue(merge);
             await using var tailor = await store.OpenAsync(result, ct);
-            if (await tailor.GetMergeAsync(id, ct) is not { } record)
+            var request = await Operations(tailor).RequestUndoAsync(id, "cli", ct);
+            if (request.Missing is not null)
             {
                 AnsiConsole.MarkupLine($"[red]No merge[/] {id}");
                 return 1;
             }
-            if (ProfilePipeline.UndoRefusal(record) is { } why)
+            if (!request.Succeeded)
             {
-                AnsiConsole.MarkupLine($"[red]Merge {id} cannot be undone:[/] {Markup.Escape(why)}");
+                AnsiConsole.MarkupLine($"[red]Merge {id}[/] {Markup.Escape(request.Errors[0].Rule)}");
                 return 2;
             }
             // Logged like the API's request, then applied by catching the pipeline up (a running server may get there first).
-            await tailor.AppendAsync([MergeUndoRequest.Create(id, $"undo-{Guid.CreateVersion7():N}", TimeProvider.System.GetUtcNow(), "cli")], ct);
+            await tailor.AppendAsync([request.Value!], ct);
+            var ids = new IdSource(TimeProvider.System);
             var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
-                TimeProvider.System, () => $"prf_{Guid.CreateVersion7():N}");
+                TimeProvider.System, () => ids.New("prf"));
             await pipeline.CatchUpAsync(ct);
             var after = await tailor.GetMergeAsync(id, ct);
             Console.WriteLine(JsonSerializer.Serialize(after?.Merge, Json));
@@ -82,6 +82,9 @@ internal static class MergesCommand
         });
         return command;
     }
+
+    private static MergeOperations Operations(Storage.TailorDatabase store) =>
+        new(store.Merges, store.Profiles, new IdSource(TimeProvider.System), TimeProvider.System);
 
     private static Command Refusals(StoreOptions store)
     {

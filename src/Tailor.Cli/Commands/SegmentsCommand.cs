@@ -5,6 +5,7 @@ using Tailor.Core.Segments;
 using Rule = Tailor.Core.Segments.Rules.Rule;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
+using Tailor.Application;
 using Tailor.Application.Segments;
 
 namespace Tailor.Cli.Commands;
@@ -50,19 +51,11 @@ internal static class SegmentsCommand
                 return Error("rule", ex.Message);
             }
             await using var session = await Session.OpenAsync(store, result, ct);
-            var (tailor, engine) = (session.Store, session.Engine);
-            var segmentName = result.GetValue(name)!;
-            var existing = engine.Catalog.ByName(segmentName);
-            var parentSegment = result.GetValue(parent) is { } p ? engine.Catalog.ByName(p) : null;
-            if (result.GetValue(parent) is not null && parentSegment is null) return Error("parent", "must be the name of an existing segment");
-            var now = DateTimeOffset.UtcNow;
-            var segment = new SegmentDefinition(existing?.Id ?? $"seg_{Guid.CreateVersion7():N}", segmentName, parsed, parentSegment?.Id,
-                result.GetValue(minSize), existing?.Definition.CreatedAt ?? now, now);
-            if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return Error(error.Field, error.Rule);
-            await tailor.SaveSegmentAsync(segment, ct);
-            await engine.ReloadAsync(ct);
-            AnsiConsole.MarkupLine($"{(existing is null ? "Created" : "Changed")} segment [bold]{Markup.Escape(segmentName)}[/] ({segment.Id}): {Markup.Escape(RulePrinter.Print(parsed))}");
-            await RecomputeWithProgressAsync(engine, segment.Id, ct);
+            var saved = await session.Segments.SaveByNameAsync(new SegmentInput(result.GetValue(name), parsed, result.GetValue(parent), result.GetValue(minSize)), ct);
+            if (!saved.Succeeded) return Error(saved);
+            var (segment, created) = saved.Value!;
+            AnsiConsole.MarkupLine($"{(created ? "Created" : "Changed")} segment [bold]{Markup.Escape(segment.Name)}[/] ({segment.Id}): {Markup.Escape(RulePrinter.Print(parsed))}");
+            await RecomputeWithProgressAsync(session.Segments, segment.Id, ct);
             return 0;
         });
         return command;
@@ -74,9 +67,8 @@ internal static class SegmentsCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            var sizes = await tailor.SegmentSizesAsync(ct);
-            var catalog = new SegmentCatalog(await tailor.ListSegmentsAsync(ct));
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var (catalog, sizes) = await session.Segments.ListAsync(ct);
             var table = new Table().AddColumns("name", "size", "min size", "parent", "rule");
             foreach (var c in catalog.InOrder.OrderBy(c => c.Name, StringComparer.Ordinal))
             {
@@ -98,11 +90,10 @@ internal static class SegmentsCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            var catalog = new SegmentCatalog(await tailor.ListSegmentsAsync(ct));
-            if (catalog.ByName(result.GetValue(name)!) is not { } segment) return Error("name", "must be an existing segment");
+            await using var session = await Session.OpenAsync(store, result, ct);
+            if (session.Segments.Find(result.GetValue(name)!) is not { } segment) return Error("name", "must be an existing segment");
             var table = new Table().AddColumns("profile", "member since");
-            foreach (var m in await tailor.MembersAsync(segment.Id, null, result.GetValue(limit), ct)) table.AddRow(m.ProfileId, m.Since.ToString("u"));
+            foreach (var m in await session.Store.MembersAsync(segment.Id, null, result.GetValue(limit), ct)) table.AddRow(m.ProfileId, m.Since.ToString("u"));
             AnsiConsole.Write(table);
             return 0;
         });
@@ -118,12 +109,10 @@ internal static class SegmentsCommand
         command.SetAction(async (result, ct) =>
         {
             await using var session = await Session.OpenAsync(store, result, ct);
-            var engine = session.Engine;
-            if (engine.Catalog.ByName(result.GetValue(name)!) is not { } segment) return Error("name", "must be an existing segment");
-            var explanation = await engine.ExplainAsync(segment.Id, result.GetValue(profile)!, ct);
-            if (explanation is null) return Error("profile", "no profile has this id");
-            Console.WriteLine(JsonSerializer.Serialize(explanation, Json));
-            return explanation.Matched ? 0 : 3;
+            var explained = await session.Segments.ExplainAsync(result.GetValue(name)!, result.GetValue(profile), ct);
+            if (!explained.Succeeded) return Error(explained.Failure);
+            Console.WriteLine(JsonSerializer.Serialize(explained.Value, Json));
+            return explained.Value!.Matched ? 0 : 3;
         });
         return command;
     }
@@ -136,9 +125,8 @@ internal static class SegmentsCommand
         command.SetAction(async (result, ct) =>
         {
             await using var session = await Session.OpenAsync(store, result, ct);
-            var engine = session.Engine;
-            if (engine.Catalog.ByName(result.GetValue(name)!) is not { } segment) return Error("name", "must be an existing segment");
-            await RecomputeWithProgressAsync(engine, segment.Id, ct);
+            if (session.Segments.Find(result.GetValue(name)!) is not { } segment) return Error("name", "must be an existing segment");
+            await RecomputeWithProgressAsync(session.Segments, segment.Id, ct);
             return 0;
         });
         return command;
@@ -155,8 +143,9 @@ internal static class SegmentsCommand
             try { parsed = RuleParser.Parse(result.GetValue(rule)!); }
             catch (RuleSyntaxException ex) { return Error("rule", ex.Message); }
             await using var session = await Session.OpenAsync(store, result, ct);
-            var engine = session.Engine;
-            var preview = await engine.PreviewAsync(parsed, 2000, ct);
+            var previewed = await session.Segments.PreviewAsync(parsed, null, ct);
+            if (!previewed.Succeeded) return Error(previewed.Failure);
+            var preview = previewed.Value!;
             AnsiConsole.MarkupLine($"{(preview.Exact ? "Matches" : "About")} [bold]{preview.Estimate:N0}[/] of {preview.Profiles:N0} profiles{(preview.Exact ? "" : $" (sampled {preview.Sampled:N0})")}");
             foreach (var id in preview.SampleMembers) AnsiConsole.WriteLine($"  {id}");
             return 0;
@@ -171,19 +160,16 @@ internal static class SegmentsCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            var catalog = new SegmentCatalog(await tailor.ListSegmentsAsync(ct));
-            if (catalog.ByName(result.GetValue(name)!) is not { } segment) return Error("name", "must be an existing segment");
-            var dependents = catalog.WithDependents([segment.Id]).Where(c => c.Id != segment.Id).Select(c => c.Name).ToList();
-            if (dependents.Count > 0) return Error("name", $"segments refer to this one and must change first: {string.Join(", ", dependents)}");
-            await tailor.DeleteSegmentAsync(segment.Id, ct);
-            AnsiConsole.MarkupLine($"Deleted segment [bold]{Markup.Escape(segment.Name)}[/]");
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var deleted = await session.Segments.DeleteAsync(result.GetValue(name)!, ct);
+            if (!deleted.Succeeded) return Error(deleted.Failure);
+            AnsiConsole.MarkupLine($"Deleted segment [bold]{Markup.Escape(deleted.Value!.Name)}[/]");
             return 0;
         });
         return command;
     }
 
-    private static async Task RecomputeWithProgressAsync(SegmentEngine engine, string segmentId, CancellationToken ct)
+    private static async Task RecomputeWithProgressAsync(SegmentOperations segments, string segmentId, CancellationToken ct)
     {
         RecomputeResult result = null!;
         await AnsiConsole.Progress()
@@ -191,7 +177,7 @@ internal static class SegmentsCommand
             .StartAsync(async progress =>
             {
                 var task = progress.AddTask("Evaluating profiles", maxValue: 1);
-                result = await engine.RecomputeAsync(segmentId, new Reporter(p => { task.MaxValue = Math.Max(1, p.Total); task.Value = p.Done; }), ct);
+                result = (await segments.RecomputeAsync(segmentId, new Reporter(p => { task.MaxValue = Math.Max(1, p.Total); task.Value = p.Done; }), ct)).Value!;
                 task.Value = task.MaxValue;
             });
         AnsiConsole.MarkupLine($"{result.Profiles:N0} profiles evaluated: {result.Entered:N0} entered, {result.Exited:N0} left");
@@ -202,26 +188,32 @@ internal static class SegmentsCommand
         public void Report(RecomputeProgress value) => report(value);
     }
 
-    /// <summary>A store with a segment engine over it, loaded and ready.</summary>
-    private sealed class Session(ITailorStore store, SegmentEngine engine) : IAsyncDisposable
+    /// <summary>The store with a loaded segment engine over it and the segment use cases; the store closes with it.</summary>
+    private sealed class Session(IAsyncDisposable owned, ISegmentStore store, SegmentEngine engine, SegmentOperations segments) : IAsyncDisposable
     {
-        public ITailorStore Store { get; } = store;
-        public SegmentEngine Engine { get; } = engine;
+        public ISegmentStore Store { get; } = store;
+        public SegmentOperations Segments { get; } = segments;
 
         public static async Task<Session> OpenAsync(StoreOptions options, ParseResult result, CancellationToken ct)
         {
             var store = await options.OpenAsync(result, ct);
             var engine = new SegmentEngine(store.Segments, store.Positions, store.Profiles, TimeProvider.System);
             await engine.ReloadAsync(ct);
-            return new Session(store, engine);
+            return new Session(store, store.Segments, engine, new SegmentOperations(store.Segments, store.Triggers, store.Campaigns, store.Content, engine, new IdSource(TimeProvider.System), TimeProvider.System));
         }
 
         public async ValueTask DisposeAsync()
         {
-            Engine.Dispose();
-            await Store.DisposeAsync();
+            engine.Dispose();
+            await owned.DisposeAsync();
         }
     }
+
+    /// <summary>A use case's failure: what was not found, or the first field and rule it broke.</summary>
+    private static int Error(Outcome.Failure failure) =>
+        failure.Missing is { } missing ? Error(missing == "segment" ? "name" : missing, $"must be an existing {missing}") : Error(failure.Errors[0].Field, failure.Errors[0].Rule);
+
+    private static int Error<T>(Outcome<T> outcome) => Error(outcome.Failure);
 
     private static int Error(string field, string rule)
     {

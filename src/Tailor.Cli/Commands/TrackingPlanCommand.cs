@@ -23,7 +23,7 @@ internal static class TrackingPlanCommand
         return command;
     }
 
-    private static TrackingPlanEditor Editor(Core.Storage.ITailorStore tailor) => new(tailor, tailor, TimeProvider.System);
+    private static TrackingPlanEditor Editor(Storage.TailorDatabase store) => new(store.TrackingPlan, store.Access, TimeProvider.System);
 
     private static Command PutCommand(StoreOptions store)
     {

@@ -4,6 +4,7 @@ using Spectre.Console;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using Tailor.Application.Delivery;
+using Tailor.Application;
 using Tailor.Application.Triggers;
 using Tailor.Core.Content;
 
@@ -53,25 +54,17 @@ internal static class TriggersCommand
             {
                 return Error("$", $"must be valid JSON ({ex.Message})");
             }
-            await using var tailor = await store.OpenAsync(result, ct);
-            var catalog = new TriggerCatalog(await tailor.ListTriggersAsync(ct));
-            var segments = (await tailor.ListSegmentsAsync(ct)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-            TriggerDefinition parsed;
-            try
-            {
-                parsed = TriggerValidator.Validate(definition, catalog, segments);
-            }
-            catch (TriggerDefinitionException ex)
-            {
-                return Error(ex.Path, ex.Rule);
-            }
+            await using var session = await Session.OpenAsync(store, result, ct);
             if (validateOnly)
             {
-                AnsiConsole.MarkupLine($"[green]valid:[/] {Markup.Escape(parsed.Name)} ({parsed.Steps.Count} steps)");
+                var valid = await session.Triggers.ValidateAsync(definition, ct);
+                if (!valid.Succeeded) return Error(valid.Failure);
+                AnsiConsole.MarkupLine($"[green]valid:[/] {Markup.Escape(valid.Value!.Name)} ({valid.Value.Steps.Count} steps)");
                 return 0;
             }
-            var stored = TriggerValidator.NewTrigger(parsed, definition, DateTimeOffset.UtcNow);
-            await tailor.SaveTriggerAsync(stored, ct);
+            var created = await session.Triggers.CreateAsync(definition, ct);
+            if (!created.Succeeded) return Error(created.Failure);
+            var stored = created.Value!;
             AnsiConsole.MarkupLine($"Created trigger [bold]{Markup.Escape(stored.Name)}[/] ({stored.Id})");
             AnsiConsole.MarkupLine($"  webhook signing secret: [bold]{stored.Secret}[/]");
             return 0;
@@ -85,7 +78,8 @@ internal static class TriggersCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var tailor = session.Store;
             var table = new Table().AddColumns("id", "name", "enabled", "waiting", "completed", "exited");
             foreach (var t in await tailor.ListTriggersAsync(ct))
             {
@@ -105,7 +99,8 @@ internal static class TriggersCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var tailor = session.Store;
             if (await FindAsync(tailor, result.GetValue(id)!, ct) is not { } t) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
             using var definition = JsonDocument.Parse(t.Definition);
             var stats = await tailor.TriggerStatsAsync(t.Id, ct);
@@ -122,9 +117,10 @@ internal static class TriggersCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            if (await FindAsync(tailor, result.GetValue(id)!, ct) is not { } t) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
-            await tailor.SaveTriggerAsync(t with { Enabled = enable, UpdatedAt = DateTimeOffset.UtcNow }, ct);
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var set = await session.Triggers.SetEnabledAsync(result.GetValue(id)!, enable, ct);
+            if (!set.Succeeded) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
+            var t = set.Value!;
             AnsiConsole.MarkupLine($"{(enable ? "Enabled" : "Disabled")} trigger [bold]{Markup.Escape(t.Name)}[/]");
             return 0;
         });
@@ -139,14 +135,12 @@ internal static class TriggersCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            if (await FindAsync(tailor, result.GetValue(id)!, ct) is not { } t) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
-            // Global caps are a server option; the CLI dry run checks the trigger's own caps only.
-            var engine = new TriggerEngine(tailor.Triggers, tailor.Segments, tailor.Profiles, tailor.Positions, TimeProvider.System, () => "dry-run",
-                new FrequencyPolicy(tailor.Contacts, []), new ActionPayloads(new LiquidEngine()));
-            await engine.ReloadAsync(ct);
-            var dry = await engine.DryRunAsync(engine.Catalog.ById(t.Id)!, result.GetValue(profile)!, null, ct);
-            if (dry is null) return Error("profile", $"no profile '{result.GetValue(profile)}'");
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var tried = await session.Triggers.DryRunAsync(result.GetValue(id)!, result.GetValue(profile), null, ct);
+            if (tried.Missing == "trigger") return Error("trigger", $"no trigger '{result.GetValue(id)}'");
+            if (tried.Missing == "profile") return Error("profile", $"no profile '{result.GetValue(profile)}'");
+            if (!tried.Succeeded) return Error(tried.Failure);
+            var dry = tried.Value!;
             foreach (var step in dry.Steps) AnsiConsole.MarkupLine($"{step.At:u}  {Markup.Escape(step.Step ?? "-"),-12} [bold]{step.Kind}[/]  {Markup.Escape(step.Detail)}");
             AnsiConsole.MarkupLine($"ends: [bold]{dry.Status.ToString().ToLowerInvariant()}[/] ({Markup.Escape(dry.Outcome ?? "")})");
             return 0;
@@ -163,10 +157,10 @@ internal static class TriggersCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            if (await FindAsync(tailor, result.GetValue(id)!, ct) is not { } t) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
-            var runs = await tailor.RunsAsync(t.Id, result.GetValue(profile), result.GetValue(limit), ct);
-            var log = (await tailor.ExecutionLogAsync([.. runs.Select(r => r.Id)], ct)).ToLookup(e => e.RunId);
+            await using var session = await Session.OpenAsync(store, result, ct);
+            var found = await session.Triggers.RunsAsync(result.GetValue(id)!, result.GetValue(profile), result.GetValue(limit), ct);
+            if (!found.Succeeded) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
+            var (_, runs, log) = found.Value!;
             foreach (var run in runs)
             {
                 AnsiConsole.MarkupLine($"[bold]{run.Id}[/] profile {Markup.Escape(run.ProfileId)}: {run.Status.ToString().ToLowerInvariant()} {Markup.Escape(run.Outcome ?? (run.DueAt is { } due ? $"until {due:u}" : ""))}");
@@ -184,9 +178,9 @@ internal static class TriggersCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
+            await using var session = await Session.OpenAsync(store, result, ct);
             var table = new Table().AddColumns("id", "kind", "attempts", "last error");
-            foreach (var d in await tailor.DeadLettersAsync(result.GetValue(trigger), 100, ct))
+            foreach (var d in await session.Store.DeadLettersAsync(result.GetValue(trigger), 100, ct))
                 table.AddRow(Markup.Escape(d.Id), d.Kind, d.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(d.LastError ?? ""));
             AnsiConsole.Write(table);
             return 0;
@@ -201,19 +195,46 @@ internal static class TriggersCommand
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            await using var tailor = await store.OpenAsync(result, ct);
-            if (!await tailor.RetryDeadLetterAsync(result.GetValue(id)!, DateTimeOffset.UtcNow, ct)) return Error("delivery", $"no dead letter '{result.GetValue(id)}'");
+            await using var session = await Session.OpenAsync(store, result, ct);
+            if (!(await session.Triggers.RetryDeadLetterAsync(result.GetValue(id)!, ct)).Succeeded) return Error("delivery", $"no dead letter '{result.GetValue(id)}'");
             AnsiConsole.MarkupLine($"Queued {Markup.Escape(result.GetValue(id)!)} again");
             return 0;
         });
         return command;
     }
 
-    private static async Task<StoredTrigger?> FindAsync(ITailorStore store, string idOrName, CancellationToken ct) =>
+    /// <summary>
+    /// The store with a loaded trigger engine over it and the trigger use cases; the store closes with it. No follower
+    /// runs in this process, so nothing is woken: a running server picks the change up within a second.
+    /// </summary>
+    private sealed class Session(IAsyncDisposable owned, ITriggerStore store, TriggerOperations triggers) : IAsyncDisposable
+    {
+        public ITriggerStore Store { get; } = store;
+        public TriggerOperations Triggers { get; } = triggers;
+
+        public static async Task<Session> OpenAsync(StoreOptions options, ParseResult result, CancellationToken ct)
+        {
+            var store = await options.OpenAsync(result, ct);
+            var time = TimeProvider.System;
+            var ids = new IdSource(time);
+            // Global caps are a server option; a CLI dry run checks the trigger's own caps only.
+            var engine = new TriggerEngine(store.Triggers, store.Segments, store.Profiles, store.Positions, time, () => ids.New("run"),
+                new FrequencyPolicy(store.Contacts, []), new ActionPayloads(new LiquidEngine()));
+            await engine.ReloadAsync(ct);
+            return new Session(store, store.Triggers, new TriggerOperations(store.Triggers, store.Segments, store.Profiles, engine, ids, time, wake: TriggerWakeups.None));
+        }
+
+        public ValueTask DisposeAsync() => owned.DisposeAsync();
+    }
+
+    private static async Task<StoredTrigger?> FindAsync(ITriggerStore store, string idOrName, CancellationToken ct) =>
         await store.GetTriggerAsync(idOrName, ct) ?? (await store.ListTriggersAsync(ct)).FirstOrDefault(t => t.Name == idOrName);
 
     private static string Count(IReadOnlyDictionary<string, long> counts, string key) =>
         counts.GetValueOrDefault(key).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int Error(Outcome.Failure failure) =>
+        failure.Missing is { } missing ? Error(missing, "does not exist") : Error(failure.Errors[0].Field, failure.Errors[0].Rule);
 
     private static int Error(string field, string rule)
     {

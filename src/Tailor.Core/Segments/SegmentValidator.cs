@@ -1,6 +1,9 @@
+using Tailor.Core.Content;
 using Tailor.Core.Events;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Rules;
+using Tailor.Core.Storage;
+using Tailor.Core.Triggers;
 
 namespace Tailor.Core.Segments;
 
@@ -33,6 +36,46 @@ public static class SegmentValidator
         }
         return null;
     }
+
+    /// <summary>
+    /// Why <paramref name="segment"/> cannot be deleted yet: the other definitions that name it (segments, triggers,
+    /// campaigns not yet completed, content blocks shown by placements), which would otherwise go on naming a
+    /// segment that is gone. Null when nothing depends on it.
+    /// </summary>
+    public static ValidationError? CheckDelete(SegmentDefinition segment, SegmentCatalog catalog, IEnumerable<TriggerDefinition> triggers,
+        IEnumerable<Campaign> campaigns, IEnumerable<ContentBlock> blocks)
+    {
+        var parts = new List<string>();
+        Add("segments", catalog.ById(segment.Id) is null ? Enumerable.Empty<string>() : catalog.WithDependents([segment.Id]).Where(c => c.Id != segment.Id).Select(c => c.Name));
+        Add("triggers", triggers.Where(t => Names(t, segment.Name)).Select(t => t.Name));
+        Add("campaigns", campaigns.Where(c => c.Status != Campaign.Completed && c.Segment == segment.Name).Select(c => c.Name));
+        Add("blocks", blocks.Where(b => Names(b, segment.Name)).Select(b => b.Name));
+        return parts.Count == 0 ? null : new ValidationError("segment", $"others refer to this one and must change first: {string.Join("; ", parts)}");
+
+        void Add(string kind, IEnumerable<string> names)
+        {
+            var list = names.Order(StringComparer.Ordinal).ToList();
+            if (list.Count > 0) parts.Add($"{kind} {string.Join(", ", list)}");
+        }
+    }
+
+    private static bool Names(TriggerDefinition trigger, string segment) =>
+        trigger.Start switch
+        {
+            SegmentStart start => start.Segment == segment,
+            EventStart { If: { } rule } => Names(rule, segment),
+            ScheduleStart start => Names(start.If, segment),
+            _ => false,
+        }
+        || trigger.Steps.OfType<ConditionStep>().Any(c => Names(c.If, segment));
+
+    private static bool Names(ContentBlock block, string segment) =>
+        block.Variants.Any(v => v.Condition is { } rule && Names(rule, segment)) || (block.Tree is { } tree && Names(tree, segment));
+
+    private static bool Names(DecisionNode node, string segment) =>
+        (node.Condition is { } rule && Names(rule, segment)) || (node.Then is { } then && Names(then, segment)) || (node.Else is { } @else && Names(@else, segment));
+
+    private static bool Names(Rule rule, string segment) => RuleDependencies.Of(rule).Segments.Contains(segment);
 
     private static string? UnknownComputed(Rule rule) => rule switch
     {

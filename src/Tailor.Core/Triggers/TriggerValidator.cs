@@ -18,8 +18,8 @@ public static class TriggerValidator
         return parsed;
     }
 
-    /// <summary>A new, enabled trigger with a fresh webhook signing secret.</summary>
-    public static StoredTrigger NewTrigger(TriggerDefinition parsed, JsonElement definition, DateTimeOffset now) =>
-        new($"trg_{Guid.CreateVersion7():N}", parsed.Name, definition.GetRawText(), true,
+    /// <summary>A new, enabled trigger with a fresh webhook signing secret (random, unlike its id, which the caller makes).</summary>
+    public static StoredTrigger NewTrigger(string id, TriggerDefinition parsed, JsonElement definition, DateTimeOffset now) =>
+        new(id, parsed.Name, definition.GetRawText(), true,
             $"whsec_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24))}", now, now);
 }

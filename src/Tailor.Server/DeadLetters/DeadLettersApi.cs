@@ -1,3 +1,4 @@
+using Tailor.Application.DeadLetters;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Storage;
 using Tailor.Server.Profiles;

@@ -1,3 +1,4 @@
+using Tailor.Application.DeadLetters;
 namespace Tailor.Server.DeadLetters;
 
 /// <summary>Wires the dead letters every stage sets aside, and their replay (docs/operations.md).</summary>

@@ -1,3 +1,4 @@
+using Tailor.Application.DeadLetters;
 using Tailor.Core.Storage;
 using Tailor.Server.Triggers;
 

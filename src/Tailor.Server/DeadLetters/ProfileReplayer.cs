@@ -1,3 +1,4 @@
+using Tailor.Application.DeadLetters;
 using System.Globalization;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;

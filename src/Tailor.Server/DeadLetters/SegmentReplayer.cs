@@ -1,3 +1,4 @@
+using Tailor.Application.DeadLetters;
 using System.Text.Json;
 using Tailor.Core.Segments;
 using Tailor.Core.Storage;

@@ -1,3 +1,4 @@
+using Tailor.Application.DeadLetters;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Hosting;
 using Tailor.Server.Segments;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
 using Tailor.Server.Ingestion;
-using Tailor.Application.Pipeline;
+using Tailor.Application.Merges;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Profiles;
@@ -21,23 +21,22 @@ public static class MergesApi
         return api;
     }
 
-    private static async Task<Results<Ok<ProfileMerge>, NotFound>> GetAsync(long id, IMergeStore store, CancellationToken ct) =>
-        await store.GetMergeAsync(id, ct) is { } record ? TypedResults.Ok(record.Merge) : TypedResults.NotFound();
+    private static async Task<Results<Ok<ProfileMerge>, NotFound>> GetAsync(long id, MergeOperations merges, CancellationToken ct) =>
+        await merges.GetAsync(id, ct) is { Succeeded: true, Value: { } record } ? TypedResults.Ok(record.Merge) : TypedResults.NotFound();
 
     /// <summary>What an accepted undo request answers: the merge it names and the request's messageId in the log.</summary>
     public sealed record UndoAccepted(long MergeId, string MessageId);
 
     private static async Task<Results<Accepted<UndoAccepted>, NotFound, ProblemHttpResult>> UndoAsync(
-        long id, IMergeStore store, EventLogWriter log, TimeProvider time, CancellationToken ct)
+        long id, MergeOperations merges, EventLogWriter log, CancellationToken ct)
     {
-        if (await store.GetMergeAsync(id, ct) is not { } record) return TypedResults.NotFound();
-        if (ProfilePipeline.UndoRefusal(record) is { } why)
-            return TypedResults.Problem(title: $"Merge {id} cannot be undone: {why}", statusCode: StatusCodes.Status409Conflict);
-        if (await store.GetStoredProfileAsync(record.Merge.LoserId, ct) is not { MergedInto: not null })
-            return TypedResults.Problem(title: $"Merge {id} cannot be undone: profile {record.Merge.LoserId} is not merged", statusCode: StatusCodes.Status409Conflict);
-        var request = MergeUndoRequest.Create(id, $"undo-{Guid.CreateVersion7():N}", time.GetUtcNow(), ProfilesApi.ApiSource);
-        await log.WriteAsync([request], ct);
-        return TypedResults.Accepted($"/api/profiles/merges/{id}", new UndoAccepted(id, request.MessageId));
+        var request = await merges.RequestUndoAsync(id, ProfilesApi.ApiSource, ct);
+        if (!request.Succeeded)
+            return request.Missing is null
+                ? TypedResults.Problem(title: $"Merge {id} {request.Errors[0].Rule}", statusCode: StatusCodes.Status409Conflict)
+                : TypedResults.NotFound();
+        await log.WriteAsync([request.Value!], ct); // through the group-commit writer, which wakes the pipeline
+        return TypedResults.Accepted($"/api/profiles/merges/{id}", new UndoAccepted(id, request.Value!.MessageId));
     }
 
     private static async Task<Results<Ok<ProfileRefusal[]>, ProblemHttpResult>> RefusalsAsync(int? limit, IMergeStore store, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Tailor.Application;
+using Tailor.Application.Merges;
 using Tailor.Application.Pipeline;
 using Tailor.Application.Profiles;
 using Tailor.Core.Pipeline;
@@ -11,7 +12,7 @@ namespace Tailor.Server.Profiles;
 /// <summary>Wires profiles: the fold of events into profiles and the writer of profile events (docs/profiles.md).</summary>
 public static class ProfilesWiring
 {
-    /// <summary>The reducer (engagement weights, merge guards, caps), the profile pipeline, <see cref="ProfileEventWriter"/> and the profile use cases.</summary>
+    /// <summary>The reducer (engagement weights, merge guards, caps), the profile pipeline, <see cref="ProfileEventWriter"/>, the profile and merge use cases.</summary>
     public static IServiceCollection AddTailorProfiles(this IServiceCollection services, TailorServerOptions options)
     {
         services.AddSingleton(new ProfileReducer(options.Engagement) { Limits = options.Profiles });
@@ -20,6 +21,7 @@ public static class ProfilesWiring
             sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IdSource>().New("prf"), probe: sp.GetService<IStageProbe>()));
         services.AddSingleton<ProfileEventWriter>();
         services.AddSingleton<ProfileOperations>();
+        services.AddSingleton<MergeOperations>();
         return services;
     }
 }

@@ -28,7 +28,7 @@ public static class SegmentsApi
         segments.MapGet("", ListAsync).WithName("ListSegments").WithSummary("Every segment with its current size");
         segments.MapPost("preview", PreviewAsync).WithName("PreviewSegment").WithSummary("Estimate a rule's size and show sample members, without saving");
         segments.MapGet("overlap", OverlapAsync).WithName("SegmentOverlap").WithSummary("Jaccard overlap between segments; near-duplicates are flagged");
-        segments.MapGet("stream", (string? segment, MembershipFeed feed, SegmentEngine engine, CancellationToken ct) => Stream(segment, feed, engine, ct))
+        segments.MapGet("stream", (string? segment, MembershipFeed feed, SegmentOperations operations, TimeProvider time, CancellationToken ct) => Stream(segment, feed, operations, time, ct))
             .WithName("StreamMemberships").WithSummary("Server-Sent Events: every entry and exit as it happens (all segments, or ?segment=name)");
         segments.MapGet("{id}", GetAsync).WithName("GetSegment").WithSummary("A segment (by id or name) with its size and recompute progress");
         segments.MapPut("{id}", UpdateAsync).WithName("UpdateSegment").WithSummary("Change a segment's name, rule, parent or minimum size; members are recomputed");
@@ -50,75 +50,47 @@ public static class SegmentsApi
         string? PersonalizeAs, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, RecomputeStatus? Recompute, string? Disabled = null);
 
     private static async Task<Results<Created<SegmentView>, ProblemHttpResult>> CreateAsync(
-        SegmentRequest request, ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, TimeProvider time, DefinitionLimits limits, CancellationToken ct)
+        SegmentRequest request, SegmentOperations segments, RecomputeTracker tracker, DefinitionLimits limits, CancellationToken ct)
     {
         if (ParseRule(request, required: true, limits, out var rule) is { } problem) return problem;
-        var now = time.GetUtcNow();
-        var parent = request.Parent is null ? null : Find(engine.Catalog, request.Parent);
-        if (request.Parent is not null && parent is null) return ApiProblems.Invalid("parent", "must be the name or id of an existing segment");
-        var segment = new SegmentDefinition($"seg_{Guid.CreateVersion7():N}", request.Name?.Trim() ?? "", rule!, parent?.Id,
-            request.MinSize ?? SegmentDefinition.DefaultMinSize, now, now);
-        if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return ApiProblems.Invalid(error.Field, error.Rule);
-        await store.SaveSegmentAsync(segment, ct);
-        await engine.ReloadAsync(ct);
-        _ = tracker.Start(segment.Id);
-        return TypedResults.Created($"/api/segments/{segment.Id}", await ViewAsync(engine.Catalog.ById(segment.Id)!, store, engine, tracker, ct));
+        var created = await segments.CreateAsync(new SegmentInput(request.Name, rule, request.Parent, request.MinSize), ct);
+        if (!created.Succeeded) return OutcomeProblems.Invalid(created.Errors);
+        _ = tracker.Start(created.Value!.Id);
+        return TypedResults.Created($"/api/segments/{created.Value.Id}", await ViewAsync(created.Value, segments, tracker, ct));
     }
 
     private static async Task<Results<Ok<SegmentView>, NotFound, ProblemHttpResult>> UpdateAsync(
-        string id, SegmentRequest request, ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, TimeProvider time, DefinitionLimits limits, CancellationToken ct)
+        string id, SegmentRequest request, SegmentOperations segments, RecomputeTracker tracker, DefinitionLimits limits, CancellationToken ct)
     {
-        if (Find(engine.Catalog, id) is not { } existing)
-            return engine.Catalog.DisabledSegment(id) is { } disabled
-                ? ApiProblems.Invalid("id", $"the segment is disabled ({disabled.Disabled}); delete it and create it again")
-                : TypedResults.NotFound();
+        if (segments.Find(id) is null && segments.Catalog.DisabledSegment(id) is null) return TypedResults.NotFound();
         if (ParseRule(request, required: false, limits, out var rule) is { } problem) return problem;
-        var parent = request.Parent is null ? null : Find(engine.Catalog, request.Parent);
-        if (request.Parent is not null && parent is null) return ApiProblems.Invalid("parent", "must be the name or id of an existing segment");
-        var d = existing.Definition;
-        var segment = d with
-        {
-            Name = request.Name?.Trim() ?? d.Name,
-            Rule = rule ?? d.Rule,
-            ParentId = request.Parent is null ? d.ParentId : parent!.Id,
-            MinSize = request.MinSize ?? d.MinSize,
-            UpdatedAt = time.GetUtcNow(),
-        };
-        if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return ApiProblems.Invalid(error.Field, error.Rule);
-        await store.SaveSegmentAsync(segment, ct);
-        await engine.ReloadAsync(ct);
-        _ = tracker.Start(segment.Id);
-        return TypedResults.Ok(await ViewAsync(engine.Catalog.ById(segment.Id)!, store, engine, tracker, ct));
+        var changed = await segments.ChangeAsync(id, new SegmentInput(request.Name, rule, request.Parent, request.MinSize), ct);
+        if (!changed.Succeeded) return changed.Missing is null ? OutcomeProblems.Invalid(changed.Errors) : TypedResults.NotFound();
+        _ = tracker.Start(changed.Value!.Id);
+        return TypedResults.Ok(await ViewAsync(changed.Value, segments, tracker, ct));
     }
 
-    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(string id, ITailorStore store, SegmentEngine engine, CancellationToken ct)
+    private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(string id, SegmentOperations segments, CancellationToken ct)
     {
-        if (engine.Catalog.DisabledSegment(id) is { } disabled)
-        {
-            await store.DeleteSegmentAsync(disabled.Id, ct);
-            await engine.ReloadAsync(ct);
-            return TypedResults.NoContent();
-        }
-        if (Find(engine.Catalog, id) is not { } segment) return TypedResults.NotFound();
-        var dependents = engine.Catalog.WithDependents([segment.Id]).Where(c => c.Id != segment.Id).Select(c => c.Name).ToList();
-        if (dependents.Count > 0) return ApiProblems.Invalid("id", $"segments refer to this one and must change first: {string.Join(", ", dependents)}");
-        await store.DeleteSegmentAsync(segment.Id, ct);
-        await engine.ReloadAsync(ct);
+        var deleted = await segments.DeleteAsync(id, ct);
+        if (!deleted.Succeeded) return deleted.Missing is null ? OutcomeProblems.Invalid(deleted.Errors) : TypedResults.NotFound();
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<SegmentView[]>> ListAsync(ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, CancellationToken ct)
+    private static async Task<Ok<SegmentView[]>> ListAsync(SegmentOperations segments, RecomputeTracker tracker, CancellationToken ct)
     {
-        var sizes = await store.SegmentSizesAsync(ct);
-        var catalog = engine.Catalog;
+        var (catalog, sizes) = await segments.ListAsync(ct);
         return TypedResults.Ok(catalog.InOrder.Select(c => View(c, sizes, catalog, tracker)).Concat(catalog.Disabled.Select(d => DisabledView(d, sizes)))
             .OrderBy(v => v.Name, StringComparer.Ordinal).ToArray());
     }
 
-    private static async Task<Results<Ok<SegmentView>, NotFound>> GetAsync(string id, ITailorStore store, SegmentEngine engine, RecomputeTracker tracker, CancellationToken ct) =>
-        Find(engine.Catalog, id) is { } segment ? TypedResults.Ok(await ViewAsync(segment, store, engine, tracker, ct))
-        : engine.Catalog.DisabledSegment(id) is { } disabled ? TypedResults.Ok(DisabledView(disabled, await store.SegmentSizesAsync(ct)))
-        : TypedResults.NotFound();
+    private static async Task<Results<Ok<SegmentView>, NotFound>> GetAsync(string id, SegmentOperations segments, RecomputeTracker tracker, CancellationToken ct)
+    {
+        var (catalog, sizes) = await segments.ListAsync(ct);
+        return segments.Find(id) is { } segment ? TypedResults.Ok(View(segment, sizes, catalog, tracker))
+            : catalog.DisabledSegment(id) is { } disabled ? TypedResults.Ok(DisabledView(disabled, sizes))
+            : TypedResults.NotFound();
+    }
 
     /// <summary>A stored segment that cannot load: its rule as stored and why, so it can be fixed or deleted.</summary>
     private static SegmentView DisabledView(SegmentDefinition d, IReadOnlyDictionary<string, long> sizes) =>
@@ -128,81 +100,59 @@ public static class SegmentsApi
     public sealed record MembersPage(IReadOnlyList<SegmentMember> Members, string? Next);
 
     private static async Task<Results<Ok<MembersPage>, NotFound, ProblemHttpResult>> MembersAsync(
-        string id, string? after, int? limit, ITailorStore store, SegmentEngine engine, CancellationToken ct)
+        string id, string? after, int? limit, ISegmentStore store, SegmentOperations segments, CancellationToken ct)
     {
         if (limit is < 1 or > 1000) return ApiProblems.Invalid("limit", "must be between 1 and 1000");
-        if (Find(engine.Catalog, id) is not { } segment) return TypedResults.NotFound();
+        if (segments.Find(id) is not { } segment) return TypedResults.NotFound();
         var page = await store.MembersAsync(segment.Id, after, limit ?? 100, ct);
         return TypedResults.Ok(new MembersPage(page, page.Count == (limit ?? 100) ? page[^1].ProfileId : null));
     }
 
     public sealed record PreviewRequest(string? Rule, JsonElement? RuleJson, int? SampleSize);
 
-    private static async Task<Results<Ok<SegmentPreview>, ProblemHttpResult>> PreviewAsync(PreviewRequest request, SegmentEngine engine, DefinitionLimits limits, CancellationToken ct)
+    private static async Task<Results<Ok<SegmentPreview>, ProblemHttpResult>> PreviewAsync(PreviewRequest request, SegmentOperations segments, DefinitionLimits limits, CancellationToken ct)
     {
         if (ParseRule(new SegmentRequest(null, request.Rule, request.RuleJson, null, null), required: true, limits, out var rule) is { } problem) return problem;
-        if (request.SampleSize is < 10 or > 100_000) return ApiProblems.Invalid("sampleSize", "must be between 10 and 100000");
-        try
-        {
-            return TypedResults.Ok(await engine.PreviewAsync(rule!, request.SampleSize ?? 2000, ct));
-        }
-        catch (SegmentCatalogException ex)
-        {
-            return ApiProblems.Invalid("rule", ex.Rule);
-        }
+        var preview = await segments.PreviewAsync(rule!, request.SampleSize, ct);
+        return preview.Succeeded ? TypedResults.Ok(preview.Value) : OutcomeProblems.Invalid(preview.Errors);
     }
 
-    private static async Task<Results<Ok<Explanation>, NotFound, ProblemHttpResult>> ExplainAsync(string id, string? profileId, SegmentEngine engine, CancellationToken ct)
+    private static async Task<Results<Ok<Explanation>, NotFound, ProblemHttpResult>> ExplainAsync(string id, string? profileId, SegmentOperations segments, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(profileId)) return ApiProblems.Invalid("profileId", "is required");
-        if (Find(engine.Catalog, id) is not { } segment) return TypedResults.NotFound();
-        var explanation = await engine.ExplainAsync(segment.Id, profileId, ct);
-        return explanation is null ? TypedResults.NotFound() : TypedResults.Ok(explanation);
+        var explanation = await segments.ExplainAsync(id, profileId, ct);
+        if (!explanation.Succeeded) return explanation.Missing is null ? OutcomeProblems.Invalid(explanation.Errors) : TypedResults.NotFound();
+        return TypedResults.Ok(explanation.Value);
     }
 
-    private static async Task<Results<Ok<RecomputeStatus>, NotFound>> RecomputeAsync(string id, bool? wait, SegmentEngine engine, RecomputeTracker tracker)
+    private static async Task<Results<Ok<RecomputeStatus>, NotFound>> RecomputeAsync(string id, bool? wait, SegmentOperations segments, RecomputeTracker tracker)
     {
-        if (Find(engine.Catalog, id) is not { } segment) return TypedResults.NotFound();
+        // The server recomputes in the background with progress to poll; the CLI calls SegmentOperations.RecomputeAsync in the foreground.
+        if (segments.Find(id) is not { } segment) return TypedResults.NotFound();
         var task = tracker.Start(segment.Id);
         return TypedResults.Ok(wait == false ? tracker.Status(segment.Id)! : await task);
     }
 
-    private static async Task<Results<Ok<MembershipChange[]>, NotFound>> HistoryAsync(string id, int? limit, ITailorStore store, SegmentEngine engine, CancellationToken ct) =>
-        Find(engine.Catalog, id) is { } segment
+    private static async Task<Results<Ok<MembershipChange[]>, NotFound>> HistoryAsync(string id, int? limit, ISegmentStore store, SegmentOperations segments, CancellationToken ct) =>
+        segments.Find(id) is { } segment
             ? TypedResults.Ok((await store.MembershipHistoryAsync(null, segment.Id, Math.Clamp(limit ?? 1000, 1, 100_000), ct)).ToArray())
             : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<SegmentSizePoint[]>, NotFound>> SizesAsync(string id, int? limit, ITailorStore store, SegmentEngine engine, CancellationToken ct) =>
-        Find(engine.Catalog, id) is { } segment
+    private static async Task<Results<Ok<SegmentSizePoint[]>, NotFound>> SizesAsync(string id, int? limit, ISegmentStore store, SegmentOperations segments, CancellationToken ct) =>
+        segments.Find(id) is { } segment
             ? TypedResults.Ok((await store.SizeHistoryAsync(segment.Id, Math.Clamp(limit ?? 1000, 1, 100_000), ct)).ToArray())
             : TypedResults.NotFound();
 
-    public sealed record Overlap(string First, string Second, long Common, double Jaccard, bool NearDuplicate);
-
-    /// <summary>Segments whose members overlap this much (Jaccard) are flagged as candidates to merge.</summary>
-    public const double NearDuplicateJaccard = 0.9;
-
-    private static async Task<Ok<Overlap[]>> OverlapAsync(ITailorStore store, SegmentEngine engine, CancellationToken ct)
-    {
-        var sizes = await store.SegmentSizesAsync(ct);
-        var name = (string id) => engine.Catalog.ById(id)?.Name ?? id;
-        var overlaps = (await store.IntersectionsAsync(ct)).Select(i =>
-        {
-            var union = sizes.GetValueOrDefault(i.First) + sizes.GetValueOrDefault(i.Second) - i.Common;
-            var jaccard = union == 0 ? 0 : Math.Round((double)i.Common / union, 4);
-            return new Overlap(name(i.First), name(i.Second), i.Common, jaccard, jaccard >= NearDuplicateJaccard);
-        }).OrderByDescending(o => o.Jaccard).ToArray();
-        return TypedResults.Ok(overlaps);
-    }
+    private static async Task<Ok<SegmentOverlap[]>> OverlapAsync(SegmentOperations segments, CancellationToken ct) =>
+        TypedResults.Ok((await segments.OverlapAsync(ct)).ToArray());
 
     public sealed record ProfileSegments(IReadOnlyList<string> Segments, IReadOnlyList<MembershipChange> History);
 
-    private static async Task<Results<Ok<ProfileSegments>, NotFound>> ProfileSegmentsAsync(string id, ITailorStore store, SegmentEngine engine, CancellationToken ct)
+    private static async Task<Results<Ok<ProfileSegments>, NotFound>> ProfileSegmentsAsync(
+        string id, IProfileStore profiles, ISegmentStore store, SegmentOperations segments, CancellationToken ct)
     {
-        var profile = await store.GetProfileAsync(id, ct);
+        var profile = await profiles.GetProfileAsync(id, ct);
         if (profile is null) return TypedResults.NotFound();
-        return TypedResults.Ok(new ProfileSegments(await SegmentNamesAsync(profile.Id, store, engine, ct),
-            await store.MembershipHistoryAsync(profile.Id, null, 1000, ct)));
+        return TypedResults.Ok(new ProfileSegments(await segments.NamesOfAsync(profile.Id, ct), await store.MembershipHistoryAsync(profile.Id, null, 1000, ct)));
     }
 
     /// <summary>The names of a profile's current segments, sorted.</summary>
@@ -212,20 +162,19 @@ public static class SegmentsApi
         return [.. ids.Select(i => engine.Catalog.ById(i)?.Name).OfType<string>().Order(StringComparer.Ordinal)];
     }
 
-    private static ServerSentEventsResult<MembershipNotice> Stream(string? segment, MembershipFeed feed, SegmentEngine engine, CancellationToken ct)
+    private static ServerSentEventsResult<MembershipNotice> Stream(string? segment, MembershipFeed feed, SegmentOperations segments, TimeProvider time, CancellationToken ct)
     {
-        var id = segment is null ? null : Find(engine.Catalog, segment)?.Id ?? segment;
-        return TypedResults.ServerSentEvents(Notices(feed.SubscribeAsync(id, ct), ct));
+        var id = segment is null ? null : segments.Find(segment)?.Id ?? segment;
+        return TypedResults.ServerSentEvents(Notices(feed.SubscribeAsync(id, ct), time, ct));
 
-        static async IAsyncEnumerable<SseItem<MembershipNotice>> Notices(IAsyncEnumerable<MembershipNotice> notices, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        static async IAsyncEnumerable<SseItem<MembershipNotice>> Notices(IAsyncEnumerable<MembershipNotice> notices, TimeProvider time,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
             // A first event sends the headers at once, so a subscriber knows it is connected before anything changes.
-            yield return new SseItem<MembershipNotice>(new MembershipNotice("subscribed", "", "", "", DateTimeOffset.UtcNow), "subscribed");
+            yield return new SseItem<MembershipNotice>(new MembershipNotice("subscribed", "", "", "", time.GetUtcNow()), "subscribed");
             await foreach (var notice in notices.WithCancellation(ct)) yield return new SseItem<MembershipNotice>(notice, notice.Type);
         }
     }
-
-    private static SegmentCatalog.Compiled? Find(SegmentCatalog catalog, string idOrName) => catalog.ById(idOrName) ?? catalog.ByName(idOrName);
 
     /// <summary>Reads the rule from text or JSON; a problem names the line and column (text) or the JSON path.</summary>
     private static ProblemHttpResult? ParseRule(SegmentRequest request, bool required, DefinitionLimits limits, out Rule? rule)
@@ -256,8 +205,11 @@ public static class SegmentsApi
         }
     }
 
-    private static async Task<SegmentView> ViewAsync(SegmentCatalog.Compiled segment, ISegmentStore store, SegmentEngine engine, RecomputeTracker tracker, CancellationToken ct) =>
-        View(segment, await store.SegmentSizesAsync(ct), engine.Catalog, tracker);
+    private static async Task<SegmentView> ViewAsync(SegmentCatalog.Compiled segment, SegmentOperations segments, RecomputeTracker tracker, CancellationToken ct)
+    {
+        var (catalog, sizes) = await segments.ListAsync(ct);
+        return View(segment, sizes, catalog, tracker);
+    }
 
     private static SegmentView View(SegmentCatalog.Compiled c, IReadOnlyDictionary<string, long> sizes, SegmentCatalog catalog, RecomputeTracker tracker)
     {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Tailor.Core.TrackingPlans;
-using Tailor.Server.DeadLetters;
+using Tailor.Application.DeadLetters;
 using Tailor.Server.Ingestion;
 
 namespace Tailor.Server.TrackingPlans;

@@ -1,3 +1,4 @@
+using Tailor.Application.DeadLetters;
 using Tailor.Application.TrackingPlans;
 using Tailor.Server.DeadLetters;
 

@@ -12,7 +12,7 @@ namespace Tailor.Server.Triggers;
 /// <summary>Wires triggers and their deliveries (docs/triggers.md).</summary>
 public static class TriggersWiring
 {
-    /// <summary>The trigger engine (with the one frequency-cap policy), the retry policy of deliveries, delivery (channels and their follower) and the trigger follower.</summary>
+    /// <summary>The trigger engine (with the one frequency-cap policy), the retry policy of deliveries, delivery (channels and their follower), the trigger follower and the trigger use cases.</summary>
     public static IServiceCollection AddTailorTriggers(this IServiceCollection services, TailorServerOptions options)
     {
         services.AddSingleton(sp => new TriggerEngine(sp.GetRequiredService<ITriggerStore>(), sp.GetRequiredService<ISegmentStore>(),
@@ -21,6 +21,9 @@ public static class TriggersWiring
         services.AddSingleton(new RetryPolicy(new Random()));
         services.AddDelivery(options); // channels, the email composer, the cap policy and the delivery worker
         services.AddSingleton<TriggerWorker>();
+        // The use cases wake this node's trigger and delivery followers after a change.
+        services.AddSingleton(sp => new TriggerWakeups(() => sp.GetRequiredService<TriggerWorker>().Wake(), () => sp.GetRequiredService<DeliveryWorker>().Wake()));
+        services.AddSingleton<TriggerOperations>();
         return services;
     }
 }

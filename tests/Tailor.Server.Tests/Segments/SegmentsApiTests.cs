@@ -149,6 +149,22 @@ public sealed class SegmentsApiTests(TailorAppFixture app)
     }
 
     [Fact]
+    public async Task A_segment_a_trigger_starts_on_is_not_deleted_and_the_problem_names_the_trigger()
+    {
+        var name = TailorAppFixture.NewId("Watched");
+        var segment = await CreateAsync(new { name, rule = "has consent email" });
+        var trigger = TailorAppFixture.NewId("OnWatched");
+        using var created = await app.Admin.PostRawAsync("/api/triggers", $$"""{"name": "{{trigger}}", "start": {"segment": "{{name}}"}, "steps": [{"wait": "1m"}]}""");
+        await created.ShouldBeAsync(HttpStatusCode.Created);
+
+        using var refused = await app.Admin.DeleteAsync($"/api/segments/{segment["id"]}", Ct);
+
+        await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "segment", $"triggers {trigger}");
+        using var still = await app.Admin.GetResponseAsync($"/api/segments/{segment["id"]}");
+        await still.ShouldBeAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task The_stream_sends_entries_as_server_sent_events()
     {
         var clicked = EventName("Clicked");

@@ -1,6 +1,6 @@
 using Tailor.Core.Storage;
 
-namespace Tailor.Server.DeadLetters;
+namespace Tailor.Application.DeadLetters;
 
 /// <summary>What replaying one dead letter did.</summary>
 /// <param name="Status"><c>replayed</c>, <c>already-replayed</c> (nothing done), <c>failed</c> (still pending), <c>not-found</c> or <c>no-replayer</c>.</param>

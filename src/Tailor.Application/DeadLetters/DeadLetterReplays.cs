@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Tailor.Core.Storage;
 
-namespace Tailor.Server.DeadLetters;
+namespace Tailor.Application.DeadLetters;
 
 /// <summary>
 /// Replays dead letters, once each: the use case behind <c>POST /api/dead-letters/…/replay</c> and

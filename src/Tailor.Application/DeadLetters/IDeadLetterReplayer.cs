@@ -1,6 +1,6 @@
 using Tailor.Core.Storage;
 
-namespace Tailor.Server.DeadLetters;
+namespace Tailor.Application.DeadLetters;
 
 /// <summary>
 /// Puts the dead letters of one stage through that stage again. One is registered per stage (as a singleton

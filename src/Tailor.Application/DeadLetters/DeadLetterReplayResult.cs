@@ -1,4 +1,4 @@
-namespace Tailor.Server.DeadLetters;
+namespace Tailor.Application.DeadLetters;
 
 /// <summary>What a replay did.</summary>
 /// <param name="Note">In words, kept on the entry (e.g. "appended again as replay-7-m1").</param>

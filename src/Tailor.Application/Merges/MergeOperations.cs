@@ -1,0 +1,44 @@
+using Tailor.Application.Pipeline;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+
+namespace Tailor.Application.Merges;
+
+/// <summary>
+/// Profile merges, once for the HTTP API and the CLI: a profile's merges, one merge, and the request to undo one.
+/// An undo is not done here: it is asked for by an event the caller appends to the log (the server through its
+/// group-commit writer, the CLI straight to the store), which the profile pipeline applies in log order.
+/// </summary>
+public sealed class MergeOperations(IMergeStore merges, IProfileStore profiles, IdSource ids, TimeProvider time)
+{
+    /// <summary>The merge with this id, as recorded (with when it was undone, if it was).</summary>
+    public async Task<Outcome<MergeRecord>> GetAsync(long mergeId, CancellationToken ct) =>
+        await merges.GetMergeAsync(mergeId, ct) is { } record ? Outcome.Ok(record) : Outcome.NotFound("merge");
+
+    /// <summary>The merges the profile took part in; it is named by its id or by a userId, email or anonymousId.</summary>
+    public async Task<Outcome<IReadOnlyList<ProfileMerge>>> ListAsync(string profile, CancellationToken ct)
+    {
+        var found = await profiles.GetProfileAsync(profile, ct)
+            ?? await profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, profile), ct)
+            ?? await profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.Email, profile), ct)
+            ?? await profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.AnonymousId, profile), ct);
+        return found is null ? Outcome.NotFound("profile") : Outcome.Ok(await profiles.MergesAsync(found.Id, ct));
+    }
+
+    /// <summary>
+    /// The request to undo merge <paramref name="mergeId"/>, to append to the log; refused (as invalid) when the merge
+    /// was undone already, cannot be undone, or its merged-away profile is no longer merged.
+    /// </summary>
+    /// <param name="requestedBy">Who asks, kept in the log (e.g. the API's source, <c>cli</c>).</param>
+    public async Task<Outcome<TailorEvent>> RequestUndoAsync(long mergeId, string requestedBy, CancellationToken ct)
+    {
+        if (await merges.GetMergeAsync(mergeId, ct) is not { } record) return Outcome.NotFound("merge");
+        if (ProfilePipeline.UndoRefusal(record) is { } why) return Outcome.Invalid("merge", $"cannot be undone: {why}");
+        if (await merges.GetStoredProfileAsync(record.Merge.LoserId, ct) is not { MergedInto: not null })
+            return Outcome.Invalid("merge", $"cannot be undone: profile {record.Merge.LoserId} is not merged");
+        return Outcome.Ok(MergeUndoRequest.Create(mergeId, ids.New("undo"), time.GetUtcNow(), requestedBy));
+    }
+}
