@@ -84,7 +84,7 @@ public sealed class CommandTests : IDisposable
         var list = await Tailor.RunAsync(_dir.Path, "segments", "list", "--data", data);
         await using (var store = await TailorStores.OpenAsync(data, null, Ct))
         {
-            var small = await store.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "small"), Ct);
+            var small = await store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "small"), Ct);
             var explain = await Tailor.RunAsync(_dir.Path, "segments", "explain", "Big", small!.Id, "--data", data);
             Assert.Equal(3, explain.ExitCode); // not a member
             Assert.Contains("sum of revenue is 5", explain.Output, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("Big", list.Output, StringComparison.Ordinal);
         Assert.Equal(0, deleted.ExitCode);
         await using var after = await TailorStores.OpenAsync(data, null, Ct);
-        Assert.Empty(await after.ListSegmentsAsync(Ct));
+        Assert.Empty(await after.Segments.ListSegmentsAsync(Ct));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class CommandTests : IDisposable
         var output = string.Join(' ', refused.Output.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)); // the console wraps long lines
         Assert.Contains("segments VIP Fans; triggers Welcome VIP", output, StringComparison.Ordinal);
         await using var store = await TailorStores.OpenAsync(data, null, Ct);
-        Assert.Equal(2, (await store.ListSegmentsAsync(Ct)).Count);
+        Assert.Equal(2, (await store.Segments.ListSegmentsAsync(Ct)).Count);
     }
 
     [Fact]
@@ -148,8 +148,8 @@ public sealed class CommandTests : IDisposable
         Assert.InRange(killedAt, 1, count - 1);
         Assert.Equal(0, second.ExitCode);
         await using var store = await TailorStores.OpenAsync(data, null, Ct);
-        Assert.Equal(count, await store.LastSequenceAsync(Ct));
-        var profile = await store.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "u7"), Ct);
+        Assert.Equal(count, await store.Events.LastSequenceAsync(Ct));
+        var profile = await store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "u7"), Ct);
         Assert.Equal(count / 500, profile!.Computed.EventCount);
     }
 

@@ -20,10 +20,10 @@ public sealed class DeadLettersCommandTests : IDisposable
         long id;
         await using (var store = await TailorStores.OpenAsync(data, null, Ct))
         {
-            await store.AppendAsync([new TailorEvent("m-1", EventType.Identify, null, "ann", null, at, at, "src_1",
+            await store.Events.AppendAsync([new TailorEvent("m-1", EventType.Identify, null, "ann", null, at, at, "src_1",
                 """{"type":"identify","userId":"ann","traits":{"plan":"pro"}}""")], Ct);
-            id = (await store.AddDeadLetterAsync(new DeadLetter(0, "profiles", "1", "src_1", """{"type":"identify","userId":"ann"}""", "boom", "System.InvalidOperationException", 3, at), Ct)).Id;
-            await store.AddDeadLetterAsync(new DeadLetter(0, "segments", "event:1", null, "{}", "other", null, 3, at), Ct);
+            id = (await store.DeadLetters.AddDeadLetterAsync(new DeadLetter(0, "profiles", "1", "src_1", """{"type":"identify","userId":"ann"}""", "boom", "System.InvalidOperationException", 3, at), Ct)).Id;
+            await store.DeadLetters.AddDeadLetterAsync(new DeadLetter(0, "segments", "event:1", null, "{}", "other", null, 3, at), Ct);
         }
 
         var list = await Tailor.RunAsync(_dir.Path, "dead-letters", "list", "--stage", "profiles", "--data", data);
@@ -49,7 +49,7 @@ public sealed class DeadLettersCommandTests : IDisposable
         Assert.Contains("segments", pending.Output, StringComparison.Ordinal);
 
         await using var after = await TailorStores.OpenAsync(data, null, Ct);
-        var log = await after.ReadAfterAsync(0, 10, Ct);
+        var log = await after.Events.ReadAfterAsync(0, 10, Ct);
         Assert.Equal(["m-1", $"replay-{id}-m-1"], log.Select(e => e.Event.MessageId)); // appended once, though replayed twice
         Assert.Equal(log[0].Event.Payload, log[1].Event.Payload);
     }

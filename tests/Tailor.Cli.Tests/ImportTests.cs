@@ -30,11 +30,11 @@ public sealed class ImportTests : IDisposable
             ["timestamp"] = "2026-01-02T10:00:00Z", ["properties"] = new { revenue },
         });
 
-    private async Task<(ITailorStore Store, Source Source, EventImporter Importer)> OpenAsync()
+    private async Task<(TailorDatabase Store, Source Source, EventImporter Importer)> OpenAsync()
     {
         var store = await TailorStores.OpenAsync(_dir.Path, null, Ct);
-        var source = await store.CreateSourceAsync(new Source("src_import", "import", "wk_import_test", DateTimeOffset.UnixEpoch), Ct);
-        return (store, source, new EventImporter(store, store, IngestionLimits.Default, TimeProvider.System));
+        var source = await store.Access.CreateSourceAsync(new Source("src_import", "import", "wk_import_test", DateTimeOffset.UnixEpoch), Ct);
+        return (store, source, new EventImporter(store.Events, store.Access, IngestionLimits.Default, TimeProvider.System));
     }
 
     [Fact]
@@ -44,10 +44,10 @@ public sealed class ImportTests : IDisposable
         await using var _ = store;
 
         var report = await importer.ImportAsync(Records(Order("u1", 10m), Order("u1", 15.5m), Order("u2", 3m)), "key-orders-0000000", "orders.ndjson", source, TextWriter.Null, null, Ct);
-        await new ProfilePipeline(store, store, store, store, store, new ProfileReducer(EngagementWeights.Default), TimeProvider.System, () => Guid.NewGuid().ToString("N")).CatchUpAsync(Ct);
+        await new ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, new ProfileReducer(EngagementWeights.Default), TimeProvider.System, () => Guid.NewGuid().ToString("N")).CatchUpAsync(Ct);
 
         Assert.Equal(3, report.Accepted);
-        var profile = await store.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "u1"), Ct);
+        var profile = await store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "u1"), Ct);
         Assert.NotNull(profile);
         Assert.Equal(2, profile.Computed.OrderCount);
         Assert.Equal(25.5m, profile.Computed.TotalRevenue);
@@ -77,7 +77,7 @@ public sealed class ImportTests : IDisposable
         using var first = JsonDocument.Parse(lines[0]);
         Assert.Equal(2, first.RootElement.GetProperty("record").GetInt64());
         Assert.Equal("event", first.RootElement.GetProperty("field").GetString());
-        Assert.Equal(2, await store.LastSequenceAsync(Ct));
+        Assert.Equal(2, await store.Events.LastSequenceAsync(Ct));
     }
 
     [Fact]
@@ -93,8 +93,8 @@ public sealed class ImportTests : IDisposable
         Assert.Equal(10, first.Accepted);
         Assert.Equal(10, second.Skipped);
         Assert.Equal(25, second.Accepted);
-        Assert.Equal(25, await store.LastSequenceAsync(Ct));
-        var checkpoint = await store.GetImportCheckpointAsync("key-resume-0000000", Ct);
+        Assert.Equal(25, await store.Events.LastSequenceAsync(Ct));
+        var checkpoint = await store.Access.GetImportCheckpointAsync("key-resume-0000000", Ct);
         Assert.Equal(25, checkpoint!.LinesDone);
     }
 
@@ -107,10 +107,10 @@ public sealed class ImportTests : IDisposable
 
         await importer.ImportAsync(Records(lines), "key-replay-0000000", "f.ndjson", source, TextWriter.Null, null, Ct);
         // A crash after a batch was written but before its checkpoint was saved replays that batch.
-        await store.SaveImportCheckpointAsync(new ImportCheckpoint("key-replay-0000000", "f.ndjson", 2, 2, 0, DateTimeOffset.UtcNow), Ct);
+        await store.Access.SaveImportCheckpointAsync(new ImportCheckpoint("key-replay-0000000", "f.ndjson", 2, 2, 0, DateTimeOffset.UtcNow), Ct);
         var replay = await importer.ImportAsync(Records(lines), "key-replay-0000000", "f.ndjson", source, TextWriter.Null, null, Ct);
 
         Assert.Equal(4, replay.Duplicates);
-        Assert.Equal(6, await store.LastSequenceAsync(Ct));
+        Assert.Equal(6, await store.Events.LastSequenceAsync(Ct));
     }
 }

@@ -32,9 +32,9 @@ public sealed partial class KeyCommandTests : IDisposable
         Assert.Equal(0, revoked.ExitCode);
         Assert.Contains("revoked", list.Output, StringComparison.Ordinal);
         await using var store = await TailorStores.OpenAsync(_dir.File("data"), null, Ct);
-        var current = await store.FindWriteKeyAsync(newKey, Ct);
+        var current = await store.Access.FindWriteKeyAsync(newKey, Ct);
         Assert.NotNull(current!.Source.RevokedAt);
-        Assert.Null(await store.FindWriteKeyAsync("wk_site_first", Ct)); // revocation ends the old key's grace too
+        Assert.Null(await store.Access.FindWriteKeyAsync("wk_site_first", Ct)); // revocation ends the old key's grace too
         Assert.Contains("The old key works until", rotated.Output, StringComparison.Ordinal);
     }
 
@@ -57,9 +57,9 @@ public sealed partial class KeyCommandTests : IDisposable
         Assert.Contains("revoked", list.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(newKey, list.Output, StringComparison.Ordinal);
         await using var store = await TailorStores.OpenAsync(_dir.File("data"), null, Ct);
-        var old = (await store.ListAdminKeysAsync(Ct)).Single(k => k.Id == id);
+        var old = (await store.Access.ListAdminKeysAsync(Ct)).Single(k => k.Id == id);
         Assert.InRange(old.ExpiresAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(110), TimeSpan.FromHours(2));
-        Assert.NotNull((await store.FindAdminKeyAsync(AccessKeys.Hash(newKey), Ct))!.RevokedAt);
+        Assert.NotNull((await store.Access.FindAdminKeyAsync(AccessKeys.Hash(newKey), Ct))!.RevokedAt);
         Assert.Equal(2, (await RunAsync("keys", "revoke", "key_missing")).ExitCode);
     }
 

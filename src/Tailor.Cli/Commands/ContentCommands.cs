@@ -76,7 +76,7 @@ internal static class ContentCommands
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var engine = new LiquidEngine();
-            using var catalog = new ContentCatalog(tailor, engine, TimeProvider.System);
+            using var catalog = new ContentCatalog(tailor.Content, engine, TimeProvider.System);
             var content = await catalog.ReloadAsync(ct);
             if (!content.Templates.TryGetValue(result.GetValue(name)!, out var template)) return Error("name", "must name an existing template");
             var preview = new ContentPreview(tailor.Segments, tailor.Profiles, TimeProvider.System);

@@ -38,7 +38,7 @@ internal static class DeadLettersCommand
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var letters = await tailor.ListDeadLettersAsync(new DeadLetterQuery(result.GetValue(stage), result.GetValue(pending) ? true : null, result.GetValue(before),
+            var letters = await tailor.DeadLetters.ListDeadLettersAsync(new DeadLetterQuery(result.GetValue(stage), result.GetValue(pending) ? true : null, result.GetValue(before),
                 Math.Clamp(result.GetValue(limit), 1, 1000)), ct);
             var table = new Table().AddColumns("id", "stage", "key", "at", "attempts", "state", "reason");
             foreach (var d in letters)
@@ -58,7 +58,7 @@ internal static class DeadLettersCommand
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (await tailor.GetDeadLetterAsync(result.GetValue(id), ct) is not { } letter) return Error("id", $"no dead letter {result.GetValue(id)}");
+            if (await tailor.DeadLetters.GetDeadLetterAsync(result.GetValue(id), ct) is not { } letter) return Error("id", $"no dead letter {result.GetValue(id)}");
             Console.WriteLine(JsonSerializer.Serialize(letter, Json));
             return 0;
         });

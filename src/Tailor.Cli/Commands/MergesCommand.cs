@@ -66,12 +66,12 @@ internal static class MergesCommand
                 return 2;
             }
             // Logged like the API's request, then applied by catching the pipeline up (a running server may get there first).
-            await tailor.AppendAsync([request.Value!], ct);
+            await tailor.Events.AppendAsync([request.Value!], ct);
             var ids = new IdSource(TimeProvider.System);
             var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
                 TimeProvider.System, () => ids.New("prf"));
             await pipeline.CatchUpAsync(ct);
-            var after = await tailor.GetMergeAsync(id, ct);
+            var after = await tailor.Merges.GetMergeAsync(id, ct);
             Console.WriteLine(JsonSerializer.Serialize(after?.Merge, Json));
             if (after?.Merge.UndoneAt is null)
             {
@@ -95,9 +95,9 @@ internal static class MergesCommand
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var id = result.GetValue(profile) is { } p ? (await tailor.GetProfileAsync(p, ct))?.Id ?? p : null;
+            var id = result.GetValue(profile) is { } p ? (await tailor.Profiles.GetProfileAsync(p, ct))?.Id ?? p : null;
             var table = new Table().AddColumns("at", "profile", "kind", "detail", "messageId");
-            foreach (var r in await tailor.RefusalsAsync(id, Math.Clamp(result.GetValue(limit), 1, 1000), ct))
+            foreach (var r in await tailor.Merges.RefusalsAsync(id, Math.Clamp(result.GetValue(limit), 1, 1000), ct))
                 table.AddRow(r.At.ToString("u"), r.ProfileId ?? "", r.Kind, Markup.Escape(r.Detail), Markup.Escape(r.MessageId));
             AnsiConsole.Write(table);
             return 0;

@@ -54,7 +54,7 @@ internal static class TrackingPlanCommand
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            if (await tailor.GetEventSchemaAsync(result.GetValue(eventName)!, ct) is not { } schema) return Error("event", "has no schema");
+            if (await tailor.TrackingPlan.GetEventSchemaAsync(result.GetValue(eventName)!, ct) is not { } schema) return Error("event", "has no schema");
             Console.WriteLine(schema.Schema);
             return 0;
         });
@@ -69,7 +69,7 @@ internal static class TrackingPlanCommand
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var schemas = new Table().AddColumns("event", "updated", "schema");
-            foreach (var s in await tailor.ListEventSchemasAsync(ct))
+            foreach (var s in await tailor.TrackingPlan.ListEventSchemasAsync(ct))
                 schemas.AddRow(Markup.Escape(s.EventName), s.UpdatedAt.ToString("u"), Markup.Escape(Compact(s.Schema)));
             AnsiConsole.Write(schemas);
             var modes = new Table().AddColumns("source", "id", "mode");

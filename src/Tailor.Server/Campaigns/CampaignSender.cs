@@ -22,7 +22,7 @@ namespace Tailor.Server.Campaigns;
 /// <see cref="Stage"/>), and the campaign goes on. A follower run by <see cref="FollowerHost"/>.
 /// </summary>
 public sealed partial class CampaignSender(
-    ITailorStore store, ContentCatalog catalog, ContentRenderer renderer, EmailComposer emails, CampaignStarter starter, IEmailSender sender,
+    ICampaignStore store, IProfileStore profiles, IContactLog contacts, IDeadLetterStore deadLetters, ContentCatalog catalog, ContentRenderer renderer, EmailComposer emails, CampaignStarter starter, IEmailSender sender,
     FrequencyPolicy caps, TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger, FollowerWakeups wakeups, IStageProbe? probe = null) : ILogFollower
 {
     /// <summary>The dead-letter stage of recipients whose send threw.</summary>
@@ -129,7 +129,7 @@ public sealed partial class CampaignSender(
         catch (Exception ex) when (setAside && ex is not OperationCanceledException)
         {
             var payload = System.Text.Json.JsonSerializer.Serialize(new { campaignId = campaign.Id, profileId });
-            await store.AddDeadLetterAsync(DeadLetter.For(Stage, RecipientKey(campaign.Id, profileId), null, payload, ex, 1, time.GetUtcNow()), ct);
+            await deadLetters.AddDeadLetterAsync(DeadLetter.For(Stage, RecipientKey(campaign.Id, profileId), null, payload, ex, 1, time.GetUtcNow()), ct);
             LogSetAside(campaign.Id, profileId, ex.Message);
             return new RecipientOutcome(profileId, RecipientStatus.Failed, $"set aside in the dead-letter store: {ex.Message}", time.GetUtcNow());
         }
@@ -151,13 +151,13 @@ public sealed partial class CampaignSender(
         if (await caps.ViolationAsync(profileId, campaign.Caps, now, [], ct) is { } capped) return Outcome(RecipientStatus.SuppressedCap, capped);
         // Snapshots carry no identities: an email identity without an email trait is found on the full profile.
         var address = EmailComposer.AddressOf(facts.Profile)
-            ?? (await store.GetProfileAsync(profileId, ct) is { } full ? EmailComposer.AddressOf(full) : null);
+            ?? (await profiles.GetProfileAsync(profileId, ct) is { } full ? EmailComposer.AddressOf(full) : null);
         if (address is null) return Outcome(RecipientStatus.Failed, "the profile has no email address");
         try
         {
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, address, content, ct);
             await SendWithRetryAsync(composed.Message, ct);
-            await store.RecordContactAsync(new Contact(profileId, Channels.Email, $"{EmailComposer.CampaignOrigin}{campaign.Id}", now), ct);
+            await contacts.RecordContactAsync(new Contact(profileId, Channels.Email, $"{EmailComposer.CampaignOrigin}{campaign.Id}", now), ct);
             return Outcome(RecipientStatus.Sent, composed.Message.MessageId);
         }
         catch (TemplateRenderException e)

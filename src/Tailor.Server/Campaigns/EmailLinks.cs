@@ -12,7 +12,7 @@ namespace Tailor.Server.Campaigns;
 /// (<c>TAILOR_PUBLIC_URL</c>, else the address it listens on). The signing key is made once and kept in the store, so
 /// links keep working across restarts and on every node.
 /// </summary>
-public sealed class EmailLinks(ITailorStore store, TailorServerOptions options, IServer server, TimeProvider time)
+public sealed class EmailLinks(IContentStore store, TailorServerOptions options, IServer server, TimeProvider time)
 {
     private const string SecretKind = "secret";
     private const string SecretName = "email-links";

@@ -13,7 +13,7 @@ namespace Tailor.Server.Content;
 /// limit, no longer parses) is left out and listed in <see cref="Snapshot.Disabled"/> with the reason; it never stops
 /// the others from loading.
 /// </summary>
-public sealed partial class ContentCatalog(ITailorStore store, LiquidEngine engine, TimeProvider time, ILogger<ContentCatalog>? logger = null) : IDisposable
+public sealed partial class ContentCatalog(IContentStore store, LiquidEngine engine, TimeProvider time, ILogger<ContentCatalog>? logger = null) : IDisposable
 {
     private readonly ILogger _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 

@@ -25,16 +25,18 @@ public sealed class ProfileScopes : IDisposable
     private readonly ConcurrentDictionary<string, (string ProfileId, DateTimeOffset At)> _owners = new(StringComparer.Ordinal);
     /// <summary>Moves on every change notice; a read that a notice overtook is served but not kept (it may predate the change).</summary>
     private long _generation;
-    private readonly ITailorStore _store;
+    private readonly ISegmentStore _segmentStore;
+    private readonly IProfileStore _profiles;
     private readonly SegmentEngine _segments;
     private readonly TimeProvider _time;
     private readonly IDisposable _subscription;
 
     private sealed record Entry(ProfileFacts Facts, DateTimeOffset LoadedAt, IReadOnlySet<string> EventNames);
 
-    public ProfileScopes(ITailorStore store, SegmentEngine segments, ChangeFeed changes, TimeProvider time)
+    public ProfileScopes(ISegmentStore segmentStore, IProfileStore profiles, SegmentEngine segments, ChangeFeed changes, TimeProvider time)
     {
-        _store = store;
+        _segmentStore = segmentStore;
+        _profiles = profiles;
         _segments = segments;
         _time = time;
         _subscription = changes.Subscribe(OnProfilesChanged, OnMembershipsChanged);
@@ -68,7 +70,7 @@ public sealed class ProfileScopes : IDisposable
         if (warm && _byProfile.TryGetValue(profileId, out var entry) && now - entry.LoadedAt < MaxAge && eventNames.IsSubsetOf(entry.EventNames))
             return entry.Facts;
         var generation = Interlocked.Read(ref _generation);
-        var snapshots = await _store.SnapshotsAsync([profileId], SnapshotScope.Full(eventNames), ct);
+        var snapshots = await _segmentStore.SnapshotsAsync([profileId], SnapshotScope.Full(eventNames), ct);
         if (snapshots.Count == 0) return null;
         var snapshot = snapshots[0];
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -86,24 +88,11 @@ public sealed class ProfileScopes : IDisposable
         var key = Key(identity);
         if (_owners.TryGetValue(key, out var known) && now - known.At < MaxAge) return known.ProfileId;
         var generation = Interlocked.Read(ref _generation);
-        var profile = await _store.FindProfileAsync(identity, ct);
+        var profile = await _profiles.FindProfileAsync(identity, ct);
         if (profile is null) return null;
         if (Interlocked.Read(ref _generation) == generation) _owners[key] = (profile.Id, now);
         return profile.Id;
     }
 
     private static string Key(ProfileIdentifier identity) => $"{identity.Type}\n{identity.Value}";
-
-    /// <summary>The render scope for a profile's facts (or none, for the non-personalised default).</summary>
-    /// <param name="personalizationSegments">The segments the primary segment is chosen among (see <see cref="ContentRenderer.PersonalizationSegments"/>).</param>
-    public static RenderScope Scope(ProfileFacts? facts, IReadOnlySet<string> personalizationSegments, ContentCatalog.Snapshot content,
-        IReadOnlyList<RecommendedItem> recommendations, RequestContext request, DateTimeOffset now, IReadOnlyDictionary<string, object?>? campaign = null) => new()
-    {
-        Facts = facts,
-        PrimarySegment = facts is null ? null : SegmentValues.PrimaryFor(personalizationSegments, content.SegmentValues),
-        Recommendations = recommendations,
-        Request = request,
-        Now = now,
-        Campaign = campaign ?? new Dictionary<string, object?>(),
-    };
 }

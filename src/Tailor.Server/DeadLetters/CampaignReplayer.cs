@@ -6,7 +6,7 @@ using Tailor.Server.Campaigns;
 namespace Tailor.Server.DeadLetters;
 
 /// <summary>Replays a campaign recipient set aside after its send threw: sends it to that recipient again, unless it was sent meanwhile.</summary>
-public sealed class CampaignReplayer(ITailorStore store, CampaignSender sender) : IDeadLetterReplayer
+public sealed class CampaignReplayer(ICampaignStore store, CampaignSender sender) : IDeadLetterReplayer
 {
     public string Stage => CampaignSender.Stage;
 

@@ -12,7 +12,6 @@ public static class StorageRegistration
     {
         // Owned by the container: made (tracked) with the first role asked for, so disposed after everything that uses it.
         services.AddSingleton(_ => database);
-        services.AddSingleton<ITailorStore>(database); // until its last consumers take the roles they use
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Events);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Profiles);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Positions);

@@ -53,7 +53,7 @@ public static class TailorServer
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseTailorSecurity();
-        app.MapGet("/health", (ITailorStore s) => TypedResults.Ok(new { status = "ok", store = s.Kind }))
+        app.MapGet("/health", (TailorDatabase s) => TypedResults.Ok(new { status = "ok", store = s.Kind }))
             .WithName("Health").WithSummary("200 when the node is ready");
         app.MapIngestionApi();
         var api = app.MapGroup("api"); // AdminApiGuard checks the admin key before anything is read

@@ -9,7 +9,7 @@ namespace Tailor.Server.Pipeline;
 /// another through <see cref="PostgresWakeups"/>, and by the host's poll). A batch that fails is not committed, so it is simply tried again; an event that keeps
 /// failing is set aside in the commit that moves the position past it.
 /// </summary>
-public sealed class ProfilePipelineWorker(ProfilePipeline pipeline, ITailorStore log) : ILogFollower
+public sealed class ProfilePipelineWorker(ProfilePipeline pipeline, IPositionStore positions, IEventLog log) : ILogFollower
 {
     public string Name => ProfilePipeline.Stage;
 
@@ -28,7 +28,7 @@ public sealed class ProfilePipelineWorker(ProfilePipeline pipeline, ITailorStore
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
         // Position first: it only ever trails the log, so a head read after it is never behind it.
-        var position = await log.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
+        var position = await positions.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
         var head = await log.LastSequenceAsync(cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }

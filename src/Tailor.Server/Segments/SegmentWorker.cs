@@ -12,7 +12,7 @@ namespace Tailor.Server.Segments;
 /// moment (on the injected clock), and on the host's poll in case another node moved the log. Its items are the
 /// events it follows and the due timers; one that keeps failing is set aside and the engine moves past it.
 /// </summary>
-public sealed class SegmentWorker(SegmentEngine engine, ITailorStore store) : ILogFollower
+public sealed class SegmentWorker(SegmentEngine engine, ISegmentStore store, IPositionStore positions) : ILogFollower
 {
     private bool _timerFailed; // what the last single-item step was working on when it failed
 
@@ -44,8 +44,8 @@ public sealed class SegmentWorker(SegmentEngine engine, ITailorStore store) : IL
 
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
-        var position = await store.PositionAsync(Core.Storage.Followers.Segments, cancellationToken);
-        var head = await store.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
+        var position = await positions.PositionAsync(Core.Storage.Followers.Segments, cancellationToken);
+        var head = await positions.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }
 

@@ -15,7 +15,7 @@ namespace Tailor.Server.Triggers;
 /// The delivery worker follows it, so a step that queued actions wakes it. Its items are events, segment changes and run timers; one that
 /// keeps failing is set aside and the engine moves past it. (Schedule ticks are not isolated: a failing tick is retried.)
 /// </summary>
-public sealed class TriggerWorker(TriggerEngine engine, FollowerWakeups wakeups, ITailorStore store) : ILogFollower
+public sealed class TriggerWorker(TriggerEngine engine, FollowerWakeups wakeups, ITriggerStore store, IPositionStore positions) : ILogFollower
 {
     private TriggerEngine.Input? _current; // the input the last step was working on
 
@@ -57,8 +57,8 @@ public sealed class TriggerWorker(TriggerEngine engine, FollowerWakeups wakeups,
 
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
-        var position = await store.PositionAsync(TriggerEngine.EventsPosition, cancellationToken);
-        var head = await store.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
+        var position = await positions.PositionAsync(TriggerEngine.EventsPosition, cancellationToken);
+        var head = await positions.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }
 

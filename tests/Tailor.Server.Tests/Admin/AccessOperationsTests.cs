@@ -50,8 +50,8 @@ public sealed class AccessOperationsTests : IAsyncLifetime
 
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromHours(2), rotated.PreviousKeyValidUntil);
         Assert.NotEqual("wk_website_old", rotated.Source.WriteKey);
-        Assert.Equal(rotated.PreviousKeyValidUntil, (await _store.FindWriteKeyAsync("wk_website_old", Ct))!.ExpiresAt);
-        Assert.Equal(source.Id, (await _store.FindWriteKeyAsync(rotated.Source.WriteKey, Ct))!.Source.Id);
+        Assert.Equal(rotated.PreviousKeyValidUntil, (await _store.Access.FindWriteKeyAsync("wk_website_old", Ct))!.ExpiresAt);
+        Assert.Equal(source.Id, (await _store.Access.FindWriteKeyAsync(rotated.Source.WriteKey, Ct))!.Source.Id);
         Assert.Equal(ProblemKind.NotFound, (await _access.RotateWriteKeyAsync("nope", TimeSpan.Zero, Ct)).Problem!.Kind);
     }
 
@@ -75,7 +75,7 @@ public sealed class AccessOperationsTests : IAsyncLifetime
 
         Assert.Equal("name", (await _access.CreateAdminKeyAsync(" ", Ct)).Problem!.Field);
         Assert.Matches("^tk_admin_[0-9a-f]{40}$", created.Key);
-        Assert.Equal(created.Stored.Id, (await _store.FindAdminKeyAsync(AccessSecrets.Hash(created.Key), Ct))!.Id);
+        Assert.Equal(created.Stored.Id, (await _store.Access.FindAdminKeyAsync(AccessSecrets.Hash(created.Key), Ct))!.Id);
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(30), rotated.PreviousKeyValidUntil);
         Assert.Equal(_time.GetUtcNow(), revoked.Value!.RevokedAt);
     }

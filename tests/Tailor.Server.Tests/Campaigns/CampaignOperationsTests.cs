@@ -27,10 +27,10 @@ public sealed class CampaignOperationsTests : IAsyncLifetime
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
         var now = _time.GetUtcNow();
-        await _store.SaveContentAsync(new ContentDocument(ContentKinds.Template, "welcome",
+        await _store.Content.SaveContentAsync(new ContentDocument(ContentKinds.Template, "welcome",
             JsonSerializer.Serialize(new TemplateDocument("Hi", "Welcome"), BlockDocument.Json), now, now), false, Ct);
-        await _store.SaveSegmentAsync(new SegmentDefinition("seg_vip", "VIP", RuleParser.Parse("has consent email"), null, SegmentDefinition.DefaultMinSize, now, now), Ct);
-        await _store.ApplyMembershipAsync(new MembershipUpdate(
+        await _store.Segments.SaveSegmentAsync(new SegmentDefinition("seg_vip", "VIP", RuleParser.Parse("has consent email"), null, SegmentDefinition.DefaultMinSize, now, now), Ct);
+        await _store.Segments.ApplyMembershipAsync(new MembershipUpdate(
             [new MembershipChange("seg_vip", "prf_a", true, now), new MembershipChange("seg_vip", "prf_b", true, now)], []), Ct);
         _campaigns = new CampaignOperations(_store.Campaigns, _store.Content, _store.Segments, new CampaignStarter(_store.Segments, _store.Campaigns, _time), new LiquidEngine(), new IdSource(_time), _time);
     }
@@ -52,7 +52,7 @@ public sealed class CampaignOperationsTests : IAsyncLifetime
         Assert.Matches("^cmp_[0-9a-f]{32}$", created.Id);
         Assert.Equal(_time.GetUtcNow(), created.CreatedAt);
         Assert.Equal(("VIP", Campaign.Draft), (created.Segment, created.Status));
-        Assert.Equal(Campaign.Draft, (await _store.GetCampaignAsync(created.Id, Ct))!.Status);
+        Assert.Equal(Campaign.Draft, (await _store.Campaigns.GetCampaignAsync(created.Id, Ct))!.Status);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace Tailor.Server.Tests.Content;
 public sealed class ContentCatalogTests : IAsyncDisposable
 {
     private readonly string _data = TempDirectory.Create("catalog");
-    private ITailorStore? _store;
+    private TailorDatabase? _store;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -22,12 +22,12 @@ public sealed class ContentCatalogTests : IAsyncDisposable
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var catalog = new ContentCatalog(_store, new LiquidEngine(), time);
+        using var catalog = new ContentCatalog(_store.Content, new LiquidEngine(), time);
         Assert.Empty((await catalog.CurrentAsync(Ct)).Templates);
 
         // As the CLI or another node would: straight into the store, without telling this catalog.
         var now = time.GetUtcNow();
-        await _store.SaveContentAsync(new ContentDocument(ContentKinds.Template, "elsewhere",
+        await _store.Content.SaveContentAsync(new ContentDocument(ContentKinds.Template, "elsewhere",
             JsonSerializer.Serialize(new TemplateDocument("Hi {{ profile.first_name }}", null), BlockDocument.Json), now, now), false, Ct);
         time.Advance(ContentCatalog.RefreshAfter - TimeSpan.FromMilliseconds(1));
         Assert.Empty((await catalog.CurrentAsync(Ct)).Templates);

@@ -38,7 +38,7 @@ public sealed class ContentOperationsTests : IAsyncLifetime
         Assert.Equal(ProblemKind.Invalid, saved.Problem!.Kind);
         Assert.Equal("body", saved.Problem.Field);
         Assert.Equal(2, saved.Problem.Syntax!.Line);
-        Assert.Null(await _store.GetContentAsync(ContentKinds.Template, "welcome", Ct));
+        Assert.Null(await _store.Content.GetContentAsync(ContentKinds.Template, "welcome", Ct));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class ContentOperationsTests : IAsyncLifetime
         Assert.True(first.Value.Created);
         Assert.Equal(ProblemKind.Conflict, again.Problem!.Kind);
         Assert.False(replaced.Value!.Created);
-        var stored = (await _store.GetContentAsync(ContentKinds.Template, "welcome", Ct))!;
+        var stored = (await _store.Content.GetContentAsync(ContentKinds.Template, "welcome", Ct))!;
         Assert.Equal(_time.GetUtcNow() - TimeSpan.FromMinutes(5), stored.CreatedAt);
         Assert.Equal(_time.GetUtcNow(), stored.UpdatedAt);
         Assert.Contains("Hello", stored.Json, StringComparison.Ordinal);
@@ -93,6 +93,6 @@ public sealed class ContentOperationsTests : IAsyncLifetime
         var unknown = await _content.SaveSegmentValuesAsync("VIP", values, Ct);
 
         Assert.Equal("segment", unknown.Problem!.Field);
-        Assert.Null(await _store.GetContentAsync(ContentKinds.SegmentValues, "VIP", Ct));
+        Assert.Null(await _store.Content.GetContentAsync(ContentKinds.SegmentValues, "VIP", Ct));
     }
 }

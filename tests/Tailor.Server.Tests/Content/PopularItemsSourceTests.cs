@@ -12,7 +12,7 @@ namespace Tailor.Server.Tests.Content;
 public sealed class PopularItemsSourceTests : IAsyncDisposable
 {
     private readonly string _data = TempDirectory.Create("popular");
-    private ITailorStore? _store;
+    private TailorDatabase? _store;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -21,13 +21,13 @@ public sealed class PopularItemsSourceTests : IAsyncDisposable
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
         var time = new FakeTimeProvider(T0);
-        var source = new PopularItemsSource(_store, time);
+        var source = new PopularItemsSource(_store.Content, time);
         static JsonObject Product(string id) => new() { ["products"] = new JsonArray(new JsonObject { ["product_id"] = id, ["name"] = id.ToUpperInvariant() }) };
-        await _store.AppendAsync([Track("Order Completed", At(1), userId: "u1", properties: Product("a")),
+        await _store.Events.AppendAsync([Track("Order Completed", At(1), userId: "u1", properties: Product("a")),
             Track("Product Viewed", At(2), userId: "u1", properties: new JsonObject { ["product_id"] = "b" })], Ct);
         Assert.Equal(["a", "b"], (await source.ItemsAsync(Ct)).Select(i => i.Id));
 
-        await _store.AppendAsync([Track("Order Completed", At(3), userId: "u2", properties: Product("b")),
+        await _store.Events.AppendAsync([Track("Order Completed", At(3), userId: "u2", properties: Product("b")),
             Track("Order Completed", At(4), userId: "u3", properties: Product("b"))], Ct);
         time.Advance(PopularItemsSource.MaxAge - TimeSpan.FromSeconds(1));
         Assert.Equal(["a", "b"], (await source.ItemsAsync(Ct)).Select(i => i.Id)); // still the counted list

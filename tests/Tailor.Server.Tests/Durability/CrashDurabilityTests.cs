@@ -114,7 +114,7 @@ public sealed class CrashDurabilityTests : IDisposable
     private async Task<IReadOnlyList<Core.Events.LoggedEvent>> ReadLogAsync()
     {
         await using var store = await TailorStores.OpenAsync(_data, null, TestContext.Current.CancellationToken);
-        return await store.ReadAfterAsync(0, int.MaxValue, TestContext.Current.CancellationToken);
+        return await store.Events.ReadAfterAsync(0, int.MaxValue, TestContext.Current.CancellationToken);
     }
 
     /// <summary>A mix that makes the pipeline resolve identities: anonymous views, identifies that link them, orders.</summary>

@@ -85,7 +85,7 @@ public sealed class CompositionTests
 
         Assert.All(await Task.WhenAll(written), stored => Assert.All(stored, Assert.True));
         await using var store = await TailorStores.OpenAsync(options.DataDirectory, null, Ct);
-        Assert.Equal(200, await store.LastSequenceAsync(Ct));
+        Assert.Equal(200, await store.Events.LastSequenceAsync(Ct));
         TempDirectory.Delete(options.DataDirectory);
     }
 

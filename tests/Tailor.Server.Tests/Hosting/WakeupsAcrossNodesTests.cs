@@ -29,7 +29,7 @@ public sealed class WakeupsAcrossNodesTests
         }, time);
 
     /// <summary>Another node's append: straight into the shared log, announced by a raw NOTIFY as that node's writer would.</summary>
-    private static async Task AppendElsewhereAsync(ITailorStore otherNode, PostgresTestDatabase database, string userId, DateTimeOffset at)
+    private static async Task AppendElsewhereAsync(IEventLog otherNode, PostgresTestDatabase database, string userId, DateTimeOffset at)
     {
         await otherNode.AppendAsync([new TailorEvent($"m-{userId}", EventType.Identify, null, userId, null, at, at, "src_elsewhere",
             $$$"""{"type":"identify","userId":"{{{userId}}}","traits":{"plan":"pro"}}""")], Ct);
@@ -69,10 +69,10 @@ public sealed class WakeupsAcrossNodesTests
         await using var otherNode = await TailorStores.OpenAsync(TempDirectory.Create("unused"), database.ConnectionString, Ct);
         await UntilAsync(() => WakeupsOf(node).Listening, "the node listens");
 
-        await AppendElsewhereAsync(otherNode, database, "ann", time.GetUtcNow());
+        await AppendElsewhereAsync(otherNode.Events, database, "ann", time.GetUtcNow());
         await UntilProfileAsync(node, "ann");
         // By now the node is idle, waiting: only the announcement can wake it before its ten-minute poll.
-        await AppendElsewhereAsync(otherNode, database, "bob", time.GetUtcNow());
+        await AppendElsewhereAsync(otherNode.Events, database, "bob", time.GetUtcNow());
         await UntilProfileAsync(node, "bob");
     }
 
@@ -123,7 +123,7 @@ public sealed class WakeupsAcrossNodesTests
             await Task.Delay(20, Ct);
         }
 
-        await AppendElsewhereAsync(otherNode, database, "dee", time.GetUtcNow());
+        await AppendElsewhereAsync(otherNode.Events, database, "dee", time.GetUtcNow());
         await UntilProfileAsync(node, "dee");
     }
 }

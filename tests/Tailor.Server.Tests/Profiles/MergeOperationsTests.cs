@@ -31,9 +31,9 @@ public sealed class MergeOperationsTests : IAsyncDisposable
         _store = await TailorStores.OpenAsync(_data, null, Ct);
         var ids = new IdSource(_time);
         var pipeline = new ProfilePipeline(_store.Events, _store.Positions, _store.Profiles, _store.Merges, _store.Triggers, new ProfileReducer(EngagementWeights.Default), _time, () => ids.New("prf"));
-        await _store.AppendAsync([Identify(Start, anonymousId: "a1"), Identify(Start.AddMinutes(1), "u1"), Identify(Start.AddMinutes(2), "u1", "a1")], Ct);
+        await _store.Events.AppendAsync([Identify(Start, anonymousId: "a1"), Identify(Start.AddMinutes(1), "u1"), Identify(Start.AddMinutes(2), "u1", "a1")], Ct);
         await pipeline.CatchUpAsync(Ct);
-        var merges = new MergeOperations(_store, _store, ids, _time);
+        var merges = new MergeOperations(_store.Merges, _store.Profiles, ids, _time);
         var listed = await merges.ListAsync("u1", Ct);
         return (merges, pipeline, Assert.Single(listed.Value!).Id);
     }
@@ -57,7 +57,7 @@ public sealed class MergeOperationsTests : IAsyncDisposable
     public async Task A_merge_already_undone_or_unknown_cannot_be_undone_again()
     {
         var (merges, pipeline, mergeId) = await MergedAsync();
-        await _store!.AppendAsync([(await merges.RequestUndoAsync(mergeId, "test", Ct)).Value!], Ct);
+        await _store!.Events.AppendAsync([(await merges.RequestUndoAsync(mergeId, "test", Ct)).Value!], Ct);
         await pipeline.CatchUpAsync(Ct);
 
         var again = await merges.RequestUndoAsync(mergeId, "test", Ct);

@@ -27,7 +27,7 @@ public sealed class ProfileOperationsTests : IAsyncLifetime
         _store = await TailorStores.OpenAsync(_data, null, Ct);
         var now = _time.GetUtcNow();
         var payload = JsonSerializer.Serialize(new { type = "identify", userId = "u1", messageId = "m1", traits = new { email = "ada@example.com" } });
-        await _store.AppendAsync([new TailorEvent("m1", EventType.Identify, null, "u1", null, now, now, "src_test", payload)], Ct);
+        await _store.Events.AppendAsync([new TailorEvent("m1", EventType.Identify, null, "u1", null, now, now, "src_test", payload)], Ct);
         var ids = new IdSource(_time);
         await new ProfilePipeline(_store.Events, _store.Positions, _store.Profiles, _store.Merges, _store.Triggers, new ProfileReducer(EngagementWeights.Default), _time, () => ids.New("prf")).ProcessNextBatchAsync(Ct);
         _profiles = new ProfileOperations(_store.Profiles, _store.Events);

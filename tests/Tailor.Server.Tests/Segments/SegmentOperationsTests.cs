@@ -89,7 +89,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
 
         Assert.Equal("parent", Assert.Single(orphan.Errors).Field);
         Assert.Equal("name", Assert.Single(duplicate.Errors).Field);
-        Assert.Single(await _store!.ListSegmentsAsync(Ct));
+        Assert.Single(await _store!.Segments.ListSegmentsAsync(Ct));
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
         Assert.Contains("segments VIP Fans", refused.Errors[0].Rule, StringComparison.Ordinal);
         Assert.True(deletedChild.Succeeded);
         Assert.True(deleted.Succeeded);
-        Assert.Empty(await _store!.ListSegmentsAsync(Ct));
+        Assert.Empty(await _store!.Segments.ListSegmentsAsync(Ct));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
 
         Assert.Contains("triggers Welcome VIP", Assert.Single(startsOn.Errors).Rule, StringComparison.Ordinal);
         Assert.Contains("triggers Nudge", Assert.Single(condition.Errors).Rule, StringComparison.Ordinal);
-        Assert.Equal(2, (await _store!.ListSegmentsAsync(Ct)).Count);
+        Assert.Equal(2, (await _store!.Segments.ListSegmentsAsync(Ct)).Count);
     }
 
     [Fact]
@@ -133,10 +133,10 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
         var segments = await OperationsAsync();
         await CreateAsync(segments, "VIP");
         var campaign = new Campaign("cmp_1", "Spring sale", "spring", "VIP", null, null, Campaign.Draft, Start, null, null, 0, []);
-        await _store!.SaveCampaignAsync(campaign, Ct);
+        await _store!.Campaigns.SaveCampaignAsync(campaign, Ct);
 
         var refused = await segments.DeleteAsync("VIP", Ct);
-        await _store.SaveCampaignAsync(campaign with { Status = Campaign.Completed, CompletedAt = Start }, Ct);
+        await _store.Campaigns.SaveCampaignAsync(campaign with { Status = Campaign.Completed, CompletedAt = Start }, Ct);
         var deleted = await segments.DeleteAsync("VIP", Ct);
 
         Assert.Contains("campaigns Spring sale", Assert.Single(refused.Errors).Rule, StringComparison.Ordinal);
@@ -149,12 +149,12 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
         var segments = await OperationsAsync();
         await CreateAsync(segments, "VIP");
         var block = new BlockDocument("hero", [new VariantDocument("vip", "in segment \"VIP\"", "Welcome back", null)], new BodyDocument("Hello", null), null);
-        await _store!.SaveContentAsync(new ContentDocument(ContentKinds.Block, "hero", JsonSerializer.Serialize(block, BlockDocument.Json), Start, Start), true, Ct);
+        await _store!.Content.SaveContentAsync(new ContentDocument(ContentKinds.Block, "hero", JsonSerializer.Serialize(block, BlockDocument.Json), Start, Start), true, Ct);
 
         var refused = await segments.DeleteAsync("VIP", Ct);
 
         Assert.Contains("blocks hero", Assert.Single(refused.Errors).Rule, StringComparison.Ordinal);
-        Assert.Single(await _store.ListSegmentsAsync(Ct));
+        Assert.Single(await _store.Segments.ListSegmentsAsync(Ct));
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
     }
 
     private Task SaveTriggerAsync(string name, string definition) =>
-        _store!.SaveTriggerAsync(new StoredTrigger($"trg_{name.Replace(' ', '_')}", name, definition, true, "whsec_test", Start, Start), Ct);
+        _store!.Triggers.SaveTriggerAsync(new StoredTrigger($"trg_{name.Replace(' ', '_')}", name, definition, true, "whsec_test", Start, Start), Ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -41,7 +41,7 @@ public sealed class ScheduleAndRecoveryTests
         await using var app = await TriggerApp.StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
         var trigger = await app.CreateTriggerAsync("""{"name": "Hook", "start": {"event": "Never Sent"}, "steps": [{"wait": "1m"}]}""");
-        var store = app.Services.GetRequiredService<ITailorStore>();
+        var store = app.Services.GetRequiredService<ITriggerStore>();
         await app.IdentifyAsync("orphan", null);
         var profile = await app.ProfileIdAsync("orphan");
         // Another node queued and claimed this delivery, then died before it finished.

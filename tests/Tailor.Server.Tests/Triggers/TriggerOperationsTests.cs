@@ -53,7 +53,7 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
         Assert.Equal(Start, created.Value.CreatedAt);
         Assert.True(created.Value.Enabled);
         Assert.Equal(1, _triggerWakes);
-        Assert.NotNull(await _store!.GetTriggerAsync(created.Value.Id, Ct));
+        Assert.NotNull(await _store!.Triggers.GetTriggerAsync(created.Value.Id, Ct));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
         var invalid = await triggers.CreateAsync(Json("""{"name": "x", "start": {"segment": "Nope"}, "steps": [{"wait": "1m"}]}"""), Ct);
 
         Assert.Equal("$.start.segment", Assert.Single(invalid.Errors).Field);
-        Assert.Empty(await _store!.ListTriggersAsync(Ct));
+        Assert.Empty(await _store!.Triggers.ListTriggersAsync(Ct));
         Assert.Equal(0, _triggerWakes);
     }
 
@@ -81,7 +81,7 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
 
         Assert.False(disabled.Value!.Enabled);
         Assert.Equal(Start.AddHours(2), disabled.Value.UpdatedAt);
-        var stored = await _store!.GetTriggerAsync(created.Id, Ct);
+        var stored = await _store!.Triggers.GetTriggerAsync(created.Id, Ct);
         Assert.True(stored!.Enabled);
         Assert.Equal(Start.AddHours(3), stored.UpdatedAt);
         Assert.Equal(3, _triggerWakes); // created, disabled, enabled
@@ -101,7 +101,7 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
         var enabled = await cli.SetEnabledAsync("Cart", true, Ct);
 
         Assert.True(enabled.Succeeded);
-        var stored = await _store!.GetTriggerAsync(created.Id, Ct);
+        var stored = await _store!.Triggers.GetTriggerAsync(created.Id, Ct);
         Assert.True(stored!.Enabled);
         Assert.Equal(Start.AddDays(1), stored.UpdatedAt);
         Assert.Equal(wakesBefore, _triggerWakes);
