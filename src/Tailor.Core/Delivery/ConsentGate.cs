@@ -3,7 +3,7 @@ using Tailor.Core.Profiles;
 namespace Tailor.Core.Delivery;
 
 /// <summary>
-/// The one check everything that leaves Tailor toward a person passes (DESIGN.md): no consent recorded for the
+/// The one check everything that leaves Tailor toward a person passes (docs/architecture.md): no consent recorded for the
 /// purpose means no. A missing profile has consented to nothing.
 /// </summary>
 public static class ConsentGate

@@ -10,7 +10,7 @@ using Tailor.Application.Triggers;
 namespace Tailor.Server.Delivery;
 
 /// <summary>
-/// Writes a profile change as events in the log, like any other (DESIGN.md): an <c>identify</c> for the traits and a
+/// Writes a profile change as events in the log, like any other (docs/architecture.md): an <c>identify</c> for the traits and a
 /// tags event. Their message ids come from the delivery id, so a repeat after a crash is a duplicate the log drops.
 /// </summary>
 public sealed class ProfileChangeChannel(IProfileStore profiles, ProfileEventWriter events) : IDeliveryChannel

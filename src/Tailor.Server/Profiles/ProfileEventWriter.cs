@@ -9,7 +9,7 @@ namespace Tailor.Server.Profiles;
 
 /// <summary>
 /// Writes events that Tailor itself records on a profile — a change through the API, an email opened or clicked, an
-/// action of a trigger — through the same log as every other event (DESIGN.md: everything that changes a profile is
+/// action of a trigger — through the same log as every other event (docs/architecture.md: everything that changes a profile is
 /// an event). They are attributed to the profile's userId, else its anonymousId.
 /// </summary>
 public sealed class ProfileEventWriter(EventLogWriter writer, IdSource ids, TimeProvider time)

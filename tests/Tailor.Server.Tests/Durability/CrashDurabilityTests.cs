@@ -8,7 +8,7 @@ using Tailor.Storage;
 namespace Tailor.Server.Tests.Durability;
 
 /// <summary>
-/// DESIGN.md's first promise, tested on the real process: an event acknowledged with 2xx is never lost, even if the
+/// The first promise of docs/architecture.md, tested on the real process: an event acknowledged with 2xx is never lost, even if the
 /// process is killed right after; and after a restart the pipeline applies every logged event exactly once.
 /// </summary>
 public sealed class CrashDurabilityTests : IDisposable
