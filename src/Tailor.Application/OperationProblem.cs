@@ -1,4 +1,5 @@
 using Tailor.Core.Content;
+using Tailor.Core.Events;
 
 namespace Tailor.Application;
 
@@ -16,6 +17,8 @@ public sealed record OperationProblem(ProblemKind Kind, string Field, string Rul
     public string? Title { get; init; }
 
     public static OperationProblem Invalid(string field, string rule) => new(ProblemKind.Invalid, field, rule);
+
+    public static OperationProblem Invalid(ValidationError error) => Invalid(error.Field, error.Rule);
 
     public static OperationProblem NotFound(string field, string rule) => new(ProblemKind.NotFound, field, rule);
 

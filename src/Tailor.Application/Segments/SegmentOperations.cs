@@ -27,41 +27,41 @@ public sealed class SegmentOperations(ISegmentStore segments, ITriggerStore trig
     public SegmentCatalog.Compiled? Find(string idOrName) => engine.Catalog.ById(idOrName) ?? engine.Catalog.ByName(idOrName);
 
     /// <summary>Creates a new segment; a name in use is a validation error.</summary>
-    public async Task<Outcome<SegmentCatalog.Compiled>> CreateAsync(SegmentInput input, CancellationToken ct)
+    public async Task<OperationResult<SegmentCatalog.Compiled>> CreateAsync(SegmentInput input, CancellationToken ct)
     {
-        if (input.Rule is null) return Outcome.Invalid("rule", "is required");
-        if (ParentId(input.Parent, out var parentId) is { } error) return Outcome.Invalid(error);
+        if (input.Rule is null) return OperationProblem.Invalid("rule", "is required");
+        if (ParentId(input.Parent, out var parentId) is { } error) return OperationProblem.Invalid(error);
         var now = time.GetUtcNow();
         return await SaveAsync(new SegmentDefinition(ids.New("seg"), input.Name?.Trim() ?? "", input.Rule, parentId,
             input.MinSize ?? SegmentDefinition.DefaultMinSize, now, now), ct);
     }
 
     /// <summary>Creates the segment, or replaces the one with the same name (keeping its id and creation time): every field is given.</summary>
-    public async Task<Outcome<SavedSegment>> SaveByNameAsync(SegmentInput input, CancellationToken ct)
+    public async Task<OperationResult<SavedSegment>> SaveByNameAsync(SegmentInput input, CancellationToken ct)
     {
         var existing = input.Name is { } name ? engine.Catalog.ByName(name.Trim()) : null;
         if (existing is null)
         {
             var created = await CreateAsync(input, ct);
-            return created.Succeeded ? Outcome.Ok(new SavedSegment(created.Value!, true)) : created.Failure;
+            return created.Succeeded ? new SavedSegment(created.Value!, true) : created.Problem!;
         }
-        if (input.Rule is null) return Outcome.Invalid("rule", "is required");
-        if (ParentId(input.Parent, out var parentId) is { } error) return Outcome.Invalid(error);
+        if (input.Rule is null) return OperationProblem.Invalid("rule", "is required");
+        if (ParentId(input.Parent, out var parentId) is { } error) return OperationProblem.Invalid(error);
         var saved = await SaveAsync(existing.Definition with
         {
             Rule = input.Rule, ParentId = parentId, MinSize = input.MinSize ?? SegmentDefinition.DefaultMinSize, UpdatedAt = time.GetUtcNow(),
         }, ct);
-        return saved.Succeeded ? Outcome.Ok(new SavedSegment(saved.Value!, false)) : saved.Failure;
+        return saved.Succeeded ? new SavedSegment(saved.Value!, false) : saved.Problem!;
     }
 
     /// <summary>Changes the fields given and keeps the others. A disabled segment cannot be changed, only deleted and created again.</summary>
-    public async Task<Outcome<SegmentCatalog.Compiled>> ChangeAsync(string idOrName, SegmentInput input, CancellationToken ct)
+    public async Task<OperationResult<SegmentCatalog.Compiled>> ChangeAsync(string idOrName, SegmentInput input, CancellationToken ct)
     {
         if (Find(idOrName) is not { } existing)
             return engine.Catalog.DisabledSegment(idOrName) is { } disabled
-                ? Outcome.Invalid("id", $"the segment is disabled ({disabled.Disabled}); delete it and create it again")
-                : Outcome.NotFound("segment");
-        if (ParentId(input.Parent, out var parentId) is { } error) return Outcome.Invalid(error);
+                ? OperationProblem.Invalid("id", $"the segment is disabled ({disabled.Disabled}); delete it and create it again")
+                : OperationProblem.NotFound("segment", "does not exist");
+        if (ParentId(input.Parent, out var parentId) is { } error) return OperationProblem.Invalid(error);
         var d = existing.Definition;
         return await SaveAsync(d with
         {
@@ -77,47 +77,47 @@ public sealed class SegmentOperations(ISegmentStore segments, ITriggerStore trig
     /// Deletes the segment with its members, timers and history, unless other segments, triggers, campaigns not yet
     /// completed or content blocks refer to it. A disabled segment can be deleted (that is how it is fixed).
     /// </summary>
-    public async Task<Outcome<SegmentDefinition>> DeleteAsync(string idOrName, CancellationToken ct)
+    public async Task<OperationResult<SegmentDefinition>> DeleteAsync(string idOrName, CancellationToken ct)
     {
         var segment = Find(idOrName)?.Definition ?? engine.Catalog.DisabledSegment(idOrName);
-        if (segment is null) return Outcome.NotFound("segment");
+        if (segment is null) return OperationProblem.NotFound("segment", "does not exist");
         if (SegmentValidator.CheckDelete(segment, engine.Catalog, await TriggersAsync(ct), await campaigns.ListCampaignsAsync(ct), await BlocksAsync(ct)) is { } refused)
-            return Outcome.Invalid(refused);
+            return OperationProblem.Invalid(refused);
         await segments.DeleteSegmentAsync(segment.Id, ct);
         await engine.ReloadAsync(ct);
-        return Outcome.Ok(segment);
+        return segment;
     }
 
     /// <summary>Every segment, live and disabled, with its size.</summary>
     public async Task<SegmentList> ListAsync(CancellationToken ct) => new(engine.Catalog, await segments.SegmentSizesAsync(ct));
 
     /// <summary>How many profiles a rule would match (estimated from a sample on large data), with example members; nothing is saved.</summary>
-    public async Task<Outcome<SegmentPreview>> PreviewAsync(Rule rule, int? sampleSize, CancellationToken ct)
+    public async Task<OperationResult<SegmentPreview>> PreviewAsync(Rule rule, int? sampleSize, CancellationToken ct)
     {
-        if (sampleSize is < MinSample or > MaxSample) return Outcome.Invalid("sampleSize", $"must be between {MinSample} and {MaxSample}");
+        if (sampleSize is < MinSample or > MaxSample) return OperationProblem.Invalid("sampleSize", $"must be between {MinSample} and {MaxSample}");
         try
         {
-            return Outcome.Ok(await engine.PreviewAsync(rule, sampleSize ?? DefaultSample, ct));
+            return await engine.PreviewAsync(rule, sampleSize ?? DefaultSample, ct);
         }
         catch (SegmentCatalogException ex)
         {
-            return Outcome.Invalid("rule", ex.Rule);
+            return OperationProblem.Invalid("rule", ex.Rule);
         }
     }
 
     /// <summary>Why a profile is in the segment or not, condition by condition.</summary>
-    public async Task<Outcome<Explanation>> ExplainAsync(string idOrName, string? profileId, CancellationToken ct)
+    public async Task<OperationResult<Explanation>> ExplainAsync(string idOrName, string? profileId, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(profileId)) return Outcome.Invalid("profileId", "is required");
-        if (Find(idOrName) is not { } segment) return Outcome.NotFound("segment");
-        return await engine.ExplainAsync(segment.Id, profileId, ct) is { } explanation ? Outcome.Ok(explanation) : Outcome.NotFound("profile");
+        if (string.IsNullOrEmpty(profileId)) return OperationProblem.Invalid("profileId", "is required");
+        if (Find(idOrName) is not { } segment) return OperationProblem.NotFound("segment", "does not exist");
+        return await engine.ExplainAsync(segment.Id, profileId, ct) is { } explanation ? explanation : OperationProblem.NotFound("profile", "does not exist");
     }
 
     /// <summary>Re-evaluates the segment (and those that refer to it) over every profile, reporting progress.</summary>
-    public async Task<Outcome<RecomputeResult>> RecomputeAsync(string idOrName, IProgress<RecomputeProgress>? progress, CancellationToken ct) =>
+    public async Task<OperationResult<RecomputeResult>> RecomputeAsync(string idOrName, IProgress<RecomputeProgress>? progress, CancellationToken ct) =>
         Find(idOrName) is { } segment
-            ? Outcome.Ok(await engine.RecomputeAsync(segment.Id, progress, ct))
-            : Outcome.NotFound("segment");
+            ? await engine.RecomputeAsync(segment.Id, progress, ct)
+            : OperationProblem.NotFound("segment", "does not exist");
 
     /// <summary>Every pair of segments sharing members, by Jaccard overlap, largest first.</summary>
     public async Task<IReadOnlyList<SegmentOverlap>> OverlapAsync(CancellationToken ct)
@@ -139,14 +139,14 @@ public sealed class SegmentOperations(ISegmentStore segments, ITriggerStore trig
         return [.. memberOf.Select(i => engine.Catalog.ById(i)?.Name).OfType<string>().Order(StringComparer.Ordinal)];
     }
 
-    private async Task<Outcome<SegmentCatalog.Compiled>> SaveAsync(SegmentDefinition segment, CancellationToken ct)
+    private async Task<OperationResult<SegmentCatalog.Compiled>> SaveAsync(SegmentDefinition segment, CancellationToken ct)
     {
-        if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return Outcome.Invalid(error);
+        if (SegmentValidator.Validate(segment, engine.Catalog) is { } error) return OperationProblem.Invalid(error);
         await segments.SaveSegmentAsync(segment, ct);
         await engine.ReloadAsync(ct);
         return engine.Catalog.ById(segment.Id) is { } saved
-            ? Outcome.Ok(saved)
-            : Outcome.Invalid("rule", engine.Catalog.DisabledSegment(segment.Id)?.Disabled ?? "cannot be loaded");
+            ? saved
+            : OperationProblem.Invalid("rule", engine.Catalog.DisabledSegment(segment.Id)?.Disabled ?? "cannot be loaded");
     }
 
     private ValidationError? ParentId(string? parent, out string? id)

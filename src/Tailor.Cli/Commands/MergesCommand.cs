@@ -55,14 +55,14 @@ internal static class MergesCommand
             var id = result.GetValue(merge);
             await using var tailor = await store.OpenAsync(result, ct);
             var request = await Operations(tailor).RequestUndoAsync(id, "cli", ct);
-            if (request.Missing is not null)
+            if (request.Problem is { Kind: ProblemKind.NotFound })
             {
                 AnsiConsole.MarkupLine($"[red]No merge[/] {id}");
                 return 1;
             }
             if (!request.Succeeded)
             {
-                AnsiConsole.MarkupLine($"[red]Merge {id}[/] {Markup.Escape(request.Errors[0].Rule)}");
+                AnsiConsole.MarkupLine($"[red]Merge {id}[/] {Markup.Escape(request.Problem!.Rule)}");
                 return 2;
             }
             // Logged like the API's request, then applied by catching the pipeline up (a running server may get there first).

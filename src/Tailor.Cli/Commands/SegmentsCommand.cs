@@ -52,7 +52,7 @@ internal static class SegmentsCommand
             }
             await using var session = await Session.OpenAsync(store, result, ct);
             var saved = await session.Segments.SaveByNameAsync(new SegmentInput(result.GetValue(name), parsed, result.GetValue(parent), result.GetValue(minSize)), ct);
-            if (!saved.Succeeded) return Error(saved);
+            if (saved.Problem is { } refused) return Error(refused);
             var (segment, created) = saved.Value!;
             AnsiConsole.MarkupLine($"{(created ? "Created" : "Changed")} segment [bold]{Markup.Escape(segment.Name)}[/] ({segment.Id}): {Markup.Escape(RulePrinter.Print(parsed))}");
             await RecomputeWithProgressAsync(session.Segments, segment.Id, ct);
@@ -110,7 +110,7 @@ internal static class SegmentsCommand
         {
             await using var session = await Session.OpenAsync(store, result, ct);
             var explained = await session.Segments.ExplainAsync(result.GetValue(name)!, result.GetValue(profile), ct);
-            if (!explained.Succeeded) return Error(explained.Failure);
+            if (!explained.Succeeded) return Error(explained.Problem!);
             Console.WriteLine(JsonSerializer.Serialize(explained.Value, Json));
             return explained.Value!.Matched ? 0 : 3;
         });
@@ -144,7 +144,7 @@ internal static class SegmentsCommand
             catch (RuleSyntaxException ex) { return Error("rule", ex.Message); }
             await using var session = await Session.OpenAsync(store, result, ct);
             var previewed = await session.Segments.PreviewAsync(parsed, null, ct);
-            if (!previewed.Succeeded) return Error(previewed.Failure);
+            if (!previewed.Succeeded) return Error(previewed.Problem!);
             var preview = previewed.Value!;
             AnsiConsole.MarkupLine($"{(preview.Exact ? "Matches" : "About")} [bold]{preview.Estimate:N0}[/] of {preview.Profiles:N0} profiles{(preview.Exact ? "" : $" (sampled {preview.Sampled:N0})")}");
             foreach (var id in preview.SampleMembers) AnsiConsole.WriteLine($"  {id}");
@@ -162,7 +162,7 @@ internal static class SegmentsCommand
         {
             await using var session = await Session.OpenAsync(store, result, ct);
             var deleted = await session.Segments.DeleteAsync(result.GetValue(name)!, ct);
-            if (!deleted.Succeeded) return Error(deleted.Failure);
+            if (!deleted.Succeeded) return Error(deleted.Problem!);
             AnsiConsole.MarkupLine($"Deleted segment [bold]{Markup.Escape(deleted.Value!.Name)}[/]");
             return 0;
         });
@@ -210,10 +210,10 @@ internal static class SegmentsCommand
     }
 
     /// <summary>A use case's failure: what was not found, or the first field and rule it broke.</summary>
-    private static int Error(Outcome.Failure failure) =>
-        failure.Missing is { } missing ? Error(missing == "segment" ? "name" : missing, $"must be an existing {missing}") : Error(failure.Errors[0].Field, failure.Errors[0].Rule);
-
-    private static int Error<T>(Outcome<T> outcome) => Error(outcome.Failure);
+    private static int Error(OperationProblem problem) =>
+        problem.Kind == ProblemKind.NotFound
+            ? Error(problem.Field == "segment" ? "name" : problem.Field, $"must be an existing {problem.Field}")
+            : Error(problem.Field, problem.Rule);
 
     private static int Error(string field, string rule)
     {

@@ -58,12 +58,12 @@ internal static class TriggersCommand
             if (validateOnly)
             {
                 var valid = await session.Triggers.ValidateAsync(definition, ct);
-                if (!valid.Succeeded) return Error(valid.Failure);
+                if (!valid.Succeeded) return Error(valid.Problem!);
                 AnsiConsole.MarkupLine($"[green]valid:[/] {Markup.Escape(valid.Value!.Name)} ({valid.Value.Steps.Count} steps)");
                 return 0;
             }
             var created = await session.Triggers.CreateAsync(definition, ct);
-            if (!created.Succeeded) return Error(created.Failure);
+            if (!created.Succeeded) return Error(created.Problem!);
             var stored = created.Value!;
             AnsiConsole.MarkupLine($"Created trigger [bold]{Markup.Escape(stored.Name)}[/] ({stored.Id})");
             AnsiConsole.MarkupLine($"  webhook signing secret: [bold]{stored.Secret}[/]");
@@ -137,9 +137,9 @@ internal static class TriggersCommand
         {
             await using var session = await Session.OpenAsync(store, result, ct);
             var tried = await session.Triggers.DryRunAsync(result.GetValue(id)!, result.GetValue(profile), null, ct);
-            if (tried.Missing == "trigger") return Error("trigger", $"no trigger '{result.GetValue(id)}'");
-            if (tried.Missing == "profile") return Error("profile", $"no profile '{result.GetValue(profile)}'");
-            if (!tried.Succeeded) return Error(tried.Failure);
+            if (tried.Problem is { Kind: ProblemKind.NotFound, Field: "trigger" }) return Error("trigger", $"no trigger '{result.GetValue(id)}'");
+            if (tried.Problem is { Kind: ProblemKind.NotFound, Field: "profile" }) return Error("profile", $"no profile '{result.GetValue(profile)}'");
+            if (!tried.Succeeded) return Error(tried.Problem!);
             var dry = tried.Value!;
             foreach (var step in dry.Steps) AnsiConsole.MarkupLine($"{step.At:u}  {Markup.Escape(step.Step ?? "-"),-12} [bold]{step.Kind}[/]  {Markup.Escape(step.Detail)}");
             AnsiConsole.MarkupLine($"ends: [bold]{dry.Status.ToString().ToLowerInvariant()}[/] ({Markup.Escape(dry.Outcome ?? "")})");
@@ -233,8 +233,7 @@ internal static class TriggersCommand
     private static string Count(IReadOnlyDictionary<string, long> counts, string key) =>
         counts.GetValueOrDefault(key).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static int Error(Outcome.Failure failure) =>
-        failure.Missing is { } missing ? Error(missing, "does not exist") : Error(failure.Errors[0].Field, failure.Errors[0].Rule);
+    private static int Error(OperationProblem problem) => Error(problem.Field, problem.Rule);
 
     private static int Error(string field, string rule)
     {

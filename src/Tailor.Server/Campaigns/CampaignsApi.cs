@@ -49,7 +49,7 @@ public static class CampaignsApi
     {
         var caps = (request.FrequencyCaps ?? []).Select(c => new FrequencyCap(c.Max, TimeSpan.FromDays(c.Days ?? 0) + TimeSpan.FromHours(c.Hours ?? 0), Channels.Email, null)).ToArray();
         var created = await campaigns.CreateAsync(new CampaignDraft(request.Name, request.Template, request.Segment, request.Subject, request.From, caps, request.SendAt), ct);
-        if (created.Value is not { } campaign) return ContentApi.Problem(created.Problem!);
+        if (created.Value is not { } campaign) return ApiProblems.For(created.Problem!);
         if (campaign.Status == Campaign.Scheduled) sender.Wake();
         return TypedResults.Created($"/api/campaigns/{campaign.Id}", View(await campaigns.ProgressAsync(campaign, ct)));
     }
@@ -76,7 +76,7 @@ public static class CampaignsApi
         string id, string? status, string? after, int? limit, CampaignOperations campaigns, CancellationToken ct)
     {
         var page = await campaigns.RecipientsAsync(id, status, after, limit, ct);
-        if (page.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.Invalid(problem.Field, problem.Rule);
+        if (page.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(problem);
         return TypedResults.Ok(page.Value!.ToArray());
     }
 
@@ -87,10 +87,7 @@ public static class CampaignsApi
         switch (start.Problem)
         {
             case { Kind: ProblemKind.NotFound }: return TypedResults.NotFound();
-            case { Kind: ProblemKind.Conflict } conflict:
-                return TypedResults.Problem(title: conflict.Title, statusCode: StatusCodes.Status409Conflict,
-                    extensions: new Dictionary<string, object?> { ["field"] = conflict.Field, ["rule"] = conflict.Rule });
-            case { } invalid: return ApiProblems.Invalid(invalid.Field, invalid.Rule);
+            case { } refused: return ApiProblems.For(refused);
         }
         sender.Wake();
         return TypedResults.Accepted($"/api/campaigns/{start.Value!.Id}", View(await campaigns.ProgressAsync(start.Value, ct)));

@@ -69,7 +69,7 @@ public static class ContentApi
         TemplateRequest request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
         var saved = await content.SaveTemplateAsync(request.Name, request.Body, request.Subject, SaveMode.Create, ct);
-        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("template", request.Name!.Trim()) : Problem(problem);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("template", request.Name!.Trim()) : ApiProblems.For(problem);
         var name = saved.Value!.Document.Name;
         var snapshot = await catalog.ReloadAsync(ct);
         return TypedResults.Created($"/api/templates/{Uri.EscapeDataString(name)}", View(snapshot.Templates[name]));
@@ -79,24 +79,10 @@ public static class ContentApi
         string name, TemplateRequest request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
         var saved = await content.SaveTemplateAsync(name, request.Body, request.Subject, SaveMode.Replace, ct);
-        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : Problem(problem);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(problem);
         return TypedResults.Ok(View((await catalog.ReloadAsync(ct)).Templates[name]));
     }
 
-    /// <summary>A refused save as a 400 answer; Liquid that does not parse is answered with its line and column.</summary>
-    internal static ProblemHttpResult Problem(OperationProblem problem) =>
-        problem.Syntax is { } syntax ? SyntaxProblem(problem.Field, syntax) : ApiProblems.Invalid(problem.Field, problem.Rule);
-
-    internal static ProblemHttpResult SyntaxProblem(string field, TemplateSyntaxError error) =>
-        TypedResults.Problem(title: $"'{field}' is not valid Liquid: {error}", statusCode: StatusCodes.Status400BadRequest,
-            extensions: new Dictionary<string, object?>
-            {
-                ["errors"] = new[] { new ValidationError(field, $"must be valid Liquid: {error}") },
-                ["field"] = field,
-                ["line"] = error.Line,
-                ["column"] = error.Column,
-                ["message"] = error.Message,
-            });
 
     private static async Task<Ok<TemplateView[]>> ListTemplatesAsync(ContentCatalog catalog, CancellationToken ct) =>
         Ok(await catalog.CurrentAsync(ct));
@@ -155,7 +141,7 @@ public static class ContentApi
         BlockDocument request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
         var saved = await content.SaveBlockAsync(request, SaveMode.Create, ct);
-        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("block", request.Name!.Trim()) : Problem(problem);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("block", request.Name!.Trim()) : ApiProblems.For(problem);
         await catalog.ReloadAsync(ct);
         var name = saved.Value!.Document.Name;
         return TypedResults.Created($"/api/blocks/{Uri.EscapeDataString(name)}", request with { Name = name });
@@ -166,7 +152,7 @@ public static class ContentApi
     {
         var stored = request with { Name = name };
         var saved = await content.SaveBlockAsync(stored, SaveMode.Replace, ct);
-        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : Problem(problem);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(problem);
         await catalog.ReloadAsync(ct);
         return TypedResults.Ok(stored);
     }
@@ -219,7 +205,7 @@ public static class ContentApi
         PlacementRequest request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
         var saved = await content.SavePlacementAsync(new Placement(request.Name!, request.Block, request.Template, request.Description), SaveMode.Create, ct);
-        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("placement", request.Name!.Trim()) : Problem(problem);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.Conflict ? Exists("placement", request.Name!.Trim()) : ApiProblems.For(problem);
         await catalog.ReloadAsync(ct);
         var placement = new Placement(saved.Value!.Document.Name, request.Block, request.Template, request.Description);
         return TypedResults.Created($"/api/placements/{Uri.EscapeDataString(placement.Name)}", placement);
@@ -230,7 +216,7 @@ public static class ContentApi
     {
         var placement = new Placement(name, request.Block, request.Template, request.Description);
         var saved = await content.SavePlacementAsync(placement, SaveMode.Replace, ct);
-        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : Problem(problem);
+        if (saved.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(problem);
         await catalog.ReloadAsync(ct);
         return TypedResults.Ok(placement);
     }
@@ -251,7 +237,7 @@ public static class ContentApi
     private static async Task<Results<Ok<SegmentValuesView>, ProblemHttpResult>> PutSegmentValuesAsync(
         string segment, SegmentValuesDocument request, ContentOperations content, ContentCatalog catalog, CancellationToken ct)
     {
-        if ((await content.SaveSegmentValuesAsync(segment, request, ct)).Problem is { } problem) return Problem(problem);
+        if ((await content.SaveSegmentValuesAsync(segment, request, ct)).Problem is { } problem) return ApiProblems.For(problem);
         await catalog.ReloadAsync(ct);
         return TypedResults.Ok(new SegmentValuesView(segment, request.Priority ?? 0, request.Values!));
     }

@@ -1,3 +1,4 @@
+using Tailor.Application;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
@@ -31,10 +32,10 @@ public static class MergesApi
         long id, MergeOperations merges, EventLogWriter log, CancellationToken ct)
     {
         var request = await merges.RequestUndoAsync(id, ProfilesApi.ApiSource, ct);
-        if (!request.Succeeded)
-            return request.Missing is null
-                ? TypedResults.Problem(title: $"Merge {id} {request.Errors[0].Rule}", statusCode: StatusCodes.Status409Conflict)
-                : TypedResults.NotFound();
+        if (request.Problem is { } problem)
+            return problem.Kind == ProblemKind.NotFound
+                ? TypedResults.NotFound()
+                : TypedResults.Problem(title: $"Merge {id} {problem.Rule}", statusCode: StatusCodes.Status409Conflict);
         await log.WriteAsync([request.Value!], ct); // through the group-commit writer, which wakes the pipeline
         return TypedResults.Accepted($"/api/profiles/merges/{id}", new UndoAccepted(id, request.Value!.MessageId));
     }

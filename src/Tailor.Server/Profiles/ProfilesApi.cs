@@ -34,17 +34,17 @@ public static class ProfilesApi
     }
 
     private static async Task<Results<Ok<ProfileView>, NotFound, ProblemHttpResult>> LookupAsync(
-        string? type, string? value, ProfileOperations profiles, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
+        string? type, string? value, ProfileOperations profiles, SegmentOperations segments, CancellationToken ct)
     {
         var found = await profiles.LookupAsync(type, value, ct);
-        if (found.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.Invalid(problem.Field, problem.Rule);
-        return TypedResults.Ok(ProfileView.From(found.Value!, await SegmentsApi.SegmentNamesAsync(found.Value!.Id, segments, engine, ct)));
+        if (found.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(problem);
+        return TypedResults.Ok(ProfileView.From(found.Value!, await segments.NamesOfAsync(found.Value!.Id, ct)));
     }
 
-    private static async Task<Results<Ok<ProfileView>, NotFound>> GetAsync(string id, ProfileOperations profiles, ISegmentStore segments, SegmentEngine engine, CancellationToken ct)
+    private static async Task<Results<Ok<ProfileView>, NotFound>> GetAsync(string id, ProfileOperations profiles, SegmentOperations segments, CancellationToken ct)
     {
         var profile = await profiles.GetAsync(id, ct);
-        return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile, await SegmentsApi.SegmentNamesAsync(profile.Id, segments, engine, ct)));
+        return profile is null ? TypedResults.NotFound() : TypedResults.Ok(ProfileView.From(profile, await segments.NamesOfAsync(profile.Id, ct)));
     }
 
     private static async Task<Results<Ok<ProfileView[]>, ProblemHttpResult>> SearchAsync(string? trait, string? value, int? limit, ProfileOperations profiles, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Tailor.Application;
 using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -54,7 +55,7 @@ public static class SegmentsApi
     {
         if (ParseRule(request, required: true, limits, out var rule) is { } problem) return problem;
         var created = await segments.CreateAsync(new SegmentInput(request.Name, rule, request.Parent, request.MinSize), ct);
-        if (!created.Succeeded) return OutcomeProblems.Invalid(created.Errors);
+        if (created.Problem is { } refused) return ApiProblems.For(refused);
         _ = tracker.Start(created.Value!.Id);
         return TypedResults.Created($"/api/segments/{created.Value.Id}", await ViewAsync(created.Value, segments, tracker, ct));
     }
@@ -65,7 +66,7 @@ public static class SegmentsApi
         if (segments.Find(id) is null && segments.Catalog.DisabledSegment(id) is null) return TypedResults.NotFound();
         if (ParseRule(request, required: false, limits, out var rule) is { } problem) return problem;
         var changed = await segments.ChangeAsync(id, new SegmentInput(request.Name, rule, request.Parent, request.MinSize), ct);
-        if (!changed.Succeeded) return changed.Missing is null ? OutcomeProblems.Invalid(changed.Errors) : TypedResults.NotFound();
+        if (changed.Problem is { } refused) return refused.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(refused);
         _ = tracker.Start(changed.Value!.Id);
         return TypedResults.Ok(await ViewAsync(changed.Value, segments, tracker, ct));
     }
@@ -73,7 +74,7 @@ public static class SegmentsApi
     private static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(string id, SegmentOperations segments, CancellationToken ct)
     {
         var deleted = await segments.DeleteAsync(id, ct);
-        if (!deleted.Succeeded) return deleted.Missing is null ? OutcomeProblems.Invalid(deleted.Errors) : TypedResults.NotFound();
+        if (deleted.Problem is { } refused) return refused.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(refused);
         return TypedResults.NoContent();
     }
 
@@ -114,13 +115,13 @@ public static class SegmentsApi
     {
         if (ParseRule(new SegmentRequest(null, request.Rule, request.RuleJson, null, null), required: true, limits, out var rule) is { } problem) return problem;
         var preview = await segments.PreviewAsync(rule!, request.SampleSize, ct);
-        return preview.Succeeded ? TypedResults.Ok(preview.Value) : OutcomeProblems.Invalid(preview.Errors);
+        return preview.Problem is { } refused ? ApiProblems.For(refused) : TypedResults.Ok(preview.Value);
     }
 
     private static async Task<Results<Ok<Explanation>, NotFound, ProblemHttpResult>> ExplainAsync(string id, string? profileId, SegmentOperations segments, CancellationToken ct)
     {
         var explanation = await segments.ExplainAsync(id, profileId, ct);
-        if (!explanation.Succeeded) return explanation.Missing is null ? OutcomeProblems.Invalid(explanation.Errors) : TypedResults.NotFound();
+        if (explanation.Problem is { } refused) return refused.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(refused);
         return TypedResults.Ok(explanation.Value);
     }
 
@@ -153,13 +154,6 @@ public static class SegmentsApi
         var profile = await profiles.GetProfileAsync(id, ct);
         if (profile is null) return TypedResults.NotFound();
         return TypedResults.Ok(new ProfileSegments(await segments.NamesOfAsync(profile.Id, ct), await store.MembershipHistoryAsync(profile.Id, null, 1000, ct)));
-    }
-
-    /// <summary>The names of a profile's current segments, sorted.</summary>
-    public static async Task<IReadOnlyList<string>> SegmentNamesAsync(string profileId, ISegmentStore store, SegmentEngine engine, CancellationToken ct)
-    {
-        var ids = await store.MembershipsAsync(profileId, ct);
-        return [.. ids.Select(i => engine.Catalog.ById(i)?.Name).OfType<string>().Order(StringComparer.Ordinal)];
     }
 
     private static ServerSentEventsResult<MembershipNotice> Stream(string? segment, MembershipFeed feed, SegmentOperations segments, TimeProvider time, CancellationToken ct)

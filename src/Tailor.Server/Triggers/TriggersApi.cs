@@ -1,3 +1,4 @@
+using Tailor.Application;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Limits;
@@ -59,7 +60,7 @@ public static class TriggersApi
     private static async Task<Results<Created<TriggerView>, ProblemHttpResult>> CreateAsync(JsonElement body, TriggerOperations triggers, CancellationToken ct)
     {
         var created = await triggers.CreateAsync(body, ct);
-        if (!created.Succeeded) return OutcomeProblems.Invalid(created.Errors);
+        if (created.Problem is { } refused) return ApiProblems.For(refused);
         return TypedResults.Created($"/api/triggers/{created.Value!.Id}", View(created.Value, withSecret: true));
     }
 
@@ -68,7 +69,7 @@ public static class TriggersApi
         var valid = await triggers.ValidateAsync(body, ct);
         return valid is { Succeeded: true, Value: { } definition }
             ? TypedResults.Ok<object>(new { valid = true, name = definition.Name, steps = definition.Steps.Count })
-            : OutcomeProblems.Invalid(valid.Errors);
+            : ApiProblems.For(valid.Problem!);
     }
 
     private static Ok<TriggerView[]> ListAsync(TriggerOperations triggers) =>
@@ -90,9 +91,9 @@ public static class TriggersApi
         {
             { Succeeded: true, Value: { } result } => TypedResults.Ok(new DryRunView(result.ProfileId, Status(result.Status), result.Outcome,
                 [.. result.Steps.Select(s => new LogView(s.At, s.Step, s.Kind, s.Detail))])),
-            { Missing: "trigger" } => TypedResults.NotFound(),
-            { Missing: "profile" } => ApiProblems.Invalid("profileId", $"must name an existing profile; there is no profile '{request.ProfileId}'"),
-            _ => OutcomeProblems.Invalid(dry.Errors),
+            { Problem: { Kind: ProblemKind.NotFound, Field: "trigger" } } => TypedResults.NotFound(),
+            { Problem: { Kind: ProblemKind.NotFound, Field: "profile" } } => ApiProblems.Invalid("profileId", $"must name an existing profile; there is no profile '{request.ProfileId}'"),
+            _ => ApiProblems.For(dry.Problem!),
         };
     }
 

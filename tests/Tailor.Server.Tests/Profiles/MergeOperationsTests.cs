@@ -63,8 +63,8 @@ public sealed class MergeOperationsTests : IAsyncDisposable
         var again = await merges.RequestUndoAsync(mergeId, "test", Ct);
         var unknown = await merges.RequestUndoAsync(mergeId + 1000, "test", Ct);
 
-        Assert.Contains("cannot be undone: it was undone at", Assert.Single(again.Errors).Rule, StringComparison.Ordinal);
-        Assert.Equal("merge", unknown.Missing);
+        Assert.Contains("cannot be undone: it was undone at", again.Problem!.Rule, StringComparison.Ordinal);
+        Assert.Equal((ProblemKind.NotFound, "merge"), (unknown.Problem!.Kind, unknown.Problem.Field));
         Assert.NotNull((await merges.GetAsync(mergeId, Ct)).Value!.Merge.UndoneAt);
     }
 
@@ -77,7 +77,7 @@ public sealed class MergeOperationsTests : IAsyncDisposable
         var unknown = await merges.ListAsync("nobody", Ct);
 
         Assert.Equal(mergeId, Assert.Single(byVisitor.Value!).Id);
-        Assert.Equal("profile", unknown.Missing);
+        Assert.Equal((ProblemKind.NotFound, "profile"), (unknown.Problem!.Kind, unknown.Problem.Field));
     }
 
     public async ValueTask DisposeAsync()

@@ -35,7 +35,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
     private static async Task<SegmentCatalogCompiled> CreateAsync(SegmentOperations segments, string name, string rule = "has consent email")
     {
         var created = await segments.CreateAsync(new SegmentInput(name, RuleParser.Parse(rule)), Ct);
-        Assert.True(created.Succeeded, string.Join("; ", created.Errors));
+        Assert.True(created.Succeeded, created.Problem?.ToString());
         return new(created.Value!.Id, created.Value.Name);
     }
 
@@ -87,8 +87,8 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
         var orphan = await segments.CreateAsync(new SegmentInput("Child", RuleParser.Parse("has consent email"), "Nope"), Ct);
         var duplicate = await segments.CreateAsync(new SegmentInput("VIP", RuleParser.Parse("has consent sms")), Ct);
 
-        Assert.Equal("parent", Assert.Single(orphan.Errors).Field);
-        Assert.Equal("name", Assert.Single(duplicate.Errors).Field);
+        Assert.Equal("parent", orphan.Problem!.Field);
+        Assert.Equal("name", duplicate.Problem!.Field);
         Assert.Single(await _store!.Segments.ListSegmentsAsync(Ct));
     }
 
@@ -103,8 +103,8 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
         var deletedChild = await segments.DeleteAsync(child.Id, Ct);
         var deleted = await segments.DeleteAsync(vip.Id, Ct);
 
-        Assert.Equal("segment", Assert.Single(refused.Errors).Field);
-        Assert.Contains("segments VIP Fans", refused.Errors[0].Rule, StringComparison.Ordinal);
+        Assert.Equal("segment", refused.Problem!.Field);
+        Assert.Contains("segments VIP Fans", refused.Problem!.Rule, StringComparison.Ordinal);
         Assert.True(deletedChild.Succeeded);
         Assert.True(deleted.Succeeded);
         Assert.Empty(await _store!.Segments.ListSegmentsAsync(Ct));
@@ -122,8 +122,8 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
         var startsOn = await segments.DeleteAsync("VIP", Ct);
         var condition = await segments.DeleteAsync("Lapsed", Ct);
 
-        Assert.Contains("triggers Welcome VIP", Assert.Single(startsOn.Errors).Rule, StringComparison.Ordinal);
-        Assert.Contains("triggers Nudge", Assert.Single(condition.Errors).Rule, StringComparison.Ordinal);
+        Assert.Contains("triggers Welcome VIP", startsOn.Problem!.Rule, StringComparison.Ordinal);
+        Assert.Contains("triggers Nudge", condition.Problem!.Rule, StringComparison.Ordinal);
         Assert.Equal(2, (await _store!.Segments.ListSegmentsAsync(Ct)).Count);
     }
 
@@ -139,7 +139,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
         await _store.Campaigns.SaveCampaignAsync(campaign with { Status = Campaign.Completed, CompletedAt = Start }, Ct);
         var deleted = await segments.DeleteAsync("VIP", Ct);
 
-        Assert.Contains("campaigns Spring sale", Assert.Single(refused.Errors).Rule, StringComparison.Ordinal);
+        Assert.Contains("campaigns Spring sale", refused.Problem!.Rule, StringComparison.Ordinal);
         Assert.True(deleted.Succeeded);
     }
 
@@ -153,7 +153,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
 
         var refused = await segments.DeleteAsync("VIP", Ct);
 
-        Assert.Contains("blocks hero", Assert.Single(refused.Errors).Rule, StringComparison.Ordinal);
+        Assert.Contains("blocks hero", refused.Problem!.Rule, StringComparison.Ordinal);
         Assert.Single(await _store.Segments.ListSegmentsAsync(Ct));
     }
 
@@ -165,7 +165,7 @@ public sealed class SegmentOperationsTests : IAsyncDisposable
         var missing = await segments.DeleteAsync("Nope", Ct);
 
         Assert.False(missing.Succeeded);
-        Assert.Equal("segment", missing.Missing);
+        Assert.Equal((ProblemKind.NotFound, "segment"), (missing.Problem!.Kind, missing.Problem.Field));
     }
 
     private Task SaveTriggerAsync(string name, string definition) =>

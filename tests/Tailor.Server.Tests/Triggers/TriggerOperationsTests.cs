@@ -63,7 +63,7 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
 
         var invalid = await triggers.CreateAsync(Json("""{"name": "x", "start": {"segment": "Nope"}, "steps": [{"wait": "1m"}]}"""), Ct);
 
-        Assert.Equal("$.start.segment", Assert.Single(invalid.Errors).Field);
+        Assert.Equal("$.start.segment", invalid.Problem!.Field);
         Assert.Empty(await _store!.Triggers.ListTriggersAsync(Ct));
         Assert.Equal(0, _triggerWakes);
     }
@@ -115,8 +115,8 @@ public sealed class TriggerOperationsTests : IAsyncDisposable
         var trigger = await triggers.SetEnabledAsync("Nope", true, Ct);
         var retry = await triggers.RetryDeadLetterAsync("nope", Ct);
 
-        Assert.Equal("trigger", trigger.Missing);
-        Assert.Equal("delivery", retry.Missing);
+        Assert.Equal((ProblemKind.NotFound, "trigger"), (trigger.Problem!.Kind, trigger.Problem.Field));
+        Assert.Equal((ProblemKind.NotFound, "delivery"), (retry.Problem!.Kind, retry.Problem.Field));
         Assert.Equal(0, _deliveryWakes);
     }
 
