@@ -4,6 +4,7 @@ using Tailor.Application;
 using Tailor.Application.Access;
 using Tailor.Core.Storage;
 using Tailor.Server.Admin;
+using static Tailor.Cli.Commands.CliErrors;
 
 namespace Tailor.Cli.Commands;
 
@@ -149,10 +150,4 @@ internal static class AccessCommands
 
     /// <summary>The access use cases over the store's access role, on the system clock.</summary>
     private static AccessOperations Operations(IAccessStore access) => new(access, Ids, TimeProvider.System);
-
-    private static int Error(string field, string rule)
-    {
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(field)}: {Markup.Escape(rule)}");
-        return 2;
-    }
 }

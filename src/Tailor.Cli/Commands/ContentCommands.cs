@@ -9,6 +9,7 @@ using Tailor.Core.Segments;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Storage;
 using Tailor.Server.Content;
+using static Tailor.Cli.Commands.CliErrors;
 
 namespace Tailor.Cli.Commands;
 
@@ -167,10 +168,4 @@ internal static class ContentCommands
     /// <summary>The content use cases over the store's content and segment roles, on the system clock.</summary>
     private static ContentOperations Operations(IContentStore content, ISegmentStore segments) =>
         new(content, segments, new LiquidEngine(), TimeProvider.System);
-
-    private static int Error(string field, string rule)
-    {
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(field)}: {Markup.Escape(rule)}");
-        return 2;
-    }
 }

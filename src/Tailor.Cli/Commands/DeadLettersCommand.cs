@@ -6,6 +6,7 @@ using Spectre.Console;
 using Tailor.Core.Storage;
 using Tailor.Application.DeadLetters;
 using Tailor.Server.Hosting;
+using static Tailor.Cli.Commands.CliErrors;
 
 namespace Tailor.Cli.Commands;
 
@@ -116,10 +117,4 @@ internal static class DeadLettersCommand
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
-
-    private static int Error(string field, string rule)
-    {
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(field)}: {Markup.Escape(rule)}");
-        return 2;
-    }
 }

@@ -215,9 +215,5 @@ internal static class SegmentsCommand
             ? Error(problem.Field == "segment" ? "name" : problem.Field, $"must be an existing {problem.Field}")
             : Error(problem.Field, problem.Rule);
 
-    private static int Error(string field, string rule)
-    {
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(field)}: {Markup.Escape(rule)}");
-        return 2;
-    }
+    private static int Error(string field, string rule) => CliErrors.Error(field, rule);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spectre.Console;
 using Tailor.Core.TrackingPlans;
 using Tailor.Application.TrackingPlans;
+using static Tailor.Cli.Commands.CliErrors;
 
 namespace Tailor.Cli.Commands;
 
@@ -119,11 +120,5 @@ internal static class TrackingPlanCommand
         using var document = JsonDocument.Parse(json);
         var text = JsonSerializer.Serialize(document.RootElement);
         return text.Length <= 80 ? text : text[..77] + "...";
-    }
-
-    private static int Error(string field, string rule)
-    {
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(field)}: {Markup.Escape(rule)}");
-        return 2;
     }
 }

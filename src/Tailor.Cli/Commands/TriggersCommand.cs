@@ -235,9 +235,5 @@ internal static class TriggersCommand
 
     private static int Error(OperationProblem problem) => Error(problem.Field, problem.Rule);
 
-    private static int Error(string field, string rule)
-    {
-        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(field)}: {Markup.Escape(rule)}");
-        return 2;
-    }
+    private static int Error(string field, string rule) => CliErrors.Error(field, rule);
 }

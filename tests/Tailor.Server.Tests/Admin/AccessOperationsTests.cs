@@ -1,32 +1,19 @@
-using Microsoft.Extensions.Time.Testing;
 using Tailor.Application;
 using Tailor.Application.Access;
 using Tailor.Core.Storage;
 using Tailor.Server.Tests.Hosting;
-using Tailor.Storage;
 
 namespace Tailor.Server.Tests.Admin;
 
 /// <summary>The access use case the API and the CLI share (sources, write and admin keys, the identity secret), over a real SQLite store on a fake clock.</summary>
-public sealed class AccessOperationsTests : IAsyncLifetime
+public sealed class AccessOperationsTests() : SqliteStoreTest("access-ops")
 {
-    private readonly string _data = TempDirectory.Create("access-ops");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-    private TailorDatabase _store = null!;
     private AccessOperations _access = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override ValueTask SetUpAsync()
     {
-        _store = await TailorStores.OpenAsync(_data, null, Ct);
-        _access = new AccessOperations(_store.Access, new IdSource(_time), _time);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        TempDirectory.Delete(_data);
+        _access = new AccessOperations(Store.Access, new IdSource(Time), Time);
+        return ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -48,10 +35,10 @@ public sealed class AccessOperationsTests : IAsyncLifetime
 
         var rotated = (await _access.RotateWriteKeyAsync("website", TimeSpan.FromHours(2), Ct)).Value!;
 
-        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromHours(2), rotated.PreviousKeyValidUntil);
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromHours(2), rotated.PreviousKeyValidUntil);
         Assert.NotEqual("wk_website_old", rotated.Source.WriteKey);
-        Assert.Equal(rotated.PreviousKeyValidUntil, (await _store.Access.FindWriteKeyAsync("wk_website_old", Ct))!.ExpiresAt);
-        Assert.Equal(source.Id, (await _store.Access.FindWriteKeyAsync(rotated.Source.WriteKey, Ct))!.Source.Id);
+        Assert.Equal(rotated.PreviousKeyValidUntil, (await Store.Access.FindWriteKeyAsync("wk_website_old", Ct))!.ExpiresAt);
+        Assert.Equal(source.Id, (await Store.Access.FindWriteKeyAsync(rotated.Source.WriteKey, Ct))!.Source.Id);
         Assert.Equal(ProblemKind.NotFound, (await _access.RotateWriteKeyAsync("nope", TimeSpan.Zero, Ct)).Problem!.Kind);
     }
 
@@ -62,7 +49,7 @@ public sealed class AccessOperationsTests : IAsyncLifetime
 
         var revoked = await _access.RevokeSourceAsync(source.Id, Ct);
 
-        Assert.Equal(_time.GetUtcNow(), revoked.Value!.RevokedAt);
+        Assert.Equal(Time.GetUtcNow(), revoked.Value!.RevokedAt);
         Assert.Equal(ProblemKind.NotFound, (await _access.RevokeSourceAsync("nope", Ct)).Problem!.Kind);
     }
 
@@ -75,18 +62,18 @@ public sealed class AccessOperationsTests : IAsyncLifetime
 
         Assert.Equal("name", (await _access.CreateAdminKeyAsync(" ", Ct)).Problem!.Field);
         Assert.Matches("^tk_admin_[0-9a-f]{40}$", created.Key);
-        Assert.Equal(created.Stored.Id, (await _store.Access.FindAdminKeyAsync(AccessSecrets.Hash(created.Key), Ct))!.Id);
-        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMinutes(30), rotated.PreviousKeyValidUntil);
-        Assert.Equal(_time.GetUtcNow(), revoked.Value!.RevokedAt);
+        Assert.Equal(created.Stored.Id, (await Store.Access.FindAdminKeyAsync(AccessSecrets.Hash(created.Key), Ct))!.Id);
+        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromMinutes(30), rotated.PreviousKeyValidUntil);
+        Assert.Equal(Time.GetUtcNow(), revoked.Value!.RevokedAt);
     }
 
     [Fact]
     public async Task The_identity_secret_is_the_configured_one_else_one_stored_once_and_kept()
     {
-        var secret = new IdentitySecret(_store.Content, _time);
+        var secret = new IdentitySecret(Store.Content, Time);
 
         var stored = await secret.GetAsync(null, Ct);
-        var again = await new IdentitySecret(_store.Content, _time).GetAsync("", Ct);
+        var again = await new IdentitySecret(Store.Content, Time).GetAsync("", Ct);
         var configured = await secret.GetAsync("from-env", Ct);
 
         Assert.False(stored.Configured);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Tailor.Application;
 using Tailor.Application.Campaigns;
 using Tailor.Application.Content;
@@ -9,36 +8,23 @@ using Tailor.Core.Segments;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
 using Tailor.Server.Tests.Hosting;
-using Tailor.Storage;
 
 namespace Tailor.Server.Tests.Campaigns;
 
 /// <summary>The campaign use case the API and the CLI share, over a real SQLite store on a fake clock.</summary>
-public sealed class CampaignOperationsTests : IAsyncLifetime
+public sealed class CampaignOperationsTests() : SqliteStoreTest("campaign-ops")
 {
-    private readonly string _data = TempDirectory.Create("campaign-ops");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-    private TailorDatabase _store = null!;
     private CampaignOperations _campaigns = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _store = await TailorStores.OpenAsync(_data, null, Ct);
-        var now = _time.GetUtcNow();
-        await _store.Content.SaveContentAsync(new ContentDocument(ContentKinds.Template, "welcome",
+        var now = Time.GetUtcNow();
+        await Store.Content.SaveContentAsync(new ContentDocument(ContentKinds.Template, "welcome",
             JsonSerializer.Serialize(new TemplateDocument("Hi", "Welcome"), BlockDocument.Json), now, now), false, Ct);
-        await _store.Segments.SaveSegmentAsync(new SegmentDefinition("seg_vip", "VIP", RuleParser.Parse("has consent email"), null, SegmentDefinition.DefaultMinSize, now, now), Ct);
-        await _store.Segments.ApplyMembershipAsync(new MembershipUpdate(
+        await Store.Segments.SaveSegmentAsync(new SegmentDefinition("seg_vip", "VIP", RuleParser.Parse("has consent email"), null, SegmentDefinition.DefaultMinSize, now, now), Ct);
+        await Store.Segments.ApplyMembershipAsync(new MembershipUpdate(
             [new MembershipChange("seg_vip", "prf_a", true, now), new MembershipChange("seg_vip", "prf_b", true, now)], []), Ct);
-        _campaigns = new CampaignOperations(_store.Campaigns, _store.Content, _store.Segments, new CampaignStarter(_store.Segments, _store.Campaigns, _time), new LiquidEngine(), new IdSource(_time), _time);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        TempDirectory.Delete(_data);
+        _campaigns = new CampaignOperations(Store.Campaigns, Store.Content, Store.Segments, new CampaignStarter(Store.Segments, Store.Campaigns, Time), new LiquidEngine(), new IdSource(Time), Time);
     }
 
     private static CampaignDraft Draft(string? template = "welcome", string? segment = "VIP", DateTimeOffset? sendAt = null, params FrequencyCap[] caps) =>
@@ -50,9 +36,9 @@ public sealed class CampaignOperationsTests : IAsyncLifetime
         var created = (await _campaigns.CreateAsync(Draft(segment: "seg_vip"), Ct)).Value!;
 
         Assert.Matches("^cmp_[0-9a-f]{32}$", created.Id);
-        Assert.Equal(_time.GetUtcNow(), created.CreatedAt);
+        Assert.Equal(Time.GetUtcNow(), created.CreatedAt);
         Assert.Equal(("VIP", Campaign.Draft), (created.Segment, created.Status));
-        Assert.Equal(Campaign.Draft, (await _store.Campaigns.GetCampaignAsync(created.Id, Ct))!.Status);
+        Assert.Equal(Campaign.Draft, (await Store.Campaigns.GetCampaignAsync(created.Id, Ct))!.Status);
     }
 
     [Fact]
@@ -61,8 +47,8 @@ public sealed class CampaignOperationsTests : IAsyncLifetime
         Assert.Equal("template", (await _campaigns.CreateAsync(Draft(template: "nope"), Ct)).Problem!.Field);
         Assert.Equal("segment", (await _campaigns.CreateAsync(Draft(segment: "nope"), Ct)).Problem!.Field);
         Assert.Equal("frequencyCaps[0]", (await _campaigns.CreateAsync(Draft(caps: new FrequencyCap(0, TimeSpan.Zero, Channels.Email)), Ct)).Problem!.Field);
-        Assert.Equal("sendAt", (await _campaigns.CreateAsync(Draft(sendAt: _time.GetUtcNow()), Ct)).Problem!.Field);
-        Assert.Equal(Campaign.Scheduled, (await _campaigns.CreateAsync(Draft(sendAt: _time.GetUtcNow().AddHours(1)), Ct)).Value!.Status);
+        Assert.Equal("sendAt", (await _campaigns.CreateAsync(Draft(sendAt: Time.GetUtcNow()), Ct)).Problem!.Field);
+        Assert.Equal(Campaign.Scheduled, (await _campaigns.CreateAsync(Draft(sendAt: Time.GetUtcNow().AddHours(1)), Ct)).Value!.Status);
         Assert.DoesNotContain(await _campaigns.ListAsync(Ct), c => c.Campaign.Status == Campaign.Draft);
     }
 
@@ -70,13 +56,13 @@ public sealed class CampaignOperationsTests : IAsyncLifetime
     public async Task Starting_takes_the_segments_members_as_the_audience_once()
     {
         var created = (await _campaigns.CreateAsync(Draft(), Ct)).Value!;
-        _time.Advance(TimeSpan.FromMinutes(1));
+        Time.Advance(TimeSpan.FromMinutes(1));
 
         var started = (await _campaigns.StartAsync(created.Id, Ct)).Value!;
         var again = await _campaigns.StartAsync(created.Id, Ct);
         var progress = (await _campaigns.GetAsync(created.Id, Ct))!;
 
-        Assert.Equal((Campaign.Sending, 2L, _time.GetUtcNow()), (started.Status, started.AudienceSize, started.StartedAt!.Value));
+        Assert.Equal((Campaign.Sending, 2L, Time.GetUtcNow()), (started.Status, started.AudienceSize, started.StartedAt!.Value));
         Assert.Equal(ProblemKind.Conflict, again.Problem!.Kind);
         Assert.Equal(2, progress.Count(RecipientStatus.Pending));
         Assert.Equal(ProblemKind.NotFound, (await _campaigns.StartAsync("cmp_missing", Ct)).Problem!.Kind);

@@ -1,33 +1,20 @@
-using Microsoft.Extensions.Time.Testing;
 using Tailor.Application;
 using Tailor.Application.Content;
 using Tailor.Core.Content;
 using Tailor.Core.Storage;
 using Tailor.Server.Tests.Hosting;
-using Tailor.Storage;
 
 namespace Tailor.Server.Tests.Content;
 
 /// <summary>The content use case the API and the CLI share, over a real SQLite store on a fake clock.</summary>
-public sealed class ContentOperationsTests : IAsyncLifetime
+public sealed class ContentOperationsTests() : SqliteStoreTest("content-ops")
 {
-    private readonly string _data = TempDirectory.Create("content-ops");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-    private TailorDatabase _store = null!;
     private ContentOperations _content = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override ValueTask SetUpAsync()
     {
-        _store = await TailorStores.OpenAsync(_data, null, Ct);
-        _content = new ContentOperations(_store.Content, _store.Segments, new LiquidEngine(), _time);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        TempDirectory.Delete(_data);
+        _content = new ContentOperations(Store.Content, Store.Segments, new LiquidEngine(), Time);
+        return ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -38,14 +25,14 @@ public sealed class ContentOperationsTests : IAsyncLifetime
         Assert.Equal(ProblemKind.Invalid, saved.Problem!.Kind);
         Assert.Equal("body", saved.Problem.Field);
         Assert.Equal(2, saved.Problem.Syntax!.Line);
-        Assert.Null(await _store.Content.GetContentAsync(ContentKinds.Template, "welcome", Ct));
+        Assert.Null(await Store.Content.GetContentAsync(ContentKinds.Template, "welcome", Ct));
     }
 
     [Fact]
     public async Task Create_refuses_a_taken_name_and_upsert_replaces_it_keeping_when_it_was_created()
     {
         var first = await _content.SaveTemplateAsync(" welcome ", "Hi", null, SaveMode.Create, Ct);
-        _time.Advance(TimeSpan.FromMinutes(5));
+        Time.Advance(TimeSpan.FromMinutes(5));
         var again = await _content.SaveTemplateAsync("welcome", "Hello", null, SaveMode.Create, Ct);
         var replaced = await _content.SaveTemplateAsync("welcome", "Hello", "Hi {{ profile.first_name }}", SaveMode.Upsert, Ct);
 
@@ -53,9 +40,9 @@ public sealed class ContentOperationsTests : IAsyncLifetime
         Assert.True(first.Value.Created);
         Assert.Equal(ProblemKind.Conflict, again.Problem!.Kind);
         Assert.False(replaced.Value!.Created);
-        var stored = (await _store.Content.GetContentAsync(ContentKinds.Template, "welcome", Ct))!;
-        Assert.Equal(_time.GetUtcNow() - TimeSpan.FromMinutes(5), stored.CreatedAt);
-        Assert.Equal(_time.GetUtcNow(), stored.UpdatedAt);
+        var stored = (await Store.Content.GetContentAsync(ContentKinds.Template, "welcome", Ct))!;
+        Assert.Equal(Time.GetUtcNow() - TimeSpan.FromMinutes(5), stored.CreatedAt);
+        Assert.Equal(Time.GetUtcNow(), stored.UpdatedAt);
         Assert.Contains("Hello", stored.Json, StringComparison.Ordinal);
     }
 
@@ -93,6 +80,6 @@ public sealed class ContentOperationsTests : IAsyncLifetime
         var unknown = await _content.SaveSegmentValuesAsync("VIP", values, Ct);
 
         Assert.Equal("segment", unknown.Problem!.Field);
-        Assert.Null(await _store.Content.GetContentAsync(ContentKinds.SegmentValues, "VIP", Ct));
+        Assert.Null(await Store.Content.GetContentAsync(ContentKinds.SegmentValues, "VIP", Ct));
     }
 }

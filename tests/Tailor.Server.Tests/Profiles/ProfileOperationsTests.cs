@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
 using Tailor.Application;
 using Tailor.Application.Pipeline;
 using Tailor.Application.Profiles;
@@ -8,35 +7,22 @@ using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Server.Tests.Hosting;
-using Tailor.Storage;
 
 namespace Tailor.Server.Tests.Profiles;
 
 /// <summary>The profile use case the API and the CLI share, over a real SQLite store whose profile the pipeline built.</summary>
-public sealed class ProfileOperationsTests : IAsyncLifetime
+public sealed class ProfileOperationsTests() : SqliteStoreTest("profile-ops")
 {
-    private readonly string _data = TempDirectory.Create("profile-ops");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
-    private TailorDatabase _store = null!;
     private ProfileOperations _profiles = null!;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async ValueTask SetUpAsync()
     {
-        _store = await TailorStores.OpenAsync(_data, null, Ct);
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var payload = JsonSerializer.Serialize(new { type = "identify", userId = "u1", messageId = "m1", traits = new { email = "ada@example.com" } });
-        await _store.Events.AppendAsync([new TailorEvent("m1", EventType.Identify, null, "u1", null, now, now, "src_test", payload)], Ct);
-        var ids = new IdSource(_time);
-        await new ProfilePipeline(_store.Events, _store.Positions, _store.Profiles, _store.Merges, _store.Triggers, new ProfileReducer(EngagementWeights.Default), _time, () => ids.New("prf")).ProcessNextBatchAsync(Ct);
-        _profiles = new ProfileOperations(_store.Profiles, _store.Events);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        TempDirectory.Delete(_data);
+        await Store.Events.AppendAsync([new TailorEvent("m1", EventType.Identify, null, "u1", null, now, now, "src_test", payload)], Ct);
+        var ids = new IdSource(Time);
+        await new ProfilePipeline(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), Time, () => ids.New("prf")).ProcessNextBatchAsync(Ct);
+        _profiles = new ProfileOperations(Store.Profiles, Store.Events);
     }
 
     [Fact]
@@ -69,7 +55,7 @@ public sealed class ProfileOperationsTests : IAsyncLifetime
 
         Assert.Equal(["m1"], events.Value!.Select(e => e.Event.MessageId));
         Assert.Equal("limit", (await _profiles.EventsAsync(profile.Id, null, null, null, null, 1001, Ct)).Problem!.Field);
-        Assert.Equal("from", (await _profiles.EventsAsync(profile.Id, null, _time.GetUtcNow(), _time.GetUtcNow().AddDays(-1), null, null, Ct)).Problem!.Field);
+        Assert.Equal("from", (await _profiles.EventsAsync(profile.Id, null, Time.GetUtcNow(), Time.GetUtcNow().AddDays(-1), null, null, Ct)).Problem!.Field);
         Assert.Equal(ProblemKind.NotFound, (await _profiles.EventsAsync("prf_missing", null, null, null, null, null, Ct)).Problem!.Kind);
     }
 

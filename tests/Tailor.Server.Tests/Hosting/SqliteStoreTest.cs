@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Time.Testing;
+using Tailor.Storage;
+
+namespace Tailor.Server.Tests.Hosting;
+
+/// <summary>
+/// A test over a real SQLite store in its own temp directory, on a fake clock: what the use-case tests share.
+/// Subclasses set up their data and the use case under test in <see cref="SetUpAsync"/>.
+/// </summary>
+public abstract class SqliteStoreTest(string name) : IAsyncLifetime
+{
+    private readonly string _data = TempDirectory.Create(name);
+
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 5, 1, 9, 0, 0, TimeSpan.Zero));
+
+    protected TailorDatabase Store { get; private set; } = null!;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        Store = await TailorStores.OpenAsync(_data, null, Ct);
+        await SetUpAsync();
+    }
+
+    protected abstract ValueTask SetUpAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        TempDirectory.Delete(_data);
+        GC.SuppressFinalize(this);
+    }
+}
