@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Tailor.Server.Tests.Hosting;
+using static Tailor.Server.Tests.Hosting.ProcessClient;
 
 namespace Tailor.Server.Tests.Durability;
 
@@ -26,9 +27,6 @@ public sealed class CampaignCrashTests : IDisposable
         // Slow enough that the kill lands mid-send, fast enough to finish after the restart.
         ["TAILOR_CAMPAIGN_RATE"] = "200",
     };
-
-    private static HttpClient Client(Uri address, AuthenticationHeaderValue auth) =>
-        new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { Authorization = auth } };
 
     [Fact]
     public async Task A_campaign_killed_mid_send_resumes_without_sending_anyone_twice()

@@ -151,12 +151,8 @@ public sealed class CrashDurabilityTests : IDisposable
 
     private string AnonymousId(int user) => $"crash-{_run}-anon-{user}";
 
-    private static HttpClient Client(Uri baseAddress, AuthenticationHeaderValue authorization)
-    {
-        var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(20) };
-        client.DefaultRequestHeaders.Authorization = authorization;
-        return client;
-    }
+    private static HttpClient Client(Uri baseAddress, AuthenticationHeaderValue authorization) =>
+        ProcessClient.Client(baseAddress, authorization, TimeSpan.FromSeconds(20));
 
     public void Dispose() => TempDirectory.Delete(_data);
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Tailor.Server.Tests.Content;
 using Tailor.Server.Tests.Hosting;
 using Tailor.Server.Tests.Triggers;
+using static Tailor.Server.Tests.Hosting.ProcessClient;
 
 namespace Tailor.Server.Tests.Durability;
 
@@ -22,9 +23,6 @@ public sealed class EdgeSecurityProcessTests : IDisposable
     private string Data => Path.Combine(_root, "data"); // not there yet: tailor serve creates it
 
     public void Dispose() => TempDirectory.Delete(_root);
-
-    private static HttpClient Client(Uri address, AuthenticationHeaderValue? auth) =>
-        new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { Authorization = auth } };
 
     [Fact]
     public async Task Personalize_answers_unknown_and_unconsented_visitors_alike_refuses_unverified_userIds_and_answers_preflights()

@@ -155,12 +155,7 @@ public sealed class HostileDefinitionTests : IDisposable
         Assert.False(tailor.HasExited, tailor.Output);
     }
 
-    private static HttpClient Client(TailorProcess tailor, AuthenticationHeaderValue authorization)
-    {
-        var client = new HttpClient { BaseAddress = tailor.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = authorization;
-        return client;
-    }
+    private static HttpClient Client(TailorProcess tailor, AuthenticationHeaderValue authorization) => ProcessClient.Client(tailor.BaseAddress, authorization);
 
     public void Dispose() => TempDirectory.Delete(_data);
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Tailor.Server.Tests.Hosting;
+using static Tailor.Server.Tests.Hosting.ProcessClient;
 
 namespace Tailor.Server.Tests.Durability;
 
@@ -19,9 +20,6 @@ public sealed class HostileIdentityProcessTests : IDisposable
     private readonly string _adminKey = $"tk_admin_hostile_{Guid.NewGuid():N}";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private static HttpClient Client(Uri address, AuthenticationHeaderValue auth) =>
-        new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { Authorization = auth } };
 
     private static readonly Dictionary<string, string> Limits = new()
     {

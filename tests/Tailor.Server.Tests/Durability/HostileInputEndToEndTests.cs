@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Tailor.Server.Tests.Hosting;
 using Tailor.Server.Tests.Segments;
+using static Tailor.Server.Tests.Hosting.ProcessClient;
 
 namespace Tailor.Server.Tests.Durability;
 
@@ -52,9 +53,6 @@ public sealed partial class HostileInputEndToEndTests : IAsyncLifetime
         var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey, environment);
         return new Node(tailor, Client(tailor.BaseAddress, TailorAppFixture.BasicAuth(_writeKey)), Client(tailor.BaseAddress, new AuthenticationHeaderValue("Bearer", _adminKey)));
     }
-
-    private static HttpClient Client(Uri address, AuthenticationHeaderValue auth) =>
-        new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { Authorization = auth } };
 
     [Fact]
     public async Task A_batch_with_invalid_UTF8_and_a_lone_surrogate_keeps_the_good_messages_and_the_pipeline_reaches_lag_0()

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Tailor.Server.Tests.Hosting;
 using Tailor.Storage;
+using static Tailor.Server.Tests.Hosting.ProcessClient;
 
 namespace Tailor.Server.Tests.Durability;
 
@@ -28,9 +29,6 @@ public sealed class PoisonEventTests : IAsyncLifetime
         TempDirectory.Delete(_data);
         return ValueTask.CompletedTask;
     }
-
-    private static HttpClient Client(Uri address, AuthenticationHeaderValue auth) =>
-        new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30), DefaultRequestHeaders = { Authorization = auth } };
 
     /// <summary>Polls (wall time: the real process backs off on the real clock) until the user's profile exists.</summary>
     private static async Task<JsonObject> WaitForProfileAsync(HttpClient admin, string userId, TailorProcess tailor)

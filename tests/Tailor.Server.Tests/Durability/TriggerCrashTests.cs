@@ -91,12 +91,7 @@ public sealed class TriggerCrashTests : IDisposable
         }
     }
 
-    private static HttpClient Client(Uri address, AuthenticationHeaderValue auth)
-    {
-        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Authorization = auth;
-        return client;
-    }
+    private static HttpClient Client(Uri address, AuthenticationHeaderValue auth) => ProcessClient.Client(address, auth, TimeSpan.FromSeconds(60));
 
     public void Dispose() => TempDirectory.Delete(_data);
 }
