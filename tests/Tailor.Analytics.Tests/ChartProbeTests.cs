@@ -1,0 +1,27 @@
+using Microsoft.ML;
+
+namespace Tailor.Analytics.Tests;
+
+public sealed class ChartProbeTests
+{
+    [Fact]
+    public void Renders_svg() => Assert.Contains("<svg", Charts.ChartProbe.Svg());
+
+    [Fact]
+    public void Lightgbm_trains()
+    {
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 200).Select(i => new Row { X = i % 10, Label = i % 10 > 4 }).ToList();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var pipe = ml.Transforms.Concatenate("Features", nameof(Row.X)).Append(ml.BinaryClassification.Trainers.LightGbm());
+        var model = pipe.Fit(data);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(data));
+        Assert.True(metrics.AreaUnderRocCurve > 0.9);
+    }
+
+    public sealed class Row
+    {
+        public float X { get; set; }
+        public bool Label { get; set; }
+    }
+}
