@@ -2,13 +2,13 @@ using Microsoft.ML;
 
 namespace Tailor.Analytics.Tests;
 
-public sealed class ChartProbeTests
+public sealed class NativeLibrariesTests
 {
     [Fact]
-    public void Renders_svg() => Assert.Contains("<svg", Charts.ChartProbe.Svg());
+    public void ScottPlot_renders_svg_with_the_native_skia_library() => Assert.Contains("<svg", new ScottPlot.Plot().GetSvgXml(400, 300));
 
     [Fact]
-    public void Lightgbm_trains()
+    public void LightGbm_native_library_trains_a_model()
     {
         var ml = new Microsoft.ML.MLContext(seed: 1);
         var rows = Enumerable.Range(0, 200).Select(i => new Row { X = i % 10, Label = i % 10 > 4 }).ToList();
