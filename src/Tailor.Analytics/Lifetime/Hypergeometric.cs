@@ -6,7 +6,8 @@ namespace Tailor.Analytics.Lifetime;
 /// Terms follow tₖ₊₁ = tₖ (a + k)(b + k) z / ((c + k)(k + 1)); the sum stops once the ratio of successive terms is below
 /// one and a term is below 1e-16 of the sum. The ratio tends to z, so about log(1e-16)/log(z) terms are needed
 /// (≈ 37 at z = 0.37, ≈ 3,700 at z = 0.99); after <see cref="MaxTerms"/> terms the result is NaN rather than a wrong
-/// number (the fits treat NaN as an infeasible point).
+/// number (the fits treat NaN as an infeasible point). For −1 &lt; z &lt; 0 it sums the series of Pfaff's transformation
+/// (1 − z)^−a ₂F₁(a, c − b; c; z/(z − 1)) instead, which avoids the cancellation of an alternating series.
 /// </summary>
 public static class Hypergeometric
 {
@@ -24,6 +25,12 @@ public static class Hypergeometric
         {
             return 1;
         }
+        // For negative z the series alternates and cancels; Pfaff's transformation maps z to z/(z − 1) in (0, ½).
+        return z < 0 ? Math.Pow(1 - z, -a) * Series(a, c - b, c, z / (z - 1)) : Series(a, b, c, z);
+    }
+
+    private static double Series(double a, double b, double c, double z)
+    {
         var term = 1.0;
         var sum = 1.0;
         for (var k = 0; k < MaxTerms; k++)

@@ -14,8 +14,8 @@ public static class LifetimeFits
         var table = SummaryTable.Of(customers);
         var (rate, _) = table.MeanRate();
         var starts = new[] { new[] { 1.0, 1 / rate, 1, 1 }, [0.5, 0.5 / rate, 0.5, 2.5] };
-        var (p, ll, evaluations) = LogParameterSearch.Maximize(
-            v => table.LogLikelihood(new BgNbdModel(v[0], v[1], v[2], v[3])), starts, ct);
+        var likelihood = new BgNbdLikelihood(table);
+        var (p, ll, evaluations) = LogParameterSearch.Maximize(v => likelihood.Of(v[0], v[1], v[2], v[3]), starts, ct);
         return new ModelFit<BgNbdModel>(new BgNbdModel(p[0], p[1], p[2], p[3]), ll, customers.Count, evaluations);
     }
 
