@@ -79,4 +79,23 @@ public abstract partial class StoreContractTests
         Assert.Equal(("pro", 1L, 12.5m), (u1.Traits["plan"].GetString(), u1.Computed.OrderCount, u1.Computed.TotalRevenue));
         Assert.Equal(profiles.Select(p => p.Id).Order(StringComparer.Ordinal), profiles.Select(p => p.Id));
     }
+
+    [Fact]
+    public async Task Analytics_attributes_a_profile_to_its_first_user_id_or_else_its_anonymous_id()
+    {
+        await IngestAsync(
+            Identify(At(1), anonymousId: "a1"),
+            Identify(At(2), userId: "u1", anonymousId: "a1"),
+            Identify(At(3), anonymousId: "a2"),
+            Identify(At(4), userId: "u3"),
+            Alias(At(5), "u3", "a2"));
+        var u1 = (await ProfileOfAsync(new ProfileIdentifier(IdentityTypes.UserId, "u1"))).Id;
+        var u3 = (await ProfileOfAsync(new ProfileIdentifier(IdentityTypes.UserId, "u3"))).Id;
+
+        var found = await Store.Analytics.AttributionsAsync([u1, u3, "prof-unknown"], Ct);
+
+        Assert.Equal(new ProfileAttribution("u1", null), found[u1]);
+        Assert.Equal(new ProfileAttribution("u3", null), found[u3]);
+        Assert.False(found.ContainsKey("prof-unknown"));
+    }
 }

@@ -24,6 +24,12 @@ public interface IAnalyticsStore
     /// </summary>
     IAsyncEnumerable<TrackedEvent> ReadTracksAsync(IReadOnlyCollection<string> names, DateTimeOffset until, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// For each of <paramref name="profileIds"/> that exists and has a userId or an anonymousId: the ids an event written
+    /// back to it carries (a merged-away id is left out).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, ProfileAttribution>> AttributionsAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken);
+
     /// <summary>Every live profile's traits and computed traits, in id order. Streamed.</summary>
     IAsyncEnumerable<ProfileFeatures> ReadProfilesAsync(CancellationToken cancellationToken);
 }

@@ -77,6 +77,26 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
             yield return new TrackedEvent(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)), Properties(r.GetString(3)), r.GetString(4));
     }
 
+    public async Task<IReadOnlyDictionary<string, ProfileAttribution>> AttributionsAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, ProfileAttribution>(profileIds.Count, StringComparer.Ordinal);
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        foreach (var chunk in profileIds.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var (inList, parameters) = Db.InList(chunk);
+            var rows = await Db.ListAsync(c, $"""
+                SELECT i.profile_id, i.type, i.value FROM identities i JOIN profiles p ON p.id = i.profile_id
+                WHERE p.merged_into IS NULL AND i.profile_id IN ({inList}) AND i.type IN ('userId', 'anonymousId') ORDER BY i.first_seen, i.type
+                """, r => (Profile: r.GetString(0), Type: r.GetString(1), Value: r.GetString(2)), cancellationToken, parameters);
+            foreach (var (profile, type, value) in rows)
+            {
+                var current = found.GetValueOrDefault(profile);
+                found[profile] = type == "userId" ? current with { UserId = current.UserId ?? value } : current with { AnonymousId = current.AnonymousId ?? value };
+            }
+        }
+        return found.ToDictionary(f => f.Key, f => f.Value.UserId is null ? f.Value : f.Value with { AnonymousId = null }, StringComparer.Ordinal);
+    }
+
     public async IAsyncEnumerable<ProfileFeatures> ReadProfilesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
