@@ -41,16 +41,13 @@ public static class AnalyticsApi
         return TypedResults.Ok((await runs.ListAsync(kind, limit ?? 50, ct)).ToArray());
     }
 
-    private static async Task<Results<Ok<AnalyticsRun>, ProblemHttpResult>> GetAsync(string id, AnalyticsRuns runs, CancellationToken ct)
-    {
-        var found = await runs.GetAsync(id, ct);
-        return found.Succeeded ? TypedResults.Ok(found.Value!) : ApiProblems.For(found.Problem!);
-    }
+    private static async Task<Results<Ok<AnalyticsRun>, NotFound>> GetAsync(string id, AnalyticsRuns runs, CancellationToken ct) =>
+        (await runs.GetAsync(id, ct)).Value is { } run ? TypedResults.Ok(run) : TypedResults.NotFound();
 
     private static async Task<IResult> ArtifactAsync(string id, string name, AnalyticsRuns runs, HttpContext http, CancellationToken ct)
     {
         var found = await runs.ArtifactAsync(id, name, ct);
-        if (!found.Succeeded) return ApiProblems.For(found.Problem!);
+        if (!found.Succeeded) return TypedResults.NotFound();
         // A chart's labels come from trait and item names, which are user data: an SVG must never run script here.
         http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
         http.Response.Headers.XContentTypeOptions = "nosniff";
