@@ -11,6 +11,7 @@ public static class AnalyticsWiring
     {
         // One line per kind of job.
         services.AddSingleton<AnalyticsRuns>();
+        services.AddSingleton<AnalyticsSchedules>();
         services.AddSingleton<ScoreWriter>();
         return services;
     }
