@@ -13,6 +13,7 @@ public static class AnalyticsWiring
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Rfm.RfmJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Lifetime.ClvJob>();
         services.AddSingleton<AnalyticsRuns>();
+        services.AddSingleton<AnalyticsSchedules>();
         services.AddSingleton<ScoreWriter>();
         return services;
     }
