@@ -107,7 +107,7 @@ internal static class ClvCommand
     public static void Render(JsonElement r)
     {
         static string Params(JsonElement p) => string.Join(", ", p.EnumerateObject().Select(x => $"{x.Name} = {x.Value.GetDouble().ToString("0.####", CultureInfo.InvariantCulture)}"));
-        var table = new Table().AddColumns("", "");
+        var table = new Table().HideHeaders().AddColumns("", "");
         table.AddRow("purchase model", $"{r.GetProperty("model").GetString()}: {Params(r.GetProperty("parameters"))}");
         table.AddRow("log-likelihood", r.GetProperty("logLikelihood").GetDouble().ToString("0.####", CultureInfo.InvariantCulture));
         table.AddRow("spend model", $"gamma-gamma: {Params(r.GetProperty("spendParameters"))} (on {r.GetProperty("spendCustomers").GetInt32():N0} repeat customers, LL {r.GetProperty("spendLogLikelihood").GetDouble().ToString("0.####", CultureInfo.InvariantCulture)})");
