@@ -8,8 +8,8 @@ namespace Tailor.Application.Analytics.Rfm;
 /// The <c>rfm</c> run: recency, frequency and monetary value of every profile with an order up to the as-of moment
 /// (<see cref="RfmAnalysis"/>), written back as traits <c>rfm_recency_days</c>, <c>rfm_frequency</c>,
 /// <c>rfm_monetary</c>, <c>rfm_r</c>, <c>rfm_f</c>, <c>rfm_m</c>, <c>rfm_score</c> (R·100 + F·10 + M) and
-/// <c>rfm_group</c>. The result keeps the quintile boundaries, so later orders can be scored against them without ranking everyone again; they keep the scores
-/// current as orders arrive.
+/// <c>rfm_group</c>. The result keeps the quintile boundaries (<see cref="RfmBoundaries"/>), so a profile can be scored against them
+/// without ranking everyone again; scores are kept current by re-running on a schedule.
 /// </summary>
 public sealed class RfmJob(IAnalyticsStore store, ScoreWriter scores) : AnalyticsJob<RfmJob.Parameters>
 {
