@@ -99,6 +99,34 @@ public sealed class RfmJobTests() : SqliteStoreTest("rfm-job")
     }
 
     [Fact]
+    public async Task A_profile_with_a_new_order_is_rescored_against_the_latest_runs_boundaries()
+    {
+        var rescoring = new RfmRescoring(Store.Analytics, Store.Profiles, new ScoreWriter(Store.Analytics, new EventLogSink(Store.Events), Time), Time);
+        Assert.Equal(ProblemKind.NotFound, (await rescoring.RescoreAsync(["prf_0005"], Ct)).Problem!.Kind);
+        await FiveCustomersAsync();
+        var run = (await _runs.RunAsync(RfmJob.KindName, null, null, null, Ct)).Value!;
+        await IngestAsync();
+        Time.Advance(TimeSpan.FromHours(1));
+        await IngestAsync(Track("Order Completed", Time.GetUtcNow(), userId: "u5", properties: new JsonObject { ["revenue"] = 50 }));
+        var u5 = (await Store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "u5"), Ct))!;
+
+        Assert.Equal(1L, (await rescoring.RescoreAsync([u5.Id, "prf_unknown"], Ct)).Value);
+        await IngestAsync();
+
+        // Boundaries of the run: recency 10/20/30/40 days, frequency 1/2/3/4, monetary 50/50/80/80. u5 now: 0 days,
+        // 2 orders, 100 spent → R 5, F 2, M 5: Potential Loyalists.
+        var t = await TraitsOfAsync("u5");
+        Assert.Equal((0, 2, 100.0), (t["rfm_recency_days"].GetInt32(), t["rfm_frequency"].GetInt32(), t["rfm_monetary"].GetDouble()));
+        Assert.Equal((5, 2, 5, 525, "Potential Loyalists"), (t["rfm_r"].GetInt32(), t["rfm_f"].GetInt32(), t["rfm_m"].GetInt32(), t["rfm_score"].GetInt32(), t["rfm_group"].GetString()));
+        Assert.StartsWith(run.Id + "-r", t["rfm_model"].GetProperty("version").GetString());
+        Assert.Equal("Need Attention", (await TraitsOfAsync("u3"))["rfm_group"].GetString()); // untouched
+
+        var other = (await _runs.RunAsync(RfmJob.KindName, Json("""{"orderEvent":"Purchase","writeTraits":false}"""), null, null, Ct)).Value!;
+        Assert.Equal(AnalyticsRunStatus.Succeeded, other.Status);
+        Assert.Equal("run", (await rescoring.RescoreAsync([u5.Id], Ct)).Problem!.Field);
+    }
+
+    [Fact]
     public async Task Bad_parameters_are_refused_naming_the_field()
     {
         Assert.Equal("parameters.orderEvent", (await _runs.QueueAsync(RfmJob.KindName, Json("""{"orderEvent":""}"""), null, Ct)).Problem!.Field);
