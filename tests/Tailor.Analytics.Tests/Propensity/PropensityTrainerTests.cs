@@ -113,4 +113,22 @@ public sealed class PropensityTrainerTests
         Assert.Contains("needs at least 5 customers of each label", PropensityTrainer.CannotTrain(table, 5), StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => PropensityTrainer.Train(table, new GradientBoostingOptions(), ct: TestContext.Current.CancellationToken));
     }
+
+    [Fact]
+    public void Roc_and_calibration_charts_are_svg_naming_each_model_with_its_figure()
+    {
+        var training = Signal.Value.Training;
+        var roc = PropensityCharts.Roc(training);
+        var calibration = PropensityCharts.Calibration(training.Validation);
+
+        Assert.Contains("<svg", roc, StringComparison.Ordinal);
+        Assert.Contains($"gradient boosting (AUC {training.Validation.GradientBoosting.PooledAuc:0.000})", roc, StringComparison.Ordinal);
+        Assert.Contains($"recency baseline (AUC {training.Validation.Baseline.PooledAuc:0.000})", roc, StringComparison.Ordinal);
+        Assert.Contains($"log-loss {training.Validation.GradientBoosting.LogLoss:0.000}", calibration, StringComparison.Ordinal);
+        if (Environment.GetEnvironmentVariable("TAILOR_TEST_CHART_DIR") is { Length: > 0 } dir)
+        {
+            File.WriteAllText(Path.Combine(dir, "roc.svg"), roc);
+            File.WriteAllText(Path.Combine(dir, "calibration.svg"), calibration);
+        }
+    }
 }
