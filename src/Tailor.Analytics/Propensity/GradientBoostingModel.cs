@@ -35,6 +35,7 @@ public sealed class GradientBoostingModel
             Seed = options.Seed,
             // Same data and seed, same trees: LightGBM's deterministic mode with a fixed histogram layout.
             Deterministic = true,
+            NumberOfThreads = 1,
             ForceColumnWise = true,
             Silent = true,
             Verbose = false,
