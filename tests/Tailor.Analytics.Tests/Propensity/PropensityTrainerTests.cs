@@ -118,8 +118,8 @@ public sealed class PropensityTrainerTests
     public void Roc_and_calibration_charts_are_svg_naming_each_model_with_its_figure()
     {
         var training = Signal.Value.Training;
-        var roc = PropensityCharts.Roc(training);
-        var calibration = PropensityCharts.Calibration(training.Validation);
+        var roc = PropensityCharts.Roc(training).Svg;
+        var calibration = PropensityCharts.Calibration(training.Validation).Svg;
 
         Assert.Contains("<svg", roc, StringComparison.Ordinal);
         Assert.Contains($"gradient boosting (AUC {training.Validation.GradientBoosting.PooledAuc:0.000})", roc, StringComparison.Ordinal);

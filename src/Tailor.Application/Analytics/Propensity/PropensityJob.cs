@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using Tailor.Analytics.Charts;
 using Tailor.Analytics.Propensity;
 using Tailor.Core.Analytics;
 using Tailor.Core.Storage;
@@ -107,8 +107,8 @@ public sealed class PropensityJob(IAnalyticsStore store, ScoreWriter scores) : A
         [
             new("model.zip", "application/zip", training.Model.GradientBoosting.Save()),
             new("model.json", "application/json", description),
-            new("roc.svg", "image/svg+xml", Encoding.UTF8.GetBytes(PropensityCharts.Roc(training))),
-            new("calibration.svg", "image/svg+xml", Encoding.UTF8.GetBytes(PropensityCharts.Calibration(training.Validation))),
+            .. new[] { PropensityCharts.Roc(training), PropensityCharts.Calibration(training.Validation) }
+                .Select(chart => new AnalyticsArtifact(chart.FileName, Chart.SvgMediaType, chart.Bytes())),
         ];
     }
 }
