@@ -1,6 +1,6 @@
 using Tailor.Analytics.Propensity;
 
-namespace Tailor.PropensityBench;
+namespace Tailor.AnalyticsBench;
 
 /// <summary>
 /// Generated customers for scale, with behaviour that carries signal (so the model has something to find):

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Tailor.Analytics.Propensity;
 
-namespace Tailor.PropensityBench;
+namespace Tailor.AnalyticsBench;
 
 /// <summary>
-/// Times propensity training as a run does it: features (schema and table from the events), 5-fold cross-validation of
+/// The <c>propensity</c> mode: times propensity training as a run does it: features (schema and table from the events), 5-fold cross-validation of
 /// LightGBM and the recency baseline, and the final fit; generation of the events is not timed. Target: 100,000
 /// customers in at most 60 s. Prints one line per repetition and the median.
 /// </summary>
