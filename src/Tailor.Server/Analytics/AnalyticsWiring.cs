@@ -12,6 +12,7 @@ public static class AnalyticsWiring
         // One line per kind of job.
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Rfm.RfmJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Lifetime.ClvJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Propensity.PropensityJob>();
         services.AddSingleton<AnalyticsRuns>();
         services.AddSingleton<AnalyticsSchedules>();
         services.AddSingleton<ScoreWriter>();

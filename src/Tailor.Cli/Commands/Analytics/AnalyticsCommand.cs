@@ -16,6 +16,7 @@ internal static class AnalyticsCommand
         // One line per kind of run.
         command.Subcommands.Add(RfmCommand.Create(store));
         command.Subcommands.Add(ClvCommand.Create(store));
+        command.Subcommands.Add(PropensityCommand.Create(store));
         command.Subcommands.Add(RunsCommand(store));
         command.Subcommands.Add(ShowCommand(store));
         command.Subcommands.Add(ScheduleCommand(store));
