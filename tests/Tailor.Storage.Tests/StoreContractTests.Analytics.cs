@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tailor.Core.Analytics;
 using Tailor.Core.Identity;
+using Tailor.Core.Storage;
 using static Tailor.Tests.Support.Messages;
 
 namespace Tailor.Storage.Tests;
@@ -116,5 +117,22 @@ public abstract partial class StoreContractTests
         Assert.True(await Store.Analytics.DeleteScheduleAsync("sch_1", Ct));
         Assert.False(await Store.Analytics.DeleteScheduleAsync("sch_1", Ct));
         Assert.Equal(["sch_2"], (await Store.Analytics.ListSchedulesAsync(Ct)).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task An_analytics_position_moves_in_its_own_commit_with_its_set_aside_or_not_at_all()
+    {
+        await Store.Analytics.MovePositionAsync(new PositionMove("rfm", 0, 5), null, Ct);
+        var letter = new DeadLetter(0, "rfm", "event:6", null, "{}", "boom", null, 3, At(1));
+        await Store.Analytics.MovePositionAsync(new PositionMove("rfm", 5, 6), letter, Ct);
+
+        // A move from a position that is no longer stored (another node moved first) stores nothing, its set-aside included.
+        await Assert.ThrowsAsync<PositionConflictException>(() =>
+            Store.Analytics.MovePositionAsync(new PositionMove("rfm", 5, 9), letter with { Key = "event:9" }, Ct));
+        await Assert.ThrowsAsync<PositionConflictException>(() => Store.Analytics.MovePositionAsync(new PositionMove("rfm", 0, 9), null, Ct));
+
+        Assert.Equal(6, await Store.Positions.PositionAsync("rfm", Ct));
+        Assert.Equal(["event:6"], (await Store.DeadLetters.ListDeadLettersAsync(new("rfm"), Ct)).Select(d => d.Key));
+        Assert.Equal(0, await Store.Positions.PositionAsync(Followers.Profiles, Ct));
     }
 }

@@ -7,8 +7,10 @@ namespace Tailor.Application.Analytics;
 /// <summary>
 /// Writes what a run learned back to profiles as traits, through the event log like every profile change: one
 /// <c>identify</c> per profile from source <see cref="Source"/>, with messageId <c>ana-&lt;run&gt;-&lt;profile&gt;</c> (so
-/// writing the same run again changes nothing) and a trait <c>&lt;kind&gt;_model</c> = {model, version: run id, at}, so
-/// every score can be traced to the run that made it (trait history also records source and messageId).
+/// writing the same run again changes nothing) and a trait <c>&lt;kind&gt;_model</c> (or the caller's name) = {model, version:
+/// run id, at}, so every score can be traced to the run that made it (trait history also records source and messageId).
+/// A caller that writes the same run's scores more than once (re-scoring as orders arrive) gives each profile's event a
+/// suffix, <c>ana-&lt;run&gt;-&lt;profile&gt;-&lt;suffix&gt;</c>, deterministic in what caused the write so a replay is deduplicated.
 /// Profiles with neither a userId nor an anonymousId cannot be addressed by an event and are skipped (counted).
 /// </summary>
 public sealed class ScoreWriter(IAnalyticsStore store, IEventSink sink, TimeProvider time)
@@ -21,9 +23,12 @@ public sealed class ScoreWriter(IAnalyticsStore store, IEventSink sink, TimeProv
 
     /// <param name="kind">The job kind, e.g. <c>propensity</c>: names the metadata trait <c>propensity_model</c>.</param>
     /// <param name="model">What made the scores, e.g. <c>lightgbm churn 90d</c>.</param>
+    /// <param name="metadataTrait">The metadata trait's name when not <c>&lt;kind&gt;_model</c> (one kind writing several scores).</param>
+    /// <param name="messageSuffix">Per profile id, what its messageId ends with after <c>ana-&lt;run&gt;-&lt;profile&gt;-</c>; null: nothing.</param>
     public async Task<Written> WriteAsync(string kind, string runId, string model, IEnumerable<ProfileScores> scores, CancellationToken ct,
-        IProgress<long>? progress = null)
+        IProgress<long>? progress = null, string? metadataTrait = null, Func<string, string?>? messageSuffix = null)
     {
+        var metadataName = metadataTrait ?? $"{kind}_model";
         long written = 0, skipped = 0;
         var now = time.GetUtcNow();
         var metadata = new Dictionary<string, object?> { ["model"] = model, ["version"] = runId, ["at"] = now };
@@ -38,8 +43,8 @@ public sealed class ScoreWriter(IAnalyticsStore store, IEventSink sink, TimeProv
                     skipped++;
                     continue;
                 }
-                var traits = new Dictionary<string, object?>(score.Traits, StringComparer.Ordinal) { [$"{kind}_model"] = metadata };
-                var messageId = $"ana-{runId}-{score.ProfileId}";
+                var traits = new Dictionary<string, object?>(score.Traits, StringComparer.Ordinal) { [metadataName] = metadata };
+                var messageId = messageSuffix?.Invoke(score.ProfileId) is { } suffix ? $"ana-{runId}-{score.ProfileId}-{suffix}" : $"ana-{runId}-{score.ProfileId}";
                 var message = new Dictionary<string, object?>
                 {
                     ["type"] = "identify", ["userId"] = to.UserId, ["anonymousId"] = to.AnonymousId, ["messageId"] = messageId,

@@ -45,4 +45,12 @@ public interface IAnalyticsStore
 
     /// <summary>Every live profile's traits and computed traits, in id order. Streamed.</summary>
     IAsyncEnumerable<ProfileFeatures> ReadProfilesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a follower's position in a commit of its own, with <paramref name="setAside"/> (a dead letter) when the move
+    /// passes an item that kept failing: for followers whose work is idempotent appends to the event log (the rfm
+    /// follower), which move after the work is stored. Throws <see cref="PositionConflictException"/>, storing nothing,
+    /// when the position is no longer <see cref="PositionMove.From"/>.
+    /// </summary>
+    Task MovePositionAsync(PositionMove move, DeadLetter? setAside, CancellationToken cancellationToken);
 }

@@ -19,12 +19,14 @@ public static class AnalyticsWiring
         return services;
     }
 
-    /// <summary>The jobs plus the follower that runs the runs the API queues.</summary>
+    /// <summary>The jobs plus the followers: the one that runs the runs the API queues, and the rfm re-scoring one.</summary>
     public static IServiceCollection AddTailorAnalytics(this IServiceCollection services)
     {
         services.AddTailorAnalyticsJobs();
         services.AddSingleton<AnalyticsRunner>();
         services.AddSingleton<ILogFollower>(sp => sp.GetRequiredService<AnalyticsRunner>());
+        services.AddSingleton<Tailor.Application.Analytics.Rfm.RfmRescoring>();
+        services.AddSingleton<ILogFollower, RfmFollower>(); // keeps rfm scores current as orders arrive
         return services;
     }
 }

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Tailor.Core.Analytics;
 using Tailor.Core.Storage;
+using Tailor.Storage.DeadLetters;
+using Tailor.Storage.Positions;
 using Tailor.Storage.Profiles;
 using Tailor.Storage.Relational;
 
@@ -30,6 +32,15 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
                 await Db.ExecuteAsync(c, t, "INSERT INTO analytics_artifacts (run_id, name, media_type, content) VALUES (@run, @name, @type, @content)",
                     cancellationToken, ("run", run.Id), ("name", artifact.Name), ("type", artifact.MediaType), ("content", artifact.Content));
             return artifacts.Count;
+        }, cancellationToken);
+
+    public Task MovePositionAsync(PositionMove move, DeadLetter? setAside, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            await SqlPositionStore.MoveAsync(c, t, move, cancellationToken);
+            if (setAside is null) return 0;
+            var insert = SqlDeadLetterStore.Insert(setAside);
+            return await Db.ExecuteAsync(c, t, insert.Sql, cancellationToken, [.. insert.Parameters]);
         }, cancellationToken);
 
     public async Task<AnalyticsRun?> GetRunAsync(string id, CancellationToken cancellationToken)

@@ -80,7 +80,8 @@ public sealed class PropensityJobTests() : SqliteStoreTest("propensity-job")
             var profile = (await Store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, $"u{c:D3}"), Ct))!;
             if (!profile.Traits.TryGetValue("churn_score", out var score)) continue;
             scored++;
-            Assert.Equal(run.Id, profile.Traits["propensity_model"].Value.GetProperty("version").GetString());
+            Assert.Equal(run.Id, profile.Traits["churn_score_model"].Value.GetProperty("version").GetString());
+            Assert.False(profile.Traits.ContainsKey("propensity_model"));
             if (score.Value.GetDouble() > 0.7) expected.Add(profile.Id);
         }
         Assert.Equal(run.ProfilesWritten, scored);
@@ -101,6 +102,15 @@ public sealed class PropensityJobTests() : SqliteStoreTest("propensity-job")
         // A model in use for another question does not stand in the way.
         var other = (await _runs.RunAsync("propensity", Json("""{"target":"next_purchase","horizonDays":30,"folds":3}"""), null, null, Ct)).Value!;
         Assert.True(other.Promoted, other.Result?.GetProperty("promotion").GetString() ?? other.Error);
+        var nextScored = 0;
+        for (var c = 0; c < 160; c++)
+        {
+            var profile = (await Store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, $"u{c:D3}"), Ct))!;
+            if (!profile.Traits.ContainsKey("next_purchase_score")) continue;
+            nextScored++;
+            Assert.Equal(other.Id, profile.Traits["next_purchase_score_model"].Value.GetProperty("version").GetString());
+        }
+        Assert.Equal(other.ProfilesWritten, nextScored);
 
         var run = (await _runs.RunAsync("propensity", Json("""{"target":"churn","horizonDays":30,"folds":3}"""), null, null, Ct)).Value!;
 

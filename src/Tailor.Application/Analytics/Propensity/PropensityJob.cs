@@ -55,7 +55,8 @@ public sealed class PropensityJob(IAnalyticsStore store, ScoreWriter scores) : A
             var trait = question.ScoreTrait;
             var model = $"{validation.Chosen} {p.Target} {p.HorizonDays}d";
             var result = await scores.WriteAsync(Kind, request.RunId, model,
-                now.ProfileIds.Select((id, i) => new ProfileScores(id, new Dictionary<string, object?> { [trait] = Math.Round(probabilities[i], 4) })), ct);
+                now.ProfileIds.Select((id, i) => new ProfileScores(id, new Dictionary<string, object?> { [trait] = Math.Round(probabilities[i], 4) })), ct,
+                metadataTrait: $"{trait}_model"); // churn and next-purchase runs must not overwrite each other's model trait
             written = result.Profiles;
         }
         progress.Report(new AnalyticsProgress("done", 1));
