@@ -102,6 +102,7 @@ public sealed class PropensityJobTests() : SqliteStoreTest("propensity-job")
         // A model in use for another question does not stand in the way.
         var other = (await _runs.RunAsync("propensity", Json("""{"target":"next_purchase","horizonDays":30,"folds":3}"""), null, null, Ct)).Value!;
         Assert.True(other.Promoted, other.Result?.GetProperty("promotion").GetString() ?? other.Error);
+        await IngestAsync(); // folds the scores written back
         var nextScored = 0;
         for (var c = 0; c < 160; c++)
         {
