@@ -1,4 +1,5 @@
 using Tailor.Application.Analytics;
+using Tailor.Application.Analytics.Clustering;
 using Tailor.Server.Pipeline;
 
 namespace Tailor.Server.Analytics;
@@ -10,6 +11,7 @@ public static class AnalyticsWiring
     public static IServiceCollection AddTailorAnalyticsJobs(this IServiceCollection services)
     {
         // One line per kind of job.
+        services.AddSingleton<IAnalyticsJob, ClusterJob>();
         services.AddSingleton<AnalyticsRuns>();
         services.AddSingleton<ScoreWriter>();
         return services;
