@@ -12,7 +12,9 @@ public static class AnalyticsWiring
     {
         // One line per kind of job.
         services.AddSingleton<IAnalyticsJob, ClusterJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Propensity.PropensityJob>();
         services.AddSingleton<AnalyticsRuns>();
+        services.AddSingleton<AnalyticsSchedules>();
         services.AddSingleton<ScoreWriter>();
         return services;
     }
