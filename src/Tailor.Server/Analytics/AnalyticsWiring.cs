@@ -12,6 +12,8 @@ public static class AnalyticsWiring
     {
         // One line per kind of job.
         services.AddSingleton<IAnalyticsJob, ClusterJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Rfm.RfmJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Lifetime.ClvJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Propensity.PropensityJob>();
         services.AddSingleton<AnalyticsRuns>();
         services.AddSingleton<AnalyticsSchedules>();
