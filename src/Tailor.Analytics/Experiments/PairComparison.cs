@@ -36,7 +36,7 @@ internal static class PairComparison
         string name = Name(metric.Kind, options.Method, useCuped);
         double absolute = bb.Mean - aa.Mean;
         double absoluteVariance = aa.Variance / na + bb.Variance / nb;
-        if (a.Mean == 0 || absoluteVariance <= 0 || na < 2 || nb < 2)
+        if (a.Mean == 0 || !(absoluteVariance > 0) || !double.IsFinite(absoluteVariance))
             return Degenerate(metric, controlSums, treatmentSums, name, a.Mean == 0 ? "the control's mean is 0, so a relative lift is undefined" : "there is no variance to test yet");
 
         // Delta method for (B − A)/A with the unadjusted means in the gradient (as gbstats): Var = v_B/(Ā²n_B) + v_A·B̄²/(Ā⁴n_A).

@@ -10,6 +10,10 @@ internal static class SumsValidator
 
     private static InputProblem? Options(AnalysisOptions o)
     {
+        if (o is null) return new("options", "must be an object");
+        if (!Enum.IsDefined(o.Method)) return new("options.method", "must be sequential, fixedHorizon or bayesian");
+        if (!Enum.IsDefined(o.Correction)) return new("options.correction", "must be none, holm or benjaminiHochberg");
+        if (o.RatePrior is null) return new("options.ratePrior", "must be an object with alpha and beta");
         if (!(o.Alpha > 0 && o.Alpha < 0.5)) return new("options.alpha", "must be between 0 and 0.5 (exclusive)");
         if (!(o.SequentialTuning >= 1 && o.SequentialTuning <= 1e12)) return new("options.sequentialTuning", "must be between 1 and 1e12");
         if (o.Prior is { } p && !(double.IsFinite(p.Mean) && p.StandardDeviation > 0 && double.IsFinite(p.StandardDeviation)))

@@ -8,6 +8,7 @@ using Tailor.Server.Admin;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
+using Tailor.Server.Experiments;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
@@ -67,6 +68,7 @@ public static class TailorServer
         api.MapTriggersApi();
         api.MapTrackingPlanApi();
         api.MapDeadLettersApi();
+        api.MapExperimentAnalysisApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
