@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tailor.Cli.Commands;
+using Tailor.Cli.Commands.Analytics;
 using Tailor.Cli.Commands.Experiments;
 
 var store = new StoreOptions();
@@ -19,6 +20,7 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     TriggersCommand.Create(store),
     TrackingPlanCommand.Create(store),
     DeadLettersCommand.Create(store),
+    AnalyticsCommand.Create(store),
     new Command("experiments", "Experiments (temporary group: analysis from summary data only)") { AnalyzeCommand.Create() },
 };
 return await root.Parse(args).InvokeAsync();
