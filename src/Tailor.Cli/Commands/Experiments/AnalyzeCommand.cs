@@ -45,9 +45,10 @@ public static class AnalyzeCommand
         var kind = new Option<string?>("--kind") { Description = "CSV: rate or mean (default: rate when every value is 0 or 1)" };
         var metric = new Option<string?>("--metric") { Description = "CSV: the metric's name (default: value)" };
         var json = new Option<bool>("--json") { Description = "Print every figure as JSON" };
+        var charts = new Option<DirectoryInfo?>("--charts") { Description = "Write one SVG per metric (relative lift with its interval) into this directory: lift-1.svg, lift-2.svg, …" };
         var command = new Command("analyze", "Analyse an experiment from summary data: lifts, intervals, p-values, Bayesian chance to beat control, SRM, the decision")
         {
-            file, method, alpha, tuning, priorMean, priorSd, planned, correction, control, kind, metric, json,
+            file, method, alpha, tuning, priorMean, priorSd, planned, correction, control, kind, metric, json, charts,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -110,6 +111,12 @@ public static class AnalyzeCommand
 
             var analysis = SummaryAnalysis.Analyze(request with { Options = options });
             if (analysis.Problem is { } refused) return Error(refused.Field, refused.Rule);
+            if (result.GetValue(charts) is { } directory)
+            {
+                directory.Create();
+                foreach (var chart in LiftChart.Render(analysis.Value!))
+                    await File.WriteAllBytesAsync(Path.Combine(directory.FullName, chart.FileName), chart.Bytes(), ct);
+            }
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(analysis.Value!, Json));
             else Print(analysis.Value!);
             return 0;
