@@ -6,6 +6,9 @@ internal static class SumsValidator
     public const int MaxArms = 50;
     public const int MaxMetrics = 50;
 
+    /// <summary>Most treatment × metric comparisons in one analysis: a Bayesian rate comparison integrates numerically (~0.1 s).</summary>
+    public const int MaxComparisons = 100;
+
     public static InputProblem? Check(ExperimentSums sums, AnalysisOptions options) => Options(options) ?? Sums(sums);
 
     private static InputProblem? Options(AnalysisOptions o)
@@ -38,6 +41,8 @@ internal static class SumsValidator
         }
         if (string.IsNullOrEmpty(sums.Control) || !names.Contains(sums.Control)) return new("control", "must name one of the arms");
         if (sums.Metrics is null || sums.Metrics.Count < 1 || sums.Metrics.Count > MaxMetrics) return new("metrics", $"must list between 1 and {MaxMetrics} metrics");
+        if ((sums.Arms.Count - 1) * sums.Metrics.Count > MaxComparisons)
+            return new("metrics", $"(arms − 1) × metrics must be at most {MaxComparisons} comparisons; split the analysis");
         for (int m = 0; m < sums.Metrics.Count; m++)
         {
             var metric = sums.Metrics[m];
