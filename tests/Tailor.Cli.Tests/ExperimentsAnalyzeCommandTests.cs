@@ -53,9 +53,11 @@ public sealed class ExperimentsAnalyzeCommandTests : IDisposable
         Close(0.03548845046647471, (double)absolute["pValue"]!);
         Assert.Equal("NotYet", (string)result["verdict"]!);
 
-        var text = await Tailor.RunAsync(_dir.Path, "experiments", "analyze", file);
+        var charts = _dir.File("charts");
+        var text = await Tailor.RunAsync(_dir.Path, "experiments", "analyze", file, "--charts", charts);
         Assert.Equal(0, text.ExitCode);
         Assert.Contains("chance to beat control", text.Output, StringComparison.Ordinal);
+        Assert.Contains("conversion: relative lift vs A", await File.ReadAllTextAsync(Path.Combine(charts, "lift-1.svg"), Ct), StringComparison.Ordinal);
     }
 
     [Fact]
