@@ -39,7 +39,15 @@ public static class BetaBinomial
         double lo = Math.Max(-1, center - spread), hi = center + spread;
         for (int i = 0; i < 60 && lo > -1 && Cdf(lo) > probability; i++) lo = Math.Max(-1, lo - spread);
         for (int i = 0; i < 60 && Cdf(hi) < probability; i++) hi += spread * (1 << Math.Min(i, 20));
-        return Brent.FindRoot(r => Cdf(r) - probability, lo, hi, 1e-10, 200);
+        // NaN when the quantile cannot be found (extreme posteriors); the caller reports the comparison as degenerate.
+        try
+        {
+            return Brent.TryFindRoot(r => Cdf(r) - probability, lo, hi, 1e-10, 200, out double root) ? root : double.NaN;
+        }
+        catch (ArithmeticException)
+        {
+            return double.NaN;
+        }
     }
 
     private static double Variance((double Alpha, double Beta) p)

@@ -6,6 +6,9 @@ internal static class SumsValidator
     public const int MaxArms = 50;
     public const int MaxMetrics = 50;
 
+    /// <summary>Most units in one arm (a trillion): beyond it the numerics are not trusted.</summary>
+    public const long MaxUnits = 1_000_000_000_000;
+
     /// <summary>Most treatment × metric comparisons in one analysis: a Bayesian rate comparison integrates numerically (~0.1 s).</summary>
     public const int MaxComparisons = 100;
 
@@ -58,7 +61,7 @@ internal static class SumsValidator
                 string f = $"{at}.arms[{i}]";
                 if (arm is null || arm.Arm is null || !names.Contains(arm.Arm)) return new($"{f}.arm", "must name one of the experiment's arms");
                 if (!seen.Add(arm.Arm)) return new($"{f}.arm", "must be unique within the metric");
-                if (arm.Units < 0) return new($"{f}.units", "must be zero or more");
+                if (arm.Units is < 0 or > MaxUnits) return new($"{f}.units", "must be between 0 and 10^12");
                 if (Arm(metric.Kind, arm, f) is { } problem) return problem;
                 if (arm.CovariateSum is not null) withCovariate++;
             }
@@ -79,6 +82,7 @@ internal static class SumsValidator
             if (Required(a.Sum, $"{f}.sum", kind) is { } p1) return p1;
             if (Required(a.SumOfSquares, $"{f}.sumOfSquares", kind) is { } p2) return p2;
             if (a.SumOfSquares < 0) return new($"{f}.sumOfSquares", "must be zero or more");
+            if (Inconsistent(a.Sum!.Value, a.SumOfSquares!.Value, a.Units)) return new($"{f}.sumOfSquares", "must be at least sum² / units (the sums are inconsistent)");
         }
         if (kind == MetricKind.Ratio)
         {
@@ -86,6 +90,8 @@ internal static class SumsValidator
             if (Required(a.DenominatorSumOfSquares, $"{f}.denominatorSumOfSquares", kind) is { } p2) return p2;
             if (Required(a.NumeratorDenominatorProducts, $"{f}.numeratorDenominatorProducts", kind) is { } p3) return p3;
             if (a.Units > 0 && a.DenominatorSum == 0) return new($"{f}.denominatorSum", "must not be 0 when the arm has units");
+            if (Inconsistent(a.DenominatorSum!.Value, a.DenominatorSumOfSquares!.Value, a.Units))
+                return new($"{f}.denominatorSumOfSquares", "must be at least denominatorSum² / units (the sums are inconsistent)");
         }
         if (a.CovariateSum is null) return null;
         var plain = Covariate(a.CovariateSum, $"{f}.covariateSum") ?? Covariate(a.CovariateSumOfSquares, $"{f}.covariateSumOfSquares")
@@ -100,6 +106,10 @@ internal static class SumsValidator
             ?? Covariate(a.DenominatorCovariateDenominatorProducts, $"{f}.denominatorCovariateDenominatorProducts")
             ?? (a.Units > 0 && a.CovariateDenominatorSum == 0 ? new($"{f}.covariateDenominatorSum", "must not be 0 when the arm has units") : null);
     }
+
+    // Σy² ≥ (Σy)²/n for any real values (Cauchy–Schwarz); a small relative slack allows for rounding in the caller's sums.
+    private static bool Inconsistent(double sum, double squares, long units) =>
+        units > 0 && squares * units < sum * sum * (1 - 1e-9) - 1e-12;
 
     private static InputProblem? Required(double? value, string field, MetricKind kind) =>
         value is not { } v ? new(field, $"is required for a {kind.ToString().ToLowerInvariant()} metric")
