@@ -5,7 +5,8 @@ namespace Tailor.Analytics.Recommendations;
 /// <summary>
 /// Reads interactions a user brings: CSV <c>user,item,timestamp[,weight]</c> (header optional; timestamp ISO 8601,
 /// <c>yyyy-MM-dd HH:mm:ss</c> taken as UTC, or Unix seconds; weight default 1), or the UCI Online Retail file as is
-/// (recognised by its header <c>InvoiceNo,StockCode,…</c>; see <see cref="OnlineRetail"/>).
+/// (recognised by its header <c>InvoiceNo,StockCode,…</c>; see <see cref="OnlineRetail"/>). The first line is a header
+/// when its third field is not a time.
 /// Bounded: more than <paramref name="maxRows"/> data rows is refused.
 /// </summary>
 public static class InteractionFile
@@ -21,7 +22,9 @@ public static class InteractionFile
         var rows = new List<Interaction>();
         var line = first;
         var number = 1;
-        if (!TryParse(CsvFields.Split(first), out _)) line = reader.ReadLine(); // a header
+        // A header is a first line whose third field is not a time; any other first line is data.
+        var firstFields = CsvFields.Split(first);
+        if (firstFields.Count >= 3 && !TryTime(firstFields[2], out _)) line = reader.ReadLine();
         else number = 0;
         for (; line is not null; line = reader.ReadLine())
         {
