@@ -10,6 +10,8 @@ public static class AnalyticsWiring
     public static IServiceCollection AddTailorAnalyticsJobs(this IServiceCollection services)
     {
         // One line per kind of job.
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Recommendations.RecommendationJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Recommendations.RulesJob>();
         services.AddSingleton<AnalyticsRuns>();
         services.AddSingleton<ScoreWriter>();
         return services;
