@@ -14,6 +14,9 @@ internal static class AnalyticsCommand
     {
         var command = new Command("analytics", "Learn from the data: RFM, clusters, lifetime value, propensity, recommendations, rules");
         // One line per kind of run.
+        command.Subcommands.Add(RecommendCommands.Recommend(store));
+        command.Subcommands.Add(RecommendCommands.Evaluate());
+        command.Subcommands.Add(RecommendCommands.Rules(store));
         command.Subcommands.Add(RunsCommand(store));
         command.Subcommands.Add(ShowCommand(store));
         return command;
