@@ -51,10 +51,9 @@ internal sealed class SqlRecommendationStore(SqlDatabase db) : IRecommendationSt
             : [("profile", profileId), ("limit", limit), ("category", category)];
         return await Db.ListAsync(c, $"""
             SELECT i.item, i.name, i.price, i.url, i.image_url, i.orders, i.views
-            FROM recommendation_served s
-            JOIN profile_recommendations p ON p.run = s.run AND p.profile_id = @profile
+            FROM profile_recommendations p
             JOIN recommendation_items i ON i.run = p.run AND i.item = p.item
-            WHERE s.kind = 'recommend'{(category is null ? "" : " AND i.category = @category")}
+            WHERE p.run = (SELECT run FROM recommendation_served WHERE kind = 'recommend') AND p.profile_id = @profile{(category is null ? "" : " AND i.category = @category")}
             ORDER BY p.rank
             LIMIT @limit
             """, ReadItem, cancellationToken, parameters);
@@ -65,12 +64,16 @@ internal sealed class SqlRecommendationStore(SqlDatabase db) : IRecommendationSt
         if (limit <= 0) return [];
         await using var c = await db.OpenReadAsync(cancellationToken);
         // Rules first (explicit co-purchase), then the model's neighbours; the item's details come from whichever run listed it.
+        // Each run is looked up by its key (a scalar subquery), so the planner walks the primary keys whatever its statistics.
         var rows = await Db.ListAsync(c, """
-            SELECT i.item, i.name, i.price, i.url, i.image_url, i.orders, i.views
-            FROM recommendation_served s
-            JOIN item_neighbours n ON n.run = s.run AND n.item = @item
-            JOIN recommendation_items i ON i.run = n.run AND i.item = n.neighbour
-            ORDER BY CASE s.kind WHEN 'rules' THEN 0 ELSE 1 END, n.rank
+            SELECT i.item, i.name, i.price, i.url, i.image_url, i.orders, i.views, 0 AS source, n.rank
+            FROM item_neighbours n JOIN recommendation_items i ON i.run = n.run AND i.item = n.neighbour
+            WHERE n.run = (SELECT run FROM recommendation_served WHERE kind = 'rules') AND n.item = @item
+            UNION ALL
+            SELECT i.item, i.name, i.price, i.url, i.image_url, i.orders, i.views, 1 AS source, n.rank
+            FROM item_neighbours n JOIN recommendation_items i ON i.run = n.run AND i.item = n.neighbour
+            WHERE n.run = (SELECT run FROM recommendation_served WHERE kind = 'recommend') AND n.item = @item
+            ORDER BY source, rank
             LIMIT @limit
             """, ReadItem, cancellationToken, ("item", item), ("limit", 2 * limit));
         var seen = new HashSet<string>(StringComparer.Ordinal) { item };
