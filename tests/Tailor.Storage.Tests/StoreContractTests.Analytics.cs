@@ -98,4 +98,23 @@ public abstract partial class StoreContractTests
         Assert.Equal(new ProfileAttribution("u3", null), found[u3]);
         Assert.False(found.ContainsKey("prof-unknown"));
     }
+
+    [Fact]
+    public async Task Analytics_schedules_are_saved_listed_next_due_first_claimed_once_and_deleted()
+    {
+        var daily = new AnalyticsSchedule("sch_1", "cluster", JsonOf("""{"k":5}"""), TimeSpan.FromDays(1), At(60), At(0));
+        var hourly = new AnalyticsSchedule("sch_2", "recommend", JsonOf("{}"), TimeSpan.FromHours(1), At(30), At(0));
+        await Store.Analytics.SaveScheduleAsync(daily, Ct);
+        await Store.Analytics.SaveScheduleAsync(hourly, Ct);
+
+        Assert.Equal(["sch_2", "sch_1"], (await Store.Analytics.ListSchedulesAsync(Ct)).Select(s => s.Id));
+        Assert.True(await Store.Analytics.ClaimScheduleAsync("sch_2", At(30), At(90), "run_9", Ct));
+        Assert.False(await Store.Analytics.ClaimScheduleAsync("sch_2", At(30), At(90), "run_10", Ct));
+        var claimed = (await Store.Analytics.ListSchedulesAsync(Ct)).Single(s => s.Id == "sch_2");
+        Assert.Equal((At(90), "run_9", TimeSpan.FromHours(1)), (claimed.NextAt, claimed.LastRunId, claimed.Every));
+        Assert.Equal(5, (await Store.Analytics.ListSchedulesAsync(Ct)).Single(s => s.Id == "sch_1").Parameters.GetProperty("k").GetInt32());
+        Assert.True(await Store.Analytics.DeleteScheduleAsync("sch_1", Ct));
+        Assert.False(await Store.Analytics.DeleteScheduleAsync("sch_1", Ct));
+        Assert.Equal(["sch_2"], (await Store.Analytics.ListSchedulesAsync(Ct)).Select(s => s.Id));
+    }
 }

@@ -20,15 +20,24 @@ public sealed partial class AnalyticsRuns(IEnumerable<IAnalyticsJob> jobs, IAnal
 
     /// <summary>Checks the request and stores it as a queued run; <see cref="ExecuteAsync"/> runs it.</summary>
     /// <param name="asOf">The moment the data is taken as of; default now; not in the future.</param>
-    public async Task<OperationResult<AnalyticsRun>> QueueAsync(string? kind, JsonElement? parameters, DateTimeOffset? asOf, CancellationToken ct)
+    public Task<OperationResult<AnalyticsRun>> QueueAsync(string? kind, JsonElement? parameters, DateTimeOffset? asOf, CancellationToken ct) =>
+        QueueAsync(kind, parameters, asOf, ids.New("run"), ct);
+
+    /// <summary>The first rule a request for <paramref name="kind"/> with <paramref name="parameters"/> breaks, or null.</summary>
+    public OperationProblem? Check(string? kind, JsonElement? parameters)
     {
         if (string.IsNullOrEmpty(kind)) return OperationProblem.Invalid("kind", $"is required: one of {string.Join(", ", Kinds)}");
         if (!_jobs.TryGetValue(kind, out var job)) return OperationProblem.Invalid("kind", $"must be one of {string.Join(", ", Kinds)}");
+        return job.Check(parameters is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } p ? p : AnalyticsParameters.Empty);
+    }
+
+    internal async Task<OperationResult<AnalyticsRun>> QueueAsync(string? kind, JsonElement? parameters, DateTimeOffset? asOf, string runId, CancellationToken ct)
+    {
+        if (Check(kind, parameters) is { } problem) return problem;
         var now = time.GetUtcNow();
         if (asOf > now) return OperationProblem.Invalid("asOf", "must not be in the future");
         var given = parameters is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } p ? p : AnalyticsParameters.Empty;
-        if (job.Check(given) is { } problem) return problem;
-        var run = new AnalyticsRun(ids.New("run"), kind, AnalyticsRunStatus.Queued, given.Clone(), asOf ?? now, now);
+        var run = new AnalyticsRun(runId, kind!, AnalyticsRunStatus.Queued, given.Clone(), asOf ?? now, now);
         await store.SaveRunAsync(run, null, ct);
         return run;
     }

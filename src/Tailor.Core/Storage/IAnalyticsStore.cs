@@ -18,6 +18,19 @@ public interface IAnalyticsStore
 
     Task<AnalyticsArtifact?> GetArtifactAsync(string runId, string name, CancellationToken cancellationToken);
 
+    Task SaveScheduleAsync(AnalyticsSchedule schedule, CancellationToken cancellationToken);
+
+    /// <summary>Every schedule, the next due first.</summary>
+    Task<IReadOnlyList<AnalyticsSchedule>> ListSchedulesAsync(CancellationToken cancellationToken);
+
+    Task<bool> DeleteScheduleAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves a due schedule from <paramref name="dueAt"/> to <paramref name="nextAt"/> and records the run it queued, only if
+    /// it is still due at <paramref name="dueAt"/>: of several nodes (or a retried step) exactly one claims each due moment.
+    /// </summary>
+    Task<bool> ClaimScheduleAsync(string id, DateTimeOffset dueAt, DateTimeOffset nextAt, string runId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Track events named any of <paramref name="names"/> with event time before <paramref name="until"/>, that belong to a
     /// profile (after merges), in log order. Streamed: a job may read millions.

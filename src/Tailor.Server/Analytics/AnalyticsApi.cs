@@ -24,7 +24,24 @@ public static class AnalyticsApi
         group.MapGet("runs", ListAsync).WithName("ListAnalyticsRuns").WithSummary("Runs, newest first, optionally of one kind");
         group.MapGet("runs/{id}", GetAsync).WithName("GetAnalyticsRun").WithSummary("One run: status, parameters, result or error, artifact names");
         group.MapGet("runs/{id}/artifacts/{name}", ArtifactAsync).WithName("GetAnalyticsArtifact").WithSummary("A chart (SVG/PNG) or model file kept with a run");
+        group.MapPost("schedules", ScheduleAsync).WithName("CreateAnalyticsSchedule").WithSummary("Repeat a kind of run every interval (30m, 6h, 1d)");
+        group.MapGet("schedules", (AnalyticsSchedules schedules, CancellationToken ct) => schedules.ListAsync(ct)).WithName("ListAnalyticsSchedules")
+            .WithSummary("Schedules, the next due first");
+        group.MapDelete("schedules/{id}", async Task<Results<NoContent, NotFound>> (string id, AnalyticsSchedules schedules, CancellationToken ct) =>
+            (await schedules.DeleteAsync(id, ct)).Succeeded ? TypedResults.NoContent() : TypedResults.NotFound()).WithName("DeleteAnalyticsSchedule").WithSummary("Stop a schedule");
         return api;
+    }
+
+    /// <summary>What <c>POST /api/analytics/schedules</c> takes.</summary>
+    public sealed record ScheduleRequest(string? Kind, JsonElement? Parameters, string? Every, DateTimeOffset? FirstAt);
+
+    private static async Task<Results<Created<AnalyticsSchedule>, ProblemHttpResult>> ScheduleAsync(ScheduleRequest request, AnalyticsSchedules schedules,
+        AnalyticsRunner runner, CancellationToken ct)
+    {
+        var created = await schedules.CreateAsync(request.Kind, request.Parameters, request.Every, request.FirstAt, ct);
+        if (!created.Succeeded) return ApiProblems.For(created.Problem!);
+        runner.Wake(); // so it waits for the new schedule's moment
+        return TypedResults.Created($"/api/analytics/schedules/{created.Value!.Id}", created.Value);
     }
 
     private static async Task<Results<Accepted<AnalyticsRun>, ProblemHttpResult>> StartAsync(RunRequest request, AnalyticsRuns runs, AnalyticsRunner runner, CancellationToken ct)

@@ -7,10 +7,11 @@ namespace Tailor.Server.Analytics;
 
 /// <summary>
 /// The follower that runs queued analytics runs, oldest first, one at a time (a run can take a minute of CPU; the other
-/// followers keep their own loops). Woken by name when the API queues a run; at start, runs a previous process left
-/// running are marked failed ("interrupted"), while runs still queued are picked up.
+/// followers keep their own loops). Woken by name when the API queues a run, and on the clock when a schedule comes due
+/// (<see cref="AnalyticsSchedules"/>); at start, runs a previous process left running are marked failed ("interrupted"),
+/// while runs still queued are picked up.
 /// </summary>
-public sealed class AnalyticsRunner(AnalyticsRuns runs, IAnalyticsStore store, FollowerWakeups wakeups) : ILogFollower
+public sealed class AnalyticsRunner(AnalyticsRuns runs, AnalyticsSchedules schedules, IAnalyticsStore store, FollowerWakeups wakeups) : ILogFollower
 {
     public const string Stage = "analytics";
 
@@ -21,7 +22,7 @@ public sealed class AnalyticsRunner(AnalyticsRuns runs, IAnalyticsStore store, F
     /// <summary>A run that throws is stored as failed by <see cref="AnalyticsRuns.ExecuteAsync"/>; there is no batch to isolate.</summary>
     public int IsolationWindow => 0;
 
-    /// <summary>Nothing: woken by <see cref="Wake"/> when a run is queued.</summary>
+    /// <summary>Nothing: woken by <see cref="Wake"/> when a run is queued, and at the next schedule's moment.</summary>
     public IReadOnlyList<string> Follows { get; } = [];
 
     /// <summary>Tells the runner a run was queued.</summary>
@@ -36,8 +37,9 @@ public sealed class AnalyticsRunner(AnalyticsRuns runs, IAnalyticsStore store, F
 
     public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {
+        var (_, nextDue) = await schedules.QueueDueAsync(cancellationToken);
         var queued = (await store.ListRunsAsync(null, AnalyticsRuns.MaxListed, cancellationToken)).LastOrDefault(r => r.Status == AnalyticsRunStatus.Queued);
-        if (queued is null) return FollowerStep.Idle();
+        if (queued is null) return FollowerStep.Idle(nextDue);
         _current = queued;
         await runs.ExecuteAsync(queued, null, cancellationToken);
         _current = null;

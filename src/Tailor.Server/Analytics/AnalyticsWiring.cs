@@ -10,9 +10,11 @@ public static class AnalyticsWiring
     public static IServiceCollection AddTailorAnalyticsJobs(this IServiceCollection services)
     {
         // One line per kind of job.
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Propensity.PropensityJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Recommendations.RecommendationJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Recommendations.RulesJob>();
         services.AddSingleton<AnalyticsRuns>();
+        services.AddSingleton<AnalyticsSchedules>();
         services.AddSingleton<ScoreWriter>();
         return services;
     }

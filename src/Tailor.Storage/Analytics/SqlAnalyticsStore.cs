@@ -62,6 +62,31 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
         return found.Count == 0 ? null : found[0];
     }
 
+    public Task SaveScheduleAsync(AnalyticsSchedule schedule, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, """
+            INSERT INTO analytics_schedules (id, kind, parameters, every_ms, next_at, created_at, last_run_id)
+            VALUES (@id, @kind, @parameters, @every, @next, @created, @last)
+            ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, parameters = excluded.parameters, every_ms = excluded.every_ms,
+                next_at = excluded.next_at, last_run_id = excluded.last_run_id
+            """, cancellationToken, ("id", schedule.Id), ("kind", schedule.Kind), ("parameters", schedule.Parameters.GetRawText()),
+            ("every", (long)schedule.Every.TotalMilliseconds), ("next", Db.Ms(schedule.NextAt)), ("created", Db.Ms(schedule.CreatedAt)), ("last", schedule.LastRunId)),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<AnalyticsSchedule>> ListSchedulesAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id, kind, parameters, every_ms, next_at, created_at, last_run_id FROM analytics_schedules ORDER BY next_at, id",
+            r => new AnalyticsSchedule(r.GetString(0), r.GetString(1), Json(r.GetString(2)), TimeSpan.FromMilliseconds(r.GetInt64(3)),
+                ProfileColumns.FromMs(r.GetInt64(4)), ProfileColumns.FromMs(r.GetInt64(5)), r.NullableString(6)), cancellationToken);
+    }
+
+    public Task<bool> DeleteScheduleAsync(string id, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, "DELETE FROM analytics_schedules WHERE id = @id", cancellationToken, ("id", id)) == 1, cancellationToken);
+
+    public Task<bool> ClaimScheduleAsync(string id, DateTimeOffset dueAt, DateTimeOffset nextAt, string runId, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, "UPDATE analytics_schedules SET next_at = @next, last_run_id = @run WHERE id = @id AND next_at = @due",
+            cancellationToken, ("id", id), ("due", Db.Ms(dueAt)), ("next", Db.Ms(nextAt)), ("run", runId)) == 1, cancellationToken);
+
     public async IAsyncEnumerable<TrackedEvent> ReadTracksAsync(IReadOnlyCollection<string> names, DateTimeOffset until,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {

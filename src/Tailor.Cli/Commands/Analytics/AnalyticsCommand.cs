@@ -14,11 +14,15 @@ internal static class AnalyticsCommand
     {
         var command = new Command("analytics", "Learn from the data: RFM, clusters, lifetime value, propensity, recommendations, rules");
         // One line per kind of run.
+        command.Subcommands.Add(PropensityCommand.Create(store));
         command.Subcommands.Add(RecommendCommands.Recommend(store));
         command.Subcommands.Add(RecommendCommands.Evaluate());
         command.Subcommands.Add(RecommendCommands.Rules(store));
         command.Subcommands.Add(RunsCommand(store));
         command.Subcommands.Add(ShowCommand(store));
+        command.Subcommands.Add(ScheduleCommand(store));
+        command.Subcommands.Add(SchedulesCommand(store));
+        command.Subcommands.Add(UnscheduleCommand(store));
         return command;
     }
 
@@ -63,6 +67,68 @@ internal static class AnalyticsCommand
             if (result.GetValue(charts) is { } directory) await AnalyticsCli.SaveArtifactsAsync(session.Runs, found.Value!, directory, result.GetValue(json), ct);
             if (result.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(found.Value, AnalyticsCli.Json));
             else AnalyticsCli.Report(found.Value!);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ScheduleCommand(StoreOptions store)
+    {
+        var kind = new Argument<string>("kind") { Description = "The kind of run to repeat, e.g. cluster" };
+        var every = new Option<string>("--every") { Description = "The interval: 30m, 6h, 1d, 7d (5m to 366d)", Required = true };
+        var parameters = new Option<string?>("--parameters") { Description = "The run's parameters as a JSON object (docs/analytics.md)" };
+        var command = new Command("schedule", "Repeat a kind of run every interval; a running server queues each run when it falls due") { kind, every, parameters };
+        store.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            JsonElement? given = null;
+            if (result.GetValue(parameters) is { } text)
+            {
+                try
+                {
+                    given = JsonDocument.Parse(text).RootElement.Clone();
+                }
+                catch (JsonException ex)
+                {
+                    return CliErrors.Error("parameters", $"must be valid JSON ({ex.Message})");
+                }
+            }
+            await using var session = await AnalyticsSession.OpenAsync(store, result, ct);
+            var created = await session.Schedules.CreateAsync(result.GetValue(kind), given, result.GetValue(every), null, ct);
+            if (!created.Succeeded) return CliErrors.Error(created.Problem!.Field, created.Problem.Rule);
+            AnsiConsole.MarkupLine($"Scheduled {Markup.Escape(created.Value!.Kind)} every {Markup.Escape(result.GetValue(every)!)} ({created.Value.Id}); first run at {created.Value.NextAt:u}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SchedulesCommand(StoreOptions store)
+    {
+        var command = new Command("schedules", "List schedules, the next due first");
+        store.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            await using var session = await AnalyticsSession.OpenAsync(store, result, ct);
+            var table = new Table().AddColumns("id", "kind", "every", "next run", "last run", "parameters");
+            foreach (var s in await session.Schedules.ListAsync(ct))
+                table.AddRow(s.Id, s.Kind, $"{s.Every}", $"{s.NextAt:u}", s.LastRunId ?? "", Markup.Escape(s.Parameters.GetRawText()));
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command UnscheduleCommand(StoreOptions store)
+    {
+        var id = new Argument<string>("id") { Description = "The schedule id (sch_…)" };
+        var command = new Command("unschedule", "Stop a schedule") { id };
+        store.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            await using var session = await AnalyticsSession.OpenAsync(store, result, ct);
+            var deleted = await session.Schedules.DeleteAsync(result.GetValue(id)!, ct);
+            if (!deleted.Succeeded) return CliErrors.Error("id", deleted.Problem!.Rule);
+            AnsiConsole.MarkupLine($"Stopped schedule {Markup.Escape(result.GetValue(id)!)}");
             return 0;
         });
         return command;

@@ -15,6 +15,8 @@ internal sealed class AnalyticsSession(ServiceProvider services) : IAsyncDisposa
 {
     public AnalyticsRuns Runs { get; } = services.GetRequiredService<AnalyticsRuns>();
 
+    public AnalyticsSchedules Schedules { get; } = services.GetRequiredService<AnalyticsSchedules>();
+
     public static async Task<AnalyticsSession> OpenAsync(StoreOptions store, ParseResult result, CancellationToken ct)
     {
         var database = await store.OpenAsync(result, ct);
