@@ -15,6 +15,8 @@ public static class AnalyticsWiring
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Rfm.RfmJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Lifetime.ClvJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Propensity.PropensityJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Recommendations.RecommendationJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Recommendations.RulesJob>();
         services.AddSingleton<AnalyticsRuns>();
         services.AddSingleton<AnalyticsSchedules>();
         services.AddSingleton<ScoreWriter>();

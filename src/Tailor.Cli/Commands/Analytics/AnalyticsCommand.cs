@@ -18,6 +18,9 @@ internal static class AnalyticsCommand
         command.Subcommands.Add(RfmCommand.Create(store));
         command.Subcommands.Add(ClvCommand.Create(store));
         command.Subcommands.Add(PropensityCommand.Create(store));
+        command.Subcommands.Add(RecommendCommands.Recommend(store));
+        command.Subcommands.Add(RecommendCommands.Evaluate());
+        command.Subcommands.Add(RecommendCommands.Rules(store));
         command.Subcommands.Add(RunsCommand(store));
         command.Subcommands.Add(ShowCommand(store));
         command.Subcommands.Add(ScheduleCommand(store));
