@@ -9,6 +9,7 @@ using Tailor.Storage.Events;
 using Tailor.Storage.Merges;
 using Tailor.Storage.Positions;
 using Tailor.Storage.Profiles;
+using Tailor.Storage.Recommendations;
 using Tailor.Storage.Postgres;
 using Tailor.Storage.Relational;
 using Tailor.Storage.Segments;
@@ -48,6 +49,7 @@ public sealed partial class TailorDatabase : IAsyncDisposable
         DeadLetters = new SqlDeadLetterStore(database);
         TrackingPlan = new SqlTrackingPlanStore(database);
         Analytics = new SqlAnalyticsStore(database);
+        Recommendations = new SqlRecommendationStore(database);
     }
 
     /// <summary>An SQLite database file (created when missing).</summary>
@@ -80,6 +82,8 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     public IMergeStore Merges { get; }
 
     public IDeadLetterStore DeadLetters { get; }
+
+    public IRecommendationStore Recommendations { get; }
 
     public ITrackingPlanStore TrackingPlan { get; }
 

@@ -87,7 +87,11 @@ public static class ChartRenderer
             positions[c] = c;
         }
         plot.Axes.Bottom.SetTicks(positions, [.. categories]);
-        plot.Axes.Margins(bottom: 0);
+        // Explicit vertical limits: zero always shows, and bars below it keep a margin like those above.
+        double low = Math.Min(0, groups.Min(g => g.Values.Count == 0 ? 0 : g.Values.Min()));
+        double high = Math.Max(0, groups.Max(g => g.Values.Count == 0 ? 0 : g.Values.Max()));
+        double pad = (high - low) * 0.08 + (high == low ? 1 : 0);
+        plot.Axes.SetLimitsY(low < 0 ? low - pad : 0, high > 0 ? high + pad : pad);
         return Render(name, plot, plot.Legend.ManualItems.Count, width, height);
     }
 

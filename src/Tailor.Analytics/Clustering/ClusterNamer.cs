@@ -1,7 +1,8 @@
 namespace Tailor.Analytics.Clustering;
 
 /// <summary>
-/// Suggests a cluster's name from its shape. Each feature is given a role by its name (case-insensitive, first match):
+/// Suggests a cluster's name from its shape. Each feature is given a role by its name (case, <c>_</c> and <c>-</c>
+/// ignored, so <c>days_since_last_order</c> and <c>daysSinceLastOrder</c> read alike; first match):
 /// recency (<c>recency</c>, <c>days_since</c>, <c>since_last</c>), frequency (<c>frequency</c>, <c>orders</c>,
 /// <c>purchases</c>, <c>visits</c>, <c>sessions</c>, <c>count</c>), monetary (<c>monetary</c>, <c>revenue</c>,
 /// <c>spend</c>, <c>amount</c>, <c>value</c>, <c>clv</c>, <c>total</c>). A role is high when its standardised mean is
@@ -36,7 +37,7 @@ public static class ClusterNamer
 
     private static readonly (Role Role, string[] Words)[] RoleWords =
     [
-        (Role.Recency, ["recency", "days_since", "since_last"]),
+        (Role.Recency, ["recency", "dayssince", "sincelast"]),
         (Role.Frequency, ["frequency", "orders", "purchases", "visits", "sessions", "count"]),
         (Role.Monetary, ["monetary", "revenue", "spend", "amount", "value", "clv", "total"]),
     ];
@@ -114,6 +115,7 @@ public static class ClusterNamer
 
     private static Role RoleOf(string feature)
     {
+        feature = feature.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
         foreach (var (role, words) in RoleWords)
         {
             foreach (var word in words)

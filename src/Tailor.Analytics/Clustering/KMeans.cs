@@ -131,15 +131,24 @@ public static class KMeans
                 }
                 candidates[t] = Math.Min(index, n - 1);
             }
+            var candidateRows = new double[trials * d];
+            for (int t = 0; t < trials; t++)
+            {
+                Array.Copy(data, candidates[t] * d, candidateRows, t * d, d);
+            }
+            var transposed = Transpose(candidateRows, trials, d);
+            int padded = transposed.Length / d;
             Parallel.For(0, blockCount, b =>
             {
                 int end = Math.Min(n, (b + 1) * BlockRows);
                 Span<double> totals = stackalloc double[trials];
+                Span<double> distances = stackalloc double[padded];
                 for (int i = b * BlockRows; i < end; i++)
                 {
+                    DistancesToAll(data, i * d, transposed, padded, d, distances);
                     for (int t = 0; t < totals.Length; t++)
                     {
-                        totals[t] += Math.Min(closest[i], Distance2(data, i * d, data, candidates[t] * d, d));
+                        totals[t] += Math.Min(closest[i], distances[t]);
                     }
                 }
                 totals.CopyTo(blockTotals.AsSpan(b * trials, trials));
@@ -175,23 +184,26 @@ public static class KMeans
     private static double Assign(double[] data, int n, int d, double[] centers, int k, int[] labels, Blocks blocks, bool accumulate)
     {
         blocks.Clear();
+        var transposed = Transpose(centers, k, d);
+        int padded = transposed.Length / d;
         Parallel.For(0, blocks.Count, b =>
         {
             int end = Math.Min(n, (b + 1) * BlockRows);
             var sums = blocks.Sums(b);
             var counts = blocks.Counts(b);
+            Span<double> distances = stackalloc double[padded];
             double inertia = 0;
             for (int i = b * BlockRows; i < end; i++)
             {
                 int row = i * d;
+                DistancesToAll(data, row, transposed, padded, d, distances);
                 int label = 0;
-                double nearest = double.PositiveInfinity;
-                for (int j = 0; j < k; j++)
+                double nearest = distances[0];
+                for (int j = 1; j < k; j++)
                 {
-                    double distance = Distance2(data, row, centers, j * d, d);
-                    if (distance < nearest)
+                    if (distances[j] < nearest)
                     {
-                        nearest = distance;
+                        nearest = distances[j];
                         label = j;
                     }
                 }
@@ -211,6 +223,55 @@ public static class KMeans
             blocks.Inertia[b] = inertia;
         });
         return SumInOrder(blocks.Inertia, blocks.Count, 1, 0);
+    }
+
+    // The centres feature-major (d rows of k values, k padded to a multiple of 4 with NaN, which never compares
+    // nearer), so one row's distances to 4 centres are computed in one vector without a horizontal sum.
+    private static double[] Transpose(double[] centers, int k, int d)
+    {
+        int padded = (k + 3) / 4 * 4;
+        var transposed = new double[d * padded];
+        Array.Fill(transposed, double.NaN);
+        for (int j = 0; j < k; j++)
+        {
+            for (int f = 0; f < d; f++)
+            {
+                transposed[f * padded + j] = centers[j * d + f];
+            }
+        }
+        return transposed;
+    }
+
+    // distances[j] = Σ_f (x_f − c_jf)², summed in feature order as Distance2 does, four centres per vector.
+    private static void DistancesToAll(double[] data, int row, double[] transposed, int padded, int d, Span<double> distances)
+    {
+        ref double x = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(data), row);
+        ref double c = ref MemoryMarshal.GetArrayDataReference(transposed);
+        ref double output = ref MemoryMarshal.GetReference(distances);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (int g = 0; g < padded; g += 4)
+            {
+                var acc = Vector256<double>.Zero;
+                for (int f = 0; f < d; f++)
+                {
+                    var diff = Vector256.Create(Unsafe.Add(ref x, f)) - Vector256.LoadUnsafe(ref c, (nuint)(f * padded + g));
+                    acc += diff * diff;
+                }
+                acc.StoreUnsafe(ref output, (nuint)g);
+            }
+            return;
+        }
+        for (int j = 0; j < padded; j++)
+        {
+            double sum = 0;
+            for (int f = 0; f < d; f++)
+            {
+                double diff = Unsafe.Add(ref x, f) - transposed[f * padded + j];
+                sum += diff * diff;
+            }
+            distances[j] = sum;
+        }
     }
 
     private static void RelocateEmpty(double[] data, int d, double[] centers, int[] labels, double[] sums, long[] counts)

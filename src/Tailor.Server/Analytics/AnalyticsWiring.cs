@@ -1,4 +1,5 @@
 using Tailor.Application.Analytics;
+using Tailor.Application.Analytics.Clustering;
 using Tailor.Server.Pipeline;
 
 namespace Tailor.Server.Analytics;
@@ -10,9 +11,12 @@ public static class AnalyticsWiring
     public static IServiceCollection AddTailorAnalyticsJobs(this IServiceCollection services)
     {
         // One line per kind of job.
+        services.AddSingleton<IAnalyticsJob, ClusterJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Rfm.RfmJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Lifetime.ClvJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Propensity.PropensityJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Recommendations.RecommendationJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Recommendations.RulesJob>();
         services.AddSingleton<AnalyticsRuns>();
         services.AddSingleton<AnalyticsSchedules>();
         services.AddSingleton<ScoreWriter>();

@@ -44,6 +44,12 @@ public static class ContentApi
 
         api.MapGet("recommendations/popular", async (PopularItemsSource popular, CancellationToken ct) => TypedResults.Ok(await popular.ItemsAsync(ct)))
             .WithTags("Content").WithName("PopularItems").WithSummary("The popular items templates get as recommendations (and the non-personalised default shows)");
+        api.MapGet("recommendations/profiles/{profileId}", async (string profileId, string? category, int? limit, IRecommendationStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.ForProfileAsync(profileId, Math.Clamp(limit ?? 12, 1, 100), string.IsNullOrEmpty(category) ? null : category, ct)))
+            .WithTags("Content").WithName("ProfileRecommendations").WithSummary("A profile's precomputed recommendations from the served run (items already bought excluded), optionally of one category");
+        api.MapGet("recommendations/related/{item}", async (string item, int? limit, IRecommendationStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.RelatedAsync(item, Math.Clamp(limit ?? 12, 1, 100), ct)))
+            .WithTags("Content").WithName("RelatedItems").WithSummary("Items related to an item: frequently bought together (association rules), then its nearest neighbours");
 
         var values = api.MapGroup("segment-values").WithTags("Content");
         values.MapPut("{segment}", PutSegmentValuesAsync).WithName("PutSegmentValues")

@@ -6,8 +6,8 @@ using Tailor.Application.Segments;
 
 namespace Tailor.Server.Content;
 
-/// <summary>Gathers what a render reads (profile facts, segment values, popular items, the clock) for placements and the sender; previews use <see cref="ContentPreview"/>.</summary>
-public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles, PopularItemsSource popular, SegmentEngine segments, ISegmentStore store, TimeProvider time)
+/// <summary>Gathers what a render reads (profile facts, segment values, recommendations, the clock) for placements and the sender; previews use <see cref="ContentPreview"/>.</summary>
+public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles, RecommendationsSource recommendations, SegmentEngine segments, ISegmentStore store, TimeProvider time)
 {
     /// <summary>Segment sizes (for "too small" micro-segments) are recounted at most this often, except for previews.</summary>
     public static readonly TimeSpan SizesMaxAge = TimeSpan.FromSeconds(10);
@@ -28,7 +28,7 @@ public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles,
         // Sizes are only needed to choose a primary segment, so only when some segment gives values.
         if (facts is not null && content.SegmentValues.Count > 0)
             personalization = RenderScopes.PersonalizationSegments(facts.Segments, segments.Catalog, await SizesAsync(fresh, ct));
-        return RenderScopes.For(facts, personalization, content.SegmentValues, await popular.ItemsAsync(ct), request, time.GetUtcNow(), campaign);
+        return RenderScopes.For(facts, personalization, content.SegmentValues, await recommendations.ForAsync(facts?.Profile.Id, ct), request, time.GetUtcNow(), campaign);
     }
 
     private async ValueTask<IReadOnlyDictionary<string, long>> SizesAsync(bool fresh, CancellationToken ct)

@@ -15,6 +15,7 @@ public static class ContentWiring
         services.AddSingleton<LiquidEngine>();
         services.AddSingleton<ContentCatalog>();
         services.AddSingleton<PopularItemsSource>();
+        services.AddSingleton<RecommendationsSource>();
         services.AddSingleton<ProfileScopes>();
         services.AddSingleton<ContentRenderer>();
         services.AddSingleton<ContentOperations>();

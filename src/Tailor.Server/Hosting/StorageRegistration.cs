@@ -25,6 +25,7 @@ public static class StorageRegistration
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().DeadLetters);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().TrackingPlan);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Analytics);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Recommendations);
         services.TryAddSingleton(sp => new IdSource(sp.GetRequiredService<TimeProvider>())); // ids of what the handlers create
         return services;
     }

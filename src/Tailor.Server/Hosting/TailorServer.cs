@@ -9,6 +9,7 @@ using Tailor.Server.Analytics;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
+using Tailor.Server.Experiments;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
@@ -70,6 +71,7 @@ public static class TailorServer
         api.MapTrackingPlanApi();
         api.MapDeadLettersApi();
         api.MapAnalyticsApi();
+        api.MapExperimentAnalysisApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }

@@ -20,6 +20,13 @@ public sealed class ClusterNamerTests
         Assert.Equal(name, ClusterNamer.Name(Rfm, [recency, frequency, monetary]));
 
     [Fact]
+    public void Roles_are_found_in_snake_case_and_camel_case_names_alike()
+    {
+        Assert.Equal("High-Value Lapsed", ClusterNamer.Name(["daysSinceLastOrder", "orderCount", "totalRevenue"], [1.2, 0.1, 0.9]));
+        Assert.Equal("High-Value Lapsed", ClusterNamer.Name(["days_since_last_order", "order_count", "total_revenue"], [1.2, 0.1, 0.9]));
+    }
+
+    [Fact]
     public void Features_without_a_role_name_the_cluster_by_the_strongest_one_and_repeats_are_numbered()
     {
         string[] features = ["pages_per_session_ratio", "tenure_months"];

@@ -67,7 +67,7 @@ internal static class AnalyticsCli
         }
     }
 
-    private static async Task<T> WithProgressAsync<T>(Func<IProgress<AnalyticsProgress>, Task<T>> work)
+    public static async Task<T> WithProgressAsync<T>(Func<IProgress<AnalyticsProgress>, Task<T>> work)
     {
         T value = default!;
         await AnsiConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

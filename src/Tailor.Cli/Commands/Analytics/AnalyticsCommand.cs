@@ -14,9 +14,13 @@ internal static class AnalyticsCommand
     {
         var command = new Command("analytics", "Learn from the data: RFM, clusters, lifetime value, propensity, recommendations, rules");
         // One line per kind of run.
+        command.Subcommands.Add(ClusterCommand.Create(store));
         command.Subcommands.Add(RfmCommand.Create(store));
         command.Subcommands.Add(ClvCommand.Create(store));
         command.Subcommands.Add(PropensityCommand.Create(store));
+        command.Subcommands.Add(RecommendCommands.Recommend(store));
+        command.Subcommands.Add(RecommendCommands.Evaluate());
+        command.Subcommands.Add(RecommendCommands.Rules(store));
         command.Subcommands.Add(RunsCommand(store));
         command.Subcommands.Add(ShowCommand(store));
         command.Subcommands.Add(ScheduleCommand(store));

@@ -26,6 +26,8 @@ internal sealed class AnalyticsSession(ServiceProvider services) : IAsyncDisposa
         services.AddTailorStorage(database);
         services.AddSingleton<IEventSink, EventLogSink>();
         // A job that needs another use case (e.g. SegmentOperations to publish clusters) registers it here too.
+        services.AddSingleton<Tailor.Application.Segments.SegmentEngine>();
+        services.AddSingleton<Tailor.Application.Segments.SegmentOperations>();
         services.AddTailorAnalyticsJobs();
         return new AnalyticsSession(services.BuildServiceProvider());
     }
