@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Tailor.Application.Analytics.Rfm;
 using Tailor.Application.Pipeline;
+using Tailor.Core.Analytics;
 using Tailor.Core.Events;
 using Tailor.Core.Storage;
 using Tailor.Server.Pipeline;
@@ -12,7 +13,8 @@ namespace Tailor.Server.Analytics;
 /// Keeps RFM scores current as orders arrive: follows the events the profile pipeline has assigned (after its own
 /// position, up to the pipeline's), and re-scores each profile that got an order event (the event the latest
 /// succeeded rfm run read) or a merge, against that run's boundaries (<see cref="RfmRescoring"/>), writing the traits
-/// back through the log. With no such run (or one that read other names) it only moves its position.
+/// back through the log. With no such run (or one that read other names) it only moves its position; while an rfm run
+/// is queued or running it waits for it.
 /// <para>
 /// Its work is appending identify events, not a store commit its position could ride in. So it is at-least-once with
 /// idempotent writes: each score event's messageId is deterministic in (run, profile, sequence of the order that caused
@@ -30,7 +32,8 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
 
     public int IsolationWindow => BatchSize;
 
-    public IReadOnlyList<string> Follows { get; } = [ProfilePipeline.Stage];
+    /// <summary>The profile pipeline (new events), and the analytics runner (a run finished: orders held back can go).</summary>
+    public IReadOnlyList<string> Follows { get; } = [ProfilePipeline.Stage, AnalyticsRunner.Stage];
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -40,6 +43,10 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
         var position = await positions.PositionAsync(Stage, cancellationToken);
         var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
         if (upTo <= position) return FollowerStep.Idle();
+        // While an rfm run is queued or running, orders wait for it: re-scored now they would be overwritten by the run's
+        // write-back (as of its moment, without them), or skipped when it is the first run. Its end wakes this follower.
+        if ((await store.ListRunsAsync(RfmJob.KindName, 1, cancellationToken)) is [{ Status: AnalyticsRunStatus.Queued or AnalyticsRunStatus.Running }])
+            return FollowerStep.Idle();
         var batch = await events.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
         var newPosition = batch.Count == max ? batch[^1].Sequence : upTo;
 

@@ -51,7 +51,12 @@ public sealed class RfmFollowerServerTests : IAsyncLifetime
             using var lookup = await _app.Admin.GetResponseAsync($"/api/profiles/lookup?type=userId&value={userId}");
             var traits = lookup.StatusCode == HttpStatusCode.OK ? (await lookup.JsonAsync())["traits"]!.AsObject() : null;
             if (done(traits)) return traits!;
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"timed out waiting for {what}: {traits?.ToJsonString()}");
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                var pipeline = await _app.Admin.GetStringAsync("/api/pipeline", Ct);
+                var runs = await _app.Admin.GetStringAsync("/api/analytics/runs", Ct);
+                Assert.Fail($"timed out waiting for {what}: {traits?.ToJsonString()}; pipeline {pipeline}; runs {runs}");
+            }
             await Task.Delay(20, Ct);
         }
     }

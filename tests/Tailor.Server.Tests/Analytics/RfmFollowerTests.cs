@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tailor.Application;
 using Tailor.Application.Analytics;
 using Tailor.Application.Analytics.Rfm;
+using Tailor.Core.Analytics;
 using Tailor.Core.Identity;
 using Tailor.Core.Storage;
 using Tailor.Server.Analytics;
@@ -86,6 +87,12 @@ public sealed class RfmFollowerTests() : SqliteStoreTest("rfm-follower")
         Time.Advance(TimeSpan.FromHours(1));
         await IngestAsync(Track("Order Completed", Time.GetUtcNow(), userId: "u5", properties: new JsonObject { ["revenue"] = 50 }),
             Track("Product Viewed", Time.GetUtcNow(), userId: "u3"));
+        // While another rfm run is running the order waits for it (its write-back would overwrite a re-score).
+        var running = run with { Id = "run_running", Status = AnalyticsRunStatus.Running, StartedAt = Time.GetUtcNow(), FinishedAt = null, Result = null };
+        await Store.Analytics.SaveRunAsync(running, null, Ct);
+        await FollowAsync();
+        Assert.Equal(before, await RfmPositionAsync());
+        await Store.Analytics.SaveRunAsync(running with { Status = AnalyticsRunStatus.Failed, Error = "interrupted" }, null, Ct);
         await FollowAsync();
 
         // Boundaries of the run: recency 10/20/30/40 days, frequency 1/2/3/4, monetary 50/50/80/80. u5 now: 0 days,
