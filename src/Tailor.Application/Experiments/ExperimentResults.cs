@@ -8,10 +8,3 @@ public sealed record ExperimentResults(Experiment Experiment, string? Segment, E
 
 /// <param name="Effects">For a multivariate test: the main effects and interactions, from the cell means.</param>
 public sealed record MetricResult(ExperimentMetric Metric, MetricRole Role, IReadOnlyList<ArmSums> Arms, IReadOnlyList<FactorialEffect>? Effects);
-
-public enum MetricRole
-{
-    Primary,
-    Secondary,
-    Guardrail,
-}

@@ -6,8 +6,4 @@ namespace Tailor.Core.Experiments;
 /// Everything the statistics need (means, variances, CUPED's θ, the delta method) follows from these sums.
 /// </summary>
 public sealed record ArmSums(string Arm, long Units, double Sum, double SumSquares, double CovariateSum, double CovariateSumSquares, double CrossProduct,
-    double DenominatorSum = 0, double DenominatorSumSquares = 0, double NumeratorDenominatorCross = 0)
-{
-    /// <summary>The arm's mean (for a ratio metric, Σy / Σd); NaN without units.</summary>
-    public double Mean => DenominatorSum != 0 ? Sum / DenominatorSum : Units == 0 ? double.NaN : Sum / Units;
-}
+    double DenominatorSum = 0, double DenominatorSumSquares = 0, double NumeratorDenominatorCross = 0);

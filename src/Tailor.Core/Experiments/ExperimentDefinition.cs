@@ -27,7 +27,6 @@ public sealed record ExperimentDefinition(
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     /// <summary>Every metric: the primary first, then secondary, then guardrail.</summary>

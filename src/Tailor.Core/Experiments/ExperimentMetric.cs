@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Tailor.Core.Experiments;
 
 /// <summary>
@@ -16,20 +18,26 @@ public sealed record ExperimentMetric(string Name, MetricKind Kind, string Event
     public const double DefaultLookbackHours = 24 * 14;
 }
 
+[JsonConverter(typeof(JsonStringEnumConverter<MetricKind>))]
 public enum MetricKind
 {
     /// <summary>1 when the unit performed the event within the window, else 0.</summary>
+    [JsonStringEnumMemberName("conversion")]
     Conversion,
 
     /// <summary>As <see cref="Conversion"/>, for a click event (e.g. <c>Experiment Clicked</c>): the share of exposed units who clicked.</summary>
+    [JsonStringEnumMemberName("click_through")]
     ClickThrough,
 
     /// <summary>How many times the unit performed the event within the window.</summary>
+    [JsonStringEnumMemberName("count")]
     Count,
 
     /// <summary>The sum of a numeric property over the unit's events within the window (revenue per user with <c>revenue</c>).</summary>
+    [JsonStringEnumMemberName("sum")]
     Sum,
 
     /// <summary>Σ numerator / Σ denominator over units (e.g. revenue per order); per-unit numerator and denominator are kept for the delta method.</summary>
+    [JsonStringEnumMemberName("ratio")]
     Ratio,
 }

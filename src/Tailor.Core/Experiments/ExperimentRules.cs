@@ -24,6 +24,10 @@ public static partial class ExperimentRules
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
     private static partial Regex KeySyntax();
 
+    /// <summary>Variant keys may also hold '.', which joins the levels of a multivariate cell.</summary>
+    [GeneratedRegex("^[a-z0-9][a-z0-9_.-]{0,199}$")]
+    private static partial Regex VariantKeySyntax();
+
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex PropertySyntax();
 
@@ -83,7 +87,8 @@ public static partial class ExperimentRules
         for (var i = 0; i < variants!.Count; i++)
         {
             var v = variants[i];
-            if (v is null || !IsKey(v.Key)) return Fail($"variants[{i}].key", KeyRule);
+            if (v is null || v.Key is null || !VariantKeySyntax().IsMatch(v.Key))
+                return Fail($"variants[{i}].key", "must be 1 to 200 characters: lowercase letters, digits, '_', '-' or '.', starting with a letter or digit");
             if (v.Key == ExperimentArms.Holdout && d.Subject.Kind != SubjectKind.Global) return Fail($"variants[{i}].key", "must not be \"holdout\": set holdout to a fraction instead");
             if (!keys.Add(v.Key)) return Fail($"variants[{i}].key", "must be unique");
             if (v.Weight is { } w)

@@ -65,7 +65,7 @@ public static class FactorialEffects
             estimate += weights[c] * mean[c];
             v += weights[c] * weights[c] * variance[c];
         }
-        return new FactorialEffect(name, estimate, Math.Sqrt(v));
+        return double.IsFinite(estimate) && double.IsFinite(v) ? new FactorialEffect(name, estimate, Math.Sqrt(v)) : new FactorialEffect(name, null, null);
     }
 
     /// <summary>The cell mean and its variance: s²/n with the unbiased s², or for a ratio the delta method.</summary>

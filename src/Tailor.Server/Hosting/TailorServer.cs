@@ -8,6 +8,7 @@ using Tailor.Server.Admin;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
+using Tailor.Server.Experiments;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
@@ -48,6 +49,7 @@ public static class TailorServer
         builder.Services.AddTailorCampaigns(options);
         builder.Services.AddTailorTriggers(options);
         builder.Services.AddTailorDeadLetters();
+        builder.Services.AddTailorExperiments();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -67,6 +69,7 @@ public static class TailorServer
         api.MapTriggersApi();
         api.MapTrackingPlanApi();
         api.MapDeadLettersApi();
+        app.MapExperimentsApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }

@@ -1,0 +1,67 @@
+using Tailor.Application.Experiments;
+using Tailor.Core.Content;
+using Tailor.Core.Experiments;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+using Tailor.Server.Profiles;
+
+namespace Tailor.Server.Experiments;
+
+/// <summary>
+/// Applies assignment where content is served (docs/experiments.md, "Applying assignment"): the global holdout first
+/// (its holdout gets no personalization anywhere), then the running experiment on the subject. Every exposure is
+/// logged as an <c>Experiment Viewed</c> track event through the event log (as Segment's spec names it); the first
+/// one is recorded as the profile's exposure, which metrics count from.
+/// </summary>
+public sealed class ExperimentServing(RunningExperiments running, ExperimentAssigner assigner, ISegmentStore segments, ProfileEventWriter events)
+{
+    /// <summary>The track event every exposure is logged as.</summary>
+    public const string ExposureEvent = "Experiment Viewed";
+
+    /// <summary>An arm served: <see cref="Variant"/> is null for the holdout.</summary>
+    public sealed record Served(Experiment Experiment, string Arm, ExperimentVariant? Variant)
+    {
+        public bool Holdout => Arm == ExperimentArms.Holdout;
+    }
+
+    /// <summary>The global holdout's arm for a consenting, known profile (null when no global holdout runs or the profile is outside its audience).</summary>
+    public async Task<Served?> GlobalAsync(Profile profile, CancellationToken ct) =>
+        await running.ByKeyAsync(ExperimentArms.GlobalKey, ct) is { } entry ? await AssignAsync(entry, profile, ct) : null;
+
+    /// <summary>The arm of the running experiment on a subject, logged as an exposure; null when none runs or the profile is outside its audience.</summary>
+    public async Task<Served?> ForAsync(SubjectKind kind, string? name, Profile profile, CancellationToken ct) =>
+        await running.OnAsync(kind, name, ct) is { } entry ? await AssignAsync(entry, profile, ct) : null;
+
+    /// <summary>The arm of a running experiment by key (flags); null when it is not running or the profile is outside its audience.</summary>
+    public async Task<Served?> ByKeyAsync(string key, Profile profile, CancellationToken ct) =>
+        await running.ByKeyAsync(key, ct) is { } entry ? await AssignAsync(entry, profile, ct) : null;
+
+    /// <summary>Whether an experiment with this key is running.</summary>
+    public async Task<Experiment?> RunningAsync(string key, CancellationToken ct) => (await running.ByKeyAsync(key, ct))?.Experiment;
+
+    /// <summary>
+    /// The block with <paramref name="variant"/> forced (a block experiment's arm): that variant's content is the only
+    /// choice; an unknown variant name leaves the block as it is (chosen by its rules).
+    /// </summary>
+    public static CompiledBlock Force(CompiledBlock block, string variant)
+    {
+        var chosen = block.Definition.Variants.FirstOrDefault(v => v.Name == variant);
+        return chosen is null ? block
+            : new CompiledBlock(block.Definition with { Variants = [], Tree = null }, new Dictionary<string, CompiledContent>(), block.ContentOf(chosen));
+    }
+
+    private async Task<Served?> AssignAsync(RunningExperiments.Entry entry, Profile profile, CancellationToken ct)
+    {
+        IReadOnlySet<string> memberships = entry.AudienceId is null ? new HashSet<string>() : await segments.MembershipsAsync(profile.Id, ct);
+        if (await assigner.AssignAsync(entry, profile.Id, memberships, ct) is not { } assignment) return null;
+        var experiment = entry.Experiment;
+        var variant = experiment.Definition.Variant(assignment.Arm);
+        var properties = new Dictionary<string, object?>
+        {
+            ["experiment_id"] = experiment.Key, ["experiment_name"] = experiment.Definition.Name ?? experiment.Key,
+            ["variation_id"] = assignment.Arm, ["variation_name"] = assignment.Arm, ["first_exposure"] = assignment.First,
+        };
+        await events.TrackAsync(profile, ExposureEvent, properties, [], ProfilesApi.ApiSource, "exp", ct);
+        return new Served(experiment, assignment.Arm, variant);
+    }
+}
