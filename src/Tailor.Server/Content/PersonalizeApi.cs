@@ -59,9 +59,9 @@ public static class PersonalizeApi
         if (refusal is not null) facts = null; // the non-personalised default: nothing of the profile is read
 
         // Experiments: the global holdout, then a test on this placement or its block; a holdout gets the non-personalised default.
-        var test = facts is null ? null : await experiments.GlobalAsync(facts.Profile, ct) is { Holdout: true } global ? global
-            : await experiments.ForAsync(SubjectKind.Placement, placement, facts.Profile, ct)
-              ?? (place.Block is { } tested ? await experiments.ForAsync(SubjectKind.Block, tested, facts.Profile, ct) : null);
+        var test = facts is null ? null : await experiments.GlobalAsync(facts.Profile, identity!.Value, ct) is { Holdout: true } global ? global
+            : await experiments.ForAsync(SubjectKind.Placement, placement, facts.Profile, identity!.Value, ct)
+              ?? (place.Block is { } tested ? await experiments.ForAsync(SubjectKind.Block, tested, facts.Profile, identity!.Value, ct) : null);
         if (test is { Holdout: true })
         {
             refusal = $"in the holdout of experiment \"{test.Experiment.Key}\"";

@@ -1,8 +1,13 @@
 using Tailor.Application.Experiments;
+using System.Text.Json;
+using Tailor.Application;
 using Tailor.Core.Content;
+using Tailor.Core.Events;
+using Tailor.Core.Identity;
 using Tailor.Core.Experiments;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
+using Tailor.Server.Ingestion;
 using Tailor.Server.Profiles;
 
 namespace Tailor.Server.Experiments;
@@ -13,7 +18,7 @@ namespace Tailor.Server.Experiments;
 /// logged as an <c>Experiment Viewed</c> track event through the event log (as Segment's spec names it); the first
 /// one is recorded as the profile's exposure, which metrics count from.
 /// </summary>
-public sealed class ExperimentServing(RunningExperiments running, ExperimentAssigner assigner, ISegmentStore segments, ProfileEventWriter events)
+public sealed class ExperimentServing(RunningExperiments running, ExperimentAssigner assigner, ISegmentStore segments, EventLogWriter writer, IdSource ids, TimeProvider time)
 {
     /// <summary>The track event every exposure is logged as.</summary>
     public const string ExposureEvent = "Experiment Viewed";
@@ -25,16 +30,16 @@ public sealed class ExperimentServing(RunningExperiments running, ExperimentAssi
     }
 
     /// <summary>The global holdout's arm for a consenting, known profile (null when no global holdout runs or the profile is outside its audience).</summary>
-    public async Task<Served?> GlobalAsync(Profile profile, CancellationToken ct) =>
-        await running.ByKeyAsync(ExperimentArms.GlobalKey, ct) is { } entry ? await AssignAsync(entry, profile, ct) : null;
+    public async Task<Served?> GlobalAsync(Profile profile, ProfileIdentifier identity, CancellationToken ct) =>
+        await running.ByKeyAsync(ExperimentArms.GlobalKey, ct) is { } entry ? await AssignAsync(entry, profile, identity, ct) : null;
 
     /// <summary>The arm of the running experiment on a subject, logged as an exposure; null when none runs or the profile is outside its audience.</summary>
-    public async Task<Served?> ForAsync(SubjectKind kind, string? name, Profile profile, CancellationToken ct) =>
-        await running.OnAsync(kind, name, ct) is { } entry ? await AssignAsync(entry, profile, ct) : null;
+    public async Task<Served?> ForAsync(SubjectKind kind, string? name, Profile profile, ProfileIdentifier identity, CancellationToken ct) =>
+        await running.OnAsync(kind, name, ct) is { } entry ? await AssignAsync(entry, profile, identity, ct) : null;
 
     /// <summary>The arm of a running experiment by key (flags); null when it is not running or the profile is outside its audience.</summary>
-    public async Task<Served?> ByKeyAsync(string key, Profile profile, CancellationToken ct) =>
-        await running.ByKeyAsync(key, ct) is { } entry ? await AssignAsync(entry, profile, ct) : null;
+    public async Task<Served?> ByKeyAsync(string key, Profile profile, ProfileIdentifier identity, CancellationToken ct) =>
+        await running.ByKeyAsync(key, ct) is { } entry ? await AssignAsync(entry, profile, identity, ct) : null;
 
     /// <summary>Whether an experiment with this key is running.</summary>
     public async Task<Experiment?> RunningAsync(string key, CancellationToken ct) => (await running.ByKeyAsync(key, ct))?.Experiment;
@@ -50,7 +55,22 @@ public sealed class ExperimentServing(RunningExperiments running, ExperimentAssi
             : new CompiledBlock(block.Definition with { Variants = [], Tree = null }, new Dictionary<string, CompiledContent>(), block.ContentOf(chosen));
     }
 
-    private async Task<Served?> AssignAsync(RunningExperiments.Entry entry, Profile profile, CancellationToken ct)
+    /// <param name="identity">Who asked (the verified userId or the anonymousId): the exposure event is attributed to it.</param>
+    /// <summary>The <c>Experiment Viewed</c> track call, as a client would have sent it, from Tailor's own source.</summary>
+    private TailorEvent ExposureMessage(ProfileIdentifier identity, Dictionary<string, object?> properties)
+    {
+        var (userId, anonymousId) = identity.Type == IdentityTypes.UserId ? (identity.Value, (string?)null) : ((string?)null, identity.Value);
+        var messageId = ids.New("exp");
+        var now = time.GetUtcNow();
+        var message = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["type"] = "track", ["event"] = ExposureEvent, ["userId"] = userId, ["anonymousId"] = anonymousId, ["messageId"] = messageId,
+            ["timestamp"] = now, ["properties"] = properties,
+        };
+        return new TailorEvent(messageId, EventType.Track, ExposureEvent, userId, anonymousId, now, now, ProfilesApi.ApiSource, JsonSerializer.Serialize(message));
+    }
+
+    private async Task<Served?> AssignAsync(RunningExperiments.Entry entry, Profile profile, ProfileIdentifier identity, CancellationToken ct)
     {
         IReadOnlySet<string> memberships = entry.AudienceId is null ? new HashSet<string>() : await segments.MembershipsAsync(profile.Id, ct);
         if (await assigner.AssignAsync(entry, profile.Id, memberships, ct) is not { } assignment) return null;
@@ -61,7 +81,7 @@ public sealed class ExperimentServing(RunningExperiments running, ExperimentAssi
             ["experiment_id"] = experiment.Key, ["experiment_name"] = experiment.Definition.Name ?? experiment.Key,
             ["variation_id"] = assignment.Arm, ["variation_name"] = assignment.Arm, ["first_exposure"] = assignment.First,
         };
-        await events.TrackAsync(profile, ExposureEvent, properties, [], ProfilesApi.ApiSource, "exp", ct);
+        await writer.WriteAsync([ExposureMessage(identity, properties)], ct);
         return new Served(experiment, assignment.Arm, variant);
     }
 }

@@ -85,7 +85,7 @@ public static class ExperimentsApi
         var facts = profileId is null ? null : await renderer.FactsAsync(profileId, await catalog.CurrentAsync(ct), ct, warm: true);
         var control = experiment.Definition.Variants[0];
         if (facts is null || ConsentGate.Refusal(facts.Profile, ConsentPurposes.Personalization) is not null
-            || await serving.ByKeyAsync(key, facts.Profile, ct) is not { } served || served.Variant is not { } variant)
+            || await serving.ByKeyAsync(key, facts.Profile, identity!.Value, ct) is not { } served || served.Variant is not { } variant)
             return TypedResults.Ok(new AssignmentView(key, control.Key, control.Value, control.Levels, InExperiment: false));
         return TypedResults.Ok(new AssignmentView(key, variant.Key, variant.Value, variant.Levels, InExperiment: true));
     }
