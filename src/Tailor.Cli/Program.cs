@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Tailor.Cli.Commands;
+using Tailor.Cli.Commands.Analytics;
 
 var store = new StoreOptions();
 var root = new RootCommand("Tailor: customer data platform and personalization engine")
@@ -18,5 +19,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     TriggersCommand.Create(store),
     TrackingPlanCommand.Create(store),
     DeadLettersCommand.Create(store),
+    AnalyticsCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,5 +1,6 @@
 using Tailor.Core.Storage;
 using Tailor.Storage.Access;
+using Tailor.Storage.Analytics;
 using Tailor.Storage.Campaigns;
 using Tailor.Storage.Contacts;
 using Tailor.Storage.Content;
@@ -46,6 +47,7 @@ public sealed partial class TailorDatabase : IAsyncDisposable
         Merges = new SqlMergeStore(database, profiles);
         DeadLetters = new SqlDeadLetterStore(database);
         TrackingPlan = new SqlTrackingPlanStore(database);
+        Analytics = new SqlAnalyticsStore(database);
     }
 
     /// <summary>An SQLite database file (created when missing).</summary>
@@ -80,6 +82,8 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     public IDeadLetterStore DeadLetters { get; }
 
     public ITrackingPlanStore TrackingPlan { get; }
+
+    public IAnalyticsStore Analytics { get; }
 
     /// <summary>Applies pending schema migrations, in version order.</summary>
     public Task MigrateAsync(CancellationToken cancellationToken) => _database.MigrateAsync(_time, cancellationToken);

@@ -3,13 +3,17 @@ namespace Tailor.Application.Analytics;
 /// <summary>
 /// One kind of analytics run (<c>rfm</c>, <c>cluster</c>, <c>clv</c>, <c>propensity</c>, <c>recommend</c>, <c>rules</c>):
 /// reads what it needs through the storage roles, calls the pure numerics in <c>Tailor.Analytics</c>, writes scores
-/// back (through <see cref="ScoreWriter"/>) and returns what a person should see. <see cref="AnalyticsRuns"/> stores
+/// back (through <see cref="ScoreWriter"/>) and returns what a person should see. Most jobs derive from
+/// <see cref="AnalyticsJob{TParameters}"/>, which reads and checks typed parameters. <see cref="AnalyticsRuns"/> stores
 /// the run around it, so the API, the CLI and the scheduler start every kind the same way.
 /// </summary>
 public interface IAnalyticsJob
 {
     /// <summary>The name runs of this kind are started and listed by, e.g. <c>rfm</c>.</summary>
     string Kind { get; }
+
+    /// <summary>The first rule <paramref name="parameters"/> break, or null: lets the API refuse a run before queueing it.</summary>
+    OperationProblem? Check(System.Text.Json.JsonElement parameters);
 
     /// <summary>
     /// Runs once. <paramref name="request"/> carries the parameters as given (a JSON object: a job reads them into its

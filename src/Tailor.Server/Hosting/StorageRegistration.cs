@@ -24,7 +24,11 @@ public static class StorageRegistration
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Merges);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().DeadLetters);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().TrackingPlan);
+<<<<<<< HEAD
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Experiments);
+=======
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Analytics);
+>>>>>>> main
         services.TryAddSingleton(sp => new IdSource(sp.GetRequiredService<TimeProvider>())); // ids of what the handlers create
         return services;
     }

@@ -5,6 +5,7 @@ using Tailor.Core.Events;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Server.Admin;
+using Tailor.Server.Analytics;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
@@ -49,6 +50,7 @@ public static class TailorServer
         builder.Services.AddTailorCampaigns(options);
         builder.Services.AddTailorTriggers(options);
         builder.Services.AddTailorDeadLetters();
+        builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
         configure?.Invoke(builder);
 
@@ -69,6 +71,7 @@ public static class TailorServer
         api.MapTriggersApi();
         api.MapTrackingPlanApi();
         api.MapDeadLettersApi();
+        api.MapAnalyticsApi();
         app.MapExperimentsApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;

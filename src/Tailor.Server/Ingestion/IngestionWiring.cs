@@ -17,6 +17,7 @@ public static class IngestionWiring
         services.AddSingleton(sp => new MessageParser(options.Limits, () => sp.GetRequiredService<IdSource>().New("tailor")));
         services.AddSingleton<EventLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<EventLogWriter>());
+        services.AddSingleton<IEventSink, EventLogWriterSink>();
         services.AddSingleton<IngestionEndpoint>();
         return services;
     }

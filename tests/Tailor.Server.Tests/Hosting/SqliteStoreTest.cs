@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
+using Tailor.Application.Pipeline;
+using Tailor.Core.Events;
+using Tailor.Core.Profiles;
 using Tailor.Storage;
 
 namespace Tailor.Server.Tests.Hosting;
@@ -24,6 +27,16 @@ public abstract class SqliteStoreTest(string name) : IAsyncLifetime
     }
 
     protected abstract ValueTask SetUpAsync();
+
+    private int _profileIds;
+
+    /// <summary>Appends <paramref name="events"/> to the log and folds everything logged into profiles, as the server's pipeline would.</summary>
+    protected async Task IngestAsync(params TailorEvent[] events)
+    {
+        await Store.Events.AppendAsync(events, Ct);
+        await new ProfilePipeline(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), Time,
+            () => $"prf_{Interlocked.Increment(ref _profileIds):D4}").CatchUpAsync(Ct);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,20 @@
+using Tailor.AnalyticsBench;
+
+// One console for every analytics benchmark: the first argument picks the mode, the rest are the mode's own options.
+// To add a family, write a static class with Run(string[] args) → exit code and add one line to the table below.
+var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(StringComparer.Ordinal)
+{
+    ["kmeans"] = ("k-means on a binary matrix written by kmeans_sklearn.py (run kmeans.sh for the side-by-side figures)", KMeansBench.Run),
+    // ["rfm"] = (…), ["clv"] = (…), ["recommend"] = (…): other families add their mode here.
+};
+
+if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
+{
+    Console.Error.WriteLine("usage: tailor-analyticsbench <mode> [options]");
+    foreach (var (name, (help, _)) in modes)
+    {
+        Console.Error.WriteLine($"  {name,-12} {help}");
+    }
+    return 2;
+}
+return mode.Run(args[1..]);

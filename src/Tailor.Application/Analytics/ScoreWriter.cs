@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Tailor.Core.Events;
+using Tailor.Core.Storage;
+
+namespace Tailor.Application.Analytics;
+
+/// <summary>
+/// Writes what a run learned back to profiles as traits, through the event log like every profile change: one
+/// <c>identify</c> per profile from source <see cref="Source"/>, with messageId <c>ana-&lt;run&gt;-&lt;profile&gt;</c> (so
+/// writing the same run again changes nothing) and a trait <c>&lt;kind&gt;_model</c> = {model, version: run id, at}, so
+/// every score can be traced to the run that made it (trait history also records source and messageId).
+/// Profiles with neither a userId nor an anonymousId cannot be addressed by an event and are skipped (counted).
+/// </summary>
+public sealed class ScoreWriter(IAnalyticsStore store, IEventSink sink, TimeProvider time)
+{
+    public const string Source = "analytics";
+    private const int BatchSize = 1000;
+
+    /// <summary>What was written: profiles that got their traits, and those skipped (unknown, merged away or without an addressable id).</summary>
+    public readonly record struct Written(long Profiles, long Skipped);
+
+    /// <param name="kind">The job kind, e.g. <c>propensity</c>: names the metadata trait <c>propensity_model</c>.</param>
+    /// <param name="model">What made the scores, e.g. <c>lightgbm churn 90d</c>.</param>
+    public async Task<Written> WriteAsync(string kind, string runId, string model, IEnumerable<ProfileScores> scores, CancellationToken ct,
+        IProgress<long>? progress = null)
+    {
+        long written = 0, skipped = 0;
+        var now = time.GetUtcNow();
+        var metadata = new Dictionary<string, object?> { ["model"] = model, ["version"] = runId, ["at"] = now };
+        foreach (var chunk in scores.Chunk(BatchSize))
+        {
+            var ids = await store.AttributionsAsync([.. chunk.Select(s => s.ProfileId)], ct);
+            var events = new List<TailorEvent>(chunk.Length);
+            foreach (var score in chunk)
+            {
+                if (!ids.TryGetValue(score.ProfileId, out var to))
+                {
+                    skipped++;
+                    continue;
+                }
+                var traits = new Dictionary<string, object?>(score.Traits, StringComparer.Ordinal) { [$"{kind}_model"] = metadata };
+                var messageId = $"ana-{runId}-{score.ProfileId}";
+                var message = new Dictionary<string, object?>
+                {
+                    ["type"] = "identify", ["userId"] = to.UserId, ["anonymousId"] = to.AnonymousId, ["messageId"] = messageId,
+                    ["timestamp"] = now, ["traits"] = traits, ["context"] = new Dictionary<string, object?> { ["analytics"] = new { kind, run = runId, model } },
+                };
+                events.Add(new TailorEvent(messageId, EventType.Identify, null, to.UserId, to.AnonymousId, now, now, Source, JsonSerializer.Serialize(message)));
+            }
+            await sink.AppendAsync(events, ct);
+            written += events.Count;
+            progress?.Report(written);
+        }
+        return new Written(written, skipped);
+    }
+}
