@@ -24,11 +24,8 @@ public static class StorageRegistration
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Merges);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().DeadLetters);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().TrackingPlan);
-<<<<<<< HEAD
-        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Experiments);
-=======
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Analytics);
->>>>>>> main
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Experiments);
         services.TryAddSingleton(sp => new IdSource(sp.GetRequiredService<TimeProvider>())); // ids of what the handlers create
         return services;
     }
