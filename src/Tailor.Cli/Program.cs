@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Tailor.Cli.Commands;
 using Tailor.Cli.Commands.Analytics;
+using Tailor.Cli.Commands.Experiments;
 
 var store = new StoreOptions();
 var root = new RootCommand("Tailor: customer data platform and personalization engine")
@@ -20,5 +21,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     TrackingPlanCommand.Create(store),
     DeadLettersCommand.Create(store),
     AnalyticsCommand.Create(store),
+    ExperimentsCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

@@ -86,13 +86,17 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
                 return OperationProblem.Invalid("segment", $"must name an existing segment; \"{segment}\" does not exist");
             segmentId = found.Id;
         }
-        var exposures = await store.ExposureSummaryAsync(key, segmentId, ct);
+        var arms = experiment.Definition.Arms().Select(a => a.Arm).ToArray();
+        var summary = await store.ExposureSummaryAsync(key, segmentId, ct);
+        // Every arm is listed, in definition order, with zero units until someone is exposed.
+        var exposures = summary with { Arms = arms.Select(a => summary.Arms.FirstOrDefault(x => x.Arm == a) ?? new ArmExposures(a, 0)).ToArray() };
         var metrics = new List<MetricResult>();
         foreach (var metric in experiment.Definition.AllMetrics)
         {
             var role = metric == experiment.Definition.PrimaryMetric ? MetricRole.Primary
                 : experiment.Definition.GuardrailMetrics?.Contains(metric) == true ? MetricRole.Guardrail : MetricRole.Secondary;
-            var sums = await store.ArmSumsAsync(key, metric, segmentId, ct);
+            var stored = await store.ArmSumsAsync(key, metric, segmentId, ct);
+            var sums = arms.Select(a => stored.FirstOrDefault(x => x.Arm == a) ?? new ArmSums(a, 0, 0, 0, 0, 0, 0)).ToArray();
             metrics.Add(new MetricResult(metric, role, sums, Factorial(experiment.Definition, sums)));
         }
         return new ExperimentResults(experiment, segment, exposures, metrics, time.GetUtcNow());

@@ -18,7 +18,7 @@ namespace Tailor.Server.Experiments;
 /// logged as an <c>Experiment Viewed</c> track event through the event log (as Segment's spec names it); the first
 /// one is recorded as the profile's exposure, which metrics count from.
 /// </summary>
-public sealed class ExperimentServing(RunningExperiments running, ExperimentAssigner assigner, ISegmentStore segments, EventLogWriter writer, IdSource ids, TimeProvider time)
+public sealed class ExperimentServing(RunningExperiments running, ExperimentAssigner assigner, ISegmentStore segments, IProfileStore profiles, EventLogWriter writer, IdSource ids, TimeProvider time)
 {
     /// <summary>The track event every exposure is logged as.</summary>
     public const string ExposureEvent = "Experiment Viewed";
@@ -43,6 +43,22 @@ public sealed class ExperimentServing(RunningExperiments running, ExperimentAssi
 
     /// <summary>Whether an experiment with this key is running.</summary>
     public async Task<Experiment?> RunningAsync(string key, CancellationToken ct) => (await running.ByKeyAsync(key, ct))?.Experiment;
+
+    /// <summary>
+    /// The template a campaign's recipient gets when the campaign is under test: the arm's template (null: the
+    /// campaign's own, also when no experiment runs on it or the recipient is outside its audience). The exposure is
+    /// logged, attributed to the recipient's userId (else anonymousId).
+    /// </summary>
+    public async Task<Content.StoredTemplate?> CampaignTemplateAsync(Core.Storage.Campaign campaign, string profileId, Content.ContentCatalog.Snapshot content, CancellationToken ct)
+    {
+        var entry = await running.OnAsync(SubjectKind.Campaign, campaign.Name, ct) ?? await running.OnAsync(SubjectKind.Campaign, campaign.Id, ct);
+        if (entry is null || await profiles.GetProfileAsync(profileId, ct) is not { } profile) return null;
+        ProfileIdentifier? identity = null;
+        foreach (var i in profile.Identities)
+            if (i.Type == IdentityTypes.UserId || (identity is null && i.Type == IdentityTypes.AnonymousId)) identity = i;
+        if (identity is null || await AssignAsync(entry, profile, identity.Value, ct) is not { Variant.Template: { } name }) return null;
+        return content.Templates.GetValueOrDefault(name);
+    }
 
     /// <summary>
     /// The block with <paramref name="variant"/> forced (a block experiment's arm): that variant's content is the only
