@@ -14,6 +14,7 @@ internal static class AnalyticsCommand
     {
         var command = new Command("analytics", "Learn from the data: RFM, clusters, lifetime value, propensity, recommendations, rules");
         // One line per kind of run.
+        command.Subcommands.Add(PropensityCommand.Create(store));
         command.Subcommands.Add(RunsCommand(store));
         command.Subcommands.Add(ShowCommand(store));
         command.Subcommands.Add(ScheduleCommand(store));
