@@ -97,6 +97,12 @@ public sealed class ExperimentsEndToEndTests(TailorAppFixture app)
             Assert.Equal(10.0 * converted, (double)revenue["sums"]!["sum"]!);
         }
 
+        // The statistics ran on these sums: the primary metric compares bold with control, its decision in words.
+        var statistics = results["statistics"]!;
+        Assert.Equal("orders", (string)statistics["metrics"]![0]!["name"]!);
+        Assert.Equal(users.Length, (long)statistics["units"]!);
+        Assert.False(string.IsNullOrEmpty((string)statistics["decision"]!));
+
         // Each visit was logged as an Experiment Viewed event on the profile (two per visitor), the first marked.
         var profile = await app.Admin.GetObjectAsync($"/api/profiles/lookup?type=userId&value={Uri.EscapeDataString(users[0])}");
         var events = await app.Admin.GetArrayAsync($"/api/profiles/{profile["id"]}/events?name={Uri.EscapeDataString("Experiment Viewed")}");
