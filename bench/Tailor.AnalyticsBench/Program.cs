@@ -5,6 +5,7 @@ using Tailor.AnalyticsBench;
 var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(StringComparer.Ordinal)
 {
     ["kmeans"] = ("k-means on a binary matrix written by kmeans_sklearn.py (run kmeans.sh for the side-by-side figures)", KMeansBench.Run),
+    ["bgnbd"] = ("BG/NBD (and Pareto/NBD, Gamma-Gamma) fits on CDNOW topped up with simulated customers to 25,000", BgNbdBench.Run),
     ["propensity"] = ("propensity training on generated customers: features + 5-fold CV + final fit (--customers N --repeat R --seed S [--next-purchase])", PropensityBench.Run),
     // ["rfm"] = (…), ["clv"] = (…), ["recommend"] = (…): other families add their mode here.
 };

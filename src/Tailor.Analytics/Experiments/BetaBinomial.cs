@@ -37,9 +37,17 @@ public static class BetaBinomial
         double meanA = a.Alpha / (a.Alpha + a.Beta), meanB = b.Alpha / (b.Alpha + b.Beta);
         double center = meanB / meanA - 1, spread = 10 * Math.Max(Math.Sqrt(Variance(a) / (meanA * meanA) + Variance(b) / (meanA * meanA)) * (1 + Math.Abs(center)), 1e-6);
         double lo = Math.Max(-1, center - spread), hi = center + spread;
-        while (Cdf(lo) > probability && lo > -1) lo = Math.Max(-1, lo - spread);
-        while (Cdf(hi) < probability) hi += spread;
-        return Brent.FindRoot(r => Cdf(r) - probability, lo, hi, 1e-10, 200);
+        for (int i = 0; i < 60 && lo > -1 && Cdf(lo) > probability; i++) lo = Math.Max(-1, lo - spread);
+        for (int i = 0; i < 60 && Cdf(hi) < probability; i++) hi += spread * (1 << Math.Min(i, 20));
+        // NaN when the quantile cannot be found (extreme posteriors); the caller reports the comparison as degenerate.
+        try
+        {
+            return Brent.TryFindRoot(r => Cdf(r) - probability, lo, hi, 1e-10, 200, out double root) ? root : double.NaN;
+        }
+        catch (ArithmeticException)
+        {
+            return double.NaN;
+        }
     }
 
     private static double Variance((double Alpha, double Beta) p)

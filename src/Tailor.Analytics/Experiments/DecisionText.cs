@@ -34,7 +34,7 @@ internal static class DecisionText
         var b = c.Bayesian!;
         string figures = $"{(b.ChanceToBeatControl * 100).ToString("0.0", Invariant)}% chance to beat control, {Percent(c.RelativeLift.Value)} relative, "
             + $"{Level(o.Alpha)} credible interval [{Percent(b.CredibleInterval.Lower)}, {Percent(b.CredibleInterval.Upper)}], "
-            + $"expected loss {b.ExpectedLoss.ToString("0.####", Invariant)}";
+            + $"expected loss {b.ExpectedLoss.ToString("G3", Invariant)}";
         return verdict switch
         {
             Verdict.Wins => $"{c.Arm} beats {c.Control} on {metric}: {figures}",

@@ -93,8 +93,9 @@ public static class ExperimentAnalyzer
     {
         if (sums.Units < 2) return new ArmEstimate(sums.Arm, sums.Units, 0, 0, new Interval(0, 0));
         var m = ArmMoments.From(metric.Kind, sums, useCovariate: false);
-        double se = Math.Sqrt(m.Variance / m.Units);
+        double se = Math.Sqrt(Math.Max(m.Variance, 0) / m.Units);
         double z = PairComparison.Quantile(options.Alpha, null);
-        return new ArmEstimate(sums.Arm, sums.Units, m.Mean, se, new Interval(m.Mean - z * se, m.Mean + z * se));
+        var estimate = new ArmEstimate(sums.Arm, sums.Units, m.Mean, se, new Interval(m.Mean - z * se, m.Mean + z * se));
+        return double.IsFinite(m.Mean) && double.IsFinite(se) ? estimate : new ArmEstimate(sums.Arm, sums.Units, 0, 0, new Interval(0, 0));
     }
 }

@@ -36,7 +36,7 @@ internal static class PairComparison
         string name = Name(metric.Kind, options.Method, useCuped);
         double absolute = bb.Mean - aa.Mean;
         double absoluteVariance = aa.Variance / na + bb.Variance / nb;
-        if (a.Mean == 0 || absoluteVariance <= 0 || na < 2 || nb < 2)
+        if (a.Mean == 0 || !(absoluteVariance > 0) || !double.IsFinite(absoluteVariance))
             return Degenerate(metric, controlSums, treatmentSums, name, a.Mean == 0 ? "the control's mean is 0, so a relative lift is undefined" : "there is no variance to test yet");
 
         // Delta method for (B − A)/A with the unadjusted means in the gradient (as gbstats): Var = v_B/(Ā²n_B) + v_A·B̄²/(Ā⁴n_A).
@@ -46,7 +46,7 @@ internal static class PairComparison
 
         var absoluteTest = AbsoluteTest(metric.Kind, controlSums, treatmentSums, absolute, absoluteVariance, df, useCuped);
         double alpha = options.Alpha;
-        return options.Method switch
+        var comparison = options.Method switch
         {
             TestMethod.Sequential => Frequentist(metric, controlSums, treatmentSums, name, cuped, absoluteTest,
                 absolute, absoluteVariance, relative, relativeVariance, null,
@@ -57,6 +57,20 @@ internal static class PairComparison
                 absolute, absoluteVariance, relative, relativeVariance, df, alpha),
             _ => Bayesian(metric, controlSums, treatmentSums, a, b, cuped, absoluteTest, absolute, absoluteVariance, relative, relativeVariance, options),
         };
+        // Sums that are finite but inconsistent or extreme (1e300², a variance below zero by rounding) can still give
+        // no finite figure; say so rather than answer NaN, which JSON cannot carry.
+        return AllFinite(comparison) ? comparison
+            : Degenerate(metric, controlSums, treatmentSums, name, "the sums give no finite estimate (check that they are consistent)");
+    }
+
+    private static bool AllFinite(Comparison c)
+    {
+        static bool F(double? x) => x is not { } v || double.IsFinite(v);
+        static bool L(LiftEstimate? l) => l is null || (F(l.Value) && F(l.StandardError) && F(l.Interval.Lower) && F(l.Interval.Upper) && F(l.TestStatistic) && F(l.PValue));
+        return L(c.AbsoluteLift) && L(c.RelativeLift) && F(c.TestStatistic) && F(c.DegreesOfFreedom) && F(c.PValue)
+            && (c.Cuped is null || (F(c.Cuped.Theta) && F(c.Cuped.VarianceRemoved) && L(c.Cuped.UnadjustedLift)))
+            && (c.Bayesian is null || (F(c.Bayesian.ChanceToBeatControl) && F(c.Bayesian.ExpectedLoss) && F(c.Bayesian.ExpectedLossControl)
+                && F(c.Bayesian.CredibleInterval.Lower) && F(c.Bayesian.CredibleInterval.Upper)));
     }
 
     /// <summary>(v_A/n_A + v_B/n_B)² / ((v_A/n_A)²/(n_A − 1) + (v_B/n_B)²/(n_B − 1)).</summary>

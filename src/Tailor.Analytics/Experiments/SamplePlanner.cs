@@ -55,7 +55,7 @@ public static class SamplePlanner
             double d = Math.Abs(delta) / r.StandardDeviation!.Value;
             double Power(double units) => Normal.CDF(0, 1, d * Math.Sqrt(units / 2) - crit) + Normal.CDF(0, 1, -d * Math.Sqrt(units / 2) - crit);
             double start = 2 * Math.Pow((crit + zPower) / d, 2);
-            n = Brent.FindRoot(units => Power(units) - r.Power, start * 0.5, start * 1.5, 1e-9 * start, 200);
+            n = Brent.FindRoot(units => Power(units) - r.Power, start * 0.5, start * 1.5, 1e-14, 200); // accuracy is on the power
             formula = "normal approximation for two means with common standard deviation (z test), two-sided, both tails";
         }
         long perArm = (long)Math.Ceiling(n - 1e-9);

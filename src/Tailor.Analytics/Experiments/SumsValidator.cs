@@ -6,10 +6,20 @@ internal static class SumsValidator
     public const int MaxArms = 50;
     public const int MaxMetrics = 50;
 
+    /// <summary>Most units in one arm (a trillion): beyond it the numerics are not trusted.</summary>
+    public const long MaxUnits = 1_000_000_000_000;
+
+    /// <summary>Most treatment × metric comparisons in one analysis: a Bayesian rate comparison integrates numerically (~0.1 s).</summary>
+    public const int MaxComparisons = 100;
+
     public static InputProblem? Check(ExperimentSums sums, AnalysisOptions options) => Options(options) ?? Sums(sums);
 
     private static InputProblem? Options(AnalysisOptions o)
     {
+        if (o is null) return new("options", "must be an object");
+        if (!Enum.IsDefined(o.Method)) return new("options.method", "must be sequential, fixedHorizon or bayesian");
+        if (!Enum.IsDefined(o.Correction)) return new("options.correction", "must be none, holm or benjaminiHochberg");
+        if (o.RatePrior is null) return new("options.ratePrior", "must be an object with alpha and beta");
         if (!(o.Alpha > 0 && o.Alpha < 0.5)) return new("options.alpha", "must be between 0 and 0.5 (exclusive)");
         if (!(o.SequentialTuning >= 1 && o.SequentialTuning <= 1e12)) return new("options.sequentialTuning", "must be between 1 and 1e12");
         if (o.Prior is { } p && !(double.IsFinite(p.Mean) && p.StandardDeviation > 0 && double.IsFinite(p.StandardDeviation)))
@@ -34,6 +44,8 @@ internal static class SumsValidator
         }
         if (string.IsNullOrEmpty(sums.Control) || !names.Contains(sums.Control)) return new("control", "must name one of the arms");
         if (sums.Metrics is null || sums.Metrics.Count < 1 || sums.Metrics.Count > MaxMetrics) return new("metrics", $"must list between 1 and {MaxMetrics} metrics");
+        if ((sums.Arms.Count - 1) * sums.Metrics.Count > MaxComparisons)
+            return new("metrics", $"(arms − 1) × metrics must be at most {MaxComparisons} comparisons; split the analysis");
         for (int m = 0; m < sums.Metrics.Count; m++)
         {
             var metric = sums.Metrics[m];
@@ -49,7 +61,7 @@ internal static class SumsValidator
                 string f = $"{at}.arms[{i}]";
                 if (arm is null || arm.Arm is null || !names.Contains(arm.Arm)) return new($"{f}.arm", "must name one of the experiment's arms");
                 if (!seen.Add(arm.Arm)) return new($"{f}.arm", "must be unique within the metric");
-                if (arm.Units < 0) return new($"{f}.units", "must be zero or more");
+                if (arm.Units is < 0 or > MaxUnits) return new($"{f}.units", "must be between 0 and 10^12");
                 if (Arm(metric.Kind, arm, f) is { } problem) return problem;
                 if (arm.CovariateSum is not null) withCovariate++;
             }
@@ -70,6 +82,7 @@ internal static class SumsValidator
             if (Required(a.Sum, $"{f}.sum", kind) is { } p1) return p1;
             if (Required(a.SumOfSquares, $"{f}.sumOfSquares", kind) is { } p2) return p2;
             if (a.SumOfSquares < 0) return new($"{f}.sumOfSquares", "must be zero or more");
+            if (Inconsistent(a.Sum!.Value, a.SumOfSquares!.Value, a.Units)) return new($"{f}.sumOfSquares", "must be at least sum² / units (the sums are inconsistent)");
         }
         if (kind == MetricKind.Ratio)
         {
@@ -77,6 +90,8 @@ internal static class SumsValidator
             if (Required(a.DenominatorSumOfSquares, $"{f}.denominatorSumOfSquares", kind) is { } p2) return p2;
             if (Required(a.NumeratorDenominatorProducts, $"{f}.numeratorDenominatorProducts", kind) is { } p3) return p3;
             if (a.Units > 0 && a.DenominatorSum == 0) return new($"{f}.denominatorSum", "must not be 0 when the arm has units");
+            if (Inconsistent(a.DenominatorSum!.Value, a.DenominatorSumOfSquares!.Value, a.Units))
+                return new($"{f}.denominatorSumOfSquares", "must be at least denominatorSum² / units (the sums are inconsistent)");
         }
         if (a.CovariateSum is null) return null;
         var plain = Covariate(a.CovariateSum, $"{f}.covariateSum") ?? Covariate(a.CovariateSumOfSquares, $"{f}.covariateSumOfSquares")
@@ -91,6 +106,10 @@ internal static class SumsValidator
             ?? Covariate(a.DenominatorCovariateDenominatorProducts, $"{f}.denominatorCovariateDenominatorProducts")
             ?? (a.Units > 0 && a.CovariateDenominatorSum == 0 ? new($"{f}.covariateDenominatorSum", "must not be 0 when the arm has units") : null);
     }
+
+    // Σy² ≥ (Σy)²/n for any real values (Cauchy–Schwarz); a small relative slack allows for rounding in the caller's sums.
+    private static bool Inconsistent(double sum, double squares, long units) =>
+        units > 0 && squares * units < sum * sum * (1 - 1e-9) - 1e-12;
 
     private static InputProblem? Required(double? value, string field, MetricKind kind) =>
         value is not { } v ? new(field, $"is required for a {kind.ToString().ToLowerInvariant()} metric")

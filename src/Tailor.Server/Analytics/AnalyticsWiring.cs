@@ -10,6 +10,8 @@ public static class AnalyticsWiring
     public static IServiceCollection AddTailorAnalyticsJobs(this IServiceCollection services)
     {
         // One line per kind of job.
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Rfm.RfmJob>();
+        services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Lifetime.ClvJob>();
         services.AddSingleton<IAnalyticsJob, Tailor.Application.Analytics.Propensity.PropensityJob>();
         services.AddSingleton<AnalyticsRuns>();
         services.AddSingleton<AnalyticsSchedules>();

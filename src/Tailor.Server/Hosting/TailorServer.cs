@@ -73,6 +73,7 @@ public static class TailorServer
         api.MapDeadLettersApi();
         api.MapAnalyticsApi();
         app.MapExperimentsApi();
+        api.MapExperimentAnalysisApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }

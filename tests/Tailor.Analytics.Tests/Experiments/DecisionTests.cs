@@ -73,4 +73,14 @@ public sealed class DecisionTests
         Assert.Equal("B vs A on conversion: cannot be compared yet: an arm has fewer than 2 units", c.Decision);
         Assert.True(result.SampleRatio.Mismatch);
     }
+
+    [Fact]
+    public void An_analysis_is_bounded_to_one_hundred_comparisons()
+    {
+        var arms = Enumerable.Range(0, 11).Select(i => new ArmSums($"arm{i}", 100) { Conversions = 10 }).ToList();
+        var metric = new MetricSums("m", MetricKind.Rate, arms);
+        var sums = new ExperimentSums("arm0", [.. arms.Select(a => new ArmAllocation(a.Arm, 1))], [.. Enumerable.Repeat(metric, 11)]);
+        Assert.Equal("metrics", ExperimentAnalyzer.Validate(sums, new AnalysisOptions())!.Field);
+        Assert.Null(ExperimentAnalyzer.Validate(sums with { Metrics = [.. Enumerable.Repeat(metric, 10)] }, new AnalysisOptions()));
+    }
 }

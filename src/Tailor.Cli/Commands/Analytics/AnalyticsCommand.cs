@@ -14,6 +14,8 @@ internal static class AnalyticsCommand
     {
         var command = new Command("analytics", "Learn from the data: RFM, clusters, lifetime value, propensity, recommendations, rules");
         // One line per kind of run.
+        command.Subcommands.Add(RfmCommand.Create(store));
+        command.Subcommands.Add(ClvCommand.Create(store));
         command.Subcommands.Add(PropensityCommand.Create(store));
         command.Subcommands.Add(RunsCommand(store));
         command.Subcommands.Add(ShowCommand(store));

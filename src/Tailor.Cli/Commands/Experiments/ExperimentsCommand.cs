@@ -27,7 +27,7 @@ internal static class ExperimentsCommand
         command.Subcommands.Add(StateCommand(store, "stop", "Stop a running experiment (results stay readable)", (o, k, ct) => o.StopAsync(k, ct)));
         command.Subcommands.Add(ListCommand(store));
         command.Subcommands.Add(ResultsCommand(store));
-        // The statistics from summary data (tailor experiments analyze FILE) join here: command.Subcommands.Add(AnalyzeCommand.Create());
+        command.Subcommands.Add(AnalyzeCommand.Create()); // the statistics from summary data (docs/experiments.md, "Statistics")
         return command;
     }
 
