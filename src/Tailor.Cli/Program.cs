@@ -21,6 +21,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     TrackingPlanCommand.Create(store),
     DeadLettersCommand.Create(store),
     AnalyticsCommand.Create(store),
-    new Command("experiments", "Experiments (temporary group: analysis from summary data only)") { AnalyzeCommand.Create() },
+    ExperimentsCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

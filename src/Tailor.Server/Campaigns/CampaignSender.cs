@@ -23,7 +23,8 @@ namespace Tailor.Server.Campaigns;
 /// </summary>
 public sealed partial class CampaignSender(
     ICampaignStore store, IProfileStore profiles, IContactLog contacts, IDeadLetterStore deadLetters, ContentCatalog catalog, ContentRenderer renderer, EmailComposer emails, CampaignStarter starter, IEmailSender sender,
-    FrequencyPolicy caps, TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger, FollowerWakeups wakeups, IStageProbe? probe = null) : ILogFollower
+    FrequencyPolicy caps, TailorServerOptions options, TimeProvider time, ILogger<CampaignSender> logger, FollowerWakeups wakeups, IStageProbe? probe = null,
+    Experiments.ExperimentServing? experiments = null) : ILogFollower
 {
     /// <summary>The dead-letter stage of recipients whose send threw.</summary>
     public const string Stage = "campaigns";
@@ -153,6 +154,8 @@ public sealed partial class CampaignSender(
         var address = EmailComposer.AddressOf(facts.Profile)
             ?? (await profiles.GetProfileAsync(profileId, ct) is { } full ? EmailComposer.AddressOf(full) : null);
         if (address is null) return Outcome(RecipientStatus.Failed, "the profile has no email address");
+        // A campaign under test (docs/experiments.md): the recipient's arm picks the template.
+        if (experiments is not null && await experiments.CampaignTemplateAsync(campaign, profileId, content, ct) is { } tested) template = tested;
         try
         {
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, address, content, ct);

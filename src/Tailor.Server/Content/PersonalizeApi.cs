@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tailor.Core.Content;
 using Tailor.Core.Delivery;
+using Tailor.Core.Experiments;
 using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
 using Tailor.Server.Admin;
+using Tailor.Server.Experiments;
 using Tailor.Server.Profiles;
 using Tailor.Server.Hosting;
 using Tailor.Application.Content;
@@ -28,12 +30,13 @@ public static class PersonalizeApi
 
     /// <param name="Reason">Why this variant: only in debug mode (<see cref="Hosting.SecurityOptions.PersonalizeDebug"/>), since it names rules and traits.</param>
     /// <param name="Personalized">False when the default was served: unknown or unverified visitor, or no consent (which answer the same).</param>
+    /// <param name="Experiment">The experiment the visitor is in here, if any (docs/experiments.md), with the <paramref name="Arm"/> served.</param>
     public sealed record PersonalizeView(string Placement, string? Block, string? Template, string Variant, string? Reason, bool Personalized,
-        string Content, string Locale, string? Language);
+        string Content, string Locale, string? Language, string? Experiment = null, string? Arm = null);
 
     private static async Task<Results<Ok<PersonalizeView>, ProblemHttpResult>> PersonalizeAsync(
         HttpContext http, string? placement, string? userId, string? userHash, string? anonymousId, string? locale, string? device,
-        AccessKeys keys, ContentCatalog catalog, ContentRenderer renderer, IdentityVerification verification, Hosting.SecurityOptions security, CancellationToken ct)
+        AccessKeys keys, ContentCatalog catalog, ContentRenderer renderer, IdentityVerification verification, Hosting.SecurityOptions security, ExperimentServing experiments, CancellationToken ct)
     {
         var writeKey = AccessKeys.BasicUser(http.Request);
         if (await keys.SourceAsync(writeKey, ct) is null)
@@ -55,23 +58,40 @@ public static class PersonalizeApi
             : ConsentGate.Refusal(facts.Profile, ConsentPurposes.Personalization);
         if (refusal is not null) facts = null; // the non-personalised default: nothing of the profile is read
 
+        // Experiments: the global holdout, then a test on this placement or its block; a holdout gets the non-personalised default.
+        var test = facts is null ? null : await experiments.GlobalAsync(facts.Profile, identity!.Value, ct) is { Holdout: true } global ? global
+            : await experiments.ForAsync(SubjectKind.Placement, placement, facts.Profile, identity!.Value, ct)
+              ?? (place.Block is { } tested ? await experiments.ForAsync(SubjectKind.Block, tested, facts.Profile, identity!.Value, ct) : null);
+        if (test is { Holdout: true })
+        {
+            refusal = $"in the holdout of experiment \"{test.Experiment.Key}\"";
+            facts = null;
+        }
+        var (blockName, templateName) = (place.Block, place.Template);
+        if (test?.Variant is { } arm && test.Experiment.Definition.Subject.Kind == SubjectKind.Placement)
+        {
+            if (arm.Block is not null) (blockName, templateName) = (arm.Block, null);
+            else if (arm.Template is not null) (blockName, templateName) = (null, arm.Template);
+        }
+
         var request = new RequestContext(locale ?? AcceptLanguage(http.Request), device ?? DeviceOf(http.Request));
         var scope = await renderer.ScopeAsync(facts, content, request, null, ct);
         var settings = new RenderSettings(Blocks: content.Blocks);
         var culture = ScopeModel.CultureOf(ScopeModel.LocaleOf(scope.Profile, request)).Name;
-        if (place.Block is { } blockName && content.Blocks.Find(blockName) is { } block)
+        if (blockName is not null && content.Blocks.Find(blockName) is { } block)
         {
+            if (test is { Variant.Value: { } forced } && test.Experiment.Definition.Subject.Kind == SubjectKind.Block) block = ExperimentServing.Force(block, forced);
             var r = await renderer.Engine.RenderBlockAsync(block, scope, settings, ct);
             var reason = refusal is null ? r.Choice.Reason : $"{refusal}, so the default renders";
-            return TypedResults.Ok(new PersonalizeView(placement, blockName, null, r.Choice.Variant, Debug(reason), refusal is null, r.Output, culture, r.Choice.Language));
+            return TypedResults.Ok(Tagged(new PersonalizeView(placement, blockName, null, r.Choice.Variant, Debug(reason), refusal is null, r.Output, culture, r.Choice.Language)));
         }
-        if (place.Template is { } templateName && content.Templates.TryGetValue(templateName, out var template))
+        if (templateName is not null && content.Templates.TryGetValue(templateName, out var template))
         {
             try
             {
                 var r = await renderer.Engine.RenderAsync(template.Parsed, scope, settings, ct);
-                return TypedResults.Ok(new PersonalizeView(placement, null, templateName, refusal is null ? "personalised" : ContentBlock.DefaultVariant,
-                    Debug(refusal ?? "rendered for the visitor's profile"), refusal is null, r.Output, culture, null));
+                return TypedResults.Ok(Tagged(new PersonalizeView(placement, null, templateName, refusal is null ? "personalised" : ContentBlock.DefaultVariant,
+                    Debug(refusal ?? "rendered for the visitor's profile"), refusal is null, r.Output, culture, null)));
             }
             catch (TemplateRenderException e)
             {
@@ -82,6 +102,7 @@ public static class PersonalizeApi
         return TypedResults.Ok(new PersonalizeView(placement, place.Block, place.Template, "none", Debug("the placement's content no longer exists"), false, "", culture, null));
 
         string? Debug(string reason) => security.PersonalizeDebug ? reason : null;
+        PersonalizeView Tagged(PersonalizeView view) => test is null ? view : view with { Experiment = test.Experiment.Key, Arm = test.Arm };
     }
 
     private static string? AcceptLanguage(HttpRequest request)

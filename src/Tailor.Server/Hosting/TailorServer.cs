@@ -51,6 +51,7 @@ public static class TailorServer
         builder.Services.AddTailorTriggers(options);
         builder.Services.AddTailorDeadLetters();
         builder.Services.AddTailorAnalytics();
+        builder.Services.AddTailorExperiments();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -71,6 +72,7 @@ public static class TailorServer
         api.MapTrackingPlanApi();
         api.MapDeadLettersApi();
         api.MapAnalyticsApi();
+        app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;

@@ -1,0 +1,42 @@
+using System.Net;
+using Tailor.Core.Experiments;
+using Tailor.Server.Tests.Hosting;
+
+namespace Tailor.Server.Tests.Campaigns;
+
+/// <summary>A campaign under test (docs/experiments.md): each recipient's arm picks the template sent, and the exposure is counted.</summary>
+public sealed partial class CampaignsApiTests
+{
+    [Fact]
+    public async Task A_campaign_under_test_sends_each_recipient_the_template_of_their_arm()
+    {
+        _ = SmtpSink.Address;
+        var (segment, people) = await AudienceAsync(("Ann", true), ("Bob", true), ("Cy", true), ("Dee", true), ("Eve", true), ("Fay", true));
+        var control = await TemplateAsync("<p>Plain for {{ profile.first_name }}</p>", "Plain");
+        var bold = await TemplateAsync("<p>BOLD for {{ profile.first_name }}</p>", "Bold");
+        var campaign = await CampaignAsync(control, segment);
+        var key = TailorAppFixture.NewId("camp")[..24];
+        using (var created = await app.Admin.PostObjectAsync("/api/experiments", new
+        {
+            key, subject = new { kind = "campaign", name = (string)campaign["name"]! },
+            variants = new object[] { new { key = "control" }, new { key = "bold", template = bold } },
+            primaryMetric = new { name = "clicks", kind = "click_through", @event = "Email Link Clicked" },
+        })) await created.ShouldBeAsync(HttpStatusCode.Created);
+        using (var started = await app.Admin.PostAsync($"/api/experiments/{key}/start", null, Ct)) await started.ShouldBeAsync(HttpStatusCode.OK);
+
+        Assert.Equal(6L, Counts(await SendAndWaitAsync((string)campaign["id"]!)).Sent);
+
+        var definition = new ExperimentDefinition(key, null, new ExperimentSubject(SubjectKind.Campaign, "c"), [new("control"), new("bold")], null);
+        var arms = new Dictionary<string, long>();
+        foreach (var person in people)
+        {
+            var profileId = (string)(await app.Admin.GetObjectAsync($"/api/profiles/lookup?type=userId&value={Uri.EscapeDataString(person.UserId)}"))["id"]!;
+            var arm = ExperimentAssignment.Arm(definition, profileId); // the documented hash
+            arms[arm] = arms.GetValueOrDefault(arm) + 1;
+            var mail = (await SmtpSink.WaitForAsync(person.Email)).Single();
+            Assert.Equal(arm == "bold" ? "Bold" : "Plain", mail.Subject);
+        }
+        var results = await app.Admin.GetObjectAsync($"/api/experiments/{key}/results");
+        foreach (var a in results["arms"]!.AsArray()) Assert.Equal(arms.GetValueOrDefault((string)a!["arm"]!), (long)a["units"]!);
+    }
+}
