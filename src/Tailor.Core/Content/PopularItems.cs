@@ -36,24 +36,17 @@ public static class PopularItems
     private static void Count(Dictionary<string, Tally> items, JsonElement product, bool order)
     {
         if (product.ValueKind != JsonValueKind.Object) return;
-        var id = Text(product, "product_id") ?? Text(product, "sku") ?? Text(product, "id");
+        var id = ProductFields.Id(product);
         if (id is null) return;
         if (!items.TryGetValue(id, out var tally)) items[id] = tally = new Tally(id);
         if (order) tally.Orders++; else tally.Views++;
         // Events are read newest first: the first name, price, url and image seen are the current ones.
-        tally.Name ??= Text(product, "name");
-        tally.Url ??= Text(product, "url");
-        tally.ImageUrl ??= Text(product, "image_url");
+        tally.Name ??= ProductFields.Text(product, "name");
+        tally.Url ??= ProductFields.Text(product, "url");
+        tally.ImageUrl ??= ProductFields.Text(product, "image_url");
         if (tally.Price is null && product.TryGetProperty("price", out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetDecimal(out var price)) tally.Price = price;
     }
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) ? v.ValueKind switch
-        {
-            JsonValueKind.String => v.GetString() is { Length: > 0 } s ? s : null,
-            JsonValueKind.Number => v.GetRawText(),
-            _ => null,
-        } : null;
 
     private sealed class Tally(string id)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Tailor.Core.Analytics;
+using Tailor.Core.Content;
 using Tailor.Core.Storage;
 
 namespace Tailor.Application.Analytics.Recommendations;
@@ -41,25 +42,18 @@ public sealed class ProductCatalogue
     private void Add(JsonElement product, bool order, List<string> ids)
     {
         if (product.ValueKind != JsonValueKind.Object) return;
-        var id = Text(product, "product_id") ?? Text(product, "sku") ?? Text(product, "id");
+        var id = ProductFields.Id(product);
         if (id is null || id.Length > 200) return;
         if (!_items.TryGetValue(id, out var entry)) _items[id] = entry = new Entry();
         if (order) entry.Orders++; else entry.Views++;
-        entry.Name = Text(product, "name") ?? entry.Name;
-        entry.Url = Text(product, "url") ?? entry.Url;
-        entry.ImageUrl = Text(product, "image_url") ?? entry.ImageUrl;
-        entry.Category = Text(product, "category") ?? entry.Category;
+        entry.Name = ProductFields.Text(product, "name") ?? entry.Name;
+        entry.Url = ProductFields.Text(product, "url") ?? entry.Url;
+        entry.ImageUrl = ProductFields.Text(product, "image_url") ?? entry.ImageUrl;
+        entry.Category = ProductFields.Text(product, "category") ?? entry.Category;
         if (product.TryGetProperty("price", out var p) && p.ValueKind == JsonValueKind.Number && p.TryGetDecimal(out var price)) entry.Price = price;
         ids.Add(id);
     }
 
-    private static string? Text(JsonElement e, string name) =>
-        e.TryGetProperty(name, out var v) ? v.ValueKind switch
-        {
-            JsonValueKind.String => v.GetString() is { Length: > 0 } s ? s : null,
-            JsonValueKind.Number => v.GetRawText(),
-            _ => null,
-        } : null;
 
     private sealed class Entry
     {
