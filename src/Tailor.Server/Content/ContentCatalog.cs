@@ -34,6 +34,13 @@ public sealed partial class ContentCatalog(IContentStore store, LiquidEngine eng
         public IReadOnlyDictionary<(string Kind, string Name), DisabledContent> Disabled { get; init; } = new Dictionary<(string, string), DisabledContent>();
 
         public IEnumerable<DisabledContent> DisabledOf(string kind) => Disabled.Values.Where(d => d.Kind == kind);
+
+        /// <summary>
+        /// Whether any template or block mentions <c>recommendations</c>: when none does, <c>/v1/personalize</c> skips
+        /// reading the profile's recommendations (a store read on every request otherwise). Emails, whose inline bodies
+        /// are not in the catalog, always read them.
+        /// </summary>
+        public bool ReadsRecommendations { get; init; }
     }
 
     /// <summary>A stored template or block left out of the catalog, and why.</summary>
@@ -70,9 +77,11 @@ public sealed partial class ContentCatalog(IContentStore store, LiquidEngine eng
                 lock (_reported)
                     if (_reported.Add((d.Kind, d.Name, reason))) LogDisabled(_logger, d.Kind, d.Name, reason);
             }
+            var readsRecommendations = false;
             var templates = new Dictionary<string, StoredTemplate>(StringComparer.Ordinal);
             foreach (var d in await store.ListContentAsync(ContentKinds.Template, ct))
             {
+                readsRecommendations |= d.Json.Contains("recommendations", StringComparison.Ordinal);
                 // Saved templates parsed when saved; one that no longer does (an engine upgrade, a lower limit, a row
                 // written by hand) is disabled, not fatal.
                 if (Read<TemplateDocument>(d) is not { } body) { Disable(d, "its stored JSON cannot be read"); continue; }
@@ -84,6 +93,7 @@ public sealed partial class ContentCatalog(IContentStore store, LiquidEngine eng
             var events = new HashSet<string>(StringComparer.Ordinal);
             foreach (var d in await store.ListContentAsync(ContentKinds.Block, ct))
             {
+                readsRecommendations |= d.Json.Contains("recommendations", StringComparison.Ordinal);
                 if (Read<BlockDocument>(d) is not { } document) { Disable(d, "its stored JSON cannot be read"); continue; }
                 if (document.TryConvert(d.CreatedAt, d.UpdatedAt, out var block, engine.Limits) is { } invalid) { Disable(d, $"{invalid.Field} {invalid.Rule}"); continue; }
                 try { blocks.Add(engine.CompileBlock(block)); }
@@ -100,7 +110,7 @@ public sealed partial class ContentCatalog(IContentStore store, LiquidEngine eng
                 values.Add(new SegmentValues(d.Name, v.Priority ?? 0, v.Values ?? new Dictionary<string, JsonElement>(), d.UpdatedAt));
             }
             _loadedAt = startedAt;
-            return _current = new Snapshot(templates, new BlockLibrary(blocks), placements, values, events) { Disabled = disabled };
+            return _current = new Snapshot(templates, new BlockLibrary(blocks), placements, values, events) { Disabled = disabled, ReadsRecommendations = readsRecommendations };
         }
         finally
         {

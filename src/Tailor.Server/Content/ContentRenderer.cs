@@ -21,14 +21,17 @@ public sealed class ContentRenderer(LiquidEngine engine, ProfileScopes profiles,
         Profiles.FactsAsync(profileId, content.EventNames, warm, ct);
 
     /// <param name="fresh">Count segment sizes now (previews) rather than within <see cref="SizesMaxAge"/>.</param>
+    /// <param name="withRecommendations">False when nothing rendered can read <c>recommendations</c> (it costs a store read):
+    /// <c>/v1/personalize</c> passes <see cref="ContentCatalog.Snapshot.ReadsRecommendations"/>.</param>
     public async ValueTask<RenderScope> ScopeAsync(ProfileFacts? facts, ContentCatalog.Snapshot content, RequestContext request,
-        IReadOnlyDictionary<string, object?>? campaign, CancellationToken ct, bool fresh = false)
+        IReadOnlyDictionary<string, object?>? campaign, CancellationToken ct, bool fresh = false, bool withRecommendations = true)
     {
         IReadOnlySet<string> personalization = new HashSet<string>();
         // Sizes are only needed to choose a primary segment, so only when some segment gives values.
         if (facts is not null && content.SegmentValues.Count > 0)
             personalization = RenderScopes.PersonalizationSegments(facts.Segments, segments.Catalog, await SizesAsync(fresh, ct));
-        return RenderScopes.For(facts, personalization, content.SegmentValues, await recommendations.ForAsync(facts?.Profile.Id, ct), request, time.GetUtcNow(), campaign);
+        var items = withRecommendations ? await recommendations.ForAsync(facts?.Profile.Id, ct) : [];
+        return RenderScopes.For(facts, personalization, content.SegmentValues, items, request, time.GetUtcNow(), campaign);
     }
 
     private async ValueTask<IReadOnlyDictionary<string, long>> SizesAsync(bool fresh, CancellationToken ct)

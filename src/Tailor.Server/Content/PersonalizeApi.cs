@@ -75,7 +75,7 @@ public static class PersonalizeApi
         }
 
         var request = new RequestContext(locale ?? AcceptLanguage(http.Request), device ?? DeviceOf(http.Request));
-        var scope = await renderer.ScopeAsync(facts, content, request, null, ct);
+        var scope = await renderer.ScopeAsync(facts, content, request, null, ct, withRecommendations: content.ReadsRecommendations);
         var settings = new RenderSettings(Blocks: content.Blocks);
         var culture = ScopeModel.CultureOf(ScopeModel.LocaleOf(scope.Profile, request)).Name;
         if (blockName is not null && content.Blocks.Find(blockName) is { } block)
