@@ -36,6 +36,8 @@ public abstract partial class StoreContractTests
         Assert.Equal(["run_2", "run_1"], (await Store.Analytics.ListRunsAsync(null, 10, Ct)).Select(r => r.Id));
         Assert.Equal(["run_2"], (await Store.Analytics.ListRunsAsync("cluster", 10, Ct)).Select(r => r.Id));
         Assert.Equal("parameters.k: must be between 2 and 50", (await Store.Analytics.GetRunAsync("run_2", Ct))!.Error);
+        Assert.Equal(["run_2"], (await Store.Analytics.RunsInStatusAsync(AnalyticsRunStatus.Failed, 10, Ct)).Select(r => r.Id));
+        Assert.Empty(await Store.Analytics.RunsInStatusAsync(AnalyticsRunStatus.Queued, 10, Ct));
         Assert.Equal("run_1", (await Store.Analytics.LatestPromotedAsync("rfm", Ct))?.Id);
         Assert.Null(await Store.Analytics.LatestPromotedAsync("cluster", Ct));
     }

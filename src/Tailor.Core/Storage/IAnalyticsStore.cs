@@ -13,6 +13,9 @@ public interface IAnalyticsStore
     /// <summary>The newest runs first, optionally of one kind.</summary>
     Task<IReadOnlyList<AnalyticsRun>> ListRunsAsync(string? kind, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Runs in <paramref name="status"/> (e.g. the queue), oldest first.</summary>
+    Task<IReadOnlyList<AnalyticsRun>> RunsInStatusAsync(AnalyticsRunStatus status, int limit, CancellationToken cancellationToken);
+
     /// <summary>The newest succeeded run of <paramref name="kind"/> that was promoted (the model in use), or null.</summary>
     Task<AnalyticsRun?> LatestPromotedAsync(string kind, CancellationToken cancellationToken);
 

@@ -30,16 +30,14 @@ public sealed class AnalyticsRunner(AnalyticsRuns runs, AnalyticsSchedules sched
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var run in await store.ListRunsAsync(null, AnalyticsRuns.MaxListed, cancellationToken))
-            if (run.Status == AnalyticsRunStatus.Running)
-                await runs.FailInterruptedAsync(run, cancellationToken);
+        foreach (var run in await store.RunsInStatusAsync(AnalyticsRunStatus.Running, AnalyticsRuns.MaxListed, cancellationToken))
+            await runs.FailInterruptedAsync(run, cancellationToken);
     }
 
     public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {
         var (_, nextDue) = await schedules.QueueDueAsync(cancellationToken);
-        var queued = (await store.ListRunsAsync(null, AnalyticsRuns.MaxListed, cancellationToken)).LastOrDefault(r => r.Status == AnalyticsRunStatus.Queued);
-        if (queued is null) return FollowerStep.Idle(nextDue);
+        if (await store.RunsInStatusAsync(AnalyticsRunStatus.Queued, 1, cancellationToken) is not [var queued]) return FollowerStep.Idle(nextDue);
         _current = queued;
         await runs.ExecuteAsync(queued, null, cancellationToken);
         _current = null;
@@ -53,7 +51,7 @@ public sealed class AnalyticsRunner(AnalyticsRuns runs, AnalyticsSchedules sched
     }
 
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken) =>
-        new(null, (await store.ListRunsAsync(null, AnalyticsRuns.MaxListed, cancellationToken)).Count(r => r.Status == AnalyticsRunStatus.Queued));
+        new(null, (await store.RunsInStatusAsync(AnalyticsRunStatus.Queued, AnalyticsRuns.MaxListed, cancellationToken)).Count);
 
     public Task StopAsync() => Task.CompletedTask;
 }

@@ -57,6 +57,13 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
             ReadRun, cancellationToken, ("kind", kind), ("limit", limit));
     }
 
+    public async Task<IReadOnlyList<AnalyticsRun>> RunsInStatusAsync(AnalyticsRunStatus status, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {RunColumns} FROM analytics_runs WHERE status = @status ORDER BY started_at, id LIMIT @limit",
+            ReadRun, cancellationToken, ("status", Wire(status)), ("limit", limit));
+    }
+
     public async Task<AnalyticsRun?> LatestPromotedAsync(string kind, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
