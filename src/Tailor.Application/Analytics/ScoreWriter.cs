@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tailor.Core.Events;
 using Tailor.Core.Storage;
 
@@ -45,12 +44,11 @@ public sealed class ScoreWriter(IAnalyticsStore store, IEventSink sink, TimeProv
                 }
                 var traits = new Dictionary<string, object?>(score.Traits, StringComparer.Ordinal) { [metadataName] = metadata };
                 var messageId = messageSuffix?.Invoke(score.ProfileId) is { } suffix ? $"ana-{runId}-{score.ProfileId}-{suffix}" : $"ana-{runId}-{score.ProfileId}";
-                var message = new Dictionary<string, object?>
+                var fields = new Dictionary<string, object?>
                 {
-                    ["type"] = "identify", ["userId"] = to.UserId, ["anonymousId"] = to.AnonymousId, ["messageId"] = messageId,
-                    ["timestamp"] = now, ["traits"] = traits, ["context"] = new Dictionary<string, object?> { ["analytics"] = new { kind, run = runId, model } },
+                    ["traits"] = traits, ["context"] = new Dictionary<string, object?> { ["analytics"] = new { kind, run = runId, model } },
                 };
-                events.Add(new TailorEvent(messageId, EventType.Identify, null, to.UserId, to.AnonymousId, now, now, Source, JsonSerializer.Serialize(message)));
+                events.Add(OwnEvents.Create(EventType.Identify, null, to.UserId, to.AnonymousId, messageId, now, Source, fields));
             }
             await sink.AppendAsync(events, ct);
             written += events.Count;

@@ -1,5 +1,4 @@
 using Tailor.Application.Experiments;
-using System.Text.Json;
 using Tailor.Application;
 using Tailor.Core.Content;
 using Tailor.Core.Events;
@@ -76,14 +75,8 @@ public sealed class ExperimentServing(RunningExperiments running, ExperimentAssi
     private TailorEvent ExposureMessage(ProfileIdentifier identity, Dictionary<string, object?> properties)
     {
         var (userId, anonymousId) = identity.Type == IdentityTypes.UserId ? (identity.Value, (string?)null) : ((string?)null, identity.Value);
-        var messageId = ids.New("exp");
-        var now = time.GetUtcNow();
-        var message = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["type"] = "track", ["event"] = ExposureEvent, ["userId"] = userId, ["anonymousId"] = anonymousId, ["messageId"] = messageId,
-            ["timestamp"] = now, ["properties"] = properties,
-        };
-        return new TailorEvent(messageId, EventType.Track, ExposureEvent, userId, anonymousId, now, now, ProfilesApi.ApiSource, JsonSerializer.Serialize(message));
+        var fields = new Dictionary<string, object?> { ["event"] = ExposureEvent, ["properties"] = properties };
+        return OwnEvents.Create(EventType.Track, ExposureEvent, userId, anonymousId, ids.New("exp"), time.GetUtcNow(), ProfilesApi.ApiSource, fields);
     }
 
     private async Task<Served?> AssignAsync(RunningExperiments.Entry entry, Profile profile, ProfileIdentifier identity, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Tailor.Core.Events;
 using Tailor.Core.Identity;
 using Tailor.Core.Profiles;
@@ -24,13 +23,7 @@ public sealed class ProfileEventWriter(EventLogWriter writer, IdSource ids, Time
         var userId = profile.Identities.FirstOrDefault(i => i.Type == IdentityTypes.UserId).Value;
         var anonymousId = userId is null ? profile.Identities.FirstOrDefault(i => i.Type == IdentityTypes.AnonymousId).Value : null;
         if (userId is null && anonymousId is null) return null;
-        var now = time.GetUtcNow();
-        var message = new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["type"] = type.ToWire(), ["userId"] = userId, ["anonymousId"] = anonymousId, ["messageId"] = messageId, ["timestamp"] = now,
-        };
-        foreach (var (key, value) in fields) message[key] = value;
-        return new TailorEvent(messageId, type, name, userId, anonymousId, now, now, source, JsonSerializer.Serialize(message));
+        return OwnEvents.Create(type, name, userId, anonymousId, messageId, time.GetUtcNow(), source, fields);
     }
 
     /// <summary>Appends the events durably (returns after the commit).</summary>
