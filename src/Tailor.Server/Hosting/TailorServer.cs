@@ -78,6 +78,7 @@ public static class TailorServer
         app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
         api.MapAuditApi();
+        api.MapPrivacyApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
