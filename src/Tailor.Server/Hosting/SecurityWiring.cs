@@ -11,7 +11,11 @@ namespace Tailor.Server.Hosting;
 /// </summary>
 public static class SecurityWiring
 {
-    /// <summary>The CORS policy of <c>/v1</c>: any origin, no credentials, the methods and headers tracking and personalize use.</summary>
+    /// <summary>
+    /// The CORS policy of <c>/v1</c>: any origin, no credentials, GET and POST, and any request header — a page's
+    /// analytics library may add its own (analytics-next's <c>deliveryStrategy.config.headers</c>), and with no
+    /// credentials an extra header gives a page nothing it could not send without CORS (docs/browser.md).
+    /// </summary>
     public const string PublicCorsPolicy = "tailor-public";
 
     public static IServiceCollection AddTailorSecurity(this IServiceCollection services, TailorServerOptions options)
@@ -23,7 +27,7 @@ public static class SecurityWiring
         services.AddCors(cors => cors.AddPolicy(PublicCorsPolicy, policy => policy
             .AllowAnyOrigin() // the write key is public; cookies are never read, so no credentials
             .WithMethods("GET", "POST")
-            .WithHeaders("Authorization", "Content-Type", "Content-Encoding", "Accept-Language")
+            .AllowAnyHeader()
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
         return services;
     }

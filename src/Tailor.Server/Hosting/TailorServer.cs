@@ -10,6 +10,7 @@ using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
 using Tailor.Server.Experiments;
+using Tailor.Server.Geo;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
@@ -41,6 +42,7 @@ public static class TailorServer
         builder.Services.AddHostedService<DisabledDefinitions>();
         builder.Services.AddTailorFollowers(options);
         builder.Services.AddTailorIngestion(options);
+        builder.Services.AddTailorGeo(options);
         builder.Services.AddTailorAdmin();
         builder.Services.AddTailorSecurity(options);
         builder.Services.AddTailorTrackingPlan();
