@@ -18,8 +18,8 @@ public static class PixelApi
     /// <summary>The most characters <c>data</c> may have: a 4.5 KB message in base64, under the 8 KB request line Kestrel allows.</summary>
     public const int MaxDataLength = 6144;
 
-    /// <summary>The transparent 1x1 GIF (GIF89a, one transparent pixel), 43 bytes.</summary>
-    public static ReadOnlyMemory<byte> Gif { get; } = Convert.FromBase64String("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7");
+    /// <summary>The transparent 1x1 GIF (GIF89a; a graphic control extension makes colour 0, its one pixel, transparent), 43 bytes.</summary>
+    public static ReadOnlyMemory<byte> Gif { get; } = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 
     private static readonly (string Path, EventType Type)[] Routes =
     [
