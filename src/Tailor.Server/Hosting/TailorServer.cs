@@ -14,6 +14,7 @@ using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
+using Tailor.Server.Sources;
 using Tailor.Server.Triggers;
 using Tailor.Server.TrackingPlans;
 using Tailor.Storage;
@@ -52,6 +53,7 @@ public static class TailorServer
         builder.Services.AddTailorDeadLetters();
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
+        builder.Services.AddTailorSources();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,6 +76,7 @@ public static class TailorServer
         api.MapAnalyticsApi();
         app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
+        api.MapSourcesApi(); app.MapSourceReceiver();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
