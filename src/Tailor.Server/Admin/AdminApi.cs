@@ -15,9 +15,7 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
         var sources = api.MapGroup("sources").WithTags("Sources");
-        sources.MapGet("", async (IAccessStore store, CancellationToken ct) => TypedResults.Ok((await store.ListSourcesAsync(ct)).ToArray()))
-            .WithName("ListSources").WithSummary("Every source with its write key");
-        sources.MapPost("", CreateSourceAsync).WithName("CreateSource").WithSummary("Create a source; its write key is generated unless given");
+        // Listing and creating sources (write-key and connector ones alike) are in Sources/SourcesApi.
         sources.MapPost("{id}/rotate", RotateSourceAsync).WithName("RotateWriteKey")
             .WithSummary("Give a source a new write key; the old one keeps working for the grace period");
         sources.MapPost("{id}/revoke", RevokeSourceAsync).WithName("RevokeWriteKey").WithSummary("Refuse every write key of a source from now on");
@@ -38,15 +36,6 @@ public static class AdminApi
         api.MapGet("pipeline", PipelineAsync).WithTags("Pipeline").WithName("GetPipelineStatus")
             .WithSummary("How far the profile pipeline has got through the event log, and every background stage's state, lag, last error and dead letters");
         return api;
-    }
-
-    public sealed record CreateSourceRequest(string? Name, string? WriteKey);
-
-    private static async Task<Results<Created<Source>, ProblemHttpResult>> CreateSourceAsync(CreateSourceRequest request, AccessOperations access, CancellationToken ct)
-    {
-        var created = await access.CreateSourceAsync(request.Name, request.WriteKey, ct);
-        if (created.Problem is { } problem) return ApiProblems.Invalid(problem.Field, problem.Rule);
-        return TypedResults.Created($"/api/sources/{created.Value!.Id}", created.Value);
     }
 
     public sealed record RotateRequest(string? Grace);

@@ -17,6 +17,7 @@ using Tailor.Server.Pipeline;
 using Tailor.Server.Privacy;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
+using Tailor.Server.Sources;
 using Tailor.Server.Triggers;
 using Tailor.Server.TrackingPlans;
 using Tailor.Storage;
@@ -57,6 +58,7 @@ public static class TailorServer
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
         builder.Services.AddTailorPrivacy(options.Privacy);
+        builder.Services.AddTailorSources();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -81,6 +83,8 @@ public static class TailorServer
         api.MapExperimentAnalysisApi();
         api.MapAuditApi();
         api.MapPrivacyApi();
+        api.MapSourcesApi();
+        app.MapSourceReceiver();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
