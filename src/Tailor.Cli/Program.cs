@@ -23,5 +23,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     AnalyticsCommand.Create(store),
     ExperimentsCommand.Create(store),
     AuditCommand.Create(store),
+    PrivacyCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

@@ -11,6 +11,7 @@ using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
 using Tailor.Server.Experiments;
+using Tailor.Server.Geo;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Privacy;
@@ -43,6 +44,7 @@ public static class TailorServer
         builder.Services.AddHostedService<DisabledDefinitions>();
         builder.Services.AddTailorFollowers(options);
         builder.Services.AddTailorIngestion(options);
+        builder.Services.AddTailorGeo(options);
         builder.Services.AddTailorAdmin();
         builder.Services.AddTailorSecurity(options);
         builder.Services.AddTailorTrackingPlan();
@@ -78,6 +80,7 @@ public static class TailorServer
         app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
         api.MapAuditApi();
+        api.MapPrivacyApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
