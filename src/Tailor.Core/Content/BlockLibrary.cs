@@ -2,17 +2,29 @@ using System.Globalization;
 
 namespace Tailor.Core.Content;
 
-/// <summary>The saved blocks with every variant's Liquid parsed once. Immutable; rebuilt when a block changes.</summary>
+/// <summary>
+/// The saved content a render may include, parsed once: blocks (<c>{% block "name" %}</c>) with every variant's Liquid,
+/// and snippets (<c>{% render 'name' %}</c>, <c>{% include 'name' %}</c>: the stored templates, by name). Immutable;
+/// rebuilt when content changes.
+/// </summary>
 public sealed class BlockLibrary
 {
     private readonly Dictionary<string, CompiledBlock> _blocks;
+    private readonly Dictionary<string, ParsedTemplate> _snippets;
 
-    public BlockLibrary(IEnumerable<CompiledBlock> blocks) =>
+    /// <param name="snippets">Templates that <c>render</c> and <c>include</c> find by name.</param>
+    public BlockLibrary(IEnumerable<CompiledBlock> blocks, IEnumerable<KeyValuePair<string, ParsedTemplate>>? snippets = null)
+    {
         _blocks = blocks.ToDictionary(b => b.Definition.Name, StringComparer.Ordinal);
+        _snippets = snippets?.ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal) ?? new Dictionary<string, ParsedTemplate>(StringComparer.Ordinal);
+    }
 
     public static BlockLibrary Empty { get; } = new([]);
 
     public CompiledBlock? Find(string name) => _blocks.GetValueOrDefault(name);
+
+    /// <summary>The snippet <c>render</c>/<c>include</c> of this name reads; null when there is none.</summary>
+    public ParsedTemplate? FindSnippet(string name) => _snippets.GetValueOrDefault(name);
 
     public IReadOnlyCollection<CompiledBlock> All => _blocks.Values;
 }

@@ -30,7 +30,7 @@ internal sealed class BudgetRewriter : AstRewriter
     {
         var visited = base.VisitForStatement(forStatement);
         if (visited is not ForStatement loop) return visited;
-        return new ForStatement([Checkpoint.Instance, .. loop.Statements], loop.Identifier, loop.Source, loop.Limit, loop.Offset, loop.Reversed, loop.Else);
+        return new ForStatement([Checkpoint.Instance, .. loop.Statements], loop.Identifier, loop.Source, loop.Limit, loop.Offset, loop.Reversed, loop.Else, forStatement.CollectionName);
     }
 
     /// <summary>A range that measures itself first; within the budget it is Fluid's own range.</summary>
@@ -40,8 +40,8 @@ internal sealed class BudgetRewriter : AstRewriter
         {
             if (MeterOf(context) is { } meter)
             {
-                var from = (await range.From.EvaluateAsync(context)).ToNumberValue();
-                var to = (await range.To.EvaluateAsync(context)).ToNumberValue();
+                var from = (await range.From.EvaluateAsync(context)).ToNumberValue(context);
+                var to = (await range.To.EvaluateAsync(context)).ToNumberValue(context);
                 meter.CheckRange(from, to);
             }
             return await range.EvaluateAsync(context);
@@ -53,7 +53,10 @@ internal sealed class BudgetRewriter : AstRewriter
     {
         public static readonly Checkpoint Instance = new();
 
-        public override ValueTask<Completion> WriteToAsync(TextWriter writer, TextEncoder encoder, TemplateContext context)
+        /// <summary>Writes nothing, so a loop whose body is otherwise blank stays blank (Liquid prints nothing for it).</summary>
+        public override bool IsWhitespaceOrCommentOnly => true;
+
+        public override ValueTask<Completion> WriteToAsync(IFluidOutput output, TextEncoder encoder, TemplateContext context)
         {
             MeterOf(context)?.Check();
             return new ValueTask<Completion>(Completion.Normal);

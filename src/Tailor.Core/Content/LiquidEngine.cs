@@ -20,12 +20,15 @@ public sealed partial class LiquidEngine
     private const string SessionKey = "tailor.session";
     /// <summary>How deep blocks may include blocks: enough for real layouts, and a loop cannot hang a render.</summary>
     private const int MaxBlockDepth = 8;
+    /// <summary>How deep snippets may include snippets (<c>include</c>/<c>render</c>), the same bound as blocks.</summary>
+    private const int MaxSnippetDepth = 8;
 
     private readonly FluidParser _parser;
     private readonly TemplateOptions _options;
     private readonly RenderBudget _budget;
     private readonly DefinitionLimits _limits;
     private readonly TimeProvider _time;
+    private readonly SnippetResolver _snippets;
 
     /// <summary>The definition limits this engine parses templates under; block conditions are checked against the same.</summary>
     public DefinitionLimits Limits => _limits;
@@ -38,24 +41,35 @@ public sealed partial class LiquidEngine
         _budget = budget ?? RenderBudget.Default;
         _limits = limits ?? DefinitionLimits.Default;
         _time = time ?? TimeProvider.System;
-        _parser = new FluidParser(new FluidParserOptions { AllowFunctions = false, AllowParentheses = true });
+        // The Liquid tag and identifiers ending in '?' are Shopify's syntax; functions (a Fluid extension) stay off.
+        _parser = new FluidParser(new FluidParserOptions { AllowFunctions = false, AllowParentheses = true, AllowLiquidTag = true, AllowTrailingQuestionMark = true });
         _parser.RegisterExpressionTag("block", RenderBlockTagAsync);
-        _options = new TemplateOptions
-        {
+        // Fluid's own operators, not Liquid's: a template written here must also render on Shopify, Braze or Klaviyo.
+        _parser.RegisteredOperators.Remove("startswith");
+        _parser.RegisteredOperators.Remove("endswith");
+        _snippets = new SnippetResolver();
+        LiquidFilters.Prepare();
+        _options = new TemplateOptionsBuilder()
             // Names are case-sensitive, as in Shopify's Liquid and in Tailor's traits.
-            ModelNamesComparer = StringComparer.Ordinal,
-            TimeZone = TimeZoneInfo.Utc,
-            MaxSteps = _budget.MaxSteps,
-            MaxRecursion = 32,
-        };
-        LiquidFilters.Register(_options.Filters);
-        _options.ValueConverters.Add(value => value is ReadableList list
-            ? new ReadableListValue(list, new ArrayValue([.. list.Select(item => FluidValue.Create(item, _options))]))
-            : null);
-        // Output is counted as it is written, but a variable can grow without being written: {% assign s = s | append: s %}
-        // doubles it on every loop iteration. Assigned and captured values are held to the same budget.
-        _options.Assigned = CheckVariable;
-        _options.Captured = CheckVariable;
+            .WithModelNamesComparer(StringComparer.Ordinal)
+            .WithTimeZone(TimeZoneInfo.Utc)
+            .WithMaxSteps(_budget.MaxSteps)
+            // How deep include/render may nest: a snippet that renders itself stops here, with an error.
+            .WithMaxRecursion(MaxSnippetDepth)
+            .ConfigureFilters(LiquidFilters.Register)
+            .AddValueConverter(value => value is ReadableList list
+                ? new ReadableListValue(list, ArrayValue.Create([.. list.Select(item => FluidValue.Create(item, _options))]))
+                : null)
+            // Output is counted as it is written, but a variable can grow without being written: {% assign s = s | append: s %}
+            // doubles it on every loop iteration. Assigned and captured values are held to the same budget.
+            .WithAssigned(CheckVariable)
+            .WithCaptured(CheckVariable)
+            // include/render read stored snippets by name (never files), already parsed and held to the limits.
+            .WithFileProvider(_snippets)
+            .WithTemplateCache(_snippets)
+            .WithDefaultFileExtension("")
+            .WithTemplateParsed((_, template) => BudgetRewriter.Apply(template))
+            .Build();
     }
 
     /// <summary>
@@ -66,7 +80,7 @@ public sealed partial class LiquidEngine
 
     private ValueTask<FluidValue> CheckVariable(string identifier, FluidValue value, TemplateContext context)
     {
-        if (value is StringValue && value.ToStringValue() is { } text && text.Length > _budget.MaxOutputBytes)
+        if (value is StringValue && value.ToStringValue(context) is { } text && text.Length > _budget.MaxOutputBytes)
             throw new RenderBudgetExceededException(nameof(RenderBudget.MaxOutputBytes), $"the variable '{identifier}' grew past {_budget.MaxOutputBytes} characters");
         if (value is ArrayValue array && array.Values.Count > _budget.MaxRangeLength)
             throw new RenderBudgetExceededException(nameof(RenderBudget.MaxRangeLength), $"the variable '{identifier}' grew past {_budget.MaxRangeLength} items");
@@ -166,14 +180,16 @@ public sealed partial class LiquidEngine
     /// Renders a template over plain data with nothing escaped: for plain-text email parts and for measuring this
     /// engine against the Liquid conformance suite. Same parser, filters and options as every other render.
     /// </summary>
+    /// <param name="snippets">Where <c>render</c> and <c>include</c> find snippets by name (none when null).</param>
     public async ValueTask<string> RenderPlainAsync(ParsedTemplate template, IReadOnlyDictionary<string, object?> data, CultureInfo? culture = null,
-        CancellationToken cancellationToken = default)
+        BlockLibrary? snippets = null, CancellationToken cancellationToken = default)
     {
         var context = new TemplateContext(_options, StringComparer.Ordinal) { CultureInfo = culture ?? CultureInfo.InvariantCulture };
-        foreach (var (name, value) in data) context.SetValue(name, value);
+        foreach (var (name, value) in data) context.SetValue(name, FluidValue.Create(value, _options));
         var meter = new RenderMeter(_budget, _time, cancellationToken);
         context.AmbientValues[BudgetRewriter.MeterKey] = meter;
-        using var writer = new MeteredWriter(meter);
+        if (snippets is not null) context.AmbientValues[SnippetResolver.LibraryKey] = snippets;
+        var writer = new MeteredWriter(meter);
         try
         {
             await template.Fluid.RenderAsync(writer, NullEncoder.Default, context);
@@ -213,7 +229,7 @@ public sealed partial class LiquidEngine
     public async ValueTask<BlockRender> RenderBlockAsync(CompiledBlock block, RenderScope scope, RenderSettings settings, CancellationToken cancellationToken)
     {
         var session = Start(scope, settings, cancellationToken, out var context);
-        using var writer = new MeteredWriter(session.Meter);
+        var writer = new MeteredWriter(session.Meter);
         var choice = await session.RenderBlockAsync(block, writer, context);
         return new BlockRender(writer.ToString(), choice, session.Missing);
     }
@@ -232,9 +248,9 @@ public sealed partial class LiquidEngine
     /// dates in any language stay readable in the email source.</summary>
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
-    private static async ValueTask<Completion> RenderBlockTagAsync(Expression expression, TextWriter writer, TextEncoder encoder, TemplateContext context)
+    private static async ValueTask<Completion> RenderBlockTagAsync(Expression expression, IFluidOutput writer, TextEncoder encoder, TemplateContext context)
     {
-        var name = (await expression.EvaluateAsync(context)).ToStringValue();
+        var name = (await expression.EvaluateAsync(context)).ToStringValue(context);
         if (context.AmbientValues.TryGetValue(SessionKey, out var s) && s is RenderSession session)
         {
             session.Meter.Check();
@@ -257,7 +273,7 @@ public sealed partial class LiquidEngine
         /// <summary>Renders into a writer that counts output; the context's statement count is what the render used.</summary>
         public async ValueTask<string> RenderAsync(ParsedTemplate template, TemplateContext context, TextEncoder encoder)
         {
-            using var writer = new MeteredWriter(Meter);
+            var writer = new MeteredWriter(Meter);
             await template.Fluid.RenderAsync(writer, encoder, context);
             return writer.ToString();
         }
@@ -271,9 +287,10 @@ public sealed partial class LiquidEngine
             var context = new TemplateContext(engine._options, StringComparer.Ordinal) { CultureInfo = culture, TimeZone = zone };
             var now = scope.Now;
             context.Now = () => now;
-            foreach (var (name, value) in model) context.SetValue(name, value);
+            foreach (var (name, value) in model) context.SetValue(name, FluidValue.Create(value, engine._options));
             context.AmbientValues[SessionKey] = this;
             context.AmbientValues[BudgetRewriter.MeterKey] = Meter;
+            if (Settings.Blocks is { } library) context.AmbientValues[SnippetResolver.LibraryKey] = library;
             if (Settings.Currency is { } currency) context.AmbientValues[LiquidFilters.CurrencyKey] = currency;
             return context;
         }
@@ -308,7 +325,7 @@ public sealed partial class LiquidEngine
         }
 
         /// <param name="parent">The context of the template that includes the block: its statement count carries into the block and back.</param>
-        public async ValueTask<BlockChoice> RenderBlockAsync(CompiledBlock block, TextWriter writer, TemplateContext parent)
+        public async ValueTask<BlockChoice> RenderBlockAsync(CompiledBlock block, IFluidOutput writer, TemplateContext parent)
         {
             var (variant, reason) = BlockChooser.Choose(block.Definition, scope.Facts, scope.Now);
             var (template, language) = block.ContentOf(variant).For(culture);
@@ -339,7 +356,7 @@ public sealed partial class LiquidEngine
                     (output, _) = await TryRenderAsync(template, parent);
                 }
                 if (writer is MeteredWriter metered) metered.AppendCounted(output ?? ""); // counted as the block wrote it
-                else await writer.WriteAsync(output ?? "");
+                else writer.Write(output ?? "");
                 if (Settings.Strict) CollectMissing(template, block.Definition.Name);
             }
             finally

@@ -6,9 +6,9 @@ using Fluid.Values;
 namespace Tailor.Core.Content;
 
 /// <summary>
-/// Filters Tailor adds to Fluid's, or replaces where Fluid differs from Shopify's Liquid in a way that shows in
-/// personalised content (see the conformance suite's README): <c>default</c>, <c>capitalize</c>, <c>divided_by</c>,
-/// <c>round</c>, <c>join</c>, <c>size</c>, plus <c>money</c> (per locale) and <c>url_escape</c>.
+/// Filters Tailor adds to Fluid's, or changes on purpose: <c>money</c> (per locale), <c>url_escape</c> (every reserved
+/// character percent-encoded), and <c>divided_by: 0</c>, which renders nothing instead of failing the template.
+/// Fluid's own filters (3.x) follow Shopify's Liquid; the conformance suite holds them to it (GoldenLiquidTests).
 /// </summary>
 internal static class LiquidFilters
 {
@@ -17,68 +17,25 @@ internal static class LiquidFilters
 
     public static void Register(FilterCollection filters)
     {
-        filters.AddFilter("default", Default);
-        filters.AddFilter("capitalize", Capitalize);
-        filters.AddFilter("divided_by", DividedBy);
-        filters.AddFilter("round", Round);
-        filters.AddFilter("join", Join);
-        if (filters.TryGetValue("size", out var size))
-            filters.AddFilter("size", (input, arguments, context) => input.IsNil() ? NumberValue.Zero : size(input, arguments, context));
+        if (filters.TryGetValue("divided_by", out var dividedBy))
+            filters.AddFilter("divided_by", (input, arguments, context) => DividedBy(dividedBy, input, arguments, context));
+        filters.AddFilter("base64_url_safe_encode", Base64UrlSafeEncode);
         filters.AddFilter("money", Money);
         filters.AddFilter("url_escape", UrlEscape);
     }
 
     /// <summary>
-    /// Liquid's rule: the fallback replaces nil, false, an empty string and an empty array; any other value (an
-    /// object included: <c>user.segment | default: x</c>) is kept. <c>allow_false: true</c> keeps false too.
+    /// Liquid's division (integers floor, a float on either side gives a float: <c>10 | divided_by: 4.0</c> is 2.5), except
+    /// that dividing by zero gives nil rather than a failed render: a personalised email must not fail because one number is zero.
     /// </summary>
-    public static ValueTask<FluidValue> Default(FluidValue input, FilterArguments arguments, TemplateContext context)
-    {
-        var allowFalse = arguments["allow_false"].ToBooleanValue();
-        var empty = input.IsNil()
-            || input.Type == FluidValues.Empty || input.Type == FluidValues.Blank
-            || (input.Type == FluidValues.Boolean && !input.ToBooleanValue() && !allowFalse)
-            || (input.Type == FluidValues.String && input.ToStringValue().Length == 0)
-            || (input is ArrayValue array && array.Values.Count == 0)
-            || (input.Type == FluidValues.Dictionary && !input.Enumerate(context).Any());
-        return empty ? arguments.At(0) : input;
-    }
+    public static ValueTask<FluidValue> DividedBy(FilterDelegate liquid, FluidValue input, FilterArguments arguments, TemplateContext context) =>
+        arguments.At(0).ToNumberValue(context) == 0 ? NilValue.Instance : liquid(input, arguments, context);
 
-    /// <summary>First character upper-case, the rest lower-case (<c>JOHN</c> → <c>John</c>), as in Shopify's Liquid.</summary>
-    public static ValueTask<FluidValue> Capitalize(FluidValue input, FilterArguments arguments, TemplateContext context)
+    /// <summary>URL-safe Base64 with its <c>=</c> padding kept, as Shopify's Liquid writes it (Fluid drops the padding).</summary>
+    public static ValueTask<FluidValue> Base64UrlSafeEncode(FluidValue input, FilterArguments arguments, TemplateContext context)
     {
-        var s = input.ToStringValue();
-        if (s.Length == 0) return StringValue.Empty;
-        return new StringValue(string.Concat(char.ToUpper(s[0], context.CultureInfo).ToString(), s[1..].ToLower(context.CultureInfo)));
-    }
-
-    /// <summary>Half away from zero, as Liquid (Fluid rounds half to even); negative digits round to tens, hundreds.</summary>
-    public static ValueTask<FluidValue> Round(FluidValue input, FilterArguments arguments, TemplateContext context)
-    {
-        var value = input.ToNumberValue();
-        var digits = arguments.Count > 0 ? (int)arguments.At(0).ToNumberValue() : 0;
-        if (digits >= 0) return NumberValue.Create(decimal.Round(value, Math.Min(digits, 28), MidpointRounding.AwayFromZero));
-        var unit = (decimal)Math.Pow(10, Math.Min(-digits, 28));
-        return NumberValue.Create(decimal.Round(value / unit, 0, MidpointRounding.AwayFromZero) * unit);
-    }
-
-    /// <summary>Without an argument the separator is a space, as in Liquid (Fluid used none).</summary>
-    public static ValueTask<FluidValue> Join(FluidValue input, FilterArguments arguments, TemplateContext context)
-    {
-        if (input.Type != FluidValues.Array) return input;
-        var separator = arguments.Count > 0 ? arguments.At(0).ToStringValue() : " ";
-        return new StringValue(string.Join(separator, input.Enumerate(context).Select(v => v.ToStringValue())));
-    }
-
-    /// <summary>Integer division only when both sides are integers (<c>250.5 | divided_by: 100</c> is 2.505); by zero gives nil, not a failed render.</summary>
-    public static ValueTask<FluidValue> DividedBy(FluidValue input, FilterArguments arguments, TemplateContext context)
-    {
-        var divisor = arguments.At(0).ToNumberValue();
-        if (divisor == 0) return NilValue.Instance;
-        var dividend = input.ToNumberValue();
-        // A decimal keeps its written scale: 100 is an integer, 100.0 is not (as in Liquid, where 100.0 is a float).
-        var integers = dividend.Scale == 0 && divisor.Scale == 0;
-        return NumberValue.Create(integers ? decimal.Floor(dividend / divisor) : dividend / divisor);
+        if (arguments.Count > 0) throw new ArgumentException("base64_url_safe_encode takes no arguments", nameof(arguments));
+        return StringValue.Create(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(input.ToStringValue(context))).Replace('+', '-').Replace('/', '_'));
     }
 
     /// <summary>
@@ -89,19 +46,25 @@ internal static class LiquidFilters
     {
         if (input.IsNil()) return NilValue.Instance;
         if (input.Type != FluidValues.Number
-            && !decimal.TryParse(input.ToStringValue(), NumberStyles.Number, CultureInfo.InvariantCulture, out _)) return input;
-        var amount = input.ToNumberValue();
+            && !decimal.TryParse(input.ToStringValue(context), NumberStyles.Number, CultureInfo.InvariantCulture, out _)) return input;
+        var amount = input.ToNumberValue(context);
         var culture = context.CultureInfo;
-        var code = arguments.Count > 0 ? arguments.At(0).ToStringValue()
+        var code = arguments.Count > 0 ? arguments.At(0).ToStringValue(context)
             : context.AmbientValues.TryGetValue(CurrencyKey, out var c) && c is string s ? s : null;
         var format = (NumberFormatInfo)culture.NumberFormat.Clone();
         if (code is { Length: 3 })
             format.CurrencySymbol = CurrencySymbols.TryGetValue(code.ToUpperInvariant(), out var symbol) ? symbol : code.ToUpperInvariant();
-        return new StringValue(amount.ToString("C", format));
+        return StringValue.Create(amount.ToString("C", format));
     }
 
     public static ValueTask<FluidValue> UrlEscape(FluidValue input, FilterArguments arguments, TemplateContext context) =>
-        new StringValue(Uri.EscapeDataString(input.ToStringValue()));
+        StringValue.Create(Uri.EscapeDataString(input.ToStringValue(context)));
+
+    /// <summary>
+    /// Builds the currency table now (it reads every culture: a second or more on a busy machine), so the first render
+    /// that prints money does not spend its own time budget on it.
+    /// </summary>
+    public static void Prepare() => _ = CurrencySymbols.Count;
 
     /// <summary>ISO 4217 code → the symbol its home culture writes (USD → $, EUR → €, GBP → £).</summary>
     private static readonly FrozenDictionary<string, string> CurrencySymbols = BuildSymbols();

@@ -1,59 +1,46 @@
 using System.Text;
+using Fluid;
 
 namespace Tailor.Core.Content;
 
-/// <summary>A string writer that counts what is written against the render's output budget and checks the clock.</summary>
-internal sealed class MeteredWriter(RenderMeter meter) : StringWriter(System.Globalization.CultureInfo.InvariantCulture)
+/// <summary>
+/// The output a render writes into: counts what is written against the render's output budget (UTF-8 bytes) and
+/// checks the clock on every write, so a template that writes forever stops at its budget.
+/// </summary>
+internal sealed class MeteredWriter(RenderMeter meter) : IFluidOutput
 {
-    public override void Write(char value)
-    {
-        meter.AddOutput(value < 0x80 ? 1 : 3);
-        base.Write(value);
-    }
+    private readonly StringBuilder _text = new();
+    private char[] _buffer = [];
 
-    public override void Write(char[] buffer, int index, int count)
+    public void Write(string value)
     {
-        meter.AddOutput(Encoding.UTF8.GetByteCount(buffer, index, count));
-        base.Write(buffer, index, count);
-    }
-
-    public override void Write(ReadOnlySpan<char> buffer)
-    {
-        meter.AddOutput(Encoding.UTF8.GetByteCount(buffer));
-        base.Write(buffer);
-    }
-
-    public override void Write(string? value)
-    {
-        if (value is null) return;
         meter.AddOutput(Encoding.UTF8.GetByteCount(value));
-        base.Write(value);
+        _text.Append(value);
     }
 
-    public override Task WriteAsync(char value)
+    public void Write(char[] buffer, int index, int count)
     {
-        Write(value);
-        return Task.CompletedTask;
+        var span = buffer.AsSpan(index, count);
+        meter.AddOutput(Encoding.UTF8.GetByteCount(span));
+        _text.Append(span);
     }
 
-    public override Task WriteAsync(string? value)
+    public Span<char> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+    public Memory<char> GetMemory(int sizeHint = 0)
     {
-        Write(value);
-        return Task.CompletedTask;
+        var size = Math.Max(sizeHint, 256);
+        if (_buffer.Length < size) _buffer = new char[size];
+        return _buffer;
     }
 
-    public override Task WriteAsync(char[] buffer, int index, int count)
-    {
-        Write(buffer, index, count);
-        return Task.CompletedTask;
-    }
+    /// <summary>Takes what Fluid wrote into the span from <see cref="GetSpan"/>.</summary>
+    public void Advance(int count) => Write(_buffer, 0, count);
 
-    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
-    {
-        Write(buffer.Span);
-        return Task.CompletedTask;
-    }
+    public ValueTask FlushAsync() => ValueTask.CompletedTask;
 
     /// <summary>Appends a block's output, already counted when the block wrote it.</summary>
-    public void AppendCounted(string value) => GetStringBuilder().Append(value);
+    public void AppendCounted(string value) => _text.Append(value);
+
+    public override string ToString() => _text.ToString();
 }

@@ -24,4 +24,9 @@ public sealed class ParsedTemplate
     public IReadOnlyList<string> BlockNames { get; }
 
     internal IFluidTemplate Fluid { get; }
+
+    private static long _count;
+
+    /// <summary>Names this parse uniquely for the snippet cache (<see cref="SnippetResolver"/>).</summary>
+    internal string Key { get; } = $"tpl-{Interlocked.Increment(ref _count)}";
 }

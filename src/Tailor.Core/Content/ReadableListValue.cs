@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using Fluid;
 using Fluid.Values;
@@ -12,26 +11,27 @@ internal sealed class ReadableListValue(ReadableList list, ArrayValue items) : F
 
     public override bool Equals(FluidValue other) => items.Equals(other);
 
-    public override bool ToBooleanValue() => items.ToBooleanValue();
+    public override bool ToBooleanValue(TemplateContext context) => items.ToBooleanValue(context);
 
-    public override decimal ToNumberValue() => items.ToNumberValue();
+    public override decimal ToNumberValue(TemplateContext context) => items.ToNumberValue(context);
 
-    public override string ToStringValue() => list.Text;
+    public override string ToStringValue(TemplateContext context) => list.Text;
 
-    public override object ToObjectValue() => items.ToObjectValue();
+    public override object ToObjectValue(TemplateContext context) => items.ToObjectValue(context);
 
-    [Obsolete("Fluid renders through WriteToAsync")]
-    public override void WriteTo(TextWriter writer, TextEncoder encoder, CultureInfo cultureInfo) => writer.Write(encoder.Encode(list.Text));
-
-    public override ValueTask WriteToAsync(TextWriter writer, TextEncoder encoder, CultureInfo cultureInfo) => new(writer.WriteAsync(encoder.Encode(list.Text)));
+    public override ValueTask WriteToAsync(IFluidOutput output, TextEncoder encoder, TemplateContext context)
+    {
+        output.Write(encoder.Encode(list.Text));
+        return ValueTask.CompletedTask;
+    }
 
     public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context) => items.GetValueAsync(name, context);
 
     public override ValueTask<FluidValue> GetIndexAsync(FluidValue index, TemplateContext context) => items.GetIndexAsync(index, context);
 
-    public override IEnumerable<FluidValue> Enumerate(TemplateContext context) => items.Enumerate(context);
+    public override IAsyncEnumerable<FluidValue> EnumerateAsync(TemplateContext context) => items.EnumerateAsync(context);
 
-    public override bool Contains(FluidValue value) => items.Contains(value);
+    public override ValueTask<bool> ContainsAsync(FluidValue value, TemplateContext context) => items.ContainsAsync(value, context);
 
     public override int GetHashCode() => items.GetHashCode();
 

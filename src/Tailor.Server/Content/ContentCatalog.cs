@@ -110,7 +110,8 @@ public sealed partial class ContentCatalog(IContentStore store, LiquidEngine eng
                 values.Add(new SegmentValues(d.Name, v.Priority ?? 0, v.Values ?? new Dictionary<string, JsonElement>(), d.UpdatedAt));
             }
             _loadedAt = startedAt;
-            return _current = new Snapshot(templates, new BlockLibrary(blocks), placements, values, events) { Disabled = disabled, ReadsRecommendations = readsRecommendations };
+            // Stored templates are also the snippets {% render 'name' %} and {% include 'name' %} read.
+            return _current = new Snapshot(templates, new BlockLibrary(blocks, templates.Select(t => KeyValuePair.Create(t.Key, t.Value.Parsed))), placements, values, events) { Disabled = disabled, ReadsRecommendations = readsRecommendations };
         }
         finally
         {
