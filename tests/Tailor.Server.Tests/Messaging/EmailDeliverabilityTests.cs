@@ -37,7 +37,7 @@ public sealed class EmailDeliverabilityTests
             Headers = new Dictionary<string, string> { ["List-Unsubscribe"] = "<https://shop.example/u/abc>", ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click" },
         }, Ct);
 
-        var mail = Assert.Single(await SmtpSink.WaitForAsync(to));
+        var mail = Assert.Single(await SmtpSink.WaitForAsync(to, timeout: TimeSpan.FromSeconds(60)));
         var alternative = Assert.IsType<MultipartAlternative>(mail.Body);
         Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
         Assert.Equal("""
@@ -84,7 +84,7 @@ public sealed class EmailDeliverabilityTests
         await app.IdentifyAsync("signed", to, "email");
         await app.TrackAsync("signed", "Product Added", app.Now);
 
-        var mail = Assert.Single(await SmtpSink.WaitForAsync(to));
+        var mail = Assert.Single(await SmtpSink.WaitForAsync(to, timeout: TimeSpan.FromSeconds(60)));
         Assert.IsType<MultipartAlternative>(mail.Body);
         var text = mail.TextBody!.ReplaceLineEndings("\n");
         Assert.StartsWith("Hi Ann,\n\nBack to your cart (http://127.0.0.1:", text, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public sealed class SmtpSecurityTests
             await using var sender = new SmtpEmailSender(endpoint, email: new EmailOptions { SmtpUser = user, SmtpPassword = password, SmtpSecurity = security, SmtpTrustedCertificates = ca });
             var to = SmtpSink.NewRecipient($"auth-{security}");
             await sender.SendAsync(Mail(to), Ct);
-            var mail = Assert.Single(await SmtpSink.WaitForAsync(to));
+            var mail = Assert.Single(await SmtpSink.WaitForAsync(to, timeout: TimeSpan.FromSeconds(60)));
             // Exim records the TLS cipher and the authenticated id in its Received header.
             var received = string.Join("\n", mail.Headers.Where(h => h.Field == "Received").Select(h => h.Value));
             Assert.Contains("TLS", received, StringComparison.Ordinal);
