@@ -15,6 +15,7 @@
 : "${SVC_WAIT_SECS:=60}"
 : "${PG_PORT:=55432}" "${PG_USER:=app}" "${PG_PASSWORD:=app_pw}" "${PG_DB:=appdb}"
 : "${SMTP_PORT:=52525}" "${SMTP_SINK_IMPL:=exim}"          # exim | postfix
+: "${SMTP_AUTH_PORT:=52526}" "${SMTP_AUTH_USER:=tailor}" "${SMTP_AUTH_PASSWORD:=sink_pw}"   # start_smtp_auth_sink
 
 _svc_log() { echo "[services] $*" >&2; }
 _svc_now() { date +%s.%N; }
@@ -231,9 +232,92 @@ stop_smtp_sink() {
   _svc_kill_wait "$d/exim.pid"; return 0
 }
 
+# ---------------------------------------------------------------- SMTP sink with AUTH and STARTTLS
+# A second exim on 127.0.0.1:$SMTP_AUTH_PORT that offers STARTTLS (a self-signed certificate for 127.0.0.1 and
+# localhost, exported as SMTP_AUTH_CA so a client can trust it), offers AUTH PLAIN/LOGIN only inside TLS, and accepts
+# mail only from a client that authenticated as $SMTP_AUTH_USER / $SMTP_AUTH_PASSWORD. Messages go to the same
+# Maildir as start_smtp_sink's ($SMTP_SINK_MAILDIR when set). Exim only (SMTP_SINK_IMPL is not consulted).
+_smtp_auth_ready() {
+  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$SMTP_AUTH_PORT; IFS= read -r l <&3; printf 'QUIT\r\n' >&3; [[ \$l == 220* ]]" 2>/dev/null
+}
+
+start_smtp_auth_sink() {
+  local d="$SVC_ROOT/smtp-auth" maildir t0
+  _svc_install exim4-daemon-light openssl || return 1
+  t0=$(_svc_now); maildir="${SMTP_SINK_MAILDIR:-$SVC_ROOT/smtp/Maildir}"
+  if ! _smtp_auth_ready; then
+    mkdir -p "$d/spool" "$d/log" "$maildir"
+    if [ ! -s "$d/cert.pem" ]; then
+      openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" -days 3650 -subj "/CN=127.0.0.1" \
+        -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" > "$d/openssl.log" 2>&1 \
+        || { _svc_log "openssl failed:"; cat "$d/openssl.log" >&2; return 1; }
+    fi
+    chown -R Debian-exim:Debian-exim "$d/spool" "$d/log" "$maildir" "$d/key.pem"; chmod 0600 "$d/key.pem"; chmod 0644 "$d/cert.pem"
+    rm -f "$d/exim.conf"    # exim insists on a root-owned config file
+    cat > "$d/exim.conf" <<EOF
+primary_hostname = ci-smtp-auth.localdomain
+daemon_smtp_ports = $SMTP_AUTH_PORT
+local_interfaces = 127.0.0.1
+spool_directory = $d/spool
+log_file_path = $d/log/%slog
+pid_file_path = $d/exim.pid
+host_lookup =
+tls_advertise_hosts = *
+tls_certificate = $d/cert.pem
+tls_privatekey = $d/key.pem
+smtp_accept_max = 50
+acl_smtp_rcpt = acl_rcpt
+begin acl
+acl_rcpt:
+  accept authenticated = *
+  deny message = authentication required
+begin routers
+catchall:
+  driver = accept
+  transport = to_maildir
+begin transports
+to_maildir:
+  driver = appendfile
+  directory = $maildir
+  maildir_format
+  create_directory
+  mode = 0644
+  directory_mode = 0755
+  user = Debian-exim
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+begin authenticators
+plain:
+  driver = plaintext
+  public_name = PLAIN
+  server_prompts = :
+  server_condition = \${if and {{eq{\$auth2}{$SMTP_AUTH_USER}}{eq{\$auth3}{$SMTP_AUTH_PASSWORD}}}}
+  server_advertise_condition = \${if def:tls_in_cipher}
+  server_set_id = \$auth2
+login:
+  driver = plaintext
+  public_name = LOGIN
+  server_prompts = Username:: : Password::
+  server_condition = \${if and {{eq{\$auth1}{$SMTP_AUTH_USER}}{eq{\$auth2}{$SMTP_AUTH_PASSWORD}}}}
+  server_advertise_condition = \${if def:tls_in_cipher}
+  server_set_id = \$auth1
+EOF
+    chown root:root "$d/exim.conf"; chmod 0644 "$d/exim.conf"
+    exim4 -C "$d/exim.conf" -bd -q10s \
+      || { _svc_log "exim (auth) failed to start:"; tail -20 "$d/log/paniclog" >&2 2>/dev/null; return 1; }
+    _svc_wait smtp-auth-sink "$d/log/mainlog" _smtp_auth_ready || return 1
+  fi
+  _svc_export SMTP_AUTH_PORT "$SMTP_AUTH_PORT"; _svc_export SMTP_AUTH_USER "$SMTP_AUTH_USER"
+  _svc_export SMTP_AUTH_PASSWORD "$SMTP_AUTH_PASSWORD"; _svc_export SMTP_AUTH_CA "$d/cert.pem"
+  _svc_log "smtp sink with AUTH+STARTTLS ready on 127.0.0.1:$SMTP_AUTH_PORT -> $maildir/new ($(_svc_since "$t0"))"
+}
+
+stop_smtp_auth_sink() { _svc_kill_wait "$SVC_ROOT/smtp-auth/exim.pid"; return 0; }
+
 # ---------------------------------------------------------------- all
 stop_services() {
-  stop_smtp_sink; stop_postgres
+  stop_smtp_auth_sink; stop_smtp_sink; stop_postgres
   return 0
 }
 

@@ -3,7 +3,7 @@
 #
 #   bash scripts/test.sh
 #
-# Starts what the tests need (PostgreSQL and an SMTP sink (exim) from Debian's packages, in a private temp dir on free ports), builds the
+# Starts what the tests need (PostgreSQL and two SMTP sinks (exim: plain, and AUTH+STARTTLS) from Debian's packages, in a private temp dir on free ports), builds the
 # solution once, runs `dotnet test` over it, stops the services on exit, and prints as its last line
 #
 #   N passed, N failed, N skipped
@@ -56,6 +56,17 @@ if ! start_smtp_sink; then
   exit 1
 fi
 export TAILOR_TEST_SMTP="127.0.0.1:$SMTP_PORT" TAILOR_TEST_SMTP_MAILDIR="$SMTP_SINK_MAILDIR"
+
+# A second sink that requires STARTTLS and AUTH (docs/email.md: the SMTP security and login settings are tested against it).
+SMTP_AUTH_PORT=$((SMTP_PORT + 1))
+while _svc_port_open "$SMTP_AUTH_PORT"; do SMTP_AUTH_PORT=$((SMTP_AUTH_PORT + 1)); done
+if ! start_smtp_auth_sink; then
+  echo "could not start the SMTP sink with AUTH and STARTTLS" >&2
+  summary 0 1 0
+  exit 1
+fi
+export TAILOR_TEST_SMTP_AUTH="127.0.0.1:$SMTP_AUTH_PORT" TAILOR_TEST_SMTP_AUTH_USER="$SMTP_AUTH_USER" \
+  TAILOR_TEST_SMTP_AUTH_PASSWORD="$SMTP_AUTH_PASSWORD" TAILOR_TEST_SMTP_AUTH_CA="$SMTP_AUTH_CA"
 
 # The Node client's tests will run here; for now only check that npm is there.
 if command -v npm > /dev/null; then

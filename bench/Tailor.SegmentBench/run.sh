@@ -8,7 +8,7 @@ SB=bench/Tailor.SegmentBench/bin/Release/net10.0/tailor-segbench.dll
 LG=bench/Tailor.LoadGen/bin/Release/net10.0/tailor-loadgen.dll
 SRV=src/Tailor.Cli/bin/Release/net10.0/tailor.dll
 SEGS=bench/Tailor.SegmentBench/segments20.txt
-DATA=/tmp/segbench-$N-$M
+DATA=${SEGBENCH_DATA:-${TMPDIR:-/tmp}/tailor-segbench-$N-$M}   # scratch data (≈ 13 GB at 1 M × 20); SEGBENCH_DATA to choose
 dotnet build Tailor.slnx -c Release -v q
 [ -f $DATA/tailor.db ] || { mkdir -p $DATA; dotnet $SB gen --data $DATA --profiles $N --events $M; }
 dotnet $SB recompute --data $DATA --repeat 3 --markdown $OUT

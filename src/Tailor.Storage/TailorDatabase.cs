@@ -50,6 +50,7 @@ public sealed partial class TailorDatabase : IAsyncDisposable
         TrackingPlan = new SqlTrackingPlanStore(database);
         Analytics = new SqlAnalyticsStore(database);
         Recommendations = new SqlRecommendationStore(database);
+        EmailStats = new EmailStats.SqlEmailStatsStore(database);
     }
 
     /// <summary>An SQLite database file (created when missing).</summary>
@@ -88,6 +89,9 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     public ITrackingPlanStore TrackingPlan { get; }
 
     public IAnalyticsStore Analytics { get; }
+
+    /// <summary>Email counts per campaign and trigger (docs/email.md).</summary>
+    public IEmailStatsStore EmailStats { get; }
 
     /// <summary>Applies pending schema migrations, in version order.</summary>
     public Task MigrateAsync(CancellationToken cancellationToken) => _database.MigrateAsync(_time, cancellationToken);

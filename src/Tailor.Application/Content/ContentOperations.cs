@@ -23,6 +23,22 @@ public sealed class ContentOperations(IContentStore store, ISegmentStore segment
         return await SaveAsync(ContentKinds.Template, Name(name!, mode), JsonSerializer.Serialize(new TemplateDocument(body, subject), BlockDocument.Json), mode, existing, ct);
     }
 
+    /// <summary>A condition a block cannot evaluate (<see cref="Core.Segments.Rules.SegmentOnlyRules"/>), with the field that holds it.</summary>
+    private static Core.Events.ValidationError? SegmentOnlyConditions(ContentBlock block)
+    {
+        for (var i = 0; i < block.Variants.Count; i++)
+            if (block.Variants[i].Condition is { } rule && Core.Segments.Rules.SegmentOnlyRules.Refusal(rule) is { } why)
+                return new($"variants[{i}].condition", why);
+        return block.Tree is null ? null : InTree(block.Tree, "tree");
+
+        static Core.Events.ValidationError? InTree(DecisionNode node, string field)
+        {
+            if (node.IsLeaf) return null;
+            if (node.Condition is { } rule && Core.Segments.Rules.SegmentOnlyRules.Refusal(rule) is { } why) return new($"{field}.if", why);
+            return (node.Then is null ? null : InTree(node.Then, $"{field}.then")) ?? (node.Else is null ? null : InTree(node.Else, $"{field}.else"));
+        }
+    }
+
     /// <summary>A block: its variants (or decision tree) and default must convert within the limits and their Liquid parse.</summary>
     /// <param name="block">For <see cref="SaveMode.Replace"/>, its name is the one to replace.</param>
     public async Task<OperationResult<SavedContent>> SaveBlockAsync(BlockDocument block, SaveMode mode, CancellationToken ct)
@@ -31,6 +47,7 @@ public sealed class ContentOperations(IContentStore store, ISegmentStore segment
         if (mode == SaveMode.Replace && existing is null) return Missing("block", block.Name!);
         var now = time.GetUtcNow();
         if (block.TryConvert(now, now, out var converted, engine.Limits) is { } invalid) return OperationProblem.Invalid(invalid.Field, invalid.Rule);
+        if (SegmentOnlyConditions(converted) is { } segmentOnly) return OperationProblem.Invalid(segmentOnly.Field, segmentOnly.Rule);
         try
         {
             engine.CompileBlock(converted);

@@ -162,6 +162,7 @@ internal static class ContentCommands
             return 0;
         });
         command.Subcommands.Add(list);
+        command.Subcommands.Add(EmailStatsCommand.Create(store, campaigns: true));
         return command;
     }
 

@@ -78,6 +78,7 @@ internal static class DeadLettersCommand
             if (result.GetValue(id) is null == result.GetValue(stage) is null) return Error("id", "give a dead letter id or --stage, not both");
             // The server's own services, built but not started: the same replay as the API's.
             var options = new TailorServerOptions { DataDirectory = result.GetValue(store.Data)!, Postgres = result.GetValue(store.Postgres), Smtp = result.GetValue(smtp) };
+            options.Email.ReadEnvironment(Environment.GetEnvironmentVariable); // a replayed email is signed and sent like the server's
             await using var app = await TailorServer.BuildAsync(options, ct, builder => builder.Logging.ClearProviders());
             var writer = app.Services.GetRequiredService<Server.Ingestion.EventLogWriter>();
             await writer.StartAsync(ct); // a replay may append to the log through the writer, a hosted service

@@ -72,6 +72,7 @@ internal static class ServeCommand
                 Profiles = ProfileLimitsEnvironment.Read(),
             };
             if (Environment.GetEnvironmentVariable("TAILOR_EMAIL_FROM") is { Length: > 0 } from) options.EmailFrom = from;
+            options.Email.ReadEnvironment(Environment.GetEnvironmentVariable);
             try
             {
                 (options.Definitions, options.RenderBudget) = Core.Limits.LimitSettings.Parse(result.GetValue(limits));

@@ -32,6 +32,7 @@ internal static class TriggersCommand
         command.Subcommands.Add(RunsCommand(store));
         command.Subcommands.Add(DeadLettersCommand(store));
         command.Subcommands.Add(RetryCommand(store));
+        command.Subcommands.Add(EmailStatsCommand.Create(store, campaigns: false));
         return command;
     }
 

@@ -53,7 +53,7 @@ public sealed class ActionPayloads(LiquidEngine liquid)
                         ["event"] = JsonNode.Parse(run.StartEvent),
                         ["data"] = hook.Data is { } data ? await NodeAsync(data, "data", scope, cancellationToken) : null,
                     };
-                    return (new WebhookPayload(hook.Url.ToString(), body.ToJsonString(), (long)hook.Timeout.TotalMilliseconds), null);
+                    return (new WebhookPayload(hook.Url.ToString(), body.ToJsonString(), (long)hook.Timeout.TotalMilliseconds, hook.Purpose), null);
                 }
                 case ProfileAction change:
                 {

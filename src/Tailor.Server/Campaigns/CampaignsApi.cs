@@ -26,6 +26,8 @@ public static class CampaignsApi
         campaigns.MapPost("", CreateAsync).WithName("CreateCampaign").WithSummary("Create a campaign {name, template, segment, subject?, from?, frequencyCaps?}");
         campaigns.MapGet("", ListAsync).WithName("ListCampaigns").WithSummary("Every campaign with its counts");
         campaigns.MapGet("{id}", GetAsync).WithName("GetCampaign").WithSummary("A campaign with counts (sent, suppressed by consent or cap, failed) and progress");
+        campaigns.MapGet("{id}/stats", StatsAsync).WithName("CampaignStats")
+            .WithSummary("Emails delivered, opened, clicked (unique and total), unsubscribed and converted (?conversion=Order Completed&window=7d)");
         campaigns.MapGet("{id}/recipients", RecipientsAsync).WithName("CampaignRecipients")
             .WithSummary("The send ledger: each recipient's status and why (?status=failed&after=PROFILE&limit=100)");
         campaigns.MapPost("{id}/send", SendAsync).WithName("SendCampaign").WithSummary("Take the segment's members as the audience and start sending");
@@ -71,6 +73,14 @@ public static class CampaignsApi
 
     private static async Task<Results<Ok<CampaignView>, NotFound>> GetAsync(string id, CampaignOperations campaigns, CancellationToken ct) =>
         await campaigns.GetAsync(id, ct) is { } c ? TypedResults.Ok(View(c)) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<EmailStats>, NotFound, ProblemHttpResult>> StatsAsync(
+        string id, string? conversion, string? window, EmailStatsOperations stats, CancellationToken ct)
+    {
+        var counted = await stats.CampaignAsync(id, conversion, window, ct);
+        if (counted.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(problem);
+        return TypedResults.Ok(counted.Value!);
+    }
 
     private static async Task<Results<Ok<RecipientOutcome[]>, NotFound, ProblemHttpResult>> RecipientsAsync(
         string id, string? status, string? after, int? limit, CampaignOperations campaigns, CancellationToken ct)

@@ -12,11 +12,12 @@ public static class CampaignsWiring
     public static IServiceCollection AddTailorCampaigns(this IServiceCollection services, TailorServerOptions options)
     {
         services.AddSingleton<IEmailSender>(options.Smtp is { Length: > 0 } smtp
-            ? new SmtpEmailSender(SmtpEndpoint.Parse(smtp))
+            ? new SmtpEmailSender(SmtpEndpoint.Parse(smtp), email: options.Email)
             : new UnconfiguredEmailSender());
         services.AddSingleton<EmailLinks>();
         services.AddSingleton<CampaignStarter>();
         services.AddSingleton<CampaignOperations>();
+        services.AddSingleton<EmailStatsOperations>();
         services.AddSingleton<CampaignSender>();
         return services;
     }

@@ -11,4 +11,7 @@ public sealed record ChannelResult(ChannelOutcome Outcome, string Detail)
 
     /// <summary>Failed for good; no retry can help (a 4xx, a missing template, an erased profile).</summary>
     public static ChannelResult Dead(string error) => new(ChannelOutcome.Dead, error);
+
+    /// <summary>Not sent, and never to be: the profile's consent, read at the moment of sending, does not cover the purpose.</summary>
+    public static ChannelResult ConsentRefused(string reason) => new(ChannelOutcome.ConsentRefused, reason);
 }

@@ -21,6 +21,7 @@ public static class DeliveryWiring
         services.AddSingleton(sp => new FrequencyPolicy(sp.GetRequiredService<IContactLog>(), caps));
         services.AddSingleton(sp => new ActionPayloads(sp.GetRequiredService<LiquidEngine>()));
         services.AddSingleton<EmailComposer>();
+        services.AddSingleton<DeliveryConsent>();
         services.AddSingleton<IDeliveryChannel, EmailChannel>();
         services.AddSingleton<IDeliveryChannel, WebhookChannel>();
         services.AddSingleton<IDeliveryChannel, ProfileChangeChannel>();

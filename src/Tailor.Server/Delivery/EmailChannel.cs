@@ -11,10 +11,11 @@ namespace Tailor.Server.Delivery;
 /// <summary>
 /// Sends a trigger's email. Its content is rendered now, from the profile as it is at send time, by the
 /// <see cref="EmailComposer"/> campaigns use: a stored template with tracked links and unsubscribe headers, or the
-/// inline subject and body as plain text. Templates read the trigger as <c>trigger.*</c> and the starting message as
+/// inline subject and body as plain text. The consent gate is consulted again first, with the profile's consent as it is now. Templates read the trigger as <c>trigger.*</c> and the starting message as
 /// <c>event</c> (and, as they always could, as <c>campaign.id</c>, <c>campaign.name</c>, <c>campaign.event</c>).
 /// </summary>
-public sealed class EmailChannel(ContentCatalog content, ContentRenderer renderer, EmailComposer composer, IEmailSender sender, TriggerEngine triggers)
+public sealed class EmailChannel(ContentCatalog content, ContentRenderer renderer, EmailComposer composer, IEmailSender sender, TriggerEngine triggers,
+    DeliveryConsent consent)
     : IDeliveryChannel
 {
     public string Kind => EmailPayload.KindName;
@@ -22,6 +23,8 @@ public sealed class EmailChannel(ContentCatalog content, ContentRenderer rendere
     public async Task<ChannelResult> SendAsync(ActionDelivery delivery, CancellationToken cancellationToken)
     {
         var payload = (EmailPayload)DeliveryPayload.Read(delivery.Kind, delivery.Payload);
+        // Consent as it is now, on every try: a withdrawal since the step queued the email stops it.
+        if (await consent.RefusalAsync(delivery.ProfileId, Core.Profiles.ConsentPurposes.Email, cancellationToken) is { } refused) return ChannelResult.ConsentRefused(refused);
         var messageId = $"{delivery.Id.Replace(':', '.')}@tailor"; // a resend of the same step is recognisably the same mail
         EmailMessage message;
         try

@@ -18,6 +18,7 @@ public static class StorageRegistration
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Access);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Segments);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Contacts);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().EmailStats);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Content);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Campaigns);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Triggers);

@@ -38,6 +38,9 @@ public sealed class TailorServerOptions
     /// <summary>The From address of campaign emails that name none (<c>TAILOR_EMAIL_FROM</c>).</summary>
     public string EmailFrom { get; set; } = "Tailor <no-reply@tailor.localhost>";
 
+    /// <summary>SMTP login and transport security, and DKIM signing (docs/email.md; <c>TAILOR_SMTP_*</c>, <c>TAILOR_DKIM_*</c>).</summary>
+    public Messaging.EmailOptions Email { get; set; } = new();
+
     /// <summary>Campaign emails sent per second at most (<c>TAILOR_CAMPAIGN_RATE</c>, default 1000); 0 means no limit.</summary>
     public int CampaignRatePerSecond { get; set; } = 1000;
     /// <summary>

@@ -26,6 +26,7 @@ public sealed class TailorServerOptionsValidator : IValidateOptions<TailorServer
         if (options.RenderBudget.Invalid() is { } budget) failures.Add($"{TailorServerOptions.Section}:{nameof(options.RenderBudget)}:{budget}");
         try { FrequencyCap.ParseGlobal(options.Caps); }
         catch (FormatException e) { failures.Add($"{TailorServerOptions.Section}:{nameof(options.Caps)} {e.Message}"); }
+        foreach (var problem in options.Email.Problems()) failures.Add($"{TailorServerOptions.Section}:{nameof(options.Email)}:{problem}");
         var security = options.Security;
         Check(security.ApiMaxBodyBytes >= 1024, "Security:ApiMaxBodyBytes", $"must be at least 1024 bytes, not {security.ApiMaxBodyBytes}");
         Check(security.ApiMaxJsonDepth is >= 4 and <= 256, "Security:ApiMaxJsonDepth", $"must be from 4 to 256, not {security.ApiMaxJsonDepth}");

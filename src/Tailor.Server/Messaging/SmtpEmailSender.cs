@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -10,6 +12,8 @@ namespace Tailor.Server.Messaging;
 /// <summary>
 /// Sends over SMTP with MailKit through a small pool of open connections, so a campaign does not pay a TCP and
 /// SMTP handshake per message. A connection that went stale while idle is replaced and the send tried once more.
+/// Every HTML email goes as multipart/alternative with a plain-text part (<see cref="HtmlText"/> when it has none);
+/// transport security, the SMTP login and DKIM signing follow <see cref="EmailOptions"/> (docs/email.md).
 /// </summary>
 public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable
 {
@@ -19,14 +23,64 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable
     private readonly Channel<SmtpClient> _idle;
     private readonly SemaphoreSlim _slots;
     private readonly TimeSpan _timeout;
+    private readonly EmailOptions _options;
+    private readonly SecureSocketOptions _security;
+    private readonly X509Certificate2Collection? _trusted;
+    private readonly DkimSigning? _dkim;
 
-    public SmtpEmailSender(SmtpEndpoint endpoint, int connections = DefaultConnections, TimeSpan? timeout = null)
+    /// <param name="email">Login, transport security and DKIM; none of them by default.</param>
+    /// <exception cref="FormatException">A file named by <paramref name="email"/> (DKIM key, trusted certificates) cannot be read.</exception>
+    public SmtpEmailSender(SmtpEndpoint endpoint, int connections = DefaultConnections, TimeSpan? timeout = null, EmailOptions? email = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
         _endpoint = endpoint;
         _idle = Channel.CreateUnbounded<SmtpClient>();
         _slots = new SemaphoreSlim(connections, connections);
         _timeout = timeout ?? TimeSpan.FromSeconds(30);
+        _options = email ?? new EmailOptions();
+        _security = Security(_options, endpoint.Port);
+        _trusted = _options.SmtpTrustedCertificates is { Length: > 0 } pem ? TrustedCertificates(pem) : null;
+        _dkim = DkimSigning.From(_options);
+    }
+
+    /// <summary>
+    /// How the connection is secured. <c>auto</c> is MailKit's (implicit TLS on 465, else STARTTLS when offered), except
+    /// that a login is never sent in clear: with a user configured, STARTTLS becomes required.
+    /// </summary>
+    private static SecureSocketOptions Security(EmailOptions options, int port) => options.SmtpSecurity switch
+    {
+        EmailOptions.StartTls => SecureSocketOptions.StartTls,
+        EmailOptions.Tls => SecureSocketOptions.SslOnConnect,
+        EmailOptions.None => SecureSocketOptions.None,
+        _ when port == 465 => SecureSocketOptions.SslOnConnect,
+        _ => options.HasLogin ? SecureSocketOptions.StartTls : SecureSocketOptions.StartTlsWhenAvailable,
+    };
+
+    private static X509Certificate2Collection TrustedCertificates(string path)
+    {
+        try
+        {
+            var certificates = new X509Certificate2Collection();
+            certificates.ImportFromPemFile(path);
+            return certificates.Count > 0 ? certificates : throw new FormatException($"Tailor:Email:SmtpTrustedCertificates '{path}' holds no PEM certificate.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new FormatException($"Tailor:Email:SmtpTrustedCertificates '{path}' could not be read as PEM certificates: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The system's verdict, or — for a chain the system does not trust — a chain to one of the configured certificates. The name must match either way.</summary>
+    private bool ValidateCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None) return true;
+        if (_trusted is null || certificate is null || errors != SslPolicyErrors.RemoteCertificateChainErrors) return false;
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.AddRange(_trusted);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // a private CA publishes no revocation list
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return custom.Build(leaf);
     }
 
     public SmtpEndpoint Endpoint => _endpoint;
@@ -68,14 +122,17 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable
     /// <summary>RFC 5321 421: the server is closing the transmission channel, so the connection must not be reused.</summary>
     private static bool IsClosing(EmailSendException e) => e.InnerException is SmtpCommandException { StatusCode: SmtpStatusCode.ServiceNotAvailable };
 
-    private SmtpClient NewClient() => new() { Timeout = (int)_timeout.TotalMilliseconds };
+    private SmtpClient NewClient() => new() { Timeout = (int)_timeout.TotalMilliseconds, ServerCertificateValidationCallback = ValidateCertificate };
 
     private async Task SendOnAsync(SmtpClient client, MimeMessage mime, CancellationToken cancellationToken)
     {
         try
         {
             if (!client.IsConnected)
-                await client.ConnectAsync(_endpoint.Host, _endpoint.Port, SecureSocketOptions.Auto, cancellationToken);
+            {
+                await client.ConnectAsync(_endpoint.Host, _endpoint.Port, _security, cancellationToken);
+                if (_options.HasLogin) await client.AuthenticateAsync(_options.SmtpUser!, _options.SmtpPassword ?? "", cancellationToken);
+            }
             await client.SendAsync(mime, cancellationToken);
         }
         catch (SmtpCommandException e)
@@ -84,6 +141,23 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable
             throw new EmailSendException($"SMTP server {_endpoint} refused the message ({(int)e.StatusCode} {e.ErrorCode}): {e.Message}",
                 permanent: (int)e.StatusCode >= 500, e);
         }
+        catch (AuthenticationException e)
+        {
+            // The password is never part of the message.
+            client.Dispose();
+            throw new EmailSendException($"SMTP server {_endpoint} refused the login of user '{_options.SmtpUser}': {e.Message}", permanent: false, e);
+        }
+        catch (SslHandshakeException e)
+        {
+            client.Dispose();
+            throw new EmailSendException($"TLS with SMTP server {_endpoint} failed ({_options.SmtpSecurity}): {e.Message}", permanent: false, e);
+        }
+        catch (NotSupportedException e)
+        {
+            // STARTTLS required but not offered, or a login configured and no mechanism offered (MailKit says which).
+            client.Dispose();
+            throw new EmailSendException($"SMTP server {_endpoint} cannot be used as configured: {e.Message}", permanent: false, e);
+        }
         catch (Exception e) when (e is IOException or ServiceNotConnectedException or SmtpProtocolException or System.Net.Sockets.SocketException or TimeoutException)
         {
             client.Dispose();
@@ -91,7 +165,7 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable
         }
     }
 
-    private static MimeMessage ToMime(EmailMessage message)
+    private MimeMessage ToMime(EmailMessage message)
     {
         var mime = new MimeMessage();
         mime.From.Add(Address(message.From, "from"));
@@ -100,7 +174,10 @@ public sealed class SmtpEmailSender : IEmailSender, IAsyncDisposable
         mime.MessageId = message.MessageId ?? MimeKit.Utils.MimeUtils.GenerateMessageId();
         foreach (var (name, value) in message.Headers)
             mime.Headers.Add(name, value);
-        mime.Body = new BodyBuilder { HtmlBody = message.HtmlBody, TextBody = message.TextBody }.ToMessageBody();
+        // An HTML email always carries a text alternative: multipart/alternative, text first (RFC 2046: the richest last).
+        var text = message.TextBody ?? (message.HtmlBody is { } html ? HtmlText.From(html) : null);
+        mime.Body = new BodyBuilder { HtmlBody = message.HtmlBody, TextBody = text }.ToMessageBody();
+        _dkim?.Sign(mime);
         return mime;
     }
 

@@ -197,6 +197,7 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
         {
             ChannelOutcome.Sent => Done(d, DeliveryStatus.Sent, "sent", result.Detail),
             ChannelOutcome.Retry => Failed(d, result.Detail, retry: true),
+            ChannelOutcome.ConsentRefused => Done(d, DeliveryStatus.Failed, "consent-refused", result.Detail),
             _ => Done(d, DeliveryStatus.Dead, "dead", result.Detail),
         };
     }

@@ -32,11 +32,22 @@ public static class TriggersApi
         triggers.MapPost("{id}/disable", (string id, TriggerOperations operations, CancellationToken ct) => SetEnabledAsync(id, false, operations, ct))
             .WithName("DisableTrigger").WithSummary("Stop entries; waiting runs exit when their timer falls due");
         triggers.MapPost("{id}/test", TestAsync).WithName("TestTrigger").WithSummary("What would happen if a profile entered now (dry run: nothing is stored or sent)");
-        triggers.MapGet("{id}/stats", async Task<Results<Ok<TriggerStats>, NotFound>> (string id, TriggerOperations operations, CancellationToken ct) =>
-            await operations.StatsAsync(id, ct) is { Succeeded: true } stats ? TypedResults.Ok(stats.Value) : TypedResults.NotFound())
-            .WithName("TriggerStats").WithSummary("How many runs wait, completed or exited, and how many deliveries are pending, sent or dead");
+        triggers.MapGet("{id}/stats", StatsAsync).WithName("TriggerStats")
+            .WithSummary("Runs by status, deliveries by status, and its emails delivered, opened, clicked, unsubscribed and converted (?conversion=&window=)");
         triggers.MapGet("{id}/runs", RunsAsync).WithName("ListTriggerRuns").WithSummary("Runs, newest first, with outcome and execution log");
         return api;
+    }
+
+    /// <param name="Email">Its emails: delivered, opened, clicked, unsubscribed, converted (docs/email.md).</param>
+    public sealed record TriggerStatsView(IReadOnlyDictionary<string, long> Runs, IReadOnlyDictionary<string, long> Deliveries, Application.Campaigns.EmailStats Email);
+
+    private static async Task<Results<Ok<TriggerStatsView>, NotFound, ProblemHttpResult>> StatsAsync(
+        string id, string? conversion, string? window, TriggerOperations operations, Application.Campaigns.EmailStatsOperations email, CancellationToken ct)
+    {
+        if (await operations.StatsAsync(id, ct) is not { Succeeded: true } stats) return TypedResults.NotFound();
+        var counted = await email.TriggerAsync(id, conversion, window, ct);
+        if (counted.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(problem);
+        return TypedResults.Ok(new TriggerStatsView(stats.Value!.Runs, stats.Value.Deliveries, counted.Value!));
     }
 
     /// <param name="Secret">The webhook signing secret: only in the answer that created the trigger, never again.</param>

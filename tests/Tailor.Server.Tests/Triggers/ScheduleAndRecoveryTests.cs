@@ -42,7 +42,7 @@ public sealed class ScheduleAndRecoveryTests
         await using var receiver = await WebhookReceiver.StartAsync();
         var trigger = await app.CreateTriggerAsync("""{"name": "Hook", "start": {"event": "Never Sent"}, "steps": [{"wait": "1m"}]}""");
         var store = app.Services.GetRequiredService<ITriggerStore>();
-        await app.IdentifyAsync("orphan", null);
+        await app.IdentifyAsync("orphan", null, "personalization"); // the gate is consulted again when it is sent
         var profile = await app.ProfileIdAsync("orphan");
         // Another node queued and claimed this delivery, then died before it finished.
         var body = $$"""{"url": "{{receiver.Url}}orphan", "body": "{\"x\":1}", "timeoutMs": 5000}""";

@@ -33,8 +33,9 @@ public sealed class TriggerApp : IAsyncDisposable
     /// <param name="webhookAllow">The webhook allow-list; by default loopback (127.0.0.0/8), where the tests' <see cref="WebhookReceiver"/> listens.</param>
     /// <param name="loopbackAllowed">False for an app with no allow-list at all, as a default install runs.</param>
     /// <param name="emailFrom">The configured From (<c>TAILOR_EMAIL_FROM</c>); null keeps the default.</param>
+    /// <param name="configure">Further settings (e.g. DKIM signing) applied last.</param>
     public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null, bool postgres = false, Core.Pipeline.IStageProbe? probe = null,
-        string[]? webhookAllow = null, bool loopbackAllowed = true, string? emailFrom = null)
+        string[]? webhookAllow = null, bool loopbackAllowed = true, string? emailFrom = null, Action<TailorServerOptions>? configure = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var data = TempDirectory.Create("triggers");
@@ -59,6 +60,7 @@ public sealed class TriggerApp : IAsyncDisposable
         };
         if (emailFrom is not null) options.EmailFrom = emailFrom;
         options.Security.WebhookAllow = [.. webhookAllow ?? (loopbackAllowed ? ["127.0.0.0/8"] : [])];
+        configure?.Invoke(options);
         return new TriggerApp(await FakeClockApp.StartAsync(options, time, probe is null ? null : services => services.AddSingleton(probe))) { _postgresAdmin = admin, _database = database };
     }
 
