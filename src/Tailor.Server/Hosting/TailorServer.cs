@@ -9,6 +9,7 @@ using Tailor.Server.Analytics;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
+using Tailor.Server.Destinations;
 using Tailor.Server.Experiments;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
@@ -52,6 +53,7 @@ public static class TailorServer
         builder.Services.AddTailorDeadLetters();
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
+        builder.Services.AddTailorDestinations();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,6 +76,7 @@ public static class TailorServer
         api.MapAnalyticsApi();
         app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
+        app.MapDestinationsApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
