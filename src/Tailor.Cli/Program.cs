@@ -22,5 +22,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     DeadLettersCommand.Create(store),
     AnalyticsCommand.Create(store),
     ExperimentsCommand.Create(store),
+    Tailor.Cli.Commands.Destinations.DestinationsCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

@@ -31,7 +31,7 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
             if (!_recovered.Contains(d.Id)) Recover(directory, from);
             _recovered.Add(d.Id);
         }
-        var batch = await reader.ReadAsync(d, from, BatchRows, ct);
+        var batch = await reader.ReadAsync(d, from, d.Settings.BatchSize ?? BatchRows, ct);
         if (!batch.Moved) return FollowerStep.Idle();
         try
         {

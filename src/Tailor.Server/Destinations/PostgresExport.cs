@@ -31,7 +31,7 @@ internal sealed class PostgresExport(ExportReader reader, IDestinationStore stor
         await using (var r = await read.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) target[r.GetString(0)] = r.GetInt64(1);
         var from = mirror.Keys.ToDictionary(k => k, k => target.GetValueOrDefault(k), StringComparer.Ordinal);
-        var batch = await reader.ReadAsync(d, from, BatchRows, ct);
+        var batch = await reader.ReadAsync(d, from, d.Settings.BatchSize ?? BatchRows, ct);
         if (!batch.Moved) return FollowerStep.Idle();
 
         await using (var tx = await connection.BeginTransactionAsync(ct))
