@@ -33,8 +33,8 @@ try
     for (var i = 0; i < Users + events; i++)
     {
         var json = i < Users
-            ? $$"""{"type":"identify","userId":"u{{i}}","messageId":"id-{{i}}","traits":{"email":"u{{i}}@example.com","consent":{"data sharing":true}}}"""
-            : $$"""{"type":"track","event":"Order Completed","userId":"u{{i % Users}}","messageId":"m-{{i}}","timestamp":"{{now.AddSeconds(-i % 259_200):O}}","properties":{"order_id":"o{{i}}","revenue":{{i % 100}}.5,"currency":"EUR","products":[{"sku":"s{{i % 300}}","price":{{i % 100}}.5}]}}""";
+            ? $$"""{"type":"identify","userId":"u{{i}}","messageId":"id-{{i}}","traits":{"email":"u{{i}}@example.com","consent":{"data sharing":true} } }"""
+            : $$"""{"type":"track","event":"Order Completed","userId":"u{{i % Users}}","messageId":"m-{{i}}","timestamp":"{{now.AddSeconds(-i % 259_200):O}}","properties":{"order_id":"o{{i}}","revenue":{{i % 100}}.5,"currency":"EUR","products":[{"sku":"s{{i % 300}}","price":{{i % 100}}.5}]} }""";
         using var doc = JsonDocument.Parse(json);
         batch.Add(parser.Parse(doc.RootElement, null, new MessageParser.Arrival("bench", now)).Event!);
         if (batch.Count == 5000) { await log.AppendAsync(batch, ct); batch.Clear(); }
@@ -63,6 +63,7 @@ try
     foreach (var (kind, label) in new[] { ("parquet", "Parquet export"), ("segment", "forwarding") })
     {
         var rates = new List<double>();
+        var cpuRates = new List<double>();
         for (var run = 0; run < runs; run++)
         {
             var settings = kind == "parquet"
@@ -70,18 +71,22 @@ try
                 : new Tailor.Core.Destinations.DestinationSettings { Url = sinkUrl, BatchSize = 1000, MaxWaitSeconds = 0 };
             var created = await operations.CreateAsync(new DestinationInput($"{kind}-{run}", kind, settings), ct);
             Interlocked.Exchange(ref received, 0);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime; // the sink runs in this process too: its CPU is counted
             var timer = Stopwatch.StartNew();
             while ((await follower.StepAsync(StepMode.Batch, ct)).Processed > 0) { }
             timer.Stop();
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             var status = (await operations.StatusAsync(created.Value!.Id, ct)).Value!;
             if (status.Lag != 0 || status.Sent < events) throw new InvalidOperationException($"{label} run {run} did not finish: {JsonSerializer.Serialize(status)}");
             if (kind == "segment" && received != events) throw new InvalidOperationException($"the sink received {received}, not {events}");
             await operations.SetPausedAsync(created.Value.Id, true, ct); // out of the way of the next run
             rates.Add(events / timer.Elapsed.TotalSeconds);
-            Console.WriteLine($"{label} run {run + 1}: {events:N0} events in {timer.Elapsed.TotalSeconds:F2} s = {events / timer.Elapsed.TotalSeconds:N0} events/s");
+            cpuRates.Add(events / cpuSeconds);
+            Console.WriteLine($"{label} run {run + 1}: {events:N0} events in {timer.Elapsed.TotalSeconds:F2} s wall = {events / timer.Elapsed.TotalSeconds:N0} events/s; {cpuSeconds:F2} s CPU = {events / cpuSeconds:N0} events per CPU-second");
         }
         rates.Sort();
-        Console.WriteLine($"{label}: median {rates[rates.Count / 2]:N0} events/s over {runs} runs");
+        cpuRates.Sort();
+        Console.WriteLine($"{label}: median {rates[rates.Count / 2]:N0} events/s wall, {cpuRates[cpuRates.Count / 2]:N0} events per CPU-second, over {runs} runs (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
     }
     await sink.StopAsync(ct);
 }
