@@ -1,5 +1,6 @@
 using Tailor.Core.Destinations;
 using Tailor.Core.Storage;
+using static Tailor.Tests.Support.Messages;
 
 namespace Tailor.Storage.Tests;
 
