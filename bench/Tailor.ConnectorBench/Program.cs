@@ -68,7 +68,7 @@ try
         {
             var settings = kind == "parquet"
                 ? new Tailor.Core.Destinations.DestinationSettings { Directory = Path.Combine(root, $"lake-{run}"), Tables = ["events"] }
-                : new Tailor.Core.Destinations.DestinationSettings { Url = sinkUrl, BatchSize = 1000, MaxWaitSeconds = 0 };
+                : new Tailor.Core.Destinations.DestinationSettings { Url = sinkUrl, BatchSize = 1000, MaxWaitSeconds = 0, Types = ["track"] };
             var created = await operations.CreateAsync(new DestinationInput($"{kind}-{run}", kind, settings), ct);
             Interlocked.Exchange(ref received, 0);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime; // the sink runs in this process too: its CPU is counted
