@@ -23,5 +23,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     AnalyticsCommand.Create(store),
     ExperimentsCommand.Create(store),
     Tailor.Cli.Commands.Destinations.DestinationsCommand.Create(store),
+    AuditCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();
