@@ -24,5 +24,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     ExperimentsCommand.Create(store),
     Tailor.Cli.Commands.Destinations.DestinationsCommand.Create(store),
     AuditCommand.Create(store),
+    PrivacyCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

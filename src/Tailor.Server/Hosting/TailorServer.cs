@@ -12,6 +12,7 @@ using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
 using Tailor.Server.Destinations;
 using Tailor.Server.Experiments;
+using Tailor.Server.Geo;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Privacy;
@@ -44,6 +45,7 @@ public static class TailorServer
         builder.Services.AddHostedService<DisabledDefinitions>();
         builder.Services.AddTailorFollowers(options);
         builder.Services.AddTailorIngestion(options);
+        builder.Services.AddTailorGeo(options);
         builder.Services.AddTailorAdmin();
         builder.Services.AddTailorSecurity(options);
         builder.Services.AddTailorTrackingPlan();
@@ -81,6 +83,7 @@ public static class TailorServer
         api.MapExperimentAnalysisApi();
         app.MapDestinationsApi();
         api.MapAuditApi();
+        api.MapPrivacyApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }

@@ -2,13 +2,14 @@ using Tailor.Application.Privacy;
 
 namespace Tailor.Server.Privacy;
 
-/// <summary>Wires the audit trail: the use case, its retention, and the recorder in front of <c>/api</c> (after the guard).</summary>
+/// <summary>Wires the audit trail (the use case, its retention, the recorder around the <c>/api</c> guard) and data-subject requests.</summary>
 public static class PrivacyWiring
 {
     public static IServiceCollection AddTailorPrivacy(this IServiceCollection services, PrivacyOptions options)
     {
         services.AddSingleton(options);
         services.AddSingleton<AuditTrail>();
+        services.AddSingleton<SubjectExport>();
         services.AddHostedService<AuditRetention>();
         return services;
     }
