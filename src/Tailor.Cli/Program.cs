@@ -22,6 +22,7 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     DeadLettersCommand.Create(store),
     AnalyticsCommand.Create(store),
     ExperimentsCommand.Create(store),
+    Tailor.Cli.Commands.Destinations.DestinationsCommand.Create(store),
     AuditCommand.Create(store),
     PrivacyCommand.Create(store),
 };

@@ -10,6 +10,7 @@ using Tailor.Server.Analytics;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
+using Tailor.Server.Destinations;
 using Tailor.Server.Experiments;
 using Tailor.Server.Geo;
 using Tailor.Server.Ingestion;
@@ -57,6 +58,7 @@ public static class TailorServer
         builder.Services.AddTailorDeadLetters();
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
+        builder.Services.AddTailorDestinations();
         builder.Services.AddTailorPrivacy(options.Privacy);
         builder.Services.AddTailorSources();
         configure?.Invoke(builder);
@@ -81,6 +83,7 @@ public static class TailorServer
         api.MapAnalyticsApi();
         app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
+        app.MapDestinationsApi();
         api.MapAuditApi();
         api.MapPrivacyApi();
         api.MapSourcesApi();

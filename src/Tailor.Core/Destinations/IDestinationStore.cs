@@ -1,0 +1,36 @@
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+
+namespace Tailor.Core.Destinations;
+
+/// <summary>
+/// The destinations, their counters, and the reads an export needs that no other role gives (profiles by id, sends
+/// by id). Positions are the followers' (<see cref="IPositionStore"/>), moved only in <see cref="CommitAsync"/>.
+/// </summary>
+public interface IDestinationStore
+{
+    /// <summary>Inserts or replaces (by id); false when another destination already has the name.</summary>
+    Task<bool> SaveDestinationAsync(Destination destination, CancellationToken cancellationToken);
+
+    Task<Destination?> GetDestinationAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>All destinations, by name.</summary>
+    Task<IReadOnlyList<Destination>> ListDestinationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes the destination, its counters and its positions; false when unknown.</summary>
+    Task<bool> DeleteDestinationAsync(string id, CancellationToken cancellationToken);
+
+    Task<DestinationCounters> CountersAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Moves the positions, adds the counts and stores the dead letter in one transaction (and clears the last error).</summary>
+    Task CommitAsync(DestinationCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>Records the last error of a step that committed nothing.</summary>
+    Task RecordErrorAsync(string id, string error, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Profiles by id (unknown ids left out), merged-away ones included.</summary>
+    Task<IReadOnlyDictionary<string, Profile>> ProfilesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>Sends (the contact log: one row per email or webhook that reached a person) with id after <paramref name="afterId"/>, in id order.</summary>
+    Task<IReadOnlyList<SendRecord>> SendsAfterAsync(long afterId, int max, CancellationToken cancellationToken);
+}

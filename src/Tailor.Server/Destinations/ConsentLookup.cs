@@ -1,0 +1,36 @@
+using Tailor.Core.Delivery;
+using Tailor.Core.Destinations;
+using Tailor.Core.Profiles;
+
+namespace Tailor.Server.Destinations;
+
+/// <summary>
+/// The profiles of one batch, loaded at once, and the <see cref="ConsentGate"/> over them: a profile merged into
+/// another answers with the survivor's consent.
+/// </summary>
+internal sealed class ConsentLookup
+{
+    private readonly IReadOnlyDictionary<string, Profile> _profiles;
+
+    private ConsentLookup(IReadOnlyDictionary<string, Profile> profiles) => _profiles = profiles;
+
+    public static async Task<ConsentLookup> LoadAsync(IDestinationStore store, IEnumerable<string> profileIds, CancellationToken ct)
+    {
+        var ids = new HashSet<string>(profileIds, StringComparer.Ordinal);
+        var profiles = new Dictionary<string, Profile>(await store.ProfilesAsync(ids, ct), StringComparer.Ordinal);
+        var survivors = profiles.Values.Where(p => p.MergedInto is not null && !profiles.ContainsKey(p.MergedInto)).Select(p => p.MergedInto!).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, p) in await store.ProfilesAsync(survivors, ct)) profiles[id] = p;
+        return new ConsentLookup(profiles);
+    }
+
+    /// <summary>The profile as it stands now (the survivor of a merge), or null.</summary>
+    public Profile? Profile(string id)
+    {
+        var profile = _profiles.GetValueOrDefault(id);
+        for (var hops = 0; profile?.MergedInto is { } next && hops < 4; hops++) profile = _profiles.GetValueOrDefault(next);
+        return profile;
+    }
+
+    /// <summary>Null when the profile consented to <paramref name="purpose"/>; else the gate's reason.</summary>
+    public string? Refusal(string profileId, string purpose) => ConsentGate.Refusal(Profile(profileId), purpose);
+}

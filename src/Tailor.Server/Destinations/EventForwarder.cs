@@ -1,0 +1,69 @@
+using System.Buffers;
+using System.Text.Json;
+using Tailor.Core.Destinations;
+using Tailor.Core.Storage;
+using Tailor.Server.Pipeline;
+
+namespace Tailor.Server.Destinations;
+
+/// <summary>
+/// Event forwarding: the events the profile pipeline has assigned, after the destination's position, that pass its
+/// <see cref="EventSelection"/> and whose profile consented to its purpose (<c>data sharing</c> by default) are
+/// mapped and sent as one Segment <c>/v1/batch</c> request of at most the batch size (and 450 kB). Filtered and
+/// refused events are counted as skipped and never leave Tailor.
+/// </summary>
+internal sealed class EventForwarder(ITriggerStore assigned, IPositionStore positions, IDestinationStore store, BatchDelivery delivery, TimeProvider time) : IDestinationDriver
+{
+    private const int MaxBodyBytes = 450_000;
+
+    public string Kind => DestinationKinds.Segment;
+
+    public async Task<FollowerStep> StepAsync(Destination d, CancellationToken ct)
+    {
+        var name = d.PositionName(ExportTables.Events);
+        var from = await positions.PositionAsync(name, ct);
+        var upTo = await positions.PositionAsync(Followers.Profiles, ct);
+        if (delivery.RetryUpTo(d, from) is { } retryTo) upTo = Math.Min(upTo, retryTo);
+        if (upTo <= from) return FollowerStep.Idle();
+        var batchSize = d.Settings.BatchSize ?? DestinationRules.DefaultBatchSize;
+        var chunk = Math.Max(batchSize * 4, 500);
+        var events = await assigned.AssignedEventsAsync(from, upTo, chunk, ct);
+        var consent = await ConsentLookup.LoadAsync(store, events.Select(e => e.ProfileId), ct);
+        var selection = new EventSelection(d.Settings);
+        var purpose = d.Settings.Purpose ?? DestinationRules.DefaultPurpose;
+
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        int sent = 0, skipped = 0;
+        var to = events.Count < chunk ? upTo : events[^1].Sequence;
+        var full = false;
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("batch");
+            foreach (var e in events)
+            {
+                using var doc = JsonDocument.Parse(e.Event.Payload);
+                if (!selection.Selects(e.Event, doc.RootElement) || consent.Refusal(e.ProfileId, purpose) is not null)
+                {
+                    skipped++;
+                    continue;
+                }
+                selection.Write(w, e.Event, doc.RootElement);
+                sent++;
+                if (sent >= batchSize || w.BytesPending + buffer.WrittenCount > MaxBodyBytes)
+                {
+                    to = e.Sequence;
+                    full = true;
+                    break;
+                }
+            }
+            w.WriteEndArray();
+            w.WriteString("sentAt", time.GetUtcNow());
+            w.WriteEndObject();
+        }
+        var move = new PositionMove(name, from, to);
+        if (sent == 0) return await delivery.SkipAsync(d, move, skipped, ct);
+        if (!full && delivery.HoldUntil(d, from) is { } until) return FollowerStep.Idle(until);
+        return await delivery.SendAsync(d, ExportTables.Events, move, buffer.WrittenSpan.ToArray(), sent, skipped, ct);
+    }
+}

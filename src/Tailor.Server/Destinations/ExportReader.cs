@@ -1,0 +1,59 @@
+using Tailor.Application.Destinations;
+using Tailor.Core.Destinations;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+
+namespace Tailor.Server.Destinations;
+
+/// <summary>
+/// Reads the next export batch of a destination from given positions: events the profile pipeline has assigned (up
+/// to its position, through the same read the trigger engine uses), the profiles they touched as they are now,
+/// membership history by id and sends by id.
+/// </summary>
+internal sealed class ExportReader(ITriggerStore assigned, IPositionStore positions, IDestinationStore store, TimeProvider time)
+{
+    public async Task<ExportBatch> ReadAsync(Destination d, IReadOnlyDictionary<string, long> from, int max, CancellationToken ct)
+    {
+        var tables = DestinationOperations.ExportedTables(d);
+        var moves = new Dictionary<string, PositionMove>(StringComparer.Ordinal);
+        IReadOnlyList<AssignedEvent> events = [];
+        IReadOnlyList<Profile> profiles = [];
+        IReadOnlyList<SegmentChangeEntry> memberships = [];
+        IReadOnlyList<SendRecord> sends = [];
+        if (from.TryGetValue(ExportTables.Events, out var eventsFrom))
+        {
+            var upTo = await positions.PositionAsync(Followers.Profiles, ct);
+            events = upTo > eventsFrom ? await assigned.AssignedEventsAsync(eventsFrom, upTo, max, ct) : [];
+            // A short read covers the whole range, events set aside by the pipeline (never assigned) included.
+            var to = events.Count == max ? events[^1].Sequence : Math.Max(eventsFrom, upTo);
+            moves[ExportTables.Events] = new PositionMove(d.PositionName(ExportTables.Events), eventsFrom, to);
+            if (tables.Contains(ExportTables.Profiles) && events.Count > 0)
+            {
+                var ids = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var e in events) ids.Add(e.ProfileId);
+                var found = await store.ProfilesAsync(ids, ct);
+                profiles = [.. found.Values.OrderBy(p => p.Id, StringComparer.Ordinal)];
+            }
+            if (!tables.Contains(ExportTables.Events)) events = [];
+        }
+        if (from.TryGetValue(ExportTables.Memberships, out var historyFrom))
+        {
+            memberships = await assigned.SegmentChangesAfterAsync(historyFrom, max, ct);
+            moves[ExportTables.Memberships] = new PositionMove(d.PositionName(ExportTables.Memberships), historyFrom, memberships.Count > 0 ? memberships[^1].Id : historyFrom);
+        }
+        if (from.TryGetValue(ExportTables.Sends, out var sendsFrom))
+        {
+            sends = await store.SendsAfterAsync(sendsFrom, max, ct);
+            moves[ExportTables.Sends] = new PositionMove(d.PositionName(ExportTables.Sends), sendsFrom, sends.Count > 0 ? sends[^1].Id : sendsFrom);
+        }
+        return new ExportBatch(events, profiles, memberships, sends, moves, time.GetUtcNow());
+    }
+
+    /// <summary>The destination's committed positions, per cursor.</summary>
+    public async Task<Dictionary<string, long>> PositionsAsync(Destination d, CancellationToken ct)
+    {
+        var at = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var cursor in DestinationOperations.FollowedTables(d)) at[cursor] = await positions.PositionAsync(d.PositionName(cursor), ct);
+        return at;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Data.Common;
+using System.Text.Json;
+using Tailor.Core.Destinations;
+using Tailor.Core.Profiles;
+using Tailor.Storage.DeadLetters;
+using Tailor.Storage.Positions;
+using Tailor.Storage.Profiles;
+using Tailor.Storage.Relational;
+
+namespace Tailor.Storage.Destinations;
+
+/// <summary>Destinations and their counters (table <c>destinations</c>); a step's positions, counts and dead letter commit together.</summary>
+internal sealed class SqlDestinationStore(SqlDatabase db) : IDestinationStore
+{
+    private const string Columns = "id, name, kind, settings, paused, created_at, updated_at";
+
+    public Task<bool> SaveDestinationAsync(Destination d, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var taken = await Db.ScalarAsync(c, t, "SELECT id FROM destinations WHERE name = @name AND id <> @id", cancellationToken, ("name", d.Name), ("id", d.Id));
+            if (taken is not null) return false;
+            await Db.ExecuteAsync(c, t, """
+                INSERT INTO destinations (id, name, kind, settings, paused, created_at, updated_at) VALUES (@id, @name, @kind, @settings, @paused, @created, @updated)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, settings = excluded.settings, paused = excluded.paused, updated_at = excluded.updated_at
+                """, cancellationToken, ("id", d.Id), ("name", d.Name), ("kind", d.Kind), ("settings", JsonSerializer.Serialize(d.Settings, DestinationJson.Default.DestinationSettings)),
+                ("paused", d.Paused), ("created", Db.Ms(d.CreatedAt)), ("updated", Db.Ms(d.UpdatedAt)));
+            return true;
+        }, cancellationToken);
+
+    public async Task<Destination?> GetDestinationAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var found = await Db.ListAsync(c, $"SELECT {Columns} FROM destinations WHERE id = @id", Read, cancellationToken, ("id", id));
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<IReadOnlyList<Destination>> ListDestinationsAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {Columns} FROM destinations ORDER BY name", Read, cancellationToken);
+    }
+
+    public Task<bool> DeleteDestinationAsync(string id, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var deleted = await Db.ExecuteAsync(c, t, "DELETE FROM destinations WHERE id = @id", cancellationToken, ("id", id));
+            await Db.ExecuteAsync(c, t, "DELETE FROM pipeline_positions WHERE name LIKE @prefix", cancellationToken, ("prefix", $"destination:{id}:%"));
+            return deleted > 0;
+        }, cancellationToken);
+
+    public async Task<DestinationCounters> CountersAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var found = await Db.ListAsync(c, "SELECT sent, skipped, last_error, last_error_at FROM destinations WHERE id = @id",
+            r => new DestinationCounters(r.GetInt64(0), r.GetInt64(1), r.NullableString(2), r.IsDBNull(3) ? null : ProfileColumns.FromMs(r.GetInt64(3))), cancellationToken, ("id", id));
+        return found.Count == 0 ? new DestinationCounters(0, 0, null, null) : found[0];
+    }
+
+    public Task CommitAsync(DestinationCommit commit, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            foreach (var move in commit.Moves)
+                if (move.From != move.To) await SqlPositionStore.MoveAsync(c, t, move, cancellationToken);
+            await Db.ExecuteAsync(c, t, "UPDATE destinations SET sent = sent + @sent, skipped = skipped + @skipped, last_error = NULL, last_error_at = NULL WHERE id = @id",
+                cancellationToken, ("sent", commit.Sent), ("skipped", commit.Skipped), ("id", commit.DestinationId));
+            if (commit.SetAside is { } letter)
+            {
+                var insert = SqlDeadLetterStore.Insert(letter);
+                await db.ExecuteAllAsync(c, t, [insert], cancellationToken);
+            }
+            return 0;
+        }, cancellationToken, background: true);
+
+    public Task RecordErrorAsync(string id, string error, DateTimeOffset at, CancellationToken cancellationToken) =>
+        db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, "UPDATE destinations SET last_error = @error, last_error_at = @at WHERE id = @id", cancellationToken,
+            ("error", error.Length > 2000 ? error[..2000] : error), ("at", Db.Ms(at)), ("id", id)), cancellationToken, background: true);
+
+    public async Task<IReadOnlyDictionary<string, Profile>> ProfilesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0) return new Dictionary<string, Profile>();
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var all = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
+        // In pages: a parameter list has a limit (SQLite 32,766).
+        foreach (var page in ids.Chunk(500))
+            foreach (var (id, profile) in await SqlProfileStore.ReadProfilesAsync(c, page, liveOnly: false, withIdentities: true, cancellationToken))
+                all[id] = profile;
+        return all;
+    }
+
+    public async Task<IReadOnlyList<SendRecord>> SendsAfterAsync(long afterId, int max, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, "SELECT id, profile_id, channel, origin, at FROM contacts WHERE id > @after ORDER BY id LIMIT @max",
+            r => new SendRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), ProfileColumns.FromMs(r.GetInt64(4))), cancellationToken, ("after", afterId), ("max", max));
+    }
+
+    private static Destination Read(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2),
+        JsonSerializer.Deserialize(r.GetString(3), DestinationJson.Default.DestinationSettings) ?? new DestinationSettings(),
+        r.GetBoolean(4), ProfileColumns.FromMs(r.GetInt64(5)), ProfileColumns.FromMs(r.GetInt64(6)));
+}

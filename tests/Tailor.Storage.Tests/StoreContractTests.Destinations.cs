@@ -1,0 +1,42 @@
+using Tailor.Core.Destinations;
+using Tailor.Core.Storage;
+using static Tailor.Tests.Support.Messages;
+
+namespace Tailor.Storage.Tests;
+
+/// <summary>Destinations: saved once per name, settings kept as given, a commit moves positions and counters together (or nothing), delete drops positions.</summary>
+public abstract partial class StoreContractTests
+{
+    private static Destination Lake(string id, string name) =>
+        new(id, name, DestinationKinds.Parquet, new DestinationSettings { Directory = "/data/lake", Tables = ["events", "profiles"], Rename = new Dictionary<string, string> { ["a"] = "b" } },
+            false, At(1), At(1));
+
+    [Fact]
+    public async Task Destinations_keep_their_settings_refuse_a_second_name_and_commit_positions_with_counters()
+    {
+        Assert.True(await Store.Destinations.SaveDestinationAsync(Lake("dst_1", "lake"), Ct));
+        Assert.False(await Store.Destinations.SaveDestinationAsync(Lake("dst_2", "lake"), Ct));
+        Assert.True(await Store.Destinations.SaveDestinationAsync(Lake("dst_1", "lake") with { Paused = true, UpdatedAt = At(2) }, Ct));
+        var read = await Store.Destinations.GetDestinationAsync("dst_1", Ct);
+        Assert.Equal((true, At(2), "/data/lake"), (read!.Paused, read.UpdatedAt, read.Settings.Directory));
+        Assert.Equal(["events", "profiles"], read.Settings.Tables!);
+        Assert.Equal("b", read.Settings.Rename!["a"]);
+        Assert.Equal(["lake"], (await Store.Destinations.ListDestinationsAsync(Ct)).Select(d => d.Name));
+
+        var events = read.PositionName(ExportTables.Events);
+        var letter = new DeadLetter(0, "destinations", "dst_1:events:1-5", null, "{}", "HTTP 500", null, 5, At(3));
+        await Store.Destinations.CommitAsync(new DestinationCommit("dst_1", [new PositionMove(events, 0, 5)], 4, 1, letter), Ct);
+        await Store.Destinations.RecordErrorAsync("dst_1", "boom", At(4), Ct);
+        // A stale move changes nothing: neither position nor counters.
+        await Assert.ThrowsAsync<PositionConflictException>(() => Store.Destinations.CommitAsync(new DestinationCommit("dst_1", [new PositionMove(events, 0, 9)], 100, 0), Ct));
+        Assert.Equal(5, await Store.Positions.PositionAsync(events, Ct));
+        var counters = await Store.Destinations.CountersAsync("dst_1", Ct);
+        Assert.Equal((4L, 1L, "boom"), (counters.Sent, counters.Skipped, counters.LastError));
+        Assert.Equal("dst_1:events:1-5", Assert.Single(await Store.DeadLetters.ListDeadLettersAsync(new DeadLetterQuery("destinations"), Ct)).Key);
+
+        Assert.True(await Store.Destinations.DeleteDestinationAsync("dst_1", Ct));
+        Assert.Equal(0, await Store.Positions.PositionAsync(events, Ct));
+        Assert.Null(await Store.Destinations.GetDestinationAsync("dst_1", Ct));
+        Assert.False(await Store.Destinations.DeleteDestinationAsync("dst_1", Ct));
+    }
+}
