@@ -52,6 +52,7 @@ public static class TailorServer
         builder.Services.AddTailorDeadLetters();
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
+        builder.Services.AddTailorOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,6 +75,7 @@ public static class TailorServer
         api.MapAnalyticsApi();
         app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
+        app.MapTailorOpenApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }

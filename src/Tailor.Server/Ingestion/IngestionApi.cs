@@ -3,6 +3,7 @@ using System.Text.Json;
 using Tailor.Core.Events;
 using Tailor.Core.TrackingPlans;
 using Tailor.Server.Admin;
+using Tailor.Server.Hosting;
 using Tailor.Server.TrackingPlans;
 
 namespace Tailor.Server.Ingestion;
@@ -21,12 +22,13 @@ public static class IngestionApi
         {
             var routeType = type;
             v1.MapPost(path, (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, routeType))
-                .WithName($"Ingest{path}").WithSummary($"Send {(type is null ? "a batch of messages" : $"one {path} message")} (Segment HTTP API)");
+                .WithName($"Ingest{path}").WithSummary($"Send {(type is null ? "a batch of messages" : $"one {path} message")} (Segment HTTP API)")
+                .WithTrackingBody(type is null);
             v1.MapPost(alias, (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, routeType))
                 .WithName($"Ingest{alias}").ExcludeFromDescription();
         }
         v1.MapPost("import", (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, null))
-            .WithName("IngestImport").WithSummary("Send a batch of historical messages (same as /v1/batch)");
+            .WithName("IngestImport").WithSummary("Send a batch of historical messages (same as /v1/batch)").WithTrackingBody(batch: true);
         return app;
     }
 
