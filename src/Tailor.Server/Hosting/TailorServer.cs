@@ -11,6 +11,7 @@ using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
 using Tailor.Server.Experiments;
 using Tailor.Server.Ingestion;
+using Tailor.Server.Observability;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
@@ -33,7 +34,7 @@ public static class TailorServer
         await EnsureKeysAsync(store.Access, options, new IdSource(TimeProvider.System), TimeProvider.System, cancellationToken);
 
         builder.WebHost.UseUrls(options.Urls);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.AddTailorLogging(options.Observability);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         AddHttp(builder.Services);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -53,11 +54,13 @@ public static class TailorServer
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
         builder.Services.AddTailorOpenApi();
+        builder.Services.AddTailorObservability(options.Observability);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseTailorSecurity();
+        app.UseTailorObservability(options.Observability);
         app.MapGet("/health", (TailorDatabase s) => TypedResults.Ok(new { status = "ok", store = s.Kind }))
             .WithName("Health").WithSummary("200 when the node is ready");
         app.MapIngestionApi();

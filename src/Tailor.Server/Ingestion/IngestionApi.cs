@@ -146,6 +146,7 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
             }
             var duplicates = 0;
             foreach (var isNew in stored) if (!isNew) duplicates++;
+            Observability.TailorMetrics.Ingested(events.Count - duplicates, duplicates, errors.Count, blocked.Count);
             return TypedResults.Ok(new IngestionResponse(true, events.Count - duplicates, duplicates, errors.Count == 0 ? null : errors, setAside));
         }
     }
