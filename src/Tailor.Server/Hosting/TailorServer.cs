@@ -26,9 +26,19 @@ public static class TailorServer
 {
     /// <param name="options">What the caller set; the <c>Tailor</c> configuration section is bound over it, and it is validated on start.</param>
     /// <param name="configure">Runs last: more services, or replacements (a fake clock, a fault probe).</param>
-    public static async Task<WebApplication> BuildAsync(TailorServerOptions options, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null)
+    public static Task<WebApplication> BuildAsync(TailorServerOptions options, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null) =>
+        BuildAsync(options, null, cancellationToken, configure);
+
+    /// <param name="configuration">When given, the node's whole configuration (<see cref="TailorConfiguration.Build"/>: the data directory's
+    /// appsettings.json, the environment, flags) in place of the builder's defaults.</param>
+    public static async Task<WebApplication> BuildAsync(TailorServerOptions options, IConfiguration? configuration, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        if (configuration is not null)
+        {
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddConfiguration(configuration);
+        }
         builder.AddTailorOptions(options);
         var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, cancellationToken);
         await EnsureKeysAsync(store.Access, options, new IdSource(TimeProvider.System), TimeProvider.System, cancellationToken);

@@ -20,7 +20,7 @@ public static class ObservabilityWiring
     /// <summary>Console logs: single-line text, or one JSON object per line when <see cref="ObservabilityOptions.JsonLogs"/>.</summary>
     public static WebApplicationBuilder AddTailorLogging(this WebApplicationBuilder builder, ObservabilityOptions options)
     {
-        if (options.JsonLogs) builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        if (options.JsonLogs) builder.Logging.AddJsonConsole(o => { o.UseUtcTimestamp = true; o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' "; });
         else builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         return builder;
     }
