@@ -62,7 +62,7 @@ public sealed partial class ObservabilityTests(TailorAppFixture app)
             scrape = await ScrapeAsync(); // the first scrape starts a reading; a later one shows it
             if (scrape.Contains("tailor_pipeline_lag{", StringComparison.Ordinal)) break;
             await Task.Delay(50, Ct);
-        } while (clock.Elapsed < TimeSpan.FromSeconds(10));
+        } while (clock.Elapsed < TimeSpan.FromSeconds(30));
         Assert.Matches("tailor_pipeline_lag\\{[^}]*follower=\"profiles\"", scrape);
         Assert.Matches("tailor_pipeline_lag\\{[^}]*follower=\"segments\"", scrape);
     }
