@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
@@ -13,90 +14,79 @@ internal static class ServeCommand
 {
     public static Command Create(StoreOptions store)
     {
-        var urls = new Option<string>("--urls")
-        {
-            Description = "Addresses to listen on",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_URLS") ?? "http://127.0.0.1:5080",
-        };
-        var smtp = new Option<string?>("--smtp")
-        {
-            Description = "SMTP server for outgoing email, host:port (env TAILOR_SMTP)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_SMTP"),
-        };
+        // Flags have no defaults of their own: an unset flag leaves the key to the environment, appsettings.json or the
+        // option's default (TailorConfiguration: flags > environment > file > defaults; docs/configuration.md).
+        var urls = new Option<string>("--urls") { Description = "Addresses to listen on (Tailor:Urls; default http://127.0.0.1:5080)" };
+        var smtp = new Option<string?>("--smtp") { Description = "SMTP server for outgoing email, host:port (Tailor:Smtp, env TAILOR_SMTP)" };
         var caps = new Option<string?>("--caps")
         {
-            Description = "Global frequency caps per channel across triggers, e.g. email:3/1d,webhook:20/1h (env TAILOR_CAPS)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_CAPS"),
+            Description = "Global frequency caps per channel across triggers, e.g. email:3/1d,webhook:20/1h (Tailor:Caps, env TAILOR_CAPS)",
         };
         var limits = new Option<string?>("--limits")
         {
-            Description = "Limits on rules, triggers, templates and renders, e.g. MaxRuleDepth=32,MaxDuration=5000 (env TAILOR_LIMITS; docs/rules.md)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_LIMITS"),
+            Description = "Limits on rules, triggers, templates and renders, e.g. MaxRuleDepth=32,MaxDuration=5000 (Tailor:Definitions:*, Tailor:RenderBudget:*, env TAILOR_LIMITS; docs/rules.md)",
         };
         var demo = new Option<bool>("--demo") { Description = "Load the Online Retail demo data set (once) so there is something to look at" };
         var webhookAllow = new Option<string[]>("--webhook-allow")
         {
-            Description = "A CIDR range (or address) webhooks may reach although it is loopback, private or special, e.g. 10.1.0.0/16; repeatable (env TAILOR_WEBHOOK_ALLOW, comma-separated)",
+            Description = "A CIDR range (or address) webhooks may reach although it is loopback, private or special, e.g. 10.1.0.0/16; repeatable (Tailor:Security:WebhookAllow, env TAILOR_WEBHOOK_ALLOW, comma-separated)",
             AllowMultipleArgumentsPerToken = false,
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_WEBHOOK_ALLOW")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
         };
         var personalizeDebug = new Option<bool>("--personalize-debug")
         {
-            Description = "Say in /v1/personalize answers why a variant was chosen (names rules and traits: never on a public site; env TAILOR_PERSONALIZE_DEBUG=true)",
-            DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("TAILOR_PERSONALIZE_DEBUG"), "true", StringComparison.OrdinalIgnoreCase),
+            Description = "Say in /v1/personalize answers why a variant was chosen (names rules and traits: never on a public site; Tailor:Security:PersonalizeDebug, env TAILOR_PERSONALIZE_DEBUG=true)",
         };
         var geoip = new Option<string?>("--geoip")
         {
-            Description = "A MaxMind-format database (FILE.mmdb) to resolve context.ip and visitors' addresses to country, region and city (env TAILOR_GEOIP; docs/browser.md)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_GEOIP"),
+            Description = "A MaxMind-format database (FILE.mmdb) to resolve context.ip and visitors' addresses to country, region and city (Tailor:Geo:Database, env TAILOR_GEOIP; docs/browser.md)",
         };
         var truncateIp = new Option<bool>("--truncate-ip")
         {
-            Description = "Store context.ip truncated to its /24 (IPv4) or /48 (IPv6) after the geo lookup (env TAILOR_TRUNCATE_IP=true)",
-            DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("TAILOR_TRUNCATE_IP"), "true", StringComparison.OrdinalIgnoreCase),
+            Description = "Store context.ip truncated to its /24 (IPv4) or /48 (IPv6) after the geo lookup (Tailor:Geo:TruncateIp, env TAILOR_TRUNCATE_IP=true)",
         };
-        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug, geoip, truncateIp };
+        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline. Any setting as --Tailor:Section:Key=value (docs/configuration.md)")
+        {
+            urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug, geoip, truncateIp,
+        };
+        command.TreatUnmatchedTokensAsErrors = false; // --Tailor:Key=value, read by the configuration's command-line provider
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var options = new TailorServerOptions
+            var unknown = result.UnmatchedTokens.FirstOrDefault(t => t.StartsWith('-') && !t.StartsWith("--Tailor:", StringComparison.OrdinalIgnoreCase));
+            if (unknown is not null)
             {
-                Urls = result.GetValue(urls)!,
-                DataDirectory = result.GetValue(store.Data)!,
-                Postgres = result.GetValue(store.Postgres),
-                WriteKey = Environment.GetEnvironmentVariable("TAILOR_WRITE_KEY"),
-                AdminKey = Environment.GetEnvironmentVariable("TAILOR_ADMIN_KEY"),
-                Smtp = result.GetValue(smtp),
-                PublicUrl = Environment.GetEnvironmentVariable("TAILOR_PUBLIC_URL"),
-                Caps = result.GetValue(caps),
-                Profiles = ProfileLimitsEnvironment.Read(),
-            };
-            if (Environment.GetEnvironmentVariable("TAILOR_EMAIL_FROM") is { Length: > 0 } from) options.EmailFrom = from;
-            options.Email.ReadEnvironment(Environment.GetEnvironmentVariable);
+                AnsiConsole.MarkupLine($"[red]error:[/] unknown option {Markup.Escape(unknown)} (settings are --Tailor:Section:Key=value; docs/configuration.md)");
+                return 2;
+            }
+            var flags = new List<KeyValuePair<string, string?>>();
+            void Flag<T>(Option<T> option, string key, Func<T, string?> text)
+            {
+                if (result.GetResult(option) is { Implicit: false } && result.GetValue(option) is { } value) flags.Add(new(key, text(value)));
+            }
+            Flag(store.Data, nameof(TailorServerOptions.DataDirectory), v => v);
+            Flag(store.Postgres, nameof(TailorServerOptions.Postgres), v => v);
+            Flag(urls, nameof(TailorServerOptions.Urls), v => v);
+            Flag(smtp, nameof(TailorServerOptions.Smtp), v => v);
+            Flag(caps, nameof(TailorServerOptions.Caps), v => v);
+            if (result.GetValue(personalizeDebug)) flags.Add(new("Security:PersonalizeDebug", "true"));
+            Flag(geoip, "Geo:Database", v => v);
+            if (result.GetValue(truncateIp)) flags.Add(new("Geo:TruncateIp", "true"));
+            var allow = result.GetValue(webhookAllow) ?? [];
+            for (var i = 0; i < allow.Length; i++) flags.Add(new($"Security:WebhookAllow:{i}", allow[i]));
+
+            IConfigurationRoot configuration;
+            var options = new TailorServerOptions { Profiles = ProfileLimitsEnvironment.Read() }; // TAILOR_IGNORED_IDS replaces the default list
             try
             {
-                (options.Definitions, options.RenderBudget) = Core.Limits.LimitSettings.Parse(result.GetValue(limits));
+                if (result.GetValue(limits) is { Length: > 0 } given) flags.AddRange(TailorConfiguration.LimitKeys(given).Select(k => new KeyValuePair<string, string?>(k.Key["Tailor:".Length..], k.Value)));
+                configuration = TailorConfiguration.Build(Environment.GetEnvironmentVariables(), flags, result.UnmatchedTokens);
+                configuration.GetSection(TailorServerOptions.Section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or InvalidOperationException or InvalidDataException)
             {
-                AnsiConsole.MarkupLine($"[red]--limits:[/] {Markup.Escape(e.Message)}");
+                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e is InvalidOperationException invalid ? TailorOptionsWiring.Describe(invalid) : e.Message)}");
                 return 2;
             }
-            if (SecurityFromEnvironment(options.Security) is { } problem)
-            {
-                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
-                return 2;
-            }
-            options.Security.WebhookAllow = [.. result.GetValue(webhookAllow) ?? []];
-            options.Security.PersonalizeDebug = result.GetValue(personalizeDebug);
-            options.Geo.Database = result.GetValue(geoip);
-            options.Geo.TruncateIp = result.GetValue(truncateIp);
-            if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)
-                options.CampaignRatePerSecond = rate;
-            // Seconds an event time may lie after its receive time before it is clamped (docs/ingestion.md).
-            if (long.TryParse(Environment.GetEnvironmentVariable("TAILOR_FUTURE_TOLERANCE"), System.Globalization.CultureInfo.InvariantCulture, out var tolerance)
-                && tolerance is >= 0 and <= 900_000_000_000)
-                options.Limits = options.Limits with { FutureTolerance = TimeSpan.FromSeconds(tolerance) };
             var firstRun = options.Postgres is null && !File.Exists(Tailor.Storage.TailorStores.SqlitePath(options.DataDirectory));
             if (firstRun && options.WriteKey is null && options.AdminKey is null)
             {
@@ -111,7 +101,7 @@ internal static class ServeCommand
             WebApplication app;
             try
             {
-                app = await TailorServer.BuildAsync(options, ct);
+                app = await TailorServer.BuildAsync(options, configuration, ct);
             }
             catch (OptionsValidationException e)
             {
@@ -128,27 +118,5 @@ internal static class ServeCommand
             }
         });
         return command;
-    }
-
-    /// <summary>The security limits set by environment (docs/security.md); the problem when one does not parse.</summary>
-    private static string? SecurityFromEnvironment(SecurityOptions security)
-    {
-        security.IdentitySecret = Environment.GetEnvironmentVariable("TAILOR_IDENTITY_SECRET") is { Length: > 0 } secret ? secret : null;
-        if (Environment.GetEnvironmentVariable("TAILOR_API_MAX_BODY_BYTES") is { Length: > 0 } body)
-        {
-            if (!long.TryParse(body, System.Globalization.CultureInfo.InvariantCulture, out var bytes) || bytes < 1024) return "TAILOR_API_MAX_BODY_BYTES must be a whole number of bytes, at least 1024";
-            security.ApiMaxBodyBytes = bytes;
-        }
-        if (Environment.GetEnvironmentVariable("TAILOR_API_MAX_JSON_DEPTH") is { Length: > 0 } depth)
-        {
-            if (!int.TryParse(depth, System.Globalization.CultureInfo.InvariantCulture, out var levels) || levels is < 4 or > 256) return "TAILOR_API_MAX_JSON_DEPTH must be a whole number from 4 to 256";
-            security.ApiMaxJsonDepth = levels;
-        }
-        if (Environment.GetEnvironmentVariable("TAILOR_KEY_GRACE") is { Length: > 0 } grace)
-        {
-            if (!Server.Admin.KeyGrace.TryParse(grace, out var period)) return $"TAILOR_KEY_GRACE {Server.Admin.KeyGrace.Rule}";
-            security.KeyRotationGrace = period;
-        }
-        return null;
     }
 }

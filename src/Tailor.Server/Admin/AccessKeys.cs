@@ -33,7 +33,9 @@ public sealed class AccessKeys(IAccessStore store, AccessOperations access, Time
     {
         if (string.IsNullOrEmpty(writeKey)) return null;
         var now = time.GetTimestamp();
-        if (!_sources.TryGetValue(writeKey, out var cached) || time.GetElapsedTime(cached.At, now) > CacheFor)
+        var hit = _sources.TryGetValue(writeKey, out var cached) && time.GetElapsedTime(cached.At, now) <= CacheFor;
+        Observability.TailorMetrics.Cache("write-keys", hit);
+        if (!hit)
         {
             if (await store.FindWriteKeyAsync(writeKey, ct) is not { } found)
             {

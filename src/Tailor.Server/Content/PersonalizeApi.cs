@@ -91,7 +91,9 @@ public static class PersonalizeApi
         {
             try
             {
+                var renderStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 var r = await renderer.Engine.RenderAsync(template.Parsed, scope, settings, ct);
+                Observability.TailorMetrics.Elapsed(Observability.TailorMetrics.RenderDuration, renderStarted, "purpose", "personalize");
                 return TypedResults.Ok(Tagged(new PersonalizeView(placement, null, templateName, refusal is null ? "personalised" : ContentBlock.DefaultVariant,
                     Debug(refusal ?? "rendered for the visitor's profile"), refusal is null, r.Output, culture, null)));
             }

@@ -67,8 +67,10 @@ public sealed class ProfileScopes : IDisposable
     public async ValueTask<ProfileFacts?> FactsAsync(string profileId, IReadOnlySet<string> eventNames, bool warm, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
-        if (warm && _byProfile.TryGetValue(profileId, out var entry) && now - entry.LoadedAt < MaxAge && eventNames.IsSubsetOf(entry.EventNames))
-            return entry.Facts;
+        Entry? entry = null;
+        var hit = warm && _byProfile.TryGetValue(profileId, out entry) && now - entry.LoadedAt < MaxAge && eventNames.IsSubsetOf(entry.EventNames);
+        if (warm) Observability.TailorMetrics.Cache("profile-scopes", hit);
+        if (hit) return entry!.Facts;
         var generation = Interlocked.Read(ref _generation);
         var snapshots = await _segmentStore.SnapshotsAsync([profileId], SnapshotScope.Full(eventNames), ct);
         if (snapshots.Count == 0) return null;

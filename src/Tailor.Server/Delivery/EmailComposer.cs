@@ -62,7 +62,9 @@ public sealed class EmailComposer(ContentRenderer renderer, EmailLinks links, Ta
         var values = new Dictionary<string, object?>(spec.Campaign, StringComparer.Ordinal) { ["unsubscribe_url"] = recipient.Unsubscribe };
         var scope = WithGlobals(await renderer.ScopeAsync(facts, content, RequestContext.None, values, ct), spec.Globals);
         var settings = new RenderSettings(Blocks: content.Blocks);
+        var renderStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var body = await renderer.Engine.RenderAsync(spec.Template.Parsed, scope, settings, ct);
+        Observability.TailorMetrics.Elapsed(Observability.TailorMetrics.RenderDuration, renderStarted, "purpose", "email");
         var subjectTemplate = spec.Subject ?? (spec.Template.Subject is null ? null : spec.Template.ParsedSubject);
         var subjectText = subjectTemplate is null ? spec.Name : (await renderer.Engine.RenderPlainSubjectAsync(subjectTemplate, scope, ct)).Trim();
         var html = TrackedHtml.Decorate(body.Output, recipient.Click, recipient.OpenPixel, recipient.Unsubscribe);

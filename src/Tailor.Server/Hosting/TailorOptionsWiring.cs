@@ -14,7 +14,15 @@ public static class TailorOptionsWiring
     /// <exception cref="OptionsValidationException">A setting breaks its rule; the message names each key and rule.</exception>
     public static TailorServerOptions AddTailorOptions(this WebApplicationBuilder builder, TailorServerOptions options)
     {
-        builder.Configuration.GetSection(TailorServerOptions.Section).Bind(options);
+        try
+        {
+            // A key that names no setting (a typo in appsettings.json) stops the start rather than being ignored.
+            builder.Configuration.GetSection(TailorServerOptions.Section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(TailorServerOptions), [Describe(e)]);
+        }
         if (new TailorServerOptionsValidator().Validate(Options.DefaultName, options) is { Failed: true } invalid)
             throw new OptionsValidationException(Options.DefaultName, typeof(TailorServerOptions), invalid.Failures);
         builder.Services.AddSingleton(options);
@@ -25,6 +33,9 @@ public static class TailorOptionsWiring
         builder.Services.AddOptions<TailorServerOptions>().ValidateOnStart();
         return options;
     }
+
+    /// <summary>The binder's message, which names the key (a value that does not convert, or a key that names no setting).</summary>
+    public static string Describe(InvalidOperationException e) => e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
 
     /// <summary>The options are the instance already bound (the store was opened with it), not a new one bound again.</summary>
     private sealed class GivenOptionsFactory(TailorServerOptions given, IEnumerable<IConfigureOptions<TailorServerOptions>> setups,

@@ -14,6 +14,7 @@ using Tailor.Server.Destinations;
 using Tailor.Server.Experiments;
 using Tailor.Server.Geo;
 using Tailor.Server.Ingestion;
+using Tailor.Server.Observability;
 using Tailor.Server.Pipeline;
 using Tailor.Server.Privacy;
 using Tailor.Server.Profiles;
@@ -30,15 +31,25 @@ public static class TailorServer
 {
     /// <param name="options">What the caller set; the <c>Tailor</c> configuration section is bound over it, and it is validated on start.</param>
     /// <param name="configure">Runs last: more services, or replacements (a fake clock, a fault probe).</param>
-    public static async Task<WebApplication> BuildAsync(TailorServerOptions options, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null)
+    public static Task<WebApplication> BuildAsync(TailorServerOptions options, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null) =>
+        BuildAsync(options, null, cancellationToken, configure);
+
+    /// <param name="configuration">When given, the node's whole configuration (<see cref="TailorConfiguration.Build"/>: the data directory's
+    /// appsettings.json, the environment, flags) in place of the builder's defaults.</param>
+    public static async Task<WebApplication> BuildAsync(TailorServerOptions options, IConfiguration? configuration, CancellationToken cancellationToken, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        if (configuration is not null)
+        {
+            builder.Configuration.Sources.Clear();
+            builder.Configuration.AddConfiguration(configuration);
+        }
         builder.AddTailorOptions(options);
         var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, cancellationToken);
         await EnsureKeysAsync(store.Access, options, new IdSource(TimeProvider.System), TimeProvider.System, cancellationToken);
 
         builder.WebHost.UseUrls(options.Urls);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.AddTailorLogging(options.Observability);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         AddHttp(builder.Services);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -61,11 +72,14 @@ public static class TailorServer
         builder.Services.AddTailorDestinations();
         builder.Services.AddTailorPrivacy(options.Privacy);
         builder.Services.AddTailorSources();
+        builder.Services.AddTailorOpenApi();
+        builder.Services.AddTailorObservability(options.Observability);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseTailorSecurity();
+        app.UseTailorObservability(options.Observability);
         app.MapGet("/health", (TailorDatabase s) => TypedResults.Ok(new { status = "ok", store = s.Kind }))
             .WithName("Health").WithSummary("200 when the node is ready");
         app.MapIngestionApi();
@@ -88,6 +102,7 @@ public static class TailorServer
         api.MapPrivacyApi();
         api.MapSourcesApi();
         app.MapSourceReceiver();
+        app.MapTailorOpenApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }

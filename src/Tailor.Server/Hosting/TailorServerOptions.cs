@@ -74,4 +74,7 @@ public sealed class TailorServerOptions
 
     /// <summary>The background followers' failure policy and poll interval (docs/operations.md).</summary>
     public Pipeline.FollowerPolicy Followers { get; set; } = new();
+
+    /// <summary>Metrics, traces, logs and the scrape endpoint (docs/observability.md).</summary>
+    public Observability.ObservabilityOptions Observability { get; set; } = new();
 }

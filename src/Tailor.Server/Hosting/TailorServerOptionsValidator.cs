@@ -42,6 +42,11 @@ public sealed class TailorServerOptionsValidator : IValidateOptions<TailorServer
         Check(followers.Backoff > TimeSpan.Zero, "Followers:Backoff", "must be more than zero");
         Check(followers.MaxBackoff >= followers.Backoff, "Followers:MaxBackoff", "must be at least Followers:Backoff");
         Check(followers.PollInterval > TimeSpan.Zero, "Followers:PollInterval", "must be more than zero");
+        var observability = options.Observability;
+        Check(observability.MetricsPath is ['/', _, ..] && !observability.MetricsPath.StartsWith("/api", StringComparison.Ordinal) && !observability.MetricsPath.StartsWith("/v1", StringComparison.Ordinal),
+            "Observability:MetricsPath", $"must be a path such as /metrics, outside /api and /v1, not '{observability.MetricsPath}'");
+        Check(observability.OtlpEndpoint is null or "" || Uri.TryCreate(observability.OtlpEndpoint, UriKind.Absolute, out _),
+            "Observability:OtlpEndpoint", $"must be an absolute URL such as http://127.0.0.1:4317, not '{observability.OtlpEndpoint}'");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

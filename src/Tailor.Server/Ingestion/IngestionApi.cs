@@ -4,6 +4,7 @@ using Tailor.Core.Events;
 using Tailor.Core.Geo;
 using Tailor.Core.TrackingPlans;
 using Tailor.Server.Admin;
+using Tailor.Server.Hosting;
 using Tailor.Server.TrackingPlans;
 
 namespace Tailor.Server.Ingestion;
@@ -22,12 +23,13 @@ public static class IngestionApi
         {
             var routeType = type;
             v1.MapPost(path, (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, routeType))
-                .WithName($"Ingest{path}").WithSummary($"Send {(type is null ? "a batch of messages" : $"one {path} message")} (Segment HTTP API)");
+                .WithName($"Ingest{path}").WithSummary($"Send {(type is null ? "a batch of messages" : $"one {path} message")} (Segment HTTP API)")
+                .WithTrackingBody(type is null);
             v1.MapPost(alias, (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, routeType))
                 .WithName($"Ingest{alias}").ExcludeFromDescription();
         }
         v1.MapPost("import", (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, null))
-            .WithName("IngestImport").WithSummary("Send a batch of historical messages (same as /v1/batch)");
+            .WithName("IngestImport").WithSummary("Send a batch of historical messages (same as /v1/batch)").WithTrackingBody(batch: true);
         v1.MapPixelApi();
         return app;
     }
@@ -158,6 +160,7 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
             }
             var duplicates = 0;
             foreach (var isNew in stored) if (!isNew) duplicates++;
+            Observability.TailorMetrics.Ingested(events.Count - duplicates, duplicates, errors.Count, blocked.Count);
             return TypedResults.Ok(new IngestionResponse(true, events.Count - duplicates, duplicates, errors.Count == 0 ? null : errors, setAside));
         }
     }

@@ -12,9 +12,10 @@ namespace Tailor.Server.Segments;
 /// moment (on the injected clock), and on the host's poll in case another node moved the log. Its items are the
 /// events it follows and the due timers; one that keeps failing is set aside and the engine moves past it.
 /// </summary>
-public sealed class SegmentWorker(SegmentEngine engine, ISegmentStore store, IPositionStore positions) : ILogFollower
+public sealed class SegmentWorker(SegmentEngine engine, ISegmentStore store, IPositionStore positions, TimeProvider time) : ILogFollower
 {
     private bool _timerFailed; // what the last single-item step was working on when it failed
+    private DateTimeOffset? _nextTimer; // the next due moment as the last idle step read it: how late the timers it fires are
 
     public string Name => SegmentEngine.Stage;
 
@@ -28,14 +29,19 @@ public sealed class SegmentWorker(SegmentEngine engine, ISegmentStore store, IPo
     {
         var max = mode == StepMode.One ? 1 : SegmentEngine.BatchSize;
         _timerFailed = false;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var worked = await engine.ProcessNextBatchAsync(max, cancellationToken);
+        if (worked > 0) Observability.TailorMetrics.Elapsed(Observability.TailorMetrics.SegmentEvaluationDuration, started, "stage", Name);
         if (mode == StepMode.One && worked > 0) return new(worked);
         _timerFailed = true;
-        worked += await engine.FireDueTimersAsync(max, cancellationToken);
+        var fired = await engine.FireDueTimersAsync(max, cancellationToken);
+        Observability.TailorMetrics.TimersDue(Name, fired, _nextTimer, time.GetUtcNow());
+        worked += fired;
         _timerFailed = false;
         if (worked > 0) return new(worked);
         await engine.ReloadAsync(cancellationToken); // picks up segments changed by another node or the CLI
-        return FollowerStep.Idle(await store.NextTimerAsync(cancellationToken));
+        _nextTimer = await store.NextTimerAsync(cancellationToken);
+        return FollowerStep.Idle(_nextTimer);
     }
 
     public Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken) => _timerFailed

@@ -193,6 +193,7 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
         probe?.BeforeItem(Stage, d.Id);
         if (!_channels.TryGetValue(d.Kind, out var channel)) return Done(d, DeliveryStatus.Dead, "dead", $"unknown delivery kind {d.Kind}");
         var result = await channel.SendAsync(d, ct);
+        Observability.TailorMetrics.Delivered(d.Kind, result.Outcome switch { ChannelOutcome.Sent => "sent", ChannelOutcome.Retry => "retry", _ => "dead" });
         return result.Outcome switch
         {
             ChannelOutcome.Sent => Done(d, DeliveryStatus.Sent, "sent", result.Detail),

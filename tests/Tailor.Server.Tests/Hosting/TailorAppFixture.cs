@@ -22,6 +22,9 @@ public sealed class TailorAppFixture : IAsyncLifetime
     public string AdminKey { get; } = $"tk_admin_test_{Guid.NewGuid():N}";
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The running app's services (its endpoint data source, meters, options).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>Sends events with the default source's write key as the HTTP Basic username.</summary>
     public HttpClient Ingest { get; private set; } = null!;
 

@@ -1,0 +1,3 @@
+using Tailor.Client.Tests;
+
+[assembly: AssemblyFixture(typeof(NodeFixture))]
