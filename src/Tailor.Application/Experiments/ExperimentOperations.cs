@@ -74,7 +74,7 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
 
     /// <summary>
     /// Units per arm and, per metric, the per-arm sums (the statistics' input), over every unit or over the current
-    /// members of <paramref name="segment"/> (by name).
+    /// members of <paramref name="segment"/> (by name), as the experiments follower has tallied them (<see cref="ExperimentTallies"/>).
     /// </summary>
     public async Task<OperationResult<ExperimentResults>> ResultsAsync(string key, string? segment, CancellationToken ct)
     {
@@ -87,7 +87,9 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
             segmentId = found.Id;
         }
         var arms = experiment.Definition.Arms().Select(a => a.Arm).ToArray();
-        var summary = await store.ExposureSummaryAsync(key, segmentId, ct);
+        // Read from the experiments follower's tally (a few rows per arm), current up to its position.
+        var tally = await store.TallyAsync(key, segmentId, ct);
+        var summary = tally.Exposures;
         // Every arm is listed, in definition order, with zero units until someone is exposed.
         var exposures = summary with { Arms = arms.Select(a => summary.Arms.FirstOrDefault(x => x.Arm == a) ?? new ArmExposures(a, 0)).ToArray() };
         var metrics = new List<MetricResult>();
@@ -95,7 +97,7 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
         {
             var role = metric == experiment.Definition.PrimaryMetric ? MetricRole.Primary
                 : experiment.Definition.GuardrailMetrics?.Contains(metric) == true ? MetricRole.Guardrail : MetricRole.Secondary;
-            var stored = await store.ArmSumsAsync(key, metric, segmentId, ct);
+            var stored = tally.Metrics.GetValueOrDefault(metric.Name) ?? [];
             var sums = arms.Select(a => stored.FirstOrDefault(x => x.Arm == a) ?? new ArmSums(a, 0, 0, 0, 0, 0, 0)).ToArray();
             metrics.Add(new MetricResult(metric, role, sums, Factorial(experiment.Definition, sums)));
         }
