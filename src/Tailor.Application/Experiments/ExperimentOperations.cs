@@ -1,3 +1,5 @@
+using SamplePlanner = Tailor.Analytics.Experiments.SamplePlanner;
+using SamplePlanRequest = Tailor.Analytics.Experiments.SamplePlanRequest;
 using Tailor.Core.Experiments;
 using Tailor.Core.Storage;
 
@@ -15,6 +17,9 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
         if (definition is null) return OperationProblem.Invalid("body", "is required: the experiment's definition");
         var (prepared, error) = ExperimentRules.Prepare(definition);
         if (error is not null) return OperationProblem.Invalid(error);
+        var planned = Planned(prepared!);
+        if (planned.Problem is { } planProblem) return planProblem;
+        prepared = planned.Value;
         var now = time.GetUtcNow();
         var experiment = new Experiment(prepared!, ExperimentStatus.Draft, now, now);
         if (!await store.SaveExperimentAsync(experiment, createOnly: true, ct))
@@ -31,6 +36,9 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
             return OperationProblem.Conflict("status", $"must be draft to change the definition; \"{key}\" is {Wire(existing.Status)} (create a new experiment instead)");
         var (prepared, error) = ExperimentRules.Prepare(definition with { Key = key });
         if (error is not null) return OperationProblem.Invalid(error);
+        var planned = Planned(prepared!);
+        if (planned.Problem is { } planProblem) return planProblem;
+        prepared = planned.Value;
         var changed = existing with { Definition = prepared!, UpdatedAt = time.GetUtcNow() };
         await store.SaveExperimentAsync(changed, createOnly: false, ct);
         return changed;
@@ -102,6 +110,27 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
             metrics.Add(new MetricResult(metric, role, sums, Factorial(experiment.Definition, sums)));
         }
         return new ExperimentResults(experiment, segment, exposures, metrics, time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// With a plan, the planned total units computed by <see cref="SamplePlanner"/> for the primary metric (a rate for
+    /// conversion and click-through, else a mean) over the experiment's arms (the holdout included), replacing any given.
+    /// </summary>
+    private static OperationResult<ExperimentDefinition> Planned(ExperimentDefinition d)
+    {
+        if (d.Plan is not { } plan) return d;
+        if (d.PrimaryMetric is null) return OperationProblem.Invalid("plan", "needs a primaryMetric: the plan is for the metric the experiment decides on");
+        var kind = d.PrimaryMetric.Kind is Core.Experiments.MetricKind.Conversion or Core.Experiments.MetricKind.ClickThrough
+            ? Tailor.Analytics.Experiments.MetricKind.Rate : Tailor.Analytics.Experiments.MetricKind.Mean;
+        var request = new SamplePlanRequest(kind, plan.Baseline, plan.MinimumDetectableEffect)
+        {
+            StandardDeviation = plan.StandardDeviation, RelativeEffect = plan.RelativeEffect ?? true, Alpha = plan.Alpha ?? 0.05, Power = plan.Power ?? 0.8,
+            Variants = d.Arms().Count, DailyUnits = plan.DailyUnits,
+        };
+        if (SamplePlanner.Validate(request) is { } problem) return OperationProblem.Invalid($"plan.{problem.Field}", problem.Rule);
+        var total = SamplePlanner.Plan(request).TotalUnits;
+        if (total > ExperimentRules.MaxPlannedUnits) return OperationProblem.Invalid("plan", $"needs {total} units, more than {ExperimentRules.MaxPlannedUnits}");
+        return d with { PlannedUnits = total };
     }
 
     private static IReadOnlyList<FactorialEffect>? Factorial(ExperimentDefinition d, IReadOnlyList<ArmSums> sums) =>

@@ -24,6 +24,13 @@ public static class ExperimentStatistics
         return (ExperimentAnalyzer.Analyze(sums, options), null);
     }
 
+    /// <summary>The analysis options a definition states: its method (default sequential) and its planned sample size.</summary>
+    public static AnalysisOptions Options(ExperimentDefinition d) => new()
+    {
+        Method = d.Method switch { "fixedHorizon" => TestMethod.FixedHorizon, "bayesian" => TestMethod.Bayesian, _ => TestMethod.Sequential },
+        PlannedUnits = d.PlannedUnits,
+    };
+
     private static StatsKind Kind(Core.Experiments.MetricKind kind) => kind switch
     {
         Core.Experiments.MetricKind.Conversion or Core.Experiments.MetricKind.ClickThrough => StatsKind.Rate,

@@ -13,10 +13,13 @@ public sealed record ResultsView(string Experiment, ExperimentStatus Status, str
 
     public sealed record MetricView(string Name, MetricRole Role, MetricKind Kind, IReadOnlyList<ArmView> Arms, IReadOnlyList<FactorialEffect>? Effects);
 
-    /// <summary>The view, with the statistics at their defaults (sequential, α = 0.05, Holm; docs/experiments.md "Statistics") or why the sums cannot be analysed yet.</summary>
+    /// <summary>
+    /// The view, with the statistics by the definition's method and planned sample size (else the defaults: sequential,
+    /// α = 0.05, Holm; docs/experiments.md "Statistics"), or why the sums cannot be analysed yet.
+    /// </summary>
     public static ResultsView Of(ExperimentResults r)
     {
-        var (analysis, problem) = ExperimentStatistics.Analyze(r, new Tailor.Analytics.Experiments.AnalysisOptions());
+        var (analysis, problem) = ExperimentStatistics.Analyze(r, ExperimentStatistics.Options(r.Experiment.Definition));
         return new(r.Experiment.Key, r.Experiment.Status, r.Segment, r.ComputedAt, r.Exposures.Arms, r.Exposures.ChangedByMerge,
             r.Metrics.Select(m => new MetricView(m.Metric.Name, m.Role, m.Metric.Kind,
                 m.Arms.Select(a => new ArmView(a.Arm, Mean(m.Metric.Kind, a), a)).ToArray(), m.Effects)).ToArray(), analysis, problem);
