@@ -149,4 +149,41 @@ public abstract partial class StoreContractTests
         Assert.Equal(("b", 1L, 10d, 6d, 60d), (sums.Arm, sums.Units, sums.Sum, sums.CovariateSum, sums.CrossProduct));
         Assert.Equal((await Store.Positions.PositionAsync(Followers.Profiles, Ct), 0L), await tallies.ProgressAsync(Ct));
     }
+
+    [Fact]
+    public async Task A_ratio_metric_gets_cuped_from_its_pre_period_numerator_and_denominator_read_from_the_log()
+    {
+        var metric = TallyMetrics[3]; // revenue per cart view, 2-hour window, 3-hour lookback
+        var definition = new ExperimentDefinition("tr", null, new ExperimentSubject(SubjectKind.Flag), [new ExperimentVariant("a"), new ExperimentVariant("b")], metric);
+        var experiment = new Experiment(definition, ExperimentStatus.Running, At(0), At(0), At(0));
+        await Store.Experiments.SaveExperimentAsync(experiment, createOnly: true, Ct);
+        // Per unit (arm, pre carts, pre revenue, post carts, post revenue): the covariate is the same ratio before exposure.
+        (string User, string Arm, int PreCarts, int PreRevenue, int Carts, int Revenue)[] units =
+            [("r1", "a", 1, 10, 2, 12), ("r2", "a", 2, 30, 3, 33), ("r3", "a", 1, 5, 1, 8), ("r4", "b", 2, 20, 2, 26), ("r5", "b", 1, 12, 2, 20), ("r6", "b", 3, 25, 3, 35)];
+        foreach (var u in units)
+        {
+            var events = new List<TailorEvent> { Identify(At(0), u.User) };
+            for (var i = 0; i < u.PreCarts; i++) events.Add(Track("Cart Viewed", At(120 + i), u.User));
+            events.Add(Track("Order Completed", At(130), u.User, properties: new JsonObject { ["revenue"] = u.PreRevenue }));
+            for (var i = 0; i < u.Carts; i++) events.Add(Track("Cart Viewed", At(200 + i), u.User));
+            events.Add(Track("Order Completed", At(210), u.User, properties: new JsonObject { ["revenue"] = u.Revenue }));
+            await IngestAsync([.. events]);
+            await Store.Experiments.RecordExposureAsync(new Exposure("tr", (await ProfileOfAsync(User(u.User))).Id, u.Arm, At(180)), Ct);
+            await IngestAsync(Track(ExperimentTallies.ExposureEvent, At(180), u.User, properties: new JsonObject { ["experiment_id"] = "tr" }));
+        }
+        await FoldAllAsync(Tallies(), 3);
+        var tally = await Store.Experiments.TallyAsync("tr", null, Ct);
+        var a = tally.Metrics[metric.Name].Single(s => s.Arm == "a");
+        Assert.Equal((3L, 53d, 6d, 45d, 4d, 10 * 1 + 30 * 2 + 5 * 1d), (a.Units, a.Sum, a.DenominatorSum, a.CovariateSum, a.CovariateDenominatorSum, a.CovariateNumeratorDenominatorCross));
+        Assert.Equal(12 * 1 + 33 * 2 + 8 * 1d, a.NumeratorCovariateDenominatorCross);
+        Assert.Equal(2 * 10 + 3 * 30 + 1 * 5d, a.DenominatorCovariateCross);
+
+        var results = new ExperimentResults(experiment, null, tally.Exposures,
+            [new MetricResult(metric, MetricRole.Primary, new[] { "a", "b" }.Select(arm => tally.Metrics[metric.Name].Single(s => s.Arm == arm)).ToArray(), null)], At(300));
+        var (analysis, problem) = ExperimentStatistics.Analyze(results, ExperimentStatistics.Options(definition));
+        Assert.Null(problem);
+        var comparison = analysis!.Metrics[0].Comparisons[0];
+        Assert.NotNull(comparison.Cuped);
+        Assert.Contains("CUPED", comparison.Statistic, StringComparison.Ordinal);
+    }
 }

@@ -112,6 +112,28 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
         return new ExperimentResults(experiment, segment, exposures, metrics, time.GetUtcNow());
     }
 
+    /// <summary>The most segments one breakdown may name.</summary>
+    public const int MaxBreakdownSegments = 10;
+
+    /// <summary>
+    /// The results per segment (per variant within each): for each named segment, the units that are its current
+    /// members, their per-arm sums and (in the view) statistics; the whole experiment's results first (segment null).
+    /// </summary>
+    public async Task<OperationResult<IReadOnlyList<ExperimentResults>>> BreakdownAsync(string key, IReadOnlyList<string> segments, CancellationToken ct)
+    {
+        if (segments.Count == 0 || segments.Count > MaxBreakdownSegments)
+            return OperationProblem.Invalid("breakdown", $"must name 1 to {MaxBreakdownSegments} segments (comma-separated)");
+        if (segments.Distinct(StringComparer.Ordinal).Count() != segments.Count) return OperationProblem.Invalid("breakdown", "must not name a segment twice");
+        var all = new List<ExperimentResults>(segments.Count + 1);
+        foreach (var segment in segments.Prepend(null))
+        {
+            var results = await ResultsAsync(key, segment, ct);
+            if (results.Problem is { } problem) return problem.Field == "segment" ? OperationProblem.Invalid("breakdown", problem.Rule) : problem;
+            all.Add(results.Value!);
+        }
+        return all;
+    }
+
     /// <summary>
     /// With a plan, the planned total units computed by <see cref="SamplePlanner"/> for the primary metric (a rate for
     /// conversion and click-through, else a mean) over the experiment's arms (the holdout included), replacing any given.

@@ -8,6 +8,9 @@ public sealed record ResultsView(string Experiment, ExperimentStatus Status, str
     long ChangedByMerge, IReadOnlyList<ResultsView.MetricView> Metrics,
     Tailor.Analytics.Experiments.ExperimentAnalysis? Statistics, Tailor.Analytics.Experiments.InputProblem? StatisticsProblem)
 {
+    /// <summary>With <c>?breakdown=</c>: the same results for each named segment's current members, per variant within each.</summary>
+    public IReadOnlyList<ResultsView>? Breakdown { get; init; }
+
     /// <param name="Mean">Σy/n, or Σy/Σd for a ratio metric; null without units.</param>
     public sealed record ArmView(string Arm, double? Mean, ArmSums Sums);
 
