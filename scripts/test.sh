@@ -64,6 +64,20 @@ else
   echo "npm not found (not needed yet: there are no Node tests)"
 fi
 
+# The browser end to end and geo from IP (tests/browser, run by Tailor.Server.Tests): Debian's Chromium, and the npm
+# packages pinned in tests/browser/package-lock.json (analytics-next, playwright-core, esbuild, the DB-IP Lite city
+# database), installed only when missing or older than the lock file. TAILOR_TEST_BROWSER makes a missing piece a
+# failed test rather than a skipped one. Screenshots are kept in TestResults/browser.
+if ! command -v chromium > /dev/null; then
+  echo "installing chromium (Debian package)"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } < /dev/null > "$work/apt-chromium.log" 2>&1 \
+    || { echo "could not install chromium; the browser test will fail:" >&2; tail -5 "$work/apt-chromium.log" >&2; }
+fi
+if [ ! tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund < /dev/null) || echo "npm ci in tests/browser failed; the browser and geo tests will fail" >&2
+fi
+export TAILOR_TEST_BROWSER=1 TAILOR_TEST_ARTIFACTS="${TAILOR_TEST_ARTIFACTS:-$PWD/TestResults/browser}"
+
 if ! dotnet build Tailor.slnx < /dev/null; then
   echo "BUILD FAILED" >&2
   summary 0 1 0

@@ -10,7 +10,7 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     ImportCommand.Create(store),
     ProfileCommand.Create(store),
     MergesCommand.Create(store),
-    AccessCommands.Sources(store),
+    Tailor.Cli.Commands.Sources.SourcesCommand.Create(store),
     AccessCommands.Keys(store),
     SegmentsCommand.Create(store),
     ContentCommands.Templates(store),
@@ -22,5 +22,7 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     DeadLettersCommand.Create(store),
     AnalyticsCommand.Create(store),
     ExperimentsCommand.Create(store),
+    AuditCommand.Create(store),
+    PrivacyCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

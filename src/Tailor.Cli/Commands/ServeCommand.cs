@@ -45,7 +45,17 @@ internal static class ServeCommand
             Description = "Say in /v1/personalize answers why a variant was chosen (names rules and traits: never on a public site; env TAILOR_PERSONALIZE_DEBUG=true)",
             DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("TAILOR_PERSONALIZE_DEBUG"), "true", StringComparison.OrdinalIgnoreCase),
         };
-        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug };
+        var geoip = new Option<string?>("--geoip")
+        {
+            Description = "A MaxMind-format database (FILE.mmdb) to resolve context.ip and visitors' addresses to country, region and city (env TAILOR_GEOIP; docs/browser.md)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_GEOIP"),
+        };
+        var truncateIp = new Option<bool>("--truncate-ip")
+        {
+            Description = "Store context.ip truncated to its /24 (IPv4) or /48 (IPv6) after the geo lookup (env TAILOR_TRUNCATE_IP=true)",
+            DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("TAILOR_TRUNCATE_IP"), "true", StringComparison.OrdinalIgnoreCase),
+        };
+        var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline") { urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug, geoip, truncateIp };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -78,6 +88,8 @@ internal static class ServeCommand
             }
             options.Security.WebhookAllow = [.. result.GetValue(webhookAllow) ?? []];
             options.Security.PersonalizeDebug = result.GetValue(personalizeDebug);
+            options.Geo.Database = result.GetValue(geoip);
+            options.Geo.TruncateIp = result.GetValue(truncateIp);
             if (int.TryParse(Environment.GetEnvironmentVariable("TAILOR_CAMPAIGN_RATE"), System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate >= 0)
                 options.CampaignRatePerSecond = rate;
             // Seconds an event time may lie after its receive time before it is clamped (docs/ingestion.md).

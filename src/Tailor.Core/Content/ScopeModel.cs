@@ -96,9 +96,10 @@ public static class ScopeModel
         var profile = scope.Profile;
         var local = TimeZoneInfo.ConvertTime(scope.Now, zone);
         var geo = new Dictionary<string, object?>(StringComparer.Ordinal);
-        if ((TraitString(profile, "country") ?? scope.Request.Country) is { } country) geo["country"] = country;
-        if ((TraitString(profile, "city") ?? scope.Request.City) is { } city) geo["city"] = city;
-        if (TraitString(profile, "region") is { } region) geo["region"] = region;
+        // What the person said (traits), then where the request comes from, then where they were last seen (the geo trait).
+        if ((TraitString(profile, "country") ?? scope.Request.Country ?? SeenAt(profile, "country")) is { } country) geo["country"] = country;
+        if ((TraitString(profile, "city") ?? scope.Request.City ?? SeenAt(profile, "city")) is { } city) geo["city"] = city;
+        if ((TraitString(profile, "region") ?? scope.Request.Region ?? SeenAt(profile, "region")) is { } region) geo["region"] = region;
         var context = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["locale"] = culture.Name,
@@ -112,6 +113,11 @@ public static class ScopeModel
         if ((scope.Request.Device ?? TraitString(profile, "device")) is { } device) context["device"] = device;
         return context;
     }
+
+    /// <summary>A part of the <c>geo</c> trait geo from IP keeps (<see cref="Geo.GeoTrait"/>).</summary>
+    private static string? SeenAt(Profile? profile, string part) =>
+        profile is not null && profile.Traits.TryGetValue(Geo.GeoTrait.Name, out var t) && EventView.Child(t.Value, part) is { ValueKind: JsonValueKind.String } v
+        && JsonStrings.Read(v) is { Length: > 0 } s ? s : null;
 
     private static Dictionary<string, object?> Item(RecommendedItem item)
     {

@@ -39,6 +39,7 @@ public sealed class ProfileReducer(EngagementWeights weights)
         }
 
         ApplyTraits(profile, view, history, refusals);
+        Geo.GeoTrait.Apply(profile, view, history, Limits);
         ApplyConsent(profile, view);
         if (e.Type == EventType.Track && name == TagsUpdated) ApplyTags(profile, view.Properties);
     }

@@ -15,9 +15,7 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
         var sources = api.MapGroup("sources").WithTags("Sources");
-        sources.MapGet("", async (IAccessStore store, CancellationToken ct) => TypedResults.Ok((await store.ListSourcesAsync(ct)).ToArray()))
-            .WithName("ListSources").WithSummary("Every source with its write key");
-        sources.MapPost("", CreateSourceAsync).WithName("CreateSource").WithSummary("Create a source; its write key is generated unless given");
+        // Listing and creating sources (write-key and connector ones alike) are in Sources/SourcesApi.
         sources.MapPost("{id}/rotate", RotateSourceAsync).WithName("RotateWriteKey")
             .WithSummary("Give a source a new write key; the old one keeps working for the grace period");
         sources.MapPost("{id}/revoke", RevokeSourceAsync).WithName("RevokeWriteKey").WithSummary("Refuse every write key of a source from now on");
@@ -38,15 +36,6 @@ public static class AdminApi
         api.MapGet("pipeline", PipelineAsync).WithTags("Pipeline").WithName("GetPipelineStatus")
             .WithSummary("How far the profile pipeline has got through the event log, and every background stage's state, lag, last error and dead letters");
         return api;
-    }
-
-    public sealed record CreateSourceRequest(string? Name, string? WriteKey);
-
-    private static async Task<Results<Created<Source>, ProblemHttpResult>> CreateSourceAsync(CreateSourceRequest request, AccessOperations access, CancellationToken ct)
-    {
-        var created = await access.CreateSourceAsync(request.Name, request.WriteKey, ct);
-        if (created.Problem is { } problem) return ApiProblems.Invalid(problem.Field, problem.Rule);
-        return TypedResults.Created($"/api/sources/{created.Value!.Id}", created.Value);
     }
 
     public sealed record RotateRequest(string? Grace);
@@ -92,15 +81,24 @@ public static class AdminApi
         return TypedResults.Ok(revoked);
     }
 
-    public sealed record CreateAdminKeyRequest(string? Name);
+    /// <param name="Scopes">What the key may do (docs/security.md); every scope (<c>admin</c>) when left out.</param>
+    /// <param name="ExpiresIn">How long the key works, e.g. <c>90d</c>; for ever when left out.</param>
+    public sealed record CreateAdminKeyRequest(string? Name, string[]? Scopes = null, string? ExpiresIn = null);
 
-    public sealed record CreatedAdminKey(string Id, string Name, string Key);
+    public sealed record CreatedAdminKey(string Id, string Name, string Key, string Scopes, DateTimeOffset? ExpiresAt);
 
     private static async Task<Results<Created<CreatedAdminKey>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest request, AccessOperations access, CancellationToken ct)
     {
-        var created = await access.CreateAdminKeyAsync(request.Name, ct);
+        TimeSpan? expiresIn = null;
+        if (request.ExpiresIn is not null)
+        {
+            if (!KeyGrace.TryParseDuration(request.ExpiresIn, out var lifetime)) return ApiProblems.Invalid("expiresIn", "must be a duration such as 30m, 24h or 90d");
+            expiresIn = lifetime;
+        }
+        var created = await access.CreateAdminKeyAsync(request.Name, ct, request.Scopes, expiresIn);
         if (created.Value is not { } issued) return ApiProblems.Invalid(created.Problem!.Field, created.Problem.Rule);
-        return TypedResults.Created($"/api/admin-keys/{issued.Stored.Id}", new CreatedAdminKey(issued.Stored.Id, issued.Stored.Name, issued.Key));
+        var stored = issued.Stored;
+        return TypedResults.Created($"/api/admin-keys/{stored.Id}", new CreatedAdminKey(stored.Id, stored.Name, issued.Key, stored.Scopes, stored.ExpiresAt));
     }
 
     /// <param name="Lag">Events logged but not yet folded into profiles.</param>

@@ -35,8 +35,8 @@ public static class PersonalizeApi
         string Content, string Locale, string? Language, string? Experiment = null, string? Arm = null);
 
     private static async Task<Results<Ok<PersonalizeView>, ProblemHttpResult>> PersonalizeAsync(
-        HttpContext http, string? placement, string? userId, string? userHash, string? anonymousId, string? locale, string? device,
-        AccessKeys keys, ContentCatalog catalog, ContentRenderer renderer, IdentityVerification verification, Hosting.SecurityOptions security, ExperimentServing experiments, CancellationToken ct)
+        HttpContext http, string? placement, string? userId, string? userHash, string? anonymousId, string? locale, string? device, string? ip,
+        Core.Geo.GeoEnrichment geo, AccessKeys keys, ContentCatalog catalog, ContentRenderer renderer, IdentityVerification verification, Hosting.SecurityOptions security, ExperimentServing experiments, CancellationToken ct)
     {
         var writeKey = AccessKeys.BasicUser(http.Request);
         if (await keys.SourceAsync(writeKey, ct) is null)
@@ -74,7 +74,9 @@ public static class PersonalizeApi
             else if (arm.Template is not null) (blockName, templateName) = (null, arm.Template);
         }
 
-        var request = new RequestContext(locale ?? AcceptLanguage(http.Request), device ?? DeviceOf(http.Request));
+        // Geo from IP: the visitor's address as the caller gives it (ip=, e.g. a shop's server), else the request's own.
+        var seen = geo.Locate(ip, http.Connection.RemoteIpAddress);
+        var request = new RequestContext(locale ?? AcceptLanguage(http.Request), device ?? DeviceOf(http.Request), seen?.Country, seen?.City, seen?.Region);
         var scope = await renderer.ScopeAsync(facts, content, request, null, ct, withRecommendations: content.ReadsRecommendations);
         var settings = new RenderSettings(Blocks: content.Blocks);
         var culture = ScopeModel.CultureOf(ScopeModel.LocaleOf(scope.Profile, request)).Name;

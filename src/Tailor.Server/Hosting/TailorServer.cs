@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using System.Text.Json.Serialization;
 using Tailor.Application;
+using Tailor.Application.Access;
 using Tailor.Core.Events;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
@@ -10,10 +11,13 @@ using Tailor.Server.Campaigns;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
 using Tailor.Server.Experiments;
+using Tailor.Server.Geo;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
+using Tailor.Server.Privacy;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
+using Tailor.Server.Sources;
 using Tailor.Server.Triggers;
 using Tailor.Server.TrackingPlans;
 using Tailor.Storage;
@@ -41,6 +45,7 @@ public static class TailorServer
         builder.Services.AddHostedService<DisabledDefinitions>();
         builder.Services.AddTailorFollowers(options);
         builder.Services.AddTailorIngestion(options);
+        builder.Services.AddTailorGeo(options);
         builder.Services.AddTailorAdmin();
         builder.Services.AddTailorSecurity(options);
         builder.Services.AddTailorTrackingPlan();
@@ -52,6 +57,8 @@ public static class TailorServer
         builder.Services.AddTailorDeadLetters();
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
+        builder.Services.AddTailorPrivacy(options.Privacy);
+        builder.Services.AddTailorSources();
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,6 +81,10 @@ public static class TailorServer
         api.MapAnalyticsApi();
         app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
+        api.MapAuditApi();
+        api.MapPrivacyApi();
+        api.MapSourcesApi();
+        app.MapSourceReceiver();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
@@ -102,7 +113,7 @@ public static class TailorServer
             var name = await store.FindSourceByNameAsync("default", ct) is null ? "default" : $"default-{options.WriteKey[..Math.Min(6, options.WriteKey.Length)]}";
             await store.CreateSourceAsync(new Source(ids.New("src"), name, options.WriteKey, time.GetUtcNow()), ct);
         }
-        if (!string.IsNullOrEmpty(options.AdminKey) && await store.FindAdminKeyAsync(AccessKeys.Hash(options.AdminKey), ct) is null)
-            await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), "default", time.GetUtcNow()), AccessKeys.Hash(options.AdminKey), ct);
+        if (!string.IsNullOrEmpty(options.AdminKey) && !(await store.AdminKeyCredentialsAsync(ct)).Any(k => AccessSecrets.Matches(options.AdminKey, k.Credential)))
+            await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), "default", time.GetUtcNow()), AccessSecrets.Credential(options.AdminKey), ct);
     }
 }

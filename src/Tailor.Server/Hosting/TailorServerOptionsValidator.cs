@@ -32,6 +32,10 @@ public sealed class TailorServerOptionsValidator : IValidateOptions<TailorServer
         Check(security.KeyRotationGrace >= TimeSpan.Zero, "Security:KeyRotationGrace", "must not be negative");
         try { WebhookAddressPolicy.Parse(security.WebhookAllow); }
         catch (ArgumentException e) { failures.Add($"{TailorServerOptions.Section}:Security:WebhookAllow {e.Message}"); }
+        var geo = options.Geo;
+        Check(geo.Ipv4Prefix is >= 0 and <= 32, "Geo:Ipv4Prefix", $"must be from 0 to 32 bits, not {geo.Ipv4Prefix}");
+        Check(geo.Ipv6Prefix is >= 0 and <= 128, "Geo:Ipv6Prefix", $"must be from 0 to 128 bits, not {geo.Ipv6Prefix}");
+        if (Geo.GeoWiring.Problem(geo.Database) is { } database) failures.Add($"{TailorServerOptions.Section}:Geo:Database {database}");
         var followers = options.Followers;
         Check(followers.Attempts >= 1, "Followers:Attempts", $"must be at least 1, not {followers.Attempts}");
         Check(followers.Backoff > TimeSpan.Zero, "Followers:Backoff", "must be more than zero");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using Tailor.Core.Events;
+using Tailor.Core.Geo;
 using Tailor.Core.TrackingPlans;
 using Tailor.Server.Admin;
 using Tailor.Server.TrackingPlans;
@@ -27,6 +28,7 @@ public static class IngestionApi
         }
         v1.MapPost("import", (HttpContext http, IngestionEndpoint endpoint) => endpoint.HandleAsync(http, null))
             .WithName("IngestImport").WithSummary("Send a batch of historical messages (same as /v1/batch)");
+        v1.MapPixelApi();
         return app;
     }
 
@@ -43,12 +45,12 @@ public static class IngestionApi
 }
 
 /// <summary>Handles one tracking request: read, authenticate, validate each message, log the good ones.</summary>
-public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, MessageParser parser, IngestionLimits limits, TrackingPlanGate trackingPlan, TimeProvider time)
+public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, MessageParser parser, IngestionLimits limits, TrackingPlanGate trackingPlan, TimeProvider time,
+    GeoEnrichment geo)
 {
     public async Task<IResult> HandleAsync(HttpContext http, EventType? routeType)
     {
         var ct = http.RequestAborted;
-        var receivedAt = time.GetUtcNow();
         ReadOnlyMemory<byte>? body;
         try
         {
@@ -63,11 +65,23 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
             return Problem(StatusCodes.Status413PayloadTooLarge, "The request is too large",
                 [new("body", $"must be at most {limits.MaxBatchBytes / 1024} KB per request")]);
         }
+        return await IngestAsync(http, body.Value, routeType, fromDevice: false);
+    }
 
+    /// <summary>
+    /// Authenticates, validates, enriches (geo from IP) and logs the message(s) of <paramref name="body"/>, as the
+    /// JSON endpoints and the pixel (<see cref="PixelApi"/>) share them. The answer is <c>Ok&lt;IngestionResponse&gt;</c> or a problem.
+    /// </summary>
+    /// <param name="fromDevice">The request comes from the person's device (the pixel): its address may be looked up.</param>
+    public async Task<IResult> IngestAsync(HttpContext http, ReadOnlyMemory<byte> body, EventType? routeType, bool fromDevice)
+    {
+        var ct = http.RequestAborted;
+        var receivedAt = time.GetUtcNow();
+        var remote = http.Connection.RemoteIpAddress;
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body.Value);
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {
@@ -108,7 +122,7 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
                         ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
                     return Problem(status, "The message is invalid", [error]);
                 }
-                Accept(result.Event!, root, null);
+                Accept(geo.Enrich(result.Event!, remote, fromDevice), root, null);
             }
             else
             {
@@ -121,7 +135,7 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
                 {
                     var result = parser.Parse(message, null, arrival, index);
                     if (result.Error is { } error) errors.Add(error);
-                    else Accept(result.Event!, message, index);
+                    else Accept(geo.Enrich(result.Event!, remote, fromDevice), message, index);
                     index++;
                 }
                 if (events.Count == 0 && blocked.Count == 0 && errors.Count > 0)

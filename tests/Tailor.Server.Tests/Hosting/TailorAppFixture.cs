@@ -39,6 +39,9 @@ public sealed class TailorAppFixture : IAsyncLifetime
             // Campaign tests send to the real SMTP sink when scripts/test.sh started one.
             Smtp = Environment.GetEnvironmentVariable(SmtpSink.AddressVariable),
         };
+        // Every test of the assembly shares this app and its one admin key, hundreds of calls at once: rate limits are
+        // tested on apps of their own (RateLimitTests), not here.
+        options.Security.RateLimits = new RateLimitOptions { Api = new(), Ingest = new(), Personalize = new(), PerClient = new() };
         _app = await TailorServer.BuildAsync(options, TestContext.Current.CancellationToken,
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await _app.StartAsync(TestContext.Current.CancellationToken);
