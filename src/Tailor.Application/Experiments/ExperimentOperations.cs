@@ -1,3 +1,5 @@
+using SamplePlanner = Tailor.Analytics.Experiments.SamplePlanner;
+using SamplePlanRequest = Tailor.Analytics.Experiments.SamplePlanRequest;
 using Tailor.Core.Experiments;
 using Tailor.Core.Storage;
 
@@ -15,6 +17,9 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
         if (definition is null) return OperationProblem.Invalid("body", "is required: the experiment's definition");
         var (prepared, error) = ExperimentRules.Prepare(definition);
         if (error is not null) return OperationProblem.Invalid(error);
+        var planned = Planned(prepared!);
+        if (planned.Problem is { } planProblem) return planProblem;
+        prepared = planned.Value;
         var now = time.GetUtcNow();
         var experiment = new Experiment(prepared!, ExperimentStatus.Draft, now, now);
         if (!await store.SaveExperimentAsync(experiment, createOnly: true, ct))
@@ -31,6 +36,9 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
             return OperationProblem.Conflict("status", $"must be draft to change the definition; \"{key}\" is {Wire(existing.Status)} (create a new experiment instead)");
         var (prepared, error) = ExperimentRules.Prepare(definition with { Key = key });
         if (error is not null) return OperationProblem.Invalid(error);
+        var planned = Planned(prepared!);
+        if (planned.Problem is { } planProblem) return planProblem;
+        prepared = planned.Value;
         var changed = existing with { Definition = prepared!, UpdatedAt = time.GetUtcNow() };
         await store.SaveExperimentAsync(changed, createOnly: false, ct);
         return changed;
@@ -74,7 +82,7 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
 
     /// <summary>
     /// Units per arm and, per metric, the per-arm sums (the statistics' input), over every unit or over the current
-    /// members of <paramref name="segment"/> (by name).
+    /// members of <paramref name="segment"/> (by name), as the experiments follower has tallied them (<see cref="ExperimentTallies"/>).
     /// </summary>
     public async Task<OperationResult<ExperimentResults>> ResultsAsync(string key, string? segment, CancellationToken ct)
     {
@@ -87,7 +95,9 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
             segmentId = found.Id;
         }
         var arms = experiment.Definition.Arms().Select(a => a.Arm).ToArray();
-        var summary = await store.ExposureSummaryAsync(key, segmentId, ct);
+        // Read from the experiments follower's tally (a few rows per arm), current up to its position.
+        var tally = await store.TallyAsync(key, segmentId, ct);
+        var summary = tally.Exposures;
         // Every arm is listed, in definition order, with zero units until someone is exposed.
         var exposures = summary with { Arms = arms.Select(a => summary.Arms.FirstOrDefault(x => x.Arm == a) ?? new ArmExposures(a, 0)).ToArray() };
         var metrics = new List<MetricResult>();
@@ -95,11 +105,54 @@ public sealed class ExperimentOperations(IExperimentStore store, ISegmentStore s
         {
             var role = metric == experiment.Definition.PrimaryMetric ? MetricRole.Primary
                 : experiment.Definition.GuardrailMetrics?.Contains(metric) == true ? MetricRole.Guardrail : MetricRole.Secondary;
-            var stored = await store.ArmSumsAsync(key, metric, segmentId, ct);
+            var stored = tally.Metrics.GetValueOrDefault(metric.Name) ?? [];
             var sums = arms.Select(a => stored.FirstOrDefault(x => x.Arm == a) ?? new ArmSums(a, 0, 0, 0, 0, 0, 0)).ToArray();
             metrics.Add(new MetricResult(metric, role, sums, Factorial(experiment.Definition, sums)));
         }
         return new ExperimentResults(experiment, segment, exposures, metrics, time.GetUtcNow());
+    }
+
+    /// <summary>The most segments one breakdown may name.</summary>
+    public const int MaxBreakdownSegments = 10;
+
+    /// <summary>
+    /// The results per segment (per variant within each): for each named segment, the units that are its current
+    /// members, their per-arm sums and (in the view) statistics; the whole experiment's results first (segment null).
+    /// </summary>
+    public async Task<OperationResult<IReadOnlyList<ExperimentResults>>> BreakdownAsync(string key, IReadOnlyList<string> segments, CancellationToken ct)
+    {
+        if (segments.Count == 0 || segments.Count > MaxBreakdownSegments)
+            return OperationProblem.Invalid("breakdown", $"must name 1 to {MaxBreakdownSegments} segments (comma-separated)");
+        if (segments.Distinct(StringComparer.Ordinal).Count() != segments.Count) return OperationProblem.Invalid("breakdown", "must not name a segment twice");
+        var all = new List<ExperimentResults>(segments.Count + 1);
+        foreach (var segment in segments.Prepend(null))
+        {
+            var results = await ResultsAsync(key, segment, ct);
+            if (results.Problem is { } problem) return problem.Field == "segment" ? OperationProblem.Invalid("breakdown", problem.Rule) : problem;
+            all.Add(results.Value!);
+        }
+        return all;
+    }
+
+    /// <summary>
+    /// With a plan, the planned total units computed by <see cref="SamplePlanner"/> for the primary metric (a rate for
+    /// conversion and click-through, else a mean) over the experiment's arms (the holdout included), replacing any given.
+    /// </summary>
+    private static OperationResult<ExperimentDefinition> Planned(ExperimentDefinition d)
+    {
+        if (d.Plan is not { } plan) return d;
+        if (d.PrimaryMetric is null) return OperationProblem.Invalid("plan", "needs a primaryMetric: the plan is for the metric the experiment decides on");
+        var kind = d.PrimaryMetric.Kind is Core.Experiments.MetricKind.Conversion or Core.Experiments.MetricKind.ClickThrough
+            ? Tailor.Analytics.Experiments.MetricKind.Rate : Tailor.Analytics.Experiments.MetricKind.Mean;
+        var request = new SamplePlanRequest(kind, plan.Baseline, plan.MinimumDetectableEffect)
+        {
+            StandardDeviation = plan.StandardDeviation, RelativeEffect = plan.RelativeEffect ?? true, Alpha = plan.Alpha ?? 0.05, Power = plan.Power ?? 0.8,
+            Variants = d.Arms().Count, DailyUnits = plan.DailyUnits,
+        };
+        if (SamplePlanner.Validate(request) is { } problem) return OperationProblem.Invalid($"plan.{problem.Field}", problem.Rule);
+        var total = SamplePlanner.Plan(request).TotalUnits;
+        if (total > ExperimentRules.MaxPlannedUnits) return OperationProblem.Invalid("plan", $"needs {total} units, more than {ExperimentRules.MaxPlannedUnits}");
+        return d with { PlannedUnits = total };
     }
 
     private static IReadOnlyList<FactorialEffect>? Factorial(ExperimentDefinition d, IReadOnlyList<ArmSums> sums) =>

@@ -9,7 +9,7 @@ namespace Tailor.Application.Experiments;
 /// <summary>
 /// Hands an experiment's per-arm sums to the statistics (<see cref="ExperimentAnalyzer"/>, docs/experiments.md
 /// "Statistics"): conversion and click-through as rates, count and sum as means, ratio as ratios; the pre-exposure
-/// covariate for CUPED on rates and means. The control is the first variant; the holdout, when any, is one more arm.
+/// covariate for CUPED on rates, means and ratios (for a ratio, its pre-period numerator and denominator). The control is the first variant; the holdout, when any, is one more arm.
 /// </summary>
 public static class ExperimentStatistics
 {
@@ -23,6 +23,13 @@ public static class ExperimentStatistics
         if (ExperimentAnalyzer.Validate(sums, options) is { } problem) return (null, problem);
         return (ExperimentAnalyzer.Analyze(sums, options), null);
     }
+
+    /// <summary>The analysis options a definition states: its method (default sequential) and its planned sample size.</summary>
+    public static AnalysisOptions Options(ExperimentDefinition d) => new()
+    {
+        Method = d.Method switch { "fixedHorizon" => TestMethod.FixedHorizon, "bayesian" => TestMethod.Bayesian, _ => TestMethod.Sequential },
+        PlannedUnits = d.PlannedUnits,
+    };
 
     private static StatsKind Kind(Core.Experiments.MetricKind kind) => kind switch
     {
@@ -47,6 +54,11 @@ public static class ExperimentStatistics
         {
             Sum = a.Sum, SumOfSquares = a.SumSquares, DenominatorSum = a.DenominatorSum, DenominatorSumOfSquares = a.DenominatorSumSquares,
             NumeratorDenominatorProducts = a.NumeratorDenominatorCross,
+            // CUPED for ratios: the same ratio over the lookback (pre-period numerator x and denominator xd per unit).
+            CovariateSum = a.CovariateSum, CovariateSumOfSquares = a.CovariateSumSquares, ValueCovariateProducts = a.CrossProduct,
+            CovariateDenominatorSum = a.CovariateDenominatorSum, CovariateDenominatorSumOfSquares = a.CovariateDenominatorSumSquares,
+            CovariateNumeratorDenominatorProducts = a.CovariateNumeratorDenominatorCross, NumeratorCovariateDenominatorProducts = a.NumeratorCovariateDenominatorCross,
+            DenominatorCovariateProducts = a.DenominatorCovariateCross, DenominatorCovariateDenominatorProducts = a.DenominatorCovariateDenominatorCross,
         },
     };
 }

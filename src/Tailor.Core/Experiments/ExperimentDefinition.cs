@@ -11,6 +11,10 @@ namespace Tailor.Core.Experiments;
 /// <param name="Key">Stable identifier; part of the assignment hash, so it never changes once the experiment runs.</param>
 /// <param name="Holdout">Fraction of the audience (0 ≤ h &lt; 1) that gets the non-personalised default and is measured as arm <c>holdout</c>.</param>
 /// <param name="Factors">For a multivariate test: the factors; the variants are then generated, one per cell (<see cref="Factorial"/>).</param>
+/// <param name="Method">How results are analysed: <c>sequential</c> (default), <c>fixedHorizon</c> or <c>bayesian</c>.</param>
+/// <param name="PlannedUnits">The planned total units over all arms: given, or computed from <see cref="Plan"/> when the experiment is created or changed.
+/// A fixed-horizon analysis calls no winner before it is reached.</param>
+/// <param name="Plan">What the test must detect, from which <see cref="PlannedUnits"/> is computed.</param>
 public sealed record ExperimentDefinition(
     string Key,
     string? Name,
@@ -21,8 +25,14 @@ public sealed record ExperimentDefinition(
     IReadOnlyList<ExperimentMetric>? GuardrailMetrics = null,
     string? Audience = null,
     double Holdout = 0,
-    IReadOnlyList<ExperimentFactor>? Factors = null)
+    IReadOnlyList<ExperimentFactor>? Factors = null,
+    string? Method = null,
+    long? PlannedUnits = null,
+    ExperimentPlan? Plan = null)
 {
+    /// <summary>The analysis methods a definition may name.</summary>
+    public static readonly IReadOnlyList<string> Methods = ["sequential", "fixedHorizon", "bayesian"];
+
     /// <summary>The serializer the stored document and the API use (camelCase, nulls omitted).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -31,6 +31,9 @@ public static partial class ExperimentRules
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex PropertySyntax();
 
+    /// <summary>The largest planned sample an experiment may state (a trillion units).</summary>
+    public const long MaxPlannedUnits = 1_000_000_000_000;
+
     public const string KeyRule = "must be 1 to 64 characters: lowercase letters, digits, '_' or '-', starting with a letter or digit";
 
     /// <summary>The definition completed (cells generated, the global holdout's arm added), or the first rule it breaks.</summary>
@@ -47,6 +50,10 @@ public static partial class ExperimentRules
         if (d.Audience is { Length: 0 or > 200 }) return Fail("audience", "must name a segment");
         if (d.Subject.Kind == SubjectKind.Campaign && d.Holdout > 0)
             return Fail("holdout", "is not available for campaign experiments yet (a held-out recipient would need a ledger status of its own); exclude a segment from the campaign instead");
+
+        if (d.Method is { } method && !ExperimentDefinition.Methods.Contains(method))
+            return Fail("method", $"must be one of {string.Join(", ", ExperimentDefinition.Methods)}");
+        if (d.PlannedUnits is { } planned && (planned < 2 || planned > MaxPlannedUnits)) return Fail("plannedUnits", $"must be between 2 and {MaxPlannedUnits}");
 
         if (d.Subject.Kind == SubjectKind.Global)
         {

@@ -27,6 +27,33 @@ public interface IExperimentStore
     /// <summary>Units per arm, each live profile once at its earliest exposure, optionally only members of a segment (by id).</summary>
     Task<ExposureSummary> ExposureSummaryAsync(string experimentKey, string? segmentId, CancellationToken cancellationToken);
 
-    /// <summary>The per-arm sums of <paramref name="metric"/> over the units (as <see cref="ExposureSummaryAsync"/>), from the event log.</summary>
+    /// <summary>
+    /// The per-arm sums of <paramref name="metric"/> over the units (as <see cref="ExposureSummaryAsync"/>), recomputed
+    /// from the event log: the reference the experiments follower's incremental sums (<see cref="TallyAsync"/>) agree with.
+    /// </summary>
     Task<IReadOnlyList<ArmSums>> ArmSumsAsync(string experimentKey, ExperimentMetric metric, string? segmentId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The experiments follower's tally: units per arm and every metric's per-arm sums, read from a few rows per arm; with
+    /// <paramref name="segmentId"/>, summed over the units that are the segment's current members.
+    /// </summary>
+    Task<ExperimentTally> TallyAsync(string experimentKey, string? segmentId, CancellationToken cancellationToken);
+
+    /// <summary>The follower's units of these profiles, in every experiment.</summary>
+    Task<IReadOnlyList<ExperimentUnit>> UnitsAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken);
+
+    /// <summary>The follower's units of the profiles merged into <paramref name="survivor"/> (to be folded into the survivor's).</summary>
+    Task<IReadOnlyList<ExperimentUnit>> MergedUnitsAsync(string survivor, CancellationToken cancellationToken);
+
+    /// <summary>The first exposures to an experiment of each of <paramref name="owners"/> and of the profiles merged into it, by owner.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<Exposure>>> ExposuresOfAsync(string experimentKey, IReadOnlyCollection<string> owners, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The events of these profiles with these names logged at or before <paramref name="upTo"/>, in log order: a new
+    /// unit's history (its pre-exposure covariate, and window events logged before its exposure event), read once.
+    /// </summary>
+    Task<IReadOnlyList<AssignedEvent>> HistoryAsync(IReadOnlyCollection<string> profileIds, IReadOnlyCollection<string> names, long upTo, CancellationToken cancellationToken);
+
+    /// <summary>Commits a step of the experiments follower with its position; <see cref="PositionConflictException"/> when the position moved.</summary>
+    Task CommitTallyAsync(TallyCommit commit, CancellationToken cancellationToken);
 }

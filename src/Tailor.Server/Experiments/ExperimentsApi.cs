@@ -28,7 +28,7 @@ public static class ExperimentsApi
         api.MapPost("{key}/start", StartAsync).WithName("StartExperiment").WithSummary("Start a draft: units are assigned and exposures logged from now");
         api.MapPost("{key}/stop", StopAsync).WithName("StopExperiment").WithSummary("Stop a running experiment (results stay readable)");
         api.MapGet("{key}/results", ResultsAsync).WithName("ExperimentResults")
-            .WithSummary("Units per arm and each metric's per-arm sufficient statistics, optionally for a segment's members");
+            .WithSummary("Units per arm, each metric's per-arm sufficient statistics and the statistics; for a segment's members (segment), or per segment (breakdown=a,b)");
         app.MapGet("v1/experiments/{key}/assignment", AssignmentAsync).WithTags("Experiments").WithName("ExperimentAssignment")
             .WithSummary("A visitor's variant of a running flag experiment (write key; userId counts only with its userHash); logged as an exposure");
         return app;
@@ -55,8 +55,16 @@ public static class ExperimentsApi
     private static async Task<Results<Ok<Experiment>, NotFound, ProblemHttpResult>> StopAsync(string key, ExperimentOperations experiments, CancellationToken ct) =>
         Map(await experiments.StopAsync(key, ct));
 
-    private static async Task<Results<Ok<ResultsView>, NotFound, ProblemHttpResult>> ResultsAsync(string key, string? segment, ExperimentOperations experiments, CancellationToken ct)
+    private static async Task<Results<Ok<ResultsView>, NotFound, ProblemHttpResult>> ResultsAsync(string key, string? segment, string? breakdown, ExperimentOperations experiments,
+        CancellationToken ct)
     {
+        if (breakdown is not null)
+        {
+            if (segment is not null) return ApiProblems.Invalid("breakdown", "must not be combined with segment");
+            var parts = await experiments.BreakdownAsync(key, breakdown.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), ct);
+            if (parts.Problem is { } breakdownProblem) return breakdownProblem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(breakdownProblem);
+            return TypedResults.Ok(ResultsView.Of(parts.Value![0]) with { Breakdown = parts.Value.Skip(1).Select(ResultsView.Of).ToArray() });
+        }
         var results = await experiments.ResultsAsync(key, segment, ct);
         if (results.Problem is { } problem) return problem.Kind == ProblemKind.NotFound ? TypedResults.NotFound() : ApiProblems.For(problem);
         return TypedResults.Ok(ResultsView.Of(results.Value!));

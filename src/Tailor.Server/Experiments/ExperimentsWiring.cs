@@ -5,13 +5,15 @@ namespace Tailor.Server.Experiments;
 /// <summary>Wires experiments (docs/experiments.md).</summary>
 public static class ExperimentsWiring
 {
-    /// <summary>The running-experiment cache, the assigner, serving (personalize, flags) and the experiment use cases.</summary>
+    /// <summary>The running-experiment cache, the assigner, serving (personalize, flags), the experiment use cases and the experiments follower.</summary>
     public static IServiceCollection AddTailorExperiments(this IServiceCollection services)
     {
         services.AddSingleton<RunningExperiments>();
         services.AddSingleton<ExperimentAssigner>();
         services.AddSingleton<ExperimentServing>();
         services.AddSingleton<ExperimentOperations>();
+        services.AddSingleton<ExperimentTallies>();
+        services.AddSingleton<Pipeline.ILogFollower, ExperimentFollower>(); // keeps results current as events arrive
         return services;
     }
 }

@@ -8,15 +8,21 @@ public sealed record ResultsView(string Experiment, ExperimentStatus Status, str
     long ChangedByMerge, IReadOnlyList<ResultsView.MetricView> Metrics,
     Tailor.Analytics.Experiments.ExperimentAnalysis? Statistics, Tailor.Analytics.Experiments.InputProblem? StatisticsProblem)
 {
+    /// <summary>With <c>?breakdown=</c>: the same results for each named segment's current members, per variant within each.</summary>
+    public IReadOnlyList<ResultsView>? Breakdown { get; init; }
+
     /// <param name="Mean">Σy/n, or Σy/Σd for a ratio metric; null without units.</param>
     public sealed record ArmView(string Arm, double? Mean, ArmSums Sums);
 
     public sealed record MetricView(string Name, MetricRole Role, MetricKind Kind, IReadOnlyList<ArmView> Arms, IReadOnlyList<FactorialEffect>? Effects);
 
-    /// <summary>The view, with the statistics at their defaults (sequential, α = 0.05, Holm; docs/experiments.md "Statistics") or why the sums cannot be analysed yet.</summary>
+    /// <summary>
+    /// The view, with the statistics by the definition's method and planned sample size (else the defaults: sequential,
+    /// α = 0.05, Holm; docs/experiments.md "Statistics"), or why the sums cannot be analysed yet.
+    /// </summary>
     public static ResultsView Of(ExperimentResults r)
     {
-        var (analysis, problem) = ExperimentStatistics.Analyze(r, new Tailor.Analytics.Experiments.AnalysisOptions());
+        var (analysis, problem) = ExperimentStatistics.Analyze(r, ExperimentStatistics.Options(r.Experiment.Definition));
         return new(r.Experiment.Key, r.Experiment.Status, r.Segment, r.ComputedAt, r.Exposures.Arms, r.Exposures.ChangedByMerge,
             r.Metrics.Select(m => new MetricView(m.Metric.Name, m.Role, m.Metric.Kind,
                 m.Arms.Select(a => new ArmView(a.Arm, Mean(m.Metric.Kind, a), a)).ToArray(), m.Effects)).ToArray(), analysis, problem);

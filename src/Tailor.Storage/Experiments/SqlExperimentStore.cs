@@ -12,7 +12,7 @@ namespace Tailor.Storage.Experiments;
 /// one SQL statement: the units (each live profile at its earliest exposure), a LEFT JOIN to their events in the
 /// window around that exposure, one value per unit, and the sums per arm — nothing is read event by event.
 /// </summary>
-internal sealed class SqlExperimentStore(SqlDatabase db) : IExperimentStore
+internal sealed partial class SqlExperimentStore(SqlDatabase db) : IExperimentStore
 {
     private bool Postgres => db.Kind == "postgres";
 
@@ -86,9 +86,9 @@ internal sealed class SqlExperimentStore(SqlDatabase db) : IExperimentStore
             _ => (Post: $"SUM(CASE WHEN e.name = @event AND {post} THEN {Number("@property")} END)",
                 Pre: $"SUM(CASE WHEN e.name = @event AND {pre} THEN {Number("@property")} END)"),
         };
-        var denominator = metric.Kind != MetricKind.Ratio ? "0"
-            : metric.DenominatorProperty is null ? $"SUM(CASE WHEN e.name = @denominator AND {post} THEN 1 ELSE 0 END)"
-            : $"SUM(CASE WHEN e.name = @denominator AND {post} THEN {Number("@denominatorProperty")} END)";
+        string Denominator(string when) => metric.Kind != MetricKind.Ratio ? "0"
+            : metric.DenominatorProperty is null ? $"SUM(CASE WHEN e.name = @denominator AND {when} THEN 1 ELSE 0 END)"
+            : $"SUM(CASE WHEN e.name = @denominator AND {when} THEN {Number("@denominatorProperty")} END)";
         var names = metric.Kind == MetricKind.Ratio ? "e.name IN (@event, @denominator)" : "e.name = @event";
         var sql = $"""
             {Units(segmentId)},
@@ -96,11 +96,13 @@ internal sealed class SqlExperimentStore(SqlDatabase db) : IExperimentStore
                 SELECT u.arm AS arm,
                     CAST(COALESCE({numerator.Post}, 0) AS DOUBLE PRECISION) AS y,
                     CAST(COALESCE({numerator.Pre}, 0) AS DOUBLE PRECISION) AS x,
-                    CAST(COALESCE({denominator}, 0) AS DOUBLE PRECISION) AS d
+                    CAST(COALESCE({Denominator(post)}, 0) AS DOUBLE PRECISION) AS d,
+                    CAST(COALESCE({Denominator(pre)}, 0) AS DOUBLE PRECISION) AS xd
                 FROM units u
                 LEFT JOIN events e ON e.profile_id = u.owner AND {names} AND e.ts >= u.first_at - @lookback AND e.ts < u.first_at + @window
                 GROUP BY u.owner, u.arm)
-            SELECT arm, COUNT(*), SUM(y), SUM(y * y), SUM(x), SUM(x * x), SUM(x * y), SUM(d), SUM(d * d), SUM(y * d) FROM vals GROUP BY arm ORDER BY arm
+            SELECT arm, COUNT(*), SUM(y), SUM(y * y), SUM(x), SUM(x * x), SUM(x * y), SUM(d), SUM(d * d), SUM(y * d),
+                SUM(xd), SUM(xd * xd), SUM(x * xd), SUM(y * xd), SUM(d * x), SUM(d * xd) FROM vals GROUP BY arm ORDER BY arm
             """;
         var parameters = new List<(string, object?)>(Parameters(experimentKey, segmentId))
         {
@@ -111,7 +113,8 @@ internal sealed class SqlExperimentStore(SqlDatabase db) : IExperimentStore
         if (metric.DenominatorProperty is not null) parameters.Add(("denominatorProperty", PropertyParameter(metric.DenominatorProperty)));
         await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, sql, r => new ArmSums(r.GetString(0), r.GetInt64(1), r.GetDouble(2), r.GetDouble(3), r.GetDouble(4), r.GetDouble(5),
-            r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9)), cancellationToken, [.. parameters]);
+            r.GetDouble(6), r.GetDouble(7), r.GetDouble(8), r.GetDouble(9), r.GetDouble(10), r.GetDouble(11), r.GetDouble(12), r.GetDouble(13), r.GetDouble(14),
+            r.GetDouble(15)), cancellationToken, [.. parameters]);
     }
 
     /// <summary>A numeric property of the event's <c>properties</c>, NULL when absent or not a number (text is never coerced).</summary>

@@ -36,6 +36,7 @@ public sealed partial class CampaignsApiTests
             var mail = (await SmtpSink.WaitForAsync(person.Email)).Single();
             Assert.Equal(arm == "bold" ? "Bold" : "Plain", mail.Subject);
         }
+        await Experiments.ExperimentsProgress.WaitUntilTalliedAsync(app.Admin);
         var results = await app.Admin.GetObjectAsync($"/api/experiments/{key}/results");
         foreach (var a in results["arms"]!.AsArray()) Assert.Equal(arms.GetValueOrDefault((string)a!["arm"]!), (long)a["units"]!);
     }

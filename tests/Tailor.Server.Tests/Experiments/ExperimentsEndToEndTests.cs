@@ -81,7 +81,7 @@ public sealed class ExperimentsEndToEndTests(TailorAppFixture app)
         for (var i = 0; i < users.Length; i += 2)
             await app.Ingest.SendAsync("/v1/track", new { userId = users[i], @event = "Order Completed", properties = new { revenue = 10 } });
         await app.Ingest.SendAsync("/v1/track", new { userId = TailorAppFixture.NewId("bystander"), @event = "Order Completed", properties = new { revenue = 10 } });
-        await app.WaitForPipelineAsync();
+        await ExperimentsProgress.WaitUntilTalliedAsync(app.Admin);
 
         var results = await app.Admin.GetObjectAsync($"/api/experiments/{key}/results");
         foreach (var arm in new[] { "control", "bold" })
@@ -142,6 +142,7 @@ public sealed class ExperimentsEndToEndTests(TailorAppFixture app)
             Assert.Equal(arm == "holdout" ? ("Hello", false) : ("Pro tips", true), ((string)served["content"]!, (bool)served["personalized"]!));
         }
         Assert.Contains("holdout", seen);
+        await ExperimentsProgress.WaitUntilTalliedAsync(app.Admin);
         var results = await app.Admin.GetObjectAsync($"/api/experiments/{key}/results");
         Assert.Equal(users.Length, results["arms"]!.AsArray().Sum(a => (long)a!["units"]!));
     }

@@ -5,6 +5,7 @@ using Spectre.Console;
 using Tailor.Application;
 using Tailor.Application.Experiments;
 using Tailor.Core.Experiments;
+using Tailor.Core.Storage;
 using Tailor.Storage;
 using static Tailor.Cli.Commands.CliErrors;
 
@@ -102,6 +103,16 @@ internal static class ExperimentsCommand
         command.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
+            // Results are the experiments follower's tally: without a server running, fold what it has not folded yet.
+            var tallies = new ExperimentTallies(tailor.Experiments, tailor.Triggers, tailor.Segments, tailor.Positions, TimeProvider.System);
+            try
+            {
+                while (await tallies.StepAsync(5000, ct) > 0) { }
+            }
+            catch (PositionConflictException)
+            {
+                // A running server's follower is folding them.
+            }
             var results = await Operations(tailor).ResultsAsync(result.GetValue(key)!, result.GetValue(segment), ct);
             if (results.Problem is { } problem) return Error(problem.Field, problem.Rule);
             var r = results.Value!;
