@@ -81,7 +81,7 @@ public sealed class PayloadMapper(LiquidEngine liquid)
                 string text;
                 try
                 {
-                    text = await liquid.RenderPlainAsync(expression.Template, data, CultureInfo.InvariantCulture, ct);
+                    text = await liquid.RenderPlainAsync(expression.Template, data, CultureInfo.InvariantCulture, cancellationToken: ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
