@@ -50,43 +50,6 @@ public sealed class SegmentNodeClientTests(TailorAppFixture app)
         Assert.All(events.MessageIds(), id => Assert.DoesNotContain("tailor_", id, StringComparison.Ordinal));
     }
 
-    private static async Task<string> RunAsync(string fileName, string[] arguments, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = ClientDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            Assert.Fail($"'{fileName}' could not be started ({e.Message}). This test needs Node.js 18+ and npm on PATH; CI has them.");
-        }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(timeout, TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"'{fileName} {string.Join(' ', arguments)}' did not finish within {timeout.TotalSeconds}s:\n{output}");
-        }
-        process.WaitForExit(); // drains the redirected output
-        string text;
-        lock (output) text = output.ToString();
-        Assert.True(process.ExitCode == 0, $"'{fileName} {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{text}");
-        return text;
-    }
+    private static Task<string> RunAsync(string fileName, string[] arguments, TimeSpan timeout) =>
+        Hosting.NodeProcess.RunAsync(fileName, ClientDirectory, arguments, timeout);
 }
