@@ -52,6 +52,7 @@ public sealed class PoisonEventTests : IAsyncLifetime
         await using (var db = new SqliteConnection($"Data Source={TailorStores.SqlitePath(_data)};Pooling=False"))
         {
             await db.OpenAsync(Ct);
+            Tailor.Storage.Sqlite.SqliteDatabase.RegisterFunctions(db); // events is a view that decodes payloads
             await using var insert = db.CreateCommand();
             insert.CommandText = """
                 INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
