@@ -485,15 +485,19 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Single(await Store.Access.ListSourcesAsync(Ct));
     }
 
+    private async Task<AdminKey?> AdminKeyWithCredentialAsync(string credential) =>
+        (await Store.Access.AdminKeyCredentialsAsync(Ct)).SingleOrDefault(k => k.Credential == credential)?.Key;
+
     [Fact]
-    public async Task Admin_keys_are_found_by_hash()
+    public async Task Admin_keys_are_kept_with_their_credential_scopes_and_expiry()
     {
         var ops = await CreateAdminKeyAsync("ops", "hash-1");
-        var ci = await CreateAdminKeyAsync("ci", "hash-2");
+        var ci = await Store.Access.CreateAdminKeyAsync(new AdminKey(NewId("key"), "ci", _time.GetUtcNow(), At(90), Scopes: "segments analytics"), "hash-2", Ct);
 
-        Assert.Equal(ops, await Store.Access.FindAdminKeyAsync("hash-1", Ct));
-        Assert.Equal(ci, await Store.Access.FindAdminKeyAsync("hash-2", Ct));
-        Assert.Null(await Store.Access.FindAdminKeyAsync("ops", Ct));
+        Assert.Equal(ops, await AdminKeyWithCredentialAsync("hash-1"));
+        Assert.Equal("admin", ops.Scopes);
+        Assert.Equal(ci, await AdminKeyWithCredentialAsync("hash-2"));
+        Assert.Equal(("segments analytics", At(90)), (ci.Scopes, ci.ExpiresAt));
         Assert.Equal(new HashSet<AdminKey> { ops, ci }, (await Store.Access.ListAdminKeysAsync(Ct)).ToHashSet());
         await Assert.ThrowsAnyAsync<DbException>(() => CreateAdminKeyAsync("dup", "hash-1"));
     }
@@ -535,16 +539,16 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Admin_keys_are_rotated_with_a_grace_and_revoked()
     {
-        var ops = await CreateAdminKeyAsync("ops", "hash-old");
+        var ops = await Store.Access.CreateAdminKeyAsync(new AdminKey(NewId("key"), "ops", _time.GetUtcNow(), Scopes: "content"), "hash-old", Ct);
 
         var next = await Store.Access.RotateAdminKeyAsync(ops.Id, NewId("key"), "hash-new", _time.GetUtcNow(), At(60), Ct);
 
-        Assert.Equal("ops", next!.Name);
+        Assert.Equal(("ops", "content"), (next!.Name, next.Scopes)); // the successor keeps the scopes
         Assert.NotEqual(ops.Id, next.Id);
-        Assert.Equal(ops with { ExpiresAt = At(60) }, await Store.Access.FindAdminKeyAsync("hash-old", Ct));
-        Assert.Equal(next, await Store.Access.FindAdminKeyAsync("hash-new", Ct));
+        Assert.Equal(ops with { ExpiresAt = At(60) }, await AdminKeyWithCredentialAsync("hash-old"));
+        Assert.Equal(next, await AdminKeyWithCredentialAsync("hash-new"));
         Assert.True(await Store.Access.RevokeAdminKeyAsync(ops.Id, At(5), Ct));
-        Assert.Equal(At(5), (await Store.Access.FindAdminKeyAsync("hash-old", Ct))!.RevokedAt);
+        Assert.Equal(At(5), (await AdminKeyWithCredentialAsync("hash-old"))!.RevokedAt);
         Assert.Null(await Store.Access.RotateAdminKeyAsync(ops.Id, NewId("key"), "hash-x", _time.GetUtcNow(), At(60), Ct)); // a revoked key cannot be rotated
         Assert.False(await Store.Access.RevokeAdminKeyAsync("key_missing", At(5), Ct));
         Assert.Equal(2, (await Store.Access.ListAdminKeysAsync(Ct)).Count);

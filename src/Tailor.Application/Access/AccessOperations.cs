@@ -45,13 +45,29 @@ public sealed class AccessOperations(IAccessStore store, IdSource ids, TimeProvi
         return (await store.FindSourceByNameAsync(source.Name, ct))!;
     }
 
-    /// <summary>An admin key; only its hash is stored, so the key is shown once, here.</summary>
-    public async Task<OperationResult<IssuedAdminKey>> CreateAdminKeyAsync(string? name, CancellationToken ct)
+    /// <summary>The longest an admin key may be made to last.</summary>
+    public static readonly TimeSpan MaxKeyLifetime = TimeSpan.FromDays(3660);
+
+    /// <summary>
+    /// An admin key with <paramref name="scopes"/> (all of them when none) that stops working after <paramref name="expiresIn"/>
+    /// (never when null); only a salted hash is stored, so the key is shown once, here.
+    /// </summary>
+    public async Task<OperationResult<IssuedAdminKey>> CreateAdminKeyAsync(string? name, CancellationToken ct, IEnumerable<string>? scopes = null, TimeSpan? expiresIn = null)
     {
         if (string.IsNullOrWhiteSpace(name)) return OperationProblem.Invalid("name", "is required");
+        if (expiresIn is { } lifetime && (lifetime <= TimeSpan.Zero || lifetime > MaxKeyLifetime))
+            return OperationProblem.Invalid("expiresIn", "must be more than 0 and at most 3660d");
+        var parsed = AdminScopes.Parse(scopes);
+        if (parsed.Problem is { } problem) return problem;
         var key = AccessSecrets.NewKey("tk_admin");
-        return new IssuedAdminKey(await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), name, time.GetUtcNow()), AccessSecrets.Hash(key), ct), key);
+        var now = time.GetUtcNow();
+        var stored = new AdminKey(ids.New("key"), name, now, now + expiresIn, Scopes: parsed.Value!);
+        return new IssuedAdminKey(await store.CreateAdminKeyAsync(stored, AccessSecrets.Credential(key), ct), key);
     }
+
+    /// <summary>The admin key <paramref name="key"/> was issued as, in whatever state (revoked, expired), or null.</summary>
+    public async Task<AdminKey?> IdentifyAdminKeyAsync(string key, CancellationToken ct) =>
+        (await store.AdminKeyCredentialsAsync(ct)).FirstOrDefault(c => AccessSecrets.Matches(key, c.Credential))?.Key;
 
     /// <summary>A new admin key in place of <paramref name="id"/>, which keeps working for <paramref name="grace"/>.</summary>
     public async Task<OperationResult<IssuedAdminKey>> RotateAdminKeyAsync(string id, TimeSpan grace, CancellationToken ct)
@@ -59,7 +75,7 @@ public sealed class AccessOperations(IAccessStore store, IdSource ids, TimeProvi
         var key = AccessSecrets.NewKey("tk_admin");
         var now = time.GetUtcNow();
         var until = now + grace;
-        if (await store.RotateAdminKeyAsync(id, ids.New("key"), AccessSecrets.Hash(key), now, until, ct) is not { } created)
+        if (await store.RotateAdminKeyAsync(id, ids.New("key"), AccessSecrets.Credential(key), now, until, ct) is not { } created)
             return OperationProblem.NotFound("id", $"no active admin key '{id}'");
         var old = (await store.ListAdminKeysAsync(ct)).First(k => k.Id == id);
         return new IssuedAdminKey(created, key, old.ExpiresAt ?? until);

@@ -73,12 +73,24 @@ internal static class AccessCommands
     public static Command Keys(StoreOptions store)
     {
         var name = new Argument<string>("name") { Description = "What the key is for, e.g. dashboard" };
-        var create = new Command("create", "Create an admin key for the read and management API; it is printed once") { name };
+        var scopes = new Option<string[]>("--scope")
+        {
+            Description = $"What the key may do (repeatable): {string.Join(", ", AdminScopes.All)}; every scope (admin) when left out",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var expires = new Option<string?>("--expires-in") { Description = "How long the key works, e.g. 90d; for ever when left out" };
+        var create = new Command("create", "Create an admin key for the read and management API; it is printed once") { name, scopes, expires };
         store.AddTo(create);
         create.SetAction(async (result, ct) =>
         {
+            TimeSpan? lifetime = null;
+            if (result.GetValue(expires) is { } text)
+            {
+                if (!KeyGrace.TryParseDuration(text, out var parsed)) return Error("--expires-in", "must be a duration such as 30m, 24h or 90d");
+                lifetime = parsed;
+            }
             await using var tailor = await store.OpenAsync(result, ct);
-            var creation = await Operations(tailor.Access).CreateAdminKeyAsync(result.GetValue(name), ct);
+            var creation = await Operations(tailor.Access).CreateAdminKeyAsync(result.GetValue(name), ct, result.GetValue(scopes), lifetime);
             if (creation.Value is not { } created) return Error(creation.Problem!.Field, creation.Problem.Rule);
             AnsiConsole.MarkupLine($"Admin key [bold]{Markup.Escape(created.Stored.Name)}[/] ({created.Stored.Id}): [bold]{created.Key}[/]");
             AnsiConsole.MarkupLine("Store it now: only its hash is kept.");
@@ -90,9 +102,9 @@ internal static class AccessCommands
         list.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var table = new Table().AddColumns("name", "id", "created", "status");
+            var table = new Table().AddColumns("name", "id", "scopes", "created", "status");
             foreach (var k in await tailor.Access.ListAdminKeysAsync(ct))
-                table.AddRow(Markup.Escape(k.Name), k.Id, k.CreatedAt.ToString("u"), Status(k));
+                table.AddRow(Markup.Escape(k.Name), k.Id, k.Scopes, k.CreatedAt.ToString("u"), Status(k));
             AnsiConsole.Write(table);
             return 0;
         });
@@ -146,7 +158,7 @@ internal static class AccessCommands
     };
 
     private static string Status(AdminKey key) =>
-        key.RevokedAt is { } revoked ? $"revoked {revoked:u}" : key.ExpiresAt is { } expires ? $"rotated, valid until {expires:u}" : "active";
+        key.RevokedAt is { } revoked ? $"revoked {revoked:u}" : key.ExpiresAt is { } expires ? $"valid until {expires:u}" : "active";
 
     /// <summary>The access use cases over the store's access role, on the system clock.</summary>
     private static AccessOperations Operations(IAccessStore access) => new(access, Ids, TimeProvider.System);

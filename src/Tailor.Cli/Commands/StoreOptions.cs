@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Tailor.Application.Privacy;
 using Tailor.Core.Storage;
 using Tailor.Storage;
 
@@ -25,6 +26,22 @@ internal sealed class StoreOptions
         command.Options.Add(Postgres);
     }
 
-    public Task<TailorDatabase> OpenAsync(ParseResult result, CancellationToken ct) =>
-        TailorStores.OpenAsync(result.GetValue(Data)!, result.GetValue(Postgres), ct);
+    /// <summary>Opens the store and records in the audit trail that this command ran, by whom and where (never its arguments: they may hold keys).</summary>
+    public async Task<TailorDatabase> OpenAsync(ParseResult result, CancellationToken ct)
+    {
+        var database = await TailorStores.OpenAsync(result.GetValue(Data)!, result.GetValue(Postgres), ct);
+        var user = Environment.UserName;
+        await new AuditTrail(database.Audit, TimeProvider.System).RecordAsync($"cli:{user}", user, $"cli {CommandPath(result.CommandResult.Command)}", null, 0,
+            Environment.MachineName, ct);
+        return database;
+    }
+
+    /// <summary>The command's words after <c>tailor</c>, e.g. <c>keys create</c>.</summary>
+    private static string CommandPath(Command command)
+    {
+        var words = new List<string>();
+        for (Symbol? symbol = command; symbol is Command { Parents: var parents } c && c is not RootCommand; symbol = parents.FirstOrDefault())
+            words.Insert(0, c.Name);
+        return string.Join(' ', words);
+    }
 }

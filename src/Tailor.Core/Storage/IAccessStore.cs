@@ -26,21 +26,23 @@ public interface IAccessStore
     Task<Source?> FindSourceByNameAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores a new admin key (its id and creation time made by the caller) with only the key's SHA-256 hash: the key
-    /// itself is shown once, at creation. Returns it as stored (times to the millisecond).
+    /// Stores a new admin key (its id, creation time, scopes and expiry made by the caller) with only a credential
+    /// derived from the key (a salted hash): the key itself is shown once, at creation. Returns it as stored (times to
+    /// the millisecond). Credentials are unique.
     /// </summary>
-    Task<AdminKey> CreateAdminKeyAsync(AdminKey key, string keyHash, CancellationToken cancellationToken);
+    Task<AdminKey> CreateAdminKeyAsync(AdminKey key, string credential, CancellationToken cancellationToken);
 
-    Task<AdminKey?> FindAdminKeyAsync(string keyHash, CancellationToken cancellationToken);
+    /// <summary>Every admin key (revoked ones too) with its stored credential, for checking a presented key against.</summary>
+    Task<IReadOnlyList<AdminKeyCredential>> AdminKeyCredentialsAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AdminKey>> ListAdminKeysAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// A new admin key <paramref name="newKeyId"/> (same name, hash <paramref name="newKeyHash"/>, created <paramref name="at"/>)
-    /// in place of <paramref name="id"/>, which keeps working until <paramref name="oldKeyValidUntil"/>. Null when there is
-    /// no such key or it is revoked.
+    /// A new admin key <paramref name="newKeyId"/> (same name and scopes, credential <paramref name="newCredential"/>, created
+    /// <paramref name="at"/>) in place of <paramref name="id"/>, which keeps working until <paramref name="oldKeyValidUntil"/>.
+    /// Null when there is no such key or it is revoked.
     /// </summary>
-    Task<AdminKey?> RotateAdminKeyAsync(string id, string newKeyId, string newKeyHash, DateTimeOffset at, DateTimeOffset oldKeyValidUntil, CancellationToken cancellationToken);
+    Task<AdminKey?> RotateAdminKeyAsync(string id, string newKeyId, string newCredential, DateTimeOffset at, DateTimeOffset oldKeyValidUntil, CancellationToken cancellationToken);
 
     /// <summary>Revokes an admin key; false when there is no such key.</summary>
     Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
@@ -57,8 +59,12 @@ public sealed record Source(string Id, string Name, string WriteKey, DateTimeOff
 /// <param name="ExpiresAt">For a rotated key: when its grace period ends.</param>
 public sealed record WriteKeyMatch(Source Source, DateTimeOffset? ExpiresAt);
 
-/// <param name="ExpiresAt">For a rotated key: when its grace period ends.</param>
-public sealed record AdminKey(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt = null, DateTimeOffset? RevokedAt = null);
+/// <param name="ExpiresAt">When the key stops working: chosen at creation, or the end of a rotated key's grace period.</param>
+/// <param name="Scopes">What the key may do, space-separated as OAuth writes scopes (docs/security.md); <c>admin</c> may do everything.</param>
+public sealed record AdminKey(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt = null, DateTimeOffset? RevokedAt = null, string Scopes = "admin");
+
+/// <param name="Credential">What the store keeps of the key: a salted hash (or, for keys made before salting, a plain SHA-256).</param>
+public sealed record AdminKeyCredential(AdminKey Key, string Credential);
 
 /// <param name="FileKey">Identifies the file by content (hash of its first bytes and its length), not by path.</param>
 /// <param name="LinesDone">Lines of the file fully handled (accepted or rejected).</param>

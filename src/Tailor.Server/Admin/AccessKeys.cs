@@ -8,11 +8,12 @@ namespace Tailor.Server.Admin;
 
 /// <summary>
 /// Resolves the two kinds of key: a source's write key (may only send events) and an admin key (may read and manage).
-/// Admin keys are stored and compared only as SHA-256 hashes. Found keys are cached for <see cref="CacheFor"/> at
+/// Admin keys are stored only as salted hashes (<see cref="AccessSecrets"/>); a presented key is checked against each
+/// stored credential (there are few admin keys) and remembered in memory by its plain hash. Found keys are cached for <see cref="CacheFor"/> at
 /// most, so a key revoked or rotated by the CLI or another node stops (or starts) working within that time; changes
 /// made through this node's API clear the cache at once. A rotated key's grace period is checked on every use.
 /// </summary>
-public sealed class AccessKeys(IAccessStore store, TimeProvider time)
+public sealed class AccessKeys(IAccessStore store, AccessOperations access, TimeProvider time)
 {
     /// <summary>How long a found key is trusted without asking the store again.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
@@ -53,7 +54,7 @@ public sealed class AccessKeys(IAccessStore store, TimeProvider time)
         var now = time.GetTimestamp();
         if (!_adminKeys.TryGetValue(hash, out var cached) || time.GetElapsedTime(cached.At, now) > CacheFor)
         {
-            if (await store.FindAdminKeyAsync(hash, ct) is not { } found)
+            if (await access.IdentifyAdminKeyAsync(key, ct) is not { } found)
             {
                 _adminKeys.TryRemove(hash, out _);
                 return null;

@@ -92,15 +92,24 @@ public static class AdminApi
         return TypedResults.Ok(revoked);
     }
 
-    public sealed record CreateAdminKeyRequest(string? Name);
+    /// <param name="Scopes">What the key may do (docs/security.md); every scope (<c>admin</c>) when left out.</param>
+    /// <param name="ExpiresIn">How long the key works, e.g. <c>90d</c>; for ever when left out.</param>
+    public sealed record CreateAdminKeyRequest(string? Name, string[]? Scopes = null, string? ExpiresIn = null);
 
-    public sealed record CreatedAdminKey(string Id, string Name, string Key);
+    public sealed record CreatedAdminKey(string Id, string Name, string Key, string Scopes, DateTimeOffset? ExpiresAt);
 
     private static async Task<Results<Created<CreatedAdminKey>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest request, AccessOperations access, CancellationToken ct)
     {
-        var created = await access.CreateAdminKeyAsync(request.Name, ct);
+        TimeSpan? expiresIn = null;
+        if (request.ExpiresIn is not null)
+        {
+            if (!KeyGrace.TryParseDuration(request.ExpiresIn, out var lifetime)) return ApiProblems.Invalid("expiresIn", "must be a duration such as 30m, 24h or 90d");
+            expiresIn = lifetime;
+        }
+        var created = await access.CreateAdminKeyAsync(request.Name, ct, request.Scopes, expiresIn);
         if (created.Value is not { } issued) return ApiProblems.Invalid(created.Problem!.Field, created.Problem.Rule);
-        return TypedResults.Created($"/api/admin-keys/{issued.Stored.Id}", new CreatedAdminKey(issued.Stored.Id, issued.Stored.Name, issued.Key));
+        var stored = issued.Stored;
+        return TypedResults.Created($"/api/admin-keys/{stored.Id}", new CreatedAdminKey(stored.Id, stored.Name, issued.Key, stored.Scopes, stored.ExpiresAt));
     }
 
     /// <param name="Lag">Events logged but not yet folded into profiles.</param>

@@ -1,14 +1,16 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
+using Tailor.Application.Access;
 using Tailor.Core.Events;
+using Tailor.Core.Storage;
 using Tailor.Server.Hosting;
 
 namespace Tailor.Server.Admin;
 
 /// <summary>
 /// Middleware in front of every <c>/api</c> route, in the order an attacker meets them: the admin key is checked
-/// before a byte of the body is read (401), then the body's size (413), its content type where the route reads JSON
+/// before a byte of the body is read (401), then its scope for the route (403, <see cref="ApiScopes"/>), the body's size (413), its content type where the route reads JSON
 /// (415) and how deeply it nests (400) — each answered as a problem document naming the rule. Only then does the
 /// framework bind the body.
 /// </summary>
@@ -22,10 +24,18 @@ internal sealed class AdminApiGuard(RequestDelegate next, AccessKeys keys, Secur
             return;
         }
         var request = http.Request;
-        if (await keys.AdminAsync(AccessKeys.BearerToken(request), http.RequestAborted) is null)
+        if (await keys.AdminAsync(AccessKeys.BearerToken(request), http.RequestAborted) is not { } admin)
         {
             await Problem(http, StatusCodes.Status401Unauthorized, "An admin key is required", "Authorization", "must be a valid admin key",
                 "Send 'Authorization: Bearer <admin key>'. Write keys can only send events.");
+            return;
+        }
+        http.Features.Set(admin);
+        var scope = ApiScopes.Required(request.Path, request.Method);
+        if (!AdminScopes.Allows(admin.Scopes, scope))
+        {
+            await Problem(http, StatusCodes.Status403Forbidden, "The admin key may not do this", "Authorization", $"must have scope {scope}",
+                $"The key '{admin.Name}' has scopes '{admin.Scopes}'.");
             return;
         }
         var limit = security.ApiMaxBodyBytes;

@@ -32,4 +32,7 @@ public sealed class SecurityOptions
     /// answers say why a variant was chosen. Never on a public site: the reason names rules, traits and segments.
     /// </summary>
     public bool PersonalizeDebug { get; set; }
+
+    /// <summary>Requests per key and per client address (docs/security.md, "Rate limits").</summary>
+    public RateLimitOptions RateLimits { get; set; } = new();
 }

@@ -27,6 +27,7 @@ public static class StorageRegistration
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Analytics);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Recommendations);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Experiments);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Audit);
         services.TryAddSingleton(sp => new IdSource(sp.GetRequiredService<TimeProvider>())); // ids of what the handlers create
         return services;
     }

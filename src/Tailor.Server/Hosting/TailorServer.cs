@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using System.Text.Json.Serialization;
 using Tailor.Application;
+using Tailor.Application.Access;
 using Tailor.Core.Events;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
@@ -12,6 +13,7 @@ using Tailor.Server.DeadLetters;
 using Tailor.Server.Experiments;
 using Tailor.Server.Ingestion;
 using Tailor.Server.Pipeline;
+using Tailor.Server.Privacy;
 using Tailor.Server.Profiles;
 using Tailor.Server.Segments;
 using Tailor.Server.Triggers;
@@ -52,6 +54,7 @@ public static class TailorServer
         builder.Services.AddTailorDeadLetters();
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
+        builder.Services.AddTailorPrivacy(options.Privacy);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -74,6 +77,7 @@ public static class TailorServer
         api.MapAnalyticsApi();
         app.MapExperimentsApi();
         api.MapExperimentAnalysisApi();
+        api.MapAuditApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
@@ -102,7 +106,7 @@ public static class TailorServer
             var name = await store.FindSourceByNameAsync("default", ct) is null ? "default" : $"default-{options.WriteKey[..Math.Min(6, options.WriteKey.Length)]}";
             await store.CreateSourceAsync(new Source(ids.New("src"), name, options.WriteKey, time.GetUtcNow()), ct);
         }
-        if (!string.IsNullOrEmpty(options.AdminKey) && await store.FindAdminKeyAsync(AccessKeys.Hash(options.AdminKey), ct) is null)
-            await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), "default", time.GetUtcNow()), AccessKeys.Hash(options.AdminKey), ct);
+        if (!string.IsNullOrEmpty(options.AdminKey) && !(await store.AdminKeyCredentialsAsync(ct)).Any(k => AccessSecrets.Matches(options.AdminKey, k.Credential)))
+            await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), "default", time.GetUtcNow()), AccessSecrets.Credential(options.AdminKey), ct);
     }
 }

@@ -63,6 +63,9 @@ public sealed class TailorServerOptions
     /// <summary>Webhook reach, the public personalization API, admin API limits and key rotation (docs/security.md).</summary>
     public SecurityOptions Security { get; set; } = new();
 
+    /// <summary>The audit trail's retention (docs/privacy.md).</summary>
+    public Tailor.Server.Privacy.PrivacyOptions Privacy { get; set; } = new();
+
     /// <summary>The background followers' failure policy and poll interval (docs/operations.md).</summary>
     public Pipeline.FollowerPolicy Followers { get; set; } = new();
 }

@@ -74,19 +74,22 @@ internal sealed class SqlAccessStore(SqlDatabase db) : IAccessStore
     private static Source ReadSource(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), r.IsDBNull(4) ? null : ProfileColumns.FromMs(r.GetInt64(4)));
 
-    public async Task<AdminKey> CreateAdminKeyAsync(AdminKey key, string keyHash, CancellationToken cancellationToken)
+    public async Task<AdminKey> CreateAdminKeyAsync(AdminKey key, string credential, CancellationToken cancellationToken)
     {
-        key = new AdminKey(key.Id, key.Name, Stored(key.CreatedAt));
-        await db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, "INSERT INTO admin_keys (id, name, key_hash, created_at) VALUES (@id, @name, @hash, @at)", cancellationToken,
-            ("id", key.Id), ("name", key.Name), ("hash", keyHash), ("at", Db.Ms(key.CreatedAt))), cancellationToken);
+        key = key with { CreatedAt = Stored(key.CreatedAt), ExpiresAt = key.ExpiresAt is { } expires ? Stored(expires) : null, RevokedAt = null };
+        await db.WriteAsync((c, t) => InsertAdminKeyAsync(c, t, key, credential, cancellationToken), cancellationToken);
         return key;
     }
 
-    public async Task<AdminKey?> FindAdminKeyAsync(string keyHash, CancellationToken cancellationToken)
+    private static Task<int> InsertAdminKeyAsync(DbConnection c, DbTransaction t, AdminKey key, string credential, CancellationToken ct) =>
+        Db.ExecuteAsync(c, t, "INSERT INTO admin_keys (id, name, key_hash, created_at, expires_at, scopes) VALUES (@id, @name, @hash, @at, @expires, @scopes)", ct,
+            ("id", key.Id), ("name", key.Name), ("hash", credential), ("at", Db.Ms(key.CreatedAt)), ("expires", key.ExpiresAt is { } e ? Db.Ms(e) : (long?)null),
+            ("scopes", key.Scopes));
+
+    public async Task<IReadOnlyList<AdminKeyCredential>> AdminKeyCredentialsAsync(CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        var list = await Db.ListAsync(c, $"SELECT {AdminKeyColumns} FROM admin_keys WHERE key_hash = @hash", ReadAdminKey, cancellationToken, ("hash", keyHash));
-        return list.Count == 0 ? null : list[0];
+        return await Db.ListAsync(c, $"SELECT {AdminKeyColumns}, key_hash FROM admin_keys", r => new AdminKeyCredential(ReadAdminKey(r), r.GetString(6)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<AdminKey>> ListAdminKeysAsync(CancellationToken cancellationToken)
@@ -95,7 +98,7 @@ internal sealed class SqlAccessStore(SqlDatabase db) : IAccessStore
         return await Db.ListAsync(c, $"SELECT {AdminKeyColumns} FROM admin_keys ORDER BY created_at", ReadAdminKey, cancellationToken);
     }
 
-    public Task<AdminKey?> RotateAdminKeyAsync(string id, string newKeyId, string newKeyHash, DateTimeOffset at, DateTimeOffset oldKeyValidUntil, CancellationToken cancellationToken) =>
+    public Task<AdminKey?> RotateAdminKeyAsync(string id, string newKeyId, string newCredential, DateTimeOffset at, DateTimeOffset oldKeyValidUntil, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
         {
             var found = await Db.ListAsync(c, t, $"SELECT {AdminKeyColumns} FROM admin_keys WHERE id = @id AND revoked_at IS NULL", ReadAdminKey, cancellationToken, ("id", id));
@@ -103,9 +106,8 @@ internal sealed class SqlAccessStore(SqlDatabase db) : IAccessStore
             // A key already in its grace period keeps the earlier end.
             var until = found[0].ExpiresAt is { } earlier && earlier < oldKeyValidUntil ? earlier : oldKeyValidUntil;
             await Db.ExecuteAsync(c, t, "UPDATE admin_keys SET expires_at = @until WHERE id = @id", cancellationToken, ("id", id), ("until", Db.Ms(until)));
-            var key = new AdminKey(newKeyId, found[0].Name, Stored(at));
-            await Db.ExecuteAsync(c, t, "INSERT INTO admin_keys (id, name, key_hash, created_at) VALUES (@id, @name, @hash, @at)", cancellationToken,
-                ("id", key.Id), ("name", key.Name), ("hash", newKeyHash), ("at", Db.Ms(key.CreatedAt)));
+            var key = new AdminKey(newKeyId, found[0].Name, Stored(at), Scopes: found[0].Scopes);
+            await InsertAdminKeyAsync(c, t, key, newCredential, cancellationToken);
             return (AdminKey?)key;
         }, cancellationToken);
 
@@ -114,10 +116,10 @@ internal sealed class SqlAccessStore(SqlDatabase db) : IAccessStore
             await Db.ExecuteAsync(c, t, "UPDATE admin_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL", cancellationToken, ("id", id), ("at", Db.Ms(at))) > 0
             || await Db.ScalarAsync(c, t, "SELECT 1 FROM admin_keys WHERE id = @id", cancellationToken, ("id", id)) is not null, cancellationToken);
 
-    private const string AdminKeyColumns = "id, name, created_at, expires_at, revoked_at";
+    private const string AdminKeyColumns = "id, name, created_at, expires_at, revoked_at, scopes";
 
     private static AdminKey ReadAdminKey(DbDataReader r) => new(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)),
-        r.IsDBNull(3) ? null : ProfileColumns.FromMs(r.GetInt64(3)), r.IsDBNull(4) ? null : ProfileColumns.FromMs(r.GetInt64(4)));
+        r.IsDBNull(3) ? null : ProfileColumns.FromMs(r.GetInt64(3)), r.IsDBNull(4) ? null : ProfileColumns.FromMs(r.GetInt64(4)), r.GetString(5));
 
     public async Task<ImportCheckpoint?> GetImportCheckpointAsync(string fileKey, CancellationToken cancellationToken)
     {

@@ -54,15 +54,23 @@ public sealed class AccessOperationsTests() : SqliteStoreTest("access-ops")
     }
 
     [Fact]
-    public async Task Admin_keys_are_stored_as_hashes_and_a_rotation_keeps_the_old_one_for_its_grace()
+    public async Task Admin_keys_are_stored_as_salted_hashes_and_a_rotation_keeps_the_old_one_for_its_grace()
     {
         var created = (await _access.CreateAdminKeyAsync("dashboard", Ct)).Value!;
+        var twin = (await _access.CreateAdminKeyAsync("dashboard-2", Ct)).Value!;
         var rotated = (await _access.RotateAdminKeyAsync(created.Stored.Id, TimeSpan.FromMinutes(30), Ct)).Value!;
         var revoked = await _access.RevokeAdminKeyAsync(rotated.Stored.Id, Ct);
 
         Assert.Equal("name", (await _access.CreateAdminKeyAsync(" ", Ct)).Problem!.Field);
         Assert.Matches("^tk_admin_[0-9a-f]{40}$", created.Key);
-        Assert.Equal(created.Stored.Id, (await Store.Access.FindAdminKeyAsync(AccessSecrets.Hash(created.Key), Ct))!.Id);
+        var credentials = await Store.Access.AdminKeyCredentialsAsync(Ct);
+        var stored = credentials.Single(c => c.Key.Id == created.Stored.Id).Credential;
+        Assert.Matches("^s1\\$[0-9a-f]{32}\\$[0-9a-f]{64}$", stored); // a salt of its own, and no trace of the key
+        Assert.DoesNotContain(created.Key[9..], stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(AccessSecrets.Hash(created.Key), stored, StringComparison.Ordinal);
+        Assert.NotEqual(stored[3..35], credentials.Single(c => c.Key.Id == twin.Stored.Id).Credential[3..35]);
+        Assert.Equal(created.Stored.Id, (await _access.IdentifyAdminKeyAsync(created.Key, Ct))!.Id);
+        Assert.Null(await _access.IdentifyAdminKeyAsync(created.Key + "0", Ct));
         Assert.Equal(Time.GetUtcNow() + TimeSpan.FromMinutes(30), rotated.PreviousKeyValidUntil);
         Assert.Equal(Time.GetUtcNow(), revoked.Value!.RevokedAt);
     }
