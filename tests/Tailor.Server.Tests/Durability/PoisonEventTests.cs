@@ -52,10 +52,9 @@ public sealed class PoisonEventTests : IAsyncLifetime
         await using (var db = new SqliteConnection($"Data Source={TailorStores.SqlitePath(_data)};Pooling=False"))
         {
             await db.OpenAsync(Ct);
-            Tailor.Storage.Sqlite.SqliteDatabase.RegisterFunctions(db); // events is a view that decodes payloads
             await using var insert = db.CreateCommand();
             insert.CommandText = """
-                INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
+                INSERT INTO event_log (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
                 VALUES ('poison-1', 'src_direct', 'identify', NULL, 'poisoned', NULL, 1767225600000, 1767225600000,
                         '{"type":"identify","messageId":"poison-1","userId":"poisoned","traits":{"name":"\ud800"}}')
                 """;
