@@ -3,6 +3,9 @@ using Tailor.Cli.Commands;
 using Tailor.Cli.Commands.Analytics;
 using Tailor.Cli.Commands.Experiments;
 
+// Piped into a file or another program, tables keep whole keys and ids on one line instead of wrapping at 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
+
 var store = new StoreOptions();
 var root = new RootCommand("Tailor: customer data platform and personalization engine")
 {

@@ -8,7 +8,8 @@ public sealed class ServeCommandTests : IDisposable
     [Fact]
     public async Task A_bad_setting_in_appsettings_stops_serve_with_its_key_and_rule_before_the_store_is_created()
     {
-        await File.WriteAllTextAsync(_dir.File("appsettings.json"), """{"Tailor": {"Followers": {"PollInterval": "00:00:00"}, "Security": {"ApiMaxJsonDepth": 2}}}""",
+        Directory.CreateDirectory(_dir.File("data")); // appsettings.json lives in the data directory
+        await File.WriteAllTextAsync(_dir.File("data/appsettings.json"), """{"Tailor": {"Followers": {"PollInterval": "00:00:00"}, "Security": {"ApiMaxJsonDepth": 2}}}""",
             TestContext.Current.CancellationToken);
 
         var (exitCode, output) = await Tailor.RunAsync(_dir.Path, "serve", "--urls", "http://127.0.0.1:0", "--data", _dir.File("data"));

@@ -37,11 +37,11 @@ public static class DestinationsApi
         api.MapGet("{id}/status", async Task<Results<Ok<DestinationStatusView>, NotFound>> (string id, DestinationOperations d, CancellationToken ct) =>
             await d.StatusAsync(id, ct) is { Succeeded: true } r ? TypedResults.Ok(r.Value) : TypedResults.NotFound()).WithName("DestinationStatus").WithSummary("State, positions, lag, counts, last error, pending dead letters");
         api.MapPost("{id}/test", TestAsync).WithName("TestDestination").WithSummary("Try the destination once with a sample; no position moves");
-        api.MapGet("{id}/audience.csv", AudienceCsvAsync).WithName("AudienceCsv").WithSummary("An audience destination's segment members now, as CSV with hashed emails (consenting members only)");
+        api.MapGet("{id}/audience.csv", AudienceCsvAsync).WithName("AudienceCsv").Produces(StatusCodes.Status200OK, contentType: "text/csv").WithSummary("An audience destination's segment members now, as CSV with hashed emails (consenting members only)");
 
         var stream = app.MapGroup("v1/profiles/stream").WithTags("Destinations");
-        stream.MapGet("", StreamAsync).WithName("ProfileStream").WithSummary("Server-Sent Events: profile and membership changes; resume with Last-Event-ID or ?from=");
-        stream.MapGet("ws", WebSocketAsync).WithName("ProfileStreamWebSocket").WithSummary("The same notices over a WebSocket, one JSON text message each; resume with ?from=");
+        stream.MapGet("", StreamAsync).WithName("ProfileStream").Produces(StatusCodes.Status200OK, contentType: "text/event-stream").WithSummary("Server-Sent Events: profile and membership changes; resume with Last-Event-ID or ?from=");
+        stream.MapGet("ws", WebSocketAsync).WithName("ProfileStreamWebSocket").Produces(StatusCodes.Status101SwitchingProtocols).WithSummary("The same notices over a WebSocket, one JSON text message each; resume with ?from=");
         return app;
     }
 

@@ -14,7 +14,7 @@ public static class PrivacyApi
     public static RouteGroupBuilder MapPrivacyApi(this RouteGroupBuilder api)
     {
         var privacy = api.MapGroup("privacy").WithTags("Privacy");
-        privacy.MapGet("export", ExportAsync).WithName("ExportSubject")
+        privacy.MapGet("export", ExportAsync).WithName("ExportSubject").Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("Everything Tailor holds on the person with this identity, as one JSON document (the right of access)");
         return api;
     }

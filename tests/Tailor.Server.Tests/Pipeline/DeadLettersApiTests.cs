@@ -35,7 +35,7 @@ public sealed class DeadLettersApiTests(TailorAppFixture app)
     {
         var status = await PipelineProgress.WaitUntilCaughtUpAsync(app.Admin);
         var followers = status["followers"]!.AsArray().Select(f => f!.AsObject()).ToList();
-        Assert.Equal(["profiles", "segments", "triggers", "deliveries", "campaigns", "analytics", "rfm", "experiments"], followers.Select(f => (string)f["name"]!));
+        Assert.Equal(["profiles", "segments", "triggers", "deliveries", "campaigns", "analytics", "rfm", "experiments", "destinations", "sources"], followers.Select(f => (string)f["name"]!));
         Assert.All(followers, f => Assert.Contains((string)f["state"]!, new[] { "running", "starting" }));
         Assert.All(followers, f => Assert.True(f.ContainsKey("lag") && f.ContainsKey("deadLetters") && f.ContainsKey("failures")));
         Assert.Equal(0L, (long)followers[0]["lag"]!);
