@@ -2,7 +2,7 @@
 # Reproduces the figures of BENCHMARKS.md with the repository's own scripts and prints them as one table per scenario.
 #
 #   bench/run-all.sh [MODE ...]      MODE: quick (default) | sqlite | postgres | memory | micro | segments | content |
-#                                          triggers | analytics | experiments | all
+#                                          triggers | analytics | experiments | speed | speed-postgres | all
 #
 # Builds in Release once, starts PostgreSQL and the exim SMTP sink with scripts/services.sh when a scenario needs them
 # (on free ports, data in a temporary directory, stopped on exit), runs each scenario with a time limit, keeps its
@@ -10,6 +10,9 @@
 # and the result tables each scenario printed. Data sets that may not be in the repository come from variables:
 # TAILOR_BENCH_CDNOW (CDNOW master file, the BG/NBD figures) and TAILOR_BENCH_ONLINE_RETAIL (UCI Online Retail, the
 # recommendation figures); a scenario whose data is not given is listed as skipped. See bench/README.md.
+# speed / speed-postgres: the targets of issue 17 ("Event path at full speed" in BENCHMARKS.md); BEFORE_SRV=path/to/older/tailor.dll
+# runs each of them against that build too, back to back, so before and after come from one session; DURABLE_PG is a
+# PostgreSQL started with fsync=on and synchronous_commit=on (bench/durable-postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -102,6 +105,30 @@ if wants experiments; then
   services
   run experiments-sqlite 3600 dotnet run -c Release --project bench/Tailor.ExperimentBench -- --units 1000000 --exposures 10
   run experiments-postgres 3600 dotnet run -c Release --project bench/Tailor.ExperimentBench -- --units 1000000 --exposures 10 --postgres "$POSTGRES_CONNECTION_STRING"
+fi
+
+if wants speed; then
+  SEGS=bench/Tailor.SegmentBench/segments20.txt
+  D=${SPEED_DURATION:-60}
+  for srv in ${BEFORE_SRV:+"$BEFORE_SRV"} "$SRV"; do
+    label=$([[ $srv == "$SRV" ]] && echo after || echo before)
+    sl() { local name=$1 tag=$2; shift 2; run "speed-$label-$name" 1500 dotnet "$LG" --server-dll "$srv" --markdown "$OUT/results.md" --label "$label$tag" "$@" --warmup 10 --duration "$D" --drain 60; }
+    sl sustained-30k "" --mode fixed-rate --rate 30000 --read-rate 0                       # target 1 (and bytes per event, target 4)
+    sl throughput "" --mode throughput --connections 16
+    sl 10k-reads "" --mode fixed-rate --rate 10000 --read-rate 500                           # target 3
+    sl 10k-reads-segments ", 20 segments" --mode fixed-rate --rate 10000 --read-rate 500 --segments "$SEGS"
+    sl 15k-segments-sse ", 20 segments" --mode fixed-rate --rate 15000 --read-rate 0 --segments "$SEGS" --probe   # target 2
+  done
+fi
+if wants speed-postgres; then
+  if [[ -z ${DURABLE_PG:-} ]]; then skip speed-postgres "start bench/durable-postgres.sh and set DURABLE_PG"
+  else
+    for srv in ${BEFORE_SRV:+"$BEFORE_SRV"} "$SRV"; do
+      label=$([[ $srv == "$SRV" ]] && echo "after, durable" || echo "before, durable")
+      run "speed-postgres-${label%%,*}" 1500 dotnet "$LG" --server-dll "$srv" --postgres "$DURABLE_PG" --markdown "$OUT/results.md" --label "$label" \
+        --mode fixed-rate --rate 20000 --read-rate 0 --warmup 10 --duration "${SPEED_DURATION:-60}" --drain 60   # target 6
+    done
+  fi
 fi
 
 # ---------------------------------------------------------------- the table

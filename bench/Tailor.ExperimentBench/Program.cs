@@ -110,6 +110,7 @@ void LoadSqlite(string path)
 {
     using var c = new SqliteConnection($"Data Source={path}");
     c.Open();
+    Tailor.Storage.Sqlite.SqliteDatabase.RegisterFunctions(c); // events is a view that decodes payloads
     using (var pragma = c.CreateCommand()) { pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"; pragma.ExecuteNonQuery(); }
     using var t = c.BeginTransaction();
     using var profile = Prepared(c, t, "INSERT INTO profiles (id, created_at, updated_at, traits, trait_times, computed, consent, tags) VALUES ($id, 0, 0, '{}', '{}', '{}', '{}', '[]')", "$id");

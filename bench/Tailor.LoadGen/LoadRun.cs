@@ -16,7 +16,9 @@ internal sealed record RunSettings(
     double ZipfExponent,
     int Seed,
     TimeSpan RequestTimeout,
-    int MaxInFlight);
+    int MaxInFlight,
+    int Drain = 0,
+    bool Probe = false);
 
 /// <summary>
 /// Drives one run against a target. Throughput mode: N closed-loop senders. Fixed-rate mode: batches scheduled on a
@@ -55,38 +57,75 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         // A server that dies mid-run ends the run at once (the report then says so) instead of timing out for minutes.
         _ = target.Exited.ContinueWith(_ => hardStop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
+        await using var probe = settings.Probe ? new MembershipProbe(target) : null;
+        if (probe is not null) await probe.StartAsync(ct);
         var ownCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         _clock = Stopwatch.StartNew();
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(token);
         var pipelineTask = SamplePipelineAsync(client, stopPipeline.Token);
+        var probeTask = probe is null ? Task.CompletedTask : Task.Run(() => probe.RunAsync(() => Now, MeasureFrom, MeasureTo, token), CancellationToken.None);
 
-        if (settings.Mode == "throughput")
+        // Overload must not end the run without a report: every loop stops quietly at the hard stop and what it saw
+        // is kept (requests still outstanding then are counted as abandoned).
+        try
         {
-            var workers = new Task[settings.Connections];
-            for (var i = 0; i < workers.Length; i++)
+            if (settings.Mode == "throughput")
             {
-                var factory = new EventFactory(zipf, new Random(settings.Seed + i));
-                workers[i] = Task.Run(() => ClosedLoopAsync(client, factory, token), token);
+                var workers = new Task[settings.Connections];
+                for (var i = 0; i < workers.Length; i++)
+                {
+                    var factory = new EventFactory(zipf, new Random(settings.Seed + i));
+                    workers[i] = Task.Run(() => ClosedLoopAsync(client, factory, token), CancellationToken.None);
+                }
+                await Task.WhenAll(workers);
             }
-            await Task.WhenAll(workers);
+            else
+            {
+                var reader = settings.ReadRate > 0 ? Task.Run(() => ReaderAsync(client, new Random(settings.Seed + 1000), token), CancellationToken.None) : Task.CompletedTask;
+                await Task.Run(() => OpenLoopAsync(client, new EventFactory(zipf, new Random(settings.Seed)), token), CancellationToken.None);
+                await reader;
+            }
         }
-        else
+        catch (OperationCanceledException) when (token.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            var reader = settings.ReadRate > 0 ? Task.Run(() => ReaderAsync(client, new Random(settings.Seed + 1000), token), token) : Task.CompletedTask;
-            await Task.Run(() => OpenLoopAsync(client, new EventFactory(zipf, new Random(settings.Seed)), token), token);
-            await reader;
+            HardStopped = true;
         }
+        await probeTask;
+        HardStopped |= hardStop.IsCancellationRequested;
         var elapsed = Now;
         await stopPipeline.CancelAsync();
         await pipelineTask;
-        var last = await client.PipelineAsync(token);
+        var last = await client.PipelineAsync(CancellationToken.None);
         if (last is not null) lock (_pipeline) _pipeline.Add((Now, last));
         var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuStart).TotalSeconds;
+        var drained = await DrainAsync(client, last, ct);
 
         return new RunResult(settings, target, _ack.Summarize(), _read.Summarize(),
             new Dictionary<int, long>(_ackStatus), new Dictionary<int, long>(_readStatus),
             Interlocked.Read(ref _ackedEvents), Interlocked.Read(ref _requestsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _lateStarts),
-            _perSecond.FullSeconds((int)settings.Duration.TotalSeconds), [.. _pipeline], target.Samples(), ownCpu / elapsed);
+            _perSecond.FullSeconds((int)settings.Duration.TotalSeconds), [.. _pipeline], target.Samples(), ownCpu / elapsed)
+        { HardStopped = HardStopped, Drain = drained, Probe = probe is null ? null : (probe.Latency.Summarize(), probe.Missed) };
+    }
+
+    /// <summary>True when the hard stop (warm-up + duration + timeout + 30 s) ended the run.</summary>
+    public bool HardStopped { get; private set; }
+
+    /// <summary>
+    /// After the load: polls the pipeline every second for up to <see cref="RunSettings.Drain"/> seconds until its lag
+    /// is 0, so a run says how long profiles took to catch up with everything acknowledged.
+    /// </summary>
+    private async Task<DrainResult?> DrainAsync(TailorClient client, PipelineStatus? last, CancellationToken ct)
+    {
+        if (settings.Drain <= 0 || last is null || target.HasExited) return null;
+        var start = Now;
+        var lagAtStart = last.Lag;
+        while (last is not null && last.Lag > 0 && Now - start < settings.Drain && !ct.IsCancellationRequested && !target.HasExited)
+        {
+            try { await Task.Delay(1000, ct); }
+            catch (OperationCanceledException) { break; }
+            last = await client.PipelineAsync(CancellationToken.None) ?? last;
+        }
+        return new DrainResult(lagAtStart, last?.Lag ?? lagAtStart, Now - start);
     }
 
     private async Task ClosedLoopAsync(TailorClient client, EventFactory factory, CancellationToken ct)
@@ -103,6 +142,8 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         }
     }
 
+
+
     private async Task OpenLoopAsync(TailorClient client, EventFactory factory, CancellationToken ct)
     {
         using var owned = factory;
@@ -115,12 +156,16 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
             if (scheduled >= MeasureTo) break;
             var ranks = new int[settings.BatchSize];
             var body = factory.Batch(settings.BatchSize, DateTimeOffset.UtcNow, ranks).ToArray();
-            await WaitUntilAsync(scheduled, ct);
-            if (!await slots.WaitAsync(0, ct))
+            try
             {
-                Interlocked.Increment(ref _lateStarts); // the server is behind by MaxInFlight requests; the wait still counts in latency
-                await slots.WaitAsync(ct);
+                await WaitUntilAsync(scheduled, ct);
+                if (!await slots.WaitAsync(0, ct))
+                {
+                    Interlocked.Increment(ref _lateStarts); // the server is behind by MaxInFlight requests; the wait still counts in latency
+                    await slots.WaitAsync(ct);
+                }
             }
+            catch (OperationCanceledException) { break; } // the hard stop: report what was seen
             Interlocked.Add(ref _bytesSent, body.Length);
             inFlight.Add(SendAsync());
             if (inFlight.Count > 4096) inFlight.RemoveAll(t => t.IsCompleted);
@@ -146,6 +191,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         var done = Now;
         Interlocked.Increment(ref _requestsSent);
         _ackStatus.AddOrUpdate(status, 1, (_, n) => n + 1);
+        if (status == TailorClient.Abandoned) HardStopped = true;
         if (status != 200) return;
         RememberUsers(ranks);
         if (startedAt < MeasureFrom || done > MeasureTo + settings.RequestTimeout.TotalSeconds) return;
@@ -179,14 +225,16 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         {
             var scheduled = i * interval;
             if (scheduled >= MeasureTo) break;
-            await WaitUntilAsync(scheduled, ct);
+            try { await WaitUntilAsync(scheduled, ct); }
+            catch (OperationCanceledException) { break; }
             int rank;
             lock (_knownLock)
             {
                 if (_knownList.Count == 0) continue;
                 rank = _knownList[random.Next(_knownList.Count)];
             }
-            await slots.WaitAsync(ct);
+            try { await slots.WaitAsync(ct); }
+            catch (OperationCanceledException) { break; }
             inFlight.Add(ReadAsync(EventFactory.UserId(rank), scheduled));
             if (inFlight.Count > 4096) inFlight.RemoveAll(t => t.IsCompleted);
         }
@@ -199,6 +247,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
                 var status = await client.LookupAsync(userId, ct);
                 _readStatus.AddOrUpdate(status, 1, (_, n) => n + 1);
                 if (scheduled >= MeasureFrom && status is 200 or 404) _read.Add((Now - scheduled) * 1000);
+                if (status == TailorClient.Abandoned) HardStopped = true;
             }
             finally
             {
@@ -234,3 +283,6 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         }
     }
 }
+
+/// <summary>How the pipeline caught up after the load stopped: lag then, lag at the end of the wait, seconds waited.</summary>
+internal sealed record DrainResult(long LagAtStop, long LagAtEnd, double Seconds);

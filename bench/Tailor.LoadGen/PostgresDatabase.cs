@@ -37,6 +37,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The run database's size on disk (<c>pg_database_size</c>).</summary>
+    public async Task<long> SizeAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Environment.GetEnvironmentVariable("LOADGEN_KEEP_DATA") is not null) return;

@@ -27,15 +27,28 @@ var maxInFlight = new Option<int>("--max-in-flight") { Description = "Open-loop 
 var serverEnv = new Option<string[]>("--server-env") { Description = "NAME=VALUE for the child server (e.g. DOTNET_gcServer=1); repeatable", AllowMultipleArgumentsPerToken = false };
 var markdown = new Option<string?>("--markdown") { Description = "Append the results as a markdown block to this file" };
 var segments = new Option<string?>("--segments") { Description = "File of 'name | rule' lines: segments created through POST /api/segments before the warm-up" };
+var drain = new Option<int>("--drain") { Description = "Seconds to wait after the load for the profile pipeline to catch up (reported; 0: do not wait)", DefaultValueFactory = _ => 30 };
+var probe = new Option<bool>("--probe") { Description = "Time membership changes: 2xx of a probe event to 'entered' on /api/segments/stream, one probe at a time beside the load" };
 var label = new Option<string?>("--label") { Description = "Extra words for the store column (e.g. 'after fix')" };
 
 var root = new RootCommand("Tailor load generator: realistic Segment batches over HTTP on loopback; prints throughput, latency, reads and memory")
 {
     mode, serverDll, postgres, url, writeKey, adminKey, connections, rate, batchSize, readRate, warmup, duration, users, zipf, seed,
-    timeout, maxInFlight, serverEnv, markdown, label, segments,
+    timeout, maxInFlight, serverEnv, markdown, label, segments, drain, probe,
 };
+var writeNdjson = new Option<string?>("--write-ndjson") { Description = "Write --events messages of the load's mix to this file, one per line (for `tailor import`: bytes per event, CPU per event), and exit" };
+var eventCount = new Option<int>("--events") { Description = "Messages for --write-ndjson", DefaultValueFactory = _ => 100_000 };
+root.Options.Add(writeNdjson);
+root.Options.Add(eventCount);
 root.SetAction(async (result, ct) =>
 {
+    if (result.GetValue(writeNdjson) is { } ndjson)
+    {
+        var count = Math.Clamp(result.GetValue(eventCount), 1, 50_000_000);
+        await Ndjson.WriteAsync(ndjson, count, new Zipf(Math.Clamp(result.GetValue(users), 1, 10_000_000), result.GetValue(zipf)), result.GetValue(seed), ct);
+        Console.WriteLine($"wrote {count} messages to {ndjson}");
+        return 0;
+    }
     var chosen = result.GetValue(mode)!;
     var settings = new RunSettings(
         Mode: chosen == "throughput" ? "throughput" : chosen,
@@ -49,7 +62,9 @@ root.SetAction(async (result, ct) =>
         ZipfExponent: result.GetValue(zipf),
         Seed: result.GetValue(seed),
         RequestTimeout: TimeSpan.FromSeconds(Math.Clamp(result.GetValue(timeout), 1, 120)),
-        MaxInFlight: Math.Clamp(result.GetValue(maxInFlight), 1, 4096));
+        MaxInFlight: Math.Clamp(result.GetValue(maxInFlight), 1, 4096),
+        Drain: Math.Clamp(result.GetValue(drain), 0, 3600),
+        Probe: result.GetValue(probe));
 
     var dll = result.GetValue(serverDll);
     var pg = result.GetValue(postgres);
@@ -95,6 +110,7 @@ root.SetAction(async (result, ct) =>
     }
 
     RunResult run;
+    long? pgBytes = null;
     await using (server)
     {
         if (result.GetValue(segments) is { } segmentsFile)
@@ -113,7 +129,14 @@ root.SetAction(async (result, ct) =>
             Console.Error.WriteLine($"The server exited during the run; see {server.LogPath}. No results.");
             return 1;
         }
+        if (database is not null)
+        {
+            try { pgBytes = await database.SizeAsync(ct); }
+            catch (Npgsql.NpgsqlException ex) { Console.Error.WriteLine($"could not read the database size: {ex.Message}"); }
+        }
     }
+    var logged = run.Pipeline.Count > 0 ? run.Pipeline[^1].Status.LogPosition : 0;
+    if ((pgBytes ?? server.DiskBytes) is { } bytes) run = run with { Disk = (bytes, logged) };
     Console.WriteLine();
     Console.WriteLine(run.Table(store));
     var command = "tailor-loadgen " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) || a.Contains(';', StringComparison.Ordinal) ? $"'{a}'" : a));

@@ -22,6 +22,18 @@ internal sealed record RunResult(
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The run's hard stop ended it (overload): requests still outstanding were abandoned.</summary>
+    public bool HardStopped { get; init; }
+
+    /// <summary>How the pipeline caught up after the load, when a drain was asked for.</summary>
+    public DrainResult? Drain { get; init; }
+
+    /// <summary>The store's size on disk after the server stopped (SQLite files; PostgreSQL database size), and the events in its log.</summary>
+    public (long Bytes, long Events)? Disk { get; init; }
+
+    /// <summary>2xx of a probe event → its <c>entered</c> on the membership stream, and probes that saw none within 5 s.</summary>
+    public (LatencySummary Latency, int Missed)? Probe { get; init; }
+
     public double EventsPerSecond => AckedEvents / Settings.Duration.TotalSeconds;
 
     public double MedianPerSecond => Numbers.Median([.. PerSecond.Select(x => (double)x)]);
@@ -50,7 +62,13 @@ internal sealed record RunResult(
             rows.Add(("profile read p50/p90/p99/max", Read.Count == 0 ? "-" : F($"{Read.P50:0.00} / {Read.P90:0.00} / {Read.P99:0.00} / {Read.Max:0.0} ms ({Read.Count:N0} reads)")));
             rows.Add(("read responses", TailorClient.Status(ReadStatus)));
         }
+        if (HardStopped) rows.Add(("ended by the hard stop", "yes: the server was overloaded; requests outstanding then were abandoned (counted above)"));
+        if (Probe is { } probe)
+            rows.Add(("membership visible (2xx → SSE entered) p50/p90/p99/max", probe.Latency.Count == 0 ? F($"- ({probe.Missed} probes missed)")
+                : F($"{probe.Latency.P50:0.0} / {probe.Latency.P90:0.0} / {probe.Latency.P99:0.0} / {probe.Latency.Max:0.0} ms ({probe.Latency.Count:N0} probes, {probe.Missed} missed within 5 s)")));
         rows.AddRange(PipelineRows());
+        if (Disk is { } disk && disk.Events > 0)
+            rows.Add(("bytes per event on disk", F($"{disk.Bytes / (double)disk.Events:N0} B ({disk.Bytes / 1048576.0:N1} MB for {disk.Events:N0} events: log, indexes, profiles)")));
         rows.AddRange(ResourceRows());
         rows.Add(("load generator CPU", F($"{LoadGenCpu * 100:0}% of one core")));
         return rows;
@@ -70,8 +88,22 @@ internal sealed record RunResult(
         if (Pipeline.Count > 0)
         {
             var last = Pipeline[^1].Status;
-            yield return ("pipeline lag at end / max", F($"{last.Lag:N0} / {Pipeline.Max(p => p.Status.Lag):N0} events"));
+            var ackRate = Math.Max(1, EventsPerSecond);
+            yield return ("pipeline lag at end / max", F($"{last.Lag:N0} / {Pipeline.Max(p => p.Status.Lag):N0} events ({last.Lag / ackRate:0.0} s of acknowledged events at the end)"));
             yield return ("profiles at end", F($"{last.Profiles:N0}"));
+            if (window.Count >= 2)
+            {
+                // The figure of "sustained": events the pipeline folded per second while the load ran, counted from the log start.
+                var folded = window[^1].Status.PipelinePosition - window[0].Status.PipelinePosition;
+                var logged = window[^1].Status.LogPosition - window[0].Status.LogPosition;
+                yield return ("profiles kept up with (folded / logged in the window)", F($"{folded:N0} / {logged:N0} events ({(logged == 0 ? 0 : 100.0 * folded / logged):0}%)"));
+            }
+        }
+        if (Drain is { } d)
+        {
+            yield return ("pipeline after the load stopped", d.LagAtEnd == 0
+                ? F($"caught up in {d.Seconds:0.0} s (lag was {d.LagAtStop:N0})")
+                : F($"still {d.LagAtEnd:N0} behind after {d.Seconds:0} s (lag was {d.LagAtStop:N0})"));
         }
     }
 

@@ -52,7 +52,11 @@ internal sealed class TailorClient : IDisposable
         }
         catch (HttpRequestException) { return 0; }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return 0; }
+        catch (OperationCanceledException) { return Abandoned; } // the run's hard stop: counted, not thrown
     }
+
+    /// <summary>The status recorded for a request still outstanding when the run's hard stop came.</summary>
+    public const int Abandoned = -1;
 
     public async Task<int> LookupAsync(string userId, CancellationToken ct)
     {
@@ -67,6 +71,7 @@ internal sealed class TailorClient : IDisposable
         }
         catch (HttpRequestException) { return 0; }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return 0; }
+        catch (OperationCanceledException) { return Abandoned; }
     }
 
     public async Task<PipelineStatus?> PipelineAsync(CancellationToken ct)
@@ -85,13 +90,14 @@ internal sealed class TailorClient : IDisposable
                 root.GetProperty("lag").GetInt64(), root.GetProperty("profiles").GetInt64());
         }
         catch (HttpRequestException) { return null; }
+        catch (JsonException) { return null; }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return null; }
     }
 
     public void Dispose() => _http.Dispose();
 
     public static string Status(IReadOnlyDictionary<int, long> counts) =>
-        string.Join(" ", counts.OrderBy(kv => kv.Key).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{(kv.Key == 0 ? "err" : kv.Key.ToString(CultureInfo.InvariantCulture))}:{kv.Value}")));
+        string.Join(" ", counts.OrderBy(kv => kv.Key).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{(kv.Key == 0 ? "err" : kv.Key == Abandoned ? "abandoned at hard stop" : kv.Key.ToString(CultureInfo.InvariantCulture))}:{kv.Value}")));
 }
 
 internal sealed record PipelineStatus(long LogPosition, long PipelinePosition, long Lag, long Profiles);

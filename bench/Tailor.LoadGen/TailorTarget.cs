@@ -44,6 +44,9 @@ internal sealed class TailorTarget : IAsyncDisposable
     public bool ExitedEarly { get; private set; }
     public string? LogPath { get; private set; }
 
+    /// <summary>The data directory's size once the server stopped (server log excluded); null until then or for a server not ours.</summary>
+    public long? DiskBytes { get; private set; }
+
     public static TailorTarget Existing(Uri url, string writeKey, string adminKey)
     {
         if (!IsLoopback(url)) throw new ArgumentException($"Refusing to load {url}: only 127.0.0.1 / localhost / ::1 targets are allowed.");
@@ -196,6 +199,12 @@ internal sealed class TailorTarget : IAsyncDisposable
             var kept = Path.Combine(Path.GetTempPath(), Path.GetFileName(_dataDirectory) + "-server.log");
             File.Copy(LogPath, kept, overwrite: true);
             await Console.Error.WriteLineAsync($"server log kept at {kept}");
+        }
+        if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
+        {
+            // After a clean stop SQLite has checkpointed its WAL: this is what the store takes on disk (the log is not counted).
+            DiskBytes = new DirectoryInfo(_dataDirectory).EnumerateFiles("*", SearchOption.AllDirectories)
+                .Where(f => f.FullName != LogPath).Sum(f => f.Length);
         }
         if (_dataDirectory is not null && Environment.GetEnvironmentVariable("LOADGEN_KEEP_DATA") is null)
         {

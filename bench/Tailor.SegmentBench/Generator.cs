@@ -201,6 +201,7 @@ internal sealed class Generator(int eventsPerProfile, int seed, DateTimeOffset n
         var gen = new Generator(eventsPerProfile, seed, now);
         await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path }.ToString());
         await c.OpenAsync(ct);
+        Tailor.Storage.Sqlite.SqliteDatabase.RegisterFunctions(c); // events is a view that decodes payloads
         await Exec(c, null, "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000;", ct);
         await Exec(c, null, $"INSERT INTO sources (id, name, write_key, created_at) VALUES ('{SourceId}', 'segbench', 'wk_segbench_unused', {now.ToUnixTimeMilliseconds()}) ON CONFLICT DO NOTHING", ct);
         var sw = Stopwatch.StartNew();

@@ -38,6 +38,7 @@ internal static class RecomputeBench
             ? new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = TailorStores.SqlitePath(dataDir) }.ToString())
             : new NpgsqlConnection(postgres);
         await raw.OpenAsync(ct);
+        if (raw is SqliteConnection sqlite) Tailor.Storage.Sqlite.SqliteDatabase.RegisterFunctions(sqlite); // the events view decodes payloads
         var events = Convert.ToInt64(await Scalar(raw, "SELECT COUNT(*) FROM events", ct), CultureInfo.InvariantCulture);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{kind}: {profiles:N0} profiles, {events:N0} events"));
         report.AppendLine(CultureInfo.InvariantCulture, $"| store | profiles | events | segment | engine recompute s (median of {repeat}) | runs | members | hand SQL s (median of {repeat}) | rows | ratio engine/SQL |");
@@ -163,6 +164,7 @@ internal static class SnapshotQueries
     {
         await using var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = TailorStores.SqlitePath(dataDir), Mode = SqliteOpenMode.ReadOnly }.ToString());
         await c.OpenAsync(ct);
+        Tailor.Storage.Sqlite.SqliteDatabase.RegisterFunctions(c); // the events view decodes payloads
         var times = new double[5];
         string after = "";
         var sw = new Stopwatch();

@@ -1,5 +1,6 @@
 using Tailor.Core.Storage;
 using Tailor.Storage.Sqlite;
+using static Tailor.Tests.Support.Messages;
 
 namespace Tailor.Storage.Tests;
 
@@ -19,6 +20,53 @@ public sealed class SqliteStoreTests : StoreContractTests
     {
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         return ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_log_row_is_written_once_with_a_compact_payload_and_the_profile_goes_to_a_narrow_table()
+    {
+        var order = Parse("""{"type":"track","event":"Order Completed","userId":"u1","anonymousId":"anon-1","properties":{"order_id":"o-1","revenue":59.9,"currency":"USD","products":[{"product_id":"p-1","price":59.9,"quantity":1}]},"context":{"library":{"name":"analytics.js","version":"next-1.0.0"},"page":{"path":"/checkout","url":"https://shop.example.com/checkout"},"userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36","locale":"en-US"}}""", At(1));
+        await IngestAsync(order);
+
+        await using var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        await raw.OpenAsync(Ct);
+        async Task<object?> Scalar(string sql)
+        {
+            await using var command = raw.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync(Ct);
+        }
+        Assert.Equal("blob", await Scalar("SELECT typeof(payload) FROM event_log"));
+        var stored = Convert.ToInt64(await Scalar("SELECT length(payload) FROM event_log"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(stored * 2 < System.Text.Encoding.UTF8.GetByteCount(order.Payload), $"{stored} bytes stored for {order.Payload.Length}");
+        Assert.Equal(0L, await Scalar("SELECT COUNT(*) FROM pragma_table_info('event_log') WHERE name = 'profile_id'"));
+        Assert.Equal((await ProfileOfAsync(User("u1"))).Id, await Scalar("SELECT profile_id FROM event_profiles"));
+
+        // A tool reading the file itself registers the decoder, and sees the message as sent through the view.
+        SqliteDatabase.RegisterFunctions(raw);
+        Assert.Equal(order.Payload, await Scalar("SELECT payload FROM events"));
+    }
+
+    [Fact]
+    public async Task Rows_planted_through_the_events_view_with_text_payloads_read_back_beside_compact_ones()
+    {
+        await Store.Events.AppendAsync([Track("A", At(1), "u1")], Ct);
+        await using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        {
+            await raw.OpenAsync(Ct);
+            SqliteDatabase.RegisterFunctions(raw); // the view's definition names tailor_payload
+            await using var insert = raw.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload, profile_id)
+                VALUES ('m-old', 'src', 'track', 'B', 'u1', NULL, 2, 2, '{"type":"track","event":"B","userId":"u1"}', 'prof-x')
+                """;
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        var all = await Store.Events.ReadAfterAsync(0, 10, Ct);
+
+        Assert.Equal(["A", "B"], all.Select(e => e.Event.Name));
+        Assert.Equal("""{"type":"track","event":"B","userId":"u1"}""", all[1].Event.Payload);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         await DeleteStoreAsync();
     }
 
-    private static ProfileIdentifier User(string id) => new(IdentityTypes.UserId, id);
+    protected static ProfileIdentifier User(string id) => new(IdentityTypes.UserId, id);
     private static ProfileIdentifier Anon(string id) => new(IdentityTypes.AnonymousId, id);
     private static ProfileIdentifier Email(string email) => new(IdentityTypes.Email, email);
 
@@ -69,13 +69,13 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     private Task<AdminKey> CreateAdminKeyAsync(string name, string keyHash) =>
         Store.Access.CreateAdminKeyAsync(new AdminKey(NewId("key"), name, _time.GetUtcNow()), keyHash, Ct);
 
-    private async Task<long> IngestAsync(params TailorEvent[] events)
+    protected async Task<long> IngestAsync(params TailorEvent[] events)
     {
         await Store.Events.AppendAsync(events, Ct);
         return await Pipeline().CatchUpAsync(Ct);
     }
 
-    private async Task<Profile> ProfileOfAsync(ProfileIdentifier identity) =>
+    protected async Task<Profile> ProfileOfAsync(ProfileIdentifier identity) =>
         await Store.Profiles.FindProfileAsync(identity, Ct) ?? throw new Xunit.Sdk.XunitException($"No profile owns {identity}.");
 
     // ---------------------------------------------------------------- migrations and event log
@@ -331,6 +331,24 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var profile = await ProfileOfAsync(User("u1"));
         Assert.Equal(6, profile.Computed.EventCount);
         Assert.Equal(6, await Store.Positions.PositionAsync(Followers.Profiles, Ct));
+    }
+
+    [Fact]
+    public async Task A_pipeline_whose_working_set_went_stale_folds_from_the_store_after_its_commit_is_refused()
+    {
+        await Store.Events.AppendAsync(Enumerable.Range(1, 4).Select(i => Track("Viewed", At(i), "u1")).ToArray(), Ct);
+        await using var other = OpenSameStore();
+        var first = Pipeline(batchSize: 1);
+        var second = Pipeline(other, batchSize: 4);
+        Assert.Equal(1, await first.ProcessNextBatchAsync(Ct)); // first now holds u1 (1 event) in its working set
+        Assert.Equal(3, await second.ProcessNextBatchAsync(Ct)); // second folds events 2-4 behind its back
+
+        await Store.Events.AppendAsync([Track("Viewed", At(5), "u1"), Track("Viewed", At(6), "u1")], Ct);
+        await first.CatchUpAsync(Ct); // its fold of event 2 is refused; it must forget u1 and read it again
+
+        Assert.Equal(6, (await ProfileOfAsync(User("u1"))).Computed.EventCount);
+        Assert.Equal(6, (await Store.Events.ProfileEventsAsync(new EventQuery((await ProfileOfAsync(User("u1"))).Id), Ct)).Count);
+        Assert.Equal(await Store.Events.LastSequenceAsync(Ct), await Store.Positions.PositionAsync(Followers.Profiles, Ct));
     }
 
     // ---------------------------------------------------------------- queries

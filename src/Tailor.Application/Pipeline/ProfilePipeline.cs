@@ -16,14 +16,18 @@ namespace Tailor.Application.Pipeline;
 public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IProfileStore profiles, IMergeStore merges, ITriggerStore runs, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize,
     IStageProbe? probe = null) : IDisposable
 {
-    /// <summary>Events per commit: small enough that a commit holds a single-writer store for tens of milliseconds.</summary>
-    public const int DefaultBatchSize = 500;
+    /// <summary>
+    /// Events per commit. A commit writes the changed profiles, identity links and one narrow assignment row per event
+    /// (the log rows are never rewritten), so 2,000 events hold a single-writer store for tens of milliseconds.
+    /// </summary>
+    public const int DefaultBatchSize = 2000;
 
     /// <summary>The dead-letter stage of events the pipeline set aside.</summary>
     public const string Stage = "profiles";
 
     private readonly SemaphoreSlim _gate = new(1, 1); // batches and replays write profiles one at a time
     private long? _position;
+    private readonly ProfileWorkingSet _working = new();
 
     /// <summary>Raised after each committed batch with the profiles it changed (merged-away ones included).</summary>
     public event Action<IReadOnlyList<Profile>>? ProfilesChanged;
@@ -58,22 +62,26 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
             logged = [.. logged.Take(i)];
             break;
         }
-        var changes = await FoldAsync(logged, position, cancellationToken);
+        ProfileChangeSet changes;
         try
         {
+            changes = await FoldAsync(logged, position, cancellationToken);
             await profiles.CommitAsync(changes, cancellationToken);
         }
         catch (PositionConflictException)
         {
             _position = null; // another pipeline got there first: re-read the position and go on from there
+            _working.Clear(); // ... and the profiles it wrote
             return logged.Count;
         }
         catch
         {
             _position = null; // a failed commit may have come from a stale position
+            _working.Clear(); // the fold changed held profiles in place; the store has the truth
             throw;
         }
         _position = changes.Position.To;
+        _working.Committed(changes);
         ProfilesChanged?.Invoke(changes.Profiles);
         return logged.Count;
     }
@@ -82,7 +90,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     {
         var views = new EventView[logged.Count];
         for (var i = 0; i < logged.Count; i++) views[i] = EventView.Parse(logged[i]);
-        var owners = await profiles.LoadOwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), cancellationToken);
+        var owners = await _working.OwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), profiles, cancellationToken);
         var batch = new ProfileBatch(owners, reducer, newProfileId, time.GetUtcNow());
         foreach (var view in views)
         {
@@ -112,6 +120,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         {
             var position = await positions.PositionAsync(Followers.Profiles, cancellationToken);
             _position = position;
+            _working.Clear();
             var next = await log.ReadAfterAsync(position, 1, cancellationToken);
             if (next.Count == 0) return null;
             var e = next[0];
@@ -140,6 +149,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     private async Task<int> UndoMergeAsync(EventView request, long position, CancellationToken cancellationToken)
     {
         if (!MergeUndoRequest.TryRead(request, out var mergeId)) mergeId = 0;
+        _working.Clear(); // an undo rewrites two profiles and their identities outside the fold
         try
         {
             var (undo, refusal) = await PlanUndoAsync(mergeId, position, request.Logged.Sequence, cancellationToken);

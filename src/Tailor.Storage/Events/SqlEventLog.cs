@@ -6,25 +6,33 @@ using Tailor.Storage.Relational;
 
 namespace Tailor.Storage.Events;
 
-/// <summary>The append-only event log (table <c>events</c>); the dialect inserts (PostgreSQL orders appends with a lock).</summary>
+/// <summary>
+/// The append-only event log (table <c>event_log</c>: rows written once, never updated); the dialect inserts (PostgreSQL
+/// orders appends with a lock). Which profile an event belongs to is in <c>event_profiles</c>, written by the profile
+/// pipeline; the view <c>events</c> joins the two for readers.
+/// </summary>
 internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IEventLog
 {
-    public Task<bool[]> AppendAsync(IReadOnlyList<TailorEvent> events, CancellationToken cancellationToken) =>
-        events.Count == 0 ? Task.FromResult(Array.Empty<bool>()) : db.WriteAsync((c, t) => db.InsertEventsAsync(c, t, events, cancellationToken), cancellationToken);
+    public Task<bool[]> AppendAsync(IReadOnlyList<TailorEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0) return Task.FromResult(Array.Empty<bool>());
+        var encoded = db.EncodePayloads(events); // compression costs CPU, not lock time
+        return db.WriteAsync((c, t) => db.InsertEventsAsync(c, t, events, encoded, cancellationToken), cancellationToken);
+    }
 
     internal const string EventColumnsSql = "seq, message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload";
 
     public async Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM events WHERE seq > @after ORDER BY seq LIMIT @max", ReadEvent, cancellationToken,
+        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM event_log WHERE seq > @after ORDER BY seq LIMIT @max", ReadEvent, cancellationToken,
             ("after", sequence), ("max", max));
     }
 
     public async Task<long> LastSequenceAsync(CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COALESCE(MAX(seq), 0) FROM events", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COALESCE(MAX(seq), 0) FROM event_log", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<IReadOnlyList<LoggedEvent>> ProfileEventsAsync(EventQuery query, CancellationToken cancellationToken)
@@ -66,7 +74,7 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
             Timestamp: ProfileColumns.FromMs(r.GetInt64(offset + 7)),
             ReceivedAt: ProfileColumns.FromMs(r.GetInt64(offset + 8)),
             SourceId: r.GetString(offset + 2),
-            Payload: r.GetString(offset + 9)));
+            Payload: PayloadCodec.Decode(r.GetValue(offset + 9)) ?? throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has no payload.")));
     }
 
 }

@@ -99,7 +99,7 @@ internal sealed partial class SqlExperimentStore(SqlDatabase db) : IExperimentSt
                     CAST(COALESCE({Denominator(post)}, 0) AS DOUBLE PRECISION) AS d,
                     CAST(COALESCE({Denominator(pre)}, 0) AS DOUBLE PRECISION) AS xd
                 FROM units u
-                LEFT JOIN events e ON e.profile_id = u.owner AND {names} AND e.ts >= u.first_at - @lookback AND e.ts < u.first_at + @window
+                LEFT JOIN (event_profiles ep JOIN event_log e ON e.seq = ep.seq) ON ep.profile_id = u.owner AND {names} AND e.ts >= u.first_at - @lookback AND e.ts < u.first_at + @window
                 GROUP BY u.owner, u.arm)
             SELECT arm, COUNT(*), SUM(y), SUM(y * y), SUM(x), SUM(x * x), SUM(x * y), SUM(d), SUM(d * d), SUM(y * d),
                 SUM(xd), SUM(xd * xd), SUM(x * xd), SUM(y * xd), SUM(d * x), SUM(d * xd) FROM vals GROUP BY arm ORDER BY arm
@@ -120,7 +120,7 @@ internal sealed partial class SqlExperimentStore(SqlDatabase db) : IExperimentSt
     /// <summary>A numeric property of the event's <c>properties</c>, NULL when absent or not a number (text is never coerced).</summary>
     private string Number(string parameter) => Postgres
         ? $"CASE WHEN json_typeof(e.payload -> 'properties' -> {parameter}) = 'number' THEN CAST(e.payload -> 'properties' ->> {parameter} AS DOUBLE PRECISION) END"
-        : $"CASE WHEN json_type(e.payload, {parameter}) IN ('integer', 'real') THEN json_extract(e.payload, {parameter}) END";
+        : $"CASE WHEN json_type(tailor_payload(e.payload), {parameter}) IN ('integer', 'real') THEN json_extract(tailor_payload(e.payload), {parameter}) END"; // e is event_log: payloads are compressed
 
     /// <summary>SQLite takes a JSON path; PostgreSQL the key (the property name's syntax is checked by <see cref="ExperimentRules"/>).</summary>
     private string PropertyParameter(string property) => Postgres ? property : $"$.properties.{property}";

@@ -79,7 +79,7 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
                 UPDATE trait_history SET profile_id = @restored WHERE profile_id = @survivor
                     AND message_id = (SELECT message_id FROM events WHERE seq = @seq) AND source = (SELECT source_id FROM events WHERE seq = @seq)
                 """, restored, survivor, ("seq", seq)));
-            statements.Add(new("UPDATE events SET profile_id = @restored WHERE seq = @seq AND profile_id = @survivor", restored, survivor, ("seq", seq)));
+            statements.Add(new("UPDATE event_profiles SET profile_id = @restored WHERE seq = @seq AND profile_id = @survivor", restored, survivor, ("seq", seq)));
         }
         foreach (var id in undo.Absorbed)
             statements.Add(new("UPDATE profiles SET merged_into = @restored WHERE id = @id AND merged_into = @survivor", restored, survivor, ("id", id)));

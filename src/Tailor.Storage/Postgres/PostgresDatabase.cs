@@ -86,6 +86,18 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
                 """, ("segments", cleared.Select(t => t.SegmentId).ToArray()), ("profiles", cleared.Select(t => t.ProfileId).ToArray()));
     }
 
+    /// <summary>A batch's event assignments as one array statement (the last word per event wins).</summary>
+    internal override IEnumerable<Statement> AssignmentWrites(IReadOnlyList<Core.Pipeline.EventAssignment> assignments)
+    {
+        if (assignments.Count == 0) yield break;
+        var latest = new Dictionary<long, string>(assignments.Count);
+        foreach (var a in assignments) latest[a.Sequence] = a.ProfileId;
+        yield return new("""
+            INSERT INTO event_profiles (seq, profile_id) SELECT * FROM unnest(@seqs, @profiles)
+            ON CONFLICT (seq) DO UPDATE SET profile_id = excluded.profile_id
+            """, ("seqs", latest.Keys.ToArray()), ("profiles", latest.Values.ToArray()));
+    }
+
     internal override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 
     internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)
@@ -112,7 +124,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
         }
     }
 
-    internal override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct)
+    internal override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, object? encoded, CancellationToken ct)
     {
         await Db.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key)", ct, ("key", AppendLockKey));
         var n = events.Count;
@@ -132,7 +144,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             (timestamps[i], received[i], payloads[i]) = (Db.Ms(e.Timestamp), Db.Ms(e.ReceivedAt), e.Payload);
         }
         await using var command = new NpgsqlCommand("""
-            INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
+            INSERT INTO event_log (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
             SELECT m, s, t, n, u, a, ts, r, p::json
             FROM unnest(@m, @s, @t, @n, @u, @a, @ts, @r, @p) WITH ORDINALITY AS x(m, s, t, n, u, a, ts, r, p, ord)
             ORDER BY ord

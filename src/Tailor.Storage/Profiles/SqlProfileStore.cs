@@ -52,8 +52,8 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
             """;
         foreach (var l in changes.Links)
             statements.Add(new(link, ("type", l.Identity.Type), ("value", l.Identity.Value), ("profile", l.ProfileId), ("seen", Db.Ms(l.FirstSeen))));
-        foreach (var a in changes.Assignments)
-            statements.Add(new("UPDATE events SET profile_id = @profile WHERE seq = @seq", ("profile", a.ProfileId), ("seq", a.Sequence)));
+        // Assignments go to the narrow event_profiles table: the log row itself is never rewritten.
+        statements.AddRange(db.AssignmentWrites(changes.Assignments));
         var history = $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES (@profile, @name, {db.Json("@value")}, @ts, @source, @message)";
         foreach (var h in changes.TraitHistory)
             statements.Add(new(history, ("profile", h.ProfileId), ("name", h.Name), ("value", h.Value.GetRawText()), ("ts", Db.Ms(h.At)),
@@ -65,7 +65,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
                 winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason), ("seq", m.Sequence)));
             statements.AddRange(SqlMergeStore.RecordMergedAway(m.LoserId)); // before the rows move: what an undo gives back
             statements.Add(new("UPDATE identities SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
-            statements.Add(new("UPDATE events SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
+            statements.Add(new("UPDATE event_profiles SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
             statements.Add(new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
             statements.Add(new("UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser", winner, loser));
             // The merged-away profile leaves its segments (recorded); the survivor is re-evaluated by the segment engine.

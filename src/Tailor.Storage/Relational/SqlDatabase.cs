@@ -29,7 +29,11 @@ public abstract class SqlDatabase : IAsyncDisposable
     internal abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false);
 
     /// <summary>Inserts events not yet logged; returns, per event, whether it was new.</summary>
-    internal abstract Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, CancellationToken ct);
+    /// <param name="encoded">What <see cref="EncodePayloads"/> made of the events' payloads (outside the write lock), or null.</param>
+    internal abstract Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, object? encoded, CancellationToken ct);
+
+    /// <summary>The payloads in the form the log stores them, made before the write transaction; null when stored as given.</summary>
+    internal virtual object? EncodePayloads(IReadOnlyList<TailorEvent> events) => null;
 
     /// <summary>Runs statements in order inside a transaction, as few round trips as the backend allows.</summary>
     internal abstract Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct);
@@ -66,6 +70,16 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// </summary>
     internal virtual IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers) =>
         Segments.SqlSegmentStore.MembershipWritesOneByOne(changes, timers);
+
+    /// <summary>
+    /// The writes that record which profile each event belongs to (table <c>event_profiles</c>), one statement per
+    /// event; a database with bulk parameters (PostgreSQL arrays) overrides this with one statement in all.
+    /// </summary>
+    internal virtual IEnumerable<Statement> AssignmentWrites(IReadOnlyList<Core.Pipeline.EventAssignment> assignments)
+    {
+        const string sql = "INSERT INTO event_profiles (seq, profile_id) VALUES (@seq, @profile) ON CONFLICT (seq) DO UPDATE SET profile_id = excluded.profile_id";
+        foreach (var a in assignments) yield return new(sql, ("seq", a.Sequence), ("profile", a.ProfileId));
+    }
 
     public virtual ValueTask DisposeAsync()
     {

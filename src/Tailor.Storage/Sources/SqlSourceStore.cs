@@ -56,8 +56,10 @@ internal sealed class SqlSourceStore(SqlDatabase db) : ISourceStore
             "UPDATE connector_sources SET next_pull_at = @lease WHERE id = @id AND next_pull_at = @due AND paused = 0", cancellationToken,
             ("id", id), ("due", Db.Ms(dueAt)), ("lease", Db.Ms(leaseUntil))) == 1, cancellationToken, background: true);
 
-    public Task<bool[]?> CommitPullAsync(PullCommit commit, CancellationToken cancellationToken) =>
-        db.WriteAsync<bool[]?>(async (c, t) =>
+    public Task<bool[]?> CommitPullAsync(PullCommit commit, CancellationToken cancellationToken)
+    {
+        var encoded = db.EncodePayloads(commit.Events); // compressed outside the write lock, as appends are
+        return db.WriteAsync<bool[]?>(async (c, t) =>
         {
             // The cursor moves only from where this run read it: a second node, or a run after a crash, that read the
             // same rows commits nothing (and the messageIds would dedupe them anyway).
@@ -67,8 +69,9 @@ internal sealed class SqlSourceStore(SqlDatabase db) : ISourceStore
                 """, cancellationToken, ("id", commit.SourceId), ("from", commit.FromCursor), ("to", commit.ToCursor), ("next", Db.Ms(commit.NextPullAt)),
                 ("ran", Db.Ms(commit.RanAt)), ("rows", commit.Rows));
             if (moved != 1) return null;
-            return commit.Events.Count == 0 ? [] : await db.InsertEventsAsync(c, t, commit.Events, cancellationToken);
+            return commit.Events.Count == 0 ? [] : await db.InsertEventsAsync(c, t, commit.Events, encoded, cancellationToken);
         }, cancellationToken, background: true);
+    }
 
     public async Task<long> CountEventsAsync(string sourceId, CancellationToken cancellationToken)
     {

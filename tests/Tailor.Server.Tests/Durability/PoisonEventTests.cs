@@ -54,7 +54,7 @@ public sealed class PoisonEventTests : IAsyncLifetime
             await db.OpenAsync(Ct);
             await using var insert = db.CreateCommand();
             insert.CommandText = """
-                INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
+                INSERT INTO event_log (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
                 VALUES ('poison-1', 'src_direct', 'identify', NULL, 'poisoned', NULL, 1767225600000, 1767225600000,
                         '{"type":"identify","messageId":"poison-1","userId":"poisoned","traits":{"name":"\ud800"}}')
                 """;
