@@ -12,6 +12,14 @@ internal static class SecurityHeaders
         "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; object-src 'none'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /// <summary>
+    /// The API reference page (<c>/reference</c>) starts its bundled viewer with an inline script the framework writes, so
+    /// that one page also allows inline scripts; it takes no input and shows only the node's own OpenAPI document.
+    /// </summary>
+    public const string ReferencePagePolicy =
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; object-src 'none'; " +
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
         app.Use((http, next) =>
@@ -23,7 +31,8 @@ internal static class SecurityHeaders
                 headers.XContentTypeOptions = "nosniff";
                 if (http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                 {
-                    if (!headers.ContainsKey("Content-Security-Policy")) headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    if (!headers.ContainsKey("Content-Security-Policy"))
+                        headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/reference") ? ReferencePagePolicy : ContentSecurityPolicy;
                     headers.XFrameOptions = "DENY";
                     headers["Referrer-Policy"] = "no-referrer";
                     if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000";

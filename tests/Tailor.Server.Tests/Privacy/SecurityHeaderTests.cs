@@ -17,6 +17,19 @@ public sealed class SecurityHeaderTests(TailorAppFixture app)
         Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
         Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
         Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Contains("script-src 'self';", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal); // no inline scripts
+    }
+
+    /// <summary>The reference page's viewer starts from an inline script (seen blank in Chromium without this): only that page allows it.</summary>
+    [Fact]
+    public async Task The_reference_page_alone_allows_its_inline_start_script()
+    {
+        using var page = await app.Anonymous.GetAsync("/reference/", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<script type=\"module\">", await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Contains("script-src 'self' 'unsafe-inline'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
     }
 
     [Fact]
