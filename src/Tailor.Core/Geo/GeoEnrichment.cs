@@ -52,7 +52,7 @@ public sealed class GeoEnrichment(IGeoLookup? lookup, GeoOptions options)
         if (options.TruncateIp && context is not null && context.ContainsKey("ip"))
         {
             // A value that is not a plain address cannot be vouched for: it is dropped rather than stored whole.
-            var parsed = IpTruncation.Parse(sentIp);
+            var parsed = sentIp is null ? null : address; // the sent address, parsed above
             if (parsed is null) context.Remove("ip");
             else context["ip"] = IpTruncation.Truncate(parsed, options.Ipv4Prefix, options.Ipv6Prefix).ToString();
             changed = true;
