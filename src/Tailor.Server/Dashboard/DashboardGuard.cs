@@ -9,7 +9,7 @@ namespace Tailor.Server.Dashboard;
 /// is sent to the sign-in page; a key without the page's scope gets 403. Like the API's audit, every change (a
 /// form posted), every read of a profile and every refusal is written to the audit trail with the key that did it.
 /// </summary>
-internal sealed class DashboardGuard(RequestDelegate next, DashboardSessions sessions, AuditTrail trail, ILogger<DashboardGuard> log)
+internal sealed class DashboardGuard(RequestDelegate next, DashboardSessions sessions, AuditTrail trail, Hosting.SecurityOptions security, ILogger<DashboardGuard> log)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -30,6 +30,8 @@ internal sealed class DashboardGuard(RequestDelegate next, DashboardSessions ses
             return;
         }
         http.Features.Set(admin);
+        // A posted form is bounded like an API body (TAILOR_API_MAX_BODY_BYTES): the framework reads it before the page runs.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = security.ApiMaxBodyBytes;
         if (page.Scope is { } scope && !AdminScopes.Allows(admin.Scopes, scope))
         {
             http.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -9,7 +9,7 @@ public abstract class DashboardPageBase : ComponentBase
     [CascadingParameter] public HttpContext Http { get; set; } = null!;
 
     /// <summary>The signed-in admin key (the guard has checked it and its scope).</summary>
-    protected AdminKey Key => Http.Features.Get<AdminKey>()!;
+    protected AdminKey SignedIn => Http.Features.Get<AdminKey>()!;
 
     protected CancellationToken Aborted => Http.RequestAborted;
 
