@@ -88,6 +88,7 @@ try {
   await page.locator('[data-preview]').waitFor()
   result.previewSubject = await page.locator('[data-subject]').textContent()
   await page.getByLabel('To address', { exact: true }).fill(scenario.testAddress)
+  await page.getByLabel('As profile (optional)', { exact: true }).fill(scenario.userId)
   await page.getByRole('button', { name: 'Send test', exact: true }).click()
   await page.locator('[data-test-sent]').waitFor()
   result.testSent = await page.locator('[data-test-sent]').textContent()
