@@ -20,6 +20,9 @@ public sealed partial class TailorProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (to tell nodes apart in a cluster test).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Everything the process printed so far, for failure messages.</summary>
     public string Output
     {
@@ -37,7 +40,9 @@ public sealed partial class TailorProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<TailorProcess> StartAsync(string dataDirectory, string writeKey, string adminKey, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="arguments">More arguments of <c>tailor serve</c> (e.g. <c>--postgres</c>, <c>--rabbitmq</c>).</param>
+    public static async Task<TailorProcess> StartAsync(string dataDirectory, string writeKey, string adminKey, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? arguments = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -47,7 +52,7 @@ public sealed partial class TailorProcess : IAsyncDisposable
             // A data directory that does not exist yet is created by tailor serve itself (with its own file modes).
             WorkingDirectory = Directory.Exists(dataDirectory) ? dataDirectory : Path.GetDirectoryName(dataDirectory)!,
         };
-        foreach (var arg in new[] { CliPath, "serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { CliPath, "serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory }.Concat(arguments ?? [])) info.ArgumentList.Add(arg);
         info.Environment["TAILOR_WRITE_KEY"] = writeKey;
         info.Environment["TAILOR_ADMIN_KEY"] = adminKey;
         info.Environment["DOTNET_NOLOGO"] = "1";
