@@ -10,17 +10,19 @@ namespace Tailor.Server.Cluster;
 /// This node's connection to RabbitMQ (docs/scale.md). The broker carries notices between nodes, never the events
 /// themselves (they are durable in PostgreSQL before the 2xx): on the fan-out exchange <c>PREFIX.wakeups</c> the names
 /// <see cref="FollowerWakeups"/> signals here (so the node that holds a follower wakes at once), and on
-/// <c>PREFIX.changes</c> the profiles a commit here changed (so every node drops them from its caches). Each node reads
+/// <c>PREFIX.changes</c> the profiles a commit here changed (so every node drops them from its caches; routing key
+/// <c>profiles</c>) and that content was changed through this node (routing key <c>content</c>: the others reload it). Each node reads
 /// both through one exclusive queue of its own, which the broker deletes when the node goes. A lost connection is
 /// opened again after a backoff; meanwhile and after it, followers poll and caches expire (every follower looks once
 /// and every cache is dropped on reconnecting, for what was missed).
 /// </summary>
-public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node, FollowerWakeups wakeups, ChangeFeed changes, FollowerPolicy policy,
+public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node, FollowerWakeups wakeups, ChangeFeed changes, Content.ContentCatalog content, FollowerPolicy policy,
     TimeProvider time, ILogger<BrokerLink> logger) : BackgroundService
 {
     private const int OutboxCapacity = 4096;
     private const int MaxIdsPerNotice = 1000;
-    private readonly Channel<(string Exchange, byte[] Body)> _outbox = Channel.CreateBounded<(string, byte[])>(
+    private const string ProfilesKey = "profiles", ContentKey = "content";
+    private readonly Channel<(string Exchange, string Key, byte[] Body)> _outbox = Channel.CreateBounded<(string, string, byte[])>(
         new BoundedChannelOptions(OutboxCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private volatile string _state = "connecting";
 
@@ -43,6 +45,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var subscription = changes.Subscribe(profiles: OnProfilesChanged, memberships: OnMembershipsChanged);
+        content.Reloaded += OnContentChanged;
         var forward = Task.Run(() => ForwardWakeupsAsync(stoppingToken), CancellationToken.None);
         var failures = 0;
         var factory = new ConnectionFactory
@@ -66,7 +69,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
                 var consumer = new AsyncEventingBasicConsumer(channel);
                 consumer.ReceivedAsync += (_, delivery) =>
                 {
-                    Receive(delivery.Exchange, delivery.Body.Span);
+                    Receive(delivery.Exchange, delivery.RoutingKey, delivery.Body.Span);
                     return Task.CompletedTask;
                 };
                 await channel.BasicConsumeAsync(queue.QueueName, autoAck: true, consumer, stoppingToken);
@@ -75,6 +78,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
                 // Whatever was announced while this node was not listening: every follower looks once, every cache starts over.
                 wakeups.ReceiveAll();
                 changes.EverythingChanged();
+                content.Forget();
                 failures = 0;
                 await PublishAsync(connection, channel, stoppingToken);
             }
@@ -92,6 +96,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
             }
         }
         _state = "disconnected: stopped";
+        content.Reloaded -= OnContentChanged;
         await forward;
     }
 
@@ -107,7 +112,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
                 while (await _outbox.Reader.WaitToReadAsync(tick.Token))
                     while (_outbox.Reader.TryPeek(out var notice))
                     {
-                        await channel.BasicPublishAsync(notice.Exchange, "", notice.Body, ct);
+                        await channel.BasicPublishAsync(notice.Exchange, notice.Key, notice.Body, ct);
                         _outbox.Reader.TryRead(out _);
                         Interlocked.Increment(ref _sent);
                     }
@@ -130,7 +135,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
             {
                 names.Clear();
                 while (announcements.TryRead(out var name)) names.Add(name);
-                _outbox.Writer.TryWrite((WakeupsExchange, Notice(names)));
+                _outbox.Writer.TryWrite((WakeupsExchange, "", Notice(names)));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -142,26 +147,30 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
     {
         // A full outbox drops the notice: the other nodes' caches still expire on their own (ProfileScopes.MaxAge).
         for (var i = 0; i < profiles.Count; i += MaxIdsPerNotice)
-            _outbox.Writer.TryWrite((ChangesExchange, Notice(profiles.Skip(i).Take(MaxIdsPerNotice).Select(p => p.Id))));
+            _outbox.Writer.TryWrite((ChangesExchange, ProfilesKey, Notice(profiles.Skip(i).Take(MaxIdsPerNotice).Select(p => p.Id))));
     }
 
     private void OnMembershipsChanged(IReadOnlyList<Core.Storage.MembershipChange> changed)
     {
         var ids = changed.Select(c => c.ProfileId).Distinct(StringComparer.Ordinal).ToList();
         for (var i = 0; i < ids.Count; i += MaxIdsPerNotice)
-            _outbox.Writer.TryWrite((ChangesExchange, Notice(ids.Skip(i).Take(MaxIdsPerNotice))));
+            _outbox.Writer.TryWrite((ChangesExchange, ProfilesKey, Notice(ids.Skip(i).Take(MaxIdsPerNotice))));
     }
+
+    private void OnContentChanged() => _outbox.Writer.TryWrite((ChangesExchange, ContentKey, Notice([ContentKey])));
 
     /// <summary>A notice: the sending node's id, then one name or profile id per line.</summary>
     private byte[] Notice(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines.Prepend(node.Id)));
 
-    private void Receive(string exchange, ReadOnlySpan<byte> body)
+    private void Receive(string exchange, string key, ReadOnlySpan<byte> body)
     {
         var lines = Encoding.UTF8.GetString(body).Split('\n');
         if (lines.Length < 2 || lines[0] == node.Id) return; // this node's own notice, back through the fan-out
         Interlocked.Increment(ref _received);
         if (exchange == WakeupsExchange)
             foreach (var name in lines.AsSpan(1)) wakeups.Receive(name);
+        else if (exchange == ChangesExchange && key == ContentKey)
+            content.Forget();
         else if (exchange == ChangesExchange)
             changes.ProfilesChangedElsewhere(lines[1..]);
     }
