@@ -36,6 +36,8 @@ public sealed class ClusterLeases(string connectionString)
             INSERT INTO cluster_nodes (node_id, url, started_at, heartbeat_at, broker) VALUES (@node, @url, @started, {NowMs}, @broker)
             ON CONFLICT (node_id) DO UPDATE SET url = excluded.url, heartbeat_at = excluded.heartbeat_at, broker = excluded.broker
             """, ct, ("node", nodeId), ("url", url), ("started", startedAt.ToUnixTimeMilliseconds()), ("broker", broker));
+        // Every start is a new node id: forget nodes not heard of for a day, so the table stays the size of the cluster.
+        await ExecuteAsync(c, t, $"DELETE FROM cluster_nodes WHERE heartbeat_at < {NowMs} - 86400000", ct);
         var live = (long)(await ScalarAsync(c, t, $"SELECT COUNT(*) FROM cluster_nodes WHERE heartbeat_at > {NowMs} - @ms", ct, ("ms", ms)))!;
         var share = (int)Math.Ceiling(partitions.Count / (double)Math.Max(1, live));
         var held = await ListAsync(c, t, $"""
@@ -43,7 +45,7 @@ public sealed class ClusterLeases(string connectionString)
             """, ct, ("node", nodeId), ("ms", ms));
         if (held.Count > share)
         {
-            // Beyond its share: give the extra back at once (the newest-named first, so every node gives back the same kind).
+            // Beyond its share: give the extra back at once (it keeps the first by name, so a node's work is stable between rounds).
             var extra = held.Keys.Order(StringComparer.Ordinal).Skip(share).ToArray();
             await ExecuteAsync(c, t, "UPDATE cluster_leases SET owner = NULL, expires_at = 0 WHERE owner = @node AND partition_key = ANY(@keys)", ct,
                 ("node", nodeId), ("keys", extra));

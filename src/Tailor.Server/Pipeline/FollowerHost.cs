@@ -19,9 +19,6 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
 {
     private readonly IReadOnlyList<Runner> _runners = [.. followers.Select(f => new Runner(f, wakeups.Register(f.Name, f.Follows)))];
 
-    /// <summary>The names of the followers this host runs (in a cluster, the partitions of work the nodes hold leases on).</summary>
-    public IReadOnlyList<string> Names => [.. _runners.Select(r => r.Follower.Name)];
-
     /// <summary>Wakes the named follower now (new work for it).</summary>
     public void Wake(string name) => wakeups.Wake(name);
 
