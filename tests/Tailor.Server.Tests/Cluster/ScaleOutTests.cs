@@ -214,7 +214,8 @@ public sealed class ScaleOutTests : IAsyncDisposable
             ["Tailor__Cluster__Heartbeat"] = "00:00:01",
             ["Tailor__Cluster__ExchangePrefix"] = _exchanges,
         };
-        var node = await TailorProcess.StartAsync(data, _writeKey, _adminKey, environment, ["--postgres", _database!.ConnectionString, "--rabbitmq", _rabbit]);
+        var node = await TailorProcess.StartAsync(data, _writeKey, _adminKey, environment, ["--postgres", _database!.ConnectionString, "--rabbitmq", _rabbit],
+            TimeSpan.FromSeconds(90)); // two start at once, on a shared machine
         _nodes[i] = node;
         using var admin = AdminOf(i);
         var view = await admin.GetObjectAsync("/api/cluster");

@@ -41,9 +41,11 @@ public sealed partial class TailorProcess : IAsyncDisposable
     }
 
     /// <param name="arguments">More arguments of <c>tailor serve</c> (e.g. <c>--postgres</c>, <c>--rabbitmq</c>).</param>
+    /// <param name="startTimeout">How long it may take to listen (default 30 s; a test that starts several nodes at once gives more).</param>
     public static async Task<TailorProcess> StartAsync(string dataDirectory, string writeKey, string adminKey, IReadOnlyDictionary<string, string>? environment = null,
-        IReadOnlyList<string>? arguments = null)
+        IReadOnlyList<string>? arguments = null, TimeSpan? startTimeout = null)
     {
+        var timeout = startTimeout ?? TimeSpan.FromSeconds(30);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -68,12 +70,12 @@ public sealed partial class TailorProcess : IAsyncDisposable
         tailor._process.BeginErrorReadLine();
         try
         {
-            tailor.BaseAddress = await tailor._listening.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            tailor.BaseAddress = await tailor._listening.Task.WaitAsync(timeout, TestContext.Current.CancellationToken);
         }
         catch (TimeoutException)
         {
             await tailor.DisposeAsync();
-            Assert.Fail($"tailor serve did not start listening within 30s:\n{tailor.Output}");
+            Assert.Fail($"tailor serve did not start listening within {timeout.TotalSeconds:0}s:\n{tailor.Output}");
         }
         return tailor;
     }
