@@ -72,7 +72,8 @@ export TAILOR_TEST_SMTP_AUTH="127.0.0.1:$SMTP_AUTH_PORT" TAILOR_TEST_SMTP_AUTH_U
 RMQ_PORT=$((PG_PORT - 55432 + 55672))
 while _svc_port_open "$RMQ_PORT"; do RMQ_PORT=$((RMQ_PORT + 1)); done
 RMQ_STREAM_PORT=$((RMQ_PORT - 120)); RMQ_DIST_PORT=$((RMQ_PORT + 10)); RMQ_EPMD_PORT=$((RMQ_PORT - 1303))
-if ! start_rabbitmq; then
+# The broker boots in 3 s on a quiet machine and took 51 s on one at load average 60: it gets 3 minutes.
+if ! SVC_WAIT_SECS=180 start_rabbitmq; then
   echo "could not start RabbitMQ" >&2
   summary 0 1 0
   exit 1
