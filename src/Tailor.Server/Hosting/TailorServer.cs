@@ -8,6 +8,7 @@ using Tailor.Core.Storage;
 using Tailor.Server.Admin;
 using Tailor.Server.Analytics;
 using Tailor.Server.Campaigns;
+using Tailor.Server.Cluster;
 using Tailor.Server.Content;
 using Tailor.Server.Dashboard;
 using Tailor.Server.DeadLetters;
@@ -104,6 +105,7 @@ public static class TailorServer
         api.MapAuditApi();
         api.MapPrivacyApi();
         api.MapSourcesApi();
+        api.MapClusterApi();
         app.MapSourceReceiver();
         app.MapTailorOpenApi();
         app.MapTailorDashboard();
