@@ -109,56 +109,34 @@ public static class CampaignsApi
         IReadOnlyList<BlockChoice> Blocks, string? SuppressedBecause);
 
     private static async Task<Results<Ok<EmailView>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> PreviewAsync(
-        string id, PreviewRequest request, ICampaignStore store, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, EmailComposer emails, FrequencyPolicy caps, TimeProvider time,
-        CancellationToken ct)
+        string id, PreviewRequest request, CampaignMessages messages, CancellationToken ct)
     {
-        if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
-        if (string.IsNullOrEmpty(request.ProfileId)) return ApiProblems.Invalid("profileId", "is required");
-        var content = await catalog.CurrentAsync(ct);
-        if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ApiProblems.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
-        var facts = await preview.FactsAsync(request.ProfileId, content.EventNames, ct);
-        if (facts is null) return ContentApi.NotFound("profile", request.ProfileId);
-        try
-        {
-            var subject = campaign.Subject is null ? null : engine.Parse(campaign.Subject);
-            var composed = await emails.ComposeAsync(campaign, template, subject, facts, EmailComposer.AddressOf(facts.Profile) ?? "", content, ct);
-            var m = composed.Message;
-            var suppressed = ConsentGate.Refusal(facts.Profile, Core.Profiles.ConsentPurposes.Email)
-                ?? await caps.ViolationAsync(facts.Profile.Id, campaign.Caps, time.GetUtcNow(), [], ct);
-            return TypedResults.Ok(new EmailView(m.From, m.To, m.Subject, m.HtmlBody!, m.Headers, composed.Blocks, suppressed));
-        }
-        catch (TemplateRenderException e)
-        {
-            return ApiProblems.Invalid("template", e.Message);
-        }
+        var preview = await messages.PreviewAsync(id, request.ProfileId, ct);
+        if (preview.Value is not { } p) return Refused<EmailView>(preview.Problem!);
+        var m = p.Message;
+        return TypedResults.Ok(new EmailView(m.From, m.To, m.Subject, m.HtmlBody!, m.Headers, p.Blocks, p.SuppressedBecause));
     }
+
+    /// <summary>A campaign not found is a plain 404, a profile not found names it, anything else is the field and rule.</summary>
+    private static Results<Ok<T>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult> Refused<T>(OperationProblem problem) => problem switch
+    {
+        { Kind: ProblemKind.NotFound, Field: "campaign" } => TypedResults.NotFound(),
+        { Kind: ProblemKind.NotFound } => ContentApi.NotFound(problem.Field, problem.Rule),
+        _ => ApiProblems.Invalid(problem.Field, problem.Rule),
+    };
 
     public sealed record TestRequest(string? Email, string? ProfileId);
 
     public sealed record TestSent(string To, string Subject);
 
     private static async Task<Results<Ok<TestSent>, NotFound, NotFound<ContentApi.ProblemDetailsView>, ProblemHttpResult>> TestAsync(
-        string id, TestRequest request, ICampaignStore store, ContentCatalog catalog, ContentPreview preview, LiquidEngine engine, EmailComposer emails, IEmailSender sender, CancellationToken ct)
+        string id, TestRequest request, CampaignMessages messages, CancellationToken ct)
     {
-        if (await store.GetCampaignAsync(id, ct) is not { } campaign) return TypedResults.NotFound();
-        if (string.IsNullOrWhiteSpace(request.Email) || !System.Net.Mail.MailAddress.TryCreate(request.Email, out _))
-            return ApiProblems.Invalid("email", "must be an email address");
-        var content = await catalog.CurrentAsync(ct);
-        if (!content.Templates.TryGetValue(campaign.Template, out var template)) return ApiProblems.Invalid("template", $"template \"{campaign.Template}\" no longer exists");
-        var facts = request.ProfileId is { Length: > 0 } pid ? await preview.FactsAsync(pid, content.EventNames, ct) : null;
-        if (request.ProfileId is { Length: > 0 } && facts is null) return ContentApi.NotFound("profile", request.ProfileId);
         try
         {
-            var subject = campaign.Subject is null ? null : engine.Parse(campaign.Subject);
-            var composed = await emails.ComposeAsync(campaign, template, subject, facts, request.Email, content, ct);
-            // A test goes to the marketer's own address, not to the profile: no consent check, no contact recorded, its own Message-ID.
-            var message = composed.Message with { Subject = "[Test] " + composed.Message.Subject, MessageId = null };
-            await sender.SendAsync(message, ct);
+            var sent = await messages.TestAsync(id, request.Email, request.ProfileId, ct);
+            if (sent.Value is not { } message) return Refused<TestSent>(sent.Problem!);
             return TypedResults.Ok(new TestSent(message.To, message.Subject));
-        }
-        catch (TemplateRenderException e)
-        {
-            return ApiProblems.Invalid("template", e.Message);
         }
         catch (EmailSendException e)
         {

@@ -17,6 +17,7 @@ public static class CampaignsWiring
         services.AddSingleton<EmailLinks>();
         services.AddSingleton<CampaignStarter>();
         services.AddSingleton<CampaignOperations>();
+        services.AddSingleton<CampaignMessages>();
         services.AddSingleton<EmailStatsOperations>();
         services.AddSingleton<CampaignSender>();
         return services;

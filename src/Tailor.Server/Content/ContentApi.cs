@@ -121,24 +121,12 @@ public static class ContentApi
     public sealed record PreviewView(string Output, string? Subject, IReadOnlyList<MissingVariable> Missing, IReadOnlyList<BlockChoice> Blocks, string? ProfileId);
 
     private static async Task<Results<Ok<PreviewView>, NotFound<ProblemDetailsView>, ProblemHttpResult>> PreviewTemplateAsync(
-        string name, PreviewRequest request, ContentCatalog catalog, ContentPreview preview, PopularItemsSource popular, LiquidEngine engine, CancellationToken ct)
+        string name, PreviewRequest request, TemplatePreviews previews, CancellationToken ct)
     {
-        var content = await catalog.CurrentAsync(ct);
-        if (!content.Templates.TryGetValue(name, out var template)) return NotFound("template", name);
-        var facts = request.ProfileId is { Length: > 0 } id ? await preview.FactsAsync(id, content.EventNames, ct) : null;
-        if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
-        try
-        {
-            var settings = new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks, Locale: request.Locale);
-            var scope = await preview.ScopeAsync(facts, content.SegmentValues, await popular.ItemsAsync(ct), RequestContext.None, ct);
-            var body = await engine.RenderAsync(template.Parsed, scope, settings, ct);
-            var subject = template.Subject is null ? null : (await engine.RenderAsync(template.ParsedSubject, scope, settings with { Strict = false }, ct)).Output;
-            return TypedResults.Ok(new PreviewView(body.Output, subject, body.Missing, body.Blocks, facts?.Profile.Id));
-        }
-        catch (TemplateRenderException e)
-        {
-            return ApiProblems.Invalid("body", e.Message);
-        }
+        var rendered = await previews.RenderAsync(name, request.ProfileId, request.Strict ?? true, request.Locale, ct);
+        if (rendered.Value is { } r) return TypedResults.Ok(new PreviewView(r.Output, r.Subject, r.Missing, r.Blocks, r.ProfileId));
+        var problem = rendered.Problem!;
+        return problem.Kind == ProblemKind.NotFound ? NotFound(problem.Field, problem.Rule) : ApiProblems.Invalid(problem.Field, problem.Rule);
     }
 
     // ---------------------------------------------------------------- blocks

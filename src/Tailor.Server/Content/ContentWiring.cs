@@ -20,6 +20,7 @@ public static class ContentWiring
         services.AddSingleton<ContentRenderer>();
         services.AddSingleton<ContentOperations>();
         services.AddSingleton<ContentPreview>();
+        services.AddSingleton<TemplatePreviews>();
         return services;
     }
 }

@@ -10,6 +10,7 @@ using Tailor.Server.Analytics;
 using Tailor.Server.Campaigns;
 using Tailor.Server.Cluster;
 using Tailor.Server.Content;
+using Tailor.Server.Dashboard;
 using Tailor.Server.DeadLetters;
 using Tailor.Server.Destinations;
 using Tailor.Server.Experiments;
@@ -75,12 +76,14 @@ public static class TailorServer
         builder.Services.AddTailorSources();
         builder.Services.AddTailorOpenApi();
         builder.Services.AddTailorObservability(options.Observability);
+        builder.Services.AddTailorDashboard(options.DataDirectory);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseTailorSecurity();
         app.UseTailorObservability(options.Observability);
+        app.UseTailorDashboard();
         app.MapGet("/health", (TailorDatabase s) => TypedResults.Ok(new { status = "ok", store = s.Kind }))
             .WithName("Health").WithSummary("200 when the node is ready");
         app.MapIngestionApi();
@@ -105,6 +108,7 @@ public static class TailorServer
         api.MapClusterApi();
         app.MapSourceReceiver();
         app.MapTailorOpenApi();
+        app.MapTailorDashboard();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request
         return app;
     }
