@@ -196,5 +196,7 @@ public sealed class PostgresPullTests : IAsyncLifetime
         public Task RecordErrorAsync(string id, string error, DateTimeOffset at, CancellationToken cancellationToken) => inner.RecordErrorAsync(id, error, at, cancellationToken);
         public Task<bool> ClaimPullAsync(string id, DateTimeOffset dueAt, DateTimeOffset leaseUntil, CancellationToken cancellationToken) => inner.ClaimPullAsync(id, dueAt, leaseUntil, cancellationToken);
         public Task<long> CountEventsAsync(string sourceId, CancellationToken cancellationToken) => inner.CountEventsAsync(sourceId, cancellationToken);
+        public Task SavePrivacyAsync(string sourceId, SourcePrivacy? privacy, DateTimeOffset at, CancellationToken cancellationToken) => inner.SavePrivacyAsync(sourceId, privacy, at, cancellationToken);
+        public Task<IReadOnlyDictionary<string, SourcePrivacy>> PrivacyAsync(CancellationToken cancellationToken) => inner.PrivacyAsync(cancellationToken);
     }
 }

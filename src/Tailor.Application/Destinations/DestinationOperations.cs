@@ -94,7 +94,7 @@ public sealed class DestinationOperations(IDestinationStore store, IPositionStor
     {
         DestinationKinds.Parquet or DestinationKinds.Postgres => ExportCursors(ExportedTables(d)),
         DestinationKinds.Segment => [ExportTables.Events],
-        DestinationKinds.Audience => [ExportTables.Memberships],
+        DestinationKinds.Audience => [ExportTables.Memberships, ExportTables.Events], // events: consent answers (a withdrawal is a removal)
         _ => [],
     };
 

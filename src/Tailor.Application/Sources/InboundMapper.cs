@@ -14,13 +14,14 @@ namespace Tailor.Application.Sources;
 /// <see cref="MappingException"/> naming the field, and the caller sets it aside. Compiled mappings are kept per
 /// source version.
 /// </summary>
-public sealed class InboundMapper(LiquidEngine liquid, MessageParser parser)
+public sealed class InboundMapper(LiquidEngine liquid, MessageParser parser, SourcePolicies? policies = null)
 {
     private readonly PayloadMapper _mapper = new(liquid);
     private readonly ConcurrentDictionary<string, (DateTimeOffset Version, PayloadMapping Mapping)> _compiled = new(StringComparer.Ordinal);
 
+    /// <param name="preview">A test with a sample: the source's privacy policy is not applied (nor counted).</param>
     /// <exception cref="MappingException">The payload cannot be mapped, or a message it maps to is invalid.</exception>
-    public async Task<InboundBatch> MapAsync(InboundSource source, InboundPayload payload, CancellationToken cancellationToken)
+    public async Task<InboundBatch> MapAsync(InboundSource source, InboundPayload payload, CancellationToken cancellationToken, bool preview = false)
     {
         JsonDocument document;
         try
@@ -44,7 +45,10 @@ public sealed class InboundMapper(LiquidEngine liquid, MessageParser parser)
             {
                 messages = await _mapper.MapAsync(Mapping(source), document.RootElement, payload.IdBase, cancellationToken);
             }
-            return new InboundBatch(messages, Validate(source.Id, messages, payload.ReceivedAt));
+            var events = Validate(source.Id, messages, payload.ReceivedAt);
+            // The source's privacy policy (pseudonymous or dropped without analytics consent, allow/deny lists), before storage.
+            if (policies is not null && !preview) events = await policies.ApplyAsync(source.Id, events, cancellationToken);
+            return new InboundBatch(messages, events);
         }
     }
 

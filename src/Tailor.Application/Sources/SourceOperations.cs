@@ -118,7 +118,7 @@ public sealed class SourceOperations(ISourceStore store, IDeadLetterStore deadLe
         {
             try
             {
-                var batch = await mapper.MapAsync(source, payloads[i], ct);
+                var batch = await mapper.MapAsync(source, payloads[i], ct, preview: true);
                 messages.AddRange(batch.Messages);
                 ignored ??= batch.Ignored;
             }

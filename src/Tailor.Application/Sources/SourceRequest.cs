@@ -10,6 +10,7 @@ namespace Tailor.Application.Sources;
 /// <param name="Secret">The signing secret of a shopify or webhook source.</param>
 /// <param name="ConnectionString">The PostgreSQL connection string of a postgres source (a read-only role).</param>
 /// <param name="WriteKey">For a tracking source: the write key to use instead of a generated one.</param>
+/// <param name="Privacy">Any kind: what becomes of events without analytics consent, and which traits and properties are kept.</param>
 public sealed record SourceRequest(
     string? Name,
     string? Kind = null,
@@ -26,4 +27,5 @@ public sealed record SourceRequest(
     int? BatchSize = null,
     int? RatePerMinute = null,
     int? MaxBodyBytes = null,
-    string? WriteKey = null);
+    string? WriteKey = null,
+    Tailor.Core.Sources.SourcePrivacy? Privacy = null);

@@ -20,6 +20,14 @@ public static partial class DestinationRules
     public const string DefaultPurpose = "data sharing";
     public const string DefaultSchema = "tailor_export";
 
+    /// <summary>
+    /// The consent purpose a profile must have granted for anything of it to reach <paramref name="d"/>: its
+    /// <c>purpose</c> setting, else <c>personalization</c> for the live profile stream (it feeds a personalization
+    /// front end, like <c>/v1/personalize</c>) and <see cref="DefaultPurpose"/> (<c>data sharing</c>) for the others.
+    /// </summary>
+    public static string PurposeOf(Destination d) =>
+        d.Settings.Purpose ?? (d.Kind == DestinationKinds.Stream ? Profiles.ConsentPurposes.Personalization : DefaultPurpose);
+
     public static ValidationError? Validate(string name, string kind, DestinationSettings s)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength) return new("name", $"must be 1 to {MaxNameLength} characters");

@@ -55,7 +55,10 @@ public sealed record DestinationSettings
     /// <summary>audience: the segment whose entries and exits are sent.</summary>
     public string? SegmentId { get; init; }
 
-    /// <summary>segment, audience: the consent purpose a profile must have granted (default <c>data sharing</c>).</summary>
+    /// <summary>
+    /// Every kind: the consent purpose a profile must have granted for anything of it to leave through this destination
+    /// (default <c>data sharing</c>; <c>personalization</c> for a stream). See <see cref="DestinationRules.PurposeOf"/>.
+    /// </summary>
     public string? Purpose { get; init; }
 
     /// <summary>stream: the SHA-256 of the stream key (the key itself is shown once, at creation).</summary>

@@ -43,4 +43,10 @@ public interface ISourceStore
 
     /// <summary>Events in the log from this source.</summary>
     Task<long> CountEventsAsync(string sourceId, CancellationToken cancellationToken);
+
+    /// <summary>Stores a source's privacy settings (any kind, write-key sources included); null removes them.</summary>
+    Task SavePrivacyAsync(string sourceId, SourcePrivacy? privacy, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Every source's privacy settings, by source id.</summary>
+    Task<IReadOnlyDictionary<string, SourcePrivacy>> PrivacyAsync(CancellationToken cancellationToken);
 }

@@ -46,6 +46,12 @@ public interface IAnalyticsStore
     /// </summary>
     Task<IReadOnlyDictionary<string, ProfileAttribution>> AttributionsAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The live profiles among <paramref name="profileIds"/> (merged-away ids left out), for the consent gate: a job
+    /// writes back or trains on only the profiles <c>ConsentGate</c> lets through.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, Profiles.Profile>> LiveProfilesAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken);
+
     /// <summary>Every live profile's traits and computed traits, in id order. Streamed.</summary>
     IAsyncEnumerable<ProfileFeatures> ReadProfilesAsync(CancellationToken cancellationToken);
 

@@ -17,7 +17,7 @@ internal static class AudienceCsv
 
     public static async Task WriteAsync(Stream output, Destination d, ISegmentStore segments, IDestinationStore store, CancellationToken ct)
     {
-        var purpose = d.Settings.Purpose ?? DestinationRules.DefaultPurpose;
+        var purpose = DestinationRules.PurposeOf(d);
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
         await writer.WriteAsync("profile_id,user_id,email_sha256\n");
         string? after = null;

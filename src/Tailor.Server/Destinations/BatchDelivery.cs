@@ -12,7 +12,9 @@ namespace Tailor.Server.Destinations;
 /// commits each with its position: a 2xx commits; a failure is retried with exponential backoff on the injected
 /// clock (1 s, 2 s, 4 s … at most 5 min) on the same range of positions, and after the destination's attempts the
 /// batch is set aside as a dead letter (stage <c>destinations</c>) in the commit that moves past it. It also holds a
-/// partial batch back for the destination's wait, so small trickles go out in fewer requests.
+/// partial batch back for the destination's wait, so small trickles go out in fewer requests. Retries and waits are
+/// kept per cursor (<c>destination:&lt;id&gt;:&lt;table&gt;</c>), so a destination that follows two (audience sync:
+/// memberships and consent changes) never mixes their ranges.
 /// </summary>
 public sealed partial class BatchDelivery(IHttpClientFactory http, IDestinationStore store, TimeProvider time, ILogger<BatchDelivery> logger)
 {
@@ -23,17 +25,17 @@ public sealed partial class BatchDelivery(IHttpClientFactory http, IDestinationS
     private readonly ConcurrentDictionary<string, (long From, DateTimeOffset Since)> _waits = new(StringComparer.Ordinal);
 
     /// <summary>The range a failed batch covered, when it is to be sent again from <paramref name="from"/>.</summary>
-    internal long? RetryUpTo(Destination d, long from) => _retries.TryGetValue(d.Id, out var r) && r.From == from ? r.To : null;
+    internal long? RetryUpTo(Destination d, string table, long from) => _retries.TryGetValue(d.PositionName(table), out var r) && r.From == from ? r.To : null;
 
     /// <summary>
     /// When a partial batch starting at <paramref name="from"/> may go (its first sight plus the wait); null when it may go now.
     /// </summary>
-    internal DateTimeOffset? HoldUntil(Destination d, long from)
+    internal DateTimeOffset? HoldUntil(Destination d, string table, long from)
     {
         var wait = TimeSpan.FromSeconds(d.Settings.MaxWaitSeconds ?? DestinationRules.DefaultMaxWaitSeconds);
-        if (wait <= TimeSpan.Zero || RetryUpTo(d, from) is not null) return null;
+        if (wait <= TimeSpan.Zero || RetryUpTo(d, table, from) is not null) return null;
         var now = time.GetUtcNow();
-        var since = _waits.AddOrUpdate(d.Id, (from, now), (_, old) => old.From == from ? old : (from, now)).Since;
+        var since = _waits.AddOrUpdate(d.PositionName(table), (from, now), (_, old) => old.From == from ? old : (from, now)).Since;
         return now < since + wait ? since + wait : null;
     }
 
@@ -41,19 +43,19 @@ public sealed partial class BatchDelivery(IHttpClientFactory http, IDestinationS
     internal async Task<FollowerStep> SkipAsync(Destination d, PositionMove move, int skipped, CancellationToken ct)
     {
         await store.CommitAsync(new DestinationCommit(d.Id, [move], 0, skipped), ct);
-        _waits.TryRemove(d.Id, out _);
+        _waits.TryRemove(move.Name, out _);
         return new FollowerStep(Math.Max(1, skipped));
     }
 
     internal async Task<FollowerStep> SendAsync(Destination d, string table, PositionMove move, byte[] body, int sent, int skipped, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        if (_retries.TryGetValue(d.Id, out var retry) && retry.From == move.From && retry.NextAt > now) return FollowerStep.Idle(retry.NextAt);
+        if (_retries.TryGetValue(move.Name, out var retry) && retry.From == move.From && retry.NextAt > now) return FollowerStep.Idle(retry.NextAt);
         var error = await TrySendAsync(d, body, ct);
         if (error is null)
         {
             await store.CommitAsync(new DestinationCommit(d.Id, [move], sent, skipped), ct);
-            Forget(d.Id);
+            Forget(move.Name);
             return new FollowerStep(Math.Max(1, sent + skipped));
         }
         var attempts = (retry is not null && retry.From == move.From ? retry.Attempts : 0) + 1;
@@ -63,12 +65,12 @@ public sealed partial class BatchDelivery(IHttpClientFactory http, IDestinationS
             var letter = new DeadLetter(0, DestinationOperations.Stage, $"{d.Id}:{table}:{move.From + 1}-{move.To}", null,
                 System.Text.Encoding.UTF8.GetString(body), $"{d.Name}: {error}", null, attempts, now);
             await store.CommitAsync(new DestinationCommit(d.Id, [move], 0, skipped, letter), ct);
-            Forget(d.Id);
+            Forget(move.Name);
             LogSetAside(d.Name, move.From + 1, move.To, attempts, error);
             return new FollowerStep(1);
         }
         var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, attempts - 1)));
-        _retries[d.Id] = new Retry(move.From, move.To, attempts, now + backoff);
+        _retries[move.Name] = new Retry(move.From, move.To, attempts, now + backoff);
         await store.RecordErrorAsync(d.Id, $"attempt {attempts} of {maxAttempts}: {error}", now, ct);
         LogRetry(d.Name, attempts, maxAttempts, backoff.TotalSeconds, error);
         return FollowerStep.Idle(now + backoff);
@@ -95,10 +97,10 @@ public sealed partial class BatchDelivery(IHttpClientFactory http, IDestinationS
         }
     }
 
-    private void Forget(string id)
+    private void Forget(string cursor)
     {
-        _retries.TryRemove(id, out _);
-        _waits.TryRemove(id, out _);
+        _retries.TryRemove(cursor, out _);
+        _waits.TryRemove(cursor, out _);
     }
 
     private sealed record Retry(long From, long To, int Attempts, DateTimeOffset NextAt);

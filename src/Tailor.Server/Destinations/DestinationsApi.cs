@@ -82,12 +82,12 @@ public static class DestinationsApi
 
     private static async Task<IResult> StreamAsync(HttpContext http, long? from, ProfileStream stream, AccessKeys keys, IDestinationStore store, CancellationToken ct)
     {
-        if (!await StreamAccess.AllowedAsync(http, keys, store, ct)) return StreamAccess.Refused();
+        if (await StreamAccess.PurposeAsync(http, keys, store, ct) is not { } purpose) return StreamAccess.Refused();
         if (from is null && long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var last)) from = last;
         IAsyncEnumerable<ProfileNotice> notices;
         try
         {
-            notices = await stream.SubscribeAsync(from, ct);
+            notices = await stream.SubscribeAsync(from, purpose, ct);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -124,11 +124,11 @@ public static class DestinationsApi
     private static async Task<IResult> WebSocketAsync(HttpContext http, long? from, ProfileStream stream, AccessKeys keys, IDestinationStore store, CancellationToken ct)
     {
         if (!http.WebSockets.IsWebSocketRequest) return ApiProblems.Invalid("Upgrade", "must be a WebSocket request");
-        if (!await StreamAccess.AllowedAsync(http, keys, store, ct)) return StreamAccess.Refused();
+        if (await StreamAccess.PurposeAsync(http, keys, store, ct) is not { } purpose) return StreamAccess.Refused();
         IAsyncEnumerable<ProfileNotice> notices;
         try
         {
-            notices = await stream.SubscribeAsync(from, ct);
+            notices = await stream.SubscribeAsync(from, purpose, ct);
         }
         catch (ArgumentOutOfRangeException e)
         {

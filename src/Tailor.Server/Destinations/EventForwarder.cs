@@ -23,14 +23,14 @@ internal sealed class EventForwarder(ITriggerStore assigned, IPositionStore posi
         var name = d.PositionName(ExportTables.Events);
         var from = await positions.PositionAsync(name, ct);
         var upTo = await positions.PositionAsync(Followers.Profiles, ct);
-        if (delivery.RetryUpTo(d, from) is { } retryTo) upTo = Math.Min(upTo, retryTo);
+        if (delivery.RetryUpTo(d, ExportTables.Events, from) is { } retryTo) upTo = Math.Min(upTo, retryTo);
         if (upTo <= from) return FollowerStep.Idle();
         var batchSize = d.Settings.BatchSize ?? DestinationRules.DefaultBatchSize;
         var chunk = Math.Max(batchSize * 4, 500);
         var events = await assigned.AssignedEventsAsync(from, upTo, chunk, ct);
         var consent = await ConsentLookup.LoadAsync(store, events.Select(e => e.ProfileId), ct);
         var selection = new EventSelection(d.Settings);
-        var purpose = d.Settings.Purpose ?? DestinationRules.DefaultPurpose;
+        var purpose = DestinationRules.PurposeOf(d);
 
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         int sent = 0, skipped = 0;
@@ -63,7 +63,7 @@ internal sealed class EventForwarder(ITriggerStore assigned, IPositionStore posi
         }
         var move = new PositionMove(name, from, to);
         if (sent == 0) return await delivery.SkipAsync(d, move, skipped, ct);
-        if (!full && delivery.HoldUntil(d, from) is { } until) return FollowerStep.Idle(until);
+        if (!full && delivery.HoldUntil(d, ExportTables.Events, from) is { } until) return FollowerStep.Idle(until);
         return await delivery.SendAsync(d, ExportTables.Events, move, buffer.WrittenSpan.ToArray(), sent, skipped, ct);
     }
 }

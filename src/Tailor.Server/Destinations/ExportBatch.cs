@@ -6,7 +6,8 @@ namespace Tailor.Server.Destinations;
 
 /// <summary>
 /// One step of a warehouse export: the rows of each table after the destination's positions, and the position moves
-/// that cover them (the range in each file's name).
+/// that cover them (the range in each file's name). Rows of profiles the consent gate refused are already left out;
+/// <see cref="Refused"/> counts them (the moves still cover them: they are never exported later either).
 /// </summary>
 internal sealed record ExportBatch(
     IReadOnlyList<AssignedEvent> Events,
@@ -14,7 +15,8 @@ internal sealed record ExportBatch(
     IReadOnlyList<SegmentChangeEntry> Memberships,
     IReadOnlyList<SendRecord> Sends,
     IReadOnlyDictionary<string, PositionMove> Moves,
-    DateTimeOffset ExportedAt)
+    DateTimeOffset ExportedAt,
+    long Refused = 0)
 {
     public bool Moved => Moves.Values.Any(m => m.To != m.From);
 

@@ -1,4 +1,5 @@
 using Tailor.Application.Destinations;
+using Tailor.Core.Delivery;
 using Tailor.Core.Destinations;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
@@ -8,7 +9,9 @@ namespace Tailor.Server.Destinations;
 /// <summary>
 /// Reads the next export batch of a destination from given positions: events the profile pipeline has assigned (up
 /// to its position, through the same read the trigger engine uses), the profiles they touched as they are now,
-/// membership history by id and sends by id.
+/// membership history by id and sends by id. Every row passes the <see cref="ConsentGate"/> for the destination's
+/// purpose (<c>data sharing</c> by default; a merged profile answers with its survivor's consent): the events, profile,
+/// memberships and sends of a profile without that consent are dropped whole, not exported in any form, and counted.
 /// </summary>
 internal sealed class ExportReader(ITriggerStore assigned, IPositionStore positions, IDestinationStore store, TimeProvider time)
 {
@@ -46,7 +49,26 @@ internal sealed class ExportReader(ITriggerStore assigned, IPositionStore positi
             sends = await store.SendsAfterAsync(sendsFrom, max, ct);
             moves[ExportTables.Sends] = new PositionMove(d.PositionName(ExportTables.Sends), sendsFrom, sends.Count > 0 ? sends[^1].Id : sendsFrom);
         }
-        return new ExportBatch(events, profiles, memberships, sends, moves, time.GetUtcNow());
+        return Gate(d, events, profiles, memberships, sends, moves, time.GetUtcNow(), await ConsentLookup.LoadAsync(store,
+            events.Select(e => e.ProfileId).Concat(profiles.Select(p => p.Id)).Concat(memberships.Select(m => m.ProfileId)).Concat(sends.Select(s => s.ProfileId)), ct));
+    }
+
+    /// <summary>The batch with only the rows whose profile the gate lets through for the destination's purpose.</summary>
+    private static ExportBatch Gate(Destination d, IReadOnlyList<AssignedEvent> events, IReadOnlyList<Profile> profiles, IReadOnlyList<SegmentChangeEntry> memberships,
+        IReadOnlyList<SendRecord> sends, Dictionary<string, PositionMove> moves, DateTimeOffset now, ConsentLookup consent)
+    {
+        var purpose = DestinationRules.PurposeOf(d);
+        long refused = 0;
+        List<T> Keep<T>(IReadOnlyList<T> rows, Func<T, string> profileId)
+        {
+            var kept = new List<T>(rows.Count);
+            foreach (var row in rows)
+                if (consent.Refusal(profileId(row), purpose) is null) kept.Add(row);
+                else refused++;
+            return kept;
+        }
+        return new ExportBatch(Keep(events, e => e.ProfileId), Keep(profiles, p => p.Id), Keep(memberships, m => m.ProfileId), Keep(sends, s => s.ProfileId),
+            moves, now, refused);
     }
 
     /// <summary>The destination's committed positions, per cursor.</summary>

@@ -36,7 +36,7 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
         try
         {
             await WriteAsync(directory, batch, ct);
-            await store.CommitAsync(new DestinationCommit(d.Id, [.. batch.Moves.Values], batch.Rows, 0), ct);
+            await store.CommitAsync(new DestinationCommit(d.Id, [.. batch.Moves.Values], batch.Rows, batch.Refused), ct);
         }
         catch
         {

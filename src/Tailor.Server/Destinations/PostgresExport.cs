@@ -52,7 +52,7 @@ internal sealed class PostgresExport(ExportReader reader, IDestinationStore stor
         }
         // Tailor's copy: from what it was to what the target now holds.
         var moves = batch.Moves.Select(m => m.Value with { From = mirror[m.Key] }).ToList();
-        await store.CommitAsync(new DestinationCommit(d.Id, moves, batch.Rows, 0), ct);
+        await store.CommitAsync(new DestinationCommit(d.Id, moves, batch.Rows, batch.Refused), ct);
         return new FollowerStep((int)Math.Max(1, batch.Rows));
     }
 

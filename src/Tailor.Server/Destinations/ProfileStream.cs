@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Tailor.Application.Pipeline;
+using Tailor.Core.Delivery;
 using Tailor.Core.Destinations;
+using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Server.Pipeline;
 
@@ -13,7 +15,9 @@ namespace Tailor.Server.Destinations;
 /// changes as they are committed (from the host's <see cref="ChangeFeed"/>), resumable from a position. Each
 /// subscriber has a bounded queue of <see cref="QueueLength"/> notices; one that falls that far behind is dropped
 /// (its stream ends with <see cref="SlowSubscriberException"/>) rather than letting memory grow, and resumes from
-/// the last position it saw.
+/// the last position it saw. Every notice passes the <see cref="ConsentGate"/> for the subscriber's purpose
+/// (<c>personalization</c> unless its stream destination says otherwise): a profile that has not consented sends
+/// nothing — no profile notice, no membership change, nothing on a resume.
 /// </summary>
 public sealed class ProfileStream : IDisposable
 {
@@ -49,7 +53,11 @@ public sealed class ProfileStream : IDisposable
     /// after that position (with its segments). Throws <see cref="ArgumentOutOfRangeException"/> before the first
     /// notice when <paramref name="from"/> is more than <see cref="MaxResumeEvents"/> behind.
     /// </summary>
-    public async Task<IAsyncEnumerable<ProfileNotice>> SubscribeAsync(long? from, CancellationToken cancellationToken)
+    public Task<IAsyncEnumerable<ProfileNotice>> SubscribeAsync(long? from, CancellationToken cancellationToken) =>
+        SubscribeAsync(from, ConsentPurposes.Personalization, cancellationToken);
+
+    /// <summary>As <see cref="SubscribeAsync(long?, CancellationToken)"/>, with only profiles that consented to <paramref name="purpose"/>.</summary>
+    public async Task<IAsyncEnumerable<ProfileNotice>> SubscribeAsync(long? from, string purpose, CancellationToken cancellationToken)
     {
         var now = await _pipeline.PositionAsync(cancellationToken);
         if (from is { } f && (f < 0 || now - f > MaxResumeEvents))
@@ -57,18 +65,20 @@ public sealed class ProfileStream : IDisposable
         // Registered before the resume is read, so nothing committed in between is missed (it may come twice).
         var channel = Channel.CreateBounded<ProfileNotice>(new BoundedChannelOptions(QueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _subscribers[channel] = 0;
-        return Read(channel, from, now, cancellationToken);
+        return Read(channel, from, now, purpose, cancellationToken);
     }
 
-    private async IAsyncEnumerable<ProfileNotice> Read(Channel<ProfileNotice> channel, long? from, long now, [EnumeratorCancellation] CancellationToken ct)
+    private async IAsyncEnumerable<ProfileNotice> Read(Channel<ProfileNotice> channel, long? from, long now, string purpose, [EnumeratorCancellation] CancellationToken ct)
     {
         try
         {
             if (from is { } f && f < now)
             {
-                await foreach (var notice in ResumeAsync(f, now, ct)) yield return notice;
+                await foreach (var notice in ResumeAsync(f, now, ct))
+                    if (await ConsentedAsync(notice, purpose, ct)) yield return notice;
             }
-            await foreach (var notice in channel.Reader.ReadAllAsync(ct)) yield return notice;
+            await foreach (var notice in channel.Reader.ReadAllAsync(ct))
+                if (await ConsentedAsync(notice, purpose, ct)) yield return notice;
         }
         finally
         {
@@ -96,6 +106,17 @@ public sealed class ProfileStream : IDisposable
                 yield return ProfileNotice.Of(profile, upTo, segments);
             }
         }
+    }
+
+    /// <summary>
+    /// The gate: a live profile notice answers with the profile it carries; a merged one (the survivor's consent) and a
+    /// membership change (which carries no profile) with the profile as stored now.
+    /// </summary>
+    private async ValueTask<bool> ConsentedAsync(ProfileNotice notice, string purpose, CancellationToken ct)
+    {
+        if (notice.Subject is { MergedInto: null } subject) return ConsentGate.Refusal(subject, purpose) is null;
+        var consent = await ConsentLookup.LoadAsync(_store, [notice.ProfileId], ct);
+        return consent.Refusal(notice.ProfileId, purpose) is null;
     }
 
     // On the committing thread, right after the pipeline's commit: its cached position is the commit's.

@@ -48,7 +48,7 @@ public static class IngestionApi
 
 /// <summary>Handles one tracking request: read, authenticate, validate each message, log the good ones.</summary>
 public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, MessageParser parser, IngestionLimits limits, TrackingPlanGate trackingPlan, TimeProvider time,
-    GeoEnrichment geo)
+    GeoEnrichment geo, Application.Sources.SourcePolicies policies)
 {
     public async Task<IResult> HandleAsync(HttpContext http, EventType? routeType)
     {
@@ -151,6 +151,8 @@ public sealed class IngestionEndpoint(AccessKeys keys, EventLogWriter writer, Me
                 // Blocked events are durable in the dead-letter store, like the others in the log, before any 2xx.
                 foreach (var (index, e, violations) in blocked)
                     setAside!.Add(new BlockedMessage(index, e.MessageId, (await trackingPlan.SetAsideAsync(e, violations, ct)).Id, violations));
+                // The source's privacy policy (docs/privacy.md): pseudonymous or dropped without analytics consent, allow/deny lists.
+                events = await policies.ApplyAsync(source.Id, events, ct);
                 stored = await writer.WriteAsync(events, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

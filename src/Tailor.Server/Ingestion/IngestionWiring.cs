@@ -19,6 +19,15 @@ public static class IngestionWiring
         services.AddHostedService(sp => sp.GetRequiredService<EventLogWriter>());
         services.AddSingleton<IEventSink, EventLogWriterSink>();
         services.AddSingleton<IngestionEndpoint>();
+        // Per-source privacy (docs/privacy.md), applied before events are stored by the tracking API and connector sources alike.
+        services.AddSingleton(new Application.Sources.PseudonymKey(options.Privacy.PseudonymKey is { Length: > 0 } key
+            ? System.Text.Encoding.UTF8.GetBytes(key) : System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        services.AddSingleton(sp =>
+        {
+            var policies = ActivatorUtilities.CreateInstance<Application.Sources.SourcePolicies>(sp);
+            policies.Counted = Observability.TailorMetrics.SourcePolicyApplied;
+            return policies;
+        });
         return services;
     }
 }

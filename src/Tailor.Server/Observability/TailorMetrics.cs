@@ -59,6 +59,23 @@ public static class TailorMetrics
     public static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>("tailor.cache.lookups", "{lookup}",
         "Cache lookups by cache and result (hit, miss)");
 
+    /// <summary>Traits and properties removed at ingestion by a source's allow- and deny-lists (data minimisation), by <c>source</c>.</summary>
+    public static readonly Counter<long> FieldsDropped = Meter.CreateCounter<long>("tailor.ingestion.fields.dropped", "{field}",
+        "Traits and properties removed at ingestion by a source's allow- and deny-lists, by source");
+
+    /// <summary>Events a source's policy changed for want of analytics consent, by <c>source</c> and <c>outcome</c>: dropped, pseudonymized.</summary>
+    public static readonly Counter<long> EventsWithoutConsent = Meter.CreateCounter<long>("tailor.ingestion.events.without_consent", "{event}",
+        "Events without analytics consent that a source's policy dropped or stored in pseudonymous form, by source and outcome");
+
+    /// <summary>Records what a source's privacy policy did to one request (<c>SourcePolicies.Counted</c>).</summary>
+    public static void SourcePolicyApplied(string source, int eventsDropped, int eventsPseudonymized, int fieldsDropped)
+    {
+        var from = new KeyValuePair<string, object?>("source", source);
+        if (fieldsDropped > 0) FieldsDropped.Add(fieldsDropped, from);
+        if (eventsDropped > 0) EventsWithoutConsent.Add(eventsDropped, from, new KeyValuePair<string, object?>("outcome", "dropped"));
+        if (eventsPseudonymized > 0) EventsWithoutConsent.Add(eventsPseudonymized, from, new KeyValuePair<string, object?>("outcome", "pseudonymized"));
+    }
+
     /// <summary>Counts one tracking request's messages by outcome.</summary>
     public static void Ingested(int accepted, int duplicates, int rejected, int blocked)
     {

@@ -32,6 +32,10 @@ public static class SourcesApi
             .WithName("PauseSource").WithSummary("Pause a source: its webhooks are answered 503 (senders retry later), its pulls stop");
         sources.MapPost("{id}/resume", (string id, SourceOperations operations, SourceDirectory directory, CancellationToken ct) => PauseAsync(id, false, operations, directory, ct))
             .WithName("ResumeSource").WithSummary("Resume a paused source");
+        sources.MapGet("{id}/privacy", GetPrivacyAsync).WithName("GetSourcePrivacy")
+            .WithSummary("A source's privacy settings (any kind) and what they did on this node: events dropped or pseudonymized, fields dropped");
+        sources.MapPut("{id}/privacy", SetPrivacyAsync).WithName("SetSourcePrivacy")
+            .WithSummary("Set a source's privacy settings (any kind): withoutAnalyticsConsent keep|pseudonymous|drop, allow/deny lists of traits and properties");
         sources.MapGet("{id}/status", StatusAsync).WithName("GetSourceStatus")
             .WithSummary("State, events logged, dead letters pending, last error; for a pull its cursor, last run and next run; for a webhook what this node received");
         return api;
@@ -52,17 +56,21 @@ public static class SourcesApi
         return TypedResults.Ok(tracking.Concat((await operations.ListAsync(ct)).Cast<object>()).ToArray());
     }
 
-    private static async Task<IResult> CreateAsync(SourceRequest request, AccessOperations access, SourceOperations operations, SourcePuller puller, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(SourceRequest request, AccessOperations access, SourceOperations operations, SourcePrivacyOperations privacy,
+        SourcePuller puller, CancellationToken ct)
     {
+        if (request.Privacy?.Validate() is { } privacyError) return ApiProblems.Invalid(privacyError.Field, privacyError.Rule);
         if (request.Kind is null or SourceKinds.Tracking)
         {
             var created = await access.CreateSourceAsync(request.Name, request.WriteKey, ct);
             if (created.Problem is { } problem) return ApiProblems.Invalid(problem.Field, problem.Rule);
+            if (request.Privacy is { } trackingPrivacy) await privacy.SetAsync(created.Value!.Id, trackingPrivacy, ct);
             return TypedResults.Created($"/api/sources/{created.Value!.Id}", created.Value);
         }
         if (request.WriteKey is not null) return ApiProblems.Invalid("writeKey", "is only for a tracking source");
         var source = await operations.CreateAsync(request, ct);
         if (source.Problem is { } refused) return ApiProblems.For(refused);
+        if (request.Privacy is { } settings) await privacy.SetAsync(source.Value!.Id, settings, ct);
         puller.Wake();
         return TypedResults.Created($"/api/sources/{source.Value!.Id}", source.Value);
     }
@@ -111,12 +119,27 @@ public static class SourcesApi
         return TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> StatusAsync(string id, SourceOperations operations, SourceCounters counters, CancellationToken ct)
+    private static async Task<IResult> StatusAsync(string id, SourceOperations operations, SourceCounters counters, SourcePolicies policies, CancellationToken ct)
     {
         var status = await operations.StatusAsync(id, ct);
         if (status.Value is not { } s) return TypedResults.NotFound();
+        var (dropped, pseudonymized, fields) = policies.Read(s.Id);
+        s = s with { EventsDropped = dropped, EventsPseudonymized = pseudonymized, FieldsDropped = fields };
         if (s.Kind == SourceKinds.Postgres) return TypedResults.Ok(s);
         var (received, rejected, throttled, last) = counters.Read(s.Id);
         return TypedResults.Ok(s with { Received = received, Rejected = rejected, Throttled = throttled, LastReceivedAt = last });
+    }
+
+    private static async Task<IResult> GetPrivacyAsync(string id, SourcePrivacyOperations privacy, CancellationToken ct)
+    {
+        var found = await privacy.GetAsync(id, ct);
+        return found.Value is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    }
+
+    private static async Task<IResult> SetPrivacyAsync(string id, SourcePrivacy settings, SourcePrivacyOperations privacy, CancellationToken ct)
+    {
+        var saved = await privacy.SetAsync(id, settings, ct);
+        if (saved.Problem is { Kind: ProblemKind.NotFound }) return TypedResults.NotFound();
+        return saved.Problem is { } problem ? ApiProblems.For(problem) : TypedResults.Ok(saved.Value);
     }
 }

@@ -16,6 +16,7 @@ public static class SourcesWiring
         services.AddSingleton<ISourceRowReader, PostgresRowReader>();
         services.AddSingleton<InboundMapper>();
         services.AddSingleton<SourceOperations>();
+        services.AddSingleton<SourcePrivacyOperations>();
         services.AddSingleton<PullRunner>();
         services.AddSingleton<SourceDirectory>();
         services.AddSingleton<SourceRateLimiter>();

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Tailor.Core.Analytics;
+using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
 using Tailor.Storage.DeadLetters;
 using Tailor.Storage.Positions;
@@ -138,6 +139,18 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
             }
         }
         return found.ToDictionary(f => f.Key, f => f.Value.UserId is null ? f.Value : f.Value with { AnonymousId = null }, StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyDictionary<string, Profile>> LiveProfilesAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, Profile>(profileIds.Count, StringComparer.Ordinal);
+        if (profileIds.Count == 0) return found;
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        // In pages: a parameter list has a limit (SQLite 32,766).
+        foreach (var page in profileIds.Distinct(StringComparer.Ordinal).Chunk(500))
+            foreach (var (id, profile) in await SqlProfileStore.ReadProfilesAsync(c, page, liveOnly: true, withIdentities: false, cancellationToken))
+                found[id] = profile;
+        return found;
     }
 
     public async IAsyncEnumerable<ProfileFeatures> ReadProfilesAsync([EnumeratorCancellation] CancellationToken cancellationToken)

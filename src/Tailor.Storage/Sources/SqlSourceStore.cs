@@ -56,6 +56,23 @@ internal sealed class SqlSourceStore(SqlDatabase db) : ISourceStore
             "UPDATE connector_sources SET next_pull_at = @lease WHERE id = @id AND next_pull_at = @due AND paused = 0", cancellationToken,
             ("id", id), ("due", Db.Ms(dueAt)), ("lease", Db.Ms(leaseUntil))) == 1, cancellationToken, background: true);
 
+    public Task SavePrivacyAsync(string sourceId, SourcePrivacy? privacy, DateTimeOffset at, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            await Db.ExecuteAsync(c, t, "DELETE FROM source_privacy WHERE source_id = @id", cancellationToken, ("id", sourceId));
+            if (privacy is not null)
+                await Db.ExecuteAsync(c, t, "INSERT INTO source_privacy (source_id, settings, updated_at) VALUES (@id, @settings, @at)", cancellationToken,
+                    ("id", sourceId), ("settings", JsonSerializer.Serialize(privacy, Json)), ("at", Db.Ms(at)));
+            return true;
+        }, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, SourcePrivacy>> PrivacyAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var rows = await Db.ListAsync(c, "SELECT source_id, settings FROM source_privacy", r => (Id: r.GetString(0), Settings: r.GetString(1)), cancellationToken);
+        return rows.ToDictionary(r => r.Id, r => JsonSerializer.Deserialize<SourcePrivacy>(r.Settings, Json)!, StringComparer.Ordinal);
+    }
+
     public Task<bool[]?> CommitPullAsync(PullCommit commit, CancellationToken cancellationToken)
     {
         var encoded = db.EncodePayloads(commit.Events); // compressed outside the write lock, as appends are

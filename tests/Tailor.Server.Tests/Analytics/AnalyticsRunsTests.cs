@@ -77,12 +77,12 @@ public sealed class AnalyticsRunsTests() : SqliteStoreTest("analytics-runs")
     [Fact]
     public async Task Scores_are_written_back_as_traits_with_the_run_that_made_them_once_and_unknown_profiles_are_skipped()
     {
-        await IngestAsync(
+        await IngestAsync(ConsentingToProfiling(
             Identify(At(1), userId: "u1"),
             Track("Order Completed", At(2), userId: "u1"),
             Track("Order Completed", At(3), userId: "u1"),
             Identify(At(4), anonymousId: "a2"),
-            Track("Order Completed", At(5), anonymousId: "a2"));
+            Track("Order Completed", At(5), anonymousId: "a2")));
 
         var run = (await _runs.RunAsync("threshold", Json("""{"min":2}"""), null, null, Ct)).Value!;
         await IngestAsync();

@@ -51,7 +51,7 @@ public sealed class ClusterJobTests() : SqliteStoreTest("cluster-job")
             }
         }
         events.Add(Identify(At(100), userId: "no-features", traits: new JsonObject { ["plan"] = "basic" }));
-        await IngestAsync([.. events]);
+        await IngestAsync(ConsentingToProfiling([.. events]));
     }
 
     [Fact]

@@ -66,7 +66,7 @@ public sealed class ClvJobTests() : SqliteStoreTest("clv-job")
                     properties: new JsonObject { ["revenue"] = amount, ["order_id"] = $"o{i}-{k}" }));
             }
         }
-        await IngestAsync([.. events]);
+        await IngestAsync(ConsentingToProfiling([.. events]));
         return transactions;
     }
 
@@ -119,7 +119,7 @@ public sealed class ClvJobTests() : SqliteStoreTest("clv-job")
     [Fact]
     public async Task Data_without_repeat_purchases_fails_the_run_saying_why()
     {
-        await IngestAsync(Track("Order Completed", Time.GetUtcNow().AddDays(-3), userId: "solo", properties: new JsonObject { ["revenue"] = 5 }));
+        await IngestAsync(ConsentingToProfiling(Track("Order Completed", Time.GetUtcNow().AddDays(-3), userId: "solo", properties: new JsonObject { ["revenue"] = 5 })));
         var run = (await _runs.RunAsync(ClvJob.KindName, null, null, null, Ct)).Value!;
         Assert.Equal(AnalyticsRunStatus.Failed, run.Status);
         Assert.StartsWith("data: ", run.Error);

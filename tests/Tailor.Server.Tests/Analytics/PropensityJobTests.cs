@@ -24,7 +24,7 @@ public sealed class PropensityJobTests() : SqliteStoreTest("propensity-job")
     {
         var scores = new ScoreWriter(Store.Analytics, new EventLogSink(Store.Events), Time);
         _runs = new AnalyticsRuns([new PropensityJob(Store.Analytics, scores)], Store.Analytics, new IdSource(Time), Time, NullLogger<AnalyticsRuns>.Instance);
-        await IngestAsync([.. Shop(customers: 160, seed: 4)]);
+        await IngestAsync(ConsentingToProfiling([.. Shop(customers: 160, seed: 4)]));
     }
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();

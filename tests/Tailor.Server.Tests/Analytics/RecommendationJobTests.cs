@@ -38,7 +38,7 @@ public sealed class RecommendationJobTests() : SqliteStoreTest("recommend-job")
                     }));
                 events.Add(Track("Product Viewed", At(++minute), userId: $"{group}-user{u}", properties: new JsonObject { ["product_id"] = items[4], ["category"] = category }));
             }
-        await IngestAsync([.. events]);
+        await IngestAsync(ConsentingToProfiling([.. events]));
         Time.Advance(TimeSpan.FromDays(1));
     }
 

@@ -14,6 +14,9 @@ public sealed class RfmFollowerServerTests : IAsyncLifetime
     private FakeClockApp _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Consent to profiling, which writing scores back is gated on (docs/privacy.md).</summary>
+    private static readonly object ProfilingConsent = new { consent = new { categoryPreferences = new { personalization = true } } };
+
     public async ValueTask InitializeAsync()
     {
         var options = new TailorServerOptions { DataDirectory = TempDirectory.Create("rfm-follower-api"), WriteKey = "wk_rfm", AdminKey = "tk_admin_rfm" };
@@ -28,7 +31,7 @@ public sealed class RfmFollowerServerTests : IAsyncLifetime
         var now = _app.Time.GetUtcNow();
         for (var i = 1; i <= 3; i++)
             for (var k = 0; k < i; k++)
-                await _app.Ingest.SendAsync("/v1/track", new { userId = $"u{i}", @event = "Order Completed", timestamp = Http.Iso(now.AddDays(-10 * i - k)), properties = new { revenue = 10 } });
+                await _app.Ingest.SendAsync("/v1/track", new { userId = $"u{i}", @event = "Order Completed", timestamp = Http.Iso(now.AddDays(-10 * i - k)), properties = new { revenue = 10 }, context = ProfilingConsent });
         await WaitForAsync("u3", t => t is not null, "the orders to be folded");
 
         var response = await _app.Admin.PostAsJsonAsync("/api/analytics/runs", new { kind = "rfm" }, Ct);

@@ -39,7 +39,7 @@ public sealed class RfmFollowerTests() : SqliteStoreTest("rfm-follower")
             for (var k = 0; k < 6 - i; k++)
                 events.Add(Track("Order Completed", DaysAgo(10 * i + 30 * k + 0.5), userId: $"u{i}",
                     properties: new JsonObject { ["revenue"] = 10 * i, ["order_id"] = $"o{i}-{k}" }));
-        await IngestAsync([.. events]);
+        await IngestAsync(ConsentingToProfiling([.. events]));
     }
 
     /// <summary>Steps the follower until it is idle, then folds what it wrote into profiles.</summary>

@@ -37,7 +37,7 @@ public sealed class RfmJobTests() : SqliteStoreTest("rfm-job")
             for (var k = 0; k < 6 - i; k++)
                 events.Add(Track("Order Completed", DaysAgo(10 * i + 30 * k + 0.5), userId: $"u{i}",
                     properties: new JsonObject { [revenueField] = 10 * i, ["order_id"] = $"o{i}-{k}" }));
-        await IngestAsync([.. events]);
+        await IngestAsync(ConsentingToProfiling([.. events]));
     }
 
     private async Task<Dictionary<string, JsonElement>> TraitsOfAsync(string userId)

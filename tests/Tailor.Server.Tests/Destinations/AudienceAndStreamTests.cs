@@ -85,7 +85,12 @@ public sealed class AudienceAndStreamTests
         var notices = await stream.SubscribeAsync(null, TestContext.Current.CancellationToken);
         var enumerator = notices.GetAsyncEnumerator(TestContext.Current.CancellationToken);
         var first = enumerator.MoveNextAsync(); // starts the subscription's reader, which then stops reading
-        var profiles = Enumerable.Range(0, ProfileStream.QueueLength + 10).Select(i => new Profile { Id = $"p{i}", CreatedAt = app.Now }).ToList();
+        // Consenting to personalization, which the stream is gated on: otherwise no notice would reach the reader.
+        var profiles = Enumerable.Range(0, ProfileStream.QueueLength + 10).Select(i => new Profile
+        {
+            Id = $"p{i}", CreatedAt = app.Now,
+            Consent = new(StringComparer.Ordinal) { [ConsentPurposes.Personalization] = new ConsentRecord(true, app.Now, "test", null) },
+        }).ToList();
         feed.ProfilesChanged(profiles);
         Assert.True(await first);
         var read = 1;

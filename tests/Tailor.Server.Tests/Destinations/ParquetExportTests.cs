@@ -26,12 +26,12 @@ public sealed class ParquetExportTests : IDisposable
         {
             var at = day0.AddDays(i % 3).AddMinutes(i);
             var revenue = 10m + i * 1.25m;
-            await app.TrackAsync($"buyer-{i % 7}", "Order Completed", at, new { order_id = $"o{i}", revenue });
+            await SharingAsync(app, $"buyer-{i % 7}", "Order Completed", at, new { order_id = $"o{i}", revenue });
             var day = at.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             expected[day] = expected.GetValueOrDefault(day) + revenue;
             sent++;
         }
-        for (var i = 0; i < 5; i++, sent++) await app.TrackAsync($"buyer-{i}", "Product Viewed", day0.AddHours(i), new { sku = $"s{i}" });
+        for (var i = 0; i < 5; i++, sent++) await SharingAsync(app, $"buyer-{i}", "Product Viewed", day0.AddHours(i), new { sku = $"s{i}" });
         await PipelineProgress.WaitUntilCaughtUpAsync(app.Admin);
         var status = await WaitForStatusAsync(app.Admin, id, s => (long)s["lag"]! == 0 && (long)s["sent"]! >= sent);
 
@@ -52,6 +52,14 @@ public sealed class ParquetExportTests : IDisposable
         Assert.Equal(["7", "30"], profiles);
         Assert.Equal("running", (string)status["state"]!);
     }
+
+    /// <summary>A track from a buyer who consented to data sharing (exports are gated on it), with no event besides.</summary>
+    private static Task SharingAsync(TriggerApp app, string userId, string name, DateTimeOffset at, object properties) =>
+        app.Ingest.SendAsync("/v1/track", new
+        {
+            userId, @event = name, timestamp = Http.Iso(at), properties,
+            context = new { consent = new { categoryPreferences = new Dictionary<string, bool> { ["data sharing"] = true } } },
+        });
 
     [Fact]
     public void Files_of_a_step_that_never_committed_are_removed_and_committed_ones_kept()

@@ -38,6 +38,19 @@ public abstract class SqliteStoreTest(string name) : IAsyncLifetime
             () => $"prf_{Interlocked.Increment(ref _profileIds):D4}").CatchUpAsync(Ct);
     }
 
+    /// <summary>
+    /// <paramref name="events"/> with <c>context.consent.categoryPreferences.personalization = true</c>: their profiles
+    /// consented to profiling, which analytics write-back and recommendation training are gated on (docs/privacy.md).
+    /// </summary>
+    protected static TailorEvent[] ConsentingToProfiling(params TailorEvent[] events) =>
+        [.. events.Select(e =>
+        {
+            var message = System.Text.Json.Nodes.JsonNode.Parse(e.Payload)!.AsObject();
+            if (message["context"] is not System.Text.Json.Nodes.JsonObject context) message["context"] = context = [];
+            context["consent"] = new System.Text.Json.Nodes.JsonObject { ["categoryPreferences"] = new System.Text.Json.Nodes.JsonObject { [ConsentPurposes.Personalization] = true } };
+            return e with { Payload = message.ToJsonString() };
+        })];
+
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();

@@ -10,7 +10,8 @@ namespace Tailor.Application.Analytics.Recommendations;
 /// Kind <c>recommend</c>: reads product views, adds and orders (as of the run's moment) as weighted interactions, chooses
 /// the model by the offline evaluation (or takes the one asked for), trains it on everything, and precomputes each
 /// profile's top-N (items already bought excluded; completed by content-based scores over categories, then popularity)
-/// and each item's nearest neighbours (item-kNN cosine), then serves them (promotes the run).
+/// and each item's nearest neighbours (item-kNN cosine), then serves them (promotes the run). Profiles without
+/// <c>personalization</c> consent (<see cref="ProfilingConsent"/>) are left out of the training data and get no list.
 /// </summary>
 public sealed class RecommendationJob(IAnalyticsStore events, IRecommendationStore store) : AnalyticsJob<RecommendParameters>
 {
@@ -58,6 +59,9 @@ public sealed class RecommendationJob(IAnalyticsStore events, IRecommendationSto
             }
             if (interactions.Count > MaxInteractions) throw new InvalidOperationException($"more than {MaxInteractions} interactions: the matrix would not fit in memory");
         }
+        progress.Report(new("checking consent", 0.04));
+        var consenting = await ProfilingConsent.ConsentingAsync(events, interactions.Select(i => i.User), ct);
+        var excluded = interactions.RemoveAll(i => !consenting.Contains(i.User));
         if (interactions.Count == 0)
             return new AnalyticsOutput(JsonSerializer.SerializeToElement(new { interactions = 0, note = "no Product Viewed, Product Added or Order Completed events with a product id before the as-of moment: nothing to learn, nothing served" }), []);
 
@@ -113,6 +117,7 @@ public sealed class RecommendationJob(IAnalyticsStore events, IRecommendationSto
             profiles = matrix.UserCount,
             items = matrix.ItemCount,
             interactions = interactions.Count,
+            interactionsWithoutConsent = excluded,
             recommendationsStored = profiles.Count,
             neighboursStored = neighbours.Count,
             evaluation,
