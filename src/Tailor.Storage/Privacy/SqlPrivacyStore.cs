@@ -31,6 +31,9 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
 
     private bool Sqlite => db.Kind == "sqlite";
 
+    /// <summary>Stands in an empty IN list: no identifier or event name is this (PostgreSQL text cannot hold NUL).</summary>
+    private const string NoMatch = "\u0001";
+
     public async Task<ErasureResult> EraseAsync(ErasureRequest request, CancellationToken cancellationToken)
     {
         var rows = await db.WriteAsync(async (c, t) =>
@@ -54,8 +57,8 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
         var (ids, idParameters) = Db.InList(request.ProfileIds, "pid");
         var users = request.Identities.Where(i => i.Type == IdentityTypes.UserId).Select(i => i.Value).ToList();
         var anonymous = request.Identities.Where(i => i.Type == IdentityTypes.AnonymousId).Select(i => i.Value).ToList();
-        var (userList, userParameters) = Db.InList(users.DefaultIfEmpty("\u0000"), "uid");
-        var (anonymousList, anonymousParameters) = Db.InList(anonymous.DefaultIfEmpty("\u0000"), "aid");
+        var (userList, userParameters) = Db.InList(users.DefaultIfEmpty(NoMatch), "uid");
+        var (anonymousList, anonymousParameters) = Db.InList(anonymous.DefaultIfEmpty(NoMatch), "aid");
         (string, object?)[] all = [.. idParameters, .. userParameters, .. anonymousParameters];
         var theirs = $"(seq IN (SELECT seq FROM event_profiles WHERE profile_id IN ({ids})) OR user_id IN ({userList}) OR anonymous_id IN ({anonymousList}))";
 
@@ -88,8 +91,8 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
             WHERE experiment_arm_sums.experiment_key = v.k AND experiment_arm_sums.metric = v.m AND experiment_arm_sums.arm = v.a
             """, idParameters);
         await Run("experiment_arm_units", $"""
-            UPDATE experiment_arm_units SET units = units - v.n, changed = changed - v.changed
-            FROM (SELECT experiment_key AS k, arm AS a, COUNT(*) AS n, SUM(changed) AS changed FROM experiment_units WHERE profile_id IN ({ids}) GROUP BY experiment_key, arm) v
+            UPDATE experiment_arm_units SET units = experiment_arm_units.units - v.n, changed = experiment_arm_units.changed - v.ch
+            FROM (SELECT experiment_key AS k, arm AS a, COUNT(*) AS n, SUM(CASE WHEN changed THEN 1 ELSE 0 END) AS ch FROM experiment_units WHERE profile_id IN ({ids}) GROUP BY experiment_key, arm) v
             WHERE experiment_arm_units.experiment_key = v.k AND experiment_arm_units.arm = v.a
             """, idParameters);
 
@@ -111,11 +114,17 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
             await Run("dead_letters", $"DELETE FROM dead_letters WHERE {Contains("payload")} OR {Contains("item_key")}", pattern);
             await Run("profile_refusals", $"DELETE FROM profile_refusals WHERE {Contains("detail")}", pattern);
         }
+        // The audit trail keeps what was done, with the identifier cut out (in any case: an email in a path keeps its capitals).
         foreach (var identity in request.Identities.Where(i => i.Value.Length >= 3))
-            await Run("audit_log", $"""
-                UPDATE audit_log SET action = REPLACE(action, @value, '[erased]'), target = REPLACE(target, @value, '[erased]')
-                WHERE {Contains("action")} OR {Contains("target")}
-                """, ("value", identity.Value), ("pattern", "%" + EscapeLike(identity.Value) + "%"));
+        {
+            var pattern = ("pattern", "%" + EscapeLike(identity.Value) + "%");
+            var quoting = await Db.ListAsync(c, t, $"SELECT seq, action, target FROM audit_log WHERE {Contains("action")} OR {Contains("target")}",
+                r => (Seq: r.GetInt64(0), Action: r.GetString(1), Target: r.NullableString(2)), ct, pattern);
+            foreach (var (seq, action, target) in quoting)
+                await Run("audit_log", "UPDATE audit_log SET action = @action, target = @target WHERE seq = @seq", ("seq", seq),
+                    ("action", action.Replace(identity.Value, "[erased]", StringComparison.OrdinalIgnoreCase)),
+                    ("target", target?.Replace(identity.Value, "[erased]", StringComparison.OrdinalIgnoreCase)));
+        }
 
         foreach (var s in request.Suppressions)
             await Db.ExecuteAsync(c, t, "INSERT INTO suppressions (hash, identity_type, created_at) VALUES (@hash, @type, @at) ON CONFLICT (hash) DO NOTHING", ct,
@@ -215,7 +224,7 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
         string which;
         if (name == EventRetentionPolicy.Others)
         {
-            var (list, inList) = Db.InList(named.DefaultIfEmpty("\u0000"), "n");
+            var (list, inList) = Db.InList(named.DefaultIfEmpty(NoMatch), "n");
             parameters.AddRange(inList);
             which = $"NOT ((type = 'track' AND name IN ({list})) OR (type <> 'track' AND type IN ({list})))";
         }
