@@ -46,19 +46,25 @@ public static class PrivacyApi
     {
         var key = http.Features.Get<AdminKey>();
         var erased = await erasure.EraseAsync(request.Type, request.Value, key?.Id ?? "anonymous", key?.Name ?? "", http.Connection.RemoteIpAddress?.ToString(), ct);
-        return erased.Succeeded ? TypedResults.Ok(erased.Value!) : ApiProblems.For(erased.Problem!);
+        return erased.Succeeded ? TypedResults.Ok(erased.Value!) : Problem(erased.Problem!);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> LiftSuppressionAsync(string? type, string? value, HttpContext http, SubjectErasure erasure, CancellationToken ct)
     {
         var key = http.Features.Get<AdminKey>();
         var lifted = await erasure.LiftSuppressionAsync(type, value, key?.Id ?? "anonymous", key?.Name ?? "", http.Connection.RemoteIpAddress?.ToString(), ct);
-        return lifted.Succeeded ? TypedResults.NoContent() : ApiProblems.For(lifted.Problem!);
+        return lifted.Succeeded ? TypedResults.NoContent() : Problem(lifted.Problem!);
     }
 
     private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> ConsentAsync(string id, ConsentHistory consent, CancellationToken ct)
     {
         var view = await consent.GetAsync(id, ct);
-        return view.Succeeded ? TypedResults.Ok(view.Value!) : ApiProblems.For(view.Problem!);
+        return view.Succeeded ? TypedResults.Ok(view.Value!) : Problem(view.Problem!);
     }
+
+    /// <summary>A refusal as a problem document: 404 when nothing has the identity, else as <see cref="ApiProblems.For"/>.</summary>
+    private static ProblemHttpResult Problem(OperationProblem problem) => problem.Kind == ProblemKind.NotFound
+        ? TypedResults.Problem(title: $"'{problem.Field}' {problem.Rule}", statusCode: StatusCodes.Status404NotFound,
+            extensions: new Dictionary<string, object?> { ["errors"] = new[] { new { field = problem.Field, rule = problem.Rule } } })
+        : ApiProblems.For(problem);
 }

@@ -12,9 +12,10 @@ namespace Tailor.Storage.Privacy;
 
 /// <summary>
 /// Erasure, suppression entries, event retention and consent history. Erasure and retention are the sanctioned
-/// exceptions to the append-only log: they delete the rows. SQLite hands out <c>max(seq) + 1</c> to the next append, so
-/// deleting the newest row would give its sequence to another event that a follower already past it would skip: the
-/// newest row is overwritten with an empty tombstone instead (<see cref="Tombstone"/>), and retention leaves it be.
+/// exceptions to the append-only log: they delete the rows. The newest row is never deleted: SQLite hands out
+/// <c>max(seq) + 1</c> to the next append, so its sequence would go to another event that a follower already past it
+/// would skip, and on both stores the log's position (<c>MAX(seq)</c>, shown as the pipeline's lag) would go back. It is
+/// overwritten with an empty tombstone instead (<see cref="Tombstone"/>: a track named <c>Erased</c> without identity or properties), and retention leaves it be.
 /// </summary>
 internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
 {
@@ -64,12 +65,12 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
 
         // The event log: every event assigned to them or sent under their user or anonymous id.
         var newest = Convert.ToInt64(await Db.ScalarAsync(c, t, "SELECT COALESCE(MAX(seq), 0) FROM event_log", ct), CultureInfo.InvariantCulture);
-        if (Sqlite && await Db.ScalarAsync(c, t, $"SELECT 1 FROM event_log WHERE seq = @newest AND {theirs}", ct, [.. all, ("newest", newest)]) is not null)
+        if (await Db.ScalarAsync(c, t, $"SELECT 1 FROM event_log WHERE seq = @newest AND {theirs}", ct, [.. all, ("newest", newest)]) is not null)
         {
-            await Run("event_log", Tombstone, ("seq", newest), ("message", $"erased:{newest}"), ("payload", TombstonePayload(newest)));
+            await Run("event_log", Tombstone(db), ("seq", newest), ("message", $"erased:{newest}"), ("payload", TombstonePayload(newest)));
             await Db.ExecuteAsync(c, t, "DELETE FROM event_profiles WHERE seq = @seq", ct, ("seq", newest));
         }
-        await Run("event_log", $"DELETE FROM event_log WHERE seq < @newest AND {theirs}", [.. all, ("newest", Sqlite ? newest : long.MaxValue)]);
+        await Run("event_log", $"DELETE FROM event_log WHERE seq < @newest AND {theirs}", [.. all, ("newest", newest)]);
         await Run("event_profiles", $"DELETE FROM event_profiles WHERE profile_id IN ({ids})", idParameters);
 
         // Merges they took part in, with what each kept for an undo.
@@ -153,9 +154,8 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
         .Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>The newest row of the log, emptied: a track without identity that every follower passes over.</summary>
-    internal const string Tombstone = """
-        UPDATE event_log SET message_id = @message, type = 'track', name = 'Erased', user_id = NULL, anonymous_id = NULL, payload = @payload WHERE seq = @seq
-        """;
+    private static string Tombstone(SqlDatabase db) =>
+        $"UPDATE event_log SET message_id = @message, type = 'track', name = 'Erased', user_id = NULL, anonymous_id = NULL, payload = {(db.Kind == "sqlite" ? "@payload" : "CAST(@payload AS json)")} WHERE seq = @seq";
 
     private static string TombstonePayload(long seq) => $$"""{"type":"track","event":"Erased","messageId":"erased:{{seq}}"}""";
 
@@ -298,8 +298,8 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
         var newest = Convert.ToInt64(await Db.ScalarAsync(c, t, "SELECT COALESCE(MAX(seq), 0) FROM event_log", ct), CultureInfo.InvariantCulture);
         foreach (var seq in changes.Suppressed)
         {
-            if (db.Kind == "sqlite" && seq == newest)
-                await Db.ExecuteAsync(c, t, Tombstone, ct, ("seq", seq), ("message", $"erased:{seq}"), ("payload", TombstonePayload(seq)));
+            if (seq == newest)
+                await Db.ExecuteAsync(c, t, Tombstone(db), ct, ("seq", seq), ("message", $"erased:{seq}"), ("payload", TombstonePayload(seq)));
             else await Db.ExecuteAsync(c, t, "DELETE FROM event_log WHERE seq = @seq", ct, ("seq", seq));
             await Db.ExecuteAsync(c, t, "DELETE FROM event_profiles WHERE seq = @seq", ct, ("seq", seq));
         }
