@@ -28,7 +28,7 @@ public abstract partial class StoreContractTests
     /// <summary>The data directory of the store (SQLite), to scan its files; null for a server.</summary>
     protected virtual string? DataDirectory => null;
 
-    private static readonly HmacSubjectHasher Hasher = new(new byte[32]);
+    private static readonly KeyRingSubjectHasher Hasher = new(new LookupHasher(PrivacyKeyRing.Generate()));
 
     private ProfilePipeline PrivacyPipeline() =>
         new(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), _time,

@@ -55,7 +55,8 @@ internal static class PrivacyCommand
                 .GetSection("Tailor:Privacy").Bind(privacy);
             await using var tailor = await store.OpenAsync(result, ct);
             var user = Environment.UserName;
-            var erasure = new SubjectErasure(tailor.Profiles, tailor.Privacy, Tailor.Server.Privacy.SubjectKeys.Load(privacy, data), new AuditTrail(tailor.Audit, TimeProvider.System),
+            var keys = Tailor.Storage.Privacy.PrivacyKeyFile.Resolve(privacy.Keys, privacy.KeyFile, data).Keys;
+            var erasure = new SubjectErasure(tailor.Profiles, tailor.Privacy, new Tailor.Core.Privacy.KeyRingSubjectHasher(new Tailor.Core.Privacy.LookupHasher(keys)), new AuditTrail(tailor.Audit, TimeProvider.System),
                 TimeProvider.System, []);
             var erased = await erasure.EraseAsync(result.GetValue(type), result.GetValue(value), $"cli:{user}", user, Environment.MachineName, ct);
             if (erased.Value is not { } summary) return Error($"--{erased.Problem!.Field}", erased.Problem.Rule);

@@ -2,11 +2,26 @@ using Tailor.Core.Privacy;
 
 namespace Tailor.Server.Privacy;
 
-/// <summary>What Tailor keeps about who did what, how long it keeps events, and the key of suppression hashes (docs/privacy.md).</summary>
+/// <summary>What Tailor keeps about who did what, how long it keeps events, and how personal data is protected at rest (docs/privacy.md).</summary>
 public sealed class PrivacyOptions
 {
     /// <summary>How long audit entries are kept (default 400 days: a year and the time to look back on it).</summary>
     public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>Encrypt the <see cref="EncryptedFields"/> at rest and store email/phone identities as keyed hashes (default true; docs/security.md).</summary>
+    public bool EncryptAtRest { get; set; } = true;
+
+    /// <summary>The privacy key file (data keys and lookup key, mode 0600); default: <c>privacy-keys.json</c> in the data directory, created on a first start.</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>The key file's JSON itself, for secret stores that hand it over as an environment variable (<c>TAILOR__PRIVACY__KEYS</c>); wins over <see cref="KeyFile"/>.</summary>
+    public string? Keys { get; set; }
+
+    /// <summary>Traits and properties encrypted at rest (default email, phone, firstName, lastName, first_name, last_name, name, address, ip).</summary>
+    public string[]? EncryptedFields { get; set; }
+
+    /// <summary>Rows the background re-encryption pass rewrites per transaction after a key rotation (default 500).</summary>
+    public int RotationBatchSize { get; set; } = 500;
 
     /// <summary>
     /// How long events are kept, per event name (track events by name; other calls by type: <c>identify</c>, <c>page</c>,
@@ -17,15 +32,6 @@ public sealed class PrivacyOptions
     /// <summary>How often event retention runs (at start, then every this long).</summary>
     public TimeSpan EventRetentionEvery { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>
-    /// The key of the keyed hashes kept for erased people (suppression entries): base64 of at least 32 bytes. Never in
-    /// the database. Unset: read from <see cref="SubjectKeyFile"/>.
-    /// </summary>
-    public string? SubjectKey { get; set; }
-
-    /// <summary>A file holding that key (base64); unset: <c>subject.key</c> in the data directory, created with a random key on first start.</summary>
-    public string? SubjectKeyFile { get; set; }
-
     /// <summary>The parsed <see cref="EventRetention"/> (checked at start).</summary>
     public EventRetentionPolicy RetentionPolicy() => EventRetentionPolicy.Parse(EventRetention, out _);
 
@@ -35,7 +41,5 @@ public sealed class PrivacyOptions
         EventRetentionPolicy.Parse(EventRetention, out var retention);
         if (retention is not null) yield return retention;
         if (EventRetentionEvery < TimeSpan.FromMinutes(1)) yield return "EventRetentionEvery must be at least 00:01:00";
-        if (SubjectKey is { Length: > 0 } key && SubjectKeys.Decode(key) is null)
-            yield return $"SubjectKey must be base64 of at least {HmacSubjectHasher.MinKeyBytes} bytes";
     }
 }
