@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 using Tailor.Application.Privacy;
 using Tailor.Application.Profiles;
+using Tailor.Core.Privacy;
 using static Tailor.Cli.Commands.CliErrors;
 
 namespace Tailor.Cli.Commands;
@@ -49,14 +50,9 @@ internal static class PrivacyCommand
                 if (!AnsiConsole.Confirm($"Erase everything held on {Markup.Escape(result.GetValue(type)!)} {Markup.Escape(result.GetValue(value)!)}? This cannot be undone", false))
                     return 1;
             }
-            var data = result.GetValue(store.Data)!;
-            var privacy = new Tailor.Server.Privacy.PrivacyOptions();
-            Tailor.Server.Hosting.TailorConfiguration.Build(Environment.GetEnvironmentVariables(), [new("DataDirectory", data)], [])
-                .GetSection("Tailor:Privacy").Bind(privacy);
             await using var tailor = await store.OpenAsync(result, ct);
             var user = Environment.UserName;
-            var keys = Tailor.Storage.Privacy.PrivacyKeyFile.Resolve(privacy.Keys, privacy.KeyFile, data).Keys;
-            var erasure = new SubjectErasure(tailor.Profiles, tailor.Privacy, new Tailor.Core.Privacy.KeyRingSubjectHasher(new Tailor.Core.Privacy.LookupHasher(keys)), new AuditTrail(tailor.Audit, TimeProvider.System),
+            var erasure = new SubjectErasure(tailor.Profiles, tailor.Privacy, SubjectHasher(result.GetValue(store.Data)!), new AuditTrail(tailor.Audit, TimeProvider.System),
                 TimeProvider.System, []);
             var erased = await erasure.EraseAsync(result.GetValue(type), result.GetValue(value), $"cli:{user}", user, Environment.MachineName, ct);
             if (erased.Value is not { } summary) return Error($"--{erased.Problem!.Field}", erased.Problem.Rule);
@@ -64,5 +60,17 @@ internal static class PrivacyCommand
             return 0;
         });
         return erase;
+    }
+
+    /// <summary>
+    /// The hasher of suppression entries, under the key ring the node uses (<c>Tailor:Privacy:Keys</c> or <c>KeyFile</c>
+    /// from the data directory's appsettings.json or the environment, else the data directory's key file).
+    /// </summary>
+    internal static ISubjectHasher SubjectHasher(string dataDirectory)
+    {
+        var privacy = new Tailor.Server.Privacy.PrivacyOptions();
+        Tailor.Server.Hosting.TailorConfiguration.Build(Environment.GetEnvironmentVariables(), [new("DataDirectory", dataDirectory)], [])
+            .GetSection("Tailor:Privacy").Bind(privacy);
+        return new KeyRingSubjectHasher(new LookupHasher(Tailor.Storage.Privacy.PrivacyKeyFile.Resolve(privacy.Keys, privacy.KeyFile, dataDirectory).Keys));
     }
 }
