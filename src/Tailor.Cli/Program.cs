@@ -28,5 +28,6 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     Tailor.Cli.Commands.Destinations.DestinationsCommand.Create(store),
     AuditCommand.Create(store),
     PrivacyCommand.Create(store),
+    EncryptionCommand.Create(store),
 };
 return await root.Parse(args).InvokeAsync();

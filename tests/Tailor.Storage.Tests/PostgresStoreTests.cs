@@ -50,6 +50,13 @@ public sealed class PostgresStoreTests : StoreContractTests
         }
     }
 
+    protected override async Task<System.Data.Common.DbConnection?> OpenRawAsync()
+    {
+        var raw = new NpgsqlConnection(_connectionString);
+        await raw.OpenAsync(Ct);
+        return raw;
+    }
+
     [Fact]
     public async Task Opening_through_TailorStores_uses_PostgreSQL_and_migrates()
     {

@@ -16,6 +16,27 @@ public sealed class SqliteStoreTests : StoreContractTests
 
     protected override TailorDatabase OpenSameStore() => TailorDatabase.Sqlite(DatabasePath, TimeProvider.System);
 
+    protected override async Task<System.Data.Common.DbConnection?> OpenRawAsync()
+    {
+        var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        await raw.OpenAsync(Ct);
+        return raw;
+    }
+
+    protected override string? DecodePayload(byte[] stored)
+    {
+        using var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        raw.Open();
+        SqliteDatabase.RegisterFunctions(raw);
+        using var command = raw.CreateCommand();
+        command.CommandText = "SELECT tailor_payload(@b)";
+        command.Parameters.AddWithValue("@b", stored);
+        try { return command.ExecuteScalar() as string; }
+        catch (Exception e) when (e is InvalidDataException or Microsoft.Data.Sqlite.SqliteException) { return null; } // not a payload (a chart, a model)
+    }
+
+    protected override string? DataDirectory => _directory;
+
     protected override ValueTask DeleteStoreAsync()
     {
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);

@@ -13,8 +13,9 @@ namespace Tailor.Application.Pipeline;
 /// dead-letter store, in the same commit that moves the position past it.
 /// </summary>
 /// <param name="runs">Only for undoing a merge: the waiting journey runs that move with the events they started.</param>
+/// <param name="suppressions">Drops events of erased people (docs/privacy.md, "Erasure"), when given.</param>
 public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IProfileStore profiles, IMergeStore merges, ITriggerStore runs, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize,
-    IStageProbe? probe = null) : IDisposable
+    IStageProbe? probe = null, Privacy.SuppressionFilter? suppressions = null) : IDisposable
 {
     /// <summary>
     /// Events per commit. A commit writes the changed profiles, identity links and one narrow assignment row per event
@@ -90,6 +91,8 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     {
         var views = new EventView[logged.Count];
         for (var i = 0; i < logged.Count; i++) views[i] = EventView.Parse(logged[i]);
+        List<long> dropped = [];
+        if (suppressions is not null) views = await suppressions.FilterAsync(views, dropped, cancellationToken);
         var owners = await _working.OwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), profiles, cancellationToken);
         var batch = new ProfileBatch(owners, reducer, newProfileId, time.GetUtcNow());
         foreach (var view in views)
@@ -97,7 +100,26 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
             probe?.BeforeItem(Stage, view.Logged.Sequence.ToString(CultureInfo.InvariantCulture));
             batch.Apply(view);
         }
-        return batch.ToChangeSet(position, logged[^1].Sequence);
+        return batch.ToChangeSet(position, logged[^1].Sequence) with { Suppressed = dropped };
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while no batch is folding and forgets the working set before and after: for writes to
+    /// profiles made beside the pipeline (an erasure), which the held profiles must not outlive.
+    /// </summary>
+    public async Task<T> ExclusiveAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _working.Clear();
+            return await work(cancellationToken);
+        }
+        finally
+        {
+            _working.Clear();
+            _gate.Release();
+        }
     }
 
     /// <summary>Processes until the log has nothing more; returns the number of events applied.</summary>

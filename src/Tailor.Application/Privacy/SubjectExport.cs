@@ -8,12 +8,12 @@ namespace Tailor.Application.Privacy;
 
 /// <summary>
 /// Everything Tailor holds on one person, as one JSON document (the right of access, docs/privacy.md): the profile
-/// with its identities, traits, computed traits, scores, tags and consent; trait history; merges; segments with their
+/// with its identities, traits, computed traits, scores, tags and consent; trait history; consent history; merges; segments with their
 /// entries and exits; journeys with their execution logs; campaign sends; experiment exposures; recommendations; and
 /// every event (opens and clicks are events). Written as it is read, so a long history never sits in memory.
 /// </summary>
 public sealed class SubjectExport(IProfileStore profiles, IEventLog log, ISegmentStore segments, ITriggerStore triggers, ICampaignStore campaigns,
-    IExperimentStore experiments, IRecommendationStore recommendations, TimeProvider time)
+    IExperimentStore experiments, IRecommendationStore recommendations, TimeProvider time, IPrivacyStore? privacy = null)
 {
     /// <summary>Events read per page (newest first), flushed to the output after each.</summary>
     public const int EventPage = 1000;
@@ -46,6 +46,7 @@ public sealed class SubjectExport(IProfileStore profiles, IEventLog log, ISegmen
         json.WriteString("profileId", id);
         Write(json, "profile", profile, options);
         Write(json, "traitHistory", await profiles.TraitHistoryAsync(id, null, ct), options);
+        if (privacy is not null) Write(json, "consentHistory", await privacy.ConsentHistoryAsync(id, ConsentHistory.MaxChanges, ct), options);
         Write(json, "merges", await profiles.MergesAsync(id, ct), options);
         var names = (await segments.ListSegmentsAsync(ct)).ToDictionary(d => d.Id, d => d.Name);
         Write(json, "segments", (await segments.MembershipsAsync(id, ct)).Order(StringComparer.Ordinal).Select(s => new { id = s, name = names.GetValueOrDefault(s) }), options);

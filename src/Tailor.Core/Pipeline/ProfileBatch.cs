@@ -26,6 +26,7 @@ public sealed class ProfileBatch
     private readonly List<TraitChange> _history = [];
     private readonly List<ProfileMerge> _merges = [];
     private readonly List<ProfileRefusal> _refusals = [];
+    private readonly List<Privacy.ConsentChange> _consents = [];
     private readonly ProfileReducer _reducer;
     private readonly ProfileLimits _limits;
     private readonly Func<string> _newProfileId;
@@ -104,7 +105,7 @@ public sealed class ProfileBatch
             _links.Add(new IdentityLink(identity, target.Id, e.Timestamp));
         }
 
-        _reducer.Apply(target, view, _history, _refusals);
+        _reducer.Apply(target, view, _history, _refusals, _consents);
         target.UpdatedAt = _now; // when Tailor last changed the profile (caches key on it); event times are in Computed
         _assignments.Add(new EventAssignment(view.Logged.Sequence, target.Id));
         _dirty[target.Id] = target;
@@ -148,7 +149,7 @@ public sealed class ProfileBatch
 
     /// <summary>The batch's changes, committed with the pipeline's move from <paramref name="from"/> to <paramref name="to"/>.</summary>
     public ProfileChangeSet ToChangeSet(long from, long to) =>
-        new([.. _dirty.Values], _links, _assignments, _history, _merges, new Storage.PositionMove(Storage.Followers.Profiles, from, to)) { Refusals = _refusals };
+        new([.. _dirty.Values], _links, _assignments, _history, _merges, new Storage.PositionMove(Storage.Followers.Profiles, from, to)) { Refusals = _refusals, ConsentHistory = _consents };
 
     private Profile ChooseTarget(List<Identity.ProfileIdentifier> identities, string? userId, bool isAlias, out List<Profile> mergeable)
     {

@@ -26,6 +26,15 @@ public sealed record ProfileChangeSet(
 
     /// <summary>Events set aside instead of applied; stored in the same transaction, so the position moves past them atomically.</summary>
     public IReadOnlyList<Storage.DeadLetter> DeadLetters { get; init; } = [];
+
+    /// <summary>Consent changes in this batch (docs/privacy.md, "Consent"), kept as the profiles' consent history.</summary>
+    public IReadOnlyList<Privacy.ConsentChange> ConsentHistory { get; init; } = [];
+
+    /// <summary>
+    /// Events dropped because they carried a suppressed identifier (an erased person's): their log rows are deleted in
+    /// this commit and counted, so they neither recreate the person nor stay in the log.
+    /// </summary>
+    public IReadOnlyList<long> Suppressed { get; init; } = [];
 }
 
 public readonly record struct IdentityLink(Identity.ProfileIdentifier Identity, string ProfileId, DateTimeOffset FirstSeen);

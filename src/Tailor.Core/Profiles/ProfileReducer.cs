@@ -18,7 +18,9 @@ public sealed class ProfileReducer(EngagementWeights weights)
     public ProfileLimits Limits { get; init; } = ProfileLimits.Default;
 
     /// <param name="refusals">Where a refused new trait is recorded (one entry per event), when given.</param>
-    public void Apply(Profile profile, in EventView view, List<TraitChange> history, List<Pipeline.ProfileRefusal>? refusals = null)
+    /// <param name="consents">Where consent changes are recorded (the consent history), when given.</param>
+    public void Apply(Profile profile, in EventView view, List<TraitChange> history, List<Pipeline.ProfileRefusal>? refusals = null,
+        List<Privacy.ConsentChange>? consents = null)
     {
         var e = view.Event;
         var at = e.Timestamp;
@@ -40,7 +42,7 @@ public sealed class ProfileReducer(EngagementWeights weights)
 
         ApplyTraits(profile, view, history, refusals);
         Geo.GeoTrait.Apply(profile, view, history, Limits);
-        ApplyConsent(profile, view);
+        ApplyConsent(profile, view, consents);
         if (e.Type == EventType.Track && name == TagsUpdated) ApplyTags(profile, view.Properties);
     }
 
@@ -96,13 +98,28 @@ public sealed class ProfileReducer(EngagementWeights weights)
     /// identify's <c>traits.consent</c>; both map a purpose to true or false. An answer given through Tailor itself
     /// (<see cref="ConsentAuthority"/>) replaces the current one whatever its time; others only a not-newer one.
     /// </summary>
-    private static void ApplyConsent(Profile profile, in EventView view)
+    /// <remarks>
+    /// The version of the text agreed to is a string <c>version</c> beside the answers: <c>context.consent.version</c>
+    /// (Segment's consent object has no version; Tailor reads this extra field) or <c>traits.consent.version</c>.
+    /// A change (a new purpose, or a different answer or version) is recorded in <paramref name="consents"/>.
+    /// </remarks>
+    private static void ApplyConsent(Profile profile, in EventView view, List<Privacy.ConsentChange>? consents)
     {
-        ApplyConsentObject(profile, view, EventView.Child(EventView.Child(view.Context, "consent"), "categoryPreferences"));
-        ApplyConsentObject(profile, view, EventView.Child(view.Traits, ConsentTrait));
+        var context = EventView.Child(view.Context, "consent");
+        ApplyConsentObject(profile, view, EventView.Child(context, "categoryPreferences"), Version(context), consents);
+        var traits = EventView.Child(view.Traits, ConsentTrait);
+        ApplyConsentObject(profile, view, traits, Version(traits), consents);
     }
 
-    private static void ApplyConsentObject(Profile profile, in EventView view, JsonElement preferences)
+    /// <summary>Longest consent text version kept.</summary>
+    public const int MaxConsentVersionLength = 100;
+
+    private static string? Version(JsonElement consent) =>
+        EventView.Child(consent, "version") is { ValueKind: JsonValueKind.String } v && v.GetString() is { Length: > 0 } text
+            ? text.Length > MaxConsentVersionLength ? text[..MaxConsentVersionLength] : text
+            : null;
+
+    private static void ApplyConsentObject(Profile profile, in EventView view, JsonElement preferences, string? version, List<Privacy.ConsentChange>? consents)
     {
         if (preferences.ValueKind != JsonValueKind.Object) return;
         var e = view.Event;
@@ -112,9 +129,14 @@ public sealed class ProfileReducer(EngagementWeights weights)
         {
             if (purpose.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) continue;
             var key = ConsentPurposes.Normalize(purpose.Name);
-            if (!authoritative && profile.Consent.TryGetValue(key, out var current) && current.At > e.Timestamp) continue;
+            var current = profile.Consent.GetValueOrDefault(key);
+            if (!authoritative && current is not null && current.At > e.Timestamp) continue;
             where ??= view.Where();
-            profile.Consent[key] = new ConsentRecord(purpose.Value.GetBoolean(), e.Timestamp, e.SourceId, where);
+            var granted = purpose.Value.GetBoolean();
+            var agreed = version ?? current?.Version; // an answer sent without a version keeps the one agreed to
+            if (consents is not null && (current is null || current.Granted != granted || current.Version != agreed || authoritative))
+                consents.Add(new Privacy.ConsentChange(profile.Id, key, granted, e.Timestamp, e.SourceId, where, agreed, e.MessageId));
+            profile.Consent[key] = new ConsentRecord(granted, e.Timestamp, e.SourceId, where) { Version = agreed };
         }
     }
 

@@ -85,6 +85,14 @@ public sealed class ProfileScopes : IDisposable
 
     public void Invalidate(string profileId) => _byProfile.TryRemove(profileId, out _);
 
+    /// <summary>Forgets an erased person at once: their entries and who owned their identities (docs/privacy.md, "Erasure").</summary>
+    public void Forget(IEnumerable<string> profileIds, IEnumerable<ProfileIdentifier> identities)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var id in profileIds) Invalidate(id);
+        foreach (var identity in identities) _owners.TryRemove(Key(identity), out _);
+    }
+
     /// <summary>The profile's facts (fresh when <paramref name="warm"/> is false), or null for an unknown or merged-away id.</summary>
     public async ValueTask<ProfileFacts?> FactsAsync(string profileId, IReadOnlySet<string> eventNames, bool warm, CancellationToken ct)
     {

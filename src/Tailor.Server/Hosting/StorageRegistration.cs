@@ -14,6 +14,7 @@ public static class StorageRegistration
         services.AddSingleton(_ => database);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Events);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Profiles);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Privacy);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Positions);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Access);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Segments);

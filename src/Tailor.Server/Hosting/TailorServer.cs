@@ -72,7 +72,7 @@ public static class TailorServer
         builder.Services.AddTailorAnalytics();
         builder.Services.AddTailorExperiments();
         builder.Services.AddTailorDestinations();
-        builder.Services.AddTailorPrivacy(options.Privacy);
+        builder.Services.AddTailorPrivacy(options.Privacy, options.DataDirectory);
         builder.Services.AddTailorSources();
         builder.Services.AddTailorOpenApi();
         builder.Services.AddTailorObservability(options.Observability);

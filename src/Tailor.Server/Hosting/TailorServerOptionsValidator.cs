@@ -33,6 +33,7 @@ public sealed class TailorServerOptionsValidator : IValidateOptions<TailorServer
         Check(security.KeyRotationGrace >= TimeSpan.Zero, "Security:KeyRotationGrace", "must not be negative");
         try { WebhookAddressPolicy.Parse(security.WebhookAllow); }
         catch (ArgumentException e) { failures.Add($"{TailorServerOptions.Section}:Security:WebhookAllow {e.Message}"); }
+        foreach (var problem in options.Privacy.Problems()) failures.Add($"{TailorServerOptions.Section}:Privacy:{problem}");
         var geo = options.Geo;
         Check(geo.Ipv4Prefix is >= 0 and <= 32, "Geo:Ipv4Prefix", $"must be from 0 to 32 bits, not {geo.Ipv4Prefix}");
         Check(geo.Ipv6Prefix is >= 0 and <= 128, "Geo:Ipv6Prefix", $"must be from 0 to 128 bits, not {geo.Ipv6Prefix}");

@@ -85,6 +85,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
             await SqlPositionStore.MoveAsync(c, t, changes.Position, cancellationToken);
             foreach (var letter in changes.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
             await db.ExecuteAllAsync(c, t, statements, cancellationToken);
+            await Privacy.SqlPrivacyStore.CommitPipelineAsync(db, c, t, changes, cancellationToken); // consent history, suppressed events
             return 0;
         }, cancellationToken, background: true);
     }

@@ -56,6 +56,7 @@ internal static class ProfileColumns
             w.WriteNumber("at", record.At.ToUnixTimeMilliseconds());
             w.WriteString("source", record.Source);
             if (record.Where is { } where) w.WriteString("where", where);
+            if (record.Version is { } version) w.WriteString("version", version);
             w.WriteEndObject();
         }
         w.WriteEndObject();
@@ -113,7 +114,8 @@ internal static class ProfileColumns
                     r.GetProperty("granted").GetBoolean(),
                     FromMs(r.GetProperty("at").GetInt64()),
                     r.GetProperty("source").GetString()!,
-                    r.TryGetProperty("where", out var where) ? where.GetString() : null);
+                    r.TryGetProperty("where", out var where) ? where.GetString() : null)
+                { Version = r.TryGetProperty("version", out var version) ? version.GetString() : null };
             }
         }
 

@@ -22,6 +22,9 @@ public sealed class TriggerApp : IAsyncDisposable
 
     public FakeTimeProvider Time => _host.Time;
 
+    /// <summary>The options it runs with (its data directory, its PostgreSQL connection string).</summary>
+    public TailorServerOptions Options => _host.Options;
+
     /// <summary>The app's services, for tests that play another node (e.g. one that died mid-send).</summary>
     public IServiceProvider Services => _host.Services;
     public HttpClient Ingest => _host.Ingest;

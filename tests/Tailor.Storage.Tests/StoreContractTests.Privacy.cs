@@ -1,0 +1,248 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+using Tailor.Application.Pipeline;
+using Tailor.Application.Privacy;
+using Tailor.Core.Delivery;
+using Tailor.Core.Experiments;
+using Tailor.Core.Identity;
+using Tailor.Core.Privacy;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+using Tailor.Storage.Tests.Support;
+using static Tailor.Tests.Support.Messages;
+
+namespace Tailor.Storage.Tests;
+
+/// <summary>
+/// Erasure, suppression, event retention and consent history on both stores (docs/privacy.md). The erasure test reads
+/// the schema from the database itself and scans every column of every row for the person's identifiers and values.
+/// </summary>
+public abstract partial class StoreContractTests
+{
+    /// <summary>A raw connection to the test's database, for reading the schema and scanning every row; null when the subclass has none.</summary>
+    protected virtual Task<DbConnection?> OpenRawAsync() => Task.FromResult<DbConnection?>(null);
+
+    /// <summary>Decodes a stored binary payload (SQLite's compact form), or null.</summary>
+    protected virtual string? DecodePayload(byte[] stored) => null;
+
+    /// <summary>The data directory of the store (SQLite), to scan its files; null for a server.</summary>
+    protected virtual string? DataDirectory => null;
+
+    private static readonly KeyRingSubjectHasher Hasher = new(new LookupHasher(PrivacyKeyRing.Generate()));
+
+    private ProfilePipeline PrivacyPipeline() =>
+        new(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), _time,
+            () => $"prof-{Interlocked.Increment(ref _profileIds):D4}", suppressions: new SuppressionFilter(Store.Privacy, Hasher));
+
+    private SubjectErasure Erasure(ProfilePipeline? pipeline = null) =>
+        new(Store.Profiles, Store.Privacy, Hasher, new AuditTrail(Store.Audit, _time), _time, [], pipeline);
+
+    private const string ZeldaEmail = "Zelda.Quux@example.org";
+
+    /// <summary>Zelda: two devices merged into one profile, traits with history, consent with a text version, an order, an experiment exposure, a contact, a dead letter and an audit path quoting her email.</summary>
+    private async Task<Profile> PlantZeldaAndBobAsync(ProfilePipeline pipeline)
+    {
+        await Store.Events.AppendAsync([
+            Page(At(1), anonymousId: "anon-zq-phone", name: "Home", context: new JsonObject { ["ip"] = "198.51.100.77" }),
+            Identify(At(1), "user-bob", traits: new JsonObject { ["email"] = "bob.bystander@example.net", ["name"] = "Bob Bystander" }),
+            Track("Order Completed", At(2), "user-bob", properties: new JsonObject { ["revenue"] = 12 }),
+            Identify(At(3), "user-zq", "anon-zq-laptop", traits: new JsonObject
+            {
+                ["email"] = ZeldaEmail, ["name"] = "Zelda Quux", ["phone"] = "+4799912345", ["city"] = "Kirkenesby",
+                ["consent"] = new JsonObject { ["email"] = true, ["version"] = "terms-2026-01" },
+            }),
+            Identify(At(4), "user-zq", "anon-zq-phone", traits: new JsonObject { ["city"] = "Vardøhavn" }), // merges the phone's profile in
+        ], Ct);
+        await pipeline.CatchUpAsync(Ct);
+        var zelda = await ProfileOfAsync(User("user-zq"));
+        var bob = await ProfileOfAsync(User("user-bob"));
+        await Store.Experiments.RecordExposureAsync(new Exposure("hero", zelda.Id, "b", At(5)), Ct);
+        await Store.Experiments.RecordExposureAsync(new Exposure("hero", bob.Id, "a", At(5)), Ct);
+        await Store.Contacts.RecordContactAsync(new Contact(zelda.Id, "email", "campaign:c1", At(5)), Ct);
+        await Store.Contacts.RecordContactAsync(new Contact(bob.Id, "email", "campaign:c1", At(5)), Ct);
+        await Store.DeadLetters.AddDeadLetterAsync(new DeadLetter(0, "profiles", "77", "src_1", """{"type":"identify","traits":{"email":"zelda.quux@example.org"}}""", "boom", null, 3, At(6)), Ct);
+        await Store.DeadLetters.AddDeadLetterAsync(new DeadLetter(0, "profiles", "78", "src_1", """{"type":"identify","traits":{"email":"bob.bystander@example.net"}}""", "boom", null, 3, At(6)), Ct);
+        await new AuditTrail(Store.Audit, _time).RecordAsync("key_1", "ops", $"GET /api/profiles/{ZeldaEmail}", zelda.Id, 200, "10.0.0.1", Ct);
+        // Her event is the newest in the log: SQLite would hand its sequence out again if it were deleted.
+        await Store.Events.AppendAsync([Track("Order Completed", At(7), "user-zq", properties: new JsonObject { ["revenue"] = 99, ["coupon"] = "ZQ-SECRET-COUPON" })], Ct);
+        await pipeline.CatchUpAsync(Ct);
+        return zelda;
+    }
+
+    private static readonly string[] ZeldaNeedles =
+        ["zelda.quux@example.org", "Zelda Quux", "user-zq", "anon-zq-laptop", "anon-zq-phone", "+4799912345", "Kirkenesby", "Vardøhavn", "ZQ-SECRET-COUPON", "198.51.100.77"];
+
+    [Fact]
+    public async Task Erasure_leaves_none_of_the_persons_identifiers_or_values_in_any_table_and_keeps_everyone_else()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null) return;
+        var pipeline = PrivacyPipeline();
+        var zelda = await PlantZeldaAndBobAsync(pipeline);
+        var ids = (await Store.Profiles.MergesAsync(zelda.Id, Ct)).Select(m => m.LoserId).Append(zelda.Id).ToList();
+        Assert.Equal(2, ids.Count);
+        Assert.NotEmpty(await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct)); // the scans see her before
+        if (DataDirectory is { } before) Assert.NotEmpty(SchemaScan.FindInFiles(before, ZeldaNeedles));
+        var last = await Store.Events.LastSequenceAsync(Ct);
+
+        var erased = await Erasure(pipeline).EraseAsync("email", " ZELDA.QUUX@example.org ", "key_1", "ops", "10.0.0.1", Ct);
+
+        Assert.Null(erased.Problem);
+        Assert.Equal((zelda.Id, 2), (erased.Value!.ProfileId, erased.Value.Profiles));
+        Assert.Equal([], await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct));
+        var idHits = await SchemaScan.FindAsync(raw, ids, DecodePayload, Ct);
+        Assert.Equal([$"audit_log.target holds '{zelda.Id}'"], idHits); // the audit trail keeps who was erased, by id only
+        if (DataDirectory is { } directory) Assert.Equal([], SchemaScan.FindInFiles(directory, ZeldaNeedles));
+        var entry = (await Store.Audit.ListAsync(new AuditQuery(ActionPrefix: "privacy erase"), Ct)).Single();
+        Assert.Equal(("privacy erase by email", zelda.Id), (entry.Action, entry.Target));
+        Assert.Contains("GET /api/profiles/[erased]", (await Store.Audit.ListAsync(new AuditQuery(ActionPrefix: "GET"), Ct)).Select(e => e.Action));
+
+        // Everyone else is untouched, and the log goes on: no sequence is handed out twice.
+        var bob = await ProfileOfAsync(new ProfileIdentifier(IdentityTypes.Email, "bob.bystander@example.net"));
+        Assert.Equal("Bob Bystander", bob.Traits["name"].Value.GetString());
+        Assert.Equal(2, (await Store.Events.ProfileEventsAsync(new EventQuery(bob.Id), Ct)).Count);
+        Assert.Single(await Store.Experiments.ExposuresAsync("hero", bob.Id, Ct));
+        Assert.Equal(1, await Store.Contacts.CountContactsAsync(bob.Id, "email", null, At(0), Ct));
+        Assert.Single(await Store.DeadLetters.ListDeadLettersAsync(new(), Ct), d => d.Payload.Contains("bob.bystander", StringComparison.Ordinal));
+        Assert.Null(await Store.Profiles.GetProfileAsync(zelda.Id, Ct));
+        Assert.Empty(await Store.Events.ProfileEventsAsync(new EventQuery(zelda.Id), Ct));
+        await Store.Events.AppendAsync([Track("After", At(8), "user-bob")], Ct);
+        Assert.True(await Store.Events.LastSequenceAsync(Ct) > last);
+        Assert.Equal(1, await pipeline.CatchUpAsync(Ct));
+        Assert.Equal(1, await Store.Privacy.CounterAsync(PrivacyCounters.Erasures, Ct));
+    }
+
+    [Fact]
+    public async Task Every_table_with_a_profile_id_column_is_one_that_erasure_deletes_from()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null) return;
+        var handled = TailorDatabase.TablesErasedByProfile.Concat(["event_profiles"]).ToHashSet(StringComparer.Ordinal);
+        var holding = new List<string>();
+        foreach (var table in await SchemaScan.TablesAsync(raw, Ct))
+            if ((await SchemaScan.ColumnsAsync(raw, table, Ct)).Contains("profile_id")) holding.Add(table);
+
+        Assert.NotEmpty(holding);
+        Assert.Equal([], holding.Where(t => !handled.Contains(t)));
+    }
+
+    [Fact]
+    public async Task Late_events_of_an_erased_person_are_dropped_and_counted_until_they_opt_in_again()
+    {
+        var pipeline = PrivacyPipeline();
+        var zelda = await PlantZeldaAndBobAsync(pipeline);
+        await Erasure(pipeline).EraseAsync("profileId", zelda.Id, "key_1", "ops", null, Ct);
+
+        await Store.Events.AppendAsync([
+            Track("Product Viewed", At(10), "user-zq"),
+            Identify(At(11), traits: new JsonObject { ["email"] = "ZELDA.quux@example.org", ["name"] = "Zelda Quux" }, anonymousId: "anon-new"),
+            Track("Product Viewed", At(12), "user-bob"),
+        ], Ct);
+        await pipeline.CatchUpAsync(Ct);
+
+        Assert.Null(await Store.Profiles.FindProfileAsync(User("user-zq"), Ct));
+        Assert.Null(await Store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.Email, "zelda.quux@example.org"), Ct));
+        Assert.Null(await Store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.AnonymousId, "anon-new"), Ct));
+        Assert.Equal(2, await Store.Privacy.CounterAsync(PrivacyCounters.SuppressedEvents, Ct));
+        Assert.DoesNotContain(await Store.Events.ReadAfterAsync(0, 100, Ct), e => e.Event.UserId == "user-zq" || e.Event.Payload.Contains("Zelda", StringComparison.Ordinal));
+        Assert.Equal(3, (await Store.Events.ProfileEventsAsync(new EventQuery((await ProfileOfAsync(User("user-bob"))).Id), Ct)).Count);
+
+        // She signs up again and says yes: the identify that grants consent is kept and lifts the suppression of what it carries.
+        await Store.Events.AppendAsync([
+            Identify(At(20), "user-zq", traits: new JsonObject { ["email"] = ZeldaEmail, ["consent"] = new JsonObject { ["email"] = true } }),
+            Track("Product Viewed", At(21), "user-zq"),
+        ], Ct);
+        await pipeline.CatchUpAsync(Ct);
+
+        var back = await ProfileOfAsync(User("user-zq"));
+        Assert.Equal(2, back.Computed.EventCount);
+        Assert.False(back.Traits.ContainsKey("city")); // nothing from before the erasure
+        Assert.Equal(2, await Store.Privacy.CounterAsync(PrivacyCounters.SuppressedEvents, Ct));
+    }
+
+    [Fact]
+    public async Task Retention_deletes_old_events_by_name_in_batches_and_leaves_computed_traits_and_other_names()
+    {
+        var pipeline = PrivacyPipeline();
+        var events = new List<Tailor.Core.Events.TailorEvent>();
+        for (var i = 0; i < 2500; i++) events.Add(Track("Page Viewed", At(i % 50), "u1"));
+        events.Add(Track("Order Completed", At(1), "u1", properties: new JsonObject { ["revenue"] = 40 }));
+        events.Add(Identify(At(2), "u1", traits: new JsonObject { ["plan"] = "pro" }));
+        events.Add(Track("Page Viewed", T0.AddDays(100), "u1")); // young enough to stay
+        events.Add(Track("Newest", T0.AddDays(100), "u1"));
+        await Store.Events.AppendAsync(events, Ct);
+        await pipeline.CatchUpAsync(Ct);
+        await Store.Segments.ApplyMembershipAsync(new MembershipUpdate([], [], new PositionMove(Followers.Segments, 0, await Store.Events.LastSequenceAsync(Ct))), Ct);
+        var before = await ProfileOfAsync(User("u1"));
+        _time.SetUtcNow(T0.AddDays(120));
+        var policy = EventRetentionPolicy.Parse(new Dictionary<string, string> { ["Page Viewed"] = "90d", ["identify"] = "400d" }, out var problem);
+        Assert.Null(problem);
+
+        var deleted = await new EventRetention(Store.Privacy, Store.Positions, _time).RunAsync(policy, Ct);
+
+        Assert.Equal(2500, deleted);
+        var left = await Store.Events.ReadAfterAsync(0, 10_000, Ct);
+        Assert.Equal(["Order Completed", null, "Page Viewed", "Newest"], left.Select(e => e.Event.Name));
+        Assert.Equal(new RetentionRun(T0.AddDays(120), 2500, null), await Store.Privacy.LastRetentionRunAsync(Ct));
+        var after = await ProfileOfAsync(User("u1"));
+        Assert.Equal((before.Computed.EventCount, before.Computed.EventCounts["Page Viewed"], before.Computed.TotalRevenue),
+            (after.Computed.EventCount, after.Computed.EventCounts["Page Viewed"], after.Computed.TotalRevenue));
+
+        _time.SetUtcNow(T0.AddDays(500)); // now identify is past 400d, and the young page view past 90d; nothing for Order Completed (no "*")
+        Assert.Equal(2, await new EventRetention(Store.Privacy, Store.Positions, _time).RunAsync(policy, Ct));
+        Assert.Equal(["Order Completed", "Newest"], (await Store.Events.ReadAfterAsync(0, 10, Ct)).Select(e => e.Event.Name));
+    }
+
+    [Fact]
+    public async Task Retention_never_deletes_what_the_followers_have_not_passed()
+    {
+        await Store.Events.AppendAsync([Track("Page Viewed", At(1), "u1"), Track("Page Viewed", At(2), "u1"), Track("Page Viewed", At(3), "u1")], Ct);
+        await PrivacyPipeline().CatchUpAsync(Ct); // profiles at 3, segments at 0
+        _time.SetUtcNow(T0.AddDays(400));
+        var policy = EventRetentionPolicy.Parse(new Dictionary<string, string> { ["*"] = "30d" }, out _);
+
+        Assert.Equal(0, await new EventRetention(Store.Privacy, Store.Positions, _time).RunAsync(policy, Ct));
+        await Store.Segments.ApplyMembershipAsync(new MembershipUpdate([], [], new PositionMove(Followers.Segments, 0, 3)), Ct);
+        Assert.Equal(2, await new EventRetention(Store.Privacy, Store.Positions, _time).RunAsync(policy, Ct)); // the newest row stays (its sequence)
+    }
+
+    [Fact]
+    public async Task Every_consent_change_is_kept_with_source_place_and_text_version_and_merges_join_the_histories()
+    {
+        await IngestViaAsync(PrivacyPipeline(),
+            Track("Signed Up", At(1), anonymousId: "a1", context: new JsonObject
+            {
+                ["page"] = new JsonObject { ["url"] = "https://shop.example/signup" },
+                ["consent"] = new JsonObject { ["version"] = "cookies-v3", ["categoryPreferences"] = new JsonObject { ["analytics"] = true, ["email"] = false } },
+            }),
+            Track("Page Viewed", At(2), anonymousId: "a1", context: new JsonObject
+            {
+                ["consent"] = new JsonObject { ["version"] = "cookies-v3", ["categoryPreferences"] = new JsonObject { ["analytics"] = true, ["email"] = false } },
+            }), // the same answers again: no change
+            Identify(At(3), "u1", traits: new JsonObject { ["consent"] = new JsonObject { ["email"] = true, ["version"] = "newsletter-v2" } },
+                context: new JsonObject { ["ip"] = "203.0.113.5" }),
+            Identify(At(4), "u1", "a1"), // merges the two
+            Track("Page Viewed", At(5), "u1", context: new JsonObject
+            {
+                ["consent"] = new JsonObject { ["categoryPreferences"] = new JsonObject { ["analytics"] = false } },
+            }));
+        var profile = await ProfileOfAsync(User("u1"));
+
+        var history = await Store.Privacy.ConsentHistoryAsync(profile.Id, 100, Ct);
+
+        Assert.Equal(
+            [("analytics", true, "cookies-v3", "https://shop.example/signup"), ("email", false, "cookies-v3", "https://shop.example/signup"),
+             ("email", true, "newsletter-v2", "203.0.113.5"), ("analytics", false, "cookies-v3", null)],
+            history.Select(h => (h.Purpose, h.Granted, h.Version, h.Where)));
+        Assert.All(history, h => Assert.Equal(SourceId, h.Source));
+        Assert.Equal([At(1), At(1), At(3), At(5)], history.Select(h => h.At));
+        Assert.Equal("newsletter-v2", profile.Consent["email"].Version);
+        Assert.False(profile.HasConsent("analytics"));
+    }
+
+    private async Task IngestViaAsync(ProfilePipeline pipeline, params Tailor.Core.Events.TailorEvent[] events)
+    {
+        await Store.Events.AppendAsync(events, Ct);
+        await pipeline.CatchUpAsync(Ct);
+    }
+}
