@@ -104,16 +104,20 @@ public static class AdminApi
     /// <param name="Lag">Events logged but not yet folded into profiles.</param>
     /// <param name="DeadLetters">Items set aside by any stage and not replayed yet.</param>
     /// <param name="Followers">Each background stage: state, position, lag, last error, dead letters.</param>
-    public sealed record PipelineStatus(long LogPosition, long PipelinePosition, long Lag, long Profiles, long DeadLetters, IReadOnlyList<FollowerStatus> Followers);
+    public sealed record PipelineStatus(long LogPosition, long PipelinePosition, long Lag, long Profiles, long DeadLetters, IReadOnlyList<FollowerStatus> Followers)
+    {
+        /// <summary>Each destination of the <c>destinations</c> follower: state, paused, positions, lag, last error, dead letters (docs/connectors.md).</summary>
+        public IReadOnlyList<Application.Destinations.DestinationStatusView> Destinations { get; init; } = [];
+    }
 
     private static async Task<Ok<PipelineStatus>> PipelineAsync(IPositionStore positions, IProfileStore profiles, IEventLog log, IDeadLetterStore deadLetters, FollowerHost followers,
-        CancellationToken ct)
+        Application.Destinations.DestinationOperations destinations, CancellationToken ct)
     {
         // Pipeline first: it only ever trails the log, so a log position read after it is never behind it (lag >= 0).
         var processed = await positions.PositionAsync(Followers.Profiles, ct);
         var last = await log.LastSequenceAsync(ct);
         var pending = await deadLetters.PendingDeadLettersAsync(ct);
         return TypedResults.Ok(new PipelineStatus(last, processed, last - processed, await profiles.ProfileCountAsync(ct), pending.Values.Sum(),
-            await followers.StatusAsync(ct)));
+            await followers.StatusAsync(ct)) { Destinations = await destinations.StatusesAsync(ct) });
     }
 }
