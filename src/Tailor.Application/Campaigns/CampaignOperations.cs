@@ -12,7 +12,7 @@ public sealed class CampaignOperations(ICampaignStore campaigns, IContentStore c
     IdSource ids, TimeProvider time)
 {
     private static readonly string[] Statuses = [RecipientStatus.Pending, RecipientStatus.Sending, RecipientStatus.Sent, RecipientStatus.SuppressedConsent,
-        RecipientStatus.SuppressedCap, RecipientStatus.Failed, RecipientStatus.Interrupted];
+        RecipientStatus.SuppressedCap, RecipientStatus.Failed, RecipientStatus.Interrupted, RecipientStatus.HeldOut];
 
     /// <summary>A draft (or, with <see cref="CampaignDraft.SendAt"/>, a scheduled campaign) of an existing template to an existing segment.</summary>
     public async Task<OperationResult<Campaign>> CreateAsync(CampaignDraft draft, CancellationToken ct)

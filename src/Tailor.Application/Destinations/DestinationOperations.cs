@@ -83,7 +83,19 @@ public sealed class DestinationOperations(IDestinationStore store, IPositionStor
         foreach (var letter in await deadLetters.ListDeadLettersAsync(new DeadLetterQuery(Stage, Pending: true, Limit: 1000), cancellationToken))
             if (letter.Key.StartsWith(d.Id + ":", StringComparison.Ordinal)) pending++;
         var state = d.Kind == DestinationKinds.Stream ? "live" : d.Paused ? "paused" : counters.LastError is not null ? "failing" : "running";
-        return new DestinationStatusView(d.Id, d.Name, d.Kind, state, at, lag, counters.Sent, counters.Skipped, counters.LastError, counters.LastErrorAt, pending);
+        return new DestinationStatusView(d.Id, d.Name, d.Kind, state, at, lag, counters.Sent, counters.Skipped, counters.LastError, counters.LastErrorAt, pending)
+        {
+            Paused = d.Paused,
+        };
+    }
+
+    /// <summary>Every destination's status, by name (<c>GET /api/pipeline</c> lists them beside the followers).</summary>
+    public async Task<IReadOnlyList<DestinationStatusView>> StatusesAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<DestinationStatusView>();
+        foreach (var d in (await store.ListDestinationsAsync(cancellationToken)).OrderBy(d => d.Name, StringComparer.Ordinal))
+            if ((await StatusAsync(d.Id, cancellationToken)).Value is { } status) list.Add(status);
+        return list;
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace Tailor.Application.Experiments;
 /// <summary>
 /// Hands an experiment's per-arm sums to the statistics (<see cref="ExperimentAnalyzer"/>, docs/experiments.md
 /// "Statistics"): conversion and click-through as rates, count and sum as means, ratio as ratios; the pre-exposure
-/// covariate for CUPED on rates, means and ratios (for a ratio, its pre-period numerator and denominator). The control is the first variant; the holdout, when any, is one more arm.
+/// covariate for CUPED on rates, means and ratios (for a ratio, its pre-period numerator and denominator). The control is the first variant; the holdout, when any, is one more arm
+/// — except for a campaign with a holdout, where the holdout (sent nothing) is the control every variant is compared with.
 /// </summary>
 public static class ExperimentStatistics
 {
@@ -18,7 +19,8 @@ public static class ExperimentStatistics
     {
         var d = results.Experiment.Definition;
         if (results.Metrics.Count == 0) return (null, new InputProblem("metrics", "the experiment has no metric to analyse"));
-        var sums = new ExperimentSums(d.Variants[0].Key, d.Arms().Select(a => new ArmAllocation(a.Arm, a.Weight)).ToArray(),
+        var control = d.Subject.Kind == SubjectKind.Campaign && d.Holdout > 0 ? ExperimentArms.Holdout : d.Variants[0].Key;
+        var sums = new ExperimentSums(control, d.Arms().Select(a => new ArmAllocation(a.Arm, a.Weight)).ToArray(),
             results.Metrics.Select(m => new MetricSums(m.Metric.Name, Kind(m.Metric.Kind), m.Arms.Select(a => Convert(m.Metric.Kind, a)).ToArray())).ToArray());
         if (ExperimentAnalyzer.Validate(sums, options) is { } problem) return (null, problem);
         return (ExperimentAnalyzer.Analyze(sums, options), null);

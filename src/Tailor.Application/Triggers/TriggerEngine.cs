@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tailor.Application.Delivery;
+using Tailor.Application.Experiments;
 using Tailor.Core.Delivery;
 using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
@@ -20,7 +21,8 @@ namespace Tailor.Application.Triggers;
 /// frequency caps let it through.
 /// </summary>
 public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, IProfileStore profiles, IPositionStore positions,
-    TimeProvider time, Func<string> newRunId, FrequencyPolicy caps, ActionPayloads payloads, IStageProbe? probe = null)
+    TimeProvider time, Func<string> newRunId, FrequencyPolicy caps, ActionPayloads payloads, IStageProbe? probe = null,
+    JourneyExperiments? experiments = null)
 {
     /// <summary>The dead-letter stage of events, segment changes and run timers the engine set aside.</summary>
     public const string Stage = "triggers";
@@ -341,16 +343,39 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var id in snapshot.Memberships)
                 if (segmentNames.TryGetValue(id, out var name)) names.Add(name);
-            result[snapshot.Profile.Id] = new JourneyFacts(new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance));
+            result[snapshot.Profile.Id] = new JourneyFacts(new ProfileFacts(snapshot.Profile, snapshot.Events, names, NoPopulationStats.Instance), names);
         }
         return result;
     }
 
-    private sealed class JourneyFacts(ProfileFacts facts) : IJourneyFacts
+    /// <summary>
+    /// Gives each profile of a batch its arm of every experiment running on a trigger with a step under test (one read
+    /// of stored exposures per experiment), for <see cref="ExperimentStep"/> to read while the run walks.
+    /// </summary>
+    private async Task AddArmsAsync(TriggerCatalog catalog, Dictionary<string, JourneyFacts> facts, CancellationToken ct)
+    {
+        if (experiments is null || facts.Count == 0 || !catalog.All.Any(t => t.Definition.Steps.Any(s => s is ExperimentStep))) return;
+        var entries = await experiments.OnTriggersAsync(catalog.All.Select(t => (t.Id, t.Definition)), ct);
+        if (entries.Count == 0) return;
+        var memberships = facts.ToDictionary(f => f.Key, f => (IReadOnlySet<string>)f.Value.Segments, StringComparer.Ordinal);
+        foreach (var (trigger, entry) in entries)
+            foreach (var (profileId, arm) in await experiments.ArmsAsync(entry, memberships, ct))
+                facts[profileId].Arms[trigger] = arm;
+    }
+
+    private sealed class JourneyFacts(ProfileFacts facts, HashSet<string> segments) : IJourneyFacts
     {
         public Profile Profile => facts.Profile;
 
+        /// <summary>The names of the segments the profile is in.</summary>
+        public HashSet<string> Segments => segments;
+
+        /// <summary>The profile's arm per trigger name under test.</summary>
+        public Dictionary<string, JourneyArm> Arms { get; } = new(StringComparer.Ordinal);
+
         public bool Matches(Rule rule, DateTimeOffset at) => RuleEvaluator.Evaluate(rule, facts, at).Matched;
+
+        public JourneyArm? ArmOf(string trigger) => Arms.GetValueOrDefault(trigger);
     }
 
     /// <summary>What one batch changes, gathered in memory and committed in one transaction.</summary>
@@ -384,6 +409,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
             var ids = profileIds.Distinct(StringComparer.Ordinal).ToList();
             if (ids.Count == 0) return new Batch(engine, catalog, [], [], new Dictionary<(string, string), DateTimeOffset>());
             var facts = await engine.FactsAsync(ids, catalog.RuleEvents, ct);
+            await engine.AddArmsAsync(catalog, facts, ct);
             waiting ??= await engine.Store.WaitingRunsAsync(ids, ct);
             return new Batch(engine, catalog, facts, waiting, await engine.Store.LastEntriesAsync(ids, ct));
         }
@@ -446,6 +472,10 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
                 Log(run, line.At, line.Step, line.Kind, line.Detail);
                 // Each action's outcome goes right under its "action" line, so the log reads in order.
                 if (line.Kind == "action" && next < transition.Actions.Count) await ActAsync(trigger, run, transition.Actions[next++], facts, ct);
+                // A step under test: the exposure is recorded and logged as it is reached (before this batch commits;
+                // a retried batch logs the same event id, so it is stored once).
+                if (line.Kind == JourneyMachine.ExposureKind && _engine.Journeys is { } journeys && facts.ArmOf(trigger.Definition.Name) is { } arm)
+                    await journeys.ExposeAsync(arm, arm.Experiment, run.ProfileId, trigger.Id, line.Step, line.At, ct);
             }
         }
 
@@ -521,6 +551,8 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
     private string NewRunId() => newRunId();
 
     private ITriggerStore Store => store;
+
+    private JourneyExperiments? Journeys => experiments;
 }
 
 /// <summary>The outcome of a dry run: how the run would end and every step it would take.</summary>

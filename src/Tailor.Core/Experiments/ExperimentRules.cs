@@ -48,8 +48,6 @@ public static partial class ExperimentRules
         if (d.Subject.Name is { Length: > 200 }) return Fail("subject.name", "must be at most 200 characters");
         if (double.IsNaN(d.Holdout) || d.Holdout < 0 || d.Holdout > MaxHoldout) return Fail("holdout", $"must be a fraction between 0 and {MaxHoldout}");
         if (d.Audience is { Length: 0 or > 200 }) return Fail("audience", "must name a segment");
-        if (d.Subject.Kind == SubjectKind.Campaign && d.Holdout > 0)
-            return Fail("holdout", "is not available for campaign experiments yet (a held-out recipient would need a ledger status of its own); exclude a segment from the campaign instead");
 
         if (d.Method is { } method && !ExperimentDefinition.Methods.Contains(method))
             return Fail("method", $"must be one of {string.Join(", ", ExperimentDefinition.Methods)}");

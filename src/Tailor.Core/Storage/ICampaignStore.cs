@@ -48,6 +48,8 @@ public static class RecipientStatus
     public const string SuppressedCap = "suppressed_cap";
     public const string Failed = "failed";
     public const string Interrupted = "interrupted";
+    /// <summary>In the holdout of an experiment on the campaign: not sent, measured as arm <c>holdout</c> (docs/experiments.md).</summary>
+    public const string HeldOut = "held_out";
 }
 
 /// <summary>A send of one template to a segment's members. <see cref="Status"/> is draft, scheduled, sending or completed.</summary>

@@ -9,4 +9,7 @@ public interface IJourneyFacts
     Profile Profile { get; }
 
     bool Matches(Rule rule, DateTimeOffset at);
+
+    /// <summary>The profile's arm of the experiment running on trigger <paramref name="trigger"/> (by name); null when it is in none.</summary>
+    JourneyArm? ArmOf(string trigger) => null;
 }

@@ -10,6 +10,9 @@ namespace Tailor.Core.Triggers;
 /// </summary>
 public static class JourneyMachine
 {
+    /// <summary>The log kind of a run's exposure at an <see cref="ExperimentStep"/>: the engine logs the exposure for it.</summary>
+    public const string ExposureKind = "exposure";
+
     /// <summary>A profile enters at <paramref name="at"/>; the run walks until it waits, exits or completes.</summary>
     public static JourneyTransition Enter(TriggerDefinition trigger, string runId, string triggerId, string profileId,
         DateTimeOffset at, string startEvent, string because, IJourneyFacts facts)
@@ -106,6 +109,21 @@ public static class JourneyMachine
                         _actions.Add(new ActionDecision(step.Id, step.Action, $"{run.Id}:{step.Id}", at));
                         Log(at, step.Id, "action", step.Action.Kind);
                         index++;
+                        break;
+                    }
+                    case ExperimentStep split:
+                    {
+                        var target = split.Otherwise;
+                        if (facts.ArmOf(trigger.Name) is not { } arm) Log(at, split.Id, "experiment", $"in no experiment: goes to {target}");
+                        else
+                        {
+                            target = arm.Target ?? split.Otherwise;
+                            // A value that is not a later step would loop or go nowhere: such an arm takes the default path.
+                            if (target is not (StepTargets.Next or StepTargets.Exit) && trigger.IndexOf(target) <= index) target = split.Otherwise;
+                            Log(at, split.Id, ExposureKind, $"arm {arm.Arm} of experiment {arm.Experiment}: goes to {target}");
+                        }
+                        if (target == StepTargets.Exit) return Exit(run, index, at, "experiment arm exits");
+                        index = target == StepTargets.Next ? index + 1 : trigger.IndexOf(target);
                         break;
                     }
                     case ExitStep exit:

@@ -120,12 +120,19 @@ public static class TriggerJson
             Object(e, path, "id", "action");
             return new ActionStep(id, ParseAction(action, $"{path}.action", limits));
         }
+        if (e.TryGetProperty("experiment", out var experiment))
+        {
+            Object(e, path, "id", "experiment");
+            if (experiment.ValueKind != JsonValueKind.Object) throw new TriggerDefinitionException($"{path}.experiment", "must be an object: {\"otherwise\": \"next\"}");
+            Object(experiment, $"{path}.experiment", "otherwise");
+            return new ExperimentStep(id, Target(experiment, $"{path}.experiment", "otherwise", StepTargets.Next));
+        }
         if (e.TryGetProperty("exit", out _))
         {
             Object(e, path, "id", "exit");
             return new ExitStep(id, RequiredString(e, path, "exit"));
         }
-        throw new TriggerDefinitionException(path, "must have one of \"wait\", \"if\", \"action\" or \"exit\"");
+        throw new TriggerDefinitionException(path, "must have one of \"wait\", \"if\", \"action\", \"experiment\" or \"exit\"");
     }
 
     private static TriggerAction ParseAction(JsonElement e, string path, DefinitionLimits limits)
@@ -298,6 +305,7 @@ public static class TriggerJson
     {
         WaitStep w => [("onEvent", w.OnEvent), ("onTimeout", w.OnTimeout)],
         ConditionStep c => [("then", c.Then), ("else", c.Else)],
+        ExperimentStep x => [("experiment.otherwise", x.Otherwise)],
         _ => [],
     };
 

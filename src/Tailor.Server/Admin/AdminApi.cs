@@ -108,16 +108,23 @@ public static class AdminApi
     {
         /// <summary>Event retention's last run, people erased, events dropped for a suppressed identifier (docs/privacy.md).</summary>
         public Tailor.Server.Privacy.PrivacyStatus? Privacy { get; init; }
+
+        /// <summary>Each destination of the <c>destinations</c> follower: state, paused, positions, lag, last error, dead letters (docs/connectors.md).</summary>
+        public IReadOnlyList<Application.Destinations.DestinationStatusView> Destinations { get; init; } = [];
     }
 
     private static async Task<Ok<PipelineStatus>> PipelineAsync(IPositionStore positions, IProfileStore profiles, IEventLog log, IDeadLetterStore deadLetters, FollowerHost followers,
-        IPrivacyStore privacy, CancellationToken ct)
+        IPrivacyStore privacy, Application.Destinations.DestinationOperations destinations, CancellationToken ct)
     {
         // Pipeline first: it only ever trails the log, so a log position read after it is never behind it (lag >= 0).
         var processed = await positions.PositionAsync(Followers.Profiles, ct);
         var last = await log.LastSequenceAsync(ct);
         var pending = await deadLetters.PendingDeadLettersAsync(ct);
         return TypedResults.Ok(new PipelineStatus(last, processed, last - processed, await profiles.ProfileCountAsync(ct), pending.Values.Sum(),
-            await followers.StatusAsync(ct)) { Privacy = await Tailor.Server.Privacy.PrivacyStatus.ReadAsync(privacy, ct) });
+            await followers.StatusAsync(ct))
+        {
+            Privacy = await Tailor.Server.Privacy.PrivacyStatus.ReadAsync(privacy, ct),
+            Destinations = await destinations.StatusesAsync(ct),
+        });
     }
 }

@@ -154,8 +154,13 @@ public sealed partial class CampaignSender(
         var address = EmailComposer.AddressOf(facts.Profile)
             ?? (await profiles.GetProfileAsync(profileId, ct) is { } full ? EmailComposer.AddressOf(full) : null);
         if (address is null) return Outcome(RecipientStatus.Failed, "the profile has no email address");
-        // A campaign under test (docs/experiments.md): the recipient's arm picks the template.
-        if (experiments is not null && await experiments.CampaignTemplateAsync(campaign, profileId, content, ct) is { } tested) template = tested;
+        // A campaign under test (docs/experiments.md): the recipient's arm picks the template; the holdout is not sent,
+        // its exposure logged all the same, at the same point as the arms' (after consent, caps and address), so the arms compare.
+        if (experiments is not null && await experiments.CampaignArmAsync(campaign, profileId, content, ct) is { } arm)
+        {
+            if (arm.Served.Holdout) return Outcome(RecipientStatus.HeldOut, $"in the holdout of experiment {arm.Served.Experiment.Key}");
+            if (arm.Template is { } tested) template = tested;
+        }
         try
         {
             var composed = await emails.ComposeAsync(campaign, template, subject, facts, address, content, ct);

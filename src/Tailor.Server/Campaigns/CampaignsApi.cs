@@ -41,7 +41,8 @@ public static class CampaignsApi
     /// <param name="SendAt">Start by itself at this moment (a schedule); without it the campaign waits for <c>/send</c>.</param>
     public sealed record CampaignRequest(string? Name, string? Template, string? Segment, string? Subject, string? From, CapRequest[]? FrequencyCaps, DateTimeOffset? SendAt);
 
-    public sealed record CampaignCounts(long Audience, long Sent, long SuppressedByConsent, long SuppressedByCap, long Failed, long Interrupted, long Pending);
+    /// <param name="HeldOut">Recipients in the holdout of an experiment on the campaign: not sent (docs/experiments.md).</param>
+    public sealed record CampaignCounts(long Audience, long Sent, long SuppressedByConsent, long SuppressedByCap, long Failed, long Interrupted, long Pending, long HeldOut = 0);
 
     public sealed record CampaignView(string Id, string Name, string Template, string Segment, string? Subject, string? From, string Status,
         CampaignCounts Counts, double Progress, IReadOnlyList<string> FrequencyCaps, DateTimeOffset CreatedAt, DateTimeOffset? SendAt, DateTimeOffset? StartedAt, DateTimeOffset? CompletedAt);
@@ -60,7 +61,7 @@ public static class CampaignsApi
     {
         var c = p.Campaign;
         var counts = new CampaignCounts(c.AudienceSize, p.Count(RecipientStatus.Sent), p.Count(RecipientStatus.SuppressedConsent), p.Count(RecipientStatus.SuppressedCap),
-            p.Count(RecipientStatus.Failed), p.Count(RecipientStatus.Interrupted), p.Count(RecipientStatus.Pending) + p.Count(RecipientStatus.Sending));
+            p.Count(RecipientStatus.Failed), p.Count(RecipientStatus.Interrupted), p.Count(RecipientStatus.Pending) + p.Count(RecipientStatus.Sending), p.Count(RecipientStatus.HeldOut));
         var total = p.Recipients.Values.Sum();
         var done = total - counts.Pending;
         var progress = total == 0 ? (c.Status == Campaign.Completed ? 1 : 0) : Math.Round((double)done / total, 4);

@@ -43,20 +43,23 @@ public sealed class ExperimentServing(RunningExperiments running, ExperimentAssi
     /// <summary>Whether an experiment with this key is running.</summary>
     public async Task<Experiment?> RunningAsync(string key, CancellationToken ct) => (await running.ByKeyAsync(key, ct))?.Experiment;
 
+    /// <summary>A campaign recipient's arm and the template it sends (null: the campaign's own; for the holdout: nothing is sent).</summary>
+    public sealed record CampaignArm(Served Served, Content.StoredTemplate? Template);
+
     /// <summary>
-    /// The template a campaign's recipient gets when the campaign is under test: the arm's template (null: the
-    /// campaign's own, also when no experiment runs on it or the recipient is outside its audience). The exposure is
-    /// logged, attributed to the recipient's userId (else anonymousId).
+    /// The arm of a campaign's recipient when the campaign is under test (null when no experiment runs on it or the
+    /// recipient is outside its audience): its template (null: the campaign's own), or the holdout, which is not sent.
+    /// The exposure is logged either way, attributed to the recipient's userId (else anonymousId).
     /// </summary>
-    public async Task<Content.StoredTemplate?> CampaignTemplateAsync(Core.Storage.Campaign campaign, string profileId, Content.ContentCatalog.Snapshot content, CancellationToken ct)
+    public async Task<CampaignArm?> CampaignArmAsync(Core.Storage.Campaign campaign, string profileId, Content.ContentCatalog.Snapshot content, CancellationToken ct)
     {
         var entry = await running.OnAsync(SubjectKind.Campaign, campaign.Name, ct) ?? await running.OnAsync(SubjectKind.Campaign, campaign.Id, ct);
         if (entry is null || await profiles.GetProfileAsync(profileId, ct) is not { } profile) return null;
         ProfileIdentifier? identity = null;
         foreach (var i in profile.Identities)
             if (i.Type == IdentityTypes.UserId || (identity is null && i.Type == IdentityTypes.AnonymousId)) identity = i;
-        if (identity is null || await AssignAsync(entry, profile, identity.Value, ct) is not { Variant.Template: { } name }) return null;
-        return content.Templates.GetValueOrDefault(name);
+        if (identity is null || await AssignAsync(entry, profile, identity.Value, ct) is not { } served) return null;
+        return new CampaignArm(served, served.Variant?.Template is { } name ? content.Templates.GetValueOrDefault(name) : null);
     }
 
     /// <summary>

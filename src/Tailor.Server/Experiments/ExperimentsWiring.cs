@@ -11,6 +11,7 @@ public static class ExperimentsWiring
         services.AddSingleton<RunningExperiments>();
         services.AddSingleton<ExperimentAssigner>();
         services.AddSingleton<ExperimentServing>();
+        services.AddSingleton<JourneyExperiments>(); // journey steps under test (read by the trigger engine)
         services.AddSingleton<ExperimentOperations>();
         services.AddSingleton<ExperimentTallies>();
         services.AddSingleton<Pipeline.ILogFollower, ExperimentFollower>(); // keeps results current as events arrive

@@ -17,7 +17,8 @@ public static class TriggersWiring
     {
         services.AddSingleton(sp => new TriggerEngine(sp.GetRequiredService<ITriggerStore>(), sp.GetRequiredService<ISegmentStore>(),
             sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<IPositionStore>(), sp.GetRequiredService<TimeProvider>(),
-            () => sp.GetRequiredService<IdSource>().New("run"), sp.GetRequiredService<FrequencyPolicy>(), sp.GetRequiredService<ActionPayloads>(), sp.GetService<IStageProbe>()));
+            () => sp.GetRequiredService<IdSource>().New("run"), sp.GetRequiredService<FrequencyPolicy>(), sp.GetRequiredService<ActionPayloads>(), sp.GetService<IStageProbe>(),
+            sp.GetService<Application.Experiments.JourneyExperiments>()));
         services.AddSingleton(new RetryPolicy(new Random()));
         services.AddDelivery(options); // channels, the email composer, the cap policy and the delivery worker
         services.AddSingleton<TriggerWorker>();

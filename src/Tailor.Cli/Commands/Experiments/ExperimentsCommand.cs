@@ -97,8 +97,9 @@ internal static class ExperimentsCommand
     {
         var key = new Argument<string>("key") { Description = "The experiment's key" };
         var segment = new Option<string?>("--segment") { Description = "Only the units currently in this segment" };
+        var breakdown = new Option<string?>("--breakdown") { Description = "Comma-separated segment names (1 to 10): the results for each segment's current members, per variant within each (as ?breakdown= of the API)" };
         var json = new Option<bool>("--json") { Description = "Print the results as JSON" };
-        var command = new Command("results", "Units per arm and each metric's per-arm sums and means") { key, segment, json };
+        var command = new Command("results", "Units per arm and each metric's per-arm sums and means") { key, segment, breakdown, json };
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -113,6 +114,20 @@ internal static class ExperimentsCommand
             {
                 // A running server's follower is folding them.
             }
+            if (result.GetValue(breakdown) is { } names)
+            {
+                if (result.GetValue(segment) is not null) return Error("breakdown", "must not be combined with --segment");
+                var parts = await Operations(tailor).BreakdownAsync(result.GetValue(key)!, names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), ct);
+                if (parts.Problem is { } breakdownProblem) return Error(breakdownProblem.Field, breakdownProblem.Rule);
+                if (result.GetValue(json))
+                {
+                    // The whole experiment first, then one entry per segment: the shape of the API's answer.
+                    Console.WriteLine(JsonSerializer.Serialize(new { results = parts.Value![0], breakdown = parts.Value.Skip(1).ToArray() }, Indented));
+                    return 0;
+                }
+                foreach (var part in parts.Value!) Print(part);
+                return 0;
+            }
             var results = await Operations(tailor).ResultsAsync(result.GetValue(key)!, result.GetValue(segment), ct);
             if (results.Problem is { } problem) return Error(problem.Field, problem.Rule);
             var r = results.Value!;
@@ -121,26 +136,31 @@ internal static class ExperimentsCommand
                 Console.WriteLine(JsonSerializer.Serialize(r, Indented));
                 return 0;
             }
-            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(r.Experiment.Key)}[/] ({Wire(r.Experiment.Status)}){(r.Segment is null ? "" : $", segment {Markup.Escape(r.Segment)}")}: " +
-                $"{string.Join(", ", r.Exposures.Arms.Select(a => $"{a.Arm} {a.Units} units"))}; {r.Exposures.ChangedByMerge} merged across arms");
-            foreach (var m in r.Metrics)
-            {
-                var table = new Table().Title($"{m.Metric.Name} ({m.Role.ToString().ToLowerInvariant()}, {m.Metric.Kind.ToString().ToLowerInvariant()})")
-                    .AddColumns("arm", "units", "mean", "Σy", "Σy²", "Σx (pre)", "Σd");
-                foreach (var a in m.Arms)
-                {
-                    var mean = m.Metric.Kind == MetricKind.Ratio ? (a.DenominatorSum == 0 ? double.NaN : a.Sum / a.DenominatorSum) : a.Units == 0 ? double.NaN : a.Sum / a.Units;
-                    table.AddRow(Markup.Escape(a.Arm), a.Units.ToString(CultureInfo.InvariantCulture), mean.ToString("G6", CultureInfo.InvariantCulture),
-                        a.Sum.ToString("G8", CultureInfo.InvariantCulture), a.SumSquares.ToString("G8", CultureInfo.InvariantCulture),
-                        a.CovariateSum.ToString("G8", CultureInfo.InvariantCulture), a.DenominatorSum.ToString("G8", CultureInfo.InvariantCulture));
-                }
-                AnsiConsole.Write(table);
-                foreach (var effect in m.Effects ?? [])
-                    AnsiConsole.MarkupLine($"  effect {Markup.Escape(effect.Name)}: {effect.Estimate?.ToString("G6", CultureInfo.InvariantCulture) ?? "n/a"} (SE {effect.StandardError?.ToString("G4", CultureInfo.InvariantCulture) ?? "n/a"})");
-            }
+            Print(r);
             return 0;
         });
         return command;
+    }
+
+    private static void Print(ExperimentResults r)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(r.Experiment.Key)}[/] ({Wire(r.Experiment.Status)}){(r.Segment is null ? "" : $", segment {Markup.Escape(r.Segment)}")}: " +
+            $"{string.Join(", ", r.Exposures.Arms.Select(a => $"{a.Arm} {a.Units} units"))}; {r.Exposures.ChangedByMerge} merged across arms");
+        foreach (var m in r.Metrics)
+        {
+            var table = new Table().Title($"{m.Metric.Name} ({m.Role.ToString().ToLowerInvariant()}, {m.Metric.Kind.ToString().ToLowerInvariant()})")
+                .AddColumns("arm", "units", "mean", "Σy", "Σy²", "Σx (pre)", "Σd");
+            foreach (var a in m.Arms)
+            {
+                var mean = m.Metric.Kind == MetricKind.Ratio ? (a.DenominatorSum == 0 ? double.NaN : a.Sum / a.DenominatorSum) : a.Units == 0 ? double.NaN : a.Sum / a.Units;
+                table.AddRow(Markup.Escape(a.Arm), a.Units.ToString(CultureInfo.InvariantCulture), mean.ToString("G6", CultureInfo.InvariantCulture),
+                    a.Sum.ToString("G8", CultureInfo.InvariantCulture), a.SumSquares.ToString("G8", CultureInfo.InvariantCulture),
+                    a.CovariateSum.ToString("G8", CultureInfo.InvariantCulture), a.DenominatorSum.ToString("G8", CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.Write(table);
+            foreach (var effect in m.Effects ?? [])
+                AnsiConsole.MarkupLine($"  effect {Markup.Escape(effect.Name)}: {effect.Estimate?.ToString("G6", CultureInfo.InvariantCulture) ?? "n/a"} (SE {effect.StandardError?.ToString("G4", CultureInfo.InvariantCulture) ?? "n/a"})");
+        }
     }
 
     private static string Wire(ExperimentStatus status) => status.ToString().ToLowerInvariant();
