@@ -45,7 +45,8 @@ public static class TailorServer
             builder.Configuration.AddConfiguration(configuration);
         }
         builder.AddTailorOptions(options);
-        var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, cancellationToken);
+        var (protection, createdKeyFile) = EncryptionAtRest.Open(options.Privacy, options.DataDirectory);
+        var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, TimeProvider.System, protection, cancellationToken);
         await EnsureKeysAsync(store.Access, options, new IdSource(TimeProvider.System), TimeProvider.System, cancellationToken);
 
         builder.WebHost.UseUrls(options.Urls);
@@ -71,12 +72,15 @@ public static class TailorServer
         builder.Services.AddTailorExperiments();
         builder.Services.AddTailorDestinations();
         builder.Services.AddTailorPrivacy(options.Privacy);
+        builder.Services.AddTailorEncryption();
         builder.Services.AddTailorSources();
         builder.Services.AddTailorOpenApi();
         builder.Services.AddTailorObservability(options.Observability);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (createdKeyFile is not null)
+            app.Logger.LogWarning("Created the privacy key file {KeyFile} (mode 0600): personal data is encrypted under it. In production keep it outside the data directory and its backups (Tailor:Privacy:KeyFile; docs/security.md)", createdKeyFile);
         app.UseExceptionHandler();
         app.UseTailorSecurity();
         app.UseTailorObservability(options.Observability);
@@ -100,6 +104,7 @@ public static class TailorServer
         app.MapDestinationsApi();
         api.MapAuditApi();
         api.MapPrivacyApi();
+        api.MapEncryptionApi();
         api.MapSourcesApi();
         app.MapSourceReceiver();
         app.MapTailorOpenApi();
