@@ -1,4 +1,4 @@
-# services.sh -- start the real backing services Tailor's tests need (PostgreSQL, an SMTP sink) from
+# services.sh -- start the real backing services Tailor's tests need (PostgreSQL, an SMTP sink, RabbitMQ) from
 # Debian 12 packages, without systemd, bound to 127.0.0.1 on non-default ports, data under $SVC_ROOT.
 # Project copy of shared/scripts/services.sh, trimmed to what Tailor uses.
 #
@@ -15,6 +15,8 @@
 : "${SVC_WAIT_SECS:=60}"
 : "${PG_PORT:=55432}" "${PG_USER:=app}" "${PG_PASSWORD:=app_pw}" "${PG_DB:=appdb}"
 : "${SMTP_PORT:=52525}" "${SMTP_SINK_IMPL:=exim}"          # exim | postfix
+: "${RMQ_PORT:=55672}" "${RMQ_STREAM_PORT:=55552}" "${RMQ_DIST_PORT:=55682}" "${RMQ_EPMD_PORT:=54369}"   # start_rabbitmq
+: "${RMQ_USER:=app}" "${RMQ_PASSWORD:=app_pw}"
 : "${SMTP_AUTH_PORT:=52526}" "${SMTP_AUTH_USER:=tailor}" "${SMTP_AUTH_PASSWORD:=sink_pw}"   # start_smtp_auth_sink
 
 _svc_log() { echo "[services] $*" >&2; }
@@ -120,6 +122,76 @@ stop_postgres() {
   local d="$SVC_ROOT/postgres"
   [ -f "$d/data/postmaster.pid" ] || return 0
   _svc_as postgres "$(_pg_bin)/pg_ctl" -D "$d/data" -m fast -w -t 30 stop > /dev/null 2>&1 || true
+  return 0
+}
+
+# ---------------------------------------------------------------- RabbitMQ (3.10 from Debian)
+# The broker between Tailor nodes (docs/scale.md): AMQP on 127.0.0.1:$RMQ_PORT with the stream and consistent-hash
+# exchange plugins. Runs as the calling user with HOME=$d (the Erlang cookie lives there); every port on 127.0.0.1,
+# its own epmd port and node name, so it never meets a broker started elsewhere on the machine.
+_rmq_envfile() {
+  local d="$SVC_ROOT/rabbitmq"
+  cat > "$d/instance.env" <<EOF
+unset RABBITMQ_URL RABBITMQ_STREAM_URL RABBITMQ_HOST RABBITMQ_AMQP_PORT RABBITMQ_STREAM_PORT RABBITMQ_USER RABBITMQ_PASSWORD
+export HOME='$d' RABBITMQ_NODENAME=rabbit_tailor_$RMQ_PORT@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+export RABBITMQ_NODE_PORT=$RMQ_PORT RABBITMQ_DIST_PORT=$RMQ_DIST_PORT
+export ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT=$RMQ_EPMD_PORT
+export RABBITMQ_CONFIG_FILE='$d/rabbitmq.conf' RABBITMQ_ENABLED_PLUGINS_FILE='$d/enabled_plugins'
+export RABBITMQ_CONF_ENV_FILE='$d/rabbitmq-env.conf' RABBITMQ_MNESIA_BASE='$d/mnesia'
+export RABBITMQ_LOG_BASE='$d/log' RABBITMQ_PID_FILE='$d/rabbit.pid'
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+EOF
+}
+
+_rmq() {          # _rmq [TIMEOUT] SCRIPT ARGS... : run /usr/lib/rabbitmq/bin/SCRIPT with this instance's environment
+  local t=0; [[ $1 =~ ^[0-9]+$ ]] && { t=$1; shift; }
+  timeout "$t" bash -c '. "$0"; exec /usr/lib/rabbitmq/bin/"$@"' "$SVC_ROOT/rabbitmq/instance.env" "$@"
+}
+
+start_rabbitmq() {
+  _svc_install rabbitmq-server || return 1
+  local d="$SVC_ROOT/rabbitmq" t0; t0=$(_svc_now)
+  mkdir -p "$d"; _rmq_envfile
+  if _svc_pid_alive "$d/rabbit.pid"; then   # already started: only wait for its boot to finish
+    _rmq "$SVC_WAIT_SECS" rabbitmqctl -q await_startup --timeout "$SVC_WAIT_SECS" > /dev/null || return 1
+  else
+    : > "$d/rabbitmq-env.conf"   # keeps /etc/rabbitmq/rabbitmq-env.conf out of it
+    cat > "$d/rabbitmq.conf" <<EOF
+listeners.tcp.1 = 127.0.0.1:$RMQ_PORT
+stream.listeners.tcp.1 = 127.0.0.1:$RMQ_STREAM_PORT
+stream.advertised_host = 127.0.0.1
+stream.advertised_port = $RMQ_STREAM_PORT
+default_user = $RMQ_USER
+default_pass = $RMQ_PASSWORD
+loopback_users = none
+log.console = false
+log.file.level = info
+EOF
+    # plugins are enabled offline (writes $d/enabled_plugins; no running node needed)
+    _rmq 60 rabbitmq-plugins -q --offline enable rabbitmq_stream rabbitmq_consistent_hash_exchange > "$d/plugins.log" 2>&1 \
+      || { _svc_log "rabbitmq-plugins failed:"; cat "$d/plugins.log" >&2; return 1; }
+    rm -f "$d/rabbit.pid"
+    setsid bash -c '. "$0"; exec /usr/lib/rabbitmq/bin/rabbitmq-server' "$d/instance.env" \
+      > "$d/stdout.log" 2>&1 < /dev/null &
+    # 'wait' returns once the pid file exists and the broker (plugins included) has booted
+    _rmq "$SVC_WAIT_SECS" rabbitmqctl -q wait --timeout "$SVC_WAIT_SECS" "$d/rabbit.pid" > "$d/wait.log" 2>&1 \
+      || { _svc_log "rabbitmq not ready after ${SVC_WAIT_SECS}s:"; tail -n 20 "$d/stdout.log" "$d/wait.log" >&2; return 1; }
+  fi
+  _svc_export RABBITMQ_URL "amqp://$RMQ_USER:$RMQ_PASSWORD@127.0.0.1:$RMQ_PORT/%2F"
+  _svc_export RABBITMQ_STREAM_URL "rabbitmq-stream://$RMQ_USER:$RMQ_PASSWORD@127.0.0.1:$RMQ_STREAM_PORT/%2F"
+  _svc_export RABBITMQ_HOST 127.0.0.1; _svc_export RABBITMQ_AMQP_PORT "$RMQ_PORT"
+  _svc_export RABBITMQ_STREAM_PORT "$RMQ_STREAM_PORT"
+  _svc_export RABBITMQ_USER "$RMQ_USER"; _svc_export RABBITMQ_PASSWORD "$RMQ_PASSWORD"
+  _svc_log "rabbitmq ready on 127.0.0.1:$RMQ_PORT, stream $RMQ_STREAM_PORT ($(_svc_since "$t0"))"
+}
+
+stop_rabbitmq() {
+  local d="$SVC_ROOT/rabbitmq"
+  [ -f "$d/instance.env" ] || return 0
+  if _svc_pid_alive "$d/rabbit.pid"; then
+    _rmq 60 rabbitmqctl -q shutdown > /dev/null 2>&1 || _svc_kill_wait "$d/rabbit.pid"
+  fi
+  epmd -port "$RMQ_EPMD_PORT" -kill > /dev/null 2>&1 || true   # this epmd was started by the broker
   return 0
 }
 
@@ -317,7 +389,7 @@ stop_smtp_auth_sink() { _svc_kill_wait "$SVC_ROOT/smtp-auth/exim.pid"; return 0;
 
 # ---------------------------------------------------------------- all
 stop_services() {
-  stop_smtp_auth_sink; stop_smtp_sink; stop_postgres
+  stop_rabbitmq; stop_smtp_auth_sink; stop_smtp_sink; stop_postgres
   return 0
 }
 

@@ -121,6 +121,35 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task A_due_timer_is_claimed_once_when_two_nodes_fire_it_at_the_same_moment()
+    {
+        using var engine = Engine();
+        var segment = await SegmentAsync(engine, "Recent Buyers", RecentBuyers);
+        await SettleAsync(engine, Order(_time.GetUtcNow(), "ida"));
+        _time.Advance(TimeSpan.FromDays(31));
+        var due = await Store.Segments.DueTimersAsync(_time.GetUtcNow(), 10, Ct);
+        Assert.Single(due);
+
+        // Two nodes read the same due timer; the first commit claims it, the second is refused whole.
+        await Store.Segments.ApplyMembershipAsync(new MembershipUpdate([], []) { Fired = due }, Ct);
+        await Assert.ThrowsAsync<PositionConflictException>(() => Store.Segments.ApplyMembershipAsync(new MembershipUpdate([], []) { Fired = due }, Ct));
+
+        // And through two engines (the second over its own connection to the store) racing on a timer due now.
+        await SettleAsync(engine, Order(_time.GetUtcNow(), "jo"));
+        _time.Advance(TimeSpan.FromDays(31));
+        await using var other = OpenSameStore();
+        using var second = Engine(other);
+        await second.ReloadAsync(Ct);
+        await Task.WhenAll(Drain(engine), Drain(second));
+        var profile = await ProfileOfAsync(User("jo"));
+        var history = await Store.Segments.MembershipHistoryAsync(profile.Id, segment.Id, 10, Ct);
+        Assert.Equal([true, false], history.Select(h => h.Entered)); // one exit, not two
+        Assert.Null(await Store.Segments.NextTimerAsync(Ct));
+
+        static async Task Drain(SegmentEngine e) { while (await e.FireDueTimersAsync(Ct) > 0) { } }
+    }
+
+    [Fact]
     public async Task A_new_order_keeps_a_buyer_in_recent_buyers_and_moves_the_timer()
     {
         using var engine = Engine();

@@ -148,7 +148,17 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
                     update.Timers.Add(t with { DueAt = null });
             }
         }
-        await CommitAsync(update, null, cancellationToken);
+        try
+        {
+            // Claimed: the timers evaluated at their own moment (a later one of the same profile only waits for its turn).
+            var fired = due.Where(t => t.DueAt <= moments[t.ProfileId]).ToList();
+            await store.ApplyMembershipAsync(new MembershipUpdate(update.Changes, update.Timers) { Fired = fired }, cancellationToken);
+        }
+        catch (PositionConflictException)
+        {
+            return due.Count; // another node fired one of them first: nothing was written; read what is due again
+        }
+        if (update.Changes.Count > 0) MembershipChanged?.Invoke(update.Changes);
         return due.Count;
     }
 

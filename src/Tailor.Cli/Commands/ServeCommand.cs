@@ -44,9 +44,14 @@ internal static class ServeCommand
         {
             Description = "Store context.ip truncated to its /24 (IPv4) or /48 (IPv6) after the geo lookup (Tailor:Geo:TruncateIp, env TAILOR_TRUNCATE_IP=true)",
         };
+        var rabbitmq = new Option<string?>("--rabbitmq")
+        {
+            Description = "RabbitMQ between the nodes of a cluster on one PostgreSQL, as amqp://user:password@host:5672/%2F (Tailor:Cluster:RabbitMq, env TAILOR_RABBITMQ; docs/scale.md)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_RABBITMQ"),
+        };
         var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline. Any setting as --Tailor:Section:Key=value (docs/configuration.md)")
         {
-            urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug, geoip, truncateIp,
+            urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug, geoip, truncateIp, rabbitmq,
         };
         command.TreatUnmatchedTokensAsErrors = false; // --Tailor:Key=value, read by the configuration's command-line provider
         store.AddTo(command);
@@ -70,6 +75,7 @@ internal static class ServeCommand
             Flag(caps, nameof(TailorServerOptions.Caps), v => v);
             if (result.GetValue(personalizeDebug)) flags.Add(new("Security:PersonalizeDebug", "true"));
             Flag(geoip, "Geo:Database", v => v);
+            if (result.GetValue(rabbitmq) is { Length: > 0 } broker) flags.Add(new("Cluster:RabbitMq", broker));
             if (result.GetValue(truncateIp)) flags.Add(new("Geo:TruncateIp", "true"));
             var allow = result.GetValue(webhookAllow) ?? [];
             for (var i = 0; i < allow.Length; i++) flags.Add(new($"Security:WebhookAllow:{i}", allow[i]));
@@ -111,7 +117,7 @@ internal static class ServeCommand
             await using (app)
             {
                 if (result.GetValue(demo)) await DemoLoader.LoadAsync(app.Services, ct);
-                AnsiConsole.MarkupLine($"Tailor listening on [bold]{Markup.Escape(options.Urls)}[/] (store: {(options.Postgres is null ? "SQLite" : "PostgreSQL")})");
+                AnsiConsole.MarkupLine($"Tailor listening on [bold]{Markup.Escape(options.Urls)}[/] (store: {(options.Postgres is null ? "SQLite" : "PostgreSQL")}{(options.Cluster.Enabled ? ", cluster through RabbitMQ" : "")})");
                 await app.StartAsync(ct);
                 await app.WaitForShutdownAsync(ct);
                 return 0;

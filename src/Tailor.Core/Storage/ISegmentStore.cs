@@ -109,6 +109,13 @@ public sealed record MembershipUpdate(IReadOnlyList<MembershipChange> Changes, I
 {
     /// <summary>Items set aside instead of processed; stored in the same transaction, so the position moves past them atomically.</summary>
     public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
+
+    /// <summary>
+    /// Due timers this update fires, as they were read. The commit claims each (deletes it at exactly that due moment)
+    /// before writing anything and refuses the whole update with <see cref="PositionConflictException"/> when one is
+    /// gone or moved, so a timer fires once even when several nodes find it due at the same time.
+    /// </summary>
+    public IReadOnlyList<SegmentTimer> Fired { get; init; } = [];
 }
 
 public readonly record struct SegmentMember(string ProfileId, DateTimeOffset Since);

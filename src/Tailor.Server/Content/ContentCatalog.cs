@@ -58,9 +58,22 @@ public sealed partial class ContentCatalog(IContentStore store, LiquidEngine eng
         _current is { } current && !Stale() ? current : await LoadAsync(force: false, ct);
 
     /// <summary>Reads everything again now (after a change made through this node).</summary>
-    public Task<Snapshot> ReloadAsync(CancellationToken ct) => LoadAsync(force: true, ct);
+    public async Task<Snapshot> ReloadAsync(CancellationToken ct)
+    {
+        var snapshot = await LoadAsync(force: true, ct);
+        Reloaded?.Invoke();
+        return snapshot;
+    }
 
-    private bool Stale() => time.GetUtcNow() - _loadedAt >= RefreshAfter;
+    /// <summary>Raised after each reload for a change made through this node (in a cluster, announced to the others).</summary>
+    public event Action? Reloaded;
+
+    /// <summary>Another node changed content: the next read loads it again.</summary>
+    public void Forget() => _forgotten = true;
+
+    private volatile bool _forgotten;
+
+    private bool Stale() => _forgotten || time.GetUtcNow() - _loadedAt >= RefreshAfter;
 
     private async Task<Snapshot> LoadAsync(bool force, CancellationToken ct)
     {
@@ -69,6 +82,7 @@ public sealed partial class ContentCatalog(IContentStore store, LiquidEngine eng
         {
             // Requests that found the snapshot stale together reload it once: the first one; the rest take its result.
             if (!force && _current is { } fresh && !Stale()) return fresh;
+            _forgotten = false; // a notice after this point marks the new snapshot stale again
             var startedAt = time.GetUtcNow();
             var disabled = new Dictionary<(string, string), DisabledContent>();
             void Disable(ContentDocument d, string reason, string? body = null)

@@ -15,7 +15,8 @@ namespace Tailor.Server.Content;
 /// Reads what a render needs of one profile — the profile, the events block conditions read, its segment names — and
 /// keeps it warm for placements. An entry is dropped the moment the profile pipeline commits a change to that
 /// profile or the segment engine changes its memberships, so a placement never shows older data than the profile
-/// store has (entries also expire after <see cref="MaxAge"/>, for changes made by other nodes). The changes come from
+/// store has (entries also expire after <see cref="MaxAge"/>; in a cluster, other nodes' changes arrive through the
+/// broker, and while it is away nothing older than 1 s is served: docs/scale.md). The changes come from
 /// the host's <see cref="ChangeFeed"/>, read from the moment this is first needed (before that, nothing is cached).
 /// </summary>
 public sealed class ProfileScopes : IDisposable
@@ -30,6 +31,7 @@ public sealed class ProfileScopes : IDisposable
     private readonly SegmentEngine _segments;
     private readonly TimeProvider _time;
     private readonly IDisposable _subscription;
+    private readonly ChangeFeed _changes;
 
     private sealed record Entry(ProfileFacts Facts, DateTimeOffset LoadedAt, IReadOnlySet<string> EventNames);
 
@@ -39,7 +41,8 @@ public sealed class ProfileScopes : IDisposable
         _profiles = profiles;
         _segments = segments;
         _time = time;
-        _subscription = changes.Subscribe(OnProfilesChanged, OnMembershipsChanged);
+        _changes = changes;
+        _subscription = changes.Subscribe(OnProfilesChanged, OnMembershipsChanged, OnChangedElsewhere);
     }
 
     private void OnProfilesChanged(IReadOnlyList<Profile> profiles)
@@ -59,6 +62,25 @@ public sealed class ProfileScopes : IDisposable
         foreach (var c in changes) Invalidate(c.ProfileId);
     }
 
+    /// <summary>Another node changed these profiles (null: anything may have changed): drop them, and where their identities pointed.</summary>
+    private void OnChangedElsewhere(IReadOnlyList<string>? profileIds)
+    {
+        Interlocked.Increment(ref _generation);
+        if (profileIds is null)
+        {
+            _byProfile.Clear();
+            _owners.Clear();
+            return;
+        }
+        var ids = profileIds.ToHashSet(StringComparer.Ordinal);
+        foreach (var id in ids) Invalidate(id);
+        foreach (var (key, owner) in _owners)
+            if (ids.Contains(owner.ProfileId)) _owners.TryRemove(key, out _);
+    }
+
+    /// <summary>How old an entry may be served: <see cref="MaxAge"/>, or 1 s while other nodes' changes are not heard.</summary>
+    private TimeSpan Freshness => _changes.HearsOtherNodes() ? MaxAge : ChangeFeed.UnheardMaxAge;
+
     public void Dispose() => _subscription.Dispose();
 
     public void Invalidate(string profileId) => _byProfile.TryRemove(profileId, out _);
@@ -68,7 +90,7 @@ public sealed class ProfileScopes : IDisposable
     {
         var now = _time.GetUtcNow();
         Entry? entry = null;
-        var hit = warm && _byProfile.TryGetValue(profileId, out entry) && now - entry.LoadedAt < MaxAge && eventNames.IsSubsetOf(entry.EventNames);
+        var hit = warm && _byProfile.TryGetValue(profileId, out entry) && now - entry.LoadedAt < Freshness && eventNames.IsSubsetOf(entry.EventNames);
         if (warm) Observability.TailorMetrics.Cache("profile-scopes", hit);
         if (hit) return entry!.Facts;
         var generation = Interlocked.Read(ref _generation);
@@ -88,7 +110,7 @@ public sealed class ProfileScopes : IDisposable
     {
         var now = _time.GetUtcNow();
         var key = Key(identity);
-        if (_owners.TryGetValue(key, out var known) && now - known.At < MaxAge) return known.ProfileId;
+        if (_owners.TryGetValue(key, out var known) && now - known.At < Freshness) return known.ProfileId;
         var generation = Interlocked.Read(ref _generation);
         var profile = await _profiles.FindProfileAsync(identity, ct);
         if (profile is null) return null;

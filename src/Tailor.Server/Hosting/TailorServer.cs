@@ -8,6 +8,7 @@ using Tailor.Core.Storage;
 using Tailor.Server.Admin;
 using Tailor.Server.Analytics;
 using Tailor.Server.Campaigns;
+using Tailor.Server.Cluster;
 using Tailor.Server.Content;
 using Tailor.Server.DeadLetters;
 using Tailor.Server.Destinations;
@@ -106,6 +107,7 @@ public static class TailorServer
         api.MapPrivacyApi();
         api.MapEncryptionApi();
         api.MapSourcesApi();
+        api.MapClusterApi();
         app.MapSourceReceiver();
         app.MapTailorOpenApi();
         await app.Services.GetRequiredService<TrackingPlanCache>().ReloadAsync(cancellationToken); // compiled before the first request

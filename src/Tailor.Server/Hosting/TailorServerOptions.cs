@@ -75,6 +75,9 @@ public sealed class TailorServerOptions
     /// <summary>The background followers' failure policy and poll interval (docs/operations.md).</summary>
     public Pipeline.FollowerPolicy Followers { get; set; } = new();
 
+    /// <summary>Several nodes on one PostgreSQL with RabbitMQ between them (docs/scale.md); off unless <c>Cluster:RabbitMq</c> is set.</summary>
+    public Cluster.ClusterOptions Cluster { get; set; } = new();
+
     /// <summary>Metrics, traces, logs and the scrape endpoint (docs/observability.md).</summary>
     public Observability.ObservabilityOptions Observability { get; set; } = new();
 }

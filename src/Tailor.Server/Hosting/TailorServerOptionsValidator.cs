@@ -42,6 +42,7 @@ public sealed class TailorServerOptionsValidator : IValidateOptions<TailorServer
         Check(followers.Backoff > TimeSpan.Zero, "Followers:Backoff", "must be more than zero");
         Check(followers.MaxBackoff >= followers.Backoff, "Followers:MaxBackoff", "must be at least Followers:Backoff");
         Check(followers.PollInterval > TimeSpan.Zero, "Followers:PollInterval", "must be more than zero");
+        foreach (var problem in options.Cluster.Problems(options.Postgres is not null)) failures.Add($"{TailorServerOptions.Section}:Cluster:{problem}");
         var observability = options.Observability;
         Check(observability.MetricsPath is ['/', _, ..] && !observability.MetricsPath.StartsWith("/api", StringComparison.Ordinal) && !observability.MetricsPath.StartsWith("/v1", StringComparison.Ordinal),
             "Observability:MetricsPath", $"must be a path such as /metrics, outside /api and /v1, not '{observability.MetricsPath}'");

@@ -28,7 +28,7 @@ internal sealed class ReadinessCheck(IPositionStore positions, FollowerHost foll
         foreach (var status in statuses)
         {
             data[status.Name] = status.State;
-            if (status.State is not ("running" or "isolating")) notRunning.Add($"{status.Name} is {status.State}");
+            if (status.State is not ("running" or "isolating" or "standby")) notRunning.Add($"{status.Name} is {status.State}");
         }
         return notRunning.Count == 0
             ? HealthCheckResult.Healthy("storage reachable, migrations applied, followers running", data)

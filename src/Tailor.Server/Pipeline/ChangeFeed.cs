@@ -13,10 +13,15 @@ public sealed class ChangeFeed
 {
     private ImmutableArray<Reader> _readers = [];
 
-    /// <summary>Calls the given actions with each later commit (on the committing thread: they must be quick); dispose to stop.</summary>
-    public IDisposable Subscribe(Action<IReadOnlyList<Profile>>? profiles = null, Action<IReadOnlyList<MembershipChange>>? memberships = null)
+    /// <summary>
+    /// Calls the given actions with each later commit (on the committing thread: they must be quick); dispose to stop.
+    /// <paramref name="elsewhere"/> hears what other nodes of a cluster changed (profile ids; null: anything may have
+    /// changed, e.g. after the broker connection was lost).
+    /// </summary>
+    public IDisposable Subscribe(Action<IReadOnlyList<Profile>>? profiles = null, Action<IReadOnlyList<MembershipChange>>? memberships = null,
+        Action<IReadOnlyList<string>?>? elsewhere = null)
     {
-        var reader = new Reader(this, profiles, memberships);
+        var reader = new Reader(this, profiles, memberships, elsewhere);
         ImmutableInterlocked.Update(ref _readers, list => list.Add(reader));
         return reader;
     }
@@ -33,8 +38,31 @@ public sealed class ChangeFeed
         foreach (var reader in _readers) reader.Memberships?.Invoke(changes);
     }
 
-    private sealed class Reader(ChangeFeed feed, Action<IReadOnlyList<Profile>>? profiles, Action<IReadOnlyList<MembershipChange>>? memberships) : IDisposable
+    /// <summary>
+    /// In a cluster, whether other nodes' changes are heard now (the broker link is up). While they are not, readers
+    /// keep nothing older than <see cref="UnheardMaxAge"/>. Always true on a single node.
+    /// </summary>
+    public Func<bool> HearsOtherNodes { get; set; } = () => true;
+
+    /// <summary>How old a cached read may be while other nodes' changes are not heard (1 s: docs/scale.md).</summary>
+    public static readonly TimeSpan UnheardMaxAge = TimeSpan.FromSeconds(1);
+
+    /// <summary>Another node of the cluster committed changes to these profiles (their profiles or memberships).</summary>
+    public void ProfilesChangedElsewhere(IReadOnlyList<string> profileIds)
     {
+        foreach (var reader in _readers) reader.Elsewhere?.Invoke(profileIds);
+    }
+
+    /// <summary>Other nodes' changes may have been missed (the broker link was down): readers drop everything.</summary>
+    public void EverythingChanged()
+    {
+        foreach (var reader in _readers) reader.Elsewhere?.Invoke(null);
+    }
+
+    private sealed class Reader(ChangeFeed feed, Action<IReadOnlyList<Profile>>? profiles, Action<IReadOnlyList<MembershipChange>>? memberships,
+        Action<IReadOnlyList<string>?>? elsewhere) : IDisposable
+    {
+        public Action<IReadOnlyList<string>?>? Elsewhere { get; } = elsewhere;
         public Action<IReadOnlyList<Profile>>? Profiles { get; } = profiles;
         public Action<IReadOnlyList<MembershipChange>>? Memberships { get; } = memberships;
 

@@ -12,8 +12,10 @@ namespace Tailor.Server.Pipeline;
 /// Wake-ups go through <see cref="FollowerWakeups"/>: a step that committed work signals the follower's name, which
 /// wakes the followers that follow it.
 /// </summary>
+/// <param name="ownership">In a cluster, which followers this node holds (docs/scale.md); a follower it does not hold is on
+/// <c>standby</c> and takes no step. Null: every follower runs here.</param>
 public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, FollowerWakeups wakeups, FollowerPolicy policy, IDeadLetterStore deadLetters,
-    TimeProvider time, ILogger<FollowerHost> logger) : BackgroundService
+    TimeProvider time, ILogger<FollowerHost> logger, IFollowerOwnership? ownership = null) : BackgroundService
 {
     private readonly IReadOnlyList<Runner> _runners = [.. followers.Select(f => new Runner(f, wakeups.Register(f.Name, f.Follows)))];
 
@@ -48,6 +50,14 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
             {
                 try
                 {
+                    if (ownership is not null && !ownership.Owns(follower.Name))
+                    {
+                        // Another node holds it: wait until this node takes it (the membership wakes it) or the next poll.
+                        r.State = "standby";
+                        isolating = 0;
+                        await ClockWait.UntilAsync(r.Wake, null, policy.PollInterval, time, stoppingToken);
+                        continue;
+                    }
                     if (!started)
                     {
                         await follower.StartAsync(stoppingToken);

@@ -1,5 +1,6 @@
 using Tailor.Application.DeadLetters;
 using Tailor.Server.Campaigns;
+using Tailor.Server.Cluster;
 using Tailor.Server.Hosting;
 using Tailor.Server.Segments;
 using Tailor.Server.Triggers;
@@ -19,7 +20,9 @@ public static class FollowerRegistration
         services.AddSingleton(new FollowerWakeups(acrossNodes: options.Postgres is not null));
         services.AddSingleton<ChangeFeed>();
         services.AddHostedService<EngineChangeRelay>();
-        if (options.Postgres is { } postgres)
+        if (options.Cluster.Enabled)
+            services.AddTailorCluster(options); // RabbitMQ carries the wake-ups, and leases decide which node runs which follower
+        else if (options.Postgres is { } postgres)
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<PostgresWakeups>(sp, postgres));
         services.AddSingleton<ProfilePipelineWorker>();
         services.AddSingleton<SegmentWorker>();

@@ -97,10 +97,18 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
                 """, ("segment", segmentId), ("at", Db.Ms(at)), ("delta", delta[segmentId])));
         }
         foreach (var letter in update.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(db, letter));
-        if (statements.Count == 0 && update.Position is null) return Task.CompletedTask;
+        if (statements.Count == 0 && update.Position is null && update.Fired.Count == 0) return Task.CompletedTask;
         return db.WriteAsync(async (c, t) =>
         {
             if (update.Position is { } move) await SqlPositionStore.MoveAsync(c, t, move, cancellationToken);
+            foreach (var fired in update.Fired)
+            {
+                // The claim: only the node whose delete finds the timer as it read it fires it (another node's
+                // concurrent delete waits on the row lock, then finds nothing and rolls its whole update back).
+                var claimed = await Db.ExecuteAsync(c, t, "DELETE FROM segment_timers WHERE segment_id = @segment AND profile_id = @profile AND due_at = @due",
+                    cancellationToken, ("segment", fired.SegmentId), ("profile", fired.ProfileId), ("due", fired.DueAt is { } due ? Db.Ms(due) : null));
+                if (claimed == 0) throw new PositionConflictException($"segment timer {fired.SegmentId}:{fired.ProfileId}", 0);
+            }
             if (update.Changes.Count > 0) await db.OrderHistoryWritesAsync(c, t, cancellationToken);
             await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;

@@ -20,6 +20,9 @@ public sealed partial class TailorProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (to tell nodes apart in a cluster test).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Everything the process printed so far, for failure messages.</summary>
     public string Output
     {
@@ -37,8 +40,12 @@ public sealed partial class TailorProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<TailorProcess> StartAsync(string dataDirectory, string writeKey, string adminKey, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="arguments">More arguments of <c>tailor serve</c> (e.g. <c>--postgres</c>, <c>--rabbitmq</c>).</param>
+    /// <param name="startTimeout">How long it may take to listen (default 30 s; a test that starts several nodes at once gives more).</param>
+    public static async Task<TailorProcess> StartAsync(string dataDirectory, string writeKey, string adminKey, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? arguments = null, TimeSpan? startTimeout = null)
     {
+        var timeout = startTimeout ?? TimeSpan.FromSeconds(30);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -47,7 +54,7 @@ public sealed partial class TailorProcess : IAsyncDisposable
             // A data directory that does not exist yet is created by tailor serve itself (with its own file modes).
             WorkingDirectory = Directory.Exists(dataDirectory) ? dataDirectory : Path.GetDirectoryName(dataDirectory)!,
         };
-        foreach (var arg in new[] { CliPath, "serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { CliPath, "serve", "--urls", "http://127.0.0.1:0", "--data", dataDirectory }.Concat(arguments ?? [])) info.ArgumentList.Add(arg);
         info.Environment["TAILOR_WRITE_KEY"] = writeKey;
         info.Environment["TAILOR_ADMIN_KEY"] = adminKey;
         info.Environment["DOTNET_NOLOGO"] = "1";
@@ -63,12 +70,12 @@ public sealed partial class TailorProcess : IAsyncDisposable
         tailor._process.BeginErrorReadLine();
         try
         {
-            tailor.BaseAddress = await tailor._listening.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            tailor.BaseAddress = await tailor._listening.Task.WaitAsync(timeout, TestContext.Current.CancellationToken);
         }
         catch (TimeoutException)
         {
             await tailor.DisposeAsync();
-            Assert.Fail($"tailor serve did not start listening within 30s:\n{tailor.Output}");
+            Assert.Fail($"tailor serve did not start listening within {timeout.TotalSeconds:0}s:\n{tailor.Output}");
         }
         return tailor;
     }
