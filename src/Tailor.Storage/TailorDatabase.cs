@@ -1,3 +1,4 @@
+using Tailor.Core.Privacy;
 using Tailor.Core.Storage;
 using Tailor.Storage.Access;
 using Tailor.Storage.Analytics;
@@ -31,9 +32,12 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     private readonly TimeProvider _time;
 
     /// <param name="time">The clock migrations are recorded on.</param>
-    public TailorDatabase(SqlDatabase database, TimeProvider time)
+    /// <param name="protection">How personal data is kept at rest (docs/security.md); default off (values stored as given).</param>
+    public TailorDatabase(SqlDatabase database, TimeProvider time, PersonalDataProtection? protection = null)
     {
         _database = database;
+        database.Protection = protection ?? PersonalDataProtection.Off;
+        Encryption = new Privacy.SqlEncryptionStore(database, time);
         _time = time;
         var profiles = new SqlProfileStore(database);
         Profiles = profiles;
@@ -54,10 +58,10 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     }
 
     /// <summary>An SQLite database file (created when missing).</summary>
-    public static TailorDatabase Sqlite(string path, TimeProvider time) => new(new SqliteDatabase(path), time);
+    public static TailorDatabase Sqlite(string path, TimeProvider time, PersonalDataProtection? protection = null) => new(new SqliteDatabase(path), time, protection);
 
     /// <summary>A PostgreSQL database, by connection string.</summary>
-    public static TailorDatabase Postgres(string connectionString, TimeProvider time) => new(new PostgresDatabase(connectionString), time);
+    public static TailorDatabase Postgres(string connectionString, TimeProvider time, PersonalDataProtection? protection = null) => new(new PostgresDatabase(connectionString), time, protection);
 
     /// <summary>A short name of the backend, for logs and health output: <c>sqlite</c> or <c>postgres</c>.</summary>
     public string Kind => _database.Kind;
@@ -93,8 +97,15 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     /// <summary>Email counts per campaign and trigger (docs/email.md).</summary>
     public IEmailStatsStore EmailStats { get; }
 
-    /// <summary>Applies pending schema migrations, in version order.</summary>
-    public Task MigrateAsync(CancellationToken cancellationToken) => _database.MigrateAsync(_time, cancellationToken);
+    /// <summary>Re-encryption after a key rotation, and the check that the key ring matches the data (docs/security.md).</summary>
+    public IEncryptionStore Encryption { get; }
+
+    /// <summary>Applies pending schema migrations, in version order, then checks the privacy keys against the data.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await _database.MigrateAsync(_time, cancellationToken);
+        await Privacy.PrivacyKeyCheck.VerifyAsync(_database, _time, cancellationToken);
+    }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

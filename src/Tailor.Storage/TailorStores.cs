@@ -8,11 +8,15 @@ public static class TailorStores
 
     /// <param name="postgres">A PostgreSQL connection string; when null, SQLite under <paramref name="dataDirectory"/>.</param>
     /// <param name="time">The clock migrations are recorded on.</param>
-    public static async Task<TailorDatabase> OpenAsync(string dataDirectory, string? postgres, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<TailorDatabase> OpenAsync(string dataDirectory, string? postgres, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(dataDirectory, postgres, time, null, cancellationToken);
+
+    /// <param name="protection">How personal data is kept at rest; null: values stored as given.</param>
+    public static async Task<TailorDatabase> OpenAsync(string dataDirectory, string? postgres, TimeProvider time, Core.Privacy.PersonalDataProtection? protection, CancellationToken cancellationToken)
     {
         var database = string.IsNullOrEmpty(postgres)
-            ? TailorDatabase.Sqlite(SqlitePath(dataDirectory), time)
-            : TailorDatabase.Postgres(postgres, time);
+            ? TailorDatabase.Sqlite(SqlitePath(dataDirectory), time, protection)
+            : TailorDatabase.Postgres(postgres, time, protection);
         try
         {
             await database.MigrateAsync(cancellationToken);

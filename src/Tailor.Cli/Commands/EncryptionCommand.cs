@@ -44,6 +44,21 @@ internal static class EncryptionCommand
                 return Error("--key-file", e.Message);
             }
         });
-        return new Command("encryption", "Encryption of personal data at rest: key files and rotation") { generate, addKey };
+        var status = new Option<bool>("--status") { Description = "Only show how far the re-encryption pass has come" };
+        var rotate = new Command("rotate", "Re-encrypt everything under the active key now (what a running server does in the background after add-key), or show its progress") { status };
+        store.AddTo(rotate);
+        rotate.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            if (!result.GetValue(status))
+                while (await tailor.Encryption.RewriteNextBatchAsync(500, ct)) { }
+            var progress = await tailor.Encryption.ProgressAsync(ct);
+            var table = new Table().AddColumns("table", "rewritten", "done");
+            foreach (var t in progress.Tables) table.AddRow(t.Table, t.Rewritten.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), t.Done ? "yes" : "no");
+            AnsiConsole.MarkupLine($"Active key version [bold]{progress.ActiveVersion}[/]: {(progress.Done ? "everything is under it" : "re-encryption in progress")}.");
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return new Command("encryption", "Encryption of personal data at rest: key files and rotation") { generate, addKey, rotate };
     }
 }

@@ -29,7 +29,12 @@ internal sealed class StoreOptions
     /// <summary>Opens the store and records in the audit trail that this command ran, by whom and where (never its arguments: they may hold keys).</summary>
     public async Task<TailorDatabase> OpenAsync(ParseResult result, CancellationToken ct)
     {
-        var database = await TailorStores.OpenAsync(result.GetValue(Data)!, result.GetValue(Postgres), ct);
+        var data = result.GetValue(Data)!;
+        // The same keys as `tailor serve` (Tailor:Privacy:* from the environment or the data directory's appsettings.json).
+        var privacy = Tailor.Server.Privacy.EncryptionAtRest.OptionsFrom(Tailor.Server.Hosting.TailorConfiguration.Build(Environment.GetEnvironmentVariables(),
+            [new("DataDirectory", data)], []));
+        var database = await TailorStores.OpenAsync(data, result.GetValue(Postgres), TimeProvider.System,
+            Tailor.Server.Privacy.EncryptionAtRest.Open(privacy, data).Protection, ct);
         var user = Environment.UserName;
         await new AuditTrail(database.Audit, TimeProvider.System).RecordAsync($"cli:{user}", user, $"cli {CommandPath(result.CommandResult.Command)}", null, 0,
             Environment.MachineName, ct);

@@ -33,6 +33,9 @@ public sealed class FieldCipher : IDisposable
     /// <summary>The key version new values are encrypted under.</summary>
     public int ActiveVersion => _keys.ActiveVersion;
 
+    /// <summary>True when the ring holds data key <paramref name="version"/>.</summary>
+    public bool HoldsVersion(int version) => _ciphers.ContainsKey(version);
+
     /// <summary>The stored form of <paramref name="plaintext"/> (UTF-8), bound to <paramref name="associatedData"/>.</summary>
     public string Encrypt(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData)
     {

@@ -49,12 +49,18 @@ public sealed class PersonalDataProtection : IDisposable
     /// <summary>The key version new values are encrypted under (0 when off).</summary>
     public int ActiveVersion => _cipher?.ActiveVersion ?? 0;
 
+    /// <summary>True when the ring holds data key <paramref name="version"/>.</summary>
+    public bool HoldsVersion(int version) => _cipher?.HoldsVersion(version) ?? false;
+
     /// <summary>True when values of this trait, property or identity type are encrypted.</summary>
     public bool IsProtected(string field) => _fieldNames.Contains(field);
 
     /// <summary>What an identity is stored and looked up by: the keyed hash for a protected type, else the (normalized) value itself.</summary>
     public string LookupValue(string type, string normalizedValue) =>
         _hasher is not null && IsProtected(type) ? _hasher.Hash(type, normalizedValue) : normalizedValue;
+
+    /// <summary>The keyed hash of any text (key probes, suppression entries), or null when protection is off.</summary>
+    public string? KeyedHash(string type, string value) => _hasher?.Hash(type, value);
 
     /// <summary>A whole column value encrypted when <paramref name="field"/> is protected (an identity, a recipient address).</summary>
     public string? ProtectText(string? value, string field, string scope)

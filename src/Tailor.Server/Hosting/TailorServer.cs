@@ -47,7 +47,8 @@ public static class TailorServer
             builder.Configuration.AddConfiguration(configuration);
         }
         builder.AddTailorOptions(options);
-        var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, cancellationToken);
+        var (protection, createdKeyFile) = EncryptionAtRest.Open(options.Privacy, options.DataDirectory);
+        var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, TimeProvider.System, protection, cancellationToken);
         await EnsureKeysAsync(store.Access, options, new IdSource(TimeProvider.System), TimeProvider.System, cancellationToken);
 
         builder.WebHost.UseUrls(options.Urls);
@@ -73,6 +74,7 @@ public static class TailorServer
         builder.Services.AddTailorExperiments();
         builder.Services.AddTailorDestinations();
         builder.Services.AddTailorPrivacy(options.Privacy, options.DataDirectory);
+        builder.Services.AddTailorEncryption();
         builder.Services.AddTailorSources();
         builder.Services.AddTailorOpenApi();
         builder.Services.AddTailorObservability(options.Observability);
@@ -80,6 +82,8 @@ public static class TailorServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (createdKeyFile is not null)
+            app.Logger.LogWarning("Created the privacy key file {KeyFile} (mode 0600): personal data is encrypted under it. In production keep it outside the data directory and its backups (Tailor:Privacy:KeyFile; docs/security.md)", createdKeyFile);
         app.UseExceptionHandler();
         app.UseTailorSecurity();
         app.UseTailorObservability(options.Observability);
@@ -104,6 +108,7 @@ public static class TailorServer
         app.MapDestinationsApi();
         api.MapAuditApi();
         api.MapPrivacyApi();
+        api.MapEncryptionApi();
         api.MapSourcesApi();
         api.MapClusterApi();
         app.MapSourceReceiver();

@@ -40,7 +40,7 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
         {
             await SqlPositionStore.MoveAsync(c, t, move, cancellationToken);
             if (setAside is null) return 0;
-            var insert = SqlDeadLetterStore.Insert(setAside);
+            var insert = SqlDeadLetterStore.Insert(db, setAside);
             return await Db.ExecuteAsync(c, t, insert.Sql, cancellationToken, [.. insert.Parameters]);
         }, cancellationToken);
 
@@ -113,12 +113,12 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
         var (inList, parameters) = Db.InList(names);
         await using var c = await db.OpenReadAsync(cancellationToken);
         await using var command = Db.Command(c, null, $"""
-            SELECT profile_id, name, ts, payload, message_id FROM events
+            SELECT profile_id, name, ts, payload, message_id, source_id FROM events
             WHERE name IN ({inList}) AND type = 'track' AND profile_id IS NOT NULL AND ts < @until ORDER BY seq
             """, [.. parameters, ("until", Db.Ms(until))]);
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         while (await r.ReadAsync(cancellationToken))
-            yield return new TrackedEvent(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)), Properties(r.GetString(3)), r.GetString(4));
+            yield return new TrackedEvent(r.GetString(0), r.GetString(1), ProfileColumns.FromMs(r.GetInt64(2)), Properties(db.RevealPayload(r.GetString(3), r.GetString(5), r.GetString(4))), r.GetString(4));
     }
 
     public async Task<IReadOnlyDictionary<string, ProfileAttribution>> AttributionsAsync(IReadOnlyCollection<string> profileIds, CancellationToken cancellationToken)
@@ -129,9 +129,9 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
         {
             var (inList, parameters) = Db.InList(chunk);
             var rows = await Db.ListAsync(c, $"""
-                SELECT i.profile_id, i.type, i.value FROM identities i JOIN profiles p ON p.id = i.profile_id
+                SELECT i.profile_id, i.type, i.value, i.value_enc FROM identities i JOIN profiles p ON p.id = i.profile_id
                 WHERE p.merged_into IS NULL AND i.profile_id IN ({inList}) AND i.type IN ('userId', 'anonymousId') ORDER BY i.first_seen, i.type
-                """, r => (Profile: r.GetString(0), Type: r.GetString(1), Value: r.GetString(2)), cancellationToken, parameters);
+                """, r => (Profile: r.GetString(0), Type: r.GetString(1), Value: SqlProfileStore.ReadIdentity(db, r, 1).Value), cancellationToken, parameters);
             foreach (var (profile, type, value) in rows)
             {
                 var current = found.GetValueOrDefault(profile);
@@ -160,7 +160,7 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         while (await r.ReadAsync(cancellationToken))
         {
-            var profile = SqlProfileStore.ReadProfileRow(r);
+            var profile = SqlProfileStore.ReadProfileRow(db, r);
             yield return new ProfileFeatures(profile.Id, profile.Traits.ToDictionary(t => t.Key, t => t.Value.Value, StringComparer.Ordinal), profile.Computed);
         }
     }

@@ -39,8 +39,8 @@ internal sealed class SqlContentStore(SqlDatabase db) : IContentStore
         if (names.Count == 0) return [];
         await using var c = await db.OpenReadAsync(cancellationToken);
         var parameters = names.Select((n, i) => ($"n{i}", (object?)n)).Append(("limit", limit)).ToArray();
-        var sql = $"SELECT payload FROM events WHERE type = 'track' AND name IN ({string.Join(", ", names.Select((_, i) => $"@n{i}"))}) ORDER BY seq DESC LIMIT @limit";
-        return await Db.ListAsync(c, sql, r => JsonDocument.Parse(r.GetString(0)).RootElement, cancellationToken, parameters);
+        var sql = $"SELECT payload, source_id, message_id FROM events WHERE type = 'track' AND name IN ({string.Join(", ", names.Select((_, i) => $"@n{i}"))}) ORDER BY seq DESC LIMIT @limit";
+        return await Db.ListAsync(c, sql, r => JsonDocument.Parse(db.RevealPayload(r.GetString(0), r.GetString(1), r.GetString(2))).RootElement, cancellationToken, parameters);
     }
 
     private static ContentDocument ReadDocument(DbDataReader r) =>

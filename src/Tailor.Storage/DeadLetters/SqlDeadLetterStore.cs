@@ -13,7 +13,7 @@ internal sealed class SqlDeadLetterStore(SqlDatabase db) : IDeadLetterStore
 
     public async Task<DeadLetter> AddDeadLetterAsync(DeadLetter entry, CancellationToken cancellationToken)
     {
-        var insert = Insert(entry);
+        var insert = Insert(db, entry);
         var id = await db.WriteAsync(async (c, t) => Convert.ToInt64(await Db.ScalarAsync(c, t, insert.Sql + " RETURNING id", cancellationToken, [.. insert.Parameters]),
             CultureInfo.InvariantCulture), cancellationToken);
         return (await GetDeadLetterAsync(id, cancellationToken))!;
@@ -22,7 +22,7 @@ internal sealed class SqlDeadLetterStore(SqlDatabase db) : IDeadLetterStore
     public async Task<DeadLetter?> GetDeadLetterAsync(long id, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        var list = await Db.ListAsync(c, $"SELECT {DeadLetterColumnsSql} FROM dead_letters WHERE id = @id", ReadDeadLetter, cancellationToken, ("id", id));
+        var list = await Db.ListAsync(c, $"SELECT {DeadLetterColumnsSql} FROM dead_letters WHERE id = @id", r => ReadDeadLetter(db, r), cancellationToken, ("id", id));
         return list.Count == 0 ? null : list[0];
     }
 
@@ -43,7 +43,7 @@ internal sealed class SqlDeadLetterStore(SqlDatabase db) : IDeadLetterStore
         }
         sql.Append(" ORDER BY id DESC LIMIT @limit");
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, sql.ToString(), ReadDeadLetter, cancellationToken, [.. parameters]);
+        return await Db.ListAsync(c, sql.ToString(), r => ReadDeadLetter(db, r), cancellationToken, [.. parameters]);
     }
 
     public async Task<IReadOnlyDictionary<string, long>> PendingDeadLettersAsync(CancellationToken cancellationToken)
@@ -61,9 +61,10 @@ internal sealed class SqlDeadLetterStore(SqlDatabase db) : IDeadLetterStore
     }
 
     /// <summary>The insert of a new entry, for stores that set items aside inside another transaction (the profile pipeline's commit).</summary>
-    internal static Statement Insert(DeadLetter e) => new(
+    /// <remarks>The body is encrypted whatever the field list says: it is what could not be read, so it may hold anything.</remarks>
+    internal static Statement Insert(SqlDatabase db, DeadLetter e) => new(
         "INSERT INTO dead_letters (stage, item_key, source_id, payload, reason, error_type, attempts, created_at) VALUES (@stage, @key, @source, @payload, @reason, @type, @attempts, @at)",
-        ("stage", Safe(e.Stage)), ("key", Safe(e.Key)), ("source", e.SourceId is null ? null : Safe(e.SourceId)), ("payload", Safe(e.Payload)),
+        ("stage", Safe(e.Stage)), ("key", Safe(e.Key)), ("source", e.SourceId is null ? null : Safe(e.SourceId)), ("payload", db.Protection.ProtectAlways(Safe(e.Payload), Scope(Safe(e.Stage), Safe(e.Key)))),
         ("reason", Safe(e.Reason)), ("type", e.ErrorType is null ? null : Safe(e.ErrorType)), ("attempts", e.Attempts), ("at", Db.Ms(e.CreatedAt)));
 
     /// <summary>Marks a pending entry replayed; affects no row when it is not pending.</summary>
@@ -71,8 +72,11 @@ internal sealed class SqlDeadLetterStore(SqlDatabase db) : IDeadLetterStore
         "UPDATE dead_letters SET replayed_at = @at, replay_note = @note WHERE id = @id AND replayed_at IS NULL",
         ("id", id), ("at", Db.Ms(at)), ("note", Safe(note)));
 
-    private static DeadLetter ReadDeadLetter(DbDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3), r.GetString(4), r.GetString(5), r.NullableString(6), r.GetInt32(7),
+    /// <summary>The binding of a dead letter's encrypted body: its stage and item key.</summary>
+    private static string Scope(string stage, string key) => string.Concat("dead_letter:", stage, ":", key);
+
+    private static DeadLetter ReadDeadLetter(SqlDatabase db, DbDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3), db.Protection.RevealText(r.GetString(4), "", Scope(r.GetString(1), r.GetString(2)))!, r.GetString(5), r.NullableString(6), r.GetInt32(7),
         ProfileColumns.FromMs(r.GetInt64(8)), r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.NullableString(10));
 
     /// <summary>

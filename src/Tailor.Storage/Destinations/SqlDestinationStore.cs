@@ -65,7 +65,7 @@ internal sealed class SqlDestinationStore(SqlDatabase db) : IDestinationStore
                 cancellationToken, ("sent", commit.Sent), ("skipped", commit.Skipped), ("id", commit.DestinationId));
             if (commit.SetAside is { } letter)
             {
-                var insert = SqlDeadLetterStore.Insert(letter);
+                var insert = SqlDeadLetterStore.Insert(db, letter);
                 await db.ExecuteAllAsync(c, t, [insert], cancellationToken);
             }
             return 0;
@@ -82,7 +82,7 @@ internal sealed class SqlDestinationStore(SqlDatabase db) : IDestinationStore
         var all = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
         // In pages: a parameter list has a limit (SQLite 32,766).
         foreach (var page in ids.Chunk(500))
-            foreach (var (id, profile) in await SqlProfileStore.ReadProfilesAsync(c, page, liveOnly: false, withIdentities: true, cancellationToken))
+            foreach (var (id, profile) in await SqlProfileStore.ReadProfilesAsync(db, c, page, liveOnly: false, withIdentities: true, cancellationToken))
                 all[id] = profile;
         return all;
     }

@@ -16,6 +16,7 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
     public Task<bool[]> AppendAsync(IReadOnlyList<TailorEvent> events, CancellationToken cancellationToken)
     {
         if (events.Count == 0) return Task.FromResult(Array.Empty<bool>());
+        events = db.ProtectEvents(events); // encrypted at the storage edge, outside the write lock
         var encoded = db.EncodePayloads(events); // compression costs CPU, not lock time
         return db.WriteAsync((c, t) => db.InsertEventsAsync(c, t, events, encoded, cancellationToken), cancellationToken);
     }
@@ -25,7 +26,7 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
     public async Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM event_log WHERE seq > @after ORDER BY seq LIMIT @max", ReadEvent, cancellationToken,
+        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM event_log WHERE seq > @after ORDER BY seq LIMIT @max", r => ReadEvent(db, r), cancellationToken,
             ("after", sequence), ("max", max));
     }
 
@@ -55,26 +56,27 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
         // with an old timestamp would otherwise be skipped or repeated across pages.
         sql.Append(" ORDER BY seq DESC LIMIT @limit");
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, sql.ToString(), ReadEvent, cancellationToken, [.. parameters]);
+        return await Db.ListAsync(c, sql.ToString(), r => ReadEvent(db, r), cancellationToken, [.. parameters]);
     }
 
-    internal static LoggedEvent ReadEvent(DbDataReader r) => ReadEvent(r, 0);
-
-    /// <summary>Reads the columns of <see cref="EventColumnsSql"/> starting at column <paramref name="offset"/>.</summary>
-    internal static LoggedEvent ReadEvent(DbDataReader r, int offset)
+    /// <summary>Reads the columns of <see cref="EventColumnsSql"/> starting at column <paramref name="offset"/>; protected fields come back clear.</summary>
+    internal static LoggedEvent ReadEvent(SqlDatabase db, DbDataReader r, int offset = 0)
     {
+        var sourceId = r.GetString(offset + 2);
+        var messageId = r.GetString(offset + 1);
         if (!EventTypes.TryParse(r.GetString(offset + 3), out var type))
             throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has unknown type '{r.GetString(offset + 3)}'.");
         return new LoggedEvent(r.GetInt64(offset + 0), new TailorEvent(
-            MessageId: r.GetString(offset + 1),
+            MessageId: messageId,
             Type: type,
             Name: r.NullableString(offset + 4),
             UserId: r.NullableString(offset + 5),
             AnonymousId: r.NullableString(offset + 6),
             Timestamp: ProfileColumns.FromMs(r.GetInt64(offset + 7)),
             ReceivedAt: ProfileColumns.FromMs(r.GetInt64(offset + 8)),
-            SourceId: r.GetString(offset + 2),
-            Payload: PayloadCodec.Decode(r.GetValue(offset + 9)) ?? throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has no payload.")));
+            SourceId: sourceId,
+            Payload: db.RevealPayload(PayloadCodec.Decode(r.GetValue(offset + 9)) ?? throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has no payload."),
+                sourceId, messageId)));
     }
 
 }

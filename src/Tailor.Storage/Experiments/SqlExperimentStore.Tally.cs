@@ -131,7 +131,7 @@ internal sealed partial class SqlExperimentStore
             events.AddRange(await Db.ListAsync(c, $"""
                 SELECT profile_id, {SqlEventLog.EventColumnsSql} FROM events
                 WHERE profile_id IN ({inList}) AND name IN ({nameList}) AND seq <= @upTo ORDER BY seq
-                """, r => new AssignedEvent(r.GetInt64(1), r.GetString(0), SqlEventLog.ReadEvent(r, 1).Event), cancellationToken,
+                """, r => new AssignedEvent(r.GetInt64(1), r.GetString(0), SqlEventLog.ReadEvent(db, r, 1).Event), cancellationToken,
                 [("upTo", upTo), .. parameters, .. nameParameters]));
         }
         events.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
@@ -167,7 +167,7 @@ internal sealed partial class SqlExperimentStore
                     """, ("key", key), ("arm", arm), ("units", units), ("changed", changed)));
             foreach (var ((key, metric, arm), delta) in commit.ArmDeltas)
                 statements.Add(new(ArmSumsUpsert, [("key", key), ("metric", metric), ("arm", arm), .. delta.Select((d, i) => ($"s{i}", (object?)d))]));
-            foreach (var letter in commit.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
+            foreach (var letter in commit.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(db, letter));
             await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken);

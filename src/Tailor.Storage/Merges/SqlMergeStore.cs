@@ -30,7 +30,7 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
     internal static IEnumerable<Statement> RecordMergedAway(string loserId)
     {
         (string, object?) loser = ("loser", loserId);
-        yield return new($"INSERT INTO merge_identities (merge_id, type, value) SELECT {LatestMergeOfLoserSql}, type, value FROM identities WHERE profile_id = @loser", loser);
+        yield return new($"INSERT INTO merge_identities (merge_id, type, value, value_enc) SELECT {LatestMergeOfLoserSql}, type, value, value_enc FROM identities WHERE profile_id = @loser", loser);
         yield return new($"INSERT INTO merge_events (merge_id, seq) SELECT {LatestMergeOfLoserSql}, seq FROM events WHERE profile_id = @loser", loser);
         yield return new($"INSERT INTO merge_absorbed (merge_id, profile_id) SELECT {LatestMergeOfLoserSql}, id FROM profiles WHERE merged_into = @loser", loser);
     }
@@ -44,8 +44,8 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
         await using var c = await db.OpenReadAsync(cancellationToken);
         var merges = await Db.ListAsync(c, $"SELECT {MergeColumnsSql} FROM merges WHERE id = @id", ReadMerge, cancellationToken, ("id", id));
         if (merges.Count == 0) return null;
-        var identities = await Db.ListAsync(c, "SELECT type, value FROM merge_identities WHERE merge_id = @id ORDER BY type, value",
-            r => new ProfileIdentifier(r.GetString(0), r.GetString(1)), cancellationToken, ("id", id));
+        var identities = await Db.ListAsync(c, "SELECT type, value, value_enc FROM merge_identities WHERE merge_id = @id ORDER BY type, value",
+            r => SqlProfileStore.ReadIdentity(db, r, 0), cancellationToken, ("id", id));
         var events = await Db.ListAsync(c, "SELECT seq FROM merge_events WHERE merge_id = @id ORDER BY seq", r => r.GetInt64(0), cancellationToken, ("id", id));
         var absorbed = await Db.ListAsync(c, "SELECT profile_id FROM merge_absorbed WHERE merge_id = @id ORDER BY profile_id", r => r.GetString(0), cancellationToken, ("id", id));
         return new MergeRecord(merges[0], identities, events, absorbed);
@@ -54,13 +54,13 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
     public async Task<Profile?> GetStoredProfileAsync(string id, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await SqlProfileStore.ReadProfileAsync(c, id, cancellationToken);
+        return await SqlProfileStore.ReadProfileAsync(db, c, id, cancellationToken);
     }
 
     public async Task<IReadOnlyList<LoggedEvent>> AllProfileEventsAsync(string profileId, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, $"SELECT {SqlEventLog.EventColumnsSql} FROM events WHERE profile_id = @profile ORDER BY seq", SqlEventLog.ReadEvent, cancellationToken, ("profile", profileId));
+        return await Db.ListAsync(c, $"SELECT {SqlEventLog.EventColumnsSql} FROM events WHERE profile_id = @profile ORDER BY seq", r => SqlEventLog.ReadEvent(db, r), cancellationToken, ("profile", profileId));
     }
 
     public Task CommitUndoAsync(MergeUndo undo, CancellationToken cancellationToken)
@@ -70,7 +70,7 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
         foreach (var identity in undo.Identities)
         {
             statements.Add(new("UPDATE identities SET profile_id = @restored WHERE type = @type AND value = @value AND profile_id = @survivor",
-                restored, survivor, ("type", identity.Type), ("value", identity.Value)));
+                restored, survivor, ("type", identity.Type), ("value", db.Protection.LookupValue(identity.Type, identity.Value))));
         }
         foreach (var seq in undo.Events)
         {

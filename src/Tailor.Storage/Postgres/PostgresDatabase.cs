@@ -31,6 +31,8 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
 
     internal override string Json(string parameter) => parameter + "::jsonb";
 
+    internal override string StoredPayloadSql(string parameter) => parameter + "::json";
+
     internal override string TraitEqualsSql => "traits @> jsonb_build_object(@name::text, @value::jsonb)";
 
     internal override string ComputedNumberSql(string name) => $"(computed->>'{name}')::numeric";

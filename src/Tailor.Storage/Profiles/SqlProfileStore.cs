@@ -22,22 +22,22 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<ProfileIdentifier> identities, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        var ids = await db.OwnerIdsAsync(c, identities, cancellationToken);
-        return [.. (await ReadProfilesAsync(c, [.. ids], liveOnly: false, withIdentities: true, cancellationToken)).Values];
+        var ids = await db.OwnerIdsAsync(c, LookupForms(db, identities), cancellationToken);
+        return [.. (await ReadProfilesAsync(db, c, [.. ids], liveOnly: false, withIdentities: true, cancellationToken)).Values];
     }
 
     /// <summary>Profiles by id in one query (and their identities in a second), keyed by id; unknown ids are left out.</summary>
-    internal static async Task<Dictionary<string, Profile>> ReadProfilesAsync(DbConnection c, IReadOnlyCollection<string> ids, bool liveOnly, bool withIdentities, CancellationToken ct)
+    internal static async Task<Dictionary<string, Profile>> ReadProfilesAsync(SqlDatabase db, DbConnection c, IReadOnlyCollection<string> ids, bool liveOnly, bool withIdentities, CancellationToken ct)
     {
         var profiles = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
         if (ids.Count == 0) return profiles;
         var (inList, parameters) = Db.InList(ids);
         foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumnsSql} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
-            ReadProfileRow, ct, parameters))
+            r => ReadProfileRow(db, r), ct, parameters))
             profiles[profile.Id] = profile;
         if (!withIdentities) return profiles;
-        foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
-            r => (r.GetString(0), new ProfileIdentifier(r.GetString(1), r.GetString(2))), ct, parameters))
+        foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value, value_enc FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
+            r => (r.GetString(0), ReadIdentity(db, r, 1)), ct, parameters))
             if (profiles.TryGetValue(profileId, out var owner)) owner.Identities.Add(identity);
         return profiles;
     }
@@ -47,16 +47,22 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         var statements = new List<Statement>(changes.Profiles.Count + changes.Links.Count + changes.Assignments.Count + changes.TraitHistory.Count + 8);
         foreach (var p in changes.Profiles) statements.Add(UpsertProfile(p));
         const string link = """
-            INSERT INTO identities (type, value, profile_id, first_seen) VALUES (@type, @value, @profile, @seen)
+            INSERT INTO identities (type, value, value_enc, profile_id, first_seen) VALUES (@type, @value, @enc, @profile, @seen)
             ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
             """;
         foreach (var l in changes.Links)
-            statements.Add(new(link, ("type", l.Identity.Type), ("value", l.Identity.Value), ("profile", l.ProfileId), ("seen", Db.Ms(l.FirstSeen))));
+        {
+            // A protected identity (email, phone) is stored as its keyed hash, found by it, and shown from its ciphertext.
+            var (type, value) = (l.Identity.Type, l.Identity.Value);
+            var lookup = db.Protection.LookupValue(type, value);
+            statements.Add(new(link, ("type", type), ("value", lookup), ("enc", ReferenceEquals(lookup, value) ? null : db.Protection.ProtectText(value, type, IdentityScope(lookup))),
+                ("profile", l.ProfileId), ("seen", Db.Ms(l.FirstSeen))));
+        }
         // Assignments go to the narrow event_profiles table: the log row itself is never rewritten.
         statements.AddRange(db.AssignmentWrites(changes.Assignments));
         var history = $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES (@profile, @name, {db.Json("@value")}, @ts, @source, @message)";
         foreach (var h in changes.TraitHistory)
-            statements.Add(new(history, ("profile", h.ProfileId), ("name", h.Name), ("value", h.Value.GetRawText()), ("ts", Db.Ms(h.At)),
+            statements.Add(new(history, ("profile", h.ProfileId), ("name", h.Name), ("value", db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Source, h.MessageId))), ("ts", Db.Ms(h.At)),
                 ("source", h.Source), ("message", h.MessageId)));
         foreach (var m in changes.Merges)
         {
@@ -83,7 +89,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         return db.WriteAsync(async (c, t) =>
         {
             await SqlPositionStore.MoveAsync(c, t, changes.Position, cancellationToken);
-            foreach (var letter in changes.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
+            foreach (var letter in changes.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(db, letter));
             await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             await Privacy.SqlPrivacyStore.CommitPipelineAsync(db, c, t, changes, cancellationToken); // consent history, suppressed events
             return 0;
@@ -103,32 +109,40 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
                 consent = excluded.consent, tags = excluded.tags
             """;
         return new(_upsertProfileSql, ("id", p.Id), ("created", Db.Ms(p.CreatedAt)), ("updated", Db.Ms(p.UpdatedAt)), ("merged", p.MergedInto),
-            ("traits", ProfileColumns.Traits(p)), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
+            ("traits", db.Protection.ProtectTraits(ProfileColumns.Traits(p), ProfileScope(p.Id))), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
             ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p)));
     }
 
     public async Task<Profile?> GetProfileAsync(string id, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        var profile = await ReadProfileAsync(c, id, cancellationToken);
+        var profile = await ReadProfileAsync(db, c, id, cancellationToken);
         // Merges re-point older losers at the newest winner, so one hop reaches the live profile.
-        return profile?.MergedInto is { } live ? await ReadProfileAsync(c, live, cancellationToken) : profile;
+        return profile?.MergedInto is { } live ? await ReadProfileAsync(db, c, live, cancellationToken) : profile;
     }
 
     public async Task<Profile?> FindProfileAsync(ProfileIdentifier identity, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         var id = await Db.ScalarAsync(c, null, "SELECT profile_id FROM identities WHERE type = @type AND value = @value", cancellationToken,
-            ("type", identity.Type), ("value", IdentityTypes.Normalize(identity.Type, identity.Value)));
-        return id is string profileId ? await ReadProfileAsync(c, profileId, cancellationToken) : null;
+            ("type", identity.Type), ("value", db.Protection.LookupValue(identity.Type, IdentityTypes.Normalize(identity.Type, identity.Value))));
+        return id is string profileId ? await ReadProfileAsync(db, c, profileId, cancellationToken) : null;
     }
 
     public async Task<IReadOnlyList<Profile>> SearchByTraitAsync(string trait, JsonElement value, int limit, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        var ids = await Db.ListAsync(c, $"SELECT id FROM profiles WHERE merged_into IS NULL AND {db.TraitEqualsSql} ORDER BY id LIMIT @limit",
-            r => r.GetString(0), cancellationToken, ("name", trait), ("value", value.GetRawText()), ("limit", limit));
-        var profiles = await ReadProfilesAsync(c, ids, liveOnly: true, withIdentities: true, cancellationToken);
+        List<string> ids;
+        if (!db.Protection.IsProtected(trait) || !db.Protection.Enabled)
+            ids = await Db.ListAsync(c, $"SELECT id FROM profiles WHERE merged_into IS NULL AND {db.TraitEqualsSql} ORDER BY id LIMIT @limit",
+                r => r.GetString(0), cancellationToken, ("name", trait), ("value", value.GetRawText()), ("limit", limit));
+        else if (IdentityTypes.IsKnown(trait) && value.ValueKind == JsonValueKind.String)
+            // An encrypted trait cannot be compared in SQL; one that is also an identity type is found by its keyed hash.
+            ids = await Db.ListAsync(c, "SELECT DISTINCT p.id FROM identities i JOIN profiles p ON p.id = i.profile_id WHERE i.type = @type AND i.value = @value AND p.merged_into IS NULL ORDER BY p.id LIMIT @limit",
+                r => r.GetString(0), cancellationToken, ("type", trait), ("value", db.Protection.LookupValue(trait, IdentityTypes.Normalize(trait, value.GetString()!))), ("limit", limit));
+        else
+            ids = [];
+        var profiles = await ReadProfilesAsync(db, c, ids, liveOnly: true, withIdentities: true, cancellationToken);
         return [.. ids.Where(profiles.ContainsKey).Select(id => profiles[id])];
     }
 
@@ -140,7 +154,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         (string, object?)[] parameters = trait is null ? [("profile", profileId)] : [("profile", profileId), ("name", trait)];
         return await Db.ListAsync(c, sql, r =>
         {
-            using var value = JsonDocument.Parse(r.GetString(2));
+            using var value = JsonDocument.Parse(db.Protection.RevealValue(r.GetString(2), r.GetString(1), TraitHistoryScope(r.GetString(4), r.GetString(5))));
             return new TraitChange(r.GetString(0), r.GetString(1), value.RootElement.Clone(), ProfileColumns.FromMs(r.GetInt64(3)), r.GetString(4), r.GetString(5));
         }, cancellationToken, parameters);
     }
@@ -159,23 +173,46 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     }
 
     /// <summary>Reads one profile row (the columns of <see cref="ProfileColumnsSql"/>, in order), without identities.</summary>
-    internal static Profile ReadProfileRow(DbDataReader r) =>
-        ProfileColumns.Read(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
-            r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
+    internal static Profile ReadProfileRow(SqlDatabase db, DbDataReader r)
+    {
+        var id = r.GetString(0);
+        return ProfileColumns.Read(id, r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
+            db.Protection.Reveal(r.GetString(4), ProfileScope(id)), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
+    }
 
-    internal static async Task<Profile?> ReadProfileAsync(DbConnection c, string id, CancellationToken ct)
+    /// <summary>The binding of a profile's encrypted traits: the profile row (a merge folds traits in memory and writes them again).</summary>
+    internal static string ProfileScope(string profileId) => "profile:" + profileId;
+
+    /// <summary>The binding of a trait history value: the message that set it (the row moves to the survivor of a merge; the message does not change).</summary>
+    internal static string TraitHistoryScope(string source, string messageId) => string.Concat("trait:", source, ":", messageId);
+
+    /// <summary>The binding of an identity's ciphertext: its lookup hash, the row's key.</summary>
+    internal static string IdentityScope(string lookupValue) => "identity:" + lookupValue;
+
+    /// <summary>Identities as the store keys them: the keyed hash of a protected type, else the value.</summary>
+    internal static List<ProfileIdentifier> LookupForms(SqlDatabase db, IEnumerable<ProfileIdentifier> identities) =>
+        [.. identities.Select(i => db.Protection.LookupValue(i.Type, i.Value) is var v && ReferenceEquals(v, i.Value) ? i : new ProfileIdentifier(i.Type, v))];
+
+    /// <summary>An identity from columns type, value, value_enc (from <paramref name="offset"/>): the clear value of a protected one.</summary>
+    internal static ProfileIdentifier ReadIdentity(SqlDatabase db, DbDataReader r, int offset)
+    {
+        var (type, value) = (r.GetString(offset), r.GetString(offset + 1));
+        return r.IsDBNull(offset + 2) ? new(type, value) : new(type, db.Protection.RevealText(r.GetString(offset + 2), type, IdentityScope(value))!);
+    }
+
+    internal static async Task<Profile?> ReadProfileAsync(SqlDatabase db, DbConnection c, string id, CancellationToken ct)
     {
         Profile? profile;
         await using (var command = Db.Command(c, null, $"SELECT {ProfileColumnsSql} FROM profiles WHERE id = @id", ("id", id)))
         await using (var r = await command.ExecuteReaderAsync(ct))
         {
             if (!await r.ReadAsync(ct)) return null;
-            profile = ReadProfileRow(r);
+            profile = ReadProfileRow(db, r);
         }
-        await using (var command = Db.Command(c, null, "SELECT type, value FROM identities WHERE profile_id = @id ORDER BY first_seen, type", ("id", profile.Id)))
+        await using (var command = Db.Command(c, null, "SELECT type, value, value_enc FROM identities WHERE profile_id = @id ORDER BY first_seen, type", ("id", profile.Id)))
         await using (var r = await command.ExecuteReaderAsync(ct))
         {
-            while (await r.ReadAsync(ct)) profile.Identities.Add(new ProfileIdentifier(r.GetString(0), r.GetString(1)));
+            while (await r.ReadAsync(ct)) profile.Identities.Add(ReadIdentity(db, r, 0));
         }
         return profile;
     }

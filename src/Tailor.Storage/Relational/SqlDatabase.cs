@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Tailor.Core.Events;
 using Tailor.Core.Identity;
+using Tailor.Core.Privacy;
 using Tailor.Core.Storage;
 
 namespace Tailor.Storage.Relational;
@@ -15,6 +16,35 @@ public abstract class SqlDatabase : IAsyncDisposable
 {
     /// <summary>A short name of the backend, for logs and health output: <c>sqlite</c> or <c>postgres</c>.</summary>
     public abstract string Kind { get; }
+
+    /// <summary>
+    /// Personal data at rest (docs/security.md): every store encrypts the protected fields it writes and decrypts
+    /// them where it reads, through this one object, so nothing above the storage layer sees a ciphertext.
+    /// </summary>
+    internal PersonalDataProtection Protection { get; set; } = PersonalDataProtection.Off;
+
+    /// <summary>The binding of an event's protected values: its source and message id (unique, and never rewritten).</summary>
+    internal static string EventScope(string sourceId, string messageId) => string.Concat("event:", sourceId, ":", messageId);
+
+    /// <summary>Events as the log stores them: the protected fields of each payload encrypted.</summary>
+    internal IReadOnlyList<TailorEvent> ProtectEvents(IReadOnlyList<TailorEvent> events)
+    {
+        if (!Protection.Enabled) return events;
+        var protectedEvents = new TailorEvent[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            var payload = Protection.ProtectMessage(e.Payload, EventScope(e.SourceId, e.MessageId));
+            protectedEvents[i] = ReferenceEquals(payload, e.Payload) ? e : e with { Payload = payload };
+        }
+        return protectedEvents;
+    }
+
+    /// <summary>A stored event payload with its protected fields clear again.</summary>
+    internal string RevealPayload(string payload, string sourceId, string messageId) =>
+        Protection.Enabled && payload.Contains(FieldCipher.Prefix, StringComparison.Ordinal)
+            ? Protection.Reveal(payload, EventScope(sourceId, messageId))
+            : payload;
 
     /// <summary>The SQL for a parameter that holds JSON text (PostgreSQL casts it to jsonb).</summary>
     internal abstract string Json(string parameter);
@@ -34,6 +64,12 @@ public abstract class SqlDatabase : IAsyncDisposable
 
     /// <summary>The payloads in the form the log stores them, made before the write transaction; null when stored as given.</summary>
     internal virtual object? EncodePayloads(IReadOnlyList<TailorEvent> events) => null;
+
+    /// <summary>A payload in the form the log stores it (compressed on SQLite), for the re-encryption pass.</summary>
+    internal virtual object StoredPayload(string json) => json;
+
+    /// <summary>The SQL for a parameter holding <see cref="StoredPayload"/> in an update of <c>event_log</c>.</summary>
+    internal virtual string StoredPayloadSql(string parameter) => parameter;
 
     /// <summary>Runs statements in order inside a transaction, as few round trips as the backend allows.</summary>
     internal abstract Task ExecuteAllAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, CancellationToken ct);

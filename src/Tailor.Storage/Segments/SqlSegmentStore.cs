@@ -96,7 +96,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
                 SELECT @segment, @at, COALESCE((SELECT size FROM segment_sizes WHERE segment_id = @segment ORDER BY id DESC LIMIT 1), 0) + @delta
                 """, ("segment", segmentId), ("at", Db.Ms(at)), ("delta", delta[segmentId])));
         }
-        foreach (var letter in update.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
+        foreach (var letter in update.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(db, letter));
         if (statements.Count == 0 && update.Position is null && update.Fired.Count == 0) return Task.CompletedTask;
         return db.WriteAsync(async (c, t) =>
         {
@@ -211,7 +211,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         // Identities are left out: no rule reads them, and loading them was about a tenth of a full recompute
         // (bench/results/segments.md). Snapshot profiles therefore have an empty Identities list.
         var profiles = scope.Profile
-            ? await SqlProfileStore.ReadProfilesAsync(c, profileIds, liveOnly: true, withIdentities: false, cancellationToken)
+            ? await SqlProfileStore.ReadProfilesAsync(db, c, profileIds, liveOnly: true, withIdentities: false, cancellationToken)
             : (await Db.ListAsync(c, $"SELECT id, created_at FROM profiles WHERE merged_into IS NULL AND id IN ({inList})",
                 r => new Profile { Id = r.GetString(0), CreatedAt = ProfileColumns.FromMs(r.GetInt64(1)) }, cancellationToken, idParameters))
                 .ToDictionary(p => p.Id, StringComparer.Ordinal);
@@ -237,7 +237,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         if (withPayload.Count > 0)
         {
             await ReadSnapshotEventsAsync(c, inList, idParameters, withPayload, $"profile_id, {SqlEventLog.EventColumnsSql}", events,
-                r => EventFact.From(EventView.Parse(SqlEventLog.ReadEvent(r, offset: 1))), cancellationToken);
+                r => EventFact.From(EventView.Parse(SqlEventLog.ReadEvent(db, r, offset: 1))), cancellationToken);
         }
         if (nameOnly.Count > 0)
         {

@@ -75,7 +75,8 @@ internal sealed class SqlSourceStore(SqlDatabase db) : ISourceStore
 
     public Task<bool[]?> CommitPullAsync(PullCommit commit, CancellationToken cancellationToken)
     {
-        var encoded = db.EncodePayloads(commit.Events); // compressed outside the write lock, as appends are
+        var events = db.ProtectEvents(commit.Events); // personal data encrypted at the storage edge
+        var encoded = db.EncodePayloads(events); // compressed outside the write lock, as appends are
         return db.WriteAsync<bool[]?>(async (c, t) =>
         {
             // The cursor moves only from where this run read it: a second node, or a run after a crash, that read the
@@ -86,7 +87,7 @@ internal sealed class SqlSourceStore(SqlDatabase db) : ISourceStore
                 """, cancellationToken, ("id", commit.SourceId), ("from", commit.FromCursor), ("to", commit.ToCursor), ("next", Db.Ms(commit.NextPullAt)),
                 ("ran", Db.Ms(commit.RanAt)), ("rows", commit.Rows));
             if (moved != 1) return null;
-            return commit.Events.Count == 0 ? [] : await db.InsertEventsAsync(c, t, commit.Events, encoded, cancellationToken);
+            return commit.Events.Count == 0 ? [] : await db.InsertEventsAsync(c, t, events, encoded, cancellationToken);
         }, cancellationToken, background: true);
     }
 

@@ -119,6 +119,8 @@ public sealed class SqliteDatabase : SqlDatabase
         return _writer = connection;
     }
 
+    internal override object StoredPayload(string json) => Events.PayloadCodec.Encode(json);
+
     /// <summary>Payloads compressed before the write lock is taken (<see cref="Events.PayloadCodec"/>).</summary>
     internal override object? EncodePayloads(IReadOnlyList<TailorEvent> events)
     {

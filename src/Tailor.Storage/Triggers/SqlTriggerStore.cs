@@ -47,7 +47,7 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
         return await Db.ListAsync(c, $"SELECT profile_id, {SqlEventLog.EventColumnsSql} FROM events WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max",
             r =>
             {
-                var logged = SqlEventLog.ReadEvent(r, 1);
+                var logged = SqlEventLog.ReadEvent(db, r, 1);
                 return new AssignedEvent(logged.Sequence, r.GetString(0), logged.Event);
             }, cancellationToken, ("after", after), ("upTo", upTo), ("max", max));
     }
@@ -128,7 +128,7 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
                 """, ("id", d.Id), ("run", d.RunId), ("trigger", d.TriggerId), ("profile", d.ProfileId), ("kind", d.Kind), ("payload", d.Payload),
                 ("status", DeliveryStatusText(d.Status)), ("attempts", d.Attempts), ("max", d.MaxAttempts), ("due", Db.Ms(d.DueAt)), ("error", d.LastError), ("created", Db.Ms(d.CreatedAt))));
         }
-        foreach (var letter in commit.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(letter));
+        foreach (var letter in commit.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(db, letter));
         foreach (var contact in commit.Contacts)
             statements.Add(new("INSERT INTO contacts (profile_id, channel, origin, at) VALUES (@profile, @channel, @origin, @at)",
                 ("profile", contact.ProfileId), ("channel", contact.Channel), ("origin", contact.Origin), ("at", Db.Ms(contact.At))));

@@ -1,0 +1,181 @@
+using System.Data.Common;
+using System.Globalization;
+using Tailor.Core.Privacy;
+using Tailor.Core.Storage;
+using Tailor.Storage.Events;
+using Tailor.Storage.Profiles;
+using Tailor.Storage.Relational;
+
+namespace Tailor.Storage.Privacy;
+
+/// <summary>
+/// The re-encryption pass (<see cref="IEncryptionStore"/>): one table at a time in key order, one batch per write
+/// transaction, the rows read inside it (locked on PostgreSQL) so a concurrent commit is never overwritten with older
+/// values. A row is rewritten when it holds a ciphertext of an older key version, or a protected value in clear (data
+/// written before encryption was on); everything else is left as it is.
+/// </summary>
+internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IEncryptionStore
+{
+    private static readonly string[] Tables = ["profiles", "trait_history", "identities", "merge_identities", "event_log", "dead_letters"];
+    private const char KeySeparator = '\u0001';
+
+    public async Task<bool> RewriteNextBatchAsync(int batchSize, CancellationToken cancellationToken)
+    {
+        var protection = db.Protection;
+        if (!protection.Enabled || protection.ActiveVersion == 0) return false;
+        batchSize = Math.Clamp(batchSize, 1, 10_000);
+        return await db.WriteAsync(async (c, t) =>
+        {
+            var state = await ReadStateAsync(c, t, protection.ActiveVersion, cancellationToken);
+            foreach (var table in Tables)
+            {
+                var (lastKey, _, done) = state.GetValueOrDefault(table);
+                if (done) continue;
+                var batch = await RewriteAsync(c, t, table, lastKey, batchSize, protection, cancellationToken);
+                await Db.ExecuteAsync(c, t, """
+                    INSERT INTO privacy_rotation (target_version, table_name, last_key, rewritten, done, updated_at) VALUES (@v, @table, @key, @n, @done, @at)
+                    ON CONFLICT (target_version, table_name) DO UPDATE SET last_key = excluded.last_key,
+                        rewritten = privacy_rotation.rewritten + excluded.rewritten, done = excluded.done, updated_at = excluded.updated_at
+                    """, cancellationToken, ("v", protection.ActiveVersion), ("table", table), ("key", batch.LastKey ?? lastKey), ("n", batch.Rewritten),
+                    ("done", batch.Scanned < batchSize ? 1 : 0), ("at", Db.Ms(time.GetUtcNow())));
+                return true;
+            }
+            return false;
+        }, cancellationToken, background: true);
+    }
+
+    public async Task<EncryptionProgress> ProgressAsync(CancellationToken cancellationToken)
+    {
+        var version = db.Protection.ActiveVersion;
+        if (version == 0) return new EncryptionProgress(0, []);
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var state = await ReadStateAsync(c, null, version, cancellationToken);
+        return new EncryptionProgress(version, [.. Tables.Select(t => state.TryGetValue(t, out var s)
+            ? new EncryptionTableProgress(t, s.Rewritten, s.Done) : new EncryptionTableProgress(t, 0, false))]);
+    }
+
+    private static async Task<Dictionary<string, (string? LastKey, long Rewritten, bool Done)>> ReadStateAsync(DbConnection c, DbTransaction? t, int version, CancellationToken ct) =>
+        (await Db.ListAsync(c, t, "SELECT table_name, last_key, rewritten, done FROM privacy_rotation WHERE target_version = @v",
+            r => (Table: r.GetString(0), LastKey: r.NullableString(1), Rewritten: Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture),
+                Done: Convert.ToInt32(r.GetValue(3), CultureInfo.InvariantCulture) != 0), ct, ("v", version)))
+        .ToDictionary(s => s.Table, s => (s.LastKey, s.Rewritten, s.Done), StringComparer.Ordinal);
+
+    private readonly record struct Batch(string? LastKey, int Scanned, int Rewritten);
+
+    private async Task<Batch> RewriteAsync(DbConnection c, DbTransaction t, string table, string? after, int limit, PersonalDataProtection p, CancellationToken ct)
+    {
+        var lockRows = db.Kind == "postgres" ? " FOR UPDATE" : "";
+        switch (table)
+        {
+            case "profiles":
+            {
+                var rows = await Db.ListAsync(c, t, $"SELECT id, traits FROM profiles {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
+                    r => (Id: r.GetString(0), Traits: r.GetString(1)), ct, ("after", after), ("n", limit));
+                var rewritten = 0;
+                foreach (var (id, traits) in rows)
+                {
+                    var scope = SqlProfileStore.ProfileScope(id);
+                    if (Renewed(traits, p.Reveal(traits, scope), clear => p.ProtectTraits(clear, scope), p) is not { } renewed) continue;
+                    rewritten += await Db.ExecuteAsync(c, t, $"UPDATE profiles SET traits = {db.Json("@v")} WHERE id = @id", ct, ("v", renewed), ("id", id));
+                }
+                return new(rows.Count == 0 ? null : rows[^1].Id, rows.Count, rewritten);
+            }
+            case "trait_history":
+            {
+                var rows = await Db.ListAsync(c, t, $"SELECT id, name, value, source, message_id FROM trait_history {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
+                    r => (Id: r.GetInt64(0), Name: r.GetString(1), Value: r.GetString(2), Scope: SqlProfileStore.TraitHistoryScope(r.GetString(3), r.GetString(4))), ct,
+                    ("after", after is null ? null : long.Parse(after, CultureInfo.InvariantCulture)), ("n", limit));
+                var rewritten = 0;
+                foreach (var (id, name, value, scope) in rows)
+                {
+                    if (Renewed(value, p.RevealValue(value, name, scope), clear => p.ProtectValue(clear, name, scope), p) is not { } renewed) continue;
+                    rewritten += await Db.ExecuteAsync(c, t, $"UPDATE trait_history SET value = {db.Json("@v")} WHERE id = @id", ct, ("v", renewed), ("id", id));
+                }
+                return new(rows.Count == 0 ? null : rows[^1].Id.ToString(CultureInfo.InvariantCulture), rows.Count, rewritten);
+            }
+            case "identities":
+            case "merge_identities":
+            {
+                var merges = table == "merge_identities";
+                var keyColumns = merges ? "merge_id, type, value" : "type, value";
+                var parts = after?.Split(KeySeparator);
+                var where = parts is null ? "" : merges ? "WHERE (merge_id, type, value) > (@m, @t, @v)" : "WHERE (type, value) > (@t, @v)";
+                var rows = await Db.ListAsync(c, t, $"SELECT {(merges ? "merge_id" : "0")}, type, value, value_enc FROM {table} {where} ORDER BY {keyColumns} LIMIT @n{lockRows}",
+                    r => (Merge: Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture), Type: r.GetString(1), Value: r.GetString(2), Enc: r.NullableString(3)), ct,
+                    ("m", parts is null || !merges ? null : long.Parse(parts[0], CultureInfo.InvariantCulture)),
+                    ("t", parts?[merges ? 1 : 0]), ("v", parts?[merges ? 2 : 1]), ("n", limit));
+                var rewritten = 0;
+                var match = merges ? "merge_id = @m AND type = @t AND value = @old" : "type = @t AND value = @old";
+                foreach (var (merge, type, value, enc) in rows)
+                {
+                    string lookup, clear;
+                    if (enc is not null)
+                    {
+                        if (!p.HoldsOlderVersion(enc)) continue;
+                        clear = p.RevealText(enc, type, SqlProfileStore.IdentityScope(value))!;
+                        if (clear == enc) continue; // does not open: left for a person to look at, never destroyed
+                        lookup = value;
+                    }
+                    else
+                    {
+                        if (!p.IsProtected(type) || LookupHasher.IsHash(value)) continue;
+                        (clear, lookup) = (value, p.LookupValue(type, value)); // written before encryption was on
+                    }
+                    rewritten += await Db.ExecuteAsync(c, t, $"UPDATE {table} SET value = @new, value_enc = @enc WHERE {match}", ct,
+                        ("new", lookup), ("enc", p.ProtectText(clear, type, SqlProfileStore.IdentityScope(lookup))), ("m", merge), ("t", type), ("old", value));
+                }
+                if (rows.Count == 0) return new(null, 0, 0);
+                var last = rows[^1];
+                return new(merges ? string.Join(KeySeparator, last.Merge.ToString(CultureInfo.InvariantCulture), last.Type, last.Value)
+                    : string.Join(KeySeparator, last.Type, last.Value), rows.Count, rewritten);
+            }
+            case "event_log":
+            {
+                var rows = await Db.ListAsync(c, t, $"SELECT seq, source_id, message_id, payload FROM event_log {(after is null ? "" : "WHERE seq > @after")} ORDER BY seq LIMIT @n{lockRows}",
+                    r => (Seq: r.GetInt64(0), Source: r.GetString(1), Message: r.GetString(2), Payload: PayloadCodec.Decode(r.GetValue(3))!), ct,
+                    ("after", after is null ? null : long.Parse(after, CultureInfo.InvariantCulture)), ("n", limit));
+                var rewritten = 0;
+                foreach (var (seq, source, message, payload) in rows)
+                {
+                    var scope = SqlDatabase.EventScope(source, message);
+                    if (Renewed(payload, db.RevealPayload(payload, source, message), clear => p.ProtectMessage(clear, scope), p) is not { } renewed) continue;
+                    // The one rewrite of the append-only log: the same event, its personal data under the new key.
+                    rewritten += await Db.ExecuteAsync(c, t, $"UPDATE event_log SET payload = {db.StoredPayloadSql("@v")} WHERE seq = @seq", ct,
+                        ("v", db.StoredPayload(renewed)), ("seq", seq));
+                }
+                return new(rows.Count == 0 ? null : rows[^1].Seq.ToString(CultureInfo.InvariantCulture), rows.Count, rewritten);
+            }
+            default: // dead_letters
+            {
+                var rows = await Db.ListAsync(c, t, $"SELECT id, stage, item_key, payload FROM dead_letters {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
+                    r => (Id: r.GetInt64(0), Scope: string.Concat("dead_letter:", r.GetString(1), ":", r.GetString(2)), Payload: r.GetString(3)), ct,
+                    ("after", after is null ? null : long.Parse(after, CultureInfo.InvariantCulture)), ("n", limit));
+                var rewritten = 0;
+                foreach (var (id, scope, payload) in rows)
+                {
+                    string? renewed;
+                    if (FieldCipher.LooksEncrypted(payload))
+                    {
+                        if (!p.HoldsOlderVersion(payload) || p.RevealText(payload, "", scope) is not { } clear || clear == payload) continue;
+                        renewed = p.ProtectAlways(clear, scope);
+                    }
+                    else renewed = p.ProtectAlways(payload, scope); // set aside before encryption was on
+                    rewritten += await Db.ExecuteAsync(c, t, "UPDATE dead_letters SET payload = @v WHERE id = @id", ct, ("v", renewed), ("id", id));
+                }
+                return new(rows.Count == 0 ? null : rows[^1].Id.ToString(CultureInfo.InvariantCulture), rows.Count, rewritten);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The value to write back, or null to leave the row: rewritten when it holds an older key version, or when it held
+    /// no ciphertext at all and protecting it changes it (protected values in clear).
+    /// </summary>
+    private static string? Renewed(string stored, string clear, Func<string, string> protect, PersonalDataProtection p)
+    {
+        if (p.HoldsOlderVersion(stored)) return protect(clear);
+        if (!ReferenceEquals(clear, stored) && clear != stored) return null; // already under the active key
+        var protectedText = protect(stored);
+        return protectedText == stored ? null : protectedText;
+    }
+}
