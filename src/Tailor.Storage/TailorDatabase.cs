@@ -37,7 +37,7 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     {
         _database = database;
         database.Protection = protection ?? PersonalDataProtection.Off;
-        Encryption = new Privacy.SqlEncryptionStore(database, time);
+        Encryption = new Tailor.Storage.Privacy.SqlEncryptionStore(database, time);
         _time = time;
         var profiles = new SqlProfileStore(database);
         Profiles = profiles;
@@ -104,7 +104,7 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await _database.MigrateAsync(_time, cancellationToken);
-        await Privacy.PrivacyKeyCheck.VerifyAsync(_database, _time, cancellationToken);
+        await Tailor.Storage.Privacy.PrivacyKeyCheck.VerifyAsync(_database, _time, cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();

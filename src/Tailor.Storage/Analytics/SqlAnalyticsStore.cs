@@ -148,7 +148,7 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
         await using var c = await db.OpenReadAsync(cancellationToken);
         // In pages: a parameter list has a limit (SQLite 32,766).
         foreach (var page in profileIds.Distinct(StringComparer.Ordinal).Chunk(500))
-            foreach (var (id, profile) in await SqlProfileStore.ReadProfilesAsync(c, page, liveOnly: true, withIdentities: false, cancellationToken))
+            foreach (var (id, profile) in await SqlProfileStore.ReadProfilesAsync(db, c, page, liveOnly: true, withIdentities: false, cancellationToken))
                 found[id] = profile;
         return found;
     }
