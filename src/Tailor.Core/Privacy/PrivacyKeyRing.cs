@@ -36,6 +36,13 @@ public sealed class PrivacyKeyRing
     /// <summary>The data key of a version, or null when this ring does not hold it.</summary>
     internal byte[]? DataKey(int version) => _dataKeys.GetValueOrDefault(version);
 
+    /// <summary>
+    /// A key for another keyed hash (e.g. pseudonyms), derived from the lookup key with HKDF-SHA256 under
+    /// <paramref name="purpose"/>: stable across restarts and nodes sharing the key file, and unrelated to the lookup hashes.
+    /// </summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, LookupKey, KeyBytes, info: System.Text.Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>A new ring: data key version 1 (active) and a lookup key, from the system's cryptographic random source.</summary>
     public static PrivacyKeyRing Generate() =>
         new(1, new Dictionary<int, byte[]> { [1] = RandomNumberGenerator.GetBytes(KeyBytes) }, RandomNumberGenerator.GetBytes(KeyBytes));

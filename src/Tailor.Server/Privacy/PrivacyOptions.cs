@@ -10,7 +10,7 @@ public sealed class PrivacyOptions
 
     /// <summary>
     /// The secret pseudonyms are made with (sources in mode <c>pseudonymous</c>, docs/privacy.md): HMAC-SHA256 keyed
-    /// with it. Unset: a random key per process, so pseudonyms are stable only until a restart and differ between nodes.
+    /// with it. Unset: derived from the privacy key ring's lookup key, so pseudonyms are stable across restarts and nodes.
     /// </summary>
     public string? PseudonymKey { get; set; }
 

@@ -73,7 +73,7 @@ internal sealed class SqlDeadLetterStore(SqlDatabase db) : IDeadLetterStore
         ("id", id), ("at", Db.Ms(at)), ("note", Safe(note)));
 
     /// <summary>The binding of a dead letter's encrypted body: its stage and item key.</summary>
-    private static string Scope(string stage, string key) => string.Concat("dead_letter:", stage, ":", key);
+    internal static string Scope(string stage, string key) => string.Concat("dead_letter:", stage, ":", key);
 
     private static DeadLetter ReadDeadLetter(SqlDatabase db, DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3), db.Protection.RevealText(r.GetString(4), "", Scope(r.GetString(1), r.GetString(2)))!, r.GetString(5), r.NullableString(6), r.GetInt32(7),

@@ -6,6 +6,7 @@ using Tailor.Core.Identity;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Privacy;
 using Tailor.Core.Storage;
+using Tailor.Storage.DeadLetters;
 using Tailor.Storage.Relational;
 
 namespace Tailor.Storage.Privacy;
@@ -109,11 +110,17 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
         await Run("profiles", $"DELETE FROM profiles WHERE id IN ({ids})", idParameters);
 
         // Texts that quote an identifier: dead letters (a failed event's payload), refusals, the audit trail's paths.
-        foreach (var needle in Needles(request))
+        var needles = Needles(request).ToList();
+        foreach (var needle in needles)
+            await Run("profile_refusals", $"DELETE FROM profile_refusals WHERE {Contains("detail")}", ("pattern", "%" + EscapeLike(needle) + "%"));
+        // A dead letter's payload is encrypted at rest, so it is read back and searched in the clear here, not with LIKE.
+        var letters = await Db.ListAsync(c, t, "SELECT id, stage, item_key, payload FROM dead_letters",
+            r => (Id: r.GetInt64(0), Stage: r.GetString(1), Key: r.GetString(2), Payload: r.GetString(3)), ct);
+        foreach (var letter in letters)
         {
-            var pattern = ("pattern", "%" + EscapeLike(needle) + "%");
-            await Run("dead_letters", $"DELETE FROM dead_letters WHERE {Contains("payload")} OR {Contains("item_key")}", pattern);
-            await Run("profile_refusals", $"DELETE FROM profile_refusals WHERE {Contains("detail")}", pattern);
+            var text = db.Protection.RevealText(letter.Payload, "", SqlDeadLetterStore.Scope(letter.Stage, letter.Key)) ?? "";
+            if (needles.Any(n => text.Contains(n, StringComparison.OrdinalIgnoreCase) || letter.Key.Contains(n, StringComparison.OrdinalIgnoreCase)))
+                await Run("dead_letters", "DELETE FROM dead_letters WHERE id = @id", ("id", letter.Id));
         }
         // The audit trail keeps what was done, with the identifier cut out (in any case: an email in a path keeps its capitals).
         foreach (var identity in request.Identities.Where(i => i.Value.Length >= 3))
