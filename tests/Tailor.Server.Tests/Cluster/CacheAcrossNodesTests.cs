@@ -42,8 +42,11 @@ public sealed class CacheAcrossNodesTests : IAsyncDisposable
         var exchanges = $"tailor-test-{Guid.NewGuid():N}";
         var first = await StartAsync(rabbit, exchanges);
         var second = await StartAsync(rabbit, exchanges);
-        await UntilAsync(() => Task.FromResult(Holder(first, second) is not null && Link(first).Connected && Link(second).Connected),
-            TimeSpan.FromSeconds(20), "both nodes linked to the broker and the profile fold held by one of them");
+        // Settled: both nodes hold their share (the first node gives partitions back when the second joins), so the
+        // profile fold does not move to the reading node in the middle of the test.
+        await UntilAsync(() => Task.FromResult(Holder(first, second) is not null && Link(first).Connected && Link(second).Connected
+                && Membership(first).Held.Count > 0 && Membership(second).Held.Count > 0),
+            TimeSpan.FromSeconds(20), "both nodes linked to the broker, each holding its share, and the profile fold held by one of them");
         var folder = Holder(first, second)!;
         var reader = folder == first ? second : first;
 
@@ -84,7 +87,11 @@ public sealed class CacheAcrossNodesTests : IAsyncDisposable
         : b.Services.GetRequiredService<ClusterMembership>().Owns("profiles") ? b
         : null;
 
+    private static ClusterMembership Membership(WebApplication app) => app.Services.GetRequiredService<ClusterMembership>();
+
     private static BrokerLink Link(WebApplication app) => app.Services.GetRequiredService<BrokerLink>();
+
+    private readonly string _privacyKeys = Tailor.Core.Privacy.PrivacyKeyRing.Generate().ToJson();
 
     private async Task<WebApplication> StartAsync(string rabbit, string exchanges)
     {
@@ -94,6 +101,7 @@ public sealed class CacheAcrossNodesTests : IAsyncDisposable
         {
             DataDirectory = data, Postgres = _database!.ConnectionString, WriteKey = "wk_cache_nodes", AdminKey = "tk_admin_cache_nodes", Urls = "http://127.0.0.1:0",
             Cluster = new ClusterOptions { RabbitMq = rabbit, LeaseDuration = TimeSpan.FromSeconds(3), Heartbeat = TimeSpan.FromSeconds(1), ExchangePrefix = exchanges },
+            Privacy = new Tailor.Server.Privacy.PrivacyOptions { Keys = _privacyKeys }, // the nodes of a cluster share one key ring
         };
         var app = await TailorServer.BuildAsync(options, Ct, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync(Ct);

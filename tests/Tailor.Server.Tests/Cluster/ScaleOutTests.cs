@@ -33,6 +33,8 @@ public sealed class ScaleOutTests : IAsyncDisposable
     private PostgresTestDatabase? _database;
     private string _rabbit = "";
     private readonly string _exchanges = $"tailor-test-{Guid.NewGuid():N}";
+    // Every node of a cluster holds the same privacy key ring (docs/scale.md): one data store, one set of keys.
+    private readonly string _privacyKeys = Tailor.Core.Privacy.PrivacyKeyRing.Generate().ToJson();
 
     [Fact]
     public async Task Three_nodes_survive_two_kills_and_a_restart_with_every_event_folded_once_memberships_exact_and_timers_fired_once()
@@ -213,6 +215,7 @@ public sealed class ScaleOutTests : IAsyncDisposable
             ["Tailor__Cluster__LeaseDuration"] = "00:00:03",
             ["Tailor__Cluster__Heartbeat"] = "00:00:01",
             ["Tailor__Cluster__ExchangePrefix"] = _exchanges,
+            ["Tailor__Privacy__Keys"] = _privacyKeys,
         };
         var node = await TailorProcess.StartAsync(data, _writeKey, _adminKey, environment, ["--postgres", _database!.ConnectionString, "--rabbitmq", _rabbit],
             TimeSpan.FromSeconds(90)); // two start at once, on a shared machine

@@ -61,6 +61,7 @@ public sealed class PostgresExportTests : IAsyncLifetime
                 {
                     type = "track", @event = "Order Completed", userId = $"u{(batch * 250 + i) % 40}", messageId = $"m{batch * 250 + i}",
                     timestamp = "2026-03-08T10:00:00Z", properties = new { revenue = 2 },
+                    context = new { consent = new { categoryPreferences = new Dictionary<string, bool> { ["data sharing"] = true } } }, // exports are gated on it
                 });
                 using var response = await ingest.PostAsync("/v1/batch", new StringContent(JsonSerializer.Serialize(new { batch = messages }), System.Text.Encoding.UTF8, "application/json"),
                     TestContext.Current.CancellationToken);
