@@ -23,8 +23,7 @@ public static class IngestionWiring
         // Unset, the pseudonym key is derived from the privacy key ring, so pseudonyms stay the same across restarts and nodes.
         services.AddSingleton(sp => new Application.Sources.PseudonymKey(options.Privacy.PseudonymKey is { Length: > 0 } key
             ? System.Text.Encoding.UTF8.GetBytes(key)
-            : (sp.GetService<Core.Privacy.PrivacyKeyRing>() ?? Storage.Privacy.PrivacyKeyFile.Resolve(options.Privacy.Keys, options.Privacy.KeyFile, options.DataDirectory).Keys)
-                .DeriveKey("tailor-pseudonym/1")));
+            : sp.GetRequiredService<Core.Privacy.PrivacyKeyRing>().DeriveKey("tailor-pseudonym/1")));
         services.AddSingleton(sp =>
         {
             var policies = ActivatorUtilities.CreateInstance<Application.Sources.SourcePolicies>(sp);

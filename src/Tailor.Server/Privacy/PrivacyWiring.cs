@@ -14,10 +14,9 @@ public static class PrivacyWiring
         services.AddSingleton(options);
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<SubjectExport>();
-        // The key ring's lookup key (the key file or configuration, never the database); the ring registered by the
-        // encryption wiring when there is one, else resolved here the same way.
-        services.AddSingleton<ISubjectHasher>(sp => new KeyRingSubjectHasher(new LookupHasher(
-            sp.GetService<PrivacyKeyRing>() ?? Storage.Privacy.PrivacyKeyFile.Resolve(options.Keys, options.KeyFile, dataDirectory).Keys)));
+        // The key ring (the key file or configuration, never the database), read once for everything keyed by it.
+        services.AddSingleton(_ => Storage.Privacy.PrivacyKeyFile.Resolve(options.Keys, options.KeyFile, dataDirectory).Keys);
+        services.AddSingleton<ISubjectHasher>(sp => new KeyRingSubjectHasher(new LookupHasher(sp.GetRequiredService<PrivacyKeyRing>())));
         services.AddSingleton<SuppressionFilter>();
         services.AddSingleton<IErasureListener, ErasureCacheEviction>();
         services.AddSingleton<SubjectErasure>();
