@@ -11,7 +11,7 @@ public sealed class FollowerHostTests
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
     // Polling in wall time is for other nodes; an hour keeps it out of these tests.
     private static readonly FollowerPolicy Policy = new() { PollInterval = TimeSpan.FromHours(1) };
-    private readonly FakeTimeProvider _time = new(Start);
+    private readonly BackoffClock _time = new(Start);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -31,6 +31,19 @@ public sealed class FollowerHostTests
         }
     }
 
+    /// <summary>
+    /// Waits until the host has started its next backoff wait on the fake clock. Advancing the clock before the host
+    /// has created that timer would be lost (the timer would count from the advanced time), so every advance that
+    /// ends a backoff first waits here.
+    /// </summary>
+    private async Task NextBackoffAsync()
+    {
+        var seen = ++_backoffsSeen;
+        await UntilAsync(() => _time.Backoffs >= seen, $"backoff {seen} starts");
+    }
+
+    private int _backoffsSeen;
+
     [Fact]
     public void Backoff_doubles_from_one_second_up_to_a_minute()
     {
@@ -47,18 +60,22 @@ public sealed class FollowerHostTests
         await host.StartAsync(Ct);
 
         await UntilAsync(() => follower.Read(f => f.Failures) == 1, "the first batch fails");
+        await NextBackoffAsync();
         _time.Advance(TimeSpan.FromMilliseconds(999));
         await Task.Delay(50, Ct);
         Assert.Equal(1, follower.Read(f => f.Failures)); // still backing off: one second after the first failure
         _time.Advance(TimeSpan.FromMilliseconds(1));
         await UntilAsync(() => follower.Read(f => f.Failures) == 2, "the second try");
+        await NextBackoffAsync();
         _time.Advance(TimeSpan.FromSeconds(2));
         // The third failure starts the isolation at once: items 1-3 pass alone, 4 fails alone.
         await UntilAsync(() => follower.Read(f => f.Failures) == 4, "the poison item fails alone");
         Assert.Equal([1, 2, 3], follower.Read(f => f.Processed.ToArray()));
         Assert.Equal("isolating", (await host.StatusAsync(Ct)).Single().State);
+        await NextBackoffAsync();
         _time.Advance(TimeSpan.FromSeconds(1));
         await UntilAsync(() => follower.Read(f => f.Failures) == 5, "the poison item's second try");
+        await NextBackoffAsync();
         _time.Advance(TimeSpan.FromSeconds(2));
 
         await UntilAsync(() => follower.Read(f => f.Processed.Count) == 11, "the items after it are processed");
@@ -82,6 +99,7 @@ public sealed class FollowerHostTests
         for (var failures = 1; failures <= 8; failures++)
         {
             await UntilAsync(() => follower.Read(f => f.Failures) >= failures, $"failure {failures}");
+            await NextBackoffAsync();
             _time.Advance(TimeSpan.FromMinutes(1));
         }
         var waiting = (await host.StatusAsync(Ct)).Single();
@@ -89,6 +107,7 @@ public sealed class FollowerHostTests
         Assert.Empty(follower.Read(f => f.SetAside.ToArray()));
 
         follower.Down = false;
+        await NextBackoffAsync();
         _time.Advance(TimeSpan.FromMinutes(1));
         await UntilAsync(() => follower.Read(f => f.Processed.Count) == 6, "everything is processed once the store is back");
         Assert.Empty(follower.Read(f => f.SetAside.ToArray()));
@@ -103,6 +122,7 @@ public sealed class FollowerHostTests
         await host.StartAsync(Ct);
         await UntilAsync(() => follower.Read(f => f.Failures) == 1, "the first batch fails");
         follower.Down = false;
+        await NextBackoffAsync();
         _time.Advance(TimeSpan.FromSeconds(1));
 
         await UntilAsync(() => follower.Read(f => f.Processed.Count) == 4, "the retry processes the batch");
@@ -130,6 +150,19 @@ public sealed class FollowerHostTests
         _time.Advance(TimeSpan.FromMinutes(1));
         await UntilAsync(() => follower.Read(f => f.Steps) > steps, "the due moment runs a step");
         await host.StopAsync(Ct);
+    }
+
+    /// <summary>A fake clock that counts the backoff waits started on it (any timer shorter than the hour-long poll).</summary>
+    private sealed class BackoffClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        private int _backoffs;
+        public int Backoffs => Volatile.Read(ref _backoffs);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime > TimeSpan.Zero && dueTime < Policy.PollInterval) Interlocked.Increment(ref _backoffs);
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
     }
 
     /// <summary>The host reads only the pending counts (for the status); the followers write their own entries.</summary>
