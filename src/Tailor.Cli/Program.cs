@@ -15,6 +15,7 @@ var root = new RootCommand("Tailor: customer data platform and personalization e
     MergesCommand.Create(store),
     Tailor.Cli.Commands.Sources.SourcesCommand.Create(store),
     AccessCommands.Keys(store),
+    UsersCommand.Create(store),
     SegmentsCommand.Create(store),
     ContentCommands.Templates(store),
     ContentCommands.Blocks(store),

@@ -76,7 +76,7 @@ internal sealed class DashboardGuard(RequestDelegate next, DashboardSessions ses
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>Not allowed · Tailor</title><link rel="stylesheet" href="/assets/dashboard.css"></head>
         <body><main class="narrow" id="main"><h1>Not allowed</h1>
-        <p>This page needs an admin key with the scope <code>{System.Net.WebUtility.HtmlEncode(scope)}</code>; the key
+        <p>This page needs an admin key or a user role with the scope <code>{System.Net.WebUtility.HtmlEncode(scope)}</code>;
         <strong>{System.Net.WebUtility.HtmlEncode(admin.Name)}</strong> has <code>{System.Net.WebUtility.HtmlEncode(admin.Scopes)}</code>.</p>
         <p><a href="/">Back to the dashboard</a></p></main></body></html>
         """;

@@ -29,6 +29,8 @@ public static class DashboardWiring
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<Application.Users.UserOperations>();
         return services;
     }
 
@@ -43,6 +45,7 @@ public static class DashboardWiring
     public static WebApplication MapTailorDashboard(this WebApplication app)
     {
         app.MapRazorComponents<App>();
+        app.MapGroup("api/users").MapUsersApi(); // under /api: AdminApiGuard checks the key (admin scope) first
         app.MapDashboardAssets();
         app.MapPost("sign-out", async (HttpContext http, IAntiforgery antiforgery, DashboardSessions sessions) =>
         {

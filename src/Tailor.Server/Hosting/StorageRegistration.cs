@@ -31,6 +31,7 @@ public static class StorageRegistration
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Experiments);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Destinations);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Audit);
+        services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Users);
         services.AddSingleton(sp => sp.GetRequiredService<TailorDatabase>().Encryption);
         services.TryAddSingleton(sp => new IdSource(sp.GetRequiredService<TimeProvider>())); // ids of what the handlers create
         return services;
