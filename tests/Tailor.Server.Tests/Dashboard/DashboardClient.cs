@@ -28,6 +28,10 @@ public sealed partial class DashboardClient : IDisposable
     public async Task<HttpResponseMessage> SignInAsync(string key, string? returnUrl = null) =>
         await PostFormAsync("/sign-in" + (returnUrl is null ? "" : "?returnUrl=" + Uri.EscapeDataString(returnUrl)), "sign-in", [new("Key", key)]);
 
+    /// <summary>Signs in as a dashboard user with <paramref name="name"/> and <paramref name="password"/>.</summary>
+    public async Task<HttpResponseMessage> SignInUserAsync(string name, string password) =>
+        await PostFormAsync("/sign-in", "sign-in", [new("Name", name), new("Password", password)]);
+
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path, TestContext.Current.CancellationToken);
 
     public async Task<string> PageAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
