@@ -87,6 +87,25 @@ internal sealed class SqlDestinationStore(SqlDatabase db) : IDestinationStore
         return all;
     }
 
+    public async Task<IReadOnlyDictionary<string, Profile>> ConsentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var all = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
+        if (ids.Count == 0) return all;
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        foreach (var page in ids.Chunk(500))
+        {
+            var (inList, parameters) = Db.InList(page);
+            foreach (var profile in await Db.ListAsync(c, $"SELECT id, created_at, merged_into, consent FROM profiles WHERE id IN ({inList})", r =>
+            {
+                var p = new Profile { Id = r.GetString(0), CreatedAt = ProfileColumns.FromMs(r.GetInt64(1)), MergedInto = r.NullableString(2) };
+                ProfileColumns.ReadConsent(r.GetString(3), p.Consent);
+                return p;
+            }, cancellationToken, parameters))
+                all[profile.Id] = profile;
+        }
+        return all;
+    }
+
     public async Task<IReadOnlyList<SendRecord>> SendsAfterAsync(long afterId, int max, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
