@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Tailor.Core.Destinations;
+using Tailor.Core.Identity;
 using Tailor.Core.Storage;
 using static Tailor.Tests.Support.Messages;
 
@@ -38,5 +40,33 @@ public abstract partial class StoreContractTests
         Assert.Equal(0, await Store.Positions.PositionAsync(events, Ct));
         Assert.Null(await Store.Destinations.GetDestinationAsync("dst_1", Ct));
         Assert.False(await Store.Destinations.DeleteDestinationAsync("dst_1", Ct));
+    }
+
+    [Fact]
+    public async Task The_consent_read_gives_what_the_full_profile_read_gives_of_merge_links_and_consent_and_nothing_else()
+    {
+        await IngestAsync(
+            Track("Page Viewed", At(1), anonymousId: "anon-9"),
+            Identify(At(2), "sharer-9", traits: new JsonObject { ["email"] = "sharer@example.com", ["consent"] = new JsonObject { ["data sharing"] = true, ["email"] = false } }));
+        var anonymous = (await ProfileOfAsync(new ProfileIdentifier(IdentityTypes.AnonymousId, "anon-9"))).Id;
+        var sharer = (await ProfileOfAsync(new ProfileIdentifier(IdentityTypes.UserId, "sharer-9"))).Id;
+        await IngestAsync(Identify(At(3), "sharer-9", "anon-9")); // one device, one person: the two profiles merge
+        string[] ids = [anonymous, sharer, "prf_nobody"];
+
+        var full = await Store.Destinations.ProfilesAsync(ids, Ct);
+        var narrow = await Store.Destinations.ConsentsAsync(ids, Ct);
+
+        Assert.Equal(full.Keys.Order(StringComparer.Ordinal), narrow.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(2, narrow.Count);
+        foreach (var id in narrow.Keys)
+        {
+            Assert.Equal((full[id].Id, full[id].CreatedAt, full[id].MergedInto), (narrow[id].Id, narrow[id].CreatedAt, narrow[id].MergedInto));
+            Assert.Equal(full[id].Consent.OrderBy(c => c.Key, StringComparer.Ordinal), narrow[id].Consent.OrderBy(c => c.Key, StringComparer.Ordinal));
+            Assert.Empty(narrow[id].Traits);
+            Assert.Empty(narrow[id].Identities);
+        }
+        var merged = Assert.Single(narrow.Values, p => p.MergedInto is not null);
+        var survivor = narrow[merged.MergedInto!];
+        Assert.Equal((true, false), (survivor.Consent["data sharing"].Granted, survivor.Consent["email"].Granted));
     }
 }

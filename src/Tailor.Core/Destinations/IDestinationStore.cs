@@ -31,6 +31,12 @@ public interface IDestinationStore
     /// <summary>Profiles by id (unknown ids left out), merged-away ones included.</summary>
     Task<IReadOnlyDictionary<string, Profile>> ProfilesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What the consent gate reads of profiles by id, and nothing more: each with its id, creation time, merge link and
+    /// consent (no traits, identities or computed traits, so nothing is decrypted). Unknown ids are left out.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, Profile>> ConsentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
     /// <summary>Sends (the contact log: one row per email or webhook that reached a person) with id after <paramref name="afterId"/>, in id order.</summary>
     Task<IReadOnlyList<SendRecord>> SendsAfterAsync(long afterId, int max, CancellationToken cancellationToken);
 }

@@ -14,12 +14,21 @@ internal sealed class ConsentLookup
 
     private ConsentLookup(IReadOnlyDictionary<string, Profile> profiles) => _profiles = profiles;
 
-    public static async Task<ConsentLookup> LoadAsync(IDestinationStore store, IEnumerable<string> profileIds, CancellationToken ct)
+    /// <summary>The whole profiles (identities and traits too), for a destination that sends them (audience sync).</summary>
+    public static Task<ConsentLookup> LoadAsync(IDestinationStore store, IEnumerable<string> profileIds, CancellationToken ct) =>
+        LoadAsync(store.ProfilesAsync, profileIds, ct);
+
+    /// <summary>Only what the gate reads (merge link and consent): for a destination that needs nothing else of the profile.</summary>
+    public static Task<ConsentLookup> LoadConsentAsync(IDestinationStore store, IEnumerable<string> profileIds, CancellationToken ct) =>
+        LoadAsync(store.ConsentsAsync, profileIds, ct);
+
+    private static async Task<ConsentLookup> LoadAsync(Func<IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlyDictionary<string, Profile>>> read,
+        IEnumerable<string> profileIds, CancellationToken ct)
     {
         var ids = new HashSet<string>(profileIds, StringComparer.Ordinal);
-        var profiles = new Dictionary<string, Profile>(await store.ProfilesAsync(ids, ct), StringComparer.Ordinal);
+        var profiles = new Dictionary<string, Profile>(await read(ids, ct), StringComparer.Ordinal);
         var survivors = profiles.Values.Where(p => p.MergedInto is not null && !profiles.ContainsKey(p.MergedInto)).Select(p => p.MergedInto!).ToHashSet(StringComparer.Ordinal);
-        foreach (var (id, p) in await store.ProfilesAsync(survivors, ct)) profiles[id] = p;
+        foreach (var (id, p) in await read(survivors, ct)) profiles[id] = p;
         return new ConsentLookup(profiles);
     }
 

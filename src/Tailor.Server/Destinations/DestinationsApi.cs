@@ -135,24 +135,7 @@ public static class DestinationsApi
             return ApiProblems.Invalid("from", e.Message.Split(" (Parameter")[0]);
         }
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        try
-        {
-            await foreach (var notice in notices.WithCancellation(ct))
-            {
-                var bytes = JsonSerializer.SerializeToUtf8Bytes(notice, StreamJson);
-                using var send = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                send.CancelAfter(TimeSpan.FromSeconds(10)); // a client that stops reading is dropped, not buffered for
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, send.Token);
-            }
-        }
-        catch (SlowSubscriberException e)
-        {
-            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, e.Message[..Math.Min(120, e.Message.Length)], CancellationToken.None);
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
-        {
-            // the client went away or stopped reading
-        }
+        await ProfileStreamSocket.RunAsync(socket, notices, StreamJson, ct);
         return TypedResults.Empty;
     }
 }

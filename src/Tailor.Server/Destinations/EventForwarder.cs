@@ -16,6 +16,12 @@ internal sealed class EventForwarder(ITriggerStore assigned, IPositionStore posi
 {
     private const int MaxBodyBytes = 450_000;
 
+    /// <summary>The fewest events one read asks for, so a small batch size does not mean many tiny reads.</summary>
+    private const int MinRead = 100;
+
+    /// <summary>How many batches' worth of events one step reads at most when most are filtered out.</summary>
+    private const int MaxReadBatches = 4;
+
     public string Kind => DestinationKinds.Segment;
 
     public async Task<FollowerStep> StepAsync(Destination d, CancellationToken ct)
@@ -26,36 +32,50 @@ internal sealed class EventForwarder(ITriggerStore assigned, IPositionStore posi
         if (delivery.RetryUpTo(d, ExportTables.Events, from) is { } retryTo) upTo = Math.Min(upTo, retryTo);
         if (upTo <= from) return FollowerStep.Idle();
         var batchSize = d.Settings.BatchSize ?? DestinationRules.DefaultBatchSize;
-        var chunk = Math.Max(batchSize * 4, 500);
-        var events = await assigned.AssignedEventsAsync(from, upTo, chunk, ct);
-        var consent = await ConsentLookup.LoadAsync(store, events.Select(e => e.ProfileId), ct);
         var selection = new EventSelection(d.Settings);
         var purpose = DestinationRules.PurposeOf(d);
 
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        int sent = 0, skipped = 0;
-        var to = events.Count < chunk ? upTo : events[^1].Sequence;
+        int sent = 0, skipped = 0, read = 0;
+        var to = from;
         var full = false;
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             w.WriteStartArray("batch");
-            foreach (var e in events)
+            // Read only what the request still lacks (more only where the filter or the gate left events out), at most
+            // MaxReadBatches batches' worth per step: each event read is decompressed and parsed, and its profile's consent looked up.
+            while (!full)
             {
-                using var doc = JsonDocument.Parse(e.Event.Payload);
-                if (!selection.Selects(e.Event, doc.RootElement) || consent.Refusal(e.ProfileId, purpose) is not null)
+                var want = Math.Min(Math.Max(batchSize, MinRead) * MaxReadBatches - read, Math.Max(batchSize - sent, MinRead));
+                if (want <= 0) break;
+                var events = await assigned.AssignedEventsAsync(to, upTo, want, ct);
+                read += events.Count;
+                var consent = await ConsentLookup.LoadConsentAsync(store, events.Select(e => e.ProfileId), ct);
+                foreach (var e in events)
                 {
-                    skipped++;
-                    continue;
+                    using var doc = JsonDocument.Parse(e.Event.Payload);
+                    if (!selection.Selects(e.Event, doc.RootElement) || consent.Refusal(e.ProfileId, purpose) is not null)
+                    {
+                        skipped++;
+                        continue;
+                    }
+                    selection.Write(w, e.Event, doc.RootElement);
+                    sent++;
+                    if (sent >= batchSize || w.BytesPending + buffer.WrittenCount > MaxBodyBytes)
+                    {
+                        to = e.Sequence;
+                        full = true;
+                        break;
+                    }
                 }
-                selection.Write(w, e.Event, doc.RootElement);
-                sent++;
-                if (sent >= batchSize || w.BytesPending + buffer.WrittenCount > MaxBodyBytes)
+                if (full) break;
+                if (events.Count < want)
                 {
-                    to = e.Sequence;
-                    full = true;
+                    to = upTo; // the whole range read, events never assigned (set aside by the pipeline) included
                     break;
                 }
+                to = events[^1].Sequence;
             }
             w.WriteEndArray();
             w.WriteString("sentAt", time.GetUtcNow());

@@ -49,7 +49,7 @@ internal sealed class ExportReader(ITriggerStore assigned, IPositionStore positi
             sends = await store.SendsAfterAsync(sendsFrom, max, ct);
             moves[ExportTables.Sends] = new PositionMove(d.PositionName(ExportTables.Sends), sendsFrom, sends.Count > 0 ? sends[^1].Id : sendsFrom);
         }
-        return Gate(d, events, profiles, memberships, sends, moves, time.GetUtcNow(), await ConsentLookup.LoadAsync(store,
+        return Gate(d, events, profiles, memberships, sends, moves, time.GetUtcNow(), await ConsentLookup.LoadConsentAsync(store,
             events.Select(e => e.ProfileId).Concat(profiles.Select(p => p.Id)).Concat(memberships.Select(m => m.ProfileId)).Concat(sends.Select(s => s.ProfileId)), ct));
     }
 

@@ -71,10 +71,9 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
         {
             var rows = new EventRow[batch.Events.Count];
             for (var i = 0; i < rows.Length; i++) rows[i] = EventRow.From(batch.Events[i]);
-            foreach (var day in rows.GroupBy(r => ExportDay.Of(r.Timestamp)))
+            foreach (var g in ByDay(rows))
             {
-                var g = day.ToArray();
-                await WriteFileAsync(directory, ExportTables.Events, day.Key, batch.Range(ExportTables.Events), [
+                await WriteFileAsync(directory, ExportTables.Events, ExportDay.Of(g[0].Timestamp), batch.Range(ExportTables.Events), [
                     ParquetColumn.Long("sequence", Map(g, r => r.Sequence)),
                     ParquetColumn.Text("message_id", Map<EventRow, string?>(g, r => r.MessageId)),
                     ParquetColumn.Text("type", Map<EventRow, string?>(g, r => r.Type)),
@@ -155,6 +154,21 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
         }
         File.Move(temporary, final, overwrite: true);
         DirectorySync.Flush(folder);
+    }
+
+    /// <summary>The rows split by UTC day (log order kept within a day), keyed by the day's number rather than its text per row.</summary>
+    private static List<EventRow[]> ByDay(EventRow[] rows)
+    {
+        var days = new Dictionary<long, List<EventRow>>();
+        foreach (var row in rows)
+        {
+            var day = row.Timestamp.UtcTicks / TimeSpan.TicksPerDay;
+            if (!days.TryGetValue(day, out var list)) days[day] = list = [];
+            list.Add(row);
+        }
+        var groups = new List<EventRow[]>(days.Count);
+        foreach (var list in days.Values) groups.Add([.. list]);
+        return groups;
     }
 
     private static TOut[] Map<TIn, TOut>(TIn[] rows, Func<TIn, TOut> select)

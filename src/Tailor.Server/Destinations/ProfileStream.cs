@@ -115,7 +115,7 @@ public sealed class ProfileStream : IDisposable
     private async ValueTask<bool> ConsentedAsync(ProfileNotice notice, string purpose, CancellationToken ct)
     {
         if (notice.Subject is { MergedInto: null } subject) return ConsentGate.Refusal(subject, purpose) is null;
-        var consent = await ConsentLookup.LoadAsync(_store, [notice.ProfileId], ct);
+        var consent = await ConsentLookup.LoadConsentAsync(_store, [notice.ProfileId], ct);
         return consent.Refusal(notice.ProfileId, purpose) is null;
     }
 

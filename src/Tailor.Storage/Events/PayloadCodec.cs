@@ -17,6 +17,10 @@ internal static class PayloadCodec
 
     [ThreadStatic] private static Compressor? t_compressor;
     [ThreadStatic] private static Decompressor? t_decompressor;
+    [ThreadStatic] private static byte[]? t_text;
+
+    /// <summary>The largest decoded payload that goes through the per-thread buffer (larger ones get their own array).</summary>
+    private const int MaxBufferedText = 1 << 20;
 
     private static readonly byte[] Dictionary = Encoding.UTF8.GetBytes(
         """
@@ -58,7 +62,12 @@ internal static class PayloadCodec
     {
         if (blob.Length == 0 || blob[0] != Format1) throw new InvalidDataException($"Unknown event payload format {(blob.Length == 0 ? -1 : blob[0])}.");
         var decompressor = t_decompressor ??= NewDecompressor();
-        return Encoding.UTF8.GetString(decompressor.Unwrap(blob.AsSpan(1)));
+        var frame = blob.AsSpan(1);
+        // Into a buffer kept per thread (readers decode thousands per batch): one array less per event read.
+        var size = Decompressor.GetDecompressedSize(frame);
+        if (size is 0 or > MaxBufferedText) return Encoding.UTF8.GetString(decompressor.Unwrap(frame));
+        var text = t_text is { } kept && kept.Length >= (int)size ? kept : t_text = new byte[Math.Max((int)size, 2 * (t_text?.Length ?? 2048))];
+        return Encoding.UTF8.GetString(text, 0, decompressor.Unwrap(frame, text));
     }
 
     private static Compressor NewCompressor()

@@ -105,25 +105,29 @@ internal static class ProfileColumns
             target.EngagementScore = c.GetProperty("engagementScore").GetDouble();
         }
 
-        using (var doc = JsonDocument.Parse(consent))
-        {
-            foreach (var purpose in doc.RootElement.EnumerateObject())
-            {
-                var r = purpose.Value;
-                profile.Consent[purpose.Name] = new ConsentRecord(
-                    r.GetProperty("granted").GetBoolean(),
-                    FromMs(r.GetProperty("at").GetInt64()),
-                    r.GetProperty("source").GetString()!,
-                    r.TryGetProperty("where", out var where) ? where.GetString() : null)
-                { Version = r.TryGetProperty("version", out var version) ? version.GetString() : null };
-            }
-        }
+        ReadConsent(consent, profile.Consent);
 
         using (var doc = JsonDocument.Parse(tags))
         {
             foreach (var tag in doc.RootElement.EnumerateArray()) profile.Tags.Add(tag.GetString()!);
         }
         return profile;
+    }
+
+    /// <summary>Reads the <c>consent</c> column (as <see cref="Consent"/> writes it) into <paramref name="into"/>.</summary>
+    public static void ReadConsent(string consent, Dictionary<string, ConsentRecord> into)
+    {
+        using var doc = JsonDocument.Parse(consent);
+        foreach (var purpose in doc.RootElement.EnumerateObject())
+        {
+            var r = purpose.Value;
+            into[purpose.Name] = new ConsentRecord(
+                r.GetProperty("granted").GetBoolean(),
+                FromMs(r.GetProperty("at").GetInt64()),
+                r.GetProperty("source").GetString()!,
+                r.TryGetProperty("where", out var where) ? where.GetString() : null)
+            { Version = r.TryGetProperty("version", out var version) ? version.GetString() : null };
+        }
     }
 
     public static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);

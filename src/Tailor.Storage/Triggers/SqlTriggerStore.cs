@@ -44,7 +44,13 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
     public async Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, $"SELECT profile_id, {SqlEventLog.EventColumnsSql} FROM events WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max",
+        // From the two tables, not the view "events": on SQLite the view decodes each payload in a SQL function (a
+        // managed call from native code, the text copied out and back); ReadEvent decodes the stored form itself.
+        return await Db.ListAsync(c, """
+            SELECT p.profile_id, l.seq, l.message_id, l.source_id, l.type, l.name, l.user_id, l.anonymous_id, l.ts, l.received_at, l.payload
+            FROM event_profiles p JOIN event_log l ON l.seq = p.seq
+            WHERE p.seq > @after AND p.seq <= @upTo ORDER BY p.seq LIMIT @max
+            """,
             r =>
             {
                 var logged = SqlEventLog.ReadEvent(db, r, 1);
