@@ -9,13 +9,12 @@ namespace Tailor.Core.Privacy;
 /// and lookups by email or phone work without decrypting anything, and the database alone reveals nothing (an unkeyed
 /// hash of an email is reversed by hashing a list of emails). The stored form is <c>hmac:{base64url}</c>.
 /// </summary>
-public sealed class LookupHasher(PrivacyKeyRing keys) : IDisposable
+public sealed class LookupHasher(PrivacyKeyRing keys)
 {
     /// <summary>What every stored lookup hash starts with.</summary>
     public const string Prefix = "hmac:";
 
-    // One keyed HMAC per thread, reset after each hash: keying a new one per call cost more than the hash itself.
-    private readonly ThreadLocal<IncrementalHash> _macs = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, keys.LookupKey), trackAllValues: true);
+    private readonly byte[] _key = keys.LookupKey;
 
     /// <summary>The keyed hash of an identifier of <paramref name="type"/> (already normalized: a lower-case email).</summary>
     public string Hash(string type, string value)
@@ -29,9 +28,7 @@ public sealed class LookupHasher(PrivacyKeyRing keys) : IDisposable
             input[written++] = 0; // the type is part of what is hashed: a phone and a userId with the same text differ
             Encoding.UTF8.GetBytes(value, input[written..]);
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            var hmac = _macs.Value!;
-            hmac.AppendData(input);
-            hmac.GetHashAndReset(mac);
+            HMACSHA256.HashData(_key, input, mac);
             return string.Create(Prefix.Length + 43, mac.ToArray(), static (chars, hash) =>
             {
                 Prefix.AsSpan().CopyTo(chars);
@@ -46,10 +43,4 @@ public sealed class LookupHasher(PrivacyKeyRing keys) : IDisposable
 
     /// <summary>True when <paramref name="value"/> is a stored lookup hash.</summary>
     public static bool IsHash(string value) => value.StartsWith(Prefix, StringComparison.Ordinal);
-
-    public void Dispose()
-    {
-        foreach (var mac in _macs.Values) mac.Dispose();
-        _macs.Dispose();
-    }
 }

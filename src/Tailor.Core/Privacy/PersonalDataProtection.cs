@@ -250,30 +250,24 @@ public sealed class PersonalDataProtection : IDisposable
         return Open(chars[..n], scope, name);
     }
 
-    private string Seal(ReadOnlySpan<byte> plain, string scope, string field)
-    {
-        Span<byte> name = field.Length <= 128 ? stackalloc byte[field.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(field.Length)];
-        return Seal(plain, scope, name[..Encoding.UTF8.GetBytes(field, name)]);
-    }
+    private string Seal(ReadOnlySpan<byte> plain, string scope, string field) => Seal(plain, scope, Encoding.UTF8.GetBytes(field));
 
-    private byte[]? Open(ReadOnlySpan<char> envelope, string scope, string field)
-    {
-        Span<byte> name = field.Length <= 128 ? stackalloc byte[field.Length * 3] : new byte[Encoding.UTF8.GetMaxByteCount(field.Length)];
-        return Open(envelope, scope, name[..Encoding.UTF8.GetBytes(field, name)]);
-    }
+    private byte[]? Open(ReadOnlySpan<char> envelope, string scope, string field) => Open(envelope, scope, Encoding.UTF8.GetBytes(field));
 
     private string Seal(ReadOnlySpan<byte> plain, string scope, ReadOnlySpan<byte> field)
     {
-        var length = AssociatedLength(scope, field);
-        Span<byte> ad = length <= 512 ? stackalloc byte[length] : new byte[length];
-        return _cipher!.Encrypt(plain, Associated(scope, field, ad));
+        Span<byte> ad = stackalloc byte[Math.Min(AssociatedLength(scope, field), 512)];
+        return ad.Length == AssociatedLength(scope, field)
+            ? _cipher!.Encrypt(plain, Associated(scope, field, ad))
+            : _cipher!.Encrypt(plain, Associated(scope, field, new byte[AssociatedLength(scope, field)]));
     }
 
     private byte[]? Open(ReadOnlySpan<char> envelope, string scope, ReadOnlySpan<byte> field)
     {
-        var length = AssociatedLength(scope, field);
-        Span<byte> ad = length <= 512 ? stackalloc byte[length] : new byte[length];
-        return _cipher!.TryDecrypt(envelope, Associated(scope, field, ad));
+        Span<byte> ad = stackalloc byte[Math.Min(AssociatedLength(scope, field), 512)];
+        return ad.Length == AssociatedLength(scope, field)
+            ? _cipher!.TryDecrypt(envelope, Associated(scope, field, ad))
+            : _cipher!.TryDecrypt(envelope, Associated(scope, field, new byte[AssociatedLength(scope, field)]));
     }
 
     private static int AssociatedLength(string scope, ReadOnlySpan<byte> field) => Encoding.UTF8.GetByteCount(scope) + 1 + field.Length;
@@ -287,9 +281,5 @@ public sealed class PersonalDataProtection : IDisposable
         return into[..(n + field.Length)];
     }
 
-    public void Dispose()
-    {
-        _cipher?.Dispose();
-        _hasher?.Dispose();
-    }
+    public void Dispose() => _cipher?.Dispose();
 }

@@ -18,7 +18,7 @@ namespace Tailor.Storage.Privacy;
 /// </summary>
 internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IEncryptionStore
 {
-    private static readonly string[] Tables = ["profiles", "trait_history", "identities", "merge_identities", "event_log", "dead_letters", "trigger_deliveries", "campaign_recipients"];
+    private static readonly string[] Tables = ["profiles", "trait_history", "identities", "merge_identities", "event_log", "dead_letters", "trigger_deliveries", "campaign_recipients", "trigger_log"];
     private const char KeySeparator = '\u0001';
 
     public async Task<bool> RewriteNextBatchAsync(int batchSize, CancellationToken cancellationToken)
@@ -161,6 +161,20 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
                         ("p", newPayload ?? payload), ("e", newError ?? error), ("id", id));
                 }
                 return new(rows.Count == 0 ? null : rows[^1].Id, rows.Count, rewritten);
+            }
+            case "trigger_log":
+            {
+                // Only what was written encrypted (delivery outcomes) is renewed: Tailor's own log lines stay as they are.
+                var rows = await Db.ListAsync(c, t, $"SELECT id, run_id, detail FROM trigger_log {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
+                    r => (Id: r.GetInt64(0), Run: r.GetString(1), Detail: r.GetString(2)), ct,
+                    ("after", after is null ? null : long.Parse(after, CultureInfo.InvariantCulture)), ("n", limit));
+                var rewritten = 0;
+                foreach (var (id, runId, detail) in rows)
+                {
+                    if (!FieldCipher.LooksEncrypted(detail) || RenewedAlways(detail, SqlTriggerStore.LogScope(runId), p) is not { } renewed) continue;
+                    rewritten += await Db.ExecuteAsync(c, t, "UPDATE trigger_log SET detail = @d WHERE id = @id", ct, ("d", renewed), ("id", id));
+                }
+                return new(rows.Count == 0 ? null : rows[^1].Id.ToString(CultureInfo.InvariantCulture), rows.Count, rewritten);
             }
             case "campaign_recipients":
             {

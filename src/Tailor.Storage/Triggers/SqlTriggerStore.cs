@@ -192,7 +192,8 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
         {
             var (inList, parameters) = Db.InList(page);
             result.AddRange(await Db.ListAsync(c, $"SELECT run_id, trigger_id, profile_id, at, step, kind, detail FROM trigger_log WHERE run_id IN ({inList}) ORDER BY id",
-                r => new ExecutionLogEntry(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), r.NullableString(4), r.GetString(5), r.GetString(6)),
+                r => new ExecutionLogEntry(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), r.NullableString(4), r.GetString(5),
+                    db.Protection.RevealText(r.GetString(6), "", LogScope(r.GetString(0)))!),
                 cancellationToken, parameters));
         }
         return result;
@@ -239,7 +240,8 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
                 ("status", DeliveryStatusText(result.Status)), ("due", Db.Ms(result.DueAt)),
                 ("error", db.Protection.ProtectAlways(result.Error, DeliveryErrorScope(result.Id))), // an SMTP refusal may quote the address
                 ("at", Db.Ms(result.Log.At)), ("id", result.Id)));
-            statements.Add(LogStatement(result.Log));
+            // A delivery's outcome line quotes the channel's answer (an SMTP refusal may quote the address): encrypted like last_error.
+            statements.Add(LogStatement(result.Log with { Detail = db.Protection.ProtectAlways(result.Log.Detail, LogScope(result.Log.RunId))! }));
         }
         return db.WriteAsync(async (c, t) =>
         {
@@ -276,6 +278,9 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
 
     /// <summary>The binding of an outbox row's encrypted payload: the delivery (its idempotency key).</summary>
     internal static string DeliveryScope(string deliveryId) => "delivery:" + deliveryId;
+
+    /// <summary>The binding of an execution log line's encrypted detail (a delivery's outcome): its run.</summary>
+    internal static string LogScope(string runId) => "trigger-log:" + runId;
 
     /// <summary>The binding of an outbox row's encrypted last error.</summary>
     internal static string DeliveryErrorScope(string deliveryId) => "delivery-error:" + deliveryId;

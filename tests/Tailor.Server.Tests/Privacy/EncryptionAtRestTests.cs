@@ -121,6 +121,10 @@ public sealed class EncryptionAtRestTests
         await services.GetRequiredService<ITriggerStore>().CommitJourneysAsync(new JourneyCommit([], [], [new ActionDelivery(
             $"run_{user}:step-1", $"run_{user}", $"trg_{user}", profileId, "email", payload, DeliveryStatus.Dead, 3, 3, now, $"550 5.1.1 <{email}>: no such user", now)], [], null),
             TestContext.Current.CancellationToken);
+        // The delivery worker's outcome: the same refusal in the outbox's last error and in the run's execution log.
+        await services.GetRequiredService<ITriggerStore>().CompleteDeliveriesAsync([new DeliveryResult($"run_{user}:step-1", DeliveryStatus.Dead, now,
+            $"550 5.1.1 <{email}>: no such user", new ExecutionLogEntry($"run_{user}", $"trg_{user}", profileId, now, "step-1", "dead", $"550 5.1.1 <{email}>: no such user"))],
+            TestContext.Current.CancellationToken);
         var campaigns = services.GetRequiredService<ICampaignStore>();
         await campaigns.AddRecipientsAsync($"cmp_{user}", [profileId], TestContext.Current.CancellationToken);
         await campaigns.CompleteRecipientsAsync($"cmp_{user}", [new RecipientOutcome(profileId, RecipientStatus.Failed, $"550 5.1.1 <{email}>: no such user", now)],
@@ -132,6 +136,8 @@ public sealed class EncryptionAtRestTests
         var delivery = Assert.Single(await services.GetRequiredService<ITriggerStore>().DeadLettersAsync($"trg_{user}", 10, TestContext.Current.CancellationToken));
         Assert.Equal(email, (string)JsonNode.Parse(delivery.Payload)!["to"]!);
         Assert.Contains(email, delivery.LastError, StringComparison.Ordinal);
+        var log = Assert.Single(await services.GetRequiredService<ITriggerStore>().ExecutionLogAsync([$"run_{user}"], TestContext.Current.CancellationToken));
+        Assert.Contains(email, log.Detail, StringComparison.Ordinal);
         var recipient = Assert.Single(await services.GetRequiredService<ICampaignStore>().RecipientsAsync($"cmp_{user}", null, null, 10, TestContext.Current.CancellationToken));
         Assert.Contains(email, recipient.Detail, StringComparison.Ordinal);
     }
