@@ -2,6 +2,12 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Tailor.Benchmarks -- --filter '*'
 // dotnet run -c Release --project bench/Tailor.Benchmarks -- encryption [events] [rounds]   (encryption at rest, on/off interleaved)
+// dotnet run -c Release --project bench/Tailor.Benchmarks -- encryption-cpu [events]   (the storage edge's CPU per event, and its parts)
+if (args is ["encryption-cpu", ..])
+{
+    Tailor.Benchmarks.EncryptionAtRestRun.CpuOnly(args);
+    return;
+}
 if (args is ["encryption", ..])
 {
     await Tailor.Benchmarks.EncryptionAtRestRun.RunAsync(args);

@@ -9,7 +9,7 @@ namespace Tailor.Storage.Tests;
 /// user may create databases). Each test gets a database of its own, dropped afterwards. Without the variable the
 /// tests are skipped, except on CI (<c>CI=true</c>), where they fail: CI must exercise PostgreSQL.
 /// </summary>
-public sealed class PostgresStoreTests : StoreContractTests
+public class PostgresStoreTests : StoreContractTests
 {
     public const string ConnectionVariable = "TAILOR_TEST_POSTGRES";
     private string? _adminConnectionString;
@@ -22,11 +22,11 @@ public sealed class PostgresStoreTests : StoreContractTests
         _database = $"tailor_test_{Guid.NewGuid():N}";
         await AdminAsync($"CREATE DATABASE \"{_database}\"", cancellationToken);
         _connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database }.ConnectionString;
-        return TailorDatabase.Postgres(_connectionString, TimeProvider.System);
+        return TailorDatabase.Postgres(_connectionString, TimeProvider.System, Protection);
     }
 
     protected override TailorDatabase OpenSameStore() =>
-        TailorDatabase.Postgres(_connectionString ?? throw new InvalidOperationException("No database yet."), TimeProvider.System);
+        TailorDatabase.Postgres(_connectionString ?? throw new InvalidOperationException("No database yet."), TimeProvider.System, Protection);
 
     protected override async ValueTask DeleteStoreAsync()
     {

@@ -5,16 +5,16 @@ using static Tailor.Tests.Support.Messages;
 namespace Tailor.Storage.Tests;
 
 /// <summary>The storage contract on SQLite: a new database file per test, deleted afterwards.</summary>
-public sealed class SqliteStoreTests : StoreContractTests
+public class SqliteStoreTests : StoreContractTests
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"tailor-test-{Guid.NewGuid():N}");
 
     private string DatabasePath => TailorStores.SqlitePath(_directory);
 
     protected override Task<TailorDatabase> CreateStoreAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(TailorDatabase.Sqlite(DatabasePath, TimeProvider.System));
+        Task.FromResult(TailorDatabase.Sqlite(DatabasePath, TimeProvider.System, Protection));
 
-    protected override TailorDatabase OpenSameStore() => TailorDatabase.Sqlite(DatabasePath, TimeProvider.System);
+    protected override TailorDatabase OpenSameStore() => TailorDatabase.Sqlite(DatabasePath, TimeProvider.System, Protection);
 
     protected override async Task<System.Data.Common.DbConnection?> OpenRawAsync()
     {

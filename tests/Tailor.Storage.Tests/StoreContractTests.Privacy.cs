@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tailor.Application.Pipeline;
 using Tailor.Application.Privacy;
+using Tailor.Core.Analytics;
 using Tailor.Core.Delivery;
 using Tailor.Core.Experiments;
 using Tailor.Core.Identity;
@@ -84,6 +86,10 @@ public abstract partial class StoreContractTests
         Assert.NotEmpty(await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct)); // the scans see her before
         if (DataDirectory is { } before) Assert.NotEmpty(SchemaScan.FindInFiles(before, ZeldaNeedles));
         var last = await Store.Events.LastSequenceAsync(Ct);
+        // An analytics run whose result and chart name her (a top-customers list, a labelled point), beside one that does not.
+        await Store.Analytics.SaveRunAsync(new AnalyticsRun("run_zq", "rfm", AnalyticsRunStatus.Succeeded, JsonDocument.Parse("""{"segment":"all"}""").RootElement, At(6), At(6), At(6),
+            JsonDocument.Parse($$"""{"top":[{"profileId":"{{zelda.Id}}","email":"zelda.quux@example.org","revenue":99}],"customers":2}""").RootElement),
+            [new AnalyticsArtifact("groups.svg", "image/svg+xml", System.Text.Encoding.UTF8.GetBytes($"<svg><text>{zelda.Id} Zelda.Quux@example.org</text></svg>"))], Ct);
 
         var erased = await Erasure(pipeline).EraseAsync("email", " ZELDA.QUUX@example.org ", "key_1", "ops", "10.0.0.1", Ct);
 
@@ -92,6 +98,10 @@ public abstract partial class StoreContractTests
         Assert.Equal([], await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct));
         var idHits = await SchemaScan.FindAsync(raw, ids, DecodePayload, Ct);
         Assert.Equal([$"audit_log.target holds '{zelda.Id}'"], idHits); // the audit trail keeps who was erased, by id only
+        var redacted = (await Store.Analytics.GetRunAsync("run_zq", Ct))!;
+        Assert.Equal(2, redacted.Result!.Value.GetProperty("customers").GetInt32()); // the run stays, the person's name goes
+        Assert.Contains("[erased]", redacted.Result.Value.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("<svg><text>[erased] [erased]</text></svg>", System.Text.Encoding.UTF8.GetString((await Store.Analytics.GetArtifactAsync("run_zq", "groups.svg", Ct))!.Content));
         if (DataDirectory is { } directory) Assert.Equal([], SchemaScan.FindInFiles(directory, ZeldaNeedles));
         var entry = (await Store.Audit.ListAsync(new AuditQuery(ActionPrefix: "privacy erase"), Ct)).Single();
         Assert.Equal(("privacy erase by email", zelda.Id), (entry.Action, entry.Target));
@@ -110,6 +120,28 @@ public abstract partial class StoreContractTests
         Assert.True(await Store.Events.LastSequenceAsync(Ct) > last);
         Assert.Equal(1, await pipeline.CatchUpAsync(Ct));
         Assert.Equal(1, await Store.Privacy.CounterAsync(PrivacyCounters.Erasures, Ct));
+    }
+
+    /// <summary>
+    /// The race with followers (docs/privacy.md, "Race with followers"), shown as it is: a follower step that read the
+    /// person before the erasure and commits after it — here the segment engine's entry — still writes its row, keyed
+    /// by the erased profile id; that row holds none of the person's identifiers or values.
+    /// </summary>
+    [Fact]
+    public async Task A_follower_step_committed_after_an_erasure_writes_a_row_by_profile_id_only_with_none_of_the_persons_values()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null) return;
+        var pipeline = PrivacyPipeline();
+        var zelda = await PlantZeldaAndBobAsync(pipeline);
+        var computedBefore = new MembershipUpdate([new MembershipChange("seg-buyers", zelda.Id, true, At(8))], []);
+
+        Assert.Null((await Erasure(pipeline).EraseAsync("profileId", zelda.Id, "key_1", "ops", null, Ct)).Problem);
+        await Store.Segments.ApplyMembershipAsync(computedBefore, Ct);
+
+        Assert.Contains("seg-buyers", await Store.Segments.MembershipsAsync(zelda.Id, Ct)); // it happens: the gap is open
+        Assert.Null(await Store.Profiles.GetProfileAsync(zelda.Id, Ct));
+        Assert.Equal([], await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct)); // and it names nobody
     }
 
     [Fact]

@@ -34,6 +34,12 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     protected TailorDatabase Store => _store ?? throw new InvalidOperationException("The store is not open.");
 
+    /// <summary>
+    /// How the store keeps personal data at rest: null runs the contract with encryption off, a key ring runs every
+    /// promise again with the protection on (the encrypted variants), so no store promise holds only in clear.
+    /// </summary>
+    protected virtual Tailor.Core.Privacy.PersonalDataProtection? Protection => null;
+
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
@@ -47,6 +53,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         GC.SuppressFinalize(this);
         if (_store is not null) await _store.DisposeAsync();
         await DeleteStoreAsync();
+        Protection?.Dispose();
     }
 
     protected static ProfileIdentifier User(string id) => new(IdentityTypes.UserId, id);

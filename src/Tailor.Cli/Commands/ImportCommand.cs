@@ -45,7 +45,8 @@ internal static class ImportCommand
             using var reader = new StreamReader(stream);
             await using var rejects = new StreamWriter(rejectFile, append: true);
             var records = kind == "csv" ? CsvRecords.ReadAsync(reader, ct) : NdjsonRecords.ReadAsync(reader, ct);
-            var importer = new EventImporter(tailor.Events, tailor.Access, IngestionLimits.Default, time);
+            // The source's privacy policy applies as at ingestion (docs/privacy.md): consent mode, allow and deny lists.
+            var importer = new EventImporter(tailor.Events, tailor.Access, IngestionLimits.Default, time, PrivacyCommand.SourcePolicies(tailor, result.GetValue(store.Data)!, time));
 
             EventImporter.Report report = null!;
             long applied = 0;
@@ -72,8 +73,8 @@ internal static class ImportCommand
                     profiling.Value = profiling.MaxValue;
                 });
 
-            var table = new Table().AddColumns("accepted", "duplicates", "rejected", "resumed after record", "events applied to profiles");
-            table.AddRow($"{report.Accepted:N0}", $"{report.Duplicates:N0}", $"{report.Rejected:N0}", $"{report.Skipped:N0}", $"{applied:N0}");
+            var table = new Table().AddColumns("accepted", "duplicates", "rejected", "dropped by the source's privacy policy", "resumed after record", "events applied to profiles");
+            table.AddRow($"{report.Accepted:N0}", $"{report.Duplicates:N0}", $"{report.Rejected:N0}", $"{report.DroppedByPolicy:N0}", $"{report.Skipped:N0}", $"{applied:N0}");
             AnsiConsole.Write(table);
             if (report.FirstRejections.Count > 0)
             {

@@ -68,9 +68,24 @@ internal static class PrivacyCommand
     /// </summary>
     internal static ISubjectHasher SubjectHasher(string dataDirectory)
     {
+        var privacy = Options(dataDirectory);
+        return new KeyRingSubjectHasher(new LookupHasher(Tailor.Storage.Privacy.PrivacyKeyFile.Resolve(privacy.Keys, privacy.KeyFile, dataDirectory).Keys));
+    }
+
+    /// <summary>The sources' privacy policies as a node applies them (same store, same pseudonym key), for an import from the command line.</summary>
+    internal static Tailor.Application.Sources.SourcePolicies SourcePolicies(Tailor.Storage.TailorDatabase tailor, string dataDirectory, TimeProvider time)
+    {
+        var privacy = Options(dataDirectory);
+        var keys = Tailor.Storage.Privacy.PrivacyKeyFile.Resolve(privacy.Keys, privacy.KeyFile, dataDirectory).Keys;
+        return new Tailor.Application.Sources.SourcePolicies(tailor.Sources, tailor.Profiles, Tailor.Application.Sources.PseudonymKey.From(privacy.PseudonymKey, keys), time);
+    }
+
+    /// <summary>The privacy settings the node reads (<c>Tailor:Privacy</c> from the data directory's appsettings.json or the environment).</summary>
+    private static Tailor.Server.Privacy.PrivacyOptions Options(string dataDirectory)
+    {
         var privacy = new Tailor.Server.Privacy.PrivacyOptions();
         Tailor.Server.Hosting.TailorConfiguration.Build(Environment.GetEnvironmentVariables(), [new("DataDirectory", dataDirectory)], [])
             .GetSection("Tailor:Privacy").Bind(privacy);
-        return new KeyRingSubjectHasher(new LookupHasher(Tailor.Storage.Privacy.PrivacyKeyFile.Resolve(privacy.Keys, privacy.KeyFile, dataDirectory).Keys));
+        return privacy;
     }
 }

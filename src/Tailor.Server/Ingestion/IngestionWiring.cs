@@ -21,9 +21,7 @@ public static class IngestionWiring
         services.AddSingleton<IngestionEndpoint>();
         // Per-source privacy (docs/privacy.md), applied before events are stored by the tracking API and connector sources alike.
         // Unset, the pseudonym key is derived from the privacy key ring, so pseudonyms stay the same across restarts and nodes.
-        services.AddSingleton(sp => new Application.Sources.PseudonymKey(options.Privacy.PseudonymKey is { Length: > 0 } key
-            ? System.Text.Encoding.UTF8.GetBytes(key)
-            : sp.GetRequiredService<Core.Privacy.PrivacyKeyRing>().DeriveKey("tailor-pseudonym/1")));
+        services.AddSingleton(sp => Application.Sources.PseudonymKey.From(options.Privacy.PseudonymKey, sp.GetRequiredService<Core.Privacy.PrivacyKeyRing>()));
         services.AddSingleton(sp =>
         {
             var policies = ActivatorUtilities.CreateInstance<Application.Sources.SourcePolicies>(sp);

@@ -75,7 +75,7 @@ internal sealed class SqlCampaignStore(SqlDatabase db) : ICampaignStore
     {
         var statements = outcomes.Select(o => new Statement(
             "UPDATE campaign_recipients SET status = @s, detail = @d, at = @at WHERE campaign_id = @c AND profile_id = @p",
-            ("s", o.Status), ("d", o.Detail), ("at", Db.Ms(o.At)), ("c", campaignId), ("p", o.ProfileId))).ToList();
+            ("s", o.Status), ("d", db.Protection.ProtectAlways(o.Detail, RecipientScope(campaignId, o.ProfileId))), ("at", Db.Ms(o.At)), ("c", campaignId), ("p", o.ProfileId))).ToList();
         return db.WriteAsync(async (c, t) => { await db.ExecuteAllAsync(c, t, statements, cancellationToken); return 0; }, cancellationToken);
     }
 
@@ -97,16 +97,28 @@ internal sealed class SqlCampaignStore(SqlDatabase db) : ICampaignStore
         await using var c = await db.OpenReadAsync(cancellationToken);
         var sql = "SELECT profile_id, status, detail, at FROM campaign_recipients WHERE campaign_id = @c"
             + (status is null ? "" : " AND status = @s") + (afterProfileId is null ? "" : " AND profile_id > @after") + " ORDER BY profile_id LIMIT @limit";
-        return await Db.ListAsync(c, sql, r => new RecipientOutcome(r.GetString(0), r.GetString(1), r.NullableString(2), ProfileColumns.FromMs(r.GetInt64(3))),
-            cancellationToken, ("c", campaignId), ("s", status ?? ""), ("after", afterProfileId ?? ""), ("limit", limit));
+        return await Db.ListAsync(c, sql, r => ReadRecipient(campaignId, r), cancellationToken, ("c", campaignId), ("s", status ?? ""), ("after", afterProfileId ?? ""), ("limit", limit));
     }
 
     public async Task<RecipientOutcome?> RecipientAsync(string campaignId, string profileId, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         var rows = await Db.ListAsync(c, "SELECT profile_id, status, detail, at FROM campaign_recipients WHERE campaign_id = @c AND profile_id = @p",
-            r => new RecipientOutcome(r.GetString(0), r.GetString(1), r.NullableString(2), ProfileColumns.FromMs(r.GetInt64(3))), cancellationToken,
+            r => ReadRecipient(campaignId, r), cancellationToken,
             ("c", campaignId), ("p", profileId));
         return rows.Count == 0 ? null : rows[0];
     }
+
+    /// <summary>A ledger row (profile_id, status, detail, at); the detail in clear.</summary>
+    private RecipientOutcome ReadRecipient(string campaignId, DbDataReader r)
+    {
+        var profileId = r.GetString(0);
+        return new(profileId, r.GetString(1), db.Protection.RevealText(r.NullableString(2), "", RecipientScope(campaignId, profileId)), ProfileColumns.FromMs(r.GetInt64(3)));
+    }
+
+    /// <summary>
+    /// The binding of a ledger row's encrypted detail (issue 13): a send's detail can quote the address (an SMTP refusal
+    /// such as <c>550 &lt;ann@example.com&gt;: no such user</c>), so it is encrypted whatever the field list says.
+    /// </summary>
+    internal static string RecipientScope(string campaignId, string profileId) => string.Concat("recipient:", campaignId, ":", profileId);
 }

@@ -2,9 +2,11 @@ using System.Data.Common;
 using System.Globalization;
 using Tailor.Core.Privacy;
 using Tailor.Core.Storage;
+using Tailor.Storage.Campaigns;
 using Tailor.Storage.Events;
 using Tailor.Storage.Profiles;
 using Tailor.Storage.Relational;
+using Tailor.Storage.Triggers;
 
 namespace Tailor.Storage.Privacy;
 
@@ -16,7 +18,7 @@ namespace Tailor.Storage.Privacy;
 /// </summary>
 internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IEncryptionStore
 {
-    private static readonly string[] Tables = ["profiles", "trait_history", "identities", "merge_identities", "event_log", "dead_letters"];
+    private static readonly string[] Tables = ["profiles", "trait_history", "identities", "merge_identities", "event_log", "dead_letters", "trigger_deliveries", "campaign_recipients", "trigger_log"];
     private const char KeySeparator = '\u0001';
 
     public async Task<bool> RewriteNextBatchAsync(int batchSize, CancellationToken cancellationToken)
@@ -145,6 +147,49 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
                 }
                 return new(rows.Count == 0 ? null : rows[^1].Seq.ToString(CultureInfo.InvariantCulture), rows.Count, rewritten);
             }
+            case "trigger_deliveries":
+            {
+                var rows = await Db.ListAsync(c, t, $"SELECT id, payload, last_error FROM trigger_deliveries {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
+                    r => (Id: r.GetString(0), Payload: r.GetString(1), Error: r.NullableString(2)), ct, ("after", after), ("n", limit));
+                var rewritten = 0;
+                foreach (var (id, payload, error) in rows)
+                {
+                    var newPayload = RenewedAlways(payload, SqlTriggerStore.DeliveryScope(id), p);
+                    var newError = error is null ? null : RenewedAlways(error, SqlTriggerStore.DeliveryErrorScope(id), p);
+                    if (newPayload is null && newError is null) continue;
+                    rewritten += await Db.ExecuteAsync(c, t, "UPDATE trigger_deliveries SET payload = @p, last_error = @e WHERE id = @id", ct,
+                        ("p", newPayload ?? payload), ("e", newError ?? error), ("id", id));
+                }
+                return new(rows.Count == 0 ? null : rows[^1].Id, rows.Count, rewritten);
+            }
+            case "trigger_log":
+            {
+                // Only what was written encrypted (delivery outcomes) is renewed: Tailor's own log lines stay as they are.
+                var rows = await Db.ListAsync(c, t, $"SELECT id, run_id, detail FROM trigger_log {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
+                    r => (Id: r.GetInt64(0), Run: r.GetString(1), Detail: r.GetString(2)), ct,
+                    ("after", after is null ? null : long.Parse(after, CultureInfo.InvariantCulture)), ("n", limit));
+                var rewritten = 0;
+                foreach (var (id, runId, detail) in rows)
+                {
+                    if (!FieldCipher.LooksEncrypted(detail) || RenewedAlways(detail, SqlTriggerStore.LogScope(runId), p) is not { } renewed) continue;
+                    rewritten += await Db.ExecuteAsync(c, t, "UPDATE trigger_log SET detail = @d WHERE id = @id", ct, ("d", renewed), ("id", id));
+                }
+                return new(rows.Count == 0 ? null : rows[^1].Id.ToString(CultureInfo.InvariantCulture), rows.Count, rewritten);
+            }
+            case "campaign_recipients":
+            {
+                var parts = after?.Split(KeySeparator);
+                var rows = await Db.ListAsync(c, t, $"SELECT campaign_id, profile_id, detail FROM campaign_recipients {(parts is null ? "" : "WHERE (campaign_id, profile_id) > (@c, @p)")} ORDER BY campaign_id, profile_id LIMIT @n{lockRows}",
+                    r => (Campaign: r.GetString(0), Profile: r.GetString(1), Detail: r.NullableString(2)), ct, ("c", parts?[0]), ("p", parts?[1]), ("n", limit));
+                var rewritten = 0;
+                foreach (var (campaign, profile, detail) in rows)
+                {
+                    if (detail is null || RenewedAlways(detail, SqlCampaignStore.RecipientScope(campaign, profile), p) is not { } renewed) continue;
+                    rewritten += await Db.ExecuteAsync(c, t, "UPDATE campaign_recipients SET detail = @d WHERE campaign_id = @c AND profile_id = @p", ct,
+                        ("d", renewed), ("c", campaign), ("p", profile));
+                }
+                return new(rows.Count == 0 ? null : string.Join(KeySeparator, rows[^1].Campaign, rows[^1].Profile), rows.Count, rewritten);
+            }
             default: // dead_letters
             {
                 var rows = await Db.ListAsync(c, t, $"SELECT id, stage, item_key, payload FROM dead_letters {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
@@ -165,6 +210,17 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
                 return new(rows.Count == 0 ? null : rows[^1].Id.ToString(CultureInfo.InvariantCulture), rows.Count, rewritten);
             }
         }
+    }
+
+    /// <summary>
+    /// A column encrypted whole (<see cref="PersonalDataProtection.ProtectAlways"/>) to write back, or null to leave it:
+    /// a ciphertext of an older key that opens, or a value written in clear before encryption was on.
+    /// </summary>
+    private static string? RenewedAlways(string stored, string scope, PersonalDataProtection p)
+    {
+        if (!FieldCipher.LooksEncrypted(stored)) return p.ProtectAlways(stored, scope);
+        if (!p.HoldsOlderVersion(stored) || p.RevealText(stored, "", scope) is not { } clear || clear == stored) return null; // current, or does not open: left as it is
+        return p.ProtectAlways(clear, scope);
     }
 
     /// <summary>

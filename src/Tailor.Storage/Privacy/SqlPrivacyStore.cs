@@ -134,11 +134,53 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
                     ("target", target?.Replace(identity.Value, "[erased]", StringComparison.OrdinalIgnoreCase)));
         }
 
+        await RedactAnalyticsAsync(c, t, request, Run, ct);
+
         foreach (var s in request.Suppressions)
             await Db.ExecuteAsync(c, t, "INSERT INTO suppressions (hash, identity_type, created_at) VALUES (@hash, @type, @at) ON CONFLICT (hash) DO NOTHING", ct,
                 ("hash", s.Hash), ("type", s.IdentityType), ("at", Db.Ms(request.At)));
         await AddAsync(c, t, PrivacyCounters.Erasures, 1, ct);
         return rows;
+    }
+
+    /// <summary>
+    /// Analytics runs keep their results and charts (aggregates, not the person's data), but a text that names the
+    /// person — an identifier or a profile id in a run's parameters, result or error, or in a text artefact (SVG, CSV,
+    /// JSON) — has it replaced by <c>[erased]</c>, as in the audit trail. Runs are few (each an explicit job), so all are read.
+    /// </summary>
+    private static async Task RedactAnalyticsAsync(DbConnection c, DbTransaction t, ErasureRequest request,
+        Func<string, string, (string, object?)[], Task> run, CancellationToken ct)
+    {
+        var values = request.Identities.Select(i => i.Value).Where(v => v.Length >= 3).Concat(request.ProfileIds).Distinct(StringComparer.Ordinal).ToList();
+        if (values.Count == 0) return;
+        string? Redacted(string? text)
+        {
+            if (text is null) return null;
+            var result = text;
+            foreach (var value in values) result = result.Replace(value, "[erased]", StringComparison.OrdinalIgnoreCase);
+            return result;
+        }
+        var runs = await Db.ListAsync(c, t, "SELECT id, parameters, result, error FROM analytics_runs",
+            r => (Id: r.GetString(0), Parameters: r.GetString(1), Result: r.NullableString(2), Error: r.NullableString(3)), ct);
+        foreach (var (id, parameters, result, error) in runs)
+        {
+            var (p, r, e) = (Redacted(parameters)!, Redacted(result), Redacted(error));
+            if (p == parameters && r == result && e == error) continue;
+            await run("analytics_runs", "UPDATE analytics_runs SET parameters = @p, result = @r, error = @e WHERE id = @id", [("p", p), ("r", r), ("e", e), ("id", id)]);
+        }
+        var artifacts = await Db.ListAsync(c, t, "SELECT run_id, name, media_type, content FROM analytics_artifacts",
+            r => (Run: r.GetString(0), Name: r.GetString(1), Type: r.GetString(2), Content: (byte[])r.GetValue(3)), ct);
+        foreach (var (runId, name, type, content) in artifacts)
+        {
+            if (!IsText(type)) continue; // a binary artefact (a serialized model) holds numbers, not names
+            var text = System.Text.Encoding.UTF8.GetString(content);
+            if (Redacted(text) is not { } redacted || redacted == text) continue;
+            await run("analytics_artifacts", "UPDATE analytics_artifacts SET content = @content WHERE run_id = @run AND name = @name",
+                [("content", System.Text.Encoding.UTF8.GetBytes(redacted)), ("run", runId), ("name", name)]);
+        }
+
+        static bool IsText(string mediaType) => mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Contains("json", StringComparison.OrdinalIgnoreCase) || mediaType.Contains("xml", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>An identifier as it stands in JSON (quoted), or after its type (<c>email:…</c>) in a refusal; and each profile id.</summary>

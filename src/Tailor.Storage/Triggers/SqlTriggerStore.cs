@@ -131,8 +131,10 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
                 INSERT INTO trigger_deliveries ({DeliveryColumnsSql}, updated_at)
                 VALUES (@id, @run, @trigger, @profile, @kind, @payload, @status, @attempts, @max, @due, @error, @created, @created)
                 ON CONFLICT (id) DO NOTHING
-                """, ("id", d.Id), ("run", d.RunId), ("trigger", d.TriggerId), ("profile", d.ProfileId), ("kind", d.Kind), ("payload", d.Payload),
-                ("status", DeliveryStatusText(d.Status)), ("attempts", d.Attempts), ("max", d.MaxAttempts), ("due", Db.Ms(d.DueAt)), ("error", d.LastError), ("created", Db.Ms(d.CreatedAt))));
+                """, ("id", d.Id), ("run", d.RunId), ("trigger", d.TriggerId), ("profile", d.ProfileId), ("kind", d.Kind),
+                ("payload", db.Protection.ProtectAlways(d.Payload, DeliveryScope(d.Id))), // a rendered email or webhook body: addresses, traits
+                ("status", DeliveryStatusText(d.Status)), ("attempts", d.Attempts), ("max", d.MaxAttempts), ("due", Db.Ms(d.DueAt)),
+                ("error", db.Protection.ProtectAlways(d.LastError, DeliveryErrorScope(d.Id))), ("created", Db.Ms(d.CreatedAt))));
         }
         foreach (var letter in commit.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(db, letter));
         foreach (var contact in commit.Contacts)
@@ -196,7 +198,8 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
         {
             var (inList, parameters) = Db.InList(page);
             result.AddRange(await Db.ListAsync(c, $"SELECT run_id, trigger_id, profile_id, at, step, kind, detail FROM trigger_log WHERE run_id IN ({inList}) ORDER BY id",
-                r => new ExecutionLogEntry(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), r.NullableString(4), r.GetString(5), r.GetString(6)),
+                r => new ExecutionLogEntry(r.GetString(0), r.GetString(1), r.GetString(2), ProfileColumns.FromMs(r.GetInt64(3)), r.NullableString(4), r.GetString(5),
+                    db.Protection.RevealText(r.GetString(6), "", LogScope(r.GetString(0)))!),
                 cancellationToken, parameters));
         }
         return result;
@@ -240,8 +243,11 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
         foreach (var result in results)
         {
             statements.Add(new("UPDATE trigger_deliveries SET status = @status, due_at = @due, last_error = @error, updated_at = @at WHERE id = @id",
-                ("status", DeliveryStatusText(result.Status)), ("due", Db.Ms(result.DueAt)), ("error", result.Error), ("at", Db.Ms(result.Log.At)), ("id", result.Id)));
-            statements.Add(LogStatement(result.Log));
+                ("status", DeliveryStatusText(result.Status)), ("due", Db.Ms(result.DueAt)),
+                ("error", db.Protection.ProtectAlways(result.Error, DeliveryErrorScope(result.Id))), // an SMTP refusal may quote the address
+                ("at", Db.Ms(result.Log.At)), ("id", result.Id)));
+            // A delivery's outcome line quotes the channel's answer (an SMTP refusal may quote the address): encrypted like last_error.
+            statements.Add(LogStatement(result.Log with { Detail = db.Protection.ProtectAlways(result.Log.Detail, LogScope(result.Log.RunId))! }));
         }
         return db.WriteAsync(async (c, t) =>
         {
@@ -268,10 +274,22 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
         ProfileColumns.FromMs(r.GetInt64(5)), r.IsDBNull(6) ? null : ProfileColumns.FromMs(r.GetInt64(6)), r.NullableString(7), r.NullableString(8),
         r.IsDBNull(9) ? null : ProfileColumns.FromMs(r.GetInt64(9)), r.GetInt64(10), r.GetString(11));
 
-    private static ActionDelivery ReadDelivery(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), ParseDeliveryStatus(r.GetString(6)),
-        Convert.ToInt32(r.GetValue(7), CultureInfo.InvariantCulture), Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture),
-        ProfileColumns.FromMs(r.GetInt64(9)), r.NullableString(10), ProfileColumns.FromMs(r.GetInt64(11)));
+    private ActionDelivery ReadDelivery(DbDataReader r)
+    {
+        var id = r.GetString(0);
+        return new(id, r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), db.Protection.RevealText(r.GetString(5), "", DeliveryScope(id))!,
+            ParseDeliveryStatus(r.GetString(6)), Convert.ToInt32(r.GetValue(7), CultureInfo.InvariantCulture), Convert.ToInt32(r.GetValue(8), CultureInfo.InvariantCulture),
+            ProfileColumns.FromMs(r.GetInt64(9)), db.Protection.RevealText(r.NullableString(10), "", DeliveryErrorScope(id)), ProfileColumns.FromMs(r.GetInt64(11)));
+    }
+
+    /// <summary>The binding of an outbox row's encrypted payload: the delivery (its idempotency key).</summary>
+    internal static string DeliveryScope(string deliveryId) => "delivery:" + deliveryId;
+
+    /// <summary>The binding of an execution log line's encrypted detail (a delivery's outcome): its run.</summary>
+    internal static string LogScope(string runId) => "trigger-log:" + runId;
+
+    /// <summary>The binding of an outbox row's encrypted last error.</summary>
+    internal static string DeliveryErrorScope(string deliveryId) => "delivery-error:" + deliveryId;
 
     /// <summary>The text the status column has always held.</summary>
     private static string DeliveryStatusText(DeliveryStatus status) => status.ToString().ToLowerInvariant();

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tailor.Core.Privacy;
+using Tailor.Core.Storage;
 using Tailor.Server.Hosting;
 using Tailor.Server.Tests.Hosting;
 using Tailor.Storage.Privacy;
@@ -20,6 +21,7 @@ namespace Tailor.Server.Tests.Privacy;
 /// PII at rest (issue 13): a person ingested through the real HTTP API leaves no clear-text email or phone in any
 /// column of any table (read with a plain client, SQLite payloads decompressed first so compression is not what hides
 /// them), is still found by email, and after a key rotation no ciphertext of the old key remains while every value reads back.
+/// The outbox (a rendered email quoting the address) and the campaign ledger (an SMTP refusal quoting it) are covered too.
 /// </summary>
 public sealed class EncryptionAtRestTests
 {
@@ -53,6 +55,8 @@ public sealed class EncryptionAtRestTests
                 await app.Ingest.SendAsync("/v1/track", new { userId = user, @event = "Signed Up", properties = new { email, plan = "pro" } });
                 await app.WaitForPipelineAsync();
                 await AssertReadsBackAsync(app.Admin, user, email, phone);
+                await WriteOutboxAndLedgerAsync(app.Services, (await app.Admin.LookupAsync("userId", user)).Id(), user, email);
+                await AssertOutboxAndLedgerReadBackAsync(app.Services, user, email);
             }
             var before = await ScanAsync(data, postgres);
             Assert.DoesNotContain(before, v => v.Value.Contains(email, StringComparison.OrdinalIgnoreCase));
@@ -75,6 +79,7 @@ public sealed class EncryptionAtRestTests
                 Assert.True((bool)progress["done"]!, progress.ToJsonString());
                 Assert.Equal(2, (int)progress["activeVersion"]!);
                 await AssertReadsBackAsync(app.Admin, user, email, phone);
+                await AssertOutboxAndLedgerReadBackAsync(app.Services, user, email);
             }
             var after = await ScanAsync(data, postgres);
             Assert.DoesNotContain(after, v => v.Value.Contains("enc:v1:", StringComparison.Ordinal) && !v.Column.StartsWith("privacy_keys.", StringComparison.Ordinal));
@@ -102,6 +107,39 @@ public sealed class EncryptionAtRestTests
         Assert.DoesNotContain("enc:v", eventsJson, StringComparison.Ordinal);
         var history = await admin.GetArrayAsync($"/api/profiles/{found.Id()}/traits/history");
         Assert.Contains(history, h => (string?)h!["value"] == email);
+    }
+
+    /// <summary>
+    /// What the trigger engine and the campaign sender write for this person, through the node's own stores: an outbox
+    /// row holding a rendered email (set aside dead, so the running delivery worker leaves it alone) with an SMTP refusal
+    /// quoting the address, and a campaign ledger row whose detail quotes it.
+    /// </summary>
+    private static async Task WriteOutboxAndLedgerAsync(IServiceProvider services, string profileId, string user, string email)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var payload = new JsonObject { ["to"] = email, ["subject"] = "Welcome", ["html"] = $"<p>Hello {email}</p>" }.ToJsonString();
+        await services.GetRequiredService<ITriggerStore>().CommitJourneysAsync(new JourneyCommit([], [], [new ActionDelivery(
+            $"run_{user}:step-1", $"run_{user}", $"trg_{user}", profileId, "email", payload, DeliveryStatus.Dead, 3, 3, now, $"550 5.1.1 <{email}>: no such user", now)], [], null),
+            TestContext.Current.CancellationToken);
+        // The delivery worker's outcome: the same refusal in the outbox's last error and in the run's execution log.
+        await services.GetRequiredService<ITriggerStore>().CompleteDeliveriesAsync([new DeliveryResult($"run_{user}:step-1", DeliveryStatus.Dead, now,
+            $"550 5.1.1 <{email}>: no such user", new ExecutionLogEntry($"run_{user}", $"trg_{user}", profileId, now, "step-1", "dead", $"550 5.1.1 <{email}>: no such user"))],
+            TestContext.Current.CancellationToken);
+        var campaigns = services.GetRequiredService<ICampaignStore>();
+        await campaigns.AddRecipientsAsync($"cmp_{user}", [profileId], TestContext.Current.CancellationToken);
+        await campaigns.CompleteRecipientsAsync($"cmp_{user}", [new RecipientOutcome(profileId, RecipientStatus.Failed, $"550 5.1.1 <{email}>: no such user", now)],
+            TestContext.Current.CancellationToken);
+    }
+
+    private static async Task AssertOutboxAndLedgerReadBackAsync(IServiceProvider services, string user, string email)
+    {
+        var delivery = Assert.Single(await services.GetRequiredService<ITriggerStore>().DeadLettersAsync($"trg_{user}", 10, TestContext.Current.CancellationToken));
+        Assert.Equal(email, (string)JsonNode.Parse(delivery.Payload)!["to"]!);
+        Assert.Contains(email, delivery.LastError, StringComparison.Ordinal);
+        var log = Assert.Single(await services.GetRequiredService<ITriggerStore>().ExecutionLogAsync([$"run_{user}"], TestContext.Current.CancellationToken));
+        Assert.Contains(email, log.Detail, StringComparison.Ordinal);
+        var recipient = Assert.Single(await services.GetRequiredService<ICampaignStore>().RecipientsAsync($"cmp_{user}", null, null, 10, TestContext.Current.CancellationToken));
+        Assert.Contains(email, recipient.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>Every text, JSON and binary value of every table, as (table.column, text); SQLite payload blobs decompressed.</summary>
@@ -187,6 +225,7 @@ public sealed class EncryptionAtRestTests
         private WebApplication _app = null!;
         public HttpClient Ingest { get; private set; } = null!;
         public HttpClient Admin { get; private set; } = null!;
+        public IServiceProvider Services => _app.Services;
 
         public static async Task<TestApp> StartAsync(string data, string? postgres, string keyFile)
         {

@@ -33,7 +33,7 @@ internal static class SourcesCommand
         var command = new Command("sources", "Manage sources: write-key sources and shopify, webhook and postgres sources")
         {
             CreateCommand(store), ListCommand(store), GetCommand(store), UpdateCommand(store), DeleteCommand(store), TestCommand(store),
-            PauseCommand(store, true), PauseCommand(store, false), StatusCommand(store),
+            PauseCommand(store, true), PauseCommand(store, false), StatusCommand(store), SourcePrivacyCommand.Create(store),
         };
         foreach (var verb in access.Subcommands.Where(c => c.Name is "rotate" or "revoke").ToList()) command.Subcommands.Add(verb);
         return command;
