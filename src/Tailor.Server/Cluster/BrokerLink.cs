@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
 using RabbitMQ.Client;
@@ -15,13 +16,27 @@ namespace Tailor.Server.Cluster;
 /// both through one exclusive queue of its own, which the broker deletes when the node goes. A lost connection is
 /// opened again after a backoff; meanwhile and after it, followers poll and caches expire (every follower looks once
 /// and every cache is dropped on reconnecting, for what was missed).
+/// A connection can also go silent without closing (a partition: AMQP heartbeats notice it only after tens of seconds),
+/// or lose the notices of one other node. So every node also sends a tick every <see cref="TickInterval"/> (routing key
+/// <c>tick</c>), after everything it queued before, and a node <see cref="HearsEveryNode"/> only while it has heard from
+/// every other live node within <see cref="HearingWindow"/>: caches rely on the notices only then (docs/scale.md).
 /// </summary>
 public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node, FollowerWakeups wakeups, ChangeFeed changes, Content.ContentCatalog content, FollowerPolicy policy,
     TimeProvider time, ILogger<BrokerLink> logger) : BackgroundService
 {
     private const int OutboxCapacity = 4096;
     private const int MaxIdsPerNotice = 1000;
-    private const string ProfilesKey = "profiles", ContentKey = "content";
+    private const string ProfilesKey = "profiles", ContentKey = "content", TickKey = "tick", EverythingKey = "everything";
+
+    /// <summary>How often a node tells the others it is there (a tick), while linked.</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How recently every other live node must have been heard for this node to trust the notices.</summary>
+    public static readonly TimeSpan HearingWindow = TimeSpan.FromMilliseconds(600);
+
+    private readonly ConcurrentDictionary<string, long> _heard = new(StringComparer.Ordinal); // node id → TimeProvider timestamp
+    private volatile IReadOnlyList<string> _peers = [];
+    private volatile bool _lost; // a change notice could not be queued: the others must drop everything
     private readonly Channel<(string Exchange, string Key, byte[] Body)> _outbox = Channel.CreateBounded<(string, string, byte[])>(
         new BoundedChannelOptions(OutboxCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private volatile string _state = "connecting";
@@ -35,6 +50,31 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
     /// <summary>Whether notices flow now.</summary>
     public bool Connected => _state == "connected";
 
+    /// <summary>
+    /// Whether this node hears every other live node now: linked, and a notice or tick from each within
+    /// <see cref="HearingWindow"/>. Notices are queued in order, so a tick heard from a node also means its earlier
+    /// change notices were heard. False while any live node is silent (its notices may be lost).
+    /// </summary>
+    public bool HearsEveryNode
+    {
+        get
+        {
+            if (!Connected) return false;
+            var now = time.GetTimestamp();
+            foreach (var peer in _peers)
+                if (!_heard.TryGetValue(peer, out var at) || time.GetElapsedTime(at, now) > HearingWindow) return false;
+            return true;
+        }
+    }
+
+    /// <summary>The other nodes alive now (from the lease table's heartbeats, every round of <see cref="ClusterMembership"/>).</summary>
+    public void LiveNodes(IEnumerable<string> nodeIds)
+    {
+        IReadOnlyList<string> peers = [.. nodeIds.Where(id => id != node.Id)];
+        _peers = peers;
+        foreach (var gone in _heard.Keys.Except(peers, StringComparer.Ordinal)) _heard.TryRemove(gone, out _); // every start is a new id
+    }
+
     /// <summary>Notices sent and received since the start (for the status and tests).</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
@@ -47,6 +87,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
         using var subscription = changes.Subscribe(profiles: OnProfilesChanged, memberships: OnMembershipsChanged);
         content.Reloaded += OnContentChanged;
         var forward = Task.Run(() => ForwardWakeupsAsync(stoppingToken), CancellationToken.None);
+        var ticks = Task.Run(() => TickAsync(stoppingToken), CancellationToken.None);
         var failures = 0;
         var factory = new ConnectionFactory
         {
@@ -98,6 +139,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
         _state = "disconnected: stopped";
         content.Reloaded -= OnContentChanged;
         await forward;
+        await ticks;
     }
 
     /// <summary>Publishes what is queued while the connection is open; throws when it closes.</summary>
@@ -112,6 +154,12 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
                 while (await _outbox.Reader.WaitToReadAsync(tick.Token))
                     while (_outbox.Reader.TryPeek(out var notice))
                     {
+                        if (_lost)
+                        {
+                            // A change notice was dropped (the outbox was full): before anything later, the others forget everything.
+                            _lost = false;
+                            await channel.BasicPublishAsync(ChangesExchange, EverythingKey, Notice([EverythingKey]), ct);
+                        }
                         await channel.BasicPublishAsync(notice.Exchange, notice.Key, notice.Body, ct);
                         _outbox.Reader.TryRead(out _);
                         Interlocked.Increment(ref _sent);
@@ -122,6 +170,28 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
             }
             if (!connection.IsOpen || channel.IsClosed) throw new InvalidOperationException($"the broker connection closed: {connection.CloseReason?.ReplyText ?? channel.CloseReason?.ReplyText}");
         }
+    }
+
+    /// <summary>A tick every <see cref="TickInterval"/> while linked, queued after what came before it.</summary>
+    private async Task TickAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(TickInterval, time, ct);
+                if (Connected) Queue((ChangesExchange, TickKey, Notice([])));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Queues a notice; a change notice that does not fit is replaced by "everything changed" before the next one.</summary>
+    private void Queue((string Exchange, string Key, byte[] Body) notice)
+    {
+        if (!_outbox.Writer.TryWrite(notice) && notice.Key != TickKey) _lost = true;
     }
 
     /// <summary>What this node's followers committed, announced to the others (a burst becomes one notice).</summary>
@@ -135,7 +205,7 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
             {
                 names.Clear();
                 while (announcements.TryRead(out var name)) names.Add(name);
-                _outbox.Writer.TryWrite((WakeupsExchange, "", Notice(names)));
+                Queue((WakeupsExchange, "", Notice(names)));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -145,19 +215,19 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
 
     private void OnProfilesChanged(IReadOnlyList<Core.Profiles.Profile> profiles)
     {
-        // A full outbox drops the notice: the other nodes' caches still expire on their own (ProfileScopes.MaxAge).
+        // A full outbox drops the notice, and the next one that fits is preceded by "everything changed" (Queue).
         for (var i = 0; i < profiles.Count; i += MaxIdsPerNotice)
-            _outbox.Writer.TryWrite((ChangesExchange, ProfilesKey, Notice(profiles.Skip(i).Take(MaxIdsPerNotice).Select(p => p.Id))));
+            Queue((ChangesExchange, ProfilesKey, Notice(profiles.Skip(i).Take(MaxIdsPerNotice).Select(p => p.Id))));
     }
 
     private void OnMembershipsChanged(IReadOnlyList<Core.Storage.MembershipChange> changed)
     {
         var ids = changed.Select(c => c.ProfileId).Distinct(StringComparer.Ordinal).ToList();
         for (var i = 0; i < ids.Count; i += MaxIdsPerNotice)
-            _outbox.Writer.TryWrite((ChangesExchange, ProfilesKey, Notice(ids.Skip(i).Take(MaxIdsPerNotice))));
+            Queue((ChangesExchange, ProfilesKey, Notice(ids.Skip(i).Take(MaxIdsPerNotice))));
     }
 
-    private void OnContentChanged() => _outbox.Writer.TryWrite((ChangesExchange, ContentKey, Notice([ContentKey])));
+    private void OnContentChanged() => Queue((ChangesExchange, ContentKey, Notice([ContentKey])));
 
     /// <summary>A notice: the sending node's id, then one name or profile id per line.</summary>
     private byte[] Notice(IEnumerable<string> lines) => Encoding.UTF8.GetBytes(string.Join('\n', lines.Prepend(node.Id)));
@@ -165,9 +235,16 @@ public sealed partial class BrokerLink(ClusterOptions options, NodeIdentity node
     private void Receive(string exchange, string key, ReadOnlySpan<byte> body)
     {
         var lines = Encoding.UTF8.GetString(body).Split('\n');
-        if (lines.Length < 2 || lines[0] == node.Id) return; // this node's own notice, back through the fan-out
+        if (lines[0] == node.Id) return; // this node's own notice, back through the fan-out
+        _heard[lines[0]] = time.GetTimestamp();
+        if (key == TickKey || lines.Length < 2) return;
         Interlocked.Increment(ref _received);
-        if (exchange == WakeupsExchange)
+        if (exchange == ChangesExchange && key == EverythingKey)
+        {
+            changes.EverythingChanged();
+            content.Forget();
+        }
+        else if (exchange == WakeupsExchange)
             foreach (var name in lines.AsSpan(1)) wakeups.Receive(name);
         else if (exchange == ChangesExchange && key == ContentKey)
             content.Forget();

@@ -24,9 +24,9 @@ public sealed class ClusterLeases(string connectionString)
     /// <summary>
     /// One round of a node's membership, in one transaction: records its heartbeat, renews what it holds, gives back what
     /// it holds beyond its fair share (so a node that joins gets work), and takes free or expired partitions up to that
-    /// share. Returns the partitions it holds afterwards with their epochs.
+    /// share. Returns the partitions it holds afterwards with their epochs, and the nodes alive now (this one included).
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, long>> RenewAsync(string nodeId, string url, string broker, DateTimeOffset startedAt, TimeSpan duration,
+    public async Task<LeaseRound> RenewAsync(string nodeId, string url, string broker, DateTimeOffset startedAt, TimeSpan duration,
         IReadOnlyList<string> partitions, CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);
@@ -38,8 +38,8 @@ public sealed class ClusterLeases(string connectionString)
             """, ct, ("node", nodeId), ("url", url), ("started", startedAt.ToUnixTimeMilliseconds()), ("broker", broker));
         // Every start is a new node id: forget nodes not heard of for a day, so the table stays the size of the cluster.
         await ExecuteAsync(c, t, $"DELETE FROM cluster_nodes WHERE heartbeat_at < {NowMs} - 86400000", ct);
-        var live = (long)(await ScalarAsync(c, t, $"SELECT COUNT(*) FROM cluster_nodes WHERE heartbeat_at > {NowMs} - @ms", ct, ("ms", ms)))!;
-        var share = (int)Math.Ceiling(partitions.Count / (double)Math.Max(1, live));
+        var live = (await ListAsync(c, t, $"SELECT node_id, heartbeat_at FROM cluster_nodes WHERE heartbeat_at > {NowMs} - @ms", ct, ("ms", ms))).Keys.ToList();
+        var share = (int)Math.Ceiling(partitions.Count / (double)Math.Max(1, live.Count));
         var held = await ListAsync(c, t, $"""
             UPDATE cluster_leases SET expires_at = {NowMs} + @ms WHERE owner = @node AND expires_at > {NowMs} RETURNING partition_key, epoch
             """, ct, ("node", nodeId), ("ms", ms));
@@ -64,7 +64,7 @@ public sealed class ClusterLeases(string connectionString)
             foreach (var (key, epoch) in taken) held[key] = epoch;
         }
         await t.CommitAsync(ct);
-        return held;
+        return new LeaseRound(held, live);
     }
 
     /// <summary>Gives back everything the node holds (a clean stop): the others take it at their next round, not after expiry.</summary>

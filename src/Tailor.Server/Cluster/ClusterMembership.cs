@@ -47,7 +47,9 @@ public sealed partial class ClusterMembership(ClusterLeases leases, ClusterOptio
                     await leases.EnsurePartitionsAsync(partitions, stoppingToken);
                     ensured = true;
                 }
-                var held = await leases.RenewAsync(node.Id, Address(), broker.State, startedAt, options.LeaseDuration, partitions, stoppingToken);
+                var round = await leases.RenewAsync(node.Id, Address(), broker.State, startedAt, options.LeaseDuration, partitions, stoppingToken);
+                var held = round.Held;
+                broker.LiveNodes(round.LiveNodes);
                 var before = _held;
                 _held = held.ToFrozenDictionary(StringComparer.Ordinal);
                 Interlocked.Exchange(ref _validUntil, began + (long)(options.LeaseDuration.TotalSeconds * 2 / 3 * time.TimestampFrequency));

@@ -4,7 +4,7 @@ namespace Tailor.Server.Cluster;
 
 /// <summary>
 /// The cluster's part of <c>/health/ready</c>: unhealthy while this node cannot renew its leases (it stops its
-/// followers then, and the store is likely away); degraded while the broker link is down (the node still works: other
+/// followers then, and the store is likely away); degraded while the broker link is down or another live node is silent (the node still works: other
 /// nodes' changes reach it by polling, and its caches keep nothing older than 1 s). Data: broker state and what it holds.
 /// </summary>
 internal sealed class ClusterReadiness(ClusterMembership membership, BrokerLink broker) : IHealthCheck
@@ -19,8 +19,8 @@ internal sealed class ClusterReadiness(ClusterMembership membership, BrokerLink 
         };
         if (!membership.Fresh)
             return Task.FromResult(HealthCheckResult.Unhealthy($"leases not renewed: {membership.LastError ?? "not yet"}", data: data));
-        return Task.FromResult(broker.Connected
-            ? HealthCheckResult.Healthy("leases renewed, broker connected", data)
-            : HealthCheckResult.Degraded($"broker {broker.State}", data: data));
+        return Task.FromResult(broker.HearsEveryNode
+            ? HealthCheckResult.Healthy("leases renewed, broker connected, every node heard", data)
+            : HealthCheckResult.Degraded(broker.Connected ? "broker connected, but a live node was not heard within the last ticks" : $"broker {broker.State}", data: data));
     }
 }

@@ -14,9 +14,9 @@ public static class ClusterWiring
         services.AddSingleton<BrokerLink>();
         services.AddHostedService(sp =>
         {
-            // Readers keep nothing older than 1 s while other nodes' changes are not heard.
+            // Readers keep nothing older than 1 s while other nodes' changes are not heard: the link down, or a live node silent.
             var broker = sp.GetRequiredService<BrokerLink>();
-            sp.GetRequiredService<ChangeFeed>().HearsOtherNodes = () => broker.Connected;
+            sp.GetRequiredService<ChangeFeed>().HearsOtherNodes = () => broker.HearsEveryNode;
             return broker;
         });
         services.AddSingleton<ClusterMembership>();

@@ -43,6 +43,7 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
     {
         var follower = r.Follower;
         var started = false;
+        var resume = false; // held elsewhere since it started here: reload before stepping again
         var isolating = 0; // items left to step one at a time; 0 steps whole batches
         try
         {
@@ -55,6 +56,7 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
                         // Another node holds it: wait until this node takes it (the membership wakes it) or the next poll.
                         r.State = "standby";
                         isolating = 0;
+                        resume = started;
                         await ClockWait.UntilAsync(r.Wake, null, policy.PollInterval, time, stoppingToken);
                         continue;
                     }
@@ -63,6 +65,13 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
                         await follower.StartAsync(stoppingToken);
                         started = true;
                         r.State = "running";
+                    }
+                    else if (resume)
+                    {
+                        // Another node held it meanwhile and may have changed what it loaded at the start (a trigger
+                        // created through another node): stepping with the old definitions would skip their events.
+                        await follower.ResumeAsync(stoppingToken);
+                        resume = false;
                     }
                     var step = await follower.StepAsync(isolating > 0 ? StepMode.One : StepMode.Batch, stoppingToken);
                     r.Failures = 0;
@@ -90,7 +99,7 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
                     r.LastError = ex.Message;
                     r.LastErrorAt = time.GetUtcNow();
                     LogStepFailed(ex, follower.Name, r.Failures);
-                    if (r.Failures >= policy.Attempts && started && follower.IsolationWindow > 0)
+                    if (r.Failures >= policy.Attempts && started && !resume && follower.IsolationWindow > 0)
                     {
                         if (isolating == 0)
                         {

@@ -26,6 +26,13 @@ public interface ILogFollower
     Task StartAsync(CancellationToken cancellationToken);
 
     /// <summary>
+    /// Runs before the first step after this node takes the follower back from another node (a cluster, docs/scale.md):
+    /// what the follower keeps in memory (definitions) may have changed while another node held it. Not before the first
+    /// start, which <see cref="StartAsync"/> covers; retried like a step when it fails.
+    /// </summary>
+    Task ResumeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
     /// Processes the next batch, or with <see cref="StepMode.One"/> only the next single item. Returns how much it did
     /// and, when it did nothing, the next moment something falls due.
     /// </summary>

@@ -25,6 +25,9 @@ public sealed class SegmentWorker(SegmentEngine engine, ISegmentStore store, IPo
 
     public Task StartAsync(CancellationToken cancellationToken) => engine.ReloadAsync(cancellationToken);
 
+    /// <summary>Taken back from another node: the definitions may have changed meanwhile (docs/scale.md).</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken) => engine.ReloadAsync(cancellationToken);
+
     public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {
         var max = mode == StepMode.One ? 1 : SegmentEngine.BatchSize;

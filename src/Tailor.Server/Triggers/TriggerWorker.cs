@@ -30,6 +30,9 @@ public sealed class TriggerWorker(TriggerEngine engine, FollowerWakeups wakeups,
 
     public Task StartAsync(CancellationToken cancellationToken) => engine.ReloadAsync(cancellationToken);
 
+    /// <summary>Taken back from another node: the definitions may have changed meanwhile (docs/scale.md).</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken) => engine.ReloadAsync(cancellationToken);
+
     public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {
         var one = mode == StepMode.One;

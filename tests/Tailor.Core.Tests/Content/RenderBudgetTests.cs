@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using Tailor.Core.Content;
 using Tailor.Core.Limits;
@@ -17,9 +16,9 @@ public sealed class RenderBudgetTests
     [Fact]
     public async Task A_range_bomb_fails_at_once_naming_the_limit()
     {
-        var watch = Stopwatch.StartNew();
+        // "At once" is shown by which limit trips: iterating would hit the step or output budget first, so a
+        // MaxRangeLength failure means the range was measured before it was built (no wall clock: it flakes under load).
         var e = await FailsAsync(new LiquidEngine(), "{% for i in (1..100000000) %}{{ i }}{% endfor %}");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
         Assert.Contains("MaxRangeLength", e.Message);
         Assert.Contains("(1..100000000)", e.Message);
         Assert.Equal("MaxRangeLength", Assert.IsType<RenderBudgetExceededException>(e.InnerException).Limit);
@@ -54,14 +53,12 @@ public sealed class RenderBudgetTests
     [Fact]
     public async Task Variables_that_grow_without_being_written_are_held_to_the_budget()
     {
-        var watch = Stopwatch.StartNew();
         var doubling = await FailsAsync(new LiquidEngine(), "{% assign s = 'x' %}{% for i in (1..64) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}");
         Assert.Contains("the variable 's' grew past", doubling.Message);
         var captured = await FailsAsync(new LiquidEngine(), "{% assign s = 'xxxxxxxx' %}{% for i in (1..64) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}");
         Assert.Contains("MaxOutputBytes", captured.Message);
         var array = await FailsAsync(new LiquidEngine(), "{% assign a = (1..1000) %}{% for i in (1..64) %}{% assign a = a | concat: a %}{% endfor %}");
         Assert.Contains("the variable 'a' grew past", array.Message);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 
     [Fact]
@@ -83,9 +80,7 @@ public sealed class RenderBudgetTests
         var block = engine.CompileBlock(new ContentBlock("hero",
             [new BlockVariant("bomb", RuleParser.Parse("trait n exists"), BlockContent.Of("{% for i in (1..profile.n) %}{{ i }}{% endfor %}"))],
             BlockContent.Of("safe"), null, Now, Now));
-        var watch = Stopwatch.StartNew();
         var r = await engine.RenderBlockAsync(block, Scope(Profile(traits: new { n = 100_000_000 })), RenderSettings.Default, CancellationToken.None);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
         Assert.Equal(("safe", "default"), (r.Output, r.Choice.Variant));
         Assert.Contains("render budget (MaxRangeLength)", r.Choice.Reason);
     }

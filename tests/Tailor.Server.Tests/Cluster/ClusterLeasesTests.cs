@@ -25,25 +25,27 @@ public sealed class ClusterLeasesTests
         await leases.EnsurePartitionsAsync(Partitions, Ct);
         var lease = TimeSpan.FromSeconds(30);
 
-        var a = await leases.RenewAsync("a", "http://a", "connected", Started, lease, Partitions, Ct);
+        var a = (await leases.RenewAsync("a", "http://a", "connected", Started, lease, Partitions, Ct)).Held;
         Assert.Equal(Partitions, a.Keys.Order());
         Assert.All(a.Values, epoch => Assert.Equal(1, epoch));
 
         // b joins: its share is 2, but nothing is free until a gives back what is beyond its own share.
-        Assert.Empty(await leases.RenewAsync("b", "http://b", "connected", Started, lease, Partitions, Ct));
-        a = await leases.RenewAsync("a", "http://a", "connected", Started, lease, Partitions, Ct);
+        Assert.Empty((await leases.RenewAsync("b", "http://b", "connected", Started, lease, Partitions, Ct)).Held);
+        var round = await leases.RenewAsync("a", "http://a", "connected", Started, lease, Partitions, Ct);
+        a = round.Held;
         Assert.Equal(["campaigns", "profiles"], a.Keys.Order());
-        var b = await leases.RenewAsync("b", "http://b", "connected", Started, lease, Partitions, Ct);
+        Assert.Equal(["a", "b"], round.LiveNodes.Order()); // what the broker link must hear from (BrokerLink.HearsEveryNode)
+        var b = (await leases.RenewAsync("b", "http://b", "connected", Started, lease, Partitions, Ct)).Held;
         Assert.Equal(["segments", "triggers"], b.Keys.Order());
         Assert.All(b.Values, epoch => Assert.Equal(2, epoch)); // changed hands once
 
         // Renewing keeps the epoch: the same holder, the same fence.
-        Assert.Equal(a, await leases.RenewAsync("a", "http://a", "connected", Started, lease, Partitions, Ct));
+        Assert.Equal(a, (await leases.RenewAsync("a", "http://a", "connected", Started, lease, Partitions, Ct)).Held);
 
         // a stops renewing (killed): with a short lease, b takes a's partitions once they expire, never before.
         var shortLease = TimeSpan.FromMilliseconds(800);
-        a = await leases.RenewAsync("a", "http://a", "connected", Started, shortLease, Partitions, Ct);
-        b = await leases.RenewAsync("b", "http://b", "connected", Started, shortLease, Partitions, Ct);
+        a = (await leases.RenewAsync("a", "http://a", "connected", Started, shortLease, Partitions, Ct)).Held;
+        b = (await leases.RenewAsync("b", "http://b", "connected", Started, shortLease, Partitions, Ct)).Held;
         Assert.Equal(["segments", "triggers"], b.Keys.Order()); // a's leases are still valid
         var aExpires = (await leases.ReadAsync(Ct)).Leases.Single(l => l.Partition == "profiles").ExpiresAt;
         var clock = Stopwatch.StartNew();
@@ -51,7 +53,7 @@ public sealed class ClusterLeasesTests
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "b never took the expired partitions");
             await Task.Delay(100, Ct);
-            b = await leases.RenewAsync("b", "http://b", "connected", Started, shortLease, Partitions, Ct);
+            b = (await leases.RenewAsync("b", "http://b", "connected", Started, shortLease, Partitions, Ct)).Held;
         }
         Assert.Equal(2, b["profiles"]); // a, then b: changed hands once more
         var (nodes, all, _) = await leases.ReadAsync(Ct);

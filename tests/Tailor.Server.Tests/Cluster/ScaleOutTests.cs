@@ -134,15 +134,13 @@ public sealed class ScaleOutTests : IAsyncDisposable
         Assert.Equal(Viewers, windows.Count);
         Assert.All(windows, w => Assert.EndsWith(":in,out", w, StringComparison.Ordinal));
 
-        // Every journey's wait fired once: one webhook per journey, no idempotency key twice.
+        // Every journey's wait fired once: one webhook per journey, no idempotency key twice. (A node that took the trigger
+        // follower back from another ran its first batch on the triggers it had loaded before they were created, and
+        // lost those journeys: 106 of 120 on a quiet machine. FollowerTakeoverTests holds that case on its own.)
         var requests = receiver.Requests.ToArray();
-        Assert.Equal(journeysFired, requests.Length);
-        Assert.Equal(requests.Length, requests.Select(r => r.IdempotencyKey).Distinct().Count()); // none fired twice
-        // Known bug (issue 15, docs/scale.md "Not built yet"): on a quiet machine 106 of the 120 journeys fire, the same 14
-        // missing run after run (not left "sending" by a killed node; cause not found yet). Shown as a skip with the
-        // count, every other promise above still asserted; it passes again on its own once all fire.
-        if (journeysFired < Journeys)
-            Assert.Skip($"KNOWN BUG: only {journeysFired} of {Journeys} journeys fired within {Settle} (issue 15); no journey fired twice");
+        Assert.Equal(Journeys, journeysFired);
+        Assert.Equal(Journeys, requests.Length);
+        Assert.Equal(Journeys, requests.Select(r => r.IdempotencyKey).Distinct().Count()); // none fired twice
     }
 
     /// <summary>The messages of the run, in batches of 50: every message carries its own id.</summary>
