@@ -54,6 +54,29 @@ public abstract partial class StoreContractTests
         Track("Order Completed", at, userId, properties: category is null ? new JsonObject { ["revenue"] = revenue } : new JsonObject { ["revenue"] = revenue, ["category"] = category });
 
     [Fact]
+    public async Task Intersections_of_chosen_segments_count_only_those_pairs()
+    {
+        var engine = Engine();
+        await engine.ReloadAsync(Ct);
+        var buyers = await SegmentAsync(engine, "Overlap Buyers", "performed \"Order Completed\"");
+        var shoes = await SegmentAsync(engine, "Overlap Shoes", "performed \"Order Completed\" with category = \"shoes\"");
+        var hats = await SegmentAsync(engine, "Overlap Hats", "performed \"Order Completed\" with category = \"hats\"");
+        var at = _time.GetUtcNow();
+        // buyers = {1,2,3,4}, shoes = {1,2,4}, hats = {3,4}
+        await SettleAsync(engine, Order(at, "ov-1", category: "shoes"), Order(at, "ov-2", category: "shoes"), Order(at, "ov-3", category: "hats"),
+            Order(at, "ov-4", category: "hats"), Order(at, "ov-4", category: "shoes"));
+
+        static (string, string, long) Pair(SegmentIntersection i) => string.CompareOrdinal(i.First, i.Second) < 0 ? (i.First, i.Second, i.Common) : (i.Second, i.First, i.Common);
+        static (string, string, long) Expected(string a, string b, long common) => string.CompareOrdinal(a, b) < 0 ? (a, b, common) : (b, a, common);
+        Assert.Equal([Expected(buyers.Id, shoes.Id, 3)], (await Store.Segments.IntersectionsAsync([buyers.Id, shoes.Id], Ct)).Select(Pair));
+        Assert.Equal([Expected(hats.Id, shoes.Id, 1)], (await Store.Segments.IntersectionsAsync([shoes.Id, hats.Id], Ct)).Select(Pair));
+        Assert.Equal(
+            new[] { Expected(buyers.Id, shoes.Id, 3), Expected(buyers.Id, hats.Id, 2), Expected(hats.Id, shoes.Id, 1) }.Order(),
+            (await Store.Segments.IntersectionsAsync([buyers.Id, shoes.Id, hats.Id], Ct)).Select(Pair).Order());
+        Assert.Empty(await Store.Segments.IntersectionsAsync([buyers.Id], Ct));
+    }
+
+    [Fact]
     public async Task An_order_stamped_30_days_minus_3_seconds_ago_enters_recent_buyers_now_and_leaves_3_seconds_later()
     {
         using var engine = Engine();

@@ -3,7 +3,7 @@
 //   node dashboard.mjs TAILOR_ORIGIN ADMIN_KEY SCENARIO_JSON ARTIFACT_DIR [CHROMIUM]
 //
 // In Debian's headless Chromium (playwright-core): sign in with an admin key, find a profile, build a segment with the
-// visual builder, preview and save it, create a journey, preview a campaign as a profile and send a test, read an
+// visual builder, preview and save it, edit it (the builder read back from the text), compare it in the overlap matrix, create a journey, preview a campaign as a profile and send a test, read an
 // experiment's decision, and look at the segments at phone width. Writes screenshots to ARTIFACT_DIR and prints one
 // JSON line: what each page showed, the first paint of the main pages, and every console error (CSP violations included).
 import { chromium } from 'playwright-core'
@@ -67,6 +67,25 @@ try {
   await page.getByRole('button', { name: 'Save segment', exact: true }).click()
   await page.waitForURL(/\/segments\/seg_/)
   result.savedSegmentUrl = new URL(page.url()).pathname
+
+  // Edit it: the builder shows the saved rule's rows (read back by the server's parser) and writes the same text again.
+  await page.goto(`${tailor}${result.savedSegmentUrl}/edit`)
+  result.editRows = await page.locator('[data-rule-builder] .condition').count()
+  await page.getByRole('button', { name: 'Write rule text', exact: true }).click()
+  result.editRuleText = await page.locator('#rule').inputValue()
+  await shot(page, 'segment-edit.png')
+
+  // The overlap matrix of the new segment and the campaign's audience.
+  await page.goto(`${tailor}/segments/overlap`)
+  await page.getByLabel(scenario.segment, { exact: true }).check()
+  await page.getByLabel(scenario.audience, { exact: true }).check()
+  await page.getByRole('button', { name: 'Compare', exact: true }).click()
+  await page.locator('[data-overlap-matrix]').waitFor()
+  const common = () => page.locator('[data-overlap-matrix] td[data-common]').evaluateAll(cells => cells.map(c => c.dataset.common))
+  // The saved segment's members are computed in the background after the save: reload (bounded) until they are in.
+  for (let i = 0; i < 50 && (await common()).includes('0'); i++) { await page.waitForTimeout(100); await page.reload() }
+  result.overlapCommon = await common()
+  await shot(page, 'segment-overlap.png')
 
   await page.goto(`${tailor}/segments`)
   result.paint.segments = await firstPaint(page)

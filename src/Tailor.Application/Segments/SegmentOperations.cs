@@ -132,6 +132,45 @@ public sealed class SegmentOperations(ISegmentStore segments, ITriggerStore trig
         }).OrderByDescending(o => o.Jaccard)];
     }
 
+    /// <summary>
+    /// The overlap matrix of 2 to <see cref="SegmentOverlapMatrix.MaxSegments"/> live segments (by id or name), in the
+    /// order given; reads only those segments' members.
+    /// </summary>
+    public async Task<OperationResult<SegmentOverlapMatrix>> OverlapMatrixAsync(IReadOnlyList<string>? idsOrNames, CancellationToken ct)
+    {
+        const int max = SegmentOverlapMatrix.MaxSegments;
+        if (idsOrNames is not { Count: >= 2 and <= max }) return OperationProblem.Invalid("segments", $"must name between 2 and {max} segments");
+        var chosen = new List<SegmentCatalog.Compiled>(idsOrNames.Count);
+        for (var i = 0; i < idsOrNames.Count; i++)
+        {
+            if (Find(idsOrNames[i]?.Trim() ?? "") is not { } segment) return OperationProblem.Invalid($"segments[{i}]", "must be the name or id of a live segment");
+            if (chosen.Any(c => c.Id == segment.Id)) return OperationProblem.Invalid($"segments[{i}]", "must not repeat a segment");
+            chosen.Add(segment);
+        }
+        var ids = chosen.Select(c => c.Id).ToArray();
+        var index = ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
+        var all = await segments.SegmentSizesAsync(ct);
+        var sizes = ids.Select(id => all.GetValueOrDefault(id)).ToArray();
+        var common = new long[ids.Length][];
+        for (var i = 0; i < ids.Length; i++) (common[i] = new long[ids.Length])[i] = sizes[i];
+        foreach (var pair in await segments.IntersectionsAsync(ids, ct))
+        {
+            var (a, b) = (index[pair.First], index[pair.Second]);
+            common[a][b] = common[b][a] = pair.Common;
+        }
+        var jaccard = new double[ids.Length][];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            jaccard[i] = new double[ids.Length];
+            for (var j = 0; j < ids.Length; j++)
+            {
+                var union = sizes[i] + sizes[j] - common[i][j];
+                jaccard[i][j] = i == j ? 1 : union == 0 ? 0 : Math.Round((double)common[i][j] / union, 4);
+            }
+        }
+        return new SegmentOverlapMatrix(ids, [.. chosen.Select(c => c.Name)], sizes, common, jaccard);
+    }
+
     /// <summary>The names of a profile's current segments, sorted.</summary>
     public async Task<IReadOnlyList<string>> NamesOfAsync(string profileId, CancellationToken ct)
     {

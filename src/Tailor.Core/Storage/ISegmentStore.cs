@@ -72,6 +72,9 @@ public interface ISegmentStore
     /// <summary>For every pair of segments with members in common: how many.</summary>
     Task<IReadOnlyList<SegmentIntersection>> IntersectionsAsync(CancellationToken cancellationToken);
 
+    /// <summary>For every pair of the given segments with members in common: how many (reads only those segments' members).</summary>
+    Task<IReadOnlyList<SegmentIntersection>> IntersectionsAsync(IReadOnlyCollection<string> segmentIds, CancellationToken cancellationToken);
+
     /// <summary>The smallest value of a computed trait among the top <paramref name="percent"/> of live profiles.</summary>
     Task<decimal?> TopThresholdAsync(string computed, decimal percent, CancellationToken cancellationToken);
 }

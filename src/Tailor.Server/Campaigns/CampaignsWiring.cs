@@ -19,6 +19,7 @@ public static class CampaignsWiring
         services.AddSingleton<CampaignOperations>();
         services.AddSingleton<CampaignMessages>();
         services.AddSingleton<EmailStatsOperations>();
+        services.AddSingleton<ProfileSends>();
         services.AddSingleton<CampaignSender>();
         return services;
     }

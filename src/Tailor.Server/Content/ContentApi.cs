@@ -151,28 +151,11 @@ public static class ContentApi
         return TypedResults.Ok(stored);
     }
 
-    private static async Task<Ok<BlockDocument[]>> ListBlocksAsync(IContentStore store, ContentCatalog catalog, CancellationToken ct)
-    {
-        var content = await catalog.CurrentAsync(ct);
-        return TypedResults.Ok((await store.ListContentAsync(ContentKinds.Block, ct)).Select(d => BlockView(d, content)).ToArray());
-    }
+    private static async Task<Ok<BlockDocument[]>> ListBlocksAsync(ContentBlocks blocks, CancellationToken ct) =>
+        TypedResults.Ok((await blocks.ListAsync(ct)).ToArray());
 
-    private static async Task<Results<Ok<BlockDocument>, NotFound>> GetBlockAsync(string name, IContentStore store, ContentCatalog catalog, CancellationToken ct) =>
-        await store.GetContentAsync(ContentKinds.Block, name, ct) is { } d ? TypedResults.Ok(BlockView(d, await catalog.CurrentAsync(ct))) : TypedResults.NotFound();
-
-    /// <summary>A stored block as saved; one that cannot be loaded says why (and, if its JSON is unreadable, only that).</summary>
-    private static BlockDocument BlockView(ContentDocument d, ContentCatalog.Snapshot content)
-    {
-        var reason = content.Disabled.TryGetValue((ContentKinds.Block, d.Name), out var disabled) ? disabled.Reason : null;
-        try
-        {
-            return JsonSerializer.Deserialize<BlockDocument>(d.Json, BlockDocument.Json)! with { Name = d.Name, Disabled = reason };
-        }
-        catch (JsonException)
-        {
-            return new BlockDocument(d.Name, null, null, null, reason ?? "its stored JSON cannot be read");
-        }
-    }
+    private static async Task<Results<Ok<BlockDocument>, NotFound>> GetBlockAsync(string name, ContentBlocks blocks, CancellationToken ct) =>
+        await blocks.GetAsync(name, ct) is { } block ? TypedResults.Ok(block) : TypedResults.NotFound();
 
     private static Task<Results<NoContent, NotFound>> DeleteBlockAsync(string name, ContentOperations content, ContentCatalog catalog, CancellationToken ct) =>
         DeleteAsync(ContentKinds.Block, name, content, catalog, ct);
@@ -180,15 +163,11 @@ public static class ContentApi
     public sealed record BlockPreviewView(string Output, string Variant, string Reason, string? Language, IReadOnlyList<MissingVariable> Missing);
 
     private static async Task<Results<Ok<BlockPreviewView>, NotFound<ProblemDetailsView>>> PreviewBlockAsync(
-        string name, PreviewRequest request, ContentCatalog catalog, ContentPreview preview, PopularItemsSource popular, LiquidEngine engine, CancellationToken ct)
+        string name, PreviewRequest request, ContentBlocks blocks, CancellationToken ct)
     {
-        var content = await catalog.CurrentAsync(ct);
-        if (content.Blocks.Find(name) is not { } block) return NotFound("block", name);
-        var facts = request.ProfileId is { Length: > 0 } id ? await preview.FactsAsync(id, content.EventNames, ct) : null;
-        if (request.ProfileId is { Length: > 0 } && facts is null) return NotFound("profile", request.ProfileId);
-        var scope = await preview.ScopeAsync(facts, content.SegmentValues, await popular.ItemsAsync(ct), new RequestContext(request.Locale), ct);
-        var r = await engine.RenderBlockAsync(block, scope, new RenderSettings(Strict: request.Strict ?? true, Blocks: content.Blocks), ct);
-        return TypedResults.Ok(new BlockPreviewView(r.Output, r.Choice.Variant, r.Choice.Reason, r.Choice.Language, r.Missing));
+        var rendered = await blocks.RenderAsync(name, request.ProfileId, request.Strict ?? true, request.Locale, ct);
+        if (rendered.Value is { } r) return TypedResults.Ok(new BlockPreviewView(r.Output, r.Variant, r.Reason, r.Language, r.Missing));
+        return NotFound(rendered.Problem!.Field, rendered.Problem.Rule);
     }
 
     // ---------------------------------------------------------------- placements

@@ -21,6 +21,7 @@ public static class ContentWiring
         services.AddSingleton<ContentOperations>();
         services.AddSingleton<ContentPreview>();
         services.AddSingleton<TemplatePreviews>();
+        services.AddSingleton<ContentBlocks>();
         return services;
     }
 }

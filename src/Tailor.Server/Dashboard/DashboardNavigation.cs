@@ -15,6 +15,7 @@ public static class DashboardNavigation
         new("/content", "Content", AdminScopes.Content),
         new("/campaigns", "Campaigns", AdminScopes.Send),
         new("/experiments", "Experiments", AdminScopes.Analytics),
+        new("/analytics", "Analytics", AdminScopes.Analytics),
         new("/operations", "Operations", AdminScopes.Admin),
     ];
 

@@ -29,6 +29,8 @@ public static class SegmentsApi
         segments.MapGet("", ListAsync).WithName("ListSegments").WithSummary("Every segment with its current size");
         segments.MapPost("preview", PreviewAsync).WithName("PreviewSegment").WithSummary("Estimate a rule's size and show sample members, without saving");
         segments.MapGet("overlap", OverlapAsync).WithName("SegmentOverlap").WithSummary("Jaccard overlap between segments; near-duplicates are flagged");
+        segments.MapGet("overlap/matrix", OverlapMatrixAsync).WithName("SegmentOverlapMatrix")
+            .WithSummary("Pairwise overlap of 2 to 12 chosen segments (?segments=A&segments=B): members in common and Jaccard");
         segments.MapGet("stream", (string? segment, MembershipFeed feed, SegmentOperations operations, TimeProvider time, CancellationToken ct) => Stream(segment, feed, operations, time, ct))
             .WithName("StreamMemberships").WithSummary("Server-Sent Events: every entry and exit as it happens (all segments, or ?segment=name)");
         segments.MapGet("{id}", GetAsync).WithName("GetSegment").WithSummary("A segment (by id or name) with its size and recompute progress");
@@ -142,6 +144,12 @@ public static class SegmentsApi
         segments.Find(id) is { } segment
             ? TypedResults.Ok((await store.SizeHistoryAsync(segment.Id, Math.Clamp(limit ?? 1000, 1, 100_000), ct)).ToArray())
             : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<SegmentOverlapMatrix>, ProblemHttpResult>> OverlapMatrixAsync(string[]? segments, SegmentOperations operations, CancellationToken ct)
+    {
+        var matrix = await operations.OverlapMatrixAsync(segments, ct);
+        return matrix.Value is { } m ? TypedResults.Ok(m) : ApiProblems.For(matrix.Problem!);
+    }
 
     private static async Task<Ok<SegmentOverlap[]>> OverlapAsync(SegmentOperations segments, CancellationToken ct) =>
         TypedResults.Ok((await segments.OverlapAsync(ct)).ToArray());

@@ -360,6 +360,19 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
             """, r => new SegmentIntersection(r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken);
     }
 
+    public async Task<IReadOnlyList<SegmentIntersection>> IntersectionsAsync(IReadOnlyCollection<string> segmentIds, CancellationToken cancellationToken)
+    {
+        if (segmentIds.Count < 2) return [];
+        var (list, parameters) = Db.InList(segmentIds, "s");
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"""
+            SELECT a.segment_id, b.segment_id, COUNT(*) FROM segment_members a
+            JOIN segment_members b ON a.profile_id = b.profile_id AND a.segment_id < b.segment_id
+            WHERE a.segment_id IN ({list}) AND b.segment_id IN ({list})
+            GROUP BY a.segment_id, b.segment_id
+            """, r => new SegmentIntersection(r.GetString(0), r.GetString(1), r.GetInt64(2)), cancellationToken, parameters);
+    }
+
     public async Task<decimal?> TopThresholdAsync(string computed, decimal percent, CancellationToken cancellationToken)
     {
         if (computed is not ("eventCount" or "orderCount" or "totalRevenue" or "averageOrderValue" or "engagementScore"))

@@ -44,7 +44,7 @@ public sealed class DashboardBrowserTests(TailorAppFixture app)
         var testAddress = SmtpSink.NewRecipient("dashboard");
         var scenario = JsonSerializer.Serialize(new
         {
-            userId, plan, @event = purchase, segment = $"Buyers {run}", campaign, experiment, testAddress,
+            userId, plan, @event = purchase, segment = $"Buyers {run}", audience = $"Audience {run}", campaign, experiment, testAddress,
             journey = new { name = $"Welcome {run}", start = new { @event = $"Signed Up {run}" }, steps = new object[] { new { id = "wait", wait = "1d" }, new { id = "tag", action = new { profile = new { addTags = new[] { "welcomed" } } } } } },
         });
         var artifacts = BrowserTools.Artifacts("dashboard");
@@ -59,7 +59,7 @@ public sealed class DashboardBrowserTests(TailorAppFixture app)
         var tailor = app.BaseAddress.GetLeftPart(UriPartial.Authority);
         Assert.All(result["requests"]!.AsArray(), r => Assert.StartsWith(tailor + "/", (string)r!, StringComparison.Ordinal)); // no CDN: every asset from the node
         Assert.Equal("/sign-in", (string)result["signInUrl"]!);
-        Assert.Equal(["Profiles", "Segments", "Journeys", "Content", "Campaigns", "Experiments", "Operations"], result["navigation"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(["Profiles", "Segments", "Journeys", "Content", "Campaigns", "Experiments", "Analytics", "Operations"], result["navigation"]!.AsArray().Select(n => (string)n!));
 
         var profile = await app.Admin.LookupAsync("userId", userId);
         Assert.Equal($"Profile {profile.Id()}", (string)result["profileHeading"]!);
@@ -71,6 +71,12 @@ public sealed class DashboardBrowserTests(TailorAppFixture app)
         var saved = await app.Admin.GetObjectAsync($"/api/segments/{Uri.EscapeDataString($"Buyers {run}")}");
         Assert.Equal($"/segments/{(string)saved["id"]!}", (string)result["savedSegmentUrl"]!);
         Assert.Equal($"trait plan = \"{plan}\" and performed \"{purchase}\" in last 30 days", (string)saved["rule"]!);
+
+        // The edit page read the saved rule back into the builder's two rows, which write the same rule again.
+        Assert.Equal(2, (int)result["editRows"]!);
+        Assert.Equal((string)result["ruleText"]!, (string)result["editRuleText"]!);
+        // Audience (2: both plan holders) and Buyers (1: the buyer), in name order share the buyer: sizes on the diagonal, 1 in common.
+        Assert.Equal(["2", "1", "1", "1"], result["overlapCommon"]!.AsArray().Select(c => (string)c!));
 
         var journey = await app.Admin.GetObjectAsync($"/api/triggers/{Uri.EscapeDataString($"Welcome {run}")}");
         Assert.Equal($"Welcome {run}", (string)journey["name"]!);
@@ -85,7 +91,7 @@ public sealed class DashboardBrowserTests(TailorAppFixture app)
         Assert.Equal(decision, (string)result["decision"]!);
 
         Assert.False((bool)result["phoneOverflow"]!, "the segments page scrolls sideways at 390 px");
-        foreach (var png in new[] { "profile.png", "segment-builder.png", "journey.png", "campaign.png", "experiment.png", "segments-phone.png" })
+        foreach (var png in new[] { "profile.png", "segment-builder.png", "segment-edit.png", "segment-overlap.png", "journey.png", "campaign.png", "experiment.png", "segments-phone.png" })
             Assert.True(new FileInfo(Path.Combine(artifacts, png)).Length > 1000, $"screenshot {png} missing");
     }
 

@@ -1,7 +1,8 @@
 // Tailor dashboard: the only script, served from /assets (the page policy allows no inline script).
 // Two progressive enhancements; every page works without them:
 //  - live segment sizes over the Server-Sent Events membership stream (/live/memberships);
-//  - the visual rule builder, which writes the rule's text form into the rule field (the text stays the source of truth).
+//  - the visual rule builder, which writes the rule's text form into the rule field (the text stays the source of truth),
+//    and shows the rows the server read back from the text (data-conditions) when the builder can express the rule.
 'use strict'
 
 function liveSizes() {
@@ -58,20 +59,21 @@ function ruleBuilder(root) {
   const write = element('button', { type: 'button', class: 'primary', 'data-builder-write': '' }, ['Write rule text'])
   const status = element('p', { class: 'muted', 'aria-live': 'polite' })
 
-  function addCondition(kind) {
+  function addCondition(kind, values) {
     const d = kinds[kind]
     const row = element('div', { class: 'condition', 'data-kind': kind }, [element('strong', {}, [d.label])])
     for (const [name, label, options, size] of d.fields) {
       const input = options
         ? element('select', { 'aria-label': label, 'data-field': name }, options.map(o => element('option', { value: o }, [o])))
         : element('input', { 'aria-label': label, placeholder: label, 'data-field': name, class: size ?? null, inputmode: size ? 'numeric' : null })
+      if (values && values[name] !== undefined) input.value = values[name]
       row.append(input)
     }
     const remove = element('button', { type: 'button', 'aria-label': `Remove ${d.label} condition` }, ['×'])
     remove.addEventListener('click', () => row.remove())
     row.append(remove)
     list.append(row)
-    row.querySelector('input, select')?.focus()
+    if (!values) row.querySelector('input, select')?.focus()
   }
 
   add.addEventListener('click', () => addCondition(addKind.value))
@@ -89,6 +91,13 @@ function ruleBuilder(root) {
 
   root.append(element('div', { class: 'row' }, [element('span', {}, ['Match ']), join, addKind, add]), list, element('div', { class: 'actions' }, [write]), status)
   root.hidden = false
+
+  // The rule text read back by the server's parser ("Load text into builder", or an existing segment's rule).
+  if (root.dataset.conditions) {
+    const state = JSON.parse(root.dataset.conditions)
+    join.value = state.join
+    for (const c of state.conditions) if (kinds[c.kind]) addCondition(c.kind, c.fields)
+  }
 }
 
 function confirmations() {
