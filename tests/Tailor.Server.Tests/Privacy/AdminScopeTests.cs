@@ -88,7 +88,7 @@ public sealed class AdminScopeTests : IAsyncLifetime
     [Fact]
     public void Every_admin_api_area_is_placed_in_a_scope()
     {
-        string[] adminOnly = ["sources", "destinations", "admin-keys", "identity-secret", "pipeline", "dead-letters", "tracking-plan", "cluster"];
+        string[] adminOnly = ["sources", "destinations", "admin-keys", "identity-secret", "pipeline", "dead-letters", "tracking-plan", "cluster", "users"];
         var areas = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
             .Where(p => p.StartsWith("/api/", StringComparison.Ordinal))
