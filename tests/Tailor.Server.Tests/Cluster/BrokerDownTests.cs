@@ -4,13 +4,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Tailor.Server.Cluster;
-using Tailor.Server.Hosting;
 using Tailor.Server.Tests.Hosting;
+
+using static Tailor.Server.Tests.Cluster.ClusterTestNodes;
 
 namespace Tailor.Server.Tests.Cluster;
 
@@ -26,38 +23,28 @@ public sealed class BrokerDownTests : IAsyncDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const string WriteKey = "wk_broker_down", AdminKey = "tk_admin_broker_down";
-    private readonly List<WebApplication> _apps = [];
-    private readonly List<HttpClient> _clients = [];
-    private readonly List<string> _data = [];
-    private readonly string _privacyKeys = Tailor.Core.Privacy.PrivacyKeyRing.Generate().ToJson();
-    private PostgresTestDatabase? _database;
+    private readonly ClusterTestNodes _nodes = new("broker-down", WriteKey, AdminKey, LogLevel.Error);
     private BrokerProxy? _proxy;
 
     [Fact]
     public async Task With_the_broker_unreachable_silent_or_cut_nodes_fold_and_serve_no_profile_older_than_its_fold_plus_a_second_and_link_again_when_it_is_back()
     {
-        var rabbit = Environment.GetEnvironmentVariable("TAILOR_TEST_RABBITMQ");
-        if (string.IsNullOrEmpty(rabbit))
-        {
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-                Assert.Fail("TAILOR_TEST_RABBITMQ is not set: on CI the cluster tests must run.");
-            Assert.Skip("Cluster test skipped: set TAILOR_TEST_RABBITMQ and TAILOR_TEST_POSTGRES (scripts/test.sh does).");
-        }
-        _database = await PostgresTestDatabase.CreateAsync("brokerdown");
+        var rabbit = ClusterTestNodes.RabbitMqOrSkip();
+        await _nodes.CreateDatabaseAsync();
         (_proxy, var through) = BrokerProxy.To(rabbit);
         var exchanges = $"tailor-test-{Guid.NewGuid():N}";
 
         // 1. The broker is unreachable from the start (connection refused): the nodes start, share the work and fold.
-        var first = await StartAsync(through, exchanges);
-        var second = await StartAsync(through, exchanges);
+        var first = await _nodes.StartAsync(through, exchanges);
+        var second = await _nodes.StartAsync(through, exchanges);
         await UntilAsync(() => Task.FromResult(Holder(first, second) is not null && Membership(first).Held.Count > 0 && Membership(second).Held.Count > 0),
             TimeSpan.FromSeconds(20), "both nodes hold their share without a broker");
         Assert.False(Link(first).Connected);
         Assert.False(Link(second).Connected);
         var folder = Holder(first, second)!;
         var reader = folder == first ? second : first;
-        var (readerIngest, readerAdmin) = Clients(reader);
-        var (folderIngest, folderAdmin) = Clients(folder);
+        var (readerIngest, readerAdmin) = _nodes.Clients(reader);
+        var (folderIngest, folderAdmin) = _nodes.Clients(folder);
         using (var ready = await readerAdmin.GetAsync("/health/ready", Ct))
         {
             await ready.ShouldBeAsync(HttpStatusCode.OK); // degraded, still ready: the node works without the broker
@@ -113,39 +100,6 @@ public sealed class BrokerDownTests : IAsyncDisposable
         Assert.True(folded.Elapsed <= TimeSpan.FromSeconds(1), $"{when}: served the old variant {folded.Elapsed} after the fold (limit 1 s)");
     }
 
-    private static WebApplication? Holder(WebApplication a, WebApplication b) =>
-        Membership(a).Owns("profiles") ? a : Membership(b).Owns("profiles") ? b : null;
-
-    private static ClusterMembership Membership(WebApplication app) => app.Services.GetRequiredService<ClusterMembership>();
-
-    private static BrokerLink Link(WebApplication app) => app.Services.GetRequiredService<BrokerLink>();
-
-    private async Task<WebApplication> StartAsync(string rabbit, string exchanges)
-    {
-        var data = TempDirectory.Create("broker-down-node");
-        _data.Add(data);
-        var options = new TailorServerOptions
-        {
-            DataDirectory = data, Postgres = _database!.ConnectionString, WriteKey = WriteKey, AdminKey = AdminKey, Urls = "http://127.0.0.1:0",
-            Cluster = new ClusterOptions { RabbitMq = rabbit, LeaseDuration = TimeSpan.FromSeconds(3), Heartbeat = TimeSpan.FromSeconds(1), ExchangePrefix = exchanges },
-            Privacy = new Tailor.Server.Privacy.PrivacyOptions { Keys = _privacyKeys },
-        };
-        var app = await TailorServer.BuildAsync(options, Ct, builder => builder.Logging.SetMinimumLevel(LogLevel.Error));
-        await app.StartAsync(Ct);
-        _apps.Add(app);
-        return app;
-    }
-
-    private (HttpClient Ingest, HttpClient Admin) Clients(WebApplication app)
-    {
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        var ingest = new HttpClient { BaseAddress = address, DefaultRequestHeaders = { Authorization = TailorAppFixture.BasicAuth(WriteKey) } };
-        var admin = new HttpClient { BaseAddress = address, DefaultRequestHeaders = { Authorization = new("Bearer", AdminKey) } };
-        _clients.Add(ingest);
-        _clients.Add(admin);
-        return (ingest, admin);
-    }
-
     /// <summary>A block with a variant for the pro plan, on a placement; answers the personalize query for ann.</summary>
     private static async Task<string> PlacementQueryAsync(HttpClient admin, HttpClient readerAdmin)
     {
@@ -168,26 +122,9 @@ public sealed class BrokerDownTests : IAsyncDisposable
         return (bool)body["personalized"]! ? (string?)body["content"] : null;
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"not within {timeout}: {what}");
-            await Task.Delay(20, Ct);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients) client.Dispose();
-        foreach (var app in _apps)
-        {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-        }
+        await _nodes.DisposeAsync();
         if (_proxy is not null) await _proxy.DisposeAsync();
-        if (_database is not null) await _database.DisposeAsync();
-        foreach (var data in _data) TempDirectory.Delete(data);
     }
 }

@@ -5,13 +5,10 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Tailor.Server.Cluster;
-using Tailor.Server.Hosting;
 using Tailor.Server.Tests.Hosting;
+
+using static Tailor.Server.Tests.Cluster.ClusterTestNodes;
 
 namespace Tailor.Server.Tests.Cluster;
 
@@ -23,25 +20,16 @@ namespace Tailor.Server.Tests.Cluster;
 public sealed class CacheAcrossNodesTests : IAsyncDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private readonly List<WebApplication> _apps = [];
-    private readonly List<HttpClient> _clients = [];
-    private readonly List<string> _data = [];
-    private PostgresTestDatabase? _database;
+    private readonly ClusterTestNodes _nodes = new("cache", "wk_cache_nodes", "tk_admin_cache_nodes", LogLevel.Warning);
 
     [Fact]
     public async Task A_profile_folded_on_one_node_is_served_fresh_by_another_within_a_second()
     {
-        var rabbit = Environment.GetEnvironmentVariable("TAILOR_TEST_RABBITMQ");
-        if (string.IsNullOrEmpty(rabbit))
-        {
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-                Assert.Fail("TAILOR_TEST_RABBITMQ is not set: on CI the cluster tests must run.");
-            Assert.Skip("Cluster test skipped: set TAILOR_TEST_RABBITMQ and TAILOR_TEST_POSTGRES (scripts/test.sh does).");
-        }
-        _database = await PostgresTestDatabase.CreateAsync("cache");
+        var rabbit = ClusterTestNodes.RabbitMqOrSkip();
+        await _nodes.CreateDatabaseAsync();
         var exchanges = $"tailor-test-{Guid.NewGuid():N}";
-        var first = await StartAsync(rabbit, exchanges);
-        var second = await StartAsync(rabbit, exchanges);
+        var first = await _nodes.StartAsync(rabbit, exchanges);
+        var second = await _nodes.StartAsync(rabbit, exchanges);
         // Settled: both nodes hold their share (the first node gives partitions back when the second joins), so the
         // profile fold does not move to the reading node in the middle of the test.
         await UntilAsync(() => Task.FromResult(Holder(first, second) is not null && Link(first).Connected && Link(second).Connected
@@ -50,8 +38,8 @@ public sealed class CacheAcrossNodesTests : IAsyncDisposable
         var folder = Holder(first, second)!;
         var reader = folder == first ? second : first;
 
-        var (readerIngest, readerAdmin) = Clients(reader);
-        var (folderIngest, folderAdmin) = Clients(folder);
+        var (readerIngest, readerAdmin) = _nodes.Clients(reader);
+        var (folderIngest, folderAdmin) = _nodes.Clients(folder);
         var placement = await PlacementAsync(folderAdmin);
         var secret = (string)(await readerAdmin.GetObjectAsync("/api/identity-secret"))["secret"]!;
         var query = $"placement={placement}&userId=ann&userHash={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), "ann"u8.ToArray()))}";
@@ -82,43 +70,6 @@ public sealed class CacheAcrossNodesTests : IAsyncDisposable
         Assert.True(saved.Elapsed <= TimeSpan.FromSeconds(1), $"rendered the old block {saved.Elapsed} after the change (limit 1 s)");
     }
 
-    private static WebApplication? Holder(WebApplication a, WebApplication b) =>
-        a.Services.GetRequiredService<ClusterMembership>().Owns("profiles") ? a
-        : b.Services.GetRequiredService<ClusterMembership>().Owns("profiles") ? b
-        : null;
-
-    private static ClusterMembership Membership(WebApplication app) => app.Services.GetRequiredService<ClusterMembership>();
-
-    private static BrokerLink Link(WebApplication app) => app.Services.GetRequiredService<BrokerLink>();
-
-    private readonly string _privacyKeys = Tailor.Core.Privacy.PrivacyKeyRing.Generate().ToJson();
-
-    private async Task<WebApplication> StartAsync(string rabbit, string exchanges)
-    {
-        var data = TempDirectory.Create("cache-node");
-        _data.Add(data);
-        var options = new TailorServerOptions
-        {
-            DataDirectory = data, Postgres = _database!.ConnectionString, WriteKey = "wk_cache_nodes", AdminKey = "tk_admin_cache_nodes", Urls = "http://127.0.0.1:0",
-            Cluster = new ClusterOptions { RabbitMq = rabbit, LeaseDuration = TimeSpan.FromSeconds(3), Heartbeat = TimeSpan.FromSeconds(1), ExchangePrefix = exchanges },
-            Privacy = new Tailor.Server.Privacy.PrivacyOptions { Keys = _privacyKeys }, // the nodes of a cluster share one key ring
-        };
-        var app = await TailorServer.BuildAsync(options, Ct, builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
-        await app.StartAsync(Ct);
-        _apps.Add(app);
-        return app;
-    }
-
-    private (HttpClient Ingest, HttpClient Admin) Clients(WebApplication app)
-    {
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        var ingest = new HttpClient { BaseAddress = address, DefaultRequestHeaders = { Authorization = TailorAppFixture.BasicAuth("wk_cache_nodes") } };
-        var admin = new HttpClient { BaseAddress = address, DefaultRequestHeaders = { Authorization = new("Bearer", "tk_admin_cache_nodes") } };
-        _clients.Add(ingest);
-        _clients.Add(admin);
-        return (ingest, admin);
-    }
-
     private static async Task<string> PlacementAsync(HttpClient admin)
     {
         using (var b = await admin.PostObjectAsync("/api/blocks", new
@@ -138,25 +89,5 @@ public sealed class CacheAcrossNodesTests : IAsyncDisposable
         return await response.JsonAsync();
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"not within {timeout}: {what}");
-            await Task.Delay(20, Ct);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var client in _clients) client.Dispose();
-        foreach (var app in _apps)
-        {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-        }
-        if (_database is not null) await _database.DisposeAsync();
-        foreach (var data in _data) TempDirectory.Delete(data);
-    }
+    public ValueTask DisposeAsync() => _nodes.DisposeAsync();
 }
