@@ -130,4 +130,54 @@ public class SqliteStoreTests : StoreContractTests
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(DatabasePath));
     }
+
+    [Fact]
+    public async Task The_log_dedupes_by_a_64_bit_FNV_1a_key_of_the_source_and_messageId()
+    {
+        var e = Track("A", At(1), "u1", messageId: "m-1");
+        await Store.Events.AppendAsync([e], Ct);
+        await using var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        await raw.OpenAsync(Ct);
+        SqliteDatabase.RegisterFunctions(raw);
+        async Task<object?> Scalar(string sql)
+        {
+            await using var command = raw.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync(Ct);
+        }
+
+        // Expected values from a reference FNV-1a 64 in Python over (source + "\0" + messageId).encode("utf-16-le"),
+        // signed; the same function gives the published vectors 0xaf63dc4c8601ec8c for b"a", 0x85944171f73967e8 for b"foobar".
+        Assert.Equal(655404203793533279L, await Scalar("SELECT tailor_dedupe_key('src_test', 'm-1')"));
+        Assert.Equal(-8802362787932884668L, await Scalar("SELECT tailor_dedupe_key('src_web', 'f3575889ffb34537974ce90f7d2ab578')"));
+        Assert.Equal(590684067820433389L, await Scalar("SELECT tailor_dedupe_key('', '')"));
+        Assert.Equal(655404203793533279L, await Scalar("SELECT dedupe FROM event_log WHERE message_id = 'm-1'"));
+        // The unique index on (source_id, message_id) is gone; the key's plain index replaces it.
+        Assert.Equal(0L, await Scalar("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'event_log' AND name LIKE 'sqlite_autoindex%'"));
+        Assert.Equal(1L, await Scalar("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'event_log_by_dedupe'"));
+    }
+
+    [Fact]
+    public async Task A_message_whose_dedupe_key_another_message_holds_is_still_stored_and_then_deduplicated()
+    {
+        await Store.Events.AppendAsync([Track("A", At(1), "u1", messageId: "m-1")], Ct);
+        await using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        {
+            await raw.OpenAsync(Ct);
+            SqliteDatabase.RegisterFunctions(raw);
+            await using var plant = raw.CreateCommand();
+            // A collision made by hand (a real one is a 1 in 2^64 chance per pair): another message holding m-2's key.
+            plant.CommandText = """
+                INSERT INTO event_log (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload, dedupe)
+                VALUES ('m-planted', 'src_test', 'track', 'P', 'u1', NULL, 2, 2, '{"type":"track","event":"P","userId":"u1"}', tailor_dedupe_key('src_test', 'm-2'))
+                """;
+            await plant.ExecuteNonQueryAsync(Ct);
+        }
+
+        var second = Track("B", At(3), "u1", messageId: "m-2");
+        Assert.Equal((bool[])[true], await Store.Events.AppendAsync([second], Ct));
+        Assert.Equal((bool[])[false, false], await Store.Events.AppendAsync([second, Track("A", At(1), "u1", messageId: "m-1")], Ct));
+
+        Assert.Equal(["m-1", "m-planted", "m-2"], (await Store.Events.ReadAfterAsync(0, 10, Ct)).Select(l => l.Event.MessageId));
+    }
 }

@@ -53,11 +53,16 @@ public sealed class SqliteDatabase : SqlDatabase
     }
 
     /// <summary>
-    /// The SQL functions the schema uses (<c>tailor_payload</c>, which the view <c>events</c> decodes payloads with);
-    /// a tool that opens the database file itself calls this before reading <c>events</c>.
+    /// The SQL functions the schema uses (<c>tailor_payload</c>, which the view <c>events</c> decodes payloads with, and
+    /// <c>tailor_dedupe_key</c>, which rows inserted through the view are keyed with); a tool that opens the database
+    /// file itself calls this before reading or writing <c>events</c>.
     /// </summary>
-    public static void RegisterFunctions(SqliteConnection connection) =>
+    public static void RegisterFunctions(SqliteConnection connection)
+    {
         connection.CreateFunction<object?, string?>("tailor_payload", Events.PayloadCodec.Decode, isDeterministic: true);
+        // The log's dedupe key for rows written by SQL (migration 0037, the view's INSTEAD OF INSERT trigger).
+        connection.CreateFunction<string, string, long>("tailor_dedupe_key", Events.DedupeKey.Of, isDeterministic: true);
+    }
 
     internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)
     {
@@ -129,20 +134,34 @@ public sealed class SqliteDatabase : SqlDatabase
         return blobs;
     }
 
+    /// <remarks>
+    /// Dedupe by a 64-bit key (<see cref="Events.DedupeKey"/>, indexed) instead of a unique index on (source_id,
+    /// message_id): a key found is confirmed against the stored source and messageId, so a collision never drops a
+    /// message. Look-up and insert are safe without a unique constraint because SQLite has one writer and both run in
+    /// its transaction (earlier rows of the same append included).
+    /// </remarks>
     internal override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, object? encoded, CancellationToken ct)
     {
+        await using var seen = Db.Command(connection, transaction,
+            "SELECT 1 FROM event_log WHERE dedupe = @key AND source_id = @source AND message_id = @message LIMIT 1",
+            ("key", null), ("source", null), ("message", null));
         await using var command = Db.Command(connection, transaction, $"""
-            INSERT INTO event_log (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
-            VALUES (@message, @source, @type, @name, @user, @anonymous, @ts, @received, @payload)
-            ON CONFLICT (source_id, message_id) DO NOTHING RETURNING seq
+            INSERT INTO event_log (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload, dedupe)
+            VALUES (@message, @source, @type, @name, @user, @anonymous, @ts, @received, @payload, @key)
             """, ("message", null), ("source", null), ("type", null), ("name", null), ("user", null), ("anonymous", null),
-            ("ts", null), ("received", null), ("payload", null));
+            ("ts", null), ("received", null), ("payload", null), ("key", null));
+        var q = seen.Parameters;
         var p = command.Parameters;
         var stored = new bool[events.Count];
         var payloads = encoded ?? EncodePayloads(events);
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
+            var key = Events.DedupeKey.Of(e.SourceId, e.MessageId);
+            q[0].Value = key;
+            q[1].Value = e.SourceId;
+            q[2].Value = e.MessageId;
+            if (await seen.ExecuteScalarAsync(ct) is not null) continue;
             p[0].Value = e.MessageId;
             p[1].Value = e.SourceId;
             p[2].Value = e.Type.ToWire();
@@ -152,7 +171,9 @@ public sealed class SqliteDatabase : SqlDatabase
             p[6].Value = Db.Ms(e.Timestamp);
             p[7].Value = Db.Ms(e.ReceivedAt);
             p[8].Value = payloads is byte[][] blobs ? blobs[i] : e.Payload;
-            stored[i] = await command.ExecuteScalarAsync(ct) is not null;
+            p[9].Value = key;
+            await command.ExecuteNonQueryAsync(ct);
+            stored[i] = true;
         }
         return stored;
     }
