@@ -29,8 +29,8 @@ one() { # dll label mode round
   local dir="$2-$3-$4" input=mix.ndjson
   rm -rf "$dir"
   if [ "$3" = fold ]; then cp -r "template-$2" "$dir"; input=empty.ndjson; fi
-  local cpu
-  cpu=$( { /usr/bin/time -f "%U %S" dotnet "$1" import "$input" --data "$dir" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -o "$dir.time" -f "%U %S" dotnet "$1" import "$input" --data "$dir" >/dev/null 2>&1
+  local cpu; cpu=$(tail -1 "$dir.time")
   awk -v l="$2" -v m="$3" -v r="$4" -v c="$cpu" -v n="$events" 'BEGIN { split(c, t, " "); printf "%-6s %-6s round %s  cpu %6.2f s (user %s, sys %s)  %5.0f us/event\n", l, m, r, t[1] + t[2], t[1], t[2], (t[1] + t[2]) * 1e6 / n }'
   if [ "$3" = import ]; then
     echo "$2 round $4: $(( $(stat -c %s "$dir/tailor.db") / events )) bytes per event on disk"
