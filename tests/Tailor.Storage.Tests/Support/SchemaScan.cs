@@ -21,6 +21,12 @@ public static class SchemaScan
             ? $"SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position"
             : $"SELECT name FROM pragma_table_info('{table}')", ct);
 
+    /// <summary>The tables with the erasure fence's guard (a trigger named <c>erased_guard…</c>, migration 0039).</summary>
+    public static async Task<IReadOnlySet<string>> GuardedTablesAsync(DbConnection c, CancellationToken ct) =>
+        (await ListAsync(c, Postgres(c)
+            ? "SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_schema = current_schema() AND trigger_name = 'erased_guard' AND event_manipulation = 'INSERT'"
+            : "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'erased\\_guard\\_%' ESCAPE '\\' AND sql LIKE '%BEFORE INSERT%'", ct)).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>
     /// Every place (<c>table.column</c>) whose value contains one of <paramref name="needles"/> (ignoring case): text as
     /// stored, JSON as text, and binary both as UTF-8 and decoded by <paramref name="decode"/> (SQLite's compact payloads).
