@@ -176,6 +176,27 @@ public abstract partial class StoreContractTests
         Assert.Contains("seg-buyers", await Store.Segments.MembershipsAsync(bob.Id, Ct));
     }
 
+    /// <summary>
+    /// On PostgreSQL the erasure vacuums every table it changed (docs/privacy.md, "Files"): the dead rows and their index
+    /// entries go at once, not whenever autovacuum comes by. (SQLite: the erasure test reads every file of the store.)
+    /// </summary>
+    [Fact]
+    public async Task Erasure_vacuums_the_tables_it_changed_on_PostgreSQL()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null || !SchemaScan.IsPostgres(raw)) return;
+        var pipeline = PrivacyPipeline();
+        var zelda = await PlantZeldaAndBobAsync(pipeline);
+        string[] tables = ["event_log", "event_profiles", "identities", "trait_history", "profiles", "contacts", "dead_letters"];
+        var before = await SchemaScan.VacuumCountsAsync(raw, tables, Ct);
+
+        var erased = await Erasure(pipeline).EraseAsync("profileId", zelda.Id, "key_1", "ops", null, Ct);
+
+        Assert.All(tables, t => Assert.True(erased.Value!.Rows.GetValueOrDefault(t) > 0, $"the erasure did not change {t}"));
+        var after = await SchemaScan.VacuumCountsAsync(raw, tables, Ct);
+        Assert.Equal([], tables.Where(t => after.GetValueOrDefault(t) <= before.GetValueOrDefault(t)));
+    }
+
     /// <summary>A new table with a <c>profile_id</c> column needs the erasure fence's guard as well as erasure's delete.</summary>
     [Fact]
     public async Task Every_table_a_profile_has_rows_in_is_guarded_against_writes_for_an_erased_profile()

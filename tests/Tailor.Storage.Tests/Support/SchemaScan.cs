@@ -21,6 +21,20 @@ public static class SchemaScan
             ? $"SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position"
             : $"SELECT name FROM pragma_table_info('{table}')", ct);
 
+    /// <summary>True for a PostgreSQL connection.</summary>
+    public static bool IsPostgres(DbConnection c) => Postgres(c);
+
+    /// <summary>How many times each of <paramref name="tables"/> was vacuumed by hand (PostgreSQL's statistics; autovacuum not counted).</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> VacuumCountsAsync(DbConnection c, IReadOnlyCollection<string> tables, CancellationToken ct)
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = $"SELECT relname, vacuum_count FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname IN ({string.Join(", ", tables.Select(t => $"'{t}'"))})";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
     /// <summary>The tables with the erasure fence's guard (a trigger named <c>erased_guard…</c>, migration 0039).</summary>
     public static async Task<IReadOnlySet<string>> GuardedTablesAsync(DbConnection c, CancellationToken ct) =>
         (await ListAsync(c, Postgres(c)
