@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tailor.Application.Pipeline;
@@ -195,6 +196,38 @@ public abstract partial class StoreContractTests
         Assert.All(tables, t => Assert.True(erased.Value!.Rows.GetValueOrDefault(t) > 0, $"the erasure did not change {t}"));
         var after = await SchemaScan.VacuumCountsAsync(raw, tables, Ct);
         Assert.Equal([], tables.Where(t => after.GetValueOrDefault(t) <= before.GetValueOrDefault(t)));
+    }
+
+    /// <summary>
+    /// PostgreSQL runs writers side by side: a follower transaction that wrote a row of the person and has not committed
+    /// when the erasure starts is waited for (the erasure first locks the profile tables against writers), and its row
+    /// is erased with the rest instead of surviving the erasure's delete.
+    /// </summary>
+    [Fact]
+    public async Task An_erasure_waits_for_a_follower_commit_under_way_and_erases_its_row_on_PostgreSQL()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null || !SchemaScan.IsPostgres(raw)) return;
+        var pipeline = PrivacyPipeline();
+        var zelda = await PlantZeldaAndBobAsync(pipeline);
+        await using var follower = (await OpenRawAsync())!;
+        await using var transaction = await follower.BeginTransactionAsync(Ct);
+        await using (var insert = follower.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT INTO segment_members (segment_id, profile_id, since) VALUES ('seg-late', '{zelda.Id}', 0)";
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync(Ct));
+        }
+
+        var erasure = Erasure(pipeline).EraseAsync("profileId", zelda.Id, "key_1", "ops", null, Ct);
+        var waiting = Stopwatch.StartNew();
+        while (await SchemaScan.WaitingLocksAsync(raw, Ct) == 0 && !erasure.IsCompleted && waiting.Elapsed < TimeSpan.FromSeconds(20))
+            await Task.Delay(20, Ct); // until the erasure waits on the follower's lock
+        Assert.False(erasure.IsCompleted);
+        await transaction.CommitAsync(Ct);
+
+        Assert.Null((await erasure).Problem);
+        Assert.Empty(await Store.Segments.MembershipsAsync(zelda.Id, Ct));
     }
 
     /// <summary>A new table with a <c>profile_id</c> column needs the erasure fence's guard as well as erasure's delete.</summary>

@@ -35,6 +35,14 @@ public static class SchemaScan
         return counts;
     }
 
+    /// <summary>How many lock requests on this database are waiting (PostgreSQL: <c>pg_locks</c> not granted).</summary>
+    public static async Task<long> WaitingLocksAsync(DbConnection c, CancellationToken ct)
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The tables with the erasure fence's guard (a trigger named <c>erased_guard…</c>, migration 0039).</summary>
     public static async Task<IReadOnlySet<string>> GuardedTablesAsync(DbConnection c, CancellationToken ct) =>
         (await ListAsync(c, Postgres(c)
