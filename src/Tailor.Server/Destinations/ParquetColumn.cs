@@ -30,6 +30,13 @@ internal sealed record ParquetColumn(DataField Field, Func<ParquetRowGroupWriter
         return new(field, (rg, _) => rg.WriteAsync(field, values!, null));
     }
 
+    /// <summary>A text column from characters held elsewhere (no string per value): the same UTF-8 column as <see cref="Text"/>.</summary>
+    public static ParquetColumn Chars(string name, ReadOnlyMemory<char>?[] values)
+    {
+        var field = new DataField<string>(name, true);
+        return new(field, (rg, ct) => rg.WriteAsync<ReadOnlyMemory<char>>(field, values, null, null, ct));
+    }
+
     /// <summary>A UTC timestamp in milliseconds (DuckDB reads it as <c>TIMESTAMP WITH TIME ZONE</c>).</summary>
     public static ParquetColumn Time(string name, DateTime?[] values)
     {

@@ -2,6 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using Tailor.Application.Destinations;
 using Tailor.Core.Destinations;
+using Tailor.Core.Profiles;
 using Tailor.Server.Pipeline;
 
 namespace Tailor.Server.Destinations;
@@ -15,8 +16,14 @@ namespace Tailor.Server.Destinations;
 /// </summary>
 internal sealed partial class ParquetExport(ExportReader reader, IDestinationStore store, ILogger<ParquetExport> logger) : IDestinationDriver
 {
-    /// <summary>Rows read per table per step: large enough that files are not tiny, small enough to stay bounded in memory.</summary>
+    /// <summary>Rows read per table per batch (one file per day per batch): large enough that files are not tiny, small enough to stay bounded in memory.</summary>
     public const int BatchRows = 20_000;
+
+    /// <summary>
+    /// Batches per step at most: a step goes on while the batches come full, so the next batch is read while the one
+    /// before is written, and other destinations still get their turn every few seconds.
+    /// </summary>
+    public const int BatchesPerStep = 5;
 
     private readonly HashSet<string> _recovered = [];
 
@@ -31,19 +38,39 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
             if (!_recovered.Contains(d.Id)) Recover(directory, from);
             _recovered.Add(d.Id);
         }
-        var batch = await reader.ReadAsync(d, from, d.Settings.BatchSize ?? BatchRows, ct);
+        var size = d.Settings.BatchSize ?? BatchRows;
+        var consents = new Dictionary<string, Profile>(StringComparer.Ordinal); // read once per step, not once per batch
+        var batch = await reader.ReadAsync(d, from, size, ct, consents, eventRows: true);
         if (!batch.Moved) return FollowerStep.Idle();
-        try
+        long rows = 0;
+        for (var n = 1; ; n++)
         {
-            await WriteAsync(directory, batch, ct);
-            await store.CommitAsync(new DestinationCommit(d.Id, [.. batch.Moves.Values], batch.Rows, batch.Refused), ct);
+            // The next batch, from where this one ends, is read on another thread while this one is written and
+            // committed (reading and writing each take about half of the CPU). The read moves nothing: batches are
+            // still written and committed one after the other, each file before its commit.
+            var ends = batch.Ends();
+            var next = batch.Full && n < BatchesPerStep ? Task.Run(() => reader.ReadAsync(d, ends, size, ct, consents, eventRows: true), ct) : null;
+            try
+            {
+                await WriteAsync(directory, batch, ct);
+                await store.CommitAsync(new DestinationCommit(d.Id, [.. batch.Moves.Values], batch.Rows, batch.Refused), ct);
+            }
+            catch
+            {
+                lock (_recovered) _recovered.Remove(d.Id); // files of this batch may be on disk: look again before the next step
+                if (next is not null) await next.ContinueWith(static t => t.Exception, TaskScheduler.Default); // never left unobserved
+                throw;
+            }
+            finally
+            {
+                batch.EventRows?.Dispose();
+            }
+            rows += batch.Rows;
+            if (next is null) break;
+            batch = await next;
+            if (!batch.Moved) break;
         }
-        catch
-        {
-            lock (_recovered) _recovered.Remove(d.Id); // files of this step may be on disk: look again before the next
-            throw;
-        }
-        return new FollowerStep((int)Math.Max(1, batch.Rows));
+        return new FollowerStep((int)Math.Max(1, rows));
     }
 
     /// <summary>Removes temporary files and files of steps never committed (first position past the committed one); returns how many.</summary>
@@ -67,6 +94,24 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
 
     public static async Task WriteAsync(string directory, ExportBatch batch, CancellationToken ct)
     {
+        if (batch.EventRows is { Rows.Count: > 0 } eventRows)
+            foreach (var g in ByDay(eventRows.Rows))
+            {
+                await WriteFileAsync(directory, ExportTables.Events, ExportDay.Of(g[0].Timestamp), batch.Range(ExportTables.Events), [
+                    ParquetColumn.Long("sequence", Map(g, r => r.Sequence)),
+                    ParquetColumn.Text("message_id", Map<ExportEvent, string?>(g, r => r.MessageId)),
+                    ParquetColumn.Text("type", Map<ExportEvent, string?>(g, r => r.Type)),
+                    ParquetColumn.Text("name", Map(g, r => r.Name)),
+                    ParquetColumn.Text("profile_id", Map<ExportEvent, string?>(g, r => r.ProfileId)),
+                    ParquetColumn.Text("user_id", Map(g, r => r.UserId)),
+                    ParquetColumn.Text("anonymous_id", Map(g, r => r.AnonymousId)),
+                    ParquetColumn.Time("timestamp", Map<ExportEvent, DateTime?>(g, r => r.Timestamp)),
+                    ParquetColumn.Time("received_at", Map<ExportEvent, DateTime?>(g, r => r.ReceivedAt)),
+                    ParquetColumn.Text("source_id", Map<ExportEvent, string?>(g, r => r.SourceId)),
+                    ParquetColumn.NullableDouble("revenue", Map(g, r => r.Revenue)),
+                    ParquetColumn.Chars("properties", Map(g, r => r.Properties)),
+                ], ct);
+            }
         if (batch.Events.Count > 0)
         {
             var rows = new EventRow[batch.Events.Count];
@@ -167,6 +212,21 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
             list.Add(row);
         }
         var groups = new List<EventRow[]>(days.Count);
+        foreach (var list in days.Values) groups.Add([.. list]);
+        return groups;
+    }
+
+    /// <summary>As above, for rows whose times are already UTC <see cref="DateTime"/>s.</summary>
+    private static List<ExportEvent[]> ByDay(List<ExportEvent> rows)
+    {
+        var days = new Dictionary<long, List<ExportEvent>>();
+        foreach (var row in rows)
+        {
+            var day = row.Timestamp.Ticks / TimeSpan.TicksPerDay;
+            if (!days.TryGetValue(day, out var list)) days[day] = list = [];
+            list.Add(row);
+        }
+        var groups = new List<ExportEvent[]>(days.Count);
         foreach (var list in days.Values) groups.Add([.. list]);
         return groups;
     }
