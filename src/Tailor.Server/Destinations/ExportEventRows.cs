@@ -12,7 +12,8 @@ namespace Tailor.Server.Destinations;
 /// <c>revenue</c>/<c>total</c>, and only that object is copied, as characters, into blocks rented from the shared
 /// pool: no string, document or array per event. Give the blocks back with <see cref="Dispose"/> once written.
 /// </summary>
-internal sealed class ExportEventRows : IAssignedEventVisitor, IDisposable
+/// <param name="capacity">The rows expected (the batch size): the list is made once at that size rather than grown.</param>
+internal sealed class ExportEventRows(int capacity = 0) : IAssignedEventVisitor, IDisposable
 {
     private const int BlockChars = 1 << 16;
 
@@ -20,7 +21,7 @@ internal sealed class ExportEventRows : IAssignedEventVisitor, IDisposable
     private char[]? _block;
     private int _used;
 
-    public List<ExportEvent> Rows { get; } = [];
+    public List<ExportEvent> Rows { get; } = new(capacity);
 
     public void Visit(in AssignedEventColumns e, ReadOnlySpan<byte> payload)
     {

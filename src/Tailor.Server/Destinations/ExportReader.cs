@@ -27,7 +27,7 @@ internal sealed class ExportReader(ITriggerStore assigned, IPositionStore positi
         IReadOnlyList<Profile> profiles = [];
         IReadOnlyList<SegmentChangeEntry> memberships = [];
         IReadOnlyList<SendRecord> sends = [];
-        ExportEventRows? rows = eventRows ? new ExportEventRows() : null;
+        ExportEventRows? rows = eventRows ? new ExportEventRows(max) : null;
         if (from.TryGetValue(ExportTables.Events, out var eventsFrom))
         {
             var upTo = await positions.PositionAsync(Followers.Profiles, ct);

@@ -95,21 +95,24 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
     public static async Task WriteAsync(string directory, ExportBatch batch, CancellationToken ct)
     {
         if (batch.EventRows is { Rows.Count: > 0 } eventRows)
-            foreach (var g in ByDay(eventRows.Rows))
+            foreach (var (day, index) in ByDay(eventRows.Rows))
             {
-                await WriteFileAsync(directory, ExportTables.Events, ExportDay.Of(g[0].Timestamp), batch.Range(ExportTables.Events), [
-                    ParquetColumn.Long("sequence", Map(g, r => r.Sequence)),
-                    ParquetColumn.Text("message_id", Map<ExportEvent, string?>(g, r => r.MessageId)),
-                    ParquetColumn.Text("type", Map<ExportEvent, string?>(g, r => r.Type)),
-                    ParquetColumn.Text("name", Map(g, r => r.Name)),
-                    ParquetColumn.Text("profile_id", Map<ExportEvent, string?>(g, r => r.ProfileId)),
-                    ParquetColumn.Text("user_id", Map(g, r => r.UserId)),
-                    ParquetColumn.Text("anonymous_id", Map(g, r => r.AnonymousId)),
-                    ParquetColumn.Time("timestamp", Map<ExportEvent, DateTime?>(g, r => r.Timestamp)),
-                    ParquetColumn.Time("received_at", Map<ExportEvent, DateTime?>(g, r => r.ReceivedAt)),
-                    ParquetColumn.Text("source_id", Map<ExportEvent, string?>(g, r => r.SourceId)),
-                    ParquetColumn.NullableDouble("revenue", Map(g, r => r.Revenue)),
-                    ParquetColumn.Chars("properties", Map(g, r => r.Properties)),
+                // Column arrays from the shared pools (given back once the file is written): a batch's columns are
+                // large arrays, which, new each time, would cost full collections.
+                using var rented = new RentedColumns(eventRows.Rows, index);
+                await WriteFileAsync(directory, ExportTables.Events, day, batch.Range(ExportTables.Events), [
+                    ParquetColumn.Long("sequence", rented.Map(static r => r.Sequence)),
+                    ParquetColumn.Text("message_id", rented.Map<string?>(static r => r.MessageId)),
+                    ParquetColumn.Text("type", rented.Map<string?>(static r => r.Type)),
+                    ParquetColumn.Text("name", rented.Map(static r => r.Name)),
+                    ParquetColumn.Text("profile_id", rented.Map<string?>(static r => r.ProfileId)),
+                    ParquetColumn.Text("user_id", rented.Map(static r => r.UserId)),
+                    ParquetColumn.Text("anonymous_id", rented.Map(static r => r.AnonymousId)),
+                    ParquetColumn.Time("timestamp", rented.Map<DateTime?>(static r => r.Timestamp)),
+                    ParquetColumn.Time("received_at", rented.Map<DateTime?>(static r => r.ReceivedAt)),
+                    ParquetColumn.Text("source_id", rented.Map<string?>(static r => r.SourceId)),
+                    ParquetColumn.NullableDouble("revenue", rented.Map(static r => r.Revenue)),
+                    ParquetColumn.Chars("properties", rented.Map(static r => r.Properties)),
                 ], ct);
             }
         if (batch.Events.Count > 0)
@@ -216,19 +219,38 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
         return groups;
     }
 
-    /// <summary>As above, for rows whose times are already UTC <see cref="DateTime"/>s.</summary>
-    private static List<ExportEvent[]> ByDay(List<ExportEvent> rows)
+    /// <summary>The indexes of the rows of each UTC day (log order kept within a day), in an array from the shared pool.</summary>
+    private static List<(string Day, ArraySegment<int> Index)> ByDay(List<ExportEvent> rows)
     {
-        var days = new Dictionary<long, List<ExportEvent>>();
-        foreach (var row in rows)
+        var days = new Dictionary<long, (int[] Index, int Count)>();
+        for (var i = 0; i < rows.Count; i++)
         {
-            var day = row.Timestamp.Ticks / TimeSpan.TicksPerDay;
-            if (!days.TryGetValue(day, out var list)) days[day] = list = [];
-            list.Add(row);
+            var day = rows[i].Timestamp.Ticks / TimeSpan.TicksPerDay;
+            if (!days.TryGetValue(day, out var d)) d = (System.Buffers.ArrayPool<int>.Shared.Rent(rows.Count), 0);
+            d.Index[d.Count] = i;
+            days[day] = (d.Index, d.Count + 1);
         }
-        var groups = new List<ExportEvent[]>(days.Count);
-        foreach (var list in days.Values) groups.Add([.. list]);
-        return groups;
+        return [.. days.Values.Select(d => (ExportDay.Of(rows[d.Index[0]].Timestamp), new ArraySegment<int>(d.Index, 0, d.Count)))];
+    }
+
+    /// <summary>The columns of one file of event rows, each in an array rented from the shared pool and given back (cleared) on dispose.</summary>
+    private sealed class RentedColumns(List<ExportEvent> rows, ArraySegment<int> index) : IDisposable
+    {
+        private readonly List<Action> _returns = [];
+
+        public ArraySegment<T> Map<T>(Func<ExportEvent, T> select)
+        {
+            var values = System.Buffers.ArrayPool<T>.Shared.Rent(index.Count);
+            for (var i = 0; i < index.Count; i++) values[i] = select(rows[index[i]]);
+            _returns.Add(() => System.Buffers.ArrayPool<T>.Shared.Return(values, clearArray: true));
+            return new ArraySegment<T>(values, 0, index.Count);
+        }
+
+        public void Dispose()
+        {
+            foreach (var give in _returns) give();
+            System.Buffers.ArrayPool<int>.Shared.Return(index.Array!);
+        }
     }
 
     private static TOut[] Map<TIn, TOut>(TIn[] rows, Func<TIn, TOut> select)
