@@ -46,7 +46,7 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
         for (var n = 1; ; n++)
         {
             // The next batch, from where this one ends, is read on another thread while this one is written and
-            // committed (reading and writing each take about half of the CPU). The read moves nothing: batches are
+            // committed (by the profile in BENCHMARKS.md the read is the larger half). The read moves nothing: batches are
             // still written and committed one after the other, each file before its commit.
             var ends = batch.Ends();
             var next = batch.Full && n < BatchesPerStep ? Task.Run(() => reader.ReadAsync(d, ends, size, ct, consents, eventRows: true), ct) : null;
