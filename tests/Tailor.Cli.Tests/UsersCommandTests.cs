@@ -41,7 +41,8 @@ public sealed class UsersCommandTests : IDisposable
 
         await using (var store = await TailorStores.OpenAsync(_dir.File("data"), null, Ct))
         {
-            var users = new UserOperations(store.Users, new Application.IdSource(TimeProvider.System), TimeProvider.System);
+            var users = new UserOperations(store.Users, new Application.IdSource(TimeProvider.System), TimeProvider.System,
+                new Application.Privacy.AuditTrail(store.Audit, TimeProvider.System));
             Assert.Null(await users.VerifyAsync("ann", "second long secret", Ct)); // disabled
             Assert.NotNull((await users.SetDisabledAsync("ann", false, Ct)).Value);
             Assert.NotNull(await users.VerifyAsync("ann", "second long secret", Ct));
@@ -51,6 +52,35 @@ public sealed class UsersCommandTests : IDisposable
         Assert.Equal(0, (await RunAsync(null, "users", "remove", "ann")).ExitCode);
         var again = await RunAsync(null, "users", "remove", "ann");
         Assert.Equal((2, "error: user: no user 'ann'"), (again.ExitCode, again.Output.Trim()));
+    }
+
+    [Fact]
+    public async Task A_role_is_changed_audited_and_the_last_admin_is_not_demoted()
+    {
+        Assert.Equal(0, (await RunAsync("first long secret\n", "users", "add", "ann", "--role", "admin", "--password-stdin")).ExitCode);
+        Assert.Equal(0, (await RunAsync("first long secret\n", "users", "add", "bob", "--role", "viewer", "--password-stdin")).ExitCode);
+
+        var last = await RunAsync(null, "users", "role", "ann", "--role", "marketer");
+        var promoted = await RunAsync(null, "users", "role", "bob", "--role", "admin");
+        var demoted = await RunAsync(null, "users", "role", "ann", "--role", "marketer");
+        var bad = await RunAsync(null, "users", "role", "bob", "--role", "owner");
+        var missing = await RunAsync(null, "users", "role", "cy", "--role", "viewer");
+
+        Assert.Equal((2, "error: role: cannot demote the last admin: 'ann' is the only enabled admin user, and at least one must remain (make another user admin first)"),
+            (last.ExitCode, last.Output.Trim()));
+        Assert.Equal(0, promoted.ExitCode);
+        Assert.Contains("is now admin: admin", promoted.Output, StringComparison.Ordinal);
+        Assert.Equal(0, demoted.ExitCode);
+        Assert.Contains("is now marketer: profiles:read segments triggers content send analytics", demoted.Output, StringComparison.Ordinal);
+        Assert.Equal((2, "error: role: must be one of viewer, marketer, admin"), (bad.ExitCode, bad.Output.Trim()));
+        Assert.Equal((2, "error: user: no user 'cy'"), (missing.ExitCode, missing.Output.Trim()));
+
+        await using var store = await TailorStores.OpenAsync(_dir.File("data"), null, Ct);
+        Assert.Equal([("ann", "marketer"), ("bob", "admin")], (await store.Users.ListUsersAsync(Ct)).Select(u => (u.Name, u.Role)));
+        var changes = (await store.Audit.ListAsync(new Core.Storage.AuditQuery(ActionPrefix: "user role"), Ct)).ToList();
+        var user = Environment.UserName;
+        Assert.Equal([("user role admin → marketer", $"cli:{user}"), ("user role viewer → admin", $"cli:{user}")], changes.Select(e => (e.Action, e.Actor)));
+        Assert.Equal((await store.Users.ListUsersAsync(Ct)).Single(u => u.Name == "ann").Id, changes[0].Target);
     }
 
     /// <summary>Runs <c>tailor</c> with <paramref name="input"/> on standard input (closed at once when null).</summary>

@@ -69,4 +69,38 @@ public abstract partial class StoreContractTests
         var survivor = narrow[merged.MergedInto!];
         Assert.Equal((true, false), (survivor.Consent["data sharing"].Granted, survivor.Consent["email"].Granted));
     }
+
+    [Fact]
+    public async Task The_UTF8_read_of_assigned_events_gives_what_the_event_read_gives_with_each_payload_clear()
+    {
+        await IngestAsync(
+            Identify(At(1), "reader-1", traits: new JsonObject { ["email"] = "reader@example.com", ["name"] = "Zoë Ångström", ["consent"] = new JsonObject { ["data sharing"] = true } }),
+            Track("Order Completed", At(2), "reader-1", properties: new JsonObject { ["revenue"] = 12.5, ["note"] = "naïve \"quoted\" ☃" }),
+            Page(At(3), anonymousId: "anon-reader", name: "Home"),
+            Track("Product Viewed", At(4), "reader-1"));
+        var upTo = await Store.Positions.PositionAsync(Followers.Profiles, Ct);
+        var expected = await Store.Triggers.AssignedEventsAsync(1, upTo, 2, Ct); // after the first, at most two
+
+        var visitor = new CollectingVisitor();
+        var count = await Store.Destinations.VisitAssignedEventsAsync(1, upTo, 2, visitor, Ct);
+
+        Assert.Equal(2, count);
+        Assert.Equal(expected.Select(e => (e.Sequence, e.ProfileId, e.Event.MessageId, e.Event.Type, e.Event.Name, e.Event.UserId, e.Event.AnonymousId,
+                e.Event.Timestamp, e.Event.ReceivedAt, e.Event.SourceId, e.Event.Payload)),
+            visitor.Seen.Select(v => (v.Columns.Sequence, v.Columns.ProfileId, v.Columns.MessageId, v.Columns.Type, v.Columns.Name, v.Columns.UserId,
+                v.Columns.AnonymousId, v.Columns.Timestamp, v.Columns.ReceivedAt, v.Columns.SourceId, v.Payload)));
+        // The whole range, the identify with its (on an encrypting store, encrypted at rest) email first: clear as the event read gives it.
+        var all = new CollectingVisitor();
+        Assert.Equal(4, await Store.Destinations.VisitAssignedEventsAsync(0, upTo, 10, all, Ct));
+        Assert.Equal((await Store.Triggers.AssignedEventsAsync(0, upTo, 10, Ct)).Select(e => e.Event.Payload), all.Seen.Select(v => v.Payload));
+        Assert.Contains("reader@example.com", all.Seen[0].Payload, StringComparison.Ordinal);
+        Assert.Equal(0, await Store.Destinations.VisitAssignedEventsAsync(upTo, upTo, 10, new CollectingVisitor(), Ct));
+    }
+
+    private sealed class CollectingVisitor : IAssignedEventVisitor
+    {
+        public List<(AssignedEventColumns Columns, string Payload)> Seen { get; } = [];
+
+        public void Visit(in AssignedEventColumns columns, ReadOnlySpan<byte> payload) => Seen.Add((columns, System.Text.Encoding.UTF8.GetString(payload)));
+    }
 }

@@ -36,6 +36,27 @@ public abstract partial class StoreContractTests
         Assert.Equal(["ann"], (await Store.Users.ListUsersAsync(Ct)).Select(u => u.Name));
     }
 
+    [Fact]
+    public async Task A_role_changes_keeping_the_session_stamp_but_the_last_enabled_admin_is_not_demoted_even_by_two_at_once()
+    {
+        Assert.True(await Store.Users.CreateUserAsync(User("usr_a", "ann", "admin"), "h", Ct));
+        Assert.True(await Store.Users.CreateUserAsync(User("usr_b", "bea", "viewer"), "h", Ct));
+        Assert.True(await Store.Users.CreateUserAsync(User("usr_c", "cy", "admin"), "h", Ct));
+        Assert.True(await Store.Users.SetDisabledAsync("usr_c", At(1), "stamp-usr_c", Ct)); // a disabled admin does not count
+
+        Assert.False(await Store.Users.SetRoleAsync("usr_a", "marketer", Ct)); // the last enabled admin
+        Assert.True(await Store.Users.SetRoleAsync("usr_a", "admin", Ct)); // staying admin is no demotion
+        Assert.False(await Store.Users.SetRoleAsync("usr_x", "viewer", Ct));
+        Assert.True(await Store.Users.SetRoleAsync("usr_b", "admin", Ct));
+        Assert.Equal(("admin", "stamp-usr_b"), ((await Store.Users.GetUserAsync("usr_b", Ct))!.Role, (await Store.Users.GetUserAsync("usr_b", Ct))!.SessionStamp));
+        Assert.True(await Store.Users.SetRoleAsync("usr_c", "viewer", Ct)); // disabled: may go
+
+        // Two enabled admins demoting each other at once: exactly one succeeds, one admin remains.
+        var both = await Task.WhenAll(Store.Users.SetRoleAsync("usr_a", "viewer", Ct), Store.Users.SetRoleAsync("usr_b", "marketer", Ct));
+        Assert.Single(both, changed => changed);
+        Assert.Single(await Store.Users.ListUsersAsync(Ct), u => u.Role == "admin");
+    }
+
     private async Task<(string, string, DateTimeOffset)> Credential(string name)
     {
         var found = (await Store.Users.FindCredentialAsync(name, Ct))!;

@@ -3,7 +3,8 @@
 //   node dashboard.mjs TAILOR_ORIGIN ADMIN_KEY SCENARIO_JSON ARTIFACT_DIR [CHROMIUM]
 //
 // In Debian's headless Chromium (playwright-core): sign in with an admin key, find a profile, build a segment with the
-// visual builder, preview and save it, edit it (the builder read back from the text), compare it in the overlap matrix, create a journey, preview a campaign as a profile and send a test, read an
+// visual builder, preview and save it, edit it (the builder read back from the text), compare it in the overlap matrix, create a journey, preview a campaign as a profile, send a test and start it (two steps), open a finished
+// clustering run's analytics page, read an
 // experiment's decision, and look at the segments at phone width. Writes screenshots to ARTIFACT_DIR and prints one
 // JSON line: what each page showed, the first paint of the main pages, and every console error (CSP violations included).
 import { chromium } from 'playwright-core'
@@ -112,6 +113,26 @@ try {
   await page.locator('[data-test-sent]').waitFor()
   result.testSent = await page.locator('[data-test-sent]').textContent()
   await shot(page, 'campaign.png')
+
+  // Start it, in two steps: the first button only asks, naming the audience; only the second starts the send.
+  await page.getByRole('button', { name: 'Send campaign…', exact: true }).click()
+  await page.locator('[data-confirm-start]').waitFor()
+  result.startQuestion = (await page.locator('[data-confirm-start]').textContent())?.replace(/\s+/g, ' ').trim()
+  await page.getByRole('button', { name: /^Yes, send to \d+ profiles?$/ }).click()
+  await page.locator('[data-started]').waitFor()
+  result.started = (await page.locator('[data-started]').textContent())?.trim()
+  await shot(page, 'campaign-started.png')
+
+  // A finished clustering run: from the analytics list to its page (elbow and silhouette drawn on the server, cluster profiles).
+  await page.goto(`${tailor}/analytics?kind=cluster`)
+  await page.locator(`a[href="/analytics/runs/${scenario.clusterRun}"]`).click()
+  await page.waitForURL(`${tailor}/analytics/runs/${scenario.clusterRun}`)
+  result.runHeading = (await page.locator('h1').textContent())?.replace(/\s+/g, ' ').trim()
+  result.chartAlts = await page.locator('figure.chart img').evaluateAll(images => images.map(i => i.alt))
+  result.chartsDrawn = await page.locator('figure.chart img').evaluateAll(images => images.map(i => i.complete && i.naturalWidth > 0))
+  result.clusterSizes = await page.locator('[data-clusters] tbody tr td:nth-child(3)').allTextContents()
+  result.suggestion = (await page.locator('[data-suggestion]').textContent())?.trim()
+  await shot(page, 'analytics-run.png')
 
   // An experiment's results and the decision in words.
   await page.goto(`${tailor}/experiments/${scenario.experiment}`)

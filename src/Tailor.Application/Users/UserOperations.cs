@@ -1,3 +1,4 @@
+using Tailor.Application.Privacy;
 using Tailor.Core.Storage;
 
 namespace Tailor.Application.Users;
@@ -6,10 +7,10 @@ namespace Tailor.Application.Users;
 /// Dashboard users, once for the HTTP API (<c>/api/users</c>), the CLI (<c>tailor users</c>) and the sign-in form:
 /// add, list, change a password, disable or enable, remove, and check a name and password. Only a hash of a password
 /// is stored (<see cref="PasswordHashes"/>); nothing here returns or logs a password or a hash. Changing the password,
-/// disabling or removing a user ends their sessions (a new session stamp, or no user at all). Callers that cache users
-/// forget them after a change.
+/// disabling or removing a user ends their sessions (a new session stamp, or no user at all); a new role keeps them,
+/// with the new role's rights from the next request. Callers that cache users forget them after a change.
 /// </summary>
-public sealed class UserOperations(IUserStore store, IdSource ids, TimeProvider time)
+public sealed class UserOperations(IUserStore store, IdSource ids, TimeProvider time, AuditTrail audit)
 {
     public const int MaxNameLength = 64;
     public const int MinPasswordLength = 12;
@@ -58,6 +59,27 @@ public sealed class UserOperations(IUserStore store, IdSource ids, TimeProvider 
         var stamp = NewStamp();
         if (!await store.SetDisabledAsync(user.Id, at, stamp, ct)) return NoUser(idOrName);
         return user with { DisabledAt = at, SessionStamp = stamp };
+    }
+
+    /// <summary>
+    /// Gives a user (by id or name) another role. Their sessions carry on with the new role's rights from their next
+    /// request (a session reads its user again on every request), so a demotion takes rights away at once. Refused
+    /// when it would leave no enabled admin user. Recorded in the audit trail as <c>user role FROM → TO</c> by
+    /// <paramref name="actor"/>, with the user's id as the target.
+    /// </summary>
+    public async Task<OperationResult<DashboardUser>> SetRoleAsync(string idOrName, string? role, AuditActor actor, CancellationToken ct)
+    {
+        if (role is null || !UserRoles.All.Contains(role)) return OperationProblem.Invalid("role", $"must be one of {string.Join(", ", UserRoles.All)}");
+        if (await FindAsync(idOrName, ct) is not { } user) return NoUser(idOrName);
+        if (user.Role == role) return user;
+        if (!await store.SetRoleAsync(user.Id, role, ct))
+        {
+            if (await store.GetUserAsync(user.Id, ct) is null) return NoUser(idOrName);
+            return OperationProblem.Conflict("role",
+                $"cannot demote the last admin: '{user.Name}' is the only enabled admin user, and at least one must remain (make another user admin first)");
+        }
+        await audit.RecordAsync(actor.Id, actor.Name, $"user role {user.Role} → {role}", user.Id, 200, actor.Origin, ct);
+        return user with { Role = role };
     }
 
     /// <summary>Removes a user (by id or name); their sessions end.</summary>

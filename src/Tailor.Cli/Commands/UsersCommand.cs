@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Tailor.Application;
+using Tailor.Application.Privacy;
 using Tailor.Application.Users;
 using Tailor.Core.Storage;
 using static Tailor.Cli.Commands.CliErrors;
@@ -29,7 +30,7 @@ internal static class UsersCommand
         {
             if (Password(result.GetValue(stdin)) is not { } password) return Error("password", "must be given at the terminal or with --password-stdin");
             await using var tailor = await store.OpenAsync(result, ct);
-            var added = await Operations(tailor.Users).AddAsync(result.GetValue(name), password, result.GetValue(role), ct);
+            var added = await Operations(tailor).AddAsync(result.GetValue(name), password, result.GetValue(role), ct);
             if (added.Value is not { } user) return Error(added.Problem!.Field, added.Problem.Rule);
             AnsiConsole.MarkupLine($"User [bold]{Markup.Escape(user.Name)}[/] ({user.Id}) added as {user.Role}: {UserRoles.Scopes(user.Role)}.");
             return 0;
@@ -41,7 +42,7 @@ internal static class UsersCommand
         {
             await using var tailor = await store.OpenAsync(result, ct);
             var table = new Table().AddColumns("name", "id", "role", "scopes", "created", "password changed", "status");
-            foreach (var u in await Operations(tailor.Users).ListAsync(ct))
+            foreach (var u in await Operations(tailor).ListAsync(ct))
                 table.AddRow(Markup.Escape(u.Name), u.Id, u.Role, UserRoles.Scopes(u.Role), u.CreatedAt.ToString("u"), u.PasswordChangedAt.ToString("u"),
                     u.DisabledAt is { } at ? $"disabled {at:u}" : "active");
             AnsiConsole.Write(table);
@@ -54,7 +55,7 @@ internal static class UsersCommand
         {
             if (Password(result.GetValue(stdin)) is not { } password) return Error("password", "must be given at the terminal or with --password-stdin");
             await using var tailor = await store.OpenAsync(result, ct);
-            var changed = await Operations(tailor.Users).SetPasswordAsync(result.GetValue(name)!, password, ct);
+            var changed = await Operations(tailor).SetPasswordAsync(result.GetValue(name)!, password, ct);
             if (changed.Value is not { } user) return Error(changed.Problem!.Field, changed.Problem.Rule);
             AnsiConsole.MarkupLine($"Password of [bold]{Markup.Escape(user.Name)}[/] changed; their sessions end (within a second on a running node).");
             return 0;
@@ -68,27 +69,40 @@ internal static class UsersCommand
             command.SetAction(async (result, ct) =>
             {
                 await using var tailor = await store.OpenAsync(result, ct);
-                var changed = await Operations(tailor.Users).SetDisabledAsync(result.GetValue(name)!, disabled, ct);
+                var changed = await Operations(tailor).SetDisabledAsync(result.GetValue(name)!, disabled, ct);
                 if (changed.Value is not { } user) return Error(changed.Problem!.Field, changed.Problem.Rule);
                 AnsiConsole.MarkupLine($"User [bold]{Markup.Escape(user.Name)}[/] {(disabled ? "disabled; their sessions end" : "enabled")}.");
                 return 0;
             });
         }
 
+        var setRole = new Command("role", "Give a user another role; their sessions carry on with its rights (the last enabled admin cannot be demoted)") { name, role };
+        store.AddTo(setRole);
+        setRole.SetAction(async (result, ct) =>
+        {
+            await using var tailor = await store.OpenAsync(result, ct);
+            var user = Environment.UserName;
+            var changed = await Operations(tailor).SetRoleAsync(result.GetValue(name)!, result.GetValue(role), new AuditActor($"cli:{user}", user, Environment.MachineName), ct);
+            if (changed.Value is not { } changedUser) return Error(changed.Problem!.Field, changed.Problem.Rule);
+            AnsiConsole.MarkupLine($"User [bold]{Markup.Escape(changedUser.Name)}[/] is now {changedUser.Role}: {UserRoles.Scopes(changedUser.Role)} (their sessions within a second on a running node).");
+            return 0;
+        });
+
         var remove = new Command("remove", "Remove a user; their sessions end") { name };
         store.AddTo(remove);
         remove.SetAction(async (result, ct) =>
         {
             await using var tailor = await store.OpenAsync(result, ct);
-            var removed = await Operations(tailor.Users).RemoveAsync(result.GetValue(name)!, ct);
+            var removed = await Operations(tailor).RemoveAsync(result.GetValue(name)!, ct);
             if (removed.Value is not { } user) return Error(removed.Problem!.Field, removed.Problem.Rule);
             AnsiConsole.MarkupLine($"User [bold]{Markup.Escape(user.Name)}[/] removed.");
             return 0;
         });
-        return new Command("users", "Manage the dashboard's users: name, password and role") { add, list, passwd, disable, enable, remove };
+        return new Command("users", "Manage the dashboard's users: name, password and role") { add, list, passwd, setRole, disable, enable, remove };
     }
 
-    private static UserOperations Operations(IUserStore users) => new(users, Ids, TimeProvider.System);
+    private static UserOperations Operations(Tailor.Storage.TailorDatabase tailor) =>
+        new(tailor.Users, Ids, TimeProvider.System, new AuditTrail(tailor.Audit, TimeProvider.System));
 
     /// <summary>The password from standard input's first line, or asked for twice at the terminal (hidden); null when neither can be had.</summary>
     private static string? Password(bool fromStdin)

@@ -37,6 +37,13 @@ public interface IDestinationStore
     /// </summary>
     Task<IReadOnlyDictionary<string, Profile>> ConsentsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The events the profile pipeline assigned with sequence in (<paramref name="after"/>, <paramref name="upTo"/>], at
+    /// most <paramref name="max"/>, in log order, as <see cref="ITriggerStore.AssignedEventsAsync"/> reads them, but each
+    /// handed to <paramref name="visitor"/> with its payload as clear UTF-8 rather than made into a string; returns how many.
+    /// </summary>
+    Task<int> VisitAssignedEventsAsync(long after, long upTo, int max, IAssignedEventVisitor visitor, CancellationToken cancellationToken);
+
     /// <summary>Sends (the contact log: one row per email or webhook that reached a person) with id after <paramref name="afterId"/>, in id order.</summary>
     Task<IReadOnlyList<SendRecord>> SendsAfterAsync(long afterId, int max, CancellationToken cancellationToken);
 }

@@ -24,6 +24,14 @@ public interface IUserStore
     /// <summary>Disables the user (<paramref name="disabledAt"/>) or enables them again (null), with a new session stamp; false when there is no such user.</summary>
     Task<bool> SetDisabledAsync(string id, DateTimeOffset? disabledAt, string sessionStamp, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives the user <paramref name="role"/>, keeping their session stamp (their sessions carry on with the new role's
+    /// rights). False when there is no such user, or when they are an enabled <c>admin</c>, <paramref name="role"/> is
+    /// not, and no other enabled admin would remain: the check and the change are one atomic step, so two admins
+    /// demoting each other at once cannot leave none.
+    /// </summary>
+    Task<bool> SetRoleAsync(string id, string role, CancellationToken cancellationToken);
+
     /// <summary>Deletes the user; false when there is no such user.</summary>
     Task<bool> DeleteUserAsync(string id, CancellationToken cancellationToken);
 }

@@ -17,6 +17,7 @@ public static class DashboardNavigation
         new("/experiments", "Experiments", AdminScopes.Analytics),
         new("/analytics", "Analytics", AdminScopes.Analytics),
         new("/operations", "Operations", AdminScopes.Admin),
+        new("/users", "Users", AdminScopes.Admin),
     ];
 
     /// <summary>The sections a key with <paramref name="scopes"/> may open.</summary>

@@ -29,6 +29,7 @@ public static class DashboardWiring
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
         services.AddSingleton<DashboardSessions>();
+        services.AddSingleton(sp => sp.GetRequiredService<Tailor.Storage.TailorDatabase>().SignInFailures);
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<Application.Users.UserOperations>();
         return services;

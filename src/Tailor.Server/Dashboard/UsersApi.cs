@@ -20,6 +20,8 @@ public static class UsersApi
             .WithName("ListUsers").WithSummary("Every dashboard user: name, role, scopes, state (never a password or its hash)");
         users.MapPost("", AddAsync).WithName("AddUser").WithSummary("Add a dashboard user with a password and a role (viewer, marketer or admin)");
         users.MapPost("{id}/password", SetPasswordAsync).WithName("SetUserPassword").WithSummary("Give a user a new password; their sessions end");
+        users.MapPatch("{id}", SetRoleAsync).WithName("SetUserRole")
+            .WithSummary("Give a user another role {\"role\"}; their sessions carry on with its rights; 409 when it would demote the last enabled admin");
         users.MapPost("{id}/disable", (string id, UserOperations operations, DashboardSessions sessions, CancellationToken ct) => ChangeAsync(operations.SetDisabledAsync(id, true, ct), sessions))
             .WithName("DisableUser").WithSummary("Refuse a user's sign-ins and end their sessions");
         users.MapPost("{id}/enable", (string id, UserOperations operations, DashboardSessions sessions, CancellationToken ct) => ChangeAsync(operations.SetDisabledAsync(id, false, ct), sessions))
@@ -36,6 +38,13 @@ public static class UsersApi
     public sealed record AddUserRequest(string? Name, string? Password, string? Role);
 
     public sealed record PasswordRequest(string? Password);
+
+    public sealed record RoleRequest(string? Role);
+
+    /// <summary>Who made the request, for the audit trail: the signed-in key or user and the client's address.</summary>
+    public static AuditActor Actor(HttpContext http) => http.Features.Get<AdminKey>() is { } key
+        ? new AuditActor(key.Id, key.Name, http.Connection.RemoteIpAddress?.ToString())
+        : new AuditActor("anonymous", "", http.Connection.RemoteIpAddress?.ToString());
 
     /// <summary>A user as the API shows one: never the password or its hash.</summary>
     public sealed record UserView(string Id, string Name, string Role, string Scopes, DateTimeOffset CreatedAt, DateTimeOffset PasswordChangedAt, DateTimeOffset? DisabledAt)
@@ -54,6 +63,19 @@ public static class UsersApi
         DashboardSessions sessions, CancellationToken ct)
     {
         var changed = await operations.SetPasswordAsync(id, request.Password, ct);
+        sessions.Forget();
+        return changed switch
+        {
+            { Value: { } user } => TypedResults.Ok(UserView.Of(user)),
+            { Problem.Kind: ProblemKind.NotFound } => TypedResults.NotFound(),
+            _ => ApiProblems.For(changed.Problem!),
+        };
+    }
+
+    private static async Task<Results<Ok<UserView>, NotFound, ProblemHttpResult>> SetRoleAsync(string id, RoleRequest request, UserOperations operations,
+        DashboardSessions sessions, HttpContext http, CancellationToken ct)
+    {
+        var changed = await operations.SetRoleAsync(id, request.Role, Actor(http), ct);
         sessions.Forget();
         return changed switch
         {

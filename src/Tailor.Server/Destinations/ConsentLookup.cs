@@ -22,13 +22,24 @@ internal sealed class ConsentLookup
     public static Task<ConsentLookup> LoadConsentAsync(IDestinationStore store, IEnumerable<string> profileIds, CancellationToken ct) =>
         LoadAsync(store.ConsentsAsync, profileIds, ct);
 
+    /// <summary>
+    /// As <see cref="LoadConsentAsync(IDestinationStore, IEnumerable{string}, CancellationToken)"/>, reading only the
+    /// profiles not already in <paramref name="known"/> (consents read earlier in the same step) and adding them to it.
+    /// </summary>
+    public static Task<ConsentLookup> LoadConsentAsync(IDestinationStore store, IEnumerable<string> profileIds, Dictionary<string, Profile> known, CancellationToken ct) =>
+        LoadAsync(store.ConsentsAsync, profileIds, ct, known);
+
     private static async Task<ConsentLookup> LoadAsync(Func<IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlyDictionary<string, Profile>>> read,
-        IEnumerable<string> profileIds, CancellationToken ct)
+        IEnumerable<string> profileIds, CancellationToken ct, Dictionary<string, Profile>? known = null)
     {
-        var ids = new HashSet<string>(profileIds, StringComparer.Ordinal);
-        var profiles = new Dictionary<string, Profile>(await read(ids, ct), StringComparer.Ordinal);
+        var profiles = known ?? new Dictionary<string, Profile>(StringComparer.Ordinal);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in profileIds) if (!profiles.ContainsKey(id)) ids.Add(id);
+        if (ids.Count > 0)
+            foreach (var (id, p) in await read(ids, ct)) profiles[id] = p;
         var survivors = profiles.Values.Where(p => p.MergedInto is not null && !profiles.ContainsKey(p.MergedInto)).Select(p => p.MergedInto!).ToHashSet(StringComparer.Ordinal);
-        foreach (var (id, p) in await read(survivors, ct)) profiles[id] = p;
+        if (survivors.Count > 0)
+            foreach (var (id, p) in await read(survivors, ct)) profiles[id] = p;
         return new ConsentLookup(profiles);
     }
 

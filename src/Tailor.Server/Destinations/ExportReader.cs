@@ -15,47 +15,63 @@ namespace Tailor.Server.Destinations;
 /// </summary>
 internal sealed class ExportReader(ITriggerStore assigned, IPositionStore positions, IDestinationStore store, TimeProvider time)
 {
-    public async Task<ExportBatch> ReadAsync(Destination d, IReadOnlyDictionary<string, long> from, int max, CancellationToken ct)
+    /// <param name="consents">Consents already read in this step (read once per step, not per batch), or null to read them all.</param>
+    /// <param name="eventRows">Events as <see cref="ExportBatch.EventRows"/> (the Parquet rows, made from the payloads' UTF-8) instead of <see cref="ExportBatch.Events"/>.</param>
+    public async Task<ExportBatch> ReadAsync(Destination d, IReadOnlyDictionary<string, long> from, int max, CancellationToken ct,
+        Dictionary<string, Profile>? consents = null, bool eventRows = false)
     {
+        var full = false;
         var tables = DestinationOperations.ExportedTables(d);
         var moves = new Dictionary<string, PositionMove>(StringComparer.Ordinal);
         IReadOnlyList<AssignedEvent> events = [];
         IReadOnlyList<Profile> profiles = [];
         IReadOnlyList<SegmentChangeEntry> memberships = [];
         IReadOnlyList<SendRecord> sends = [];
+        ExportEventRows? rows = eventRows ? new ExportEventRows(max) : null;
         if (from.TryGetValue(ExportTables.Events, out var eventsFrom))
         {
             var upTo = await positions.PositionAsync(Followers.Profiles, ct);
-            events = upTo > eventsFrom ? await assigned.AssignedEventsAsync(eventsFrom, upTo, max, ct) : [];
+            int count;
+            if (rows is not null) count = upTo > eventsFrom ? await store.VisitAssignedEventsAsync(eventsFrom, upTo, max, rows, ct) : 0;
+            else count = (events = upTo > eventsFrom ? await assigned.AssignedEventsAsync(eventsFrom, upTo, max, ct) : []).Count;
             // A short read covers the whole range, events set aside by the pipeline (never assigned) included.
-            var to = events.Count == max ? events[^1].Sequence : Math.Max(eventsFrom, upTo);
+            full |= count == max;
+            var to = count == max ? (rows is not null ? rows.Rows[^1].Sequence : events[^1].Sequence) : Math.Max(eventsFrom, upTo);
             moves[ExportTables.Events] = new PositionMove(d.PositionName(ExportTables.Events), eventsFrom, to);
-            if (tables.Contains(ExportTables.Profiles) && events.Count > 0)
+            if (tables.Contains(ExportTables.Profiles) && count > 0)
             {
                 var ids = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var e in events) ids.Add(e.ProfileId);
+                if (rows is not null) foreach (var e in rows.Rows) ids.Add(e.ProfileId);
+                else foreach (var e in events) ids.Add(e.ProfileId);
                 var found = await store.ProfilesAsync(ids, ct);
                 profiles = [.. found.Values.OrderBy(p => p.Id, StringComparer.Ordinal)];
             }
-            if (!tables.Contains(ExportTables.Events)) events = [];
+            if (!tables.Contains(ExportTables.Events))
+            {
+                events = [];
+                rows?.Rows.Clear();
+            }
         }
         if (from.TryGetValue(ExportTables.Memberships, out var historyFrom))
         {
             memberships = await assigned.SegmentChangesAfterAsync(historyFrom, max, ct);
+            full |= memberships.Count == max;
             moves[ExportTables.Memberships] = new PositionMove(d.PositionName(ExportTables.Memberships), historyFrom, memberships.Count > 0 ? memberships[^1].Id : historyFrom);
         }
         if (from.TryGetValue(ExportTables.Sends, out var sendsFrom))
         {
             sends = await store.SendsAfterAsync(sendsFrom, max, ct);
+            full |= sends.Count == max;
             moves[ExportTables.Sends] = new PositionMove(d.PositionName(ExportTables.Sends), sendsFrom, sends.Count > 0 ? sends[^1].Id : sendsFrom);
         }
-        return Gate(d, events, profiles, memberships, sends, moves, time.GetUtcNow(), await ConsentLookup.LoadConsentAsync(store,
-            events.Select(e => e.ProfileId).Concat(profiles.Select(p => p.Id)).Concat(memberships.Select(m => m.ProfileId)).Concat(sends.Select(s => s.ProfileId)), ct));
+        var gated = (rows?.Rows.Select(e => e.ProfileId) ?? events.Select(e => e.ProfileId)).Concat(profiles.Select(p => p.Id)).Concat(memberships.Select(m => m.ProfileId)).Concat(sends.Select(s => s.ProfileId));
+        var consent = consents is null ? await ConsentLookup.LoadConsentAsync(store, gated, ct) : await ConsentLookup.LoadConsentAsync(store, gated, consents, ct);
+        return Gate(d, events, rows, profiles, memberships, sends, moves, time.GetUtcNow(), consent, full);
     }
 
     /// <summary>The batch with only the rows whose profile the gate lets through for the destination's purpose.</summary>
-    private static ExportBatch Gate(Destination d, IReadOnlyList<AssignedEvent> events, IReadOnlyList<Profile> profiles, IReadOnlyList<SegmentChangeEntry> memberships,
-        IReadOnlyList<SendRecord> sends, Dictionary<string, PositionMove> moves, DateTimeOffset now, ConsentLookup consent)
+    private static ExportBatch Gate(Destination d, IReadOnlyList<AssignedEvent> events, ExportEventRows? rows, IReadOnlyList<Profile> profiles, IReadOnlyList<SegmentChangeEntry> memberships,
+        IReadOnlyList<SendRecord> sends, Dictionary<string, PositionMove> moves, DateTimeOffset now, ConsentLookup consent, bool full)
     {
         var purpose = DestinationRules.PurposeOf(d);
         long refused = 0;
@@ -67,8 +83,9 @@ internal sealed class ExportReader(ITriggerStore assigned, IPositionStore positi
                 else refused++;
             return kept;
         }
+        if (rows is not null) refused += rows.Rows.RemoveAll(e => consent.Refusal(e.ProfileId, purpose) is not null);
         return new ExportBatch(Keep(events, e => e.ProfileId), Keep(profiles, p => p.Id), Keep(memberships, m => m.ProfileId), Keep(sends, s => s.ProfileId),
-            moves, now, refused);
+            moves, now, refused, full, rows);
     }
 
     /// <summary>The destination's committed positions, per cursor.</summary>

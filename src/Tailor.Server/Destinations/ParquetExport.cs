@@ -2,6 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using Tailor.Application.Destinations;
 using Tailor.Core.Destinations;
+using Tailor.Core.Profiles;
 using Tailor.Server.Pipeline;
 
 namespace Tailor.Server.Destinations;
@@ -15,8 +16,14 @@ namespace Tailor.Server.Destinations;
 /// </summary>
 internal sealed partial class ParquetExport(ExportReader reader, IDestinationStore store, ILogger<ParquetExport> logger) : IDestinationDriver
 {
-    /// <summary>Rows read per table per step: large enough that files are not tiny, small enough to stay bounded in memory.</summary>
+    /// <summary>Rows read per table per batch (one file per day per batch): large enough that files are not tiny, small enough to stay bounded in memory.</summary>
     public const int BatchRows = 20_000;
+
+    /// <summary>
+    /// Batches per step at most: a step goes on while the batches come full, so the next batch is read while the one
+    /// before is written, and other destinations still get their turn every few seconds.
+    /// </summary>
+    public const int BatchesPerStep = 5;
 
     private readonly HashSet<string> _recovered = [];
 
@@ -31,19 +38,39 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
             if (!_recovered.Contains(d.Id)) Recover(directory, from);
             _recovered.Add(d.Id);
         }
-        var batch = await reader.ReadAsync(d, from, d.Settings.BatchSize ?? BatchRows, ct);
+        var size = d.Settings.BatchSize ?? BatchRows;
+        var consents = new Dictionary<string, Profile>(StringComparer.Ordinal); // read once per step, not once per batch
+        var batch = await reader.ReadAsync(d, from, size, ct, consents, eventRows: true);
         if (!batch.Moved) return FollowerStep.Idle();
-        try
+        long rows = 0;
+        for (var n = 1; ; n++)
         {
-            await WriteAsync(directory, batch, ct);
-            await store.CommitAsync(new DestinationCommit(d.Id, [.. batch.Moves.Values], batch.Rows, batch.Refused), ct);
+            // The next batch, from where this one ends, is read on another thread while this one is written and
+            // committed (by the profile in BENCHMARKS.md the read is the larger half). The read moves nothing: batches are
+            // still written and committed one after the other, each file before its commit.
+            var ends = batch.Ends();
+            var next = batch.Full && n < BatchesPerStep ? Task.Run(() => reader.ReadAsync(d, ends, size, ct, consents, eventRows: true), ct) : null;
+            try
+            {
+                await WriteAsync(directory, batch, ct);
+                await store.CommitAsync(new DestinationCommit(d.Id, [.. batch.Moves.Values], batch.Rows, batch.Refused), ct);
+            }
+            catch
+            {
+                lock (_recovered) _recovered.Remove(d.Id); // files of this batch may be on disk: look again before the next step
+                if (next is not null) await next.ContinueWith(static t => t.Exception, TaskScheduler.Default); // never left unobserved
+                throw;
+            }
+            finally
+            {
+                batch.EventRows?.Dispose();
+            }
+            rows += batch.Rows;
+            if (next is null) break;
+            batch = await next;
+            if (!batch.Moved) break;
         }
-        catch
-        {
-            lock (_recovered) _recovered.Remove(d.Id); // files of this step may be on disk: look again before the next
-            throw;
-        }
-        return new FollowerStep((int)Math.Max(1, batch.Rows));
+        return new FollowerStep((int)Math.Max(1, rows));
     }
 
     /// <summary>Removes temporary files and files of steps never committed (first position past the committed one); returns how many.</summary>
@@ -67,6 +94,27 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
 
     public static async Task WriteAsync(string directory, ExportBatch batch, CancellationToken ct)
     {
+        if (batch.EventRows is { Rows.Count: > 0 } eventRows)
+            foreach (var (day, index) in ByDay(eventRows.Rows))
+            {
+                // Column arrays from the shared pools (given back once the file is written): a batch's columns are
+                // large arrays, which, new each time, would cost full collections.
+                using var rented = new RentedColumns(eventRows.Rows, index);
+                await WriteFileAsync(directory, ExportTables.Events, day, batch.Range(ExportTables.Events), [
+                    ParquetColumn.Long("sequence", rented.Map(static r => r.Sequence)),
+                    ParquetColumn.Text("message_id", rented.Map<string?>(static r => r.MessageId)),
+                    ParquetColumn.Text("type", rented.Map<string?>(static r => r.Type)),
+                    ParquetColumn.Text("name", rented.Map(static r => r.Name)),
+                    ParquetColumn.Text("profile_id", rented.Map<string?>(static r => r.ProfileId)),
+                    ParquetColumn.Text("user_id", rented.Map(static r => r.UserId)),
+                    ParquetColumn.Text("anonymous_id", rented.Map(static r => r.AnonymousId)),
+                    ParquetColumn.Time("timestamp", rented.Map<DateTime?>(static r => r.Timestamp)),
+                    ParquetColumn.Time("received_at", rented.Map<DateTime?>(static r => r.ReceivedAt)),
+                    ParquetColumn.Text("source_id", rented.Map<string?>(static r => r.SourceId)),
+                    ParquetColumn.NullableDouble("revenue", rented.Map(static r => r.Revenue)),
+                    ParquetColumn.Chars("properties", rented.Map(static r => r.Properties)),
+                ], ct);
+            }
         if (batch.Events.Count > 0)
         {
             var rows = new EventRow[batch.Events.Count];
@@ -169,6 +217,40 @@ internal sealed partial class ParquetExport(ExportReader reader, IDestinationSto
         var groups = new List<EventRow[]>(days.Count);
         foreach (var list in days.Values) groups.Add([.. list]);
         return groups;
+    }
+
+    /// <summary>The indexes of the rows of each UTC day (log order kept within a day), in an array from the shared pool.</summary>
+    private static List<(string Day, ArraySegment<int> Index)> ByDay(List<ExportEvent> rows)
+    {
+        var days = new Dictionary<long, (int[] Index, int Count)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var day = rows[i].Timestamp.Ticks / TimeSpan.TicksPerDay;
+            if (!days.TryGetValue(day, out var d)) d = (System.Buffers.ArrayPool<int>.Shared.Rent(rows.Count), 0);
+            d.Index[d.Count] = i;
+            days[day] = (d.Index, d.Count + 1);
+        }
+        return [.. days.Values.Select(d => (ExportDay.Of(rows[d.Index[0]].Timestamp), new ArraySegment<int>(d.Index, 0, d.Count)))];
+    }
+
+    /// <summary>The columns of one file of event rows, each in an array rented from the shared pool and given back (cleared) on dispose.</summary>
+    private sealed class RentedColumns(List<ExportEvent> rows, ArraySegment<int> index) : IDisposable
+    {
+        private readonly List<Action> _returns = [];
+
+        public ArraySegment<T> Map<T>(Func<ExportEvent, T> select)
+        {
+            var values = System.Buffers.ArrayPool<T>.Shared.Rent(index.Count);
+            for (var i = 0; i < index.Count; i++) values[i] = select(rows[index[i]]);
+            _returns.Add(() => System.Buffers.ArrayPool<T>.Shared.Return(values, clearArray: true));
+            return new ArraySegment<T>(values, 0, index.Count);
+        }
+
+        public void Dispose()
+        {
+            foreach (var give in _returns) give();
+            System.Buffers.ArrayPool<int>.Shared.Return(index.Array!);
+        }
     }
 
     private static TOut[] Map<TIn, TOut>(TIn[] rows, Func<TIn, TOut> select)

@@ -58,6 +58,38 @@ internal static class PayloadCodec
         _ => throw new InvalidDataException($"An event payload is stored as {stored.GetType().Name}."),
     };
 
+    /// <summary>
+    /// The UTF-8 JSON text of a stored payload (TEXT or a BLOB) in a buffer kept per thread, valid until the next call on
+    /// the thread: for readers that copy what they need of it and never need the payload as a string.
+    /// </summary>
+    public static ReadOnlySpan<byte> DecodeUtf8(object? stored)
+    {
+        switch (stored)
+        {
+            case string text:
+            {
+                var buffer = TextBuffer(Encoding.UTF8.GetMaxByteCount(text.Length));
+                return buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer));
+            }
+            case byte[] blob:
+            {
+                if (blob.Length == 0 || blob[0] != Format1) throw new InvalidDataException($"Unknown event payload format {(blob.Length == 0 ? -1 : blob[0])}.");
+                var decompressor = t_decompressor ??= NewDecompressor();
+                var frame = blob.AsSpan(1);
+                var size = Decompressor.GetDecompressedSize(frame);
+                if (size is 0 or > MaxBufferedText) return decompressor.Unwrap(frame);
+                var buffer = TextBuffer((int)size);
+                return buffer.AsSpan(0, decompressor.Unwrap(frame, buffer));
+            }
+            default:
+                throw new InvalidDataException($"An event payload is stored as {stored?.GetType().Name ?? "null"}.");
+        }
+    }
+
+    private static byte[] TextBuffer(int size) =>
+        size > MaxBufferedText ? new byte[size]
+        : t_text is { } kept && kept.Length >= size ? kept : t_text = new byte[Math.Max(size, 2 * (t_text?.Length ?? 2048))];
+
     private static string Decode(byte[] blob)
     {
         if (blob.Length == 0 || blob[0] != Format1) throw new InvalidDataException($"Unknown event payload format {(blob.Length == 0 ? -1 : blob[0])}.");

@@ -47,6 +47,20 @@ internal sealed class SqlUserStore(SqlDatabase db) : IUserStore
         db.WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, "UPDATE dashboard_users SET disabled_at = @at, session_stamp = @stamp WHERE id = @id", cancellationToken,
             ("at", disabledAt is { } d ? Db.Ms(d) : null), ("stamp", sessionStamp), ("id", id)) == 1, cancellationToken);
 
+    public Task<bool> SetRoleAsync(string id, string role, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            // SQLite has one writer, so the check below cannot race; PostgreSQL (several nodes, read committed) locks the
+            // admins first, so a second demotion waits for the first and then counts what it left.
+            if (db.Kind == "postgres")
+                await Db.ExecuteAsync(c, t, "SELECT id FROM dashboard_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE", cancellationToken);
+            return await Db.ExecuteAsync(c, t, """
+                UPDATE dashboard_users SET role = @role WHERE id = @id
+                  AND (@role = 'admin' OR role <> 'admin' OR disabled_at IS NOT NULL
+                       OR EXISTS (SELECT 1 FROM dashboard_users o WHERE o.id <> @id AND o.role = 'admin' AND o.disabled_at IS NULL))
+                """, cancellationToken, ("role", role), ("id", id)) == 1;
+        }, cancellationToken);
+
     public Task<bool> DeleteUserAsync(string id, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) => await Db.ExecuteAsync(c, t, "DELETE FROM dashboard_users WHERE id = @id", cancellationToken, ("id", id)) == 1, cancellationToken);
 

@@ -14,12 +14,19 @@ public sealed partial class DashboardClient : IDisposable
 
     public CookieContainer Cookies { get; } = new();
 
-    public DashboardClient(TailorAppFixture app) =>
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-
-    public static async Task<DashboardClient> SignedInAsync(TailorAppFixture app, string key)
+    public DashboardClient(TailorAppFixture app) : this(app.BaseAddress)
     {
-        var client = new DashboardClient(app);
+    }
+
+    /// <summary>A client of the app at <paramref name="baseAddress"/> (an app of a test's own, e.g. on a fake clock).</summary>
+    public DashboardClient(Uri baseAddress) =>
+        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public static Task<DashboardClient> SignedInAsync(TailorAppFixture app, string key) => SignedInAsync(app.BaseAddress, key);
+
+    public static async Task<DashboardClient> SignedInAsync(Uri baseAddress, string key)
+    {
+        var client = new DashboardClient(baseAddress);
         using var response = await client.SignInAsync(key);
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         return client;

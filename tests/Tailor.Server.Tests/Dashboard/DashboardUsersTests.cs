@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Tailor.Server.Tests.Hosting;
 
@@ -175,5 +176,64 @@ public sealed class DashboardUsersTests(TailorAppFixture app)
         scoped.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var forbidden = await scoped.GetAsync("/api/users", Ct);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_new_role_through_the_api_gives_the_users_open_session_its_rights_at_once_and_is_audited()
+    {
+        var (id, name) = await AddAsync("marketer");
+        using var browser = await SignedInAsync(name);
+        await browser.PageAsync("/segments");
+        await browser.PageAsync("/operations", HttpStatusCode.Forbidden);
+
+        using (var promoted = await app.Admin.PatchAsJsonAsync($"/api/users/{name}", new { role = "admin" }, Ct))
+        {
+            await promoted.ShouldBeAsync(HttpStatusCode.OK);
+            var user = await promoted.JsonAsync();
+            Assert.Equal(("admin", "admin"), ((string)user["role"]!, (string)user["scopes"]!));
+        }
+        await browser.PageAsync("/operations"); // the same cookie, now with the admin's rights
+        Assert.Contains("href=\"/users\"", await browser.PageAsync("/"), StringComparison.Ordinal);
+
+        await AddAsync("admin"); // another enabled admin: the last one cannot be demoted (UserOperationsTests)
+        using (var demoted = await app.Admin.PatchAsJsonAsync($"/api/users/{id}", new { role = "viewer" }, Ct)) await demoted.ShouldBeAsync(HttpStatusCode.OK);
+        await browser.PageAsync("/operations", HttpStatusCode.Forbidden);
+        await browser.PageAsync("/segments", HttpStatusCode.Forbidden);
+        await browser.PageAsync("/profiles"); // still signed in, as a viewer
+
+        using (var bad = await app.Admin.PatchAsJsonAsync($"/api/users/{id}", new { role = "owner" }, Ct))
+            await bad.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "role", "must be one of viewer, marketer, admin");
+        using (var missing = await app.Admin.PatchAsJsonAsync("/api/users/usr_nobody", new { role = "viewer" }, Ct))
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        var keyId = (string)(await app.Admin.GetArrayAsync("/api/audit?action=PATCH%20/api/users")).First(e => (string?)e!["target"] == name)!["actor"]!;
+        var changes = (await app.Admin.GetArrayAsync($"/api/audit?action={Uri.EscapeDataString("user role")}")).Where(e => (string?)e!["target"] == id).ToList();
+        Assert.Equal(["user role admin → viewer", "user role marketer → admin"], changes.Select(e => (string)e!["action"]!));
+        Assert.All(changes, e => Assert.Equal(keyId, (string)e!["actor"]!));
+    }
+
+    [Fact]
+    public async Task The_users_page_changes_a_role_with_the_same_operation_and_only_admins_open_it()
+    {
+        var (id, name) = await AddAsync("viewer");
+        using var viewer = await SignedInAsync(name);
+        await viewer.PageAsync("/users", HttpStatusCode.Forbidden);
+        using var admin = await DashboardClient.SignedInAsync(app, app.AdminKey);
+        var page = await admin.PageAsync("/users");
+        Assert.Contains($"<tr data-user=\"{name}\">", page, StringComparison.Ordinal);
+
+        using (var changed = await admin.PostFormAsync("/users", "role", [new("User", id), new("Role", "marketer")]))
+        {
+            Assert.Equal(HttpStatusCode.Found, changed.StatusCode);
+            Assert.EndsWith($"/users?changed={name}", changed.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        }
+        Assert.Contains($"{name} now has the role marketer", await admin.PageAsync($"/users?changed={name}"), StringComparison.Ordinal);
+        await viewer.PageAsync("/segments"); // the viewer's session, now a marketer's
+        var audit = await app.Admin.GetArrayAsync($"/api/audit?action={Uri.EscapeDataString("user role")}");
+        Assert.Contains(audit, e => (string?)e!["target"] == id && (string)e["action"]! == "user role viewer → marketer");
+
+        using var bad = await admin.PostFormAsync("/users", "role", [new("User", id), new("Role", "owner")]);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("must be one of viewer, marketer, admin", await bad.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 }

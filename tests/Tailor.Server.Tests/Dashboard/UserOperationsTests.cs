@@ -12,7 +12,7 @@ public sealed class UserOperationsTests() : SqliteStoreTest("users-ops")
 
     protected override ValueTask SetUpAsync()
     {
-        _users = new UserOperations(Store.Users, new IdSource(Time), Time);
+        _users = new UserOperations(Store.Users, new IdSource(Time), Time, new Application.Privacy.AuditTrail(Store.Audit, Time));
         return ValueTask.CompletedTask;
     }
 
@@ -96,4 +96,35 @@ public sealed class UserOperationsTests() : SqliteStoreTest("users-ops")
     }
 
     private static (string Field, string Rule) Problem<T>(OperationResult<T> result) => (result.Problem!.Field, result.Problem.Rule);
+
+    [Fact]
+    public async Task A_role_change_keeps_the_session_stamp_is_audited_and_never_leaves_no_enabled_admin()
+    {
+        var actor = new AuditActor("key_1", "ops", "127.0.0.1");
+        var ann = (await _users.AddAsync("ann", Password, UserRoles.Admin, Ct)).Value!;
+        var bob = (await _users.AddAsync("bob", Password, UserRoles.Viewer, Ct)).Value!;
+        var cy = (await _users.AddAsync("cy", Password, UserRoles.Admin, Ct)).Value!;
+        Assert.NotNull((await _users.SetDisabledAsync("cy", true, Ct)).Value); // a disabled admin does not count
+
+        const string lastAdmin = "cannot demote the last admin: 'ann' is the only enabled admin user, and at least one must remain (make another user admin first)";
+        Assert.Equal((ProblemKind.Conflict, "role", lastAdmin), Full(await _users.SetRoleAsync("ann", UserRoles.Marketer, actor, Ct)));
+        Assert.Equal(("role", "must be one of viewer, marketer, admin"), Problem(await _users.SetRoleAsync("bob", "owner", actor, Ct)));
+        Assert.Equal(("user", "no user 'dan'"), Problem(await _users.SetRoleAsync("dan", UserRoles.Viewer, actor, Ct)));
+        Assert.Equal(UserRoles.Admin, (await Store.Users.GetUserAsync(ann.Id, Ct))!.Role);
+
+        var promoted = (await _users.SetRoleAsync(bob.Id, UserRoles.Admin, actor, Ct)).Value!;
+        Assert.Equal((UserRoles.Admin, bob.SessionStamp), (promoted.Role, promoted.SessionStamp)); // sessions carry on, with the new rights
+        var demoted = (await _users.SetRoleAsync("ANN", UserRoles.Viewer, actor, Ct)).Value!;
+        Assert.Equal(UserRoles.Viewer, demoted.Role);
+        Assert.Equal((UserRoles.Viewer, ann.SessionStamp), ((await Store.Users.GetUserAsync(ann.Id, Ct))!.Role, (await Store.Users.GetUserAsync(ann.Id, Ct))!.SessionStamp));
+        Assert.Equal((ProblemKind.Conflict, "role", lastAdmin.Replace("'ann'", "'bob'")), Full(await _users.SetRoleAsync("bob", UserRoles.Viewer, actor, Ct)));
+        Assert.Equal(UserRoles.Marketer, (await _users.SetRoleAsync(cy.Id, UserRoles.Marketer, actor, Ct)).Value!.Role); // a disabled admin may be demoted
+
+        var audit = await Store.Audit.ListAsync(new Core.Storage.AuditQuery(ActionPrefix: "user role"), Ct);
+        Assert.Equal([("user role admin → marketer", cy.Id), ("user role admin → viewer", ann.Id), ("user role viewer → admin", bob.Id)],
+            audit.Select(e => (e.Action, e.Target)));
+        Assert.All(audit, e => Assert.Equal(("key_1", "ops", 200, "127.0.0.1"), (e.Actor, e.ActorName, e.Outcome, e.Origin)));
+    }
+
+    private static (ProblemKind, string, string) Full<T>(OperationResult<T> result) => (result.Problem!.Kind, result.Problem.Field, result.Problem.Rule);
 }

@@ -53,6 +53,30 @@ public sealed class ParquetExportTests : IDisposable
         Assert.Equal("running", (string)status["state"]!);
     }
 
+    [Fact]
+    public async Task Batches_read_while_the_one_before_is_written_export_each_event_once_in_files_whose_ranges_hold_their_rows()
+    {
+        await using var app = await TriggerApp.StartAsync();
+        var day0 = new DateTimeOffset(2026, 3, 8, 9, 0, 0, TimeSpan.Zero);
+        var sent = 0;
+        for (var i = 0; i < 41; i++, sent++) await SharingAsync(app, $"buyer-{i % 5}", "Order Completed", day0.AddDays(i % 2).AddMinutes(i), new { order_id = $"o{i}", revenue = i });
+        await PipelineProgress.WaitUntilCaughtUpAsync(app.Admin);
+        // Created after the events are in: the first step finds more than BatchesPerStep full batches of 4 waiting.
+        var id = await CreateAsync(app.Admin, new { name = "small-batches", kind = "parquet", settings = new { directory = _export, tables = new[] { "events" }, batchSize = 4 } });
+        await WaitForStatusAsync(app.Admin, id, s => (long)s["lag"]! == 0 && (long)s["sent"]! >= sent);
+
+        var counts = Query($"SELECT count(*), count(DISTINCT sequence), count(DISTINCT message_id), sum(revenue) FROM read_parquet({Files(_export, "events")})")[0];
+        Assert.Equal([$"{sent}", $"{sent}", $"{sent}", $"{Enumerable.Range(0, 41).Sum()}"], counts.Select(c => c.Split('.')[0]));
+        // Each row lies in the range its file's name gives; the ranges (one file per day per batch) follow each other without gap or overlap.
+        var rows = Query($"SELECT sequence, filename FROM read_parquet({Files(_export, "events")}, filename = true)");
+        static ExportFileName NameOf(string path) => ExportFileName.TryParse(Path.GetFileName(path), out var name) ? name : throw new Xunit.Sdk.XunitException($"not an export file name: {path}");
+        foreach (var row in rows) Assert.InRange(long.Parse(row[0], CultureInfo.InvariantCulture), NameOf(row[1]).First, NameOf(row[1]).Last);
+        var ranges = rows.Select(r => (NameOf(r[1]).First, NameOf(r[1]).Last)).Distinct().Order().ToList();
+        Assert.True(ranges.Count > ParquetExport.BatchesPerStep, $"{ranges.Count} batches");
+        for (var i = 1; i < ranges.Count; i++) Assert.Equal(ranges[i - 1].Last + 1, ranges[i].First);
+        Assert.Empty(Directory.GetFiles(_export, "*.tmp", SearchOption.AllDirectories));
+    }
+
     /// <summary>A track from a buyer who consented to data sharing (exports are gated on it), with no event besides.</summary>
     private static Task SharingAsync(TriggerApp app, string userId, string name, DateTimeOffset at, object properties) =>
         app.Ingest.SendAsync("/v1/track", new
