@@ -180,7 +180,7 @@ public sealed class SegmentCatalog
         foreach (var c in InOrder)
         {
             var d = c.Dependencies;
-            var hit = d.Computed.Count > 0 && events.Count > 0
+            var hit = ComputedChangedBy(d.Computed, events)
                 || (traits && d.Traits.Count > 0)
                 || (consent && d.Consent)
                 || (tags && d.Tags)
@@ -192,6 +192,33 @@ public sealed class SegmentCatalog
         }
         return result;
     }
+
+    /// <summary>As <see cref="Affected(IReadOnlySet{string}, bool, bool, bool)"/>, with what changed as <see cref="Evaluation.ProfileInputs"/>.</summary>
+    public IReadOnlyList<Compiled> Affected(IReadOnlySet<string> events, Evaluation.ProfileInputs inputs) =>
+        Affected(events, (inputs & Evaluation.ProfileInputs.Traits) != 0, (inputs & Evaluation.ProfileInputs.Consent) != 0, (inputs & Evaluation.ProfileInputs.Tags) != 0);
+
+    /// <summary>
+    /// Whether events of these names can change one of the computed traits (as <c>ProfileReducer</c> folds them):
+    /// order counts and revenue move only with an order, <c>eventCounts.X</c> only with an X; event counts and the
+    /// engagement score (whose weights are configured) with any event.
+    /// </summary>
+    public static bool ComputedChangedBy(IReadOnlySet<string> computed, IReadOnlySet<string> events)
+    {
+        if (computed.Count == 0 || events.Count == 0) return false;
+        foreach (var name in computed)
+        {
+            var changed = name switch
+            {
+                "orderCount" or "totalRevenue" or "averageOrderValue" => events.Contains(Profiles.ProfileReducer.OrderCompleted),
+                _ when name.StartsWith(EventCountsPrefix, StringComparison.Ordinal) => events.Contains(name[EventCountsPrefix.Length..]),
+                _ => true,
+            };
+            if (changed) return true;
+        }
+        return false;
+    }
+
+    private const string EventCountsPrefix = "eventCounts.";
 }
 
 /// <summary>A segment that cannot be part of the catalog, and why.</summary>
