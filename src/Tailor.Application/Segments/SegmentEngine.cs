@@ -75,9 +75,10 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
             if (!byProfile.TryGetValue(e.ProfileId, out var changed)) byProfile[e.ProfileId] = changed = new Changed();
             changed.Names.Add(CountedName(e));
             changed.Inputs |= e.Inputs;
-            // A merge gave the survivor the other profile's history, and a new profile was in no segment yet (rules
-            // such as "not performed ..." or "trait plan != ..." hold for it with nothing else changed): every segment.
-            changed.Everything |= e.Merged || e.First;
+            // A merge gave the survivor the other profile's history: every segment. A new profile was in no segment
+            // yet: also those a profile can meet without what they name ("not performed ...", "trait plan != ...").
+            changed.Everything |= e.Merged;
+            changed.New |= e.First;
         }
 
         var catalog = Catalog;
@@ -91,9 +92,9 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         {
             // Only the segments that read what the events changed: their names, the computed traits they move,
             // and traits, consent or tags only when an event carried them.
-            var key = changed.Everything ? "*" : $"{(int)changed.Inputs}\n{string.Join('\n', changed.Names.Order(StringComparer.Ordinal))}";
+            var key = changed.Everything ? "*" : $"{(int)changed.Inputs}{(changed.New ? "+" : "")}\n{string.Join('\n', changed.Names.Order(StringComparer.Ordinal))}";
             if (!lists.TryGetValue(key, out var affected))
-                lists[key] = affected = changed.Everything ? catalog.InOrder : catalog.Affected(changed.Names, changed.Inputs);
+                lists[key] = affected = changed.Everything ? catalog.InOrder : catalog.Affected(changed.Names, changed.Inputs, changed.New);
             if (affected.Count > 0) work[profileId] = affected;
         }
         await EvaluateAsync(work, now, update, cancellationToken);
@@ -435,6 +436,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
         public ProfileInputs Inputs { get; set; }
         public bool Everything { get; set; }
+        public bool New { get; set; }
     }
 
     private sealed class Pending
