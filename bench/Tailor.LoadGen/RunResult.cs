@@ -119,6 +119,8 @@ internal sealed record RunResult(
         yield return ("server RSS slope (whole run / second half)", F($"{Numbers.Slope(minutes):+0.0;-0.0} / {Numbers.Slope(secondHalf):+0.0;-0.0} MB/min"));
         var cpu = (samples[^1].CpuSeconds - samples[0].CpuSeconds) / (samples[^1].Seconds - samples[0].Seconds);
         yield return ("server CPU", F($"{cpu * 100:0}% of one core (machine has {Environment.ProcessorCount})"));
+        // CPU per event does not grow with the machine's load the way latency does: the figure to compare two builds or settings by.
+        if (EventsPerSecond > 0) yield return ("server CPU per acknowledged event", F($"{cpu / EventsPerSecond * 1e6:0.0} µs"));
     }
 
     public string Table(string store)

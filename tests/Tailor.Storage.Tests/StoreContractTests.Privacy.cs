@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tailor.Application.Pipeline;
@@ -7,6 +8,7 @@ using Tailor.Core.Analytics;
 using Tailor.Core.Delivery;
 using Tailor.Core.Experiments;
 using Tailor.Core.Identity;
+using Tailor.Core.Pipeline;
 using Tailor.Core.Privacy;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
@@ -97,7 +99,9 @@ public abstract partial class StoreContractTests
         Assert.Equal((zelda.Id, 2), (erased.Value!.ProfileId, erased.Value.Profiles));
         Assert.Equal([], await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct));
         var idHits = await SchemaScan.FindAsync(raw, ids, DecodePayload, Ct);
-        Assert.Equal([$"audit_log.target holds '{zelda.Id}'"], idHits); // the audit trail keeps who was erased, by id only
+        // The audit trail keeps who was erased, by id only, and so does the erasure fence (against followers writing back).
+        Assert.Equal([$"audit_log.target holds '{zelda.Id}'", .. ids.Select(id => $"erased_profiles.id holds '{id}'").Order(StringComparer.Ordinal)],
+            idHits.Order(StringComparer.Ordinal));
         var redacted = (await Store.Analytics.GetRunAsync("run_zq", Ct))!;
         Assert.Equal(2, redacted.Result!.Value.GetProperty("customers").GetInt32()); // the run stays, the person's name goes
         Assert.Contains("[erased]", redacted.Result.Value.GetRawText(), StringComparison.Ordinal);
@@ -123,25 +127,121 @@ public abstract partial class StoreContractTests
     }
 
     /// <summary>
-    /// The race with followers (docs/privacy.md, "Race with followers"), shown as it is: a follower step that read the
-    /// person before the erasure and commits after it — here the segment engine's entry — still writes its row, keyed
-    /// by the erased profile id; that row holds none of the person's identifiers or values.
+    /// The race with followers (docs/privacy.md, "Followers after an erasure"): steps that read the person before the
+    /// erasure and commit after it — the profile pipeline writing her profile, an identity, a trait change and an
+    /// event's assignment back, the segment engine her entry, an experiment her exposure, a campaign her contact — write
+    /// nothing of her: the erasure fence drops each of those rows in the follower's own commit, while the rest of the
+    /// commit (Bob's rows, the position) goes through.
     /// </summary>
     [Fact]
-    public async Task A_follower_step_committed_after_an_erasure_writes_a_row_by_profile_id_only_with_none_of_the_persons_values()
+    public async Task A_follower_step_that_read_the_person_before_an_erasure_writes_nothing_of_her_after_it()
     {
         await using var raw = await OpenRawAsync();
         if (raw is null) return;
         var pipeline = PrivacyPipeline();
         var zelda = await PlantZeldaAndBobAsync(pipeline);
-        var computedBefore = new MembershipUpdate([new MembershipChange("seg-buyers", zelda.Id, true, At(8))], []);
+        var bob = await ProfileOfAsync(User("user-bob"));
+        var ids = (await Store.Profiles.MergesAsync(zelda.Id, Ct)).Select(m => m.LoserId).Append(zelda.Id).ToList();
+        // What the followers read before the erasure.
+        var stale = (await Store.Profiles.GetProfileAsync(zelda.Id, Ct))!;
+        var herNewest = await Store.Events.LastSequenceAsync(Ct);
+        var position = await Store.Positions.PositionAsync(Followers.Profiles, Ct);
+        var email = new ProfileIdentifier(IdentityTypes.Email, "zelda.quux@example.org");
 
         Assert.Null((await Erasure(pipeline).EraseAsync("profileId", zelda.Id, "key_1", "ops", null, Ct)).Problem);
-        await Store.Segments.ApplyMembershipAsync(computedBefore, Ct);
+        await Store.Events.AppendAsync([Track("Product Viewed", At(9), "user-bob")], Ct);
+        var bobsEvent = await Store.Events.LastSequenceAsync(Ct);
+        await Store.Profiles.CommitAsync(new ProfileChangeSet([stale, bob],
+            [new IdentityLink(email, zelda.Id, At(3)), new IdentityLink(new ProfileIdentifier(IdentityTypes.DeviceId, "bobs-phone"), bob.Id, At(9))],
+            [new EventAssignment(herNewest, zelda.Id), new EventAssignment(bobsEvent, bob.Id)],
+            [new TraitChange(zelda.Id, "city", JsonDocument.Parse("\"Kirkenesby\"").RootElement, At(3), "identify", "m-zq")], [],
+            new PositionMove(Followers.Profiles, position, bobsEvent)), Ct);
+        await Store.Segments.ApplyMembershipAsync(new MembershipUpdate(
+            [new MembershipChange("seg-buyers", zelda.Id, true, At(8)), new MembershipChange("seg-buyers", bob.Id, true, At(8))], []), Ct);
+        await Store.Experiments.RecordExposureAsync(new Exposure("hero-2", zelda.Id, "b", At(8)), Ct);
+        await Store.Contacts.RecordContactAsync(new Contact(zelda.Id, "email", "campaign:c2", At(8)), Ct);
 
-        Assert.Contains("seg-buyers", await Store.Segments.MembershipsAsync(zelda.Id, Ct)); // it happens: the gap is open
         Assert.Null(await Store.Profiles.GetProfileAsync(zelda.Id, Ct));
-        Assert.Equal([], await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct)); // and it names nobody
+        Assert.Null(await Store.Profiles.FindProfileAsync(email, Ct));
+        Assert.Empty(await Store.Profiles.TraitHistoryAsync(zelda.Id, null, Ct));
+        Assert.Empty(await Store.Events.ProfileEventsAsync(new EventQuery(zelda.Id), Ct));
+        Assert.Empty(await Store.Segments.MembershipsAsync(zelda.Id, Ct));
+        Assert.Empty(await Store.Experiments.ExposuresAsync("hero-2", zelda.Id, Ct));
+        Assert.Equal(0, await Store.Contacts.CountContactsAsync(zelda.Id, "email", null, At(0), Ct));
+        Assert.Equal([], await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct));
+        Assert.Equal([$"audit_log.target holds '{zelda.Id}'"], (await SchemaScan.FindAsync(raw, ids, DecodePayload, Ct)).Where(h => !h.StartsWith("erased_profiles.", StringComparison.Ordinal)));
+        // Everyone else's rows in the same commits are written, and the pipeline's position moved.
+        Assert.Equal(bobsEvent, await Store.Positions.PositionAsync(Followers.Profiles, Ct));
+        Assert.Equal(bob.Id, (await Store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.DeviceId, "bobs-phone"), Ct))?.Id);
+        Assert.Contains(await Store.Events.ProfileEventsAsync(new EventQuery(bob.Id), Ct), e => e.Sequence == bobsEvent);
+        Assert.Contains("seg-buyers", await Store.Segments.MembershipsAsync(bob.Id, Ct));
+    }
+
+    /// <summary>
+    /// On PostgreSQL the erasure vacuums every table it changed (docs/privacy.md, "Files"): the dead rows and their index
+    /// entries go at once, not whenever autovacuum comes by. (SQLite: the erasure test reads every file of the store.)
+    /// </summary>
+    [Fact]
+    public async Task Erasure_vacuums_the_tables_it_changed_on_PostgreSQL()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null || !SchemaScan.IsPostgres(raw)) return;
+        var pipeline = PrivacyPipeline();
+        var zelda = await PlantZeldaAndBobAsync(pipeline);
+        string[] tables = ["event_log", "event_profiles", "identities", "trait_history", "profiles", "contacts", "dead_letters"];
+        var before = await SchemaScan.VacuumCountsAsync(raw, tables, Ct);
+
+        var erased = await Erasure(pipeline).EraseAsync("profileId", zelda.Id, "key_1", "ops", null, Ct);
+
+        Assert.All(tables, t => Assert.True(erased.Value!.Rows.GetValueOrDefault(t) > 0, $"the erasure did not change {t}"));
+        var after = await SchemaScan.VacuumCountsAsync(raw, tables, Ct);
+        Assert.Equal([], tables.Where(t => after.GetValueOrDefault(t) <= before.GetValueOrDefault(t)));
+    }
+
+    /// <summary>
+    /// PostgreSQL runs writers side by side: a follower transaction that wrote a row of the person and has not committed
+    /// when the erasure starts is waited for (the erasure first locks the profile tables against writers), and its row
+    /// is erased with the rest instead of surviving the erasure's delete.
+    /// </summary>
+    [Fact]
+    public async Task An_erasure_waits_for_a_follower_commit_under_way_and_erases_its_row_on_PostgreSQL()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null || !SchemaScan.IsPostgres(raw)) return;
+        var pipeline = PrivacyPipeline();
+        var zelda = await PlantZeldaAndBobAsync(pipeline);
+        await using var follower = (await OpenRawAsync())!;
+        await using var transaction = await follower.BeginTransactionAsync(Ct);
+        await using (var insert = follower.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = $"INSERT INTO segment_members (segment_id, profile_id, since) VALUES ('seg-late', '{zelda.Id}', 0)";
+            Assert.Equal(1, await insert.ExecuteNonQueryAsync(Ct));
+        }
+
+        var erasure = Erasure(pipeline).EraseAsync("profileId", zelda.Id, "key_1", "ops", null, Ct);
+        var waiting = Stopwatch.StartNew();
+        while (await SchemaScan.WaitingLocksAsync(raw, Ct) == 0 && !erasure.IsCompleted && waiting.Elapsed < TimeSpan.FromSeconds(20))
+            await Task.Delay(20, Ct); // until the erasure waits on the follower's lock
+        Assert.False(erasure.IsCompleted);
+        await transaction.CommitAsync(Ct);
+
+        Assert.Null((await erasure).Problem);
+        Assert.Empty(await Store.Segments.MembershipsAsync(zelda.Id, Ct));
+    }
+
+    /// <summary>A new table with a <c>profile_id</c> column needs the erasure fence's guard as well as erasure's delete.</summary>
+    [Fact]
+    public async Task Every_table_a_profile_has_rows_in_is_guarded_against_writes_for_an_erased_profile()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null) return;
+        var guarded = await SchemaScan.GuardedTablesAsync(raw, Ct);
+        var holding = new List<string> { "profiles" };
+        foreach (var table in await SchemaScan.TablesAsync(raw, Ct))
+            if ((await SchemaScan.ColumnsAsync(raw, table, Ct)).Contains("profile_id")) holding.Add(table);
+
+        Assert.Equal([], holding.Where(t => !guarded.Contains(t)));
     }
 
     [Fact]

@@ -54,6 +54,23 @@ public abstract partial class StoreContractTests
         Track("Order Completed", at, userId, properties: category is null ? new JsonObject { ["revenue"] = revenue } : new JsonObject { ["revenue"] = revenue, ["category"] = category });
 
     [Fact]
+    public async Task Every_segment_save_and_delete_moves_the_definitions_version_so_other_nodes_reload()
+    {
+        var engine = Engine();
+        var before = await Store.Segments.DefinitionsVersionAsync(Ct);
+        var segment = await SegmentAsync(engine, "Buyers", RecentBuyers);
+        var created = await Store.Segments.DefinitionsVersionAsync(Ct);
+        await Store.Segments.SaveSegmentAsync(segment with { MinSize = 10 }, Ct);
+        var changed = await Store.Segments.DefinitionsVersionAsync(Ct);
+        await Store.Segments.DeleteSegmentAsync(segment.Id, Ct);
+        var deleted = await Store.Segments.DefinitionsVersionAsync(Ct);
+
+        Assert.True(created > before, "creating a segment moves the version");
+        Assert.True(changed > created, "changing a segment moves the version");
+        Assert.True(deleted > changed, "deleting a segment moves the version");
+    }
+
+    [Fact]
     public async Task Intersections_of_chosen_segments_count_only_those_pairs()
     {
         var engine = Engine();

@@ -31,6 +31,20 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Every_trigger_save_moves_the_definitions_version_so_other_nodes_reload()
+    {
+        var before = await Store.Triggers.DefinitionsVersionAsync(Ct);
+        await Store.Triggers.SaveTriggerAsync(NewTrigger("t1"), Ct);
+        var created = await Store.Triggers.DefinitionsVersionAsync(Ct);
+        await Store.Triggers.SaveTriggerAsync(NewTrigger("t1", enabled: false), Ct);
+        var disabled = await Store.Triggers.DefinitionsVersionAsync(Ct);
+
+        Assert.True(created > before, "creating a trigger moves the version");
+        Assert.True(disabled > created, "changing a trigger moves the version");
+        Assert.Equal(disabled, await Store.Triggers.DefinitionsVersionAsync(Ct)); // reading does not
+    }
+
+    [Fact]
     public async Task Runs_timers_and_log_commit_together_and_read_back()
     {
         var a = NewRun("r1", "p1", TriggersNow.AddMinutes(5));

@@ -28,7 +28,13 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
     private long? _position;
 
-    public SegmentCatalog Catalog { get; private set; } = SegmentCatalog.Empty;
+    public SegmentCatalog Catalog => _loaded.Catalog;
+
+    /// <summary>The catalog with the store's definitions version it was read at (one reference: never a mixed pair).</summary>
+    private sealed record Loaded(SegmentCatalog Catalog, long Version);
+
+    private Loaded _loaded = new(SegmentCatalog.Empty, -1);
+    private readonly Lock _loadGate = new();
 
     /// <summary>Raised after membership changes are committed.</summary>
     public event Action<IReadOnlyList<MembershipChange>>? MembershipChanged;
@@ -41,11 +47,22 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     /// <summary>Reloads the segment definitions (after one is created, changed or deleted); stored ones that cannot load are disabled.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
+        var version = await store.DefinitionsVersionAsync(cancellationToken); // read first: a save after it moves it again
         var catalog = SegmentCatalog.Load(await store.ListSegmentsAsync(cancellationToken), _limits);
-        Catalog = catalog;
+        lock (_loadGate)
+            if (version >= _loaded.Version) _loaded = new(catalog, version); // a slower, older reload never wins
         foreach (var d in catalog.Disabled)
             lock (_reported)
                 if (_reported.Add((d.Id, d.Disabled!))) SegmentDisabled?.Invoke(d);
+    }
+
+    /// <summary>
+    /// Reloads when a segment was saved or deleted since the catalog was read, through any node or the CLI. Called after
+    /// the batch's bounds are read: a segment saved before an event was accepted is then always in the catalog that sees it.
+    /// </summary>
+    public async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
+    {
+        if (await store.DefinitionsVersionAsync(cancellationToken) != _loaded.Version) await ReloadAsync(cancellationToken);
     }
 
     /// <summary>Re-evaluates the profiles of the next batch of events the profile pipeline has applied; returns how many events it covered.</summary>
@@ -65,6 +82,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         var position = _position ??= await positions.PositionAsync(Followers.Segments, cancellationToken);
         var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
         if (upTo <= position) return 0;
+        await ReloadIfChangedAsync(cancellationToken);
         var events = await store.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
 
@@ -126,6 +144,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         var now = time.GetUtcNow();
         var due = await store.DueTimersAsync(now, max, cancellationToken);
         if (due.Count == 0) return 0;
+        await ReloadIfChangedAsync(cancellationToken);
         var catalog = Catalog;
         await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
         var update = new Pending();

@@ -42,7 +42,13 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
     /// <summary>Tries for an email whose server was unreachable; the Message-ID stays the same across tries.</summary>
     private const int EmailAttempts = 3;
 
-    public TriggerCatalog Catalog { get; private set; } = TriggerCatalog.Empty;
+    public TriggerCatalog Catalog => _loaded.Catalog;
+
+    /// <summary>The catalog with the store's definitions version it was read at (one reference: never a mixed pair).</summary>
+    private sealed record Loaded(TriggerCatalog Catalog, long Version);
+
+    private Loaded _loaded = new(TriggerCatalog.Empty, -1);
+    private readonly Lock _loadGate = new();
 
     public IReadOnlyList<FrequencyCap> GlobalCaps => caps.Global;
 
@@ -55,11 +61,22 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
+        var version = await store.DefinitionsVersionAsync(cancellationToken); // read first: a save after it moves it again
         var catalog = new TriggerCatalog(await store.ListTriggersAsync(cancellationToken));
-        Catalog = catalog;
+        lock (_loadGate)
+            if (version >= _loaded.Version) _loaded = new(catalog, version); // a slower, older reload never wins
         foreach (var d in catalog.Disabled)
             lock (_reportedDisabled)
                 if (_reportedDisabled.Add((d.Stored.Id, d.Reason))) TriggerDisabled?.Invoke(d);
+    }
+
+    /// <summary>
+    /// Reloads when a trigger was saved since the catalog was read, through any node or the CLI. Called after the
+    /// input's bounds are read: a trigger saved before an event was accepted is then always in the catalog that sees it.
+    /// </summary>
+    public async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
+    {
+        if (await store.DefinitionsVersionAsync(cancellationToken) != _loaded.Version) await ReloadAsync(cancellationToken);
     }
 
     /// <summary>Feeds the next batch of pipeline-applied events to waiting runs and event-started triggers; returns how many events it covered.</summary>
@@ -71,6 +88,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
         var position = await positions.PositionAsync(EventsPosition, cancellationToken);
         var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
         if (upTo <= position) return 0;
+        await ReloadIfChangedAsync(cancellationToken);
         var events = await store.AssignedEventsAsync(position, upTo, max, cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
         return await FeedEventsAsync(events, new PositionMove(EventsPosition, position, newPosition), cancellationToken) ? Math.Max(events.Count, 1) : 0;
@@ -110,6 +128,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
         var position = await positions.PositionAsync(SegmentsPosition, cancellationToken);
         var changes = await store.SegmentChangesAfterAsync(position, max, cancellationToken);
         if (changes.Count == 0) return 0;
+        await ReloadIfChangedAsync(cancellationToken);
         return await FeedSegmentChangesAsync(changes, new PositionMove(SegmentsPosition, position, changes[^1].Id), cancellationToken) ? changes.Count : 0;
     }
 

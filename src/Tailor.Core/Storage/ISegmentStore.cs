@@ -14,6 +14,9 @@ public interface ISegmentStore
     /// <summary>Deletes a segment with its members, timers and history.</summary>
     Task DeleteSegmentAsync(string segmentId, CancellationToken cancellationToken);
 
+    /// <summary>A number that moves whenever a segment is saved or deleted (through any node or the CLI).</summary>
+    Task<long> DefinitionsVersionAsync(CancellationToken cancellationToken);
+
     /// <summary>The ids of the segments a profile is in now.</summary>
     Task<IReadOnlySet<string>> MembershipsAsync(string profileId, CancellationToken cancellationToken);
 

@@ -16,6 +16,9 @@ public interface ITriggerStore
 
     Task<StoredTrigger?> GetTriggerAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>A number that moves whenever a trigger is saved (through any node or the CLI).</summary>
+    Task<long> DefinitionsVersionAsync(CancellationToken cancellationToken);
+
     /// <summary>Events after <paramref name="after"/> up to <paramref name="upTo"/> that the pipeline assigned to a profile, in log order.</summary>
     Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken);
 

@@ -51,6 +51,12 @@ public sealed partial class CampaignSender(
                 LogInterrupted(campaign.Id, n);
     }
 
+    /// <summary>
+    /// Taken back from another node (docs/scale.md): recipients left "sending" were claimed by the node that held the
+    /// campaigns until it lost them (killed). This node's own sends finished within its last step, so none are its own.
+    /// </summary>
+    public Task ResumeAsync(CancellationToken cancellationToken) => StartAsync(cancellationToken);
+
     /// <summary>Starts scheduled campaigns that came due and sends every sending one to the end; idle until the next scheduled one.</summary>
     public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {

@@ -42,7 +42,7 @@ public sealed class SegmentWorker(SegmentEngine engine, ISegmentStore store, IPo
         worked += fired;
         _timerFailed = false;
         if (worked > 0) return new(worked);
-        await engine.ReloadAsync(cancellationToken); // picks up segments changed by another node or the CLI
+        await engine.ReloadIfChangedAsync(cancellationToken); // picks up segments changed by another node or the CLI
         _nextTimer = await store.NextTimerAsync(cancellationToken);
         return FollowerStep.Idle(_nextTimer);
     }

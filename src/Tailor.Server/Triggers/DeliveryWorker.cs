@@ -19,7 +19,8 @@ namespace Tailor.Server.Triggers;
 /// A follower run by <see cref="FollowerHost"/>, which cannot isolate items: each delivery already runs on its own.
 /// </summary>
 public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore deadLetters, IEnumerable<IDeliveryChannel> channels,
-    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, FollowerWakeups wakeups, IStageProbe? probe = null) : ILogFollower, IDisposable
+    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, FollowerWakeups wakeups, IStageProbe? probe = null,
+    IFollowerOwnership? ownership = null) : ILogFollower, IDisposable
 {
     /// <summary>The dead-letter stage of deliveries whose run threw.</summary>
     public const string Stage = "deliveries";
@@ -30,6 +31,11 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
     /// <summary>A delivery still "sending" this long after its claim was abandoned by a node that died mid-send.</summary>
     public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(10);
     private DateTimeOffset _nextRecovery = DateTimeOffset.MinValue;
+    // Cluster mode: only the holder of this partition claims deliveries, so claims left "sending" when it takes the
+    // partition were made by a holder that lost it (killed): recovered at once, not after the lease. Its own claims
+    // still in flight (sent, or not yet committed) are the exception.
+    private bool _recoverEveryClaim;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
     private Task? _committer;
     // Slow email (one SMTP transaction each) has a lane of its own, so a backlog of mail never holds up webhooks.
     private readonly Lane[] _lanes = [new(DeliveryLane.NotEmail, 64), new(DeliveryLane.Email, 16)];
@@ -49,6 +55,14 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _committer ??= Task.Run(() => CommitLoopAsync(CancellationToken.None), CancellationToken.None);
+        _recoverEveryClaim = ownership is not null;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Taken back from another node, which may have died with deliveries claimed.</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        _recoverEveryClaim = ownership is not null;
         return Task.CompletedTask;
     }
 
@@ -76,9 +90,10 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
     /// </summary>
     public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken)
     {
-        if (time.GetUtcNow() >= _nextRecovery)
+        if (_recoverEveryClaim || time.GetUtcNow() >= _nextRecovery)
         {
-            await RecoverInterruptedAsync(cancellationToken);
+            await RecoverInterruptedAsync(_recoverEveryClaim ? time.GetUtcNow().AddMilliseconds(1) : time.GetUtcNow() - ClaimLease, cancellationToken);
+            _recoverEveryClaim = false;
             _nextRecovery = time.GetUtcNow() + TimeSpan.FromMinutes(1);
         }
         var claimed = 0;
@@ -88,6 +103,7 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
             var batch = await store.ClaimDeliveriesAsync(time.GetUtcNow(), lane.Slots.CurrentCount, lane.Kind, cancellationToken);
             foreach (var d in batch)
             {
+                _inFlight[d.Id] = 0;
                 await lane.Slots.WaitAsync(cancellationToken);
                 _ = Task.Run(() => RunInSlotAsync(d, lane, cancellationToken), CancellationToken.None);
             }
@@ -134,6 +150,7 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
         catch (OperationCanceledException)
         {
             // Stopping: the claim stays "sending" and is recovered after the lease.
+            _inFlight.TryRemove(d.Id, out _);
         }
         finally
         {
@@ -165,6 +182,7 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
             try
             {
                 await store.CompleteDeliveriesAsync(batch, ct);
+                foreach (var done in batch) _inFlight.TryRemove(done.Id, out _);
                 batch.Clear();
             }
             catch (Exception ex)
@@ -179,11 +197,12 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
     /// Deliveries whose node died mid-send: a webhook or profile change goes again (the receiver dedupes by
     /// Idempotency-Key, the log by message id); an email does not, because it may have been accepted (at most once).
     /// </summary>
-    private async Task RecoverInterruptedAsync(CancellationToken ct)
+    private async Task RecoverInterruptedAsync(DateTimeOffset claimedBefore, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         const string interrupted = "interrupted mid-send (the node stopped)";
-        await store.CompleteDeliveriesAsync([.. (await store.InterruptedDeliveriesAsync(now - ClaimLease, CommitBatch, ct)).Select(d => d.Kind == EmailPayload.KindName
+        var abandoned = (await store.InterruptedDeliveriesAsync(claimedBefore, CommitBatch, ct)).Where(d => !_inFlight.ContainsKey(d.Id));
+        await store.CompleteDeliveriesAsync([.. abandoned.Select(d => d.Kind == EmailPayload.KindName
             ? new DeliveryResult(d.Id, DeliveryStatus.Failed, now, interrupted, Log(d, "failed", $"{interrupted}; not resent, it may have been accepted"))
             : new DeliveryResult(d.Id, DeliveryStatus.Pending, now, interrupted, Log(d, "retry", $"{interrupted}; sent again under the same idempotency key")))], ct);
     }

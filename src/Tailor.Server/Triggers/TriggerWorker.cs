@@ -51,7 +51,7 @@ public sealed class TriggerWorker(TriggerEngine engine, FollowerWakeups wakeups,
         _current = null; // schedule ticks and the idle look-ups have no item to set aside
         if (!(one && worked > 0)) worked += await engine.FireSchedulesAsync(cancellationToken);
         if (worked > 0) return new(worked);
-        await engine.ReloadAsync(cancellationToken); // picks up triggers changed by another node or the CLI
+        await engine.ReloadIfChangedAsync(cancellationToken); // picks up triggers changed by another node or the CLI
         return FollowerStep.Idle(await store.NextDueAsync(cancellationToken));
     }
 

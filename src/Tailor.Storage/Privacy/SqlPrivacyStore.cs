@@ -36,21 +36,36 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
     /// <summary>Stands in an empty IN list: no identifier or event name is this (PostgreSQL text cannot hold NUL).</summary>
     private const string NoMatch = "\u0001";
 
+    /// <summary>The tables a follower can write a profile's rows to: each has a guard (migration 0039) that drops a row of an erased profile.</summary>
+    internal static IEnumerable<string> GuardedTables => ProfileTables.Append("event_profiles").Append("profiles");
+
+    /// <summary>How often an erasure that PostgreSQL chose as a deadlock's victim (its table locks against a follower's row writes) is tried again.</summary>
+    private const int DeadlockAttempts = 5;
+
     public async Task<ErasureResult> EraseAsync(ErasureRequest request, CancellationToken cancellationToken)
     {
-        var rows = await db.WriteAsync(async (c, t) =>
+        for (var attempt = 1; ; attempt++)
         {
-            var secure = Sqlite ? await SecureDeleteAsync(c, t, null, cancellationToken) : null;
-            try { return await EraseAsync(c, t, request, cancellationToken); }
-            finally { if (secure is { } previous) await SecureDeleteAsync(c, t, previous, cancellationToken); }
-        }, cancellationToken);
-        if (Sqlite) await CheckpointAsync(cancellationToken);
-        return new ErasureResult(rows);
+            try
+            {
+                var rows = await db.WriteAsync(async (c, t) =>
+                {
+                    var secure = Sqlite ? await SecureDeleteAsync(c, t, null, cancellationToken) : null;
+                    try { return await EraseAsync(c, t, request, cancellationToken); }
+                    finally { if (secure is { } previous) await SecureDeleteAsync(c, t, previous, cancellationToken); }
+                }, cancellationToken);
+                if (Sqlite) await CheckpointAsync(cancellationToken);
+                else await VacuumAsync(rows, cancellationToken);
+                return new ErasureResult(rows);
+            }
+            catch (DbException e) when (e.SqlState == "40P01" && attempt < DeadlockAttempts) { }
+        }
     }
 
     private async Task<Dictionary<string, long>> EraseAsync(DbConnection c, DbTransaction t, ErasureRequest request, CancellationToken ct)
     {
         var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+        await FenceAsync(c, t, request, ct);
         async Task Run(string table, string sql, params (string, object?)[] parameters)
         {
             var n = await Db.ExecuteAsync(c, t, sql, ct, parameters);
@@ -144,6 +159,22 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
     }
 
     /// <summary>
+    /// The fence against followers (docs/privacy.md, "Followers after an erasure"): the erased ids go into
+    /// <c>erased_profiles</c>, whose guard on every profile table drops a row a follower writes for them later, in the
+    /// follower's own transaction. SQLite has one writer, so a follower's commit is wholly before or after this one.
+    /// PostgreSQL runs writers side by side: the tables are locked against writers first, which waits for every
+    /// follower transaction already writing them (its rows are then seen and deleted here) and holds back the next
+    /// until this commits (its guard then finds the ids). Reads go on meanwhile.
+    /// </summary>
+    private async Task FenceAsync(DbConnection c, DbTransaction t, ErasureRequest request, CancellationToken ct)
+    {
+        if (!Sqlite) await Db.ExecuteAsync(c, t, $"LOCK TABLE {string.Join(", ", GuardedTables)} IN SHARE ROW EXCLUSIVE MODE", ct);
+        foreach (var id in request.ProfileIds)
+            await Db.ExecuteAsync(c, t, "INSERT INTO erased_profiles (id, erased_at) VALUES (@id, @at) ON CONFLICT (id) DO NOTHING", ct,
+                ("id", id), ("at", Db.Ms(request.At)));
+    }
+
+    /// <summary>
     /// Analytics runs keep their results and charts (aggregates, not the person's data), but a text that names the
     /// person — an identifier or a profile id in a run's parameters, result or error, or in a text artefact (SVG, CSV,
     /// JSON) — has it replaced by <c>[erased]</c>, as in the audit trail. Runs are few (each an explicit job), so all are read.
@@ -219,6 +250,26 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
         var previous = Convert.ToInt64(await Db.ScalarAsync(c, t, "PRAGMA secure_delete", ct), CultureInfo.InvariantCulture) == 1;
         await Db.ExecuteAsync(c, t, "PRAGMA secure_delete = 1", ct);
         return previous;
+    }
+
+    /// <summary>
+    /// PostgreSQL keeps deleted rows as dead tuples, and their index entries (an index on <c>user_id</c> holds the
+    /// value), until a vacuum. The tables the erasure changed are vacuumed at once, indexes included
+    /// (<c>INDEX_CLEANUP ON</c>: the default may skip them when few rows died), so their space is marked free and the
+    /// index entries go; the bytes of a freed tuple stay in its page until a later write reuses the space, and the
+    /// server's WAL and backups keep what they hold (docs/privacy.md, "Files"). The erasure has committed by now: a
+    /// vacuum that fails (the command's 30-second limit on a very large table, or a role that may not vacuum) leaves
+    /// that table to autovacuum and does not undo the answer. The event log goes last: it is the largest.
+    /// </summary>
+    private async Task VacuumAsync(IReadOnlyDictionary<string, long> rows, CancellationToken ct)
+    {
+        var tables = rows.Where(r => r.Value > 0).Select(r => r.Key).OrderBy(t => t == "event_log").ThenBy(t => t, StringComparer.Ordinal).ToList();
+        await using var c = await db.OpenReadAsync(ct);
+        foreach (var table in tables)
+        {
+            try { await Db.ExecuteAsync(c, null, $"VACUUM (INDEX_CLEANUP ON) {table}", ct); }
+            catch (DbException) when (!ct.IsCancellationRequested) { }
+        }
     }
 
     /// <summary>Copies the write-ahead log into the database file and empties it, so the old pages are gone from the WAL too.</summary>

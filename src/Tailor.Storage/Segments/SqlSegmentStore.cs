@@ -47,12 +47,17 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
     }
 
     public Task SaveSegmentAsync(SegmentDefinition segment, CancellationToken cancellationToken) =>
-        db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
+        db.WriteAsync(async (c, t) =>
+        {
+            await Db.ExecuteAsync(c, t, """
             INSERT INTO segments (id, name, rule, parent_id, min_size, created_at, updated_at) VALUES (@id, @name, @rule, @parent, @min, @created, @updated)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, rule = excluded.rule, parent_id = excluded.parent_id,
                 min_size = excluded.min_size, updated_at = excluded.updated_at
             """, cancellationToken, ("id", segment.Id), ("name", segment.Name), ("rule", RulePrinter.Print(segment.Rule)), ("parent", segment.ParentId),
-            ("min", segment.MinSize), ("created", Db.Ms(segment.CreatedAt)), ("updated", Db.Ms(segment.UpdatedAt))), cancellationToken);
+            ("min", segment.MinSize), ("created", Db.Ms(segment.CreatedAt)), ("updated", Db.Ms(segment.UpdatedAt)));
+            await DefinitionVersions.RaiseAsync(c, t, DefinitionVersions.Segments, cancellationToken);
+            return 0;
+        }, cancellationToken);
 
     public Task DeleteSegmentAsync(string segmentId, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
@@ -66,8 +71,11 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
                 new("DELETE FROM segment_sizes WHERE segment_id = @id", id),
                 new("DELETE FROM segments WHERE id = @id", id),
             ], cancellationToken);
+            await DefinitionVersions.RaiseAsync(c, t, DefinitionVersions.Segments, cancellationToken);
             return 0;
         }, cancellationToken);
+
+    public Task<long> DefinitionsVersionAsync(CancellationToken cancellationToken) => DefinitionVersions.ReadAsync(db, DefinitionVersions.Segments, cancellationToken);
 
     public async Task<IReadOnlySet<string>> MembershipsAsync(string profileId, CancellationToken cancellationToken)
     {

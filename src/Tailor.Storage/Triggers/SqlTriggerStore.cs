@@ -19,11 +19,18 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
     private const string DeliveryColumnsSql = "id, run_id, trigger_id, profile_id, kind, payload, status, attempts, max_attempts, due_at, last_error, created_at";
 
     public Task SaveTriggerAsync(StoredTrigger trigger, CancellationToken cancellationToken) =>
-        db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
+        db.WriteAsync(async (c, t) =>
+        {
+            await Db.ExecuteAsync(c, t, """
             INSERT INTO triggers (id, name, definition, enabled, secret, created_at, updated_at) VALUES (@id, @name, @definition, @enabled, @secret, @created, @updated)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, definition = excluded.definition, enabled = excluded.enabled, updated_at = excluded.updated_at
             """, cancellationToken, ("id", trigger.Id), ("name", trigger.Name), ("definition", trigger.Definition), ("enabled", trigger.Enabled),
-            ("secret", trigger.Secret), ("created", Db.Ms(trigger.CreatedAt)), ("updated", Db.Ms(trigger.UpdatedAt))), cancellationToken);
+            ("secret", trigger.Secret), ("created", Db.Ms(trigger.CreatedAt)), ("updated", Db.Ms(trigger.UpdatedAt)));
+            await DefinitionVersions.RaiseAsync(c, t, DefinitionVersions.Triggers, cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    public Task<long> DefinitionsVersionAsync(CancellationToken cancellationToken) => DefinitionVersions.ReadAsync(db, DefinitionVersions.Triggers, cancellationToken);
 
     public async Task<IReadOnlyList<StoredTrigger>> ListTriggersAsync(CancellationToken cancellationToken)
     {

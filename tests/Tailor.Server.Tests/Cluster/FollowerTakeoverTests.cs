@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +23,7 @@ public sealed class FollowerTakeoverTests : IAsyncDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly string _data = TempDirectory.Create("takeover");
-    private readonly Ownership _ownership = new();
+    private readonly TestOwnership _ownership = new();
     private WebApplication? _app;
 
     [Fact]
@@ -81,18 +80,6 @@ public sealed class FollowerTakeoverTests : IAsyncDisposable
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"not within 20 s: {what}");
             await Task.Delay(20, Ct);
         }
-    }
-
-    /// <summary>Which followers this node holds: all of them, except those the test gave to "another node".</summary>
-    private sealed class Ownership : IFollowerOwnership
-    {
-        private readonly ConcurrentDictionary<string, bool> _away = new(StringComparer.Ordinal);
-
-        public bool Owns(string follower) => !_away.ContainsKey(follower);
-
-        public void GiveAway(string follower) => _away[follower] = true;
-
-        public void TakeBack(string follower) => _away.TryRemove(follower, out _);
     }
 
     public async ValueTask DisposeAsync()

@@ -78,7 +78,8 @@ public sealed class ErasureEndToEndTests
         await using (var raw = await OpenRawAsync(app))
         {
             var hits = await SchemaScan.FindAsync(raw, needles, Decoder(app), Ct);
-            Assert.Equal([$"audit_log.target holds '{zelda}'"], hits); // the erasure's own entry names the profile id, nothing else
+            // The erasure's own entry names the profile id, and the erasure fence keeps it (against followers writing back); nothing else.
+            Assert.Equal([$"audit_log.target holds '{zelda}'", $"erased_profiles.id holds '{zelda}'"], hits);
         }
         if (!postgres) Assert.Equal([], SchemaScan.FindInFiles(app.Options.DataDirectory, needles[..^1]));
         var entry = (await app.Admin.GetArrayAsync("/api/audit?action=privacy%20erase")).Single();
@@ -100,7 +101,7 @@ public sealed class ErasureEndToEndTests
         Assert.Equal((2L, 1L), ((long)status["privacy"]!["suppressedEvents"]!, (long)status["privacy"]!["erasures"]!));
         using (var still = await app.Admin.GetAsync("/api/profiles/lookup?type=anonymousId&value=anon-late", Ct)) Assert.Equal(HttpStatusCode.NotFound, still.StatusCode);
         await using (var raw = await OpenRawAsync(app))
-            Assert.Equal([$"audit_log.target holds '{zelda}'"], await SchemaScan.FindAsync(raw, needles, Decoder(app), Ct));
+            Assert.Equal([$"audit_log.target holds '{zelda}'", $"erased_profiles.id holds '{zelda}'"], await SchemaScan.FindAsync(raw, needles, Decoder(app), Ct));
     }
 
     [Fact]

@@ -37,8 +37,10 @@ public sealed class TriggerApp : IAsyncDisposable
     /// <param name="loopbackAllowed">False for an app with no allow-list at all, as a default install runs.</param>
     /// <param name="emailFrom">The configured From (<c>TAILOR_EMAIL_FROM</c>); null keeps the default.</param>
     /// <param name="configure">Further settings (e.g. DKIM signing) applied last.</param>
+    /// <param name="services">Further services (e.g. which followers this node holds).</param>
     public static async Task<TriggerApp> StartAsync(bool smtp = false, string? caps = null, bool postgres = false, Core.Pipeline.IStageProbe? probe = null,
-        string[]? webhookAllow = null, bool loopbackAllowed = true, string? emailFrom = null, Action<TailorServerOptions>? configure = null)
+        string[]? webhookAllow = null, bool loopbackAllowed = true, string? emailFrom = null, Action<TailorServerOptions>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var data = TempDirectory.Create("triggers");
@@ -64,7 +66,11 @@ public sealed class TriggerApp : IAsyncDisposable
         if (emailFrom is not null) options.EmailFrom = emailFrom;
         options.Security.WebhookAllow = [.. webhookAllow ?? (loopbackAllowed ? ["127.0.0.0/8"] : [])];
         configure?.Invoke(options);
-        return new TriggerApp(await FakeClockApp.StartAsync(options, time, probe is null ? null : services => services.AddSingleton(probe))) { _postgresAdmin = admin, _database = database };
+        return new TriggerApp(await FakeClockApp.StartAsync(options, time, more =>
+        {
+            if (probe is not null) more.AddSingleton(probe);
+            services?.Invoke(more);
+        })) { _postgresAdmin = admin, _database = database };
     }
 
     private static async Task AdminAsync(string connectionString, string sql)

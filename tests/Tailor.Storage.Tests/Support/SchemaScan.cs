@@ -21,6 +21,34 @@ public static class SchemaScan
             ? $"SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position"
             : $"SELECT name FROM pragma_table_info('{table}')", ct);
 
+    /// <summary>True for a PostgreSQL connection.</summary>
+    public static bool IsPostgres(DbConnection c) => Postgres(c);
+
+    /// <summary>How many times each of <paramref name="tables"/> was vacuumed by hand (PostgreSQL's statistics; autovacuum not counted).</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> VacuumCountsAsync(DbConnection c, IReadOnlyCollection<string> tables, CancellationToken ct)
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = $"SELECT relname, vacuum_count FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname IN ({string.Join(", ", tables.Select(t => $"'{t}'"))})";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct)) counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
+    /// <summary>How many lock requests on this database are waiting (PostgreSQL: <c>pg_locks</c> not granted).</summary>
+    public static async Task<long> WaitingLocksAsync(DbConnection c, CancellationToken ct)
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The tables with the erasure fence's guard (a trigger named <c>erased_guard…</c>, migration 0039).</summary>
+    public static async Task<IReadOnlySet<string>> GuardedTablesAsync(DbConnection c, CancellationToken ct) =>
+        (await ListAsync(c, Postgres(c)
+            ? "SELECT DISTINCT event_object_table FROM information_schema.triggers WHERE trigger_schema = current_schema() AND trigger_name = 'erased_guard' AND event_manipulation = 'INSERT'"
+            : "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'erased\\_guard\\_%' ESCAPE '\\' AND sql LIKE '%BEFORE INSERT%'", ct)).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>
     /// Every place (<c>table.column</c>) whose value contains one of <paramref name="needles"/> (ignoring case): text as
     /// stored, JSON as text, and binary both as UTF-8 and decoded by <paramref name="decode"/> (SQLite's compact payloads).
