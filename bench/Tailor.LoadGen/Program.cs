@@ -29,12 +29,13 @@ var markdown = new Option<string?>("--markdown") { Description = "Append the res
 var segments = new Option<string?>("--segments") { Description = "File of 'name | rule' lines: segments created through POST /api/segments before the warm-up" };
 var drain = new Option<int>("--drain") { Description = "Seconds to wait after the load for the profile pipeline to catch up (reported; 0: do not wait)", DefaultValueFactory = _ => 30 };
 var probe = new Option<bool>("--probe") { Description = "Time membership changes: 2xx of a probe event to 'entered' on /api/segments/stream, one probe at a time beside the load" };
+var startTimeout = new Option<int>("--start-timeout") { Description = "Seconds to wait for the child server's /health (a busy machine starts it slowly)", DefaultValueFactory = _ => 60 };
 var label = new Option<string?>("--label") { Description = "Extra words for the store column (e.g. 'after fix')" };
 
 var root = new RootCommand("Tailor load generator: realistic Segment batches over HTTP on loopback; prints throughput, latency, reads and memory")
 {
     mode, serverDll, postgres, url, writeKey, adminKey, connections, rate, batchSize, readRate, warmup, duration, users, zipf, seed,
-    timeout, maxInFlight, serverEnv, markdown, label, segments, drain, probe,
+    timeout, maxInFlight, serverEnv, markdown, label, segments, drain, probe, startTimeout,
 };
 var writeNdjson = new Option<string?>("--write-ndjson") { Description = "Write --events messages of the load's mix to this file, one per line (for `tailor import`: bytes per event, CPU per event), and exit" };
 var eventCount = new Option<int>("--events") { Description = "Messages for --write-ndjson", DefaultValueFactory = _ => 100_000 };
@@ -92,7 +93,7 @@ root.SetAction(async (result, ct) =>
         if (dll is not null)
         {
             if (pg is not null) database = await PostgresDatabase.CreateAsync(pg, ct);
-            server = await TailorTarget.StartAsync(dll, database?.ConnectionString, env, ct);
+            server = await TailorTarget.StartAsync(dll, database?.ConnectionString, env, TimeSpan.FromSeconds(Math.Clamp(result.GetValue(startTimeout), 10, 900)), ct);
             Console.WriteLine($"started server pid {server.ProcessId} at {server.Url} (log {server.LogPath})");
         }
         else

@@ -57,7 +57,7 @@ internal sealed class TailorTarget : IAsyncDisposable
         url.IsLoopback && (url.Host is "127.0.0.1" or "localhost" or "[::1]" or "::1");
 
     /// <summary>Starts <c>dotnet SERVER_DLL serve</c> on a free loopback port with a fresh data directory and waits for /health.</summary>
-    public static async Task<TailorTarget> StartAsync(string serverDll, string? postgres, IReadOnlyDictionary<string, string> extraEnv, CancellationToken ct)
+    public static async Task<TailorTarget> StartAsync(string serverDll, string? postgres, IReadOnlyDictionary<string, string> extraEnv, TimeSpan startTimeout, CancellationToken ct)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
@@ -93,7 +93,7 @@ internal sealed class TailorTarget : IAsyncDisposable
         var target = new TailorTarget(url, writeKey, adminKey, process, data, log) { LogPath = logPath };
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + startTimeout;
         while (true)
         {
             if (process.HasExited)
@@ -111,7 +111,7 @@ internal sealed class TailorTarget : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 await target.DisposeAsync();
-                throw new TimeoutException($"The server was not healthy within 60 s; see {logPath}");
+                throw new TimeoutException($"The server was not healthy within {startTimeout.TotalSeconds:F0} s; see {logPath}");
             }
             await Task.Delay(200, ct);
         }

@@ -310,6 +310,12 @@ public abstract partial class StoreContractTests
             "for some category: performed \"Product Viewed\" more than 2 times in last 1 hours and performed \"Order Completed\"",
             "performed \"Page Viewed\" at least 2 times in last 3 hours or has tag \"vip\"",
             "performed \"Order Completed\" sum of revenue >= 50",
+            // Re-evaluated only when what they read changes (traits, consent, orders, page views) or the profile is new.
+            "not performed \"Order Completed\" in last 10 days",
+            "trait plan != \"pro\"",
+            "trait plan = \"pro\" and performed \"Page Viewed\" in last 2 days",
+            "has consent email or computed orderCount >= 2",
+            "computed \"eventCounts.Page Viewed\" >= 2 and not computed totalRevenue >= 30",
         ];
         for (var i = 0; i < rules.Length; i++) await SegmentAsync(engine, $"S{i}", rules[i]);
         await SegmentAsync(engine, "Nested", "in segment \"S0\" and not in segment \"S5\"");
@@ -325,12 +331,19 @@ public abstract partial class StoreContractTests
                 var user = users[random.Next(users.Length)];
                 var at = _time.GetUtcNow() - TimeSpan.FromMinutes(random.Next(0, 60 * 24 * 40)); // backdated up to 40 days
                 var category = categories[random.Next(categories.Length)];
-                batch.Add(random.Next(6) switch
+                var plan = random.Next(2) == 0 ? "pro" : "free";
+                batch.Add(random.Next(9) switch
                 {
                     0 => Order(at, user, random.Next(1, 40), category),
                     1 => Track("Product Added", at, user, properties: new JsonObject { ["category"] = category }),
                     2 => Page(at, user),
                     3 => TagsUpdated(at, user, add: random.Next(2) == 0 ? ["vip"] : [], remove: random.Next(2) == 0 ? ["vip"] : []),
+                    4 => Identify(at, user, traits: new JsonObject { ["plan"] = plan }),
+                    5 => Page(at, user, context: new JsonObject { ["traits"] = new JsonObject { ["plan"] = plan } }),
+                    6 => Track("Product Viewed", at, user, context: new JsonObject
+                    {
+                        ["consent"] = new JsonObject { ["categoryPreferences"] = new JsonObject { ["email"] = random.Next(2) == 0 } },
+                    }),
                     _ => Track("Product Viewed", at, user, properties: new JsonObject { ["category"] = category }),
                 });
             }

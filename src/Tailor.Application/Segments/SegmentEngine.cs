@@ -86,14 +86,17 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         var events = await store.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
 
-        var byProfile = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var merged = new HashSet<string>(StringComparer.Ordinal);
+        var byProfile = new Dictionary<string, Changed>(StringComparer.Ordinal);
         foreach (var e in events)
         {
             probe?.BeforeItem(Stage, EventKey(e.Sequence));
-            if (!byProfile.TryGetValue(e.ProfileId, out var names)) byProfile[e.ProfileId] = names = new HashSet<string>(StringComparer.Ordinal);
-            names.Add(CountedName(e));
-            if (e.Merged) merged.Add(e.ProfileId);
+            if (!byProfile.TryGetValue(e.ProfileId, out var changed)) byProfile[e.ProfileId] = changed = new Changed();
+            changed.Names.Add(CountedName(e));
+            changed.Inputs |= e.Inputs;
+            // A merge gave the survivor the other profile's history: every segment. A new profile was in no segment
+            // yet: also those a profile can meet without what they name ("not performed ...", "trait plan != ...").
+            changed.Everything |= e.Merged;
+            changed.New |= e.First;
         }
 
         var catalog = Catalog;
@@ -101,11 +104,15 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         var now = time.GetUtcNow();
         var update = new Pending();
         var work = new Dictionary<string, IReadOnlyList<SegmentCatalog.Compiled>>(StringComparer.Ordinal);
-        foreach (var (profileId, names) in byProfile)
+        // Profiles with the same changes share one list of affected segments (and so one snapshot scope).
+        var lists = new Dictionary<string, IReadOnlyList<SegmentCatalog.Compiled>>(StringComparer.Ordinal);
+        foreach (var (profileId, changed) in byProfile)
         {
-            // Any event may change traits, consent, tags or computed traits, so segments reading those are always included.
-            // A merge gave the survivor the other profile's history: every segment may have changed.
-            var affected = merged.Contains(profileId) ? catalog.InOrder : catalog.Affected(names, traits: true, consent: true, tags: true);
+            // Only the segments that read what the events changed: their names, the computed traits they move,
+            // and traits, consent or tags only when an event carried them.
+            var key = changed.Everything ? "*" : $"{(int)changed.Inputs}{(changed.New ? "+" : "")}\n{string.Join('\n', changed.Names.Order(StringComparer.Ordinal))}";
+            if (!lists.TryGetValue(key, out var affected))
+                lists[key] = affected = changed.Everything ? catalog.InOrder : catalog.Affected(changed.Names, changed.Inputs, changed.New);
             if (affected.Count > 0) work[profileId] = affected;
         }
         await EvaluateAsync(work, now, update, cancellationToken);
@@ -379,31 +386,55 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     private async Task EvaluateAsync(IReadOnlyDictionary<string, IReadOnlyList<SegmentCatalog.Compiled>> work, DateTimeOffset at, Pending update, CancellationToken ct,
         IReadOnlyDictionary<string, DateTimeOffset>? moments = null)
     {
-        var evaluated = new Dictionary<string, RuleDependencies>(StringComparer.Ordinal);
-        foreach (var segments in work.Values.Distinct())
-            foreach (var s in segments) evaluated.TryAdd(s.Id, s.Dependencies);
-        var scope = SnapshotScopes.For(evaluated.Select(e => (e.Key, e.Value)), at);
-        // Merged-away profiles are not in the snapshots: the merge already removed their memberships.
-        foreach (var page in work.Keys.Chunk(PageSize))
-        foreach (var snapshot in await store.SnapshotsAsync(page, scope, ct))
+        // Profiles are read in groups that need the same snapshot (the same events, profile, timeline), so that a
+        // profile whose events move one page-view segment does not read the order history another profile needs.
+        var groups = new Dictionary<string, (List<string> Profiles, Dictionary<string, RuleDependencies> Segments)>(StringComparer.Ordinal);
+        var keys = new Dictionary<IReadOnlyList<SegmentCatalog.Compiled>, string>(ReferenceEqualityComparer.Instance);
+        foreach (var (profileId, segments) in work)
         {
-            var segments = work[snapshot.Profile.Id];
-            var facts = Facts(snapshot, out var names); // names is updated as we go, so later segments see earlier results
-            var profileId = snapshot.Profile.Id;
-            var moment = moments is not null && moments.TryGetValue(profileId, out var own) ? own : at;
-            foreach (var segment in segments)
+            if (!keys.TryGetValue(segments, out var key))
+                keys[segments] = key = ScopeKey(SnapshotScopes.For(segments.Select(s => (s.Id, s.Dependencies)), at));
+            if (!groups.TryGetValue(key, out var group)) groups[key] = group = ([], new Dictionary<string, RuleDependencies>(StringComparer.Ordinal));
+            group.Profiles.Add(profileId);
+            foreach (var s in segments) group.Segments.TryAdd(s.Id, s.Dependencies);
+        }
+        foreach (var (profileIds, evaluated) in groups.Values)
+        {
+            var scope = SnapshotScopes.For(evaluated.Select(e => (e.Key, e.Value)), at);
+            // Merged-away profiles are not in the snapshots: the merge already removed their memberships.
+            foreach (var page in profileIds.Chunk(PageSize))
+            foreach (var snapshot in await store.SnapshotsAsync(page, scope, ct))
+                Evaluate(snapshot, work[snapshot.Profile.Id], moments is not null && moments.TryGetValue(snapshot.Profile.Id, out var own) ? own : at, update);
+        }
+    }
+
+    /// <summary>What a snapshot scope reads, as text: scopes with equal keys read the same rows (timers aside, which are unioned).</summary>
+    private static string ScopeKey(SnapshotScope scope)
+    {
+        var key = new System.Text.StringBuilder();
+        key.Append(scope.Profile ? 'P' : '-').Append(scope.Timeline ? 'T' : '-');
+        foreach (var (name, events) in scope.Events.OrderBy(e => e.Key, StringComparer.Ordinal))
+            key.Append('\n').Append(name).Append('|').Append(events.Payload ? 'p' : '-').Append('|').Append(events.From?.UtcTicks);
+        return key.ToString();
+    }
+
+    /// <summary>Evaluates one profile's segments (in catalog order) at <paramref name="moment"/> into <paramref name="update"/>.</summary>
+    private void Evaluate(ProfileSnapshot snapshot, IReadOnlyList<SegmentCatalog.Compiled> segments, DateTimeOffset moment, Pending update)
+    {
+        var facts = Facts(snapshot, out var names); // names is updated as we go, so later segments see earlier results
+        var profileId = snapshot.Profile.Id;
+        foreach (var segment in segments)
+        {
+            var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, moment);
+            if (result.Matched != snapshot.Memberships.Contains(segment.Id))
             {
-                var result = RuleEvaluator.Evaluate(segment.EffectiveRule, facts, moment);
-                if (result.Matched != snapshot.Memberships.Contains(segment.Id))
-                {
-                    update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, moment));
-                    if (result.Matched) names.Add(segment.Name); else names.Remove(segment.Name);
-                }
-                // A timer is written only when its moment moves: most evaluations leave it where it was.
-                DateTimeOffset? pending = snapshot.Timers.TryGetValue(segment.Id, out var due) ? due : null;
-                if ((segment.Dependencies.TimeWindows || result.NextChange is not null) && result.NextChange != pending)
-                    update.Timers.Add(new SegmentTimer(segment.Id, profileId, result.NextChange));
+                update.Changes.Add(new MembershipChange(segment.Id, profileId, result.Matched, moment));
+                if (result.Matched) names.Add(segment.Name); else names.Remove(segment.Name);
             }
+            // A timer is written only when its moment moves: most evaluations leave it where it was.
+            DateTimeOffset? pending = snapshot.Timers.TryGetValue(segment.Id, out var due) ? due : null;
+            if ((segment.Dependencies.TimeWindows || result.NextChange is not null) && result.NextChange != pending)
+                update.Timers.Add(new SegmentTimer(segment.Id, profileId, result.NextChange));
         }
     }
 
@@ -417,6 +448,15 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         EventTypes.TryParse(e.Type, out var type) ? CountedNames.Of(type, e.Name) : e.Name ?? "";
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>What a batch's events changed for one profile.</summary>
+    private sealed class Changed
+    {
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+        public ProfileInputs Inputs { get; set; }
+        public bool Everything { get; set; }
+        public bool New { get; set; }
+    }
 
     private sealed class Pending
     {

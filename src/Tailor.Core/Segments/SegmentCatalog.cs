@@ -17,6 +17,9 @@ public sealed class SegmentCatalog
     {
         public string Id => Definition.Id;
         public string Name => Definition.Name;
+
+        /// <summary>Whether every member has some event or computed value the rule names (<see cref="Evaluation.CandidateFilter.Narrows"/>).</summary>
+        public bool Narrows { get; } = Evaluation.CandidateFilter.Narrows(EffectiveRule);
     }
 
     public static SegmentCatalog Empty { get; } = new([]);
@@ -173,14 +176,17 @@ public sealed class SegmentCatalog
     /// any computed trait (every event changes some), a trait when <paramref name="traits"/>, consent or tags when
     /// those changed; then, transitively, the segments that refer to an affected one.
     /// </summary>
-    public IReadOnlyList<Compiled> Affected(IReadOnlySet<string> events, bool traits, bool consent, bool tags)
+    /// <param name="newProfile">The profile is new: also every segment a profile can meet without the events or
+    /// computed values its rule names (<c>not performed …</c>, traits, segments), since it was in none yet.</param>
+    public IReadOnlyList<Compiled> Affected(IReadOnlySet<string> events, bool traits, bool consent, bool tags, bool newProfile = false)
     {
         var affected = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<Compiled>();
         foreach (var c in InOrder)
         {
             var d = c.Dependencies;
-            var hit = d.Computed.Count > 0 && events.Count > 0
+            var hit = (newProfile && !c.Narrows)
+                || ComputedChangedBy(d.Computed, events)
                 || (traits && d.Traits.Count > 0)
                 || (consent && d.Consent)
                 || (tags && d.Tags)
@@ -192,6 +198,33 @@ public sealed class SegmentCatalog
         }
         return result;
     }
+
+    /// <summary>As <see cref="Affected(IReadOnlySet{string}, bool, bool, bool)"/>, with what changed as <see cref="Evaluation.ProfileInputs"/>.</summary>
+    public IReadOnlyList<Compiled> Affected(IReadOnlySet<string> events, Evaluation.ProfileInputs inputs, bool newProfile = false) =>
+        Affected(events, (inputs & Evaluation.ProfileInputs.Traits) != 0, (inputs & Evaluation.ProfileInputs.Consent) != 0, (inputs & Evaluation.ProfileInputs.Tags) != 0, newProfile);
+
+    /// <summary>
+    /// Whether events of these names can change one of the computed traits (as <c>ProfileReducer</c> folds them):
+    /// order counts and revenue move only with an order, <c>eventCounts.X</c> only with an X; event counts and the
+    /// engagement score (whose weights are configured) with any event.
+    /// </summary>
+    public static bool ComputedChangedBy(IReadOnlySet<string> computed, IReadOnlySet<string> events)
+    {
+        if (computed.Count == 0 || events.Count == 0) return false;
+        foreach (var name in computed)
+        {
+            var changed = name switch
+            {
+                "orderCount" or "totalRevenue" or "averageOrderValue" => events.Contains(Profiles.ProfileReducer.OrderCompleted),
+                _ when name.StartsWith(EventCountsPrefix, StringComparison.Ordinal) => events.Contains(name[EventCountsPrefix.Length..]),
+                _ => true,
+            };
+            if (changed) return true;
+        }
+        return false;
+    }
+
+    private const string EventCountsPrefix = "eventCounts.";
 }
 
 /// <summary>A segment that cannot be part of the catalog, and why.</summary>

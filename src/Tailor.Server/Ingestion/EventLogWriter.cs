@@ -10,12 +10,23 @@ namespace Tailor.Server.Ingestion;
 /// transaction, so one durable commit (one fsync) acknowledges many requests. A request's task completes only after
 /// its events are durable. A hosted service: it writes from start until stop, and on stop it drains what it accepted
 /// before the store closes. After each commit that stored a new event it signals <see cref="FollowerWakeups.Log"/>.
+/// At most <paramref name="maxQueuedEvents"/> events wait for the log: beyond that a write is refused at once
+/// (<see cref="EventLogBackloggedException"/>, a 503 the client retries) instead of queueing without bound — under
+/// overload the queue was what grew the server's memory (issue 17: a heap dump held 367,525 waiting events).
 /// </summary>
-public sealed partial class EventLogWriter(IEventLog log, FollowerWakeups wakeups, ILogger<EventLogWriter> logger) : IHostedService, IAsyncDisposable
+public sealed partial class EventLogWriter(IEventLog log, FollowerWakeups wakeups, ILogger<EventLogWriter> logger, int maxQueuedEvents = EventLogWriter.DefaultMaxQueuedEvents)
+    : IHostedService, IAsyncDisposable
 {
+    /// <summary>Events accepted and not yet written, by default: about 100 MB of requests at the load's 725 B per message.</summary>
+    public const int DefaultMaxQueuedEvents = 100_000;
+
     private const int MaxEventsPerCommit = 10_000;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private Task? _loop;
+    private long _queued; // events accepted by WriteAsync and not yet answered
+
+    /// <summary>Events waiting for the log or being written now; never more than the bound (plus one request when the queue was empty).</summary>
+    public long QueuedEvents => Interlocked.Read(ref _queued);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,8 +46,18 @@ public sealed partial class EventLogWriter(IEventLog log, FollowerWakeups wakeup
     {
         if (events.Count == 0) return Task.FromResult(Array.Empty<bool>());
         if (_loop is null) throw new InvalidOperationException("The event log writer is not started: start the host (or the writer) first.");
+        var queued = Interlocked.Add(ref _queued, events.Count);
+        if (queued > maxQueuedEvents && queued > events.Count) // a request larger than the bound still goes through an empty queue
+        {
+            Interlocked.Add(ref _queued, -events.Count);
+            throw new EventLogBackloggedException(maxQueuedEvents);
+        }
         var pending = new Pending(events, new TaskCompletionSource<bool[]>(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            Interlocked.Add(ref _queued, -events.Count);
+            throw new ObjectDisposedException(nameof(EventLogWriter));
+        }
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
 
@@ -74,6 +95,7 @@ public sealed partial class EventLogWriter(IEventLog log, FollowerWakeups wakeup
                 LogAppendFailed(ex, events.Count);
                 foreach (var pending in group) pending.Done.TrySetException(ex);
             }
+            Interlocked.Add(ref _queued, -events.Count);
         }
     }
 

@@ -203,11 +203,21 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
     public async Task<IReadOnlyList<AssignedEventSummary>> AssignedEventSummariesAsync(long after, long upTo, int max, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, """
-            SELECT seq, profile_id, type, name, EXISTS (SELECT 1 FROM merges m WHERE m.message_id = e.message_id)
+        // The payload is read to tell what folding the event could change (traits, consent, tags: EventInputs), and
+        // whether the profile has an earlier event (one index probe), so that the engine re-evaluates only the
+        // segments that read what changed.
+        return await Db.ListAsync(c, $"""
+            SELECT {SqlEventLog.EventColumnsSql}, profile_id, EXISTS (SELECT 1 FROM merges m WHERE m.message_id = e.message_id),
+                NOT EXISTS (SELECT 1 FROM events p WHERE p.profile_id = e.profile_id AND p.seq < e.seq)
             FROM events e WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max
             """,
-            r => new AssignedEventSummary(r.GetInt64(0), r.GetString(1), r.GetString(2), r.NullableString(3), Convert.ToBoolean(r.GetValue(4), CultureInfo.InvariantCulture)), cancellationToken,
+            r =>
+            {
+                var e = SqlEventLog.ReadEvent(db, r).Event;
+                return new AssignedEventSummary(r.GetInt64(0), r.GetString(10), e.Type.ToWire(), e.Name,
+                    Convert.ToBoolean(r.GetValue(11), CultureInfo.InvariantCulture), EventInputs.Of(e.Type, e.Name, e.Payload),
+                    Convert.ToBoolean(r.GetValue(12), CultureInfo.InvariantCulture));
+            }, cancellationToken,
             ("after", after), ("upTo", upTo), ("max", max));
     }
 
