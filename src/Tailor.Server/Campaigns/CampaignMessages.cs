@@ -32,7 +32,7 @@ public sealed class CampaignMessages(ICampaignStore store, ContentCatalog catalo
         try
         {
             var subject = campaign.Subject is null ? null : engine.Parse(campaign.Subject);
-            var composed = await emails.ComposeAsync(campaign, template, subject, facts, EmailComposer.AddressOf(facts.Profile) ?? "", content, ct);
+            var composed = await emails.ComposeAsync(campaign, template, subject, facts, EmailComposer.AddressOf(facts.Profile) ?? "", content, ct, preview: true);
             var suppressed = ConsentGate.Refusal(facts.Profile, Core.Profiles.ConsentPurposes.Email)
                 ?? await caps.ViolationAsync(facts.Profile.Id, campaign.Caps, time.GetUtcNow(), [], ct);
             return new Preview(composed.Message, composed.Blocks, suppressed);

@@ -50,4 +50,8 @@ public sealed class EmailLinks(IContentStore store, TailorServerOptions options,
 }
 
 /// <summary>The links of one email to one profile.</summary>
-public sealed record RecipientLinks(string Unsubscribe, string OpenPixel, Func<string, string> Click);
+public sealed record RecipientLinks(string Unsubscribe, string OpenPixel, Func<string, string> Click)
+{
+    /// <summary>A preview's: links go where the template says, untracked; no pixel is loaded; unsubscribe goes nowhere.</summary>
+    public static RecipientLinks Inert { get; } = new("#unsubscribe", "data:,", url => url);
+}

@@ -40,6 +40,12 @@ public sealed class EmailComposer(ContentRenderer renderer, EmailLinks links, Ta
     {
         /// <summary>Further top-level names the template reads (a trigger's <c>trigger</c> and <c>event</c>).</summary>
         public IReadOnlyDictionary<string, object?> Globals { get; init; } = new Dictionary<string, object?>();
+
+        /// <summary>
+        /// A preview shown to a marketer: its links are inert, so viewing or clicking it never records an open, a click or
+        /// an unsubscribe for the profile it is rendered as.
+        /// </summary>
+        public bool Preview { get; init; }
     }
 
     /// <summary>A plain-text email written inline (a trigger's <c>subject</c> and <c>body</c>, Liquid).</summary>
@@ -47,18 +53,19 @@ public sealed class EmailComposer(ContentRenderer renderer, EmailLinks links, Ta
         IReadOnlyDictionary<string, object?> Campaign, IReadOnlyDictionary<string, object?> Globals, string? MessageId = null);
 
     /// <exception cref="TemplateRenderException">The template failed for this profile.</exception>
+    /// <param name="preview">For a marketer's eyes only: inert links (<see cref="EmailSpec.Preview"/>).</param>
     public Task<Composed> ComposeAsync(Campaign campaign, StoredTemplate template, ParsedTemplate? subject, ProfileFacts? facts, string to,
-        ContentCatalog.Snapshot content, CancellationToken ct) =>
+        ContentCatalog.Snapshot content, CancellationToken ct, bool preview = false) =>
         ComposeAsync(new EmailSpec($"{CampaignOrigin}{campaign.Id}", campaign.Name, template, subject, campaign.From,
             new Dictionary<string, object?>(StringComparer.Ordinal) { ["id"] = campaign.Id, ["name"] = campaign.Name },
             // One id per campaign and profile: a resend (which the ledger prevents) would be recognisable as the same mail.
-            facts is null ? null : $"{campaign.Id}.{facts.Profile.Id}@tailor"), facts, to, content, ct);
+            facts is null ? null : $"{campaign.Id}.{facts.Profile.Id}@tailor") { Preview = preview }, facts, to, content, ct);
 
     /// <exception cref="TemplateRenderException">The template failed for this profile.</exception>
     public async Task<Composed> ComposeAsync(EmailSpec spec, ProfileFacts? facts, string to, ContentCatalog.Snapshot content, CancellationToken ct)
     {
         var profileId = facts?.Profile.Id ?? "test";
-        var recipient = await links.ForAsync(spec.Origin, profileId, ct);
+        var recipient = spec.Preview ? RecipientLinks.Inert : await links.ForAsync(spec.Origin, profileId, ct);
         var values = new Dictionary<string, object?>(spec.Campaign, StringComparer.Ordinal) { ["unsubscribe_url"] = recipient.Unsubscribe };
         var scope = WithGlobals(await renderer.ScopeAsync(facts, content, RequestContext.None, values, ct), spec.Globals);
         var settings = new RenderSettings(Blocks: content.Blocks);

@@ -189,6 +189,9 @@ public sealed partial class CampaignsApiTests(TailorAppFixture app)
         Assert.StartsWith("Dear Gus, $19.50", (string)email["html"]!, StringComparison.Ordinal);
         Assert.Equal(people[0].Email, (string)email["to"]!);
         Assert.StartsWith("consent for email withdrawn", (string)email["suppressedBecause"]!, StringComparison.Ordinal);
+        // Viewing or clicking a preview records nothing for Gus: no open pixel, no tracked link, no live unsubscribe.
+        Assert.DoesNotContain("/e/", (string)email["html"]!, StringComparison.Ordinal);
+        Assert.Contains("href=\"#unsubscribe\"", (string)email["html"]!, StringComparison.Ordinal);
 
         var tester = SmtpSink.NewRecipient("marketer");
         using (var test = await app.Admin.PostObjectAsync($"/api/campaigns/{campaign["id"]}/test", new { email = tester, profileId }))
