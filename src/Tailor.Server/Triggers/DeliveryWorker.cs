@@ -19,8 +19,8 @@ namespace Tailor.Server.Triggers;
 /// A follower run by <see cref="FollowerHost"/>, which cannot isolate items: each delivery already runs on its own.
 /// </summary>
 public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore deadLetters, IEnumerable<IDeliveryChannel> channels,
-    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, FollowerWakeups wakeups, IStageProbe? probe = null,
-    IFollowerOwnership? ownership = null) : ILogFollower, IDisposable
+    RetryPolicy retries, TimeProvider time, ILogger<DeliveryWorker> logger, FollowerWakeups wakeups, IServiceProvider services,
+    IStageProbe? probe = null) : ILogFollower, IDisposable
 {
     /// <summary>The dead-letter stage of deliveries whose run threw.</summary>
     public const string Stage = "deliveries";
@@ -55,16 +55,22 @@ public sealed partial class DeliveryWorker(ITriggerStore store, IDeadLetterStore
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _committer ??= Task.Run(() => CommitLoopAsync(CancellationToken.None), CancellationToken.None);
-        _recoverEveryClaim = ownership is not null;
+        _recoverEveryClaim = Leased;
         return Task.CompletedTask;
     }
 
     /// <summary>Taken back from another node, which may have died with deliveries claimed.</summary>
     public Task ResumeAsync(CancellationToken cancellationToken)
     {
-        _recoverEveryClaim = ownership is not null;
+        _recoverEveryClaim = Leased;
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Whether partitions are leased (cluster mode). Looked up when the host starts or resumes this follower, not
+    /// injected: the cluster membership depends on the followers, so a constructor parameter would be a cycle.
+    /// </summary>
+    private bool Leased => services.GetService(typeof(IFollowerOwnership)) is not null;
 
     public Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken) => Task.CompletedTask;
 
