@@ -28,13 +28,9 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
     private long? _position;
 
-    public SegmentCatalog Catalog => _loaded.Catalog;
+    public SegmentCatalog Catalog => _catalog.Current;
 
-    /// <summary>The catalog with the store's definitions version it was read at (one reference: never a mixed pair).</summary>
-    private sealed record Loaded(SegmentCatalog Catalog, long Version);
-
-    private Loaded _loaded = new(SegmentCatalog.Empty, -1);
-    private readonly Lock _loadGate = new();
+    private readonly VersionedCatalog<SegmentCatalog> _catalog = new(SegmentCatalog.Empty);
 
     /// <summary>Raised after membership changes are committed.</summary>
     public event Action<IReadOnlyList<MembershipChange>>? MembershipChanged;
@@ -49,8 +45,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     {
         var version = await store.DefinitionsVersionAsync(cancellationToken); // read first: a save after it moves it again
         var catalog = SegmentCatalog.Load(await store.ListSegmentsAsync(cancellationToken), _limits);
-        lock (_loadGate)
-            if (version >= _loaded.Version) _loaded = new(catalog, version); // a slower, older reload never wins
+        _catalog.Publish(catalog, version);
         foreach (var d in catalog.Disabled)
             lock (_reported)
                 if (_reported.Add((d.Id, d.Disabled!))) SegmentDisabled?.Invoke(d);
@@ -62,7 +57,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     /// </summary>
     public async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
     {
-        if (await store.DefinitionsVersionAsync(cancellationToken) != _loaded.Version) await ReloadAsync(cancellationToken);
+        if (_catalog.IsStale(await store.DefinitionsVersionAsync(cancellationToken))) await ReloadAsync(cancellationToken);
     }
 
     /// <summary>Re-evaluates the profiles of the next batch of events the profile pipeline has applied; returns how many events it covered.</summary>

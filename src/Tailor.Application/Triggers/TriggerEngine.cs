@@ -42,13 +42,9 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
     /// <summary>Tries for an email whose server was unreachable; the Message-ID stays the same across tries.</summary>
     private const int EmailAttempts = 3;
 
-    public TriggerCatalog Catalog => _loaded.Catalog;
+    public TriggerCatalog Catalog => _catalog.Current;
 
-    /// <summary>The catalog with the store's definitions version it was read at (one reference: never a mixed pair).</summary>
-    private sealed record Loaded(TriggerCatalog Catalog, long Version);
-
-    private Loaded _loaded = new(TriggerCatalog.Empty, -1);
-    private readonly Lock _loadGate = new();
+    private readonly VersionedCatalog<TriggerCatalog> _catalog = new(TriggerCatalog.Empty);
 
     public IReadOnlyList<FrequencyCap> GlobalCaps => caps.Global;
 
@@ -63,8 +59,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
     {
         var version = await store.DefinitionsVersionAsync(cancellationToken); // read first: a save after it moves it again
         var catalog = new TriggerCatalog(await store.ListTriggersAsync(cancellationToken));
-        lock (_loadGate)
-            if (version >= _loaded.Version) _loaded = new(catalog, version); // a slower, older reload never wins
+        _catalog.Publish(catalog, version);
         foreach (var d in catalog.Disabled)
             lock (_reportedDisabled)
                 if (_reportedDisabled.Add((d.Stored.Id, d.Reason))) TriggerDisabled?.Invoke(d);
@@ -76,7 +71,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
     /// </summary>
     public async Task ReloadIfChangedAsync(CancellationToken cancellationToken)
     {
-        if (await store.DefinitionsVersionAsync(cancellationToken) != _loaded.Version) await ReloadAsync(cancellationToken);
+        if (_catalog.IsStale(await store.DefinitionsVersionAsync(cancellationToken))) await ReloadAsync(cancellationToken);
     }
 
     /// <summary>Feeds the next batch of pipeline-applied events to waiting runs and event-started triggers; returns how many events it covered.</summary>
