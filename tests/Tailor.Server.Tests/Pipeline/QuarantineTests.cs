@@ -114,7 +114,12 @@ public sealed class QuarantineTests
             {"name": "Tagger", "start": {"event": "Product Added"}, "steps": [{"action": {"profile": {"addTags": ["shopper"]}}}]}
             """);
         probe.FailOn("triggers", "event:2");
-        foreach (var user in new[] { "t-1", "t-2", "t-3" }) await app.TrackAsync(user, "Product Added", app.Now);
+        // One batch, so the three events take log positions 1-3 together: sent one by one, t-1's run could tag her (an
+        // event the profile-change channel appends) before t-2 arrives, and position 2 would be that event.
+        await app.Ingest.SendAsync("/v1/batch", new
+        {
+            batch = new[] { "t-1", "t-2", "t-3" }.Select(user => new { type = "track", userId = user, @event = "Product Added", timestamp = Http.Iso(app.Now) }).ToArray(),
+        });
 
         var letter = await AdvanceUntilAsync(app, () => OnlyDeadLetterAsync(app, "triggers"), "the poison event is set aside");
         AssertSetAside(letter, "triggers", "event:2");
