@@ -205,20 +205,37 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         await using var c = await db.OpenReadAsync(cancellationToken);
         // The payload is read to tell what folding the event could change (traits, consent, tags: EventInputs), and
         // whether the profile has an earlier event (one index probe), so that the engine re-evaluates only the
-        // segments that read what changed.
-        return await Db.ListAsync(c, $"""
-            SELECT {SqlEventLog.EventColumnsSql}, profile_id, EXISTS (SELECT 1 FROM merges m WHERE m.message_id = e.message_id),
-                NOT EXISTS (SELECT 1 FROM events p WHERE p.profile_id = e.profile_id AND p.seq < e.seq)
-            FROM events e WHERE seq > @after AND seq <= @upTo AND profile_id IS NOT NULL ORDER BY seq LIMIT @max
+        // segments that read what changed. Read from the tables, not the view: the payload comes as stored and is
+        // decoded here into a reused buffer, and most events are told apart by a byte search without a string.
+        return await Db.ListAsync(c, """
+            SELECT l.seq, l.type, l.name, p.profile_id, EXISTS (SELECT 1 FROM merges m WHERE m.message_id = l.message_id),
+                NOT EXISTS (SELECT 1 FROM event_profiles q WHERE q.profile_id = p.profile_id AND q.seq < p.seq),
+                CASE WHEN l.type <> 'identify' THEN l.payload END, l.source_id, l.message_id
+            FROM event_log l JOIN event_profiles p ON p.seq = l.seq
+            WHERE l.seq > @after AND l.seq <= @upTo ORDER BY l.seq LIMIT @max
             """,
             r =>
             {
-                var e = SqlEventLog.ReadEvent(db, r).Event;
-                return new AssignedEventSummary(r.GetInt64(0), r.GetString(10), e.Type.ToWire(), e.Name,
-                    Convert.ToBoolean(r.GetValue(11), CultureInfo.InvariantCulture), EventInputs.Of(e.Type, e.Name, e.Payload),
-                    Convert.ToBoolean(r.GetValue(12), CultureInfo.InvariantCulture));
+                if (!EventTypes.TryParse(r.GetString(1), out var type))
+                    throw new InvalidDataException($"Event {r.GetInt64(0)} has unknown type '{r.GetString(1)}'.");
+                var name = r.NullableString(2);
+                return new AssignedEventSummary(r.GetInt64(0), r.GetString(3), type.ToWire(), name,
+                    Convert.ToBoolean(r.GetValue(4), CultureInfo.InvariantCulture), Inputs(r, type, name),
+                    Convert.ToBoolean(r.GetValue(5), CultureInfo.InvariantCulture));
             }, cancellationToken,
             ("after", after), ("upTo", upTo), ("max", max));
+    }
+
+    /// <summary>What folding an event can change (<see cref="EventInputs"/>), from columns 6–8 of the summaries' query.</summary>
+    private ProfileInputs Inputs(DbDataReader r, EventType type, string? name)
+    {
+        if (r.IsDBNull(6)) return EventInputs.Of(type, name, null); // an identify: its payload is not needed
+        var stored = r.GetValue(6);
+        // Protected fields are revealed first (a key could hide in a sealed value); otherwise most events name none of
+        // the keys, which the UTF-8 text tells without a string or a parse.
+        if (!db.Protection.Enabled && !EventInputs.MayName(PayloadCodec.DecodeUtf8(stored))) return EventInputs.Of(type, name, null);
+        var payload = PayloadCodec.Decode(stored) ?? throw new InvalidDataException($"Event {r.GetInt64(0)} has no payload.");
+        return EventInputs.Of(type, name, db.RevealPayload(payload, r.GetString(7), r.GetString(8)));
     }
 
     public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, SnapshotScope scope, CancellationToken cancellationToken)
@@ -250,22 +267,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         }
 
         var events = profiles.Keys.ToDictionary(id => id, _ => new List<EventFact>(), StringComparer.Ordinal);
-        var withPayload = scope.Events.Where(e => e.Value.Payload).ToList();
-        var nameOnly = scope.Events.Where(e => !e.Value.Payload).ToList();
-        if (withPayload.Count > 0)
-        {
-            await ReadSnapshotEventsAsync(c, inList, idParameters, withPayload, $"profile_id, {SqlEventLog.EventColumnsSql}", events,
-                r => EventFact.From(EventView.Parse(SqlEventLog.ReadEvent(db, r, offset: 1))), cancellationToken);
-        }
-        if (nameOnly.Count > 0)
-        {
-            // Rules that only count or time these events: no payload is read or parsed.
-            await ReadSnapshotEventsAsync(c, inList, idParameters, nameOnly, "profile_id, seq, type, name, ts", events,
-                r => new EventFact(r.GetInt64(1), CountedName(r.GetString(2), r.NullableString(3)), ProfileColumns.FromMs(r.GetInt64(4)), default),
-                cancellationToken);
-            if (withPayload.Count > 0)
-                foreach (var list in events.Values) list.Sort(static (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Sequence.CompareTo(b.Sequence));
-        }
+        if (scope.Events.Count > 0) await ReadSnapshotEventsAsync(c, inList, idParameters, scope.Events, events, cancellationToken);
         Dictionary<string, List<DateTimeOffset>>? timelines = null;
         if (scope.Timeline)
         {
@@ -279,29 +281,44 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
     }
 
     /// <summary>The events of the given counted names (each from its moment on) of a page of profiles, in event-time order.</summary>
-    private static async Task ReadSnapshotEventsAsync(DbConnection c, string inList, (string, object?)[] idParameters,
-        List<KeyValuePair<string, EventScope>> names, string columns, Dictionary<string, List<EventFact>> events,
-        Func<DbDataReader, EventFact> read, CancellationToken ct)
+    private async Task ReadSnapshotEventsAsync(DbConnection c, string inList, (string, object?)[] idParameters,
+        IReadOnlyDictionary<string, EventScope> names, Dictionary<string, List<EventFact>> events, CancellationToken ct)
     {
-        // Rules name events as they are counted: page and screen calls are "Page Viewed" and "Screen Viewed".
-        // One branch per name, so each reads an index range (profile, name or type, time) rather than every event
-        // of the profile: a busy profile's history is long, the events a rule asks for are few.
-        var branches = new List<string>();
+        // Rules name events as they are counted: page and screen calls are "Page Viewed" and "Screen Viewed". The only
+        // index that leads with the profile is event_profiles (profile, seq): each profile's events are read from it
+        // once, in one query, whatever the names. CROSS JOIN keeps SQLite on that order: left free, it reads every
+        // event of a single name in the whole log (the name index) and keeps the page's profiles' few. The payload is
+        // read as stored (decoded here, not by the view) and only for the names whose rules read properties.
+        var conditions = new List<string>();
+        var withPayload = new List<string>();
         var parameters = new List<(string, object?)>(idParameters);
         foreach (var (name, scope) in names)
         {
             var n = parameters.Count;
-            var from = scope.From is { } f ? $" AND ts >= @f{n}" : "";
-            var which = CountedNames.NonTrackType(name) is { } type ? $"type = '{type.ToWire()}'" : $"name = @n{n} AND type = 'track'";
-            branches.Add($"SELECT {columns} FROM events WHERE profile_id IN ({inList}) AND {which}{from}");
+            var from = scope.From is { } f ? $" AND l.ts >= @f{n}" : "";
+            var which = CountedNames.NonTrackType(name) is { } type ? $"l.type = '{type.ToWire()}'" : $"l.name = @n{n} AND l.type = 'track'";
+            var condition = $"({which}{from})";
+            conditions.Add(condition);
+            if (scope.Payload) withPayload.Add(condition);
             parameters.Add(($"n{n}", name));
             if (scope.From is { } moment) parameters.Add(($"f{n}", Db.Ms(moment)));
         }
-        var sql = string.Join(" UNION ALL ", branches) + " ORDER BY ts, seq";
+        var payload = withPayload.Count == 0 ? "NULL" : $"CASE WHEN {string.Join(" OR ", withPayload)} THEN l.payload END";
+        var sql = $"""
+            SELECT p.profile_id, l.seq, l.message_id, l.source_id, l.type, l.name, l.user_id, l.anonymous_id, l.ts, l.received_at, {payload}
+            FROM event_profiles p CROSS JOIN event_log l
+            WHERE p.profile_id IN ({inList}) AND l.seq = p.seq AND ({string.Join(" OR ", conditions)})
+            ORDER BY l.ts, l.seq
+            """;
         await using var command = Db.Command(c, null, sql, [.. parameters]);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            if (events.TryGetValue(reader.GetString(0), out var list)) list.Add(read(reader));
+        {
+            if (!events.TryGetValue(reader.GetString(0), out var list)) continue;
+            list.Add(reader.IsDBNull(10)
+                ? new EventFact(reader.GetInt64(1), CountedName(reader.GetString(4), reader.NullableString(5)), ProfileColumns.FromMs(reader.GetInt64(8)), default)
+                : EventFact.From(EventView.Parse(SqlEventLog.ReadEvent(db, reader, offset: 1))));
+        }
     }
 
     private static string CountedName(string type, string? name) =>

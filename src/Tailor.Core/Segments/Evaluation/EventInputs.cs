@@ -19,11 +19,8 @@ public static class EventInputs
         var inputs = type == EventType.Track && name == ProfileReducer.TagsUpdated ? ProfileInputs.Tags : ProfileInputs.None;
         if (type == EventType.Identify) return inputs | ProfileInputs.Traits | ProfileInputs.Consent;
         if (payload is null) return inputs;
-        // Most events name none of these keys: no parse. A key spelled with escapes ("\u0074raits") has a backslash.
-        var span = payload.AsSpan();
-        if (!span.Contains("traits", StringComparison.Ordinal) && !span.Contains("geo", StringComparison.Ordinal)
-            && !span.Contains("consent", StringComparison.Ordinal) && !span.Contains('\\'))
-            return inputs;
+        // Most events name none of these keys: no parse.
+        if (!MayName(payload.AsSpan())) return inputs;
         try
         {
             using var document = JsonDocument.Parse(payload);
@@ -38,4 +35,16 @@ public static class EventInputs
             return ProfileInputs.All;
         }
     }
+
+    /// <summary>
+    /// Whether a message's text can name traits, geo or consent at all; when not, its payload adds nothing to
+    /// <see cref="Of"/> (a store can then pass none). A key spelled with escapes ("\u0074raits") has a backslash.
+    /// </summary>
+    public static bool MayName(ReadOnlySpan<char> text) =>
+        text.Contains("traits", StringComparison.Ordinal) || text.Contains("geo", StringComparison.Ordinal)
+        || text.Contains("consent", StringComparison.Ordinal) || text.Contains('\\');
+
+    /// <summary>As <see cref="MayName(ReadOnlySpan{char})"/>, on the UTF-8 text.</summary>
+    public static bool MayName(ReadOnlySpan<byte> utf8) =>
+        utf8.IndexOf("traits"u8) >= 0 || utf8.IndexOf("geo"u8) >= 0 || utf8.IndexOf("consent"u8) >= 0 || utf8.Contains((byte)'\\');
 }
