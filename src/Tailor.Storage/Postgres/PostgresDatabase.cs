@@ -31,6 +31,9 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
 
     internal override string Json(string parameter) => parameter + "::jsonb";
 
+    internal override (string Sql, object Value) IdSet(string parameter, IReadOnlyCollection<string> ids) =>
+        ($"SELECT unnest(@{parameter}::text[])", ids as string[] ?? [.. ids]);
+
     internal override string StoredPayloadSql(string parameter) => parameter + "::json";
 
     internal override string TraitEqualsSql => "traits @> jsonb_build_object(@name::text, @value::jsonb)";

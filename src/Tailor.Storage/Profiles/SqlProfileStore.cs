@@ -31,7 +31,8 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     {
         var profiles = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
         if (ids.Count == 0) return profiles;
-        var (inList, parameters) = Db.InList(ids);
+        var (inList, set) = db.IdSet("ids", ids);
+        (string, object?)[] parameters = [("ids", set)];
         foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumnsSql} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
             r => ReadProfileRow(db, r), ct, parameters))
             profiles[profile.Id] = profile;

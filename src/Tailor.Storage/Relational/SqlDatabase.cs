@@ -51,6 +51,14 @@ public abstract class SqlDatabase : IAsyncDisposable
 
     internal abstract IReadOnlyList<Migration> Migrations { get; }
 
+    /// <summary>
+    /// A list of ids bound as one parameter named <paramref name="parameter"/>: the SQL of a subquery that selects them
+    /// (for <c>id IN (...)</c>) and the parameter's value. One parameter rather than one per id: SQLite finds a named
+    /// parameter by a linear search, so binding a 500-id list cost 500² compares, and every list length was a new
+    /// statement to prepare.
+    /// </summary>
+    internal abstract (string Sql, object Value) IdSet(string parameter, IReadOnlyCollection<string> ids);
+
     /// <summary>A connection for reads; may run beside writes.</summary>
     internal abstract ValueTask<DbConnection> OpenReadAsync(CancellationToken ct);
 

@@ -241,7 +241,8 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
     public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, SnapshotScope scope, CancellationToken cancellationToken)
     {
         if (profileIds.Count == 0) return [];
-        var (inList, idParameters) = Db.InList(profileIds);
+        var (inList, ids) = db.IdSet("ids", profileIds);
+        (string, object?)[] idParameters = [("ids", ids)];
         await using var c = await db.OpenReadAsync(cancellationToken);
         // Identities are left out: no rule reads them, and loading them was about a tenth of a full recompute
         // (bench/results/segments.md). Snapshot profiles therefore have an empty Identities list.
@@ -272,7 +273,10 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         if (scope.Timeline)
         {
             timelines = profiles.Keys.ToDictionary(id => id, _ => new List<DateTimeOffset>(), StringComparer.Ordinal);
-            await using var command = Db.Command(c, null, $"SELECT profile_id, ts FROM events WHERE profile_id IN ({inList}) ORDER BY ts", idParameters);
+            await using var command = Db.Command(c, null, $"""
+                SELECT p.profile_id, l.ts FROM event_profiles p CROSS JOIN event_log l
+                WHERE p.profile_id IN ({inList}) AND l.seq = p.seq ORDER BY l.ts
+                """, idParameters);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
                 if (timelines.TryGetValue(reader.GetString(0), out var list)) list.Add(ProfileColumns.FromMs(reader.GetInt64(1)));

@@ -34,6 +34,19 @@ public sealed class SqliteDatabase : SqlDatabase
 
     internal override string Json(string parameter) => parameter;
 
+    /// <summary>The ids as a JSON array, walked by json_each.</summary>
+    internal override (string Sql, object Value) IdSet(string parameter, IReadOnlyCollection<string> ids)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(ids.Count * 16 + 2);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var id in ids) json.WriteStringValue(id);
+            json.WriteEndArray();
+        }
+        return ($"SELECT value FROM json_each(@{parameter})", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
     // json_each gives true/false as 1/0, so the JSON type must match too (true is not the number 1);
     // integer and real compare as numbers, as in PostgreSQL's jsonb (3 equals 3.0).
     internal override string TraitEqualsSql => """
