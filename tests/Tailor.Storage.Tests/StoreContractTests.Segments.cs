@@ -54,6 +54,49 @@ public abstract partial class StoreContractTests
         Track("Order Completed", at, userId, properties: category is null ? new JsonObject { ["revenue"] = revenue } : new JsonObject { ["revenue"] = revenue, ["category"] = category });
 
     [Fact]
+    public async Task A_snapshot_holds_each_profiles_own_events_of_the_scope_from_each_names_moment_with_payloads_only_where_asked()
+    {
+        var now = _time.GetUtcNow();
+        await Store.Events.AppendAsync([
+            Order(now - TimeSpan.FromDays(2), "snap1", 10, "shoes"),
+            Order(now - TimeSpan.FromDays(40), "snap1", 20), // before the scope's moment for orders
+            Page(now - TimeSpan.FromHours(1), "snap1"),
+            Track("Product Viewed", now - TimeSpan.FromHours(3), "snap1", properties: new JsonObject { ["category"] = "hats" }),
+            Order(now - TimeSpan.FromDays(1), "snap2", 30),
+            Page(now - TimeSpan.FromHours(2), "snap2"),
+            Track("Page Viewed", now - TimeSpan.FromHours(2), "snap2"), // a track named like the counted page name is not a page view
+        ], Ct);
+        await Pipeline().CatchUpAsync(Ct);
+        var one = (await ProfileOfAsync(User("snap1"))).Id;
+        var two = (await ProfileOfAsync(User("snap2"))).Id;
+
+        var scope = new SnapshotScope(new Dictionary<string, EventScope>(StringComparer.Ordinal)
+        {
+            ["Order Completed"] = new(now - TimeSpan.FromDays(30), Payload: true),
+            ["Page Viewed"] = new(null, Payload: false),
+        }, Profile: false, TimerSegments: [], Timeline: true);
+        // Unknown ids, one with the characters a list of them must escape, and more ids than a page holds.
+        string[] ids = [one, "no \"such\" \\ profile", .. Enumerable.Range(0, 600).Select(i => $"prf-missing-{i}"), two];
+        var snapshots = (await Store.Segments.SnapshotsAsync(ids, scope, Ct)).ToDictionary(s => s.Profile.Id);
+
+        Assert.Equal(new HashSet<string>([one, two]), snapshots.Keys.ToHashSet());
+        var first = snapshots[one].Events;
+        Assert.Equal(["Order Completed", "Page Viewed"], first.Select(e => e.Name));
+        Assert.Equal([now - TimeSpan.FromDays(2), now - TimeSpan.FromHours(1)], first.Select(e => e.Timestamp));
+        Assert.Equal("shoes", first[0].Property("category").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Undefined, first[1].Message.ValueKind); // no payload asked for page views
+        Assert.Equal(4, snapshots[one].Timeline!.Count);
+        Assert.Equal(["Order Completed", "Page Viewed"], snapshots[two].Events.Select(e => e.Name));
+        Assert.Equal(30, snapshots[two].Events[0].Property("revenue").GetInt32());
+
+        // One name alone: only the page's profiles' events of it, each profile's own.
+        var orders = await Store.Segments.SnapshotsAsync([two],
+            new SnapshotScope(new Dictionary<string, EventScope> { ["Order Completed"] = new(null, true) }, false, []), Ct);
+        Assert.Equal([now - TimeSpan.FromDays(1)], orders.Single().Events.Select(e => e.Timestamp));
+        Assert.Null(orders.Single().Timeline);
+    }
+
+    [Fact]
     public async Task Every_segment_save_and_delete_moves_the_definitions_version_so_other_nodes_reload()
     {
         var engine = Engine();
