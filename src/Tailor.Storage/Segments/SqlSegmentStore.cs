@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Tailor.Core.Events;
 using Tailor.Core.Limits;
 using Tailor.Core.Profiles;
@@ -319,10 +320,19 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         while (await reader.ReadAsync(ct))
         {
             if (!events.TryGetValue(reader.GetString(0), out var list)) continue;
-            list.Add(reader.IsDBNull(10)
-                ? new EventFact(reader.GetInt64(1), CountedName(reader.GetString(4), reader.NullableString(5)), ProfileColumns.FromMs(reader.GetInt64(8)), default)
-                : EventFact.From(EventView.Parse(SqlEventLog.ReadEvent(db, reader, offset: 1))));
+            var fact = new EventFact(reader.GetInt64(1), CountedName(reader.GetString(4), reader.NullableString(5)), ProfileColumns.FromMs(reader.GetInt64(8)), default);
+            list.Add(reader.IsDBNull(10) ? fact : fact with { Message = Message(reader) });
         }
+    }
+
+    /// <summary>The parsed message of a snapshot event row (its <see cref="SqlEventLog.EventColumnsSql"/> from column 1).</summary>
+    private JsonElement Message(DbDataReader r)
+    {
+        // Protected fields are revealed on the text; otherwise the decoded UTF-8 is parsed straight into the element
+        // the rules read (no string, no second copy).
+        if (db.Protection.Enabled) return EventView.Parse(SqlEventLog.ReadEvent(db, r, offset: 1)).Root;
+        var json = new Utf8JsonReader(PayloadCodec.DecodeUtf8(r.GetValue(10)));
+        return JsonElement.ParseValue(ref json);
     }
 
     private static string CountedName(string type, string? name) =>
