@@ -230,6 +230,29 @@ public abstract partial class StoreContractTests
         Assert.Empty(await Store.Segments.MembershipsAsync(zelda.Id, Ct));
     }
 
+    /// <summary>
+    /// The re-encryption pass renews only what is not under the active key. A row already under it is left exactly as
+    /// stored — also one whose ciphertext does not open for its row (here Zelda's traits copied onto Bob's profile),
+    /// which is never sealed a second time: the pass does not open rows it has nothing to do for.
+    /// </summary>
+    [Fact]
+    public async Task A_rotation_pass_leaves_every_row_under_the_active_key_as_it_is()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null || Protection is not { Enabled: true }) return;
+        var zelda = await PlantZeldaAndBobAsync(PrivacyPipeline());
+        var bob = await ProfileOfAsync(User("user-bob"));
+        var zeldas = await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{zelda.Id}'", Ct);
+        Assert.Contains($"enc:v{Protection.ActiveVersion}:", zeldas, StringComparison.Ordinal);
+        await SchemaScan.ExecuteAsync(raw, $"UPDATE profiles SET traits = (SELECT traits FROM profiles WHERE id = '{zelda.Id}') WHERE id = '{bob.Id}'", Ct);
+
+        while (await Store.Encryption.RewriteNextBatchAsync(2, Ct)) { }
+
+        Assert.True((await Store.Encryption.ProgressAsync(Ct)).Done);
+        Assert.Equal(zeldas, await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{bob.Id}'", Ct));
+        Assert.Equal(zeldas, await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{zelda.Id}'", Ct));
+    }
+
     /// <summary>A new table with a <c>profile_id</c> column needs the erasure fence's guard as well as erasure's delete.</summary>
     [Fact]
     public async Task Every_table_a_profile_has_rows_in_is_guarded_against_writes_for_an_erased_profile()
