@@ -206,12 +206,12 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         await using var c = await db.OpenReadAsync(cancellationToken);
         // The payload is read to tell what folding the event could change (traits, consent, tags: EventInputs), and
         // whether the profile has an earlier event (one index probe), so that the engine re-evaluates only the
-        // segments that read what changed. Read from the tables, not the view: the payload comes as stored and is
-        // decoded here into a reused buffer, and most events are told apart by a byte search without a string.
+        // segments that read what changed. Read from the tables, not the view: the payload comes as stored (an
+        // identify's not at all) and is decoded here into a reused buffer.
         return await Db.ListAsync(c, """
             SELECT l.seq, l.type, l.name, p.profile_id, EXISTS (SELECT 1 FROM merges m WHERE m.message_id = l.message_id),
                 NOT EXISTS (SELECT 1 FROM event_profiles q WHERE q.profile_id = p.profile_id AND q.seq < p.seq),
-                CASE WHEN l.type <> 'identify' THEN l.payload END, l.source_id, l.message_id
+                CASE WHEN l.type <> 'identify' THEN l.payload END
             FROM event_log l JOIN event_profiles p ON p.seq = l.seq
             WHERE l.seq > @after AND l.seq <= @upTo ORDER BY l.seq LIMIT @max
             """,
@@ -227,16 +227,15 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
             ("after", after), ("upTo", upTo), ("max", max));
     }
 
-    /// <summary>What folding an event can change (<see cref="EventInputs"/>), from columns 6–8 of the summaries' query.</summary>
-    private ProfileInputs Inputs(DbDataReader r, EventType type, string? name)
+    /// <summary>What folding an event can change (<see cref="EventInputs"/>), from column 6 of the summaries' query.</summary>
+    private static ProfileInputs Inputs(DbDataReader r, EventType type, string? name)
     {
         if (r.IsDBNull(6)) return EventInputs.Of(type, name, null); // an identify: its payload is not needed
+        // As stored, protected values unopened: EventInputs reads keys only, which stay clear. Most events name none of
+        // the keys, which the decoded UTF-8 text tells without a string or a parse.
         var stored = r.GetValue(6);
-        // Protected fields are revealed first (a key could hide in a sealed value); otherwise most events name none of
-        // the keys, which the UTF-8 text tells without a string or a parse.
-        if (!db.Protection.Enabled && !EventInputs.MayName(PayloadCodec.DecodeUtf8(stored))) return EventInputs.Of(type, name, null);
-        var payload = PayloadCodec.Decode(stored) ?? throw new InvalidDataException($"Event {r.GetInt64(0)} has no payload.");
-        return EventInputs.Of(type, name, db.RevealPayload(payload, r.GetString(7), r.GetString(8)));
+        if (!EventInputs.MayName(PayloadCodec.DecodeUtf8(stored))) return EventInputs.Of(type, name, null);
+        return EventInputs.Of(type, name, PayloadCodec.Decode(stored) ?? throw new InvalidDataException($"Event {r.GetInt64(0)} has no payload."));
     }
 
     public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, SnapshotScope scope, CancellationToken cancellationToken)
