@@ -1,7 +1,7 @@
 -- Payload format 2 (issue 17, bytes per event): new rows of event_log leave out of the compressed payload the top-level
 -- envelope fields the row already holds in its columns ("messageId", "userId", "anonymousId", "type", "event",
 -- "name"; only where written exactly "key":"value"), and the frame drops zstd's magic number and compresses at level 3
--- (Tailor.Storage/Events/PayloadCodec.cs). The stored payload of the load generator's mix goes from 338 to ~285 bytes.
+-- (Tailor.Storage/Events/PayloadCodec.cs). The stored payload of the load generator's mix goes from 338 to 286 bytes on average.
 -- To give those fields back, the decoder needs the columns: the view now passes them to tailor_payload. Rows written
 -- before (TEXT, format 1) decode as they did. The view's triggers are made again as 0037 made them (dropping a view
 -- drops its triggers).
