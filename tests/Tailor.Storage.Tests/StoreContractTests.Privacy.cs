@@ -6,6 +6,7 @@ using Tailor.Application.Pipeline;
 using Tailor.Application.Privacy;
 using Tailor.Core.Analytics;
 using Tailor.Core.Delivery;
+using Tailor.Core.Events;
 using Tailor.Core.Experiments;
 using Tailor.Core.Identity;
 using Tailor.Core.Pipeline;
@@ -228,6 +229,54 @@ public abstract partial class StoreContractTests
 
         Assert.Null((await erasure).Problem);
         Assert.Empty(await Store.Segments.MembershipsAsync(zelda.Id, Ct));
+    }
+
+    /// <summary>
+    /// The re-encryption pass renews only what is not under the active key. A row already under it is left exactly as
+    /// stored — also one whose ciphertext does not open for its row (here Zelda's traits copied onto Bob's profile),
+    /// which is never sealed a second time: the pass does not open rows it has nothing to do for.
+    /// </summary>
+    [Fact]
+    public async Task A_rotation_pass_leaves_every_row_under_the_active_key_as_it_is()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null || Protection is not { Enabled: true }) return;
+        var zelda = await PlantZeldaAndBobAsync(PrivacyPipeline());
+        var bob = await ProfileOfAsync(User("user-bob"));
+        var zeldas = await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{zelda.Id}'", Ct);
+        Assert.Contains($"enc:v{Protection.ActiveVersion}:", zeldas, StringComparison.Ordinal);
+        await SchemaScan.ExecuteAsync(raw, $"UPDATE profiles SET traits = (SELECT traits FROM profiles WHERE id = '{zelda.Id}') WHERE id = '{bob.Id}'", Ct);
+
+        while (await Store.Encryption.RewriteNextBatchAsync(2, Ct)) { }
+
+        Assert.True((await Store.Encryption.ProgressAsync(Ct)).Done);
+        Assert.Equal(zeldas, await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{bob.Id}'", Ct));
+        Assert.Equal(zeldas, await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{zelda.Id}'", Ct));
+    }
+
+    /// <summary>
+    /// A follower that needs the payload of only some events (the trigger engine: those that start a trigger) has only
+    /// theirs opened; the others come as stored, their protected values still sealed, and nothing else about them differs.
+    /// </summary>
+    [Fact]
+    public async Task Assigned_events_open_the_protected_values_only_of_the_events_asked_for()
+    {
+        if (Protection is not { Enabled: true }) return;
+        await Store.Events.AppendAsync([
+            Identify(At(1), "user-ada", traits: new JsonObject { ["email"] = "ada@example.org", ["plan"] = "pro" }),
+            Page(At(2), anonymousId: null, userId: "user-ada", name: "Home", context: new JsonObject { ["ip"] = "198.51.100.9" }),
+        ], Ct);
+        await PrivacyPipeline().CatchUpAsync(Ct);
+        var last = await Store.Events.LastSequenceAsync(Ct);
+
+        var all = await Store.Triggers.AssignedEventsAsync(0, last, 10, Ct);
+        var some = await Store.Triggers.AssignedEventsAsync(0, last, 10, e => e.Type == EventType.Identify, Ct);
+
+        Assert.Equal(all.Select(e => (e.Sequence, e.ProfileId, e.Event.MessageId)), some.Select(e => (e.Sequence, e.ProfileId, e.Event.MessageId)));
+        Assert.Contains("ada@example.org", some[0].Event.Payload, StringComparison.Ordinal);
+        Assert.Contains("198.51.100.9", all[1].Event.Payload, StringComparison.Ordinal);
+        Assert.DoesNotContain("198.51.100.9", some[1].Event.Payload, StringComparison.Ordinal);
+        Assert.Contains($"enc:v{Protection.ActiveVersion}:", some[1].Event.Payload, StringComparison.Ordinal);
     }
 
     /// <summary>A new table with a <c>profile_id</c> column needs the erasure fence's guard as well as erasure's delete.</summary>

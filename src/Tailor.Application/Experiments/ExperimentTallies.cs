@@ -37,10 +37,34 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
         var position = await positions.PositionAsync(Stage, ct);
         var upTo = await positions.PositionAsync(Followers.Profiles, ct);
         if (upTo <= position) return 0;
-        var batch = await log.AssignedEventsAsync(position, upTo, max, ct);
+        // Only exposures and metric events are read for their payload, so only theirs are opened (encryption at rest).
+        var (_, read) = await RunningAsync(ct);
+        var batch = await log.AssignedEventsAsync(position, upTo, max, e => e.Name is { } n && (n == ExposureEvent || read.Contains(n)), ct);
+        // The experiments are those listed after the read (an exposure in the batch is of one that exists by then); one
+        // started in between may count events not opened above: then the batch is read again, all opened.
+        var (experiments, names) = await RunningAsync(ct);
+        if (!names.IsSubsetOf(read)) batch = await log.AssignedEventsAsync(position, upTo, max, ct);
         var newPosition = batch.Count == max ? batch[^1].Sequence : upTo;
-        await store.CommitTallyAsync(await FoldAsync(batch, position, newPosition, ct), ct);
+        await store.CommitTallyAsync(await FoldAsync(batch, experiments, names, position, newPosition, ct), ct);
         return Math.Max(batch.Count, 1);
+    }
+
+    /// <summary>The experiments that count (all but drafts), and the events their metrics count (numerators and ratio denominators).</summary>
+    private async Task<(Dictionary<string, ExperimentDefinition> Experiments, HashSet<string> MetricEvents)> RunningAsync(CancellationToken ct)
+    {
+        var experiments = new Dictionary<string, ExperimentDefinition>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in await store.ListExperimentsAsync(ct))
+        {
+            if (e.Status == ExperimentStatus.Draft) continue;
+            experiments[e.Key] = e.Definition;
+            foreach (var m in e.Definition.AllMetrics)
+            {
+                names.Add(m.Event);
+                if (m.Kind == MetricKind.Ratio && m.DenominatorEvent is { } den) names.Add(den);
+            }
+        }
+        return (experiments, names);
     }
 
     /// <summary>Records the next event as a dead letter, with the error as its reason, and moves the position past it in one commit.</summary>
@@ -77,21 +101,12 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
         public bool Dirty { get; set; } = original is null;
     }
 
-    private async Task<TallyCommit> FoldAsync(IReadOnlyList<AssignedEvent> batch, long position, long newPosition, CancellationToken ct)
+    private async Task<TallyCommit> FoldAsync(IReadOnlyList<AssignedEvent> batch, Dictionary<string, ExperimentDefinition> experiments, HashSet<string> names,
+        long position, long newPosition, CancellationToken ct)
     {
         var move = new PositionMove(Stage, position, newPosition);
-        var experiments = new Dictionary<string, ExperimentDefinition>(StringComparer.Ordinal);
-        foreach (var e in await store.ListExperimentsAsync(ct))
-            if (e.Status != ExperimentStatus.Draft) experiments[e.Key] = e.Definition;
         var empty = new TallyCommit([], [], new Dictionary<(string, string, string), double[]>(), new Dictionary<(string, string), (long, long)>(), move);
         if (experiments.Count == 0 || batch.Count == 0) return empty;
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var d in experiments.Values)
-            foreach (var m in d.AllMetrics)
-            {
-                names.Add(m.Event);
-                if (m.Kind == MetricKind.Ratio && m.DenominatorEvent is { } den) names.Add(den);
-            }
 
         // Merges: the survivor's units are rebuilt from its whole history (below), not folded event by event.
         var survivors = new HashSet<string>(StringComparer.Ordinal);

@@ -84,7 +84,9 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
         var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
         if (upTo <= position) return 0;
         await ReloadIfChangedAsync(cancellationToken);
-        var events = await store.AssignedEventsAsync(position, upTo, max, cancellationToken);
+        // A payload is read only to start a run with it (TryEnterAsync): only those events' protected values are opened.
+        var catalog = Catalog;
+        var events = await store.AssignedEventsAsync(position, upTo, max, e => catalog.StartsOn(CountedNames.Of(e.Type, e.Name)), cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
         return await FeedEventsAsync(events, new PositionMove(EventsPosition, position, newPosition), cancellationToken) ? Math.Max(events.Count, 1) : 0;
     }

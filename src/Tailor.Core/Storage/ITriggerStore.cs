@@ -22,6 +22,13 @@ public interface ITriggerStore
     /// <summary>Events after <paramref name="after"/> up to <paramref name="upTo"/> that the pipeline assigned to a profile, in log order.</summary>
     Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// As <see cref="AssignedEventsAsync(long, long, int, CancellationToken)"/>, with the protected values (encryption at
+    /// rest) opened only in the payloads of events for which <paramref name="opened"/> holds; the others keep the payload
+    /// as stored, for a reader that needs only their names and columns. Opening costs per value, on every read.
+    /// </summary>
+    Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, Func<TailorEvent, bool> opened, CancellationToken cancellationToken);
+
     /// <summary>Segment entries and exits recorded after history id <paramref name="afterId"/>, in id order.</summary>
     Task<IReadOnlyList<SegmentChangeEntry>> SegmentChangesAfterAsync(long afterId, int max, CancellationToken cancellationToken);
 

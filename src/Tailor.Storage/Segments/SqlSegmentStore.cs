@@ -213,7 +213,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
             """,
             r =>
             {
-                var e = SqlEventLog.ReadEvent(db, r).Event;
+                var e = SqlEventLog.ReadEvent(db, r, reveal: false).Event; // EventInputs reads keys only, which stay clear
                 return new AssignedEventSummary(r.GetInt64(0), r.GetString(10), e.Type.ToWire(), e.Name,
                     Convert.ToBoolean(r.GetValue(11), CultureInfo.InvariantCulture), EventInputs.Of(e.Type, e.Name, e.Payload),
                     Convert.ToBoolean(r.GetValue(12), CultureInfo.InvariantCulture));

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Tailor.Core.Events;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using Tailor.Storage.DeadLetters;
@@ -48,7 +49,10 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
     private static StoredTrigger ReadTrigger(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetBoolean(3), r.GetString(4), ProfileColumns.FromMs(r.GetInt64(5)), ProfileColumns.FromMs(r.GetInt64(6)));
 
-    public async Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, CancellationToken cancellationToken) =>
+        AssignedEventsAsync(after, upTo, max, static _ => true, cancellationToken);
+
+    public async Task<IReadOnlyList<AssignedEvent>> AssignedEventsAsync(long after, long upTo, int max, Func<TailorEvent, bool> opened, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
         // From the two tables, not the view "events": on SQLite the view decodes each payload in a SQL function (a
@@ -60,8 +64,10 @@ internal sealed class SqlTriggerStore(SqlDatabase db) : ITriggerStore
             """,
             r =>
             {
-                var logged = SqlEventLog.ReadEvent(db, r, 1);
-                return new AssignedEvent(logged.Sequence, r.GetString(0), logged.Event);
+                var logged = SqlEventLog.ReadEvent(db, r, 1, reveal: false);
+                var e = logged.Event;
+                if (opened(e)) e = e with { Payload = db.RevealPayload(e.Payload, e.SourceId, e.MessageId) };
+                return new AssignedEvent(logged.Sequence, r.GetString(0), e);
             }, cancellationToken, ("after", after), ("upTo", upTo), ("max", max));
     }
 

@@ -35,6 +35,22 @@ public static class SchemaScan
         return counts;
     }
 
+    /// <summary>The one text value <paramref name="sql"/> selects.</summary>
+    public static async Task<string> ScalarTextAsync(DbConnection c, string sql, CancellationToken ct)
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+
+    /// <summary>Runs <paramref name="sql"/> (a test's hand-made change to a row); returns the rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(DbConnection c, string sql, CancellationToken ct)
+    {
+        await using var command = c.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>How many lock requests on this database are waiting (PostgreSQL: <c>pg_locks</c> not granted).</summary>
     public static async Task<long> WaitingLocksAsync(DbConnection c, CancellationToken ct)
     {
