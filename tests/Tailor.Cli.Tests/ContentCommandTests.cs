@@ -16,7 +16,7 @@ public sealed class ContentCommandTests : IDisposable
         await File.WriteAllLinesAsync(events, ["""{"type":"identify","userId":"ann","traits":{"first_name":"Ann","locale":"de-DE"}}"""], Ct);
         Assert.Equal(0, (await Tailor.RunAsync(_dir.Path, "import", events, "--data", data)).ExitCode);
         var profile = await Tailor.RunAsync(_dir.Path, "profile", "ann", "--data", data);
-        var id = System.Text.RegularExpressions.Regex.Match(profile.Output, "prf_[0-9a-f]+").Value;
+        var id = System.Text.RegularExpressions.Regex.Match(profile.Output, "prf_[0-9a-z]+").Value;
 
         var body = _dir.File("welcome.liquid");
         await File.WriteAllTextAsync(body, "Hallo {{ profile.first_name }}, {{ 5 | money }}\n{{ profile.traits.last_name }}", Ct);

@@ -66,20 +66,25 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
     {
         var sourceId = r.GetString(offset + 2);
         var messageId = r.GetString(offset + 1);
-        if (!EventTypes.TryParse(r.GetString(offset + 3), out var type))
-            throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has unknown type '{r.GetString(offset + 3)}'.");
+        var typeText = r.GetString(offset + 3);
+        if (!EventTypes.TryParse(typeText, out var type))
+            throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has unknown type '{typeText}'.");
+        var name = r.NullableString(offset + 4);
+        var userId = r.NullableString(offset + 5);
+        var anonymousId = r.NullableString(offset + 6);
+        var payload = PayloadCodec.Decode(r.GetValue(offset + 9), new PayloadColumns(messageId, userId, anonymousId, typeText, name));
         return new LoggedEvent(r.GetInt64(offset + 0), new TailorEvent(
             MessageId: messageId,
             Type: type,
-            Name: r.NullableString(offset + 4),
-            UserId: r.NullableString(offset + 5),
-            AnonymousId: r.NullableString(offset + 6),
+            Name: name,
+            UserId: userId,
+            AnonymousId: anonymousId,
             Timestamp: ProfileColumns.FromMs(r.GetInt64(offset + 7)),
             ReceivedAt: ProfileColumns.FromMs(r.GetInt64(offset + 8)),
             SourceId: sourceId,
-            Payload: Stored(PayloadCodec.Decode(r.GetValue(offset + 9)) ?? throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has no payload."))));
+            Payload: Stored(payload ?? throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has no payload."))));
 
-        string Stored(string payload) => reveal ? db.RevealPayload(payload, sourceId, messageId) : payload;
+        string Stored(string stored) => reveal ? db.RevealPayload(stored, sourceId, messageId) : stored;
     }
 
 }

@@ -120,7 +120,7 @@ internal sealed partial class SqlExperimentStore(SqlDatabase db) : IExperimentSt
     /// <summary>A numeric property of the event's <c>properties</c>, NULL when absent or not a number (text is never coerced).</summary>
     private string Number(string parameter) => Postgres
         ? $"CASE WHEN json_typeof(e.payload -> 'properties' -> {parameter}) = 'number' THEN CAST(e.payload -> 'properties' ->> {parameter} AS DOUBLE PRECISION) END"
-        : $"CASE WHEN json_type(tailor_payload(e.payload), {parameter}) IN ('integer', 'real') THEN json_extract(tailor_payload(e.payload), {parameter}) END"; // e is event_log: payloads are compressed
+        : $"CASE WHEN json_type(tailor_payload(e.payload), {parameter}) IN ('integer', 'real') THEN json_extract(tailor_payload(e.payload), {parameter}) END"; // e is event_log: payloads are compressed (properties come back whole without the row's columns)
 
     /// <summary>SQLite takes a JSON path; PostgreSQL the key (the property name's syntax is checked by <see cref="ExperimentRules"/>).</summary>
     private string PropertyParameter(string property) => Postgres ? property : $"$.properties.{property}";

@@ -135,18 +135,22 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
             }
             case "event_log":
             {
-                var rows = await Db.ListAsync(c, t, $"SELECT seq, source_id, message_id, payload FROM event_log {(after is null ? "" : "WHERE seq > @after")} ORDER BY seq LIMIT @n{lockRows}",
-                    r => (Seq: r.GetInt64(0), Source: r.GetString(1), Message: r.GetString(2), Payload: PayloadCodec.Decode(r.GetValue(3))!), ct,
+                var rows = await Db.ListAsync(c, t, $"SELECT seq, source_id, message_id, payload, user_id, anonymous_id, type, name FROM event_log {(after is null ? "" : "WHERE seq > @after")} ORDER BY seq LIMIT @n{lockRows}",
+                    r =>
+                    {
+                        var columns = new PayloadColumns(r.GetString(2), r.NullableString(4), r.NullableString(5), r.GetString(6), r.NullableString(7));
+                        return (Seq: r.GetInt64(0), Source: r.GetString(1), Message: r.GetString(2), Payload: PayloadCodec.Decode(r.GetValue(3), columns)!, Columns: columns);
+                    }, ct,
                     ("after", after is null ? null : long.Parse(after, CultureInfo.InvariantCulture)), ("n", limit));
                 var rewritten = 0;
-                foreach (var (seq, source, message, payload) in rows)
+                foreach (var (seq, source, message, payload, columns) in rows)
                 {
                     if (IsCurrent(payload, p)) continue;
                     var scope = SqlDatabase.EventScope(source, message);
                     if (Renewed(payload, db.RevealPayload(payload, source, message), clear => p.ProtectMessage(clear, scope), p) is not { } renewed) continue;
                     // The one rewrite of the append-only log: the same event, its personal data under the new key.
                     rewritten += await Db.ExecuteAsync(c, t, $"UPDATE event_log SET payload = {db.StoredPayloadSql("@v")} WHERE seq = @seq", ct,
-                        ("v", db.StoredPayload(renewed)), ("seq", seq));
+                        ("v", db.StoredPayload(renewed, columns)), ("seq", seq));
                 }
                 return new(rows.Count == 0 ? null : rows[^1].Seq.ToString(CultureInfo.InvariantCulture), rows.Count, rewritten);
             }

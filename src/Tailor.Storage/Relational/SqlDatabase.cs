@@ -74,7 +74,7 @@ public abstract class SqlDatabase : IAsyncDisposable
     internal virtual object? EncodePayloads(IReadOnlyList<TailorEvent> events) => null;
 
     /// <summary>A payload in the form the log stores it (compressed on SQLite), for the re-encryption pass.</summary>
-    internal virtual object StoredPayload(string json) => json;
+    internal virtual object StoredPayload(string json, in Events.PayloadColumns columns) => json;
 
     /// <summary>The SQL for a parameter holding <see cref="StoredPayload"/> in an update of <c>event_log</c>.</summary>
     internal virtual string StoredPayloadSql(string parameter) => parameter;

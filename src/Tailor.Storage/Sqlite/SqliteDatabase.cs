@@ -70,9 +70,17 @@ public sealed class SqliteDatabase : SqlDatabase
     /// <c>tailor_dedupe_key</c>, which rows inserted through the view are keyed with); a tool that opens the database
     /// file itself calls this before reading or writing <c>events</c>.
     /// </summary>
+    /// <remarks>
+    /// <c>tailor_payload(payload, message_id, user_id, anonymous_id, type, name)</c> gives the message whole;
+    /// <c>tailor_payload(payload)</c> gives it without the top-level envelope fields a format-2 payload leaves to those
+    /// columns (<see cref="Events.PayloadCodec"/>): enough to read properties, context or traits.
+    /// </remarks>
     public static void RegisterFunctions(SqliteConnection connection)
     {
-        connection.CreateFunction<object?, string?>("tailor_payload", Events.PayloadCodec.Decode, isDeterministic: true);
+        connection.CreateFunction<object?, string?>("tailor_payload", Events.PayloadCodec.DecodeWithoutColumns, isDeterministic: true);
+        connection.CreateFunction<object?, string, string?, string?, string, string?, string?>("tailor_payload",
+            (payload, messageId, userId, anonymousId, type, name) => Events.PayloadCodec.Decode(payload, new Events.PayloadColumns(messageId, userId, anonymousId, type, name)),
+            isDeterministic: true);
         // The log's dedupe key for rows written by SQL (migration 0037, the view's INSTEAD OF INSERT trigger).
         connection.CreateFunction<string, string, long>("tailor_dedupe_key", Events.DedupeKey.Of, isDeterministic: true);
     }
@@ -176,13 +184,13 @@ public sealed class SqliteDatabase : SqlDatabase
         return ids;
     }
 
-    internal override object StoredPayload(string json) => Events.PayloadCodec.Encode(json);
+    internal override object StoredPayload(string json, in Events.PayloadColumns columns) => Events.PayloadCodec.Encode(json, columns);
 
     /// <summary>Payloads compressed before the write lock is taken (<see cref="Events.PayloadCodec"/>).</summary>
     internal override object? EncodePayloads(IReadOnlyList<TailorEvent> events)
     {
         var blobs = new byte[events.Count][];
-        for (var i = 0; i < blobs.Length; i++) blobs[i] = Events.PayloadCodec.Encode(events[i].Payload);
+        for (var i = 0; i < blobs.Length; i++) blobs[i] = Events.PayloadCodec.Encode(events[i].Payload, Events.PayloadColumns.Of(events[i]));
         return blobs;
     }
 
