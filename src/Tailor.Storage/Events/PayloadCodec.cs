@@ -132,10 +132,17 @@ internal static class PayloadCodec
     };
 
     /// <summary>
+    /// <see cref="DecodeUtf8(object?, in PayloadColumns)"/> without the row's columns, as <see cref="DecodeWithoutColumns"/>:
+    /// for a reader of the message's body (properties, context, traits), never of its envelope fields.
+    /// </summary>
+    public static ReadOnlySpan<byte> DecodeUtf8WithoutColumns(object? stored) =>
+        stored is byte[] blob ? DecodeUtf8(blob, default, whole: false) : DecodeUtf8(stored, default);
+
+    /// <summary>
     /// The UTF-8 JSON text of a stored payload (TEXT or a BLOB) in a buffer kept per thread, valid until the next call on
     /// the thread: for readers that copy what they need of it and never need the payload as a string.
     /// </summary>
-    public static ReadOnlySpan<byte> DecodeUtf8(object? stored, in PayloadColumns columns)
+    public static ReadOnlySpan<byte> DecodeUtf8(object? stored, scoped in PayloadColumns columns)
     {
         switch (stored)
         {
@@ -151,7 +158,7 @@ internal static class PayloadCodec
         }
     }
 
-    private static ReadOnlySpan<byte> DecodeUtf8(byte[] blob, in PayloadColumns columns, bool whole)
+    private static ReadOnlySpan<byte> DecodeUtf8(byte[] blob, scoped in PayloadColumns columns, bool whole)
     {
         if (blob.Length == 0) throw new InvalidDataException("An event payload is stored as an empty BLOB.");
         switch (blob[0])
@@ -172,7 +179,7 @@ internal static class PayloadCodec
         }
     }
 
-    private static ReadOnlySpan<byte> DecodeFormat2(ReadOnlySpan<byte> blob, in PayloadColumns columns, bool whole)
+    private static ReadOnlySpan<byte> DecodeFormat2(ReadOnlySpan<byte> blob, scoped in PayloadColumns columns, bool whole)
     {
         var at = 1;
         var strippedLength = ReadVarint(blob, ref at);

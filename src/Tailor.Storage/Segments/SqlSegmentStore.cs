@@ -234,8 +234,9 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         // As stored, protected values unopened: EventInputs reads keys only, which stay clear. Most events name none of
         // the keys, which the decoded UTF-8 text tells without a string or a parse.
         var stored = r.GetValue(6);
-        if (!EventInputs.MayName(PayloadCodec.DecodeUtf8(stored))) return EventInputs.Of(type, name, null);
-        return EventInputs.Of(type, name, PayloadCodec.Decode(stored) ?? throw new InvalidDataException($"Event {r.GetInt64(0)} has no payload."));
+        // Only the body is looked at (context's keys), so a format-2 payload is read without its envelope fields.
+        if (!EventInputs.MayName(PayloadCodec.DecodeUtf8WithoutColumns(stored))) return EventInputs.Of(type, name, null);
+        return EventInputs.Of(type, name, PayloadCodec.DecodeWithoutColumns(stored) ?? throw new InvalidDataException($"Event {r.GetInt64(0)} has no payload."));
     }
 
     public async Task<IReadOnlyList<ProfileSnapshot>> SnapshotsAsync(IReadOnlyList<string> profileIds, SnapshotScope scope, CancellationToken cancellationToken)
@@ -330,7 +331,8 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         // Protected fields are revealed on the text; otherwise the decoded UTF-8 is parsed straight into the element
         // the rules read (no string, no second copy).
         if (db.Protection.Enabled) return EventView.Parse(SqlEventLog.ReadEvent(db, r, offset: 1)).Root;
-        var json = new Utf8JsonReader(PayloadCodec.DecodeUtf8(r.GetValue(10)));
+        var json = new Utf8JsonReader(PayloadCodec.DecodeUtf8(r.GetValue(10),
+            new PayloadColumns(r.GetString(2), r.NullableString(6), r.NullableString(7), r.GetString(4), r.NullableString(5))));
         return JsonElement.ParseValue(ref json);
     }
 
