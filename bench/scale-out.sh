@@ -30,6 +30,11 @@ if [[ -z ${RABBITMQ:-} ]]; then
   start_rabbitmq; own_rabbit=1; RABBITMQ=$RABBITMQ_URL
 fi
 
+# Every node needs the same privacy key ring (docs/scale.md): one key file for the run, given to each node. Without it
+# each node would create its own in its data directory and the second would refuse the shared database.
+dotnet "$SRV" encryption generate-key --out "$work/privacy-keys.json" > /dev/null
+export TAILOR__PRIVACY__KEYFILE="$work/privacy-keys.json"
+
 free_port() { local p=$1; while timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; do p=$((p + 1)); done; echo "$p"; }
 for n in $NODES; do
   db="tailor_scale_${n}_$(date +%s)"
