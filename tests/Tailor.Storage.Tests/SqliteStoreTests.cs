@@ -49,14 +49,8 @@ public class SqliteStoreTests : StoreContractTests
         var order = Parse("""{"type":"track","event":"Order Completed","userId":"u1","anonymousId":"anon-1","properties":{"order_id":"o-1","revenue":59.9,"currency":"USD","products":[{"product_id":"p-1","price":59.9,"quantity":1}]},"context":{"library":{"name":"analytics.js","version":"next-1.0.0"},"page":{"path":"/checkout","url":"https://shop.example.com/checkout"},"userAgent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36","locale":"en-US"}}""", At(1));
         await IngestAsync(order);
 
-        await using var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false");
-        await raw.OpenAsync(Ct);
-        async Task<object?> Scalar(string sql)
-        {
-            await using var command = raw.CreateCommand();
-            command.CommandText = sql;
-            return await command.ExecuteScalarAsync(Ct);
-        }
+        await using var raw = await OpenFileAsync();
+        Task<object?> Scalar(string sql) => ScalarAsync(raw, sql);
         Assert.Equal("blob", await Scalar("SELECT typeof(payload) FROM event_log"));
         var stored = Convert.ToInt64(await Scalar("SELECT length(payload) FROM event_log"), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(stored * 2 < System.Text.Encoding.UTF8.GetByteCount(order.Payload), $"{stored} bytes stored for {order.Payload.Length}");
@@ -72,10 +66,8 @@ public class SqliteStoreTests : StoreContractTests
     public async Task Rows_planted_through_the_events_view_with_text_payloads_read_back_beside_compact_ones()
     {
         await Store.Events.AppendAsync([Track("A", At(1), "u1")], Ct);
-        await using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        await using (var raw = await OpenFileAsync()) // the view's definition names tailor_payload
         {
-            await raw.OpenAsync(Ct);
-            SqliteDatabase.RegisterFunctions(raw); // the view's definition names tailor_payload
             await using var insert = raw.CreateCommand();
             insert.CommandText = """
                 INSERT INTO events (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload, profile_id)
@@ -131,20 +123,29 @@ public class SqliteStoreTests : StoreContractTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(DatabasePath));
     }
 
+    /// <summary>A plain connection to the test's database file, with the SQL functions the store registers on its own.</summary>
+    private async Task<Microsoft.Data.Sqlite.SqliteConnection> OpenFileAsync()
+    {
+        var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        await raw.OpenAsync(Ct);
+        SqliteDatabase.RegisterFunctions(raw);
+        return raw;
+    }
+
+    private static async Task<object?> ScalarAsync(Microsoft.Data.Sqlite.SqliteConnection raw, string sql)
+    {
+        await using var command = raw.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(Ct);
+    }
+
     [Fact]
     public async Task The_log_dedupes_by_a_64_bit_FNV_1a_key_of_the_source_and_messageId()
     {
         var e = Track("A", At(1), "u1", messageId: "m-1");
         await Store.Events.AppendAsync([e], Ct);
-        await using var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false");
-        await raw.OpenAsync(Ct);
-        SqliteDatabase.RegisterFunctions(raw);
-        async Task<object?> Scalar(string sql)
-        {
-            await using var command = raw.CreateCommand();
-            command.CommandText = sql;
-            return await command.ExecuteScalarAsync(Ct);
-        }
+        await using var raw = await OpenFileAsync();
+        Task<object?> Scalar(string sql) => ScalarAsync(raw, sql);
 
         // Expected values from a reference FNV-1a 64 in Python over (source + "\0" + messageId).encode("utf-16-le"),
         // signed; the same function gives the published vectors 0xaf63dc4c8601ec8c for b"a", 0x85944171f73967e8 for b"foobar".
@@ -161,10 +162,8 @@ public class SqliteStoreTests : StoreContractTests
     public async Task A_message_whose_dedupe_key_another_message_holds_is_still_stored_and_then_deduplicated()
     {
         await Store.Events.AppendAsync([Track("A", At(1), "u1", messageId: "m-1")], Ct);
-        await using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        await using (var raw = await OpenFileAsync())
         {
-            await raw.OpenAsync(Ct);
-            SqliteDatabase.RegisterFunctions(raw);
             await using var plant = raw.CreateCommand();
             // A collision made by hand (a real one is a 1 in 2^64 chance per pair): another message holding m-2's key.
             plant.CommandText = """
@@ -192,15 +191,8 @@ public class SqliteStoreTests : StoreContractTests
         // No protected field (docs/security.md) in these messages: the raw view and tailor_payload see what was sent.
         var e = Parse(json, At(1));
         await IngestAsync(e);
-        await using var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false");
-        await raw.OpenAsync(Ct);
-        SqliteDatabase.RegisterFunctions(raw);
-        async Task<object?> Scalar(string sql)
-        {
-            await using var command = raw.CreateCommand();
-            command.CommandText = sql;
-            return await command.ExecuteScalarAsync(Ct);
-        }
+        await using var raw = await OpenFileAsync();
+        Task<object?> Scalar(string sql) => ScalarAsync(raw, sql);
 
         var stored = (byte[])(await Scalar("SELECT payload FROM event_log"))!;
         Assert.Equal(2, stored[0]);
@@ -231,10 +223,8 @@ public class SqliteStoreTests : StoreContractTests
         const string Format1 = "0128B52FFD2079B50100D07B6D2D666F726D617431222C6C64204576656E743970726F7D7D08005F6D8066DE636A1E60C87C305B5CD7AD3878167971A1876003";
         const string Json = """{"messageId":"m-format1","type":"track","event":"Old Event","userId":"u9","properties":{"plan":"pro","name":"Old Event"}}""";
         await Store.Events.AppendAsync([Track("A", At(1), "u1")], Ct);
-        await using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={DatabasePath};Pooling=false"))
+        await using (var raw = await OpenFileAsync())
         {
-            await raw.OpenAsync(Ct);
-            SqliteDatabase.RegisterFunctions(raw);
             await using var plant = raw.CreateCommand();
             plant.CommandText = """
                 INSERT INTO event_log (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload, dedupe)
