@@ -37,13 +37,10 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
         var position = await positions.PositionAsync(Stage, ct);
         var upTo = await positions.PositionAsync(Followers.Profiles, ct);
         if (upTo <= position) return 0;
-        // Only exposures and metric events are read for their payload, so only theirs are opened (encryption at rest).
-        var (_, read) = await RunningAsync(ct);
-        var batch = await log.AssignedEventsAsync(position, upTo, max, e => e.Name is { } n && (n == ExposureEvent || read.Contains(n)), ct);
-        // The experiments are those listed after the read (an exposure in the batch is of one that exists by then); one
-        // started in between may count events not opened above: then the batch is read again, all opened.
+        // Listed after the batch's bound: an exposure up to it was served, and so its experiment started, before the
+        // list is read. Only exposures and metric events are read for their payload, so only theirs are opened.
         var (experiments, names) = await RunningAsync(ct);
-        if (!names.IsSubsetOf(read)) batch = await log.AssignedEventsAsync(position, upTo, max, ct);
+        var batch = await log.AssignedEventsAsync(position, upTo, max, e => e.Name is { } n && (n == ExposureEvent || names.Contains(n)), ct);
         var newPosition = batch.Count == max ? batch[^1].Sequence : upTo;
         await store.CommitTallyAsync(await FoldAsync(batch, experiments, names, position, newPosition, ct), ct);
         return Math.Max(batch.Count, 1);

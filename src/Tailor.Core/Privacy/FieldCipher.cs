@@ -38,6 +38,9 @@ public sealed class FieldCipher : IDisposable
     /// <summary>The key version new values are encrypted under.</summary>
     public int ActiveVersion => _keys.ActiveVersion;
 
+    /// <summary>How every ciphertext of the active key begins (<c>enc:v{version}:</c>).</summary>
+    public string ActivePrefix => _activePrefix;
+
     /// <summary>True when the ring holds data key <paramref name="version"/>.</summary>
     public bool HoldsVersion(int version) => _ciphers.ContainsKey(version);
 

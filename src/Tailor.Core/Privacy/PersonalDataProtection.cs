@@ -132,13 +132,25 @@ public sealed class PersonalDataProtection : IDisposable
     }
 
     /// <summary>True when <paramref name="text"/> holds a ciphertext of a key version other than the active one (a rotation has it to rewrite).</summary>
-    public bool HoldsOlderVersion(string? text)
+    public bool HoldsOlderVersion(string? text) => Versions(text) is (_, true);
+
+    /// <summary>
+    /// True when <paramref name="text"/> holds ciphertexts, all of the active key: nothing for a rotation to renew, known
+    /// without opening any. (A row is written whole under one setting, so it never mixes them with protected values in clear.)
+    /// </summary>
+    public bool HoldsOnlyActiveVersion(string? text) => Versions(text) is (true, false);
+
+    /// <summary>Whether <paramref name="text"/> holds a ciphertext of the active key, and one of another key.</summary>
+    private (bool Active, bool Older) Versions(string? text)
     {
-        if (_cipher is null || text is null) return false;
-        var active = FieldCipher.Prefix + _cipher.ActiveVersion.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":";
+        if (_cipher is null || text is null) return (false, false);
+        var active = false;
         for (var at = text.IndexOf(FieldCipher.Prefix, StringComparison.Ordinal); at >= 0; at = text.IndexOf(FieldCipher.Prefix, at + 1, StringComparison.Ordinal))
-            if (!text.AsSpan(at).StartsWith(active, StringComparison.Ordinal) && FieldCipher.VersionOf(text.AsSpan(at)) > 0) return true;
-        return false;
+        {
+            if (text.AsSpan(at).StartsWith(_cipher.ActivePrefix, StringComparison.Ordinal)) active = true;
+            else if (FieldCipher.VersionOf(text.AsSpan(at)) > 0) return (active, true);
+        }
+        return (active, false);
     }
 
     private enum Kind : byte { Other, Message, Context, Traits, Properties }

@@ -76,7 +76,7 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
                 var rewritten = 0;
                 foreach (var (id, traits) in rows)
                 {
-                    if (IsCurrent(traits, p)) continue;
+                    if (p.HoldsOnlyActiveVersion(traits)) continue; // current: not opened
                     var scope = SqlProfileStore.ProfileScope(id);
                     if (Renewed(traits, p.Reveal(traits, scope), clear => p.ProtectTraits(clear, scope), p) is not { } renewed) continue;
                     rewritten += await Db.ExecuteAsync(c, t, $"UPDATE profiles SET traits = {db.Json("@v")} WHERE id = @id", ct, ("v", renewed), ("id", id));
@@ -91,7 +91,7 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
                 var rewritten = 0;
                 foreach (var (id, name, value, scope) in rows)
                 {
-                    if (IsCurrent(value, p)) continue;
+                    if (p.HoldsOnlyActiveVersion(value)) continue;
                     if (Renewed(value, p.RevealValue(value, name, scope), clear => p.ProtectValue(clear, name, scope), p) is not { } renewed) continue;
                     rewritten += await Db.ExecuteAsync(c, t, $"UPDATE trait_history SET value = {db.Json("@v")} WHERE id = @id", ct, ("v", renewed), ("id", id));
                 }
@@ -145,7 +145,7 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
                 var rewritten = 0;
                 foreach (var (seq, source, message, payload, columns) in rows)
                 {
-                    if (IsCurrent(payload, p)) continue;
+                    if (p.HoldsOnlyActiveVersion(payload)) continue;
                     var scope = SqlDatabase.EventScope(source, message);
                     if (Renewed(payload, db.RevealPayload(payload, source, message), clear => p.ProtectMessage(clear, scope), p) is not { } renewed) continue;
                     // The one rewrite of the append-only log: the same event, its personal data under the new key.
@@ -229,16 +229,6 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
         if (!p.HoldsOlderVersion(stored) || p.RevealText(stored, "", scope) is not { } clear || clear == stored) return null; // current, or does not open: left as it is
         return p.ProtectAlways(clear, scope);
     }
-
-    /// <summary>
-    /// True for a row that holds ciphertexts, all of the active key: nothing to renew, so it is not opened. (A row is
-    /// written whole under one setting, so it never mixes ciphertexts with protected values in clear.) Without this, a
-    /// pass over a store written under the active key all along — a node starting on it while events arrive — decrypted
-    /// every row it scanned to find nothing to do.
-    /// </summary>
-    private static bool IsCurrent(string stored, PersonalDataProtection p) =>
-        stored.Contains(string.Concat(FieldCipher.Prefix, p.ActiveVersion.ToString(CultureInfo.InvariantCulture), ":"), StringComparison.Ordinal)
-        && !p.HoldsOlderVersion(stored);
 
     /// <summary>
     /// The value to write back, or null to leave the row: rewritten when it holds an older key version, or when it held
