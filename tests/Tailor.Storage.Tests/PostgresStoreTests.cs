@@ -25,8 +25,8 @@ public class PostgresStoreTests : StoreContractTests
         return TailorDatabase.Postgres(_connectionString, TimeProvider.System, Protection);
     }
 
-    protected override TailorDatabase OpenSameStore() =>
-        TailorDatabase.Postgres(_connectionString ?? throw new InvalidOperationException("No database yet."), TimeProvider.System, Protection);
+    protected override TailorDatabase OpenSameStore(Tailor.Core.Privacy.PersonalDataProtection? protection) =>
+        TailorDatabase.Postgres(_connectionString ?? throw new InvalidOperationException("No database yet."), TimeProvider.System, protection);
 
     protected override async ValueTask DeleteStoreAsync()
     {

@@ -14,7 +14,7 @@ public class SqliteStoreTests : StoreContractTests
     protected override Task<TailorDatabase> CreateStoreAsync(CancellationToken cancellationToken) =>
         Task.FromResult(TailorDatabase.Sqlite(DatabasePath, TimeProvider.System, Protection));
 
-    protected override TailorDatabase OpenSameStore() => TailorDatabase.Sqlite(DatabasePath, TimeProvider.System, Protection);
+    protected override TailorDatabase OpenSameStore(Tailor.Core.Privacy.PersonalDataProtection? protection) => TailorDatabase.Sqlite(DatabasePath, TimeProvider.System, protection);
 
     protected override async Task<System.Data.Common.DbConnection?> OpenRawAsync()
     {

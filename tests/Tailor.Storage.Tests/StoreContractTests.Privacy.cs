@@ -246,12 +246,49 @@ public abstract partial class StoreContractTests
         var zeldas = await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{zelda.Id}'", Ct);
         Assert.Contains($"enc:v{Protection.ActiveVersion}:", zeldas, StringComparison.Ordinal);
         await SchemaScan.ExecuteAsync(raw, $"UPDATE profiles SET traits = (SELECT traits FROM profiles WHERE id = '{zelda.Id}') WHERE id = '{bob.Id}'", Ct);
+        await SchemaScan.ExecuteAsync(raw, "DELETE FROM privacy_rotation", Ct); // a pass due (the key was new on an empty store: none was)
 
         while (await Store.Encryption.RewriteNextBatchAsync(2, Ct)) { }
 
         Assert.True((await Store.Encryption.ProgressAsync(Ct)).Done);
         Assert.Equal(zeldas, await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{bob.Id}'", Ct));
         Assert.Equal(zeldas, await SchemaScan.ScalarTextAsync(raw, $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{zelda.Id}'", Ct));
+    }
+
+    /// <summary>
+    /// A key first used on an empty store has nothing older to re-encrypt: the pass is recorded done as the store opens,
+    /// so it does not scan the first events as they arrive. On a store that already holds data in clear (encryption
+    /// turned on later) the pass is still due, and leaves no protected value in clear.
+    /// </summary>
+    [Fact]
+    public async Task A_key_first_used_on_an_empty_store_needs_no_pass_and_one_used_over_clear_data_does()
+    {
+        if (Protection is { Enabled: true })
+        {
+            var fresh = await Store.Encryption.ProgressAsync(Ct);
+            Assert.True(fresh.Done);
+            Assert.All(fresh.Tables, t => Assert.Equal(0, t.Rewritten));
+            Assert.False(await Store.Encryption.RewriteNextBatchAsync(100, Ct));
+            return;
+        }
+        await using var raw = await OpenRawAsync();
+        if (raw is null) return;
+        await IngestAsync(Identify(At(1), "ada", traits: new JsonObject { ["email"] = "ada@example.com", ["plan"] = "pro" }));
+        var traitsOfAda = $"SELECT CAST(traits AS TEXT) FROM profiles WHERE id = '{(await ProfileOfAsync(User("ada"))).Id}'";
+        Assert.Contains("ada@example.com", await SchemaScan.ScalarTextAsync(raw, traitsOfAda, Ct), StringComparison.Ordinal);
+
+        using var protection = new PersonalDataProtection(PrivacyKeyRing.Generate(), PersonalDataProtection.DefaultFields);
+        await using var encrypted = OpenSameStore(protection);
+        await encrypted.MigrateAsync(Ct);
+        Assert.False((await encrypted.Encryption.ProgressAsync(Ct)).Done);
+        while (await encrypted.Encryption.RewriteNextBatchAsync(100, Ct)) { }
+
+        var done = await encrypted.Encryption.ProgressAsync(Ct);
+        Assert.True(done.Done);
+        Assert.Equal(1, done.Tables.Single(t => t.Table == "profiles").Rewritten);
+        var traits = await SchemaScan.ScalarTextAsync(raw, traitsOfAda, Ct);
+        Assert.DoesNotContain("ada@example.com", traits, StringComparison.Ordinal);
+        Assert.Contains($"enc:v{protection.ActiveVersion}:", traits, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -27,7 +27,10 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     protected abstract Task<TailorDatabase> CreateStoreAsync(CancellationToken cancellationToken);
 
     /// <summary>A second store instance over the same data as the one <see cref="CreateStoreAsync"/> made (a restart).</summary>
-    protected abstract TailorDatabase OpenSameStore();
+    protected TailorDatabase OpenSameStore() => OpenSameStore(Protection);
+
+    /// <summary>The same data opened with another protection (encryption turned on, or a new key ring).</summary>
+    protected abstract TailorDatabase OpenSameStore(Tailor.Core.Privacy.PersonalDataProtection? protection);
 
     /// <summary>Removes whatever <see cref="CreateStoreAsync"/> created, once the store is disposed.</summary>
     protected virtual ValueTask DeleteStoreAsync() => ValueTask.CompletedTask;

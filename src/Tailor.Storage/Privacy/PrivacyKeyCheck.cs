@@ -31,9 +31,12 @@ internal static class PrivacyKeyCheck
                     throw new InvalidOperationException($"The privacy key ring does not match this database: data key version {probe.Version} cannot open what it wrote.");
             }
             if (!probes.Exists(p => p.Version == protection.ActiveVersion))
+            {
+                await SqlEncryptionStore.SettleIfEmptyAsync(c, t, protection.ActiveVersion, time.GetUtcNow(), ct);
                 await Db.ExecuteAsync(c, t, "INSERT INTO privacy_keys (version, probe, lookup_probe, created_at) VALUES (@v, @p, @l, @at)", ct,
                     ("v", protection.ActiveVersion), ("p", protection.ProtectAlways(ProbeText, Scope(protection.ActiveVersion))), ("l", lookupProbe),
                     ("at", Db.Ms(time.GetUtcNow())));
+            }
             return 0;
         }, ct);
     }

@@ -46,6 +46,23 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
         }, cancellationToken, background: true);
     }
 
+    /// <summary>
+    /// Records the pass to <paramref name="version"/> as done when none of the tables it walks holds a row: a key first
+    /// used on an empty database (a new store with encryption on from the start) has nothing older to re-encrypt, and a
+    /// pass would only chase the first events as they arrive, reading each one (issue 13: every opening costs).
+    /// Called inside the transaction that records the key's probe, so no row can arrive between the check and the record.
+    /// </summary>
+    internal static async Task SettleIfEmptyAsync(DbConnection c, DbTransaction t, int version, DateTimeOffset at, CancellationToken ct)
+    {
+        foreach (var table in Tables)
+            if (await Db.ScalarAsync(c, t, $"SELECT 1 FROM {table} LIMIT 1", ct) is not (null or DBNull)) return;
+        foreach (var table in Tables)
+            await Db.ExecuteAsync(c, t, """
+                INSERT INTO privacy_rotation (target_version, table_name, last_key, rewritten, done, updated_at) VALUES (@v, @table, NULL, 0, 1, @at)
+                ON CONFLICT (target_version, table_name) DO NOTHING
+                """, ct, ("v", version), ("table", table), ("at", Db.Ms(at)));
+    }
+
     public async Task<EncryptionProgress> ProgressAsync(CancellationToken cancellationToken)
     {
         var version = db.Protection.ActiveVersion;
