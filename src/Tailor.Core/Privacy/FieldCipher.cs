@@ -20,6 +20,9 @@ public sealed class FieldCipher : IDisposable
     /// <summary>What every stored ciphertext starts with.</summary>
     public const string Prefix = "enc:v";
 
+    /// <summary><see cref="Prefix"/> as UTF-8, for looking for ciphertexts in encoded text.</summary>
+    public static ReadOnlySpan<byte> PrefixUtf8 => "enc:v"u8;
+
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
     private const int MaxPlaintextBytes = 16 * 1024 * 1024;

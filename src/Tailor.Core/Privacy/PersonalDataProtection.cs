@@ -131,6 +131,13 @@ public sealed class PersonalDataProtection : IDisposable
         return Rewrite(json, scope, Kind.Other, protect: false);
     }
 
+    /// <summary>
+    /// <see cref="Reveal(string, string)"/> of UTF-8 JSON (a payload as the log decodes it), made a string once: the
+    /// read path of every event the profile pipeline folds, so it neither transcodes the message nor copies it twice.
+    /// </summary>
+    public string Reveal(ReadOnlySpan<byte> json, string scope) =>
+        _cipher is null ? Encoding.UTF8.GetString(json) : Rewrite(json, null, scope, Kind.Other, protect: false);
+
     /// <summary>True when <paramref name="text"/> holds a ciphertext of a key version other than the active one (a rotation has it to rewrite).</summary>
     public bool HoldsOlderVersion(string? text) => Versions(text) is (_, true);
 
@@ -159,82 +166,103 @@ public sealed class PersonalDataProtection : IDisposable
     {
         var length = Encoding.UTF8.GetByteCount(json);
         var input = ArrayPool<byte>.Shared.Rent(length);
-        List<(int Start, int End, byte[] With)>? edits = null;
         try
         {
             Encoding.UTF8.GetBytes(json, input);
-            var bytes = input.AsSpan(0, length);
-            if (!protect && bytes.IndexOf(EnvelopeStart) < 0) return json;
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
-            Span<byte> kinds = stackalloc byte[66];
-            var depth = 0;
-            int nameStart = 0, nameLength = 0;
-            var childKind = Kind.Other;
-            var protectNext = false;
-            try
-            {
-                while (reader.Read())
-                {
-                    switch (reader.TokenType)
-                    {
-                        case JsonTokenType.StartObject when protectNext:
-                        case JsonTokenType.StartArray when protectNext:
-                        {
-                            var start = (int)reader.TokenStartIndex;
-                            reader.Skip();
-                            (edits ??= []).Add((start, (int)reader.BytesConsumed, SealJson(bytes[start..(int)reader.BytesConsumed], scope, bytes.Slice(nameStart, nameLength))));
-                            protectNext = false;
-                            break;
-                        }
-                        case JsonTokenType.StartObject:
-                            kinds[++depth] = (byte)(depth == 1 ? rootKind : childKind);
-                            childKind = Kind.Other;
-                            break;
-                        case JsonTokenType.StartArray:
-                            kinds[++depth] = (byte)Kind.Other;
-                            childKind = Kind.Other;
-                            break;
-                        case JsonTokenType.EndObject:
-                        case JsonTokenType.EndArray:
-                            depth--;
-                            break;
-                        case JsonTokenType.PropertyName:
-                            nameStart = (int)reader.TokenStartIndex + 1;
-                            nameLength = reader.ValueSpan.Length;
-                            if (protect) (childKind, protectNext) = Classify((Kind)kinds[depth], ref reader);
-                            break;
-                        default: // a scalar
-                            var tokenStart = (int)reader.TokenStartIndex;
-                            var tokenEnd = (int)reader.BytesConsumed;
-                            if (protectNext && reader.TokenType != JsonTokenType.Null)
-                                (edits ??= []).Add((tokenStart, tokenEnd, SealJson(bytes[tokenStart..tokenEnd], scope, bytes.Slice(nameStart, nameLength))));
-                            else if (!protect && reader.TokenType == JsonTokenType.String && bytes[tokenStart..].StartsWith(EnvelopeStart)
-                                && OpenJson(bytes[(tokenStart + 1)..(tokenEnd - 1)], scope, bytes.Slice(nameStart, nameLength)) is { } clear)
-                                (edits ??= []).Add((tokenStart, tokenEnd, clear));
-                            protectNext = false;
-                            break;
-                    }
-                }
-            }
-            catch (JsonException)
-            {
-                return json; // not JSON this walker can read: stored as it came (the parser upstream decides what is valid)
-            }
-            if (edits is null) return json;
-            var output = new ArrayBufferWriter<byte>(length + edits.Count * 64);
-            var at = 0;
-            foreach (var (start, end, with) in edits)
-            {
-                output.Write(bytes[at..start]);
-                output.Write(with);
-                at = end;
-            }
-            output.Write(bytes[at..]);
-            return Encoding.UTF8.GetString(output.WrittenSpan);
+            return Rewrite(input.AsSpan(0, length), json, scope, rootKind, protect);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(input);
+        }
+    }
+
+    /// <summary>
+    /// The walk itself, over UTF-8: each protected value sealed (<paramref name="protect"/>) or each envelope opened,
+    /// the result built once in a pooled buffer. <paramref name="original"/>, when given, is <paramref name="bytes"/> as
+    /// a string, returned as it is when nothing changes.
+    /// </summary>
+    private string Rewrite(ReadOnlySpan<byte> bytes, string? original, string scope, Kind rootKind, bool protect)
+    {
+        if (!protect && bytes.IndexOf(EnvelopeStart) < 0) return original ?? Encoding.UTF8.GetString(bytes);
+        List<(int Start, int End, byte[] With)>? edits = null;
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 64 });
+        Span<byte> kinds = stackalloc byte[66];
+        var depth = 0;
+        int nameStart = 0, nameLength = 0;
+        var childKind = Kind.Other;
+        var protectNext = false;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject when protectNext:
+                    case JsonTokenType.StartArray when protectNext:
+                    {
+                        var start = (int)reader.TokenStartIndex;
+                        reader.Skip();
+                        (edits ??= []).Add((start, (int)reader.BytesConsumed, SealJson(bytes[start..(int)reader.BytesConsumed], scope, bytes.Slice(nameStart, nameLength))));
+                        protectNext = false;
+                        break;
+                    }
+                    case JsonTokenType.StartObject:
+                        kinds[++depth] = (byte)(depth == 1 ? rootKind : childKind);
+                        childKind = Kind.Other;
+                        break;
+                    case JsonTokenType.StartArray:
+                        kinds[++depth] = (byte)Kind.Other;
+                        childKind = Kind.Other;
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        depth--;
+                        break;
+                    case JsonTokenType.PropertyName:
+                        nameStart = (int)reader.TokenStartIndex + 1;
+                        nameLength = reader.ValueSpan.Length;
+                        if (protect) (childKind, protectNext) = Classify((Kind)kinds[depth], ref reader);
+                        break;
+                    default: // a scalar
+                        var tokenStart = (int)reader.TokenStartIndex;
+                        var tokenEnd = (int)reader.BytesConsumed;
+                        if (protectNext && reader.TokenType != JsonTokenType.Null)
+                            (edits ??= []).Add((tokenStart, tokenEnd, SealJson(bytes[tokenStart..tokenEnd], scope, bytes.Slice(nameStart, nameLength))));
+                        else if (!protect && reader.TokenType == JsonTokenType.String && bytes[tokenStart..].StartsWith(EnvelopeStart)
+                            && OpenJson(bytes[(tokenStart + 1)..(tokenEnd - 1)], scope, bytes.Slice(nameStart, nameLength)) is { } clear)
+                            (edits ??= []).Add((tokenStart, tokenEnd, clear));
+                        protectNext = false;
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // not JSON this walker can read: stored as it came (the parser upstream decides what is valid)
+            return original ?? Encoding.UTF8.GetString(bytes);
+        }
+        if (edits is null) return original ?? Encoding.UTF8.GetString(bytes);
+        var size = bytes.Length;
+        foreach (var (start, end, with) in edits) size += with.Length - (end - start);
+        var output = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            int at = 0, written = 0;
+            foreach (var (start, end, with) in edits)
+            {
+                bytes[at..start].CopyTo(output.AsSpan(written));
+                written += start - at;
+                with.CopyTo(output.AsSpan(written));
+                written += with.Length;
+                at = end;
+            }
+            bytes[at..].CopyTo(output.AsSpan(written));
+            return Encoding.UTF8.GetString(output, 0, size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(output);
         }
     }
 

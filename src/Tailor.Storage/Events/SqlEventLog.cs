@@ -72,7 +72,13 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
         var name = r.NullableString(offset + 4);
         var userId = r.NullableString(offset + 5);
         var anonymousId = r.NullableString(offset + 6);
-        var payload = PayloadCodec.Decode(r.GetValue(offset + 9), new PayloadColumns(messageId, userId, anonymousId, typeText, name));
+        var stored = r.GetValue(offset + 9);
+        if (stored is null or DBNull) throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has no payload.");
+        var columns = new PayloadColumns(messageId, userId, anonymousId, typeText, name);
+        // A compressed payload is opened from its decoded UTF-8, so it becomes a string once (the pipeline reads every event).
+        var payload = !reveal ? PayloadCodec.Decode(stored, columns)!
+            : stored is string text ? db.RevealPayload(text, sourceId, messageId)
+            : db.RevealPayload(PayloadCodec.DecodeUtf8(stored, columns), sourceId, messageId);
         return new LoggedEvent(r.GetInt64(offset + 0), new TailorEvent(
             MessageId: messageId,
             Type: type,
@@ -82,9 +88,7 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
             Timestamp: ProfileColumns.FromMs(r.GetInt64(offset + 7)),
             ReceivedAt: ProfileColumns.FromMs(r.GetInt64(offset + 8)),
             SourceId: sourceId,
-            Payload: Stored(payload ?? throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has no payload."))));
-
-        string Stored(string stored) => reveal ? db.RevealPayload(stored, sourceId, messageId) : stored;
+            Payload: payload));
     }
 
 }

@@ -46,6 +46,12 @@ public abstract class SqlDatabase : IAsyncDisposable
             ? Protection.Reveal(payload, EventScope(sourceId, messageId))
             : payload;
 
+    /// <summary>A stored event payload as the log decodes it (UTF-8), as text with its protected fields clear again.</summary>
+    internal string RevealPayload(ReadOnlySpan<byte> payload, string sourceId, string messageId) =>
+        Protection.Enabled && payload.IndexOf(FieldCipher.PrefixUtf8) >= 0
+            ? Protection.Reveal(payload, EventScope(sourceId, messageId))
+            : System.Text.Encoding.UTF8.GetString(payload);
+
     /// <summary>The SQL for a parameter that holds JSON text (PostgreSQL casts it to jsonb).</summary>
     internal abstract string Json(string parameter);
 

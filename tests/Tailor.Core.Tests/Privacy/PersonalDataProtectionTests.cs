@@ -31,6 +31,9 @@ public sealed class PersonalDataProtectionTests
         Assert.Contains("\"locale\":\"en\"", stored, StringComparison.Ordinal);
         using (JsonDocument.Parse(stored)) { } // still JSON: the SQL over other fields keeps working
         Assert.Equal(message, Protection.Reveal(stored, "event:s:m1"));
+        Assert.Equal(message, Protection.Reveal(System.Text.Encoding.UTF8.GetBytes(stored), "event:s:m1")); // the log's UTF-8 read path
+        Assert.Equal(stored, Protection.Reveal(System.Text.Encoding.UTF8.GetBytes(stored), "event:s:m2")); // another row's: left sealed
+        Assert.Equal("""{"plan":"pro"}""", Protection.Reveal("""{"plan":"pro"}"""u8, "event:s:m1"));
     }
 
     [Fact]
