@@ -2,7 +2,9 @@
 # CPU per event of the profile fold and of the append, and bytes per event, for two builds side by side (issue 17).
 #
 #   bench/fold-cpu.sh BEFORE_TAILOR_DLL AFTER_TAILOR_DLL [ROUNDS=3] [EVENTS=100000]
+#   BEFORE_ENV="TAILOR__PRIVACY__ENCRYPTATREST=false" bench/fold-cpu.sh DLL DLL   # one build, two settings (issue 13)
 #
+# BEFORE_ENV / AFTER_ENV: environment settings (NAME=value, space-separated) for that side's `tailor import` only.
 # Each round runs the two builds AT THE SAME TIME (so both see the same load on a shared machine) and prints CPU time
 # (user + sys, from /usr/bin/time), which survives a busy machine better than wall time:
 #   import  `tailor import` of the loadgen mix into a new data directory: append + fold; then the database size
@@ -12,7 +14,7 @@
 #           `tailor import` of an empty file. Append ≈ import − fold.
 # Needs sqlite3 and the loadgen built in Release. Work files go to a temporary directory, removed at the end.
 set -euo pipefail
-before=${1:?before tailor.dll}; after=${2:?after tailor.dll}; rounds=${3:-3}; events=${4:-100000}
+before=$(realpath "${1:?before tailor.dll}"); after=$(realpath "${2:?after tailor.dll}"); rounds=${3:-3}; events=${4:-100000}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -28,8 +30,10 @@ reset_profiles() { # a data directory -> the same log, no profile state
 one() { # dll label mode round
   local dir="$2-$3-$4" input=mix.ndjson
   rm -rf "$dir"
+  local settings=${AFTER_ENV:-}; [ "$2" = before ] && settings=${BEFORE_ENV:-}
   if [ "$3" = fold ]; then cp -r "template-$2" "$dir"; input=empty.ndjson; fi
-  /usr/bin/time -o "$dir.time" -f "%U %S" dotnet "$1" import "$input" --data "$dir" >/dev/null 2>&1
+  # shellcheck disable=SC2086 # the settings are words on purpose
+  env $settings /usr/bin/time -o "$dir.time" -f "%U %S" dotnet "$1" import "$input" --data "$dir" >/dev/null 2>&1
   local cpu; cpu=$(tail -1 "$dir.time")
   awk -v l="$2" -v m="$3" -v r="$4" -v c="$cpu" -v n="$events" 'BEGIN { split(c, t, " "); printf "%-6s %-6s round %s  cpu %6.2f s (user %s, sys %s)  %5.0f us/event\n", l, m, r, t[1] + t[2], t[1], t[2], (t[1] + t[2]) * 1e6 / n }'
   if [ "$3" = import ]; then
