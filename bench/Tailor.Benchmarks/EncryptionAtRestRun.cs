@@ -83,8 +83,6 @@ public static class EncryptionAtRestRun
             var sealedTraits = protection.ProtectTraits(traits, "profile:prf_123");
             Time("PersonalDataProtection.Reveal of a profile's traits (3 protected of 8)", () => protection.Reveal(sealedTraits, "profile:prf_123"));
             Time("PersonalDataProtection.ProtectTraits of a profile's traits (3 protected of 8)", () => protection.ProtectTraits(traits, "profile:prf_123"));
-            var owner = new object();
-            Time("PersonalDataProtection.ProtectTraits of the same profile's unchanged traits (written again by the pipeline)", () => protection.ProtectTraits(traits, "profile:prf_123", owner));
             var identity = protection.ProtectText("ada.lovelace.u000123@example.com", "email", "identity:hmac:abc");
             Time("PersonalDataProtection.RevealText of an email identity", () => protection.RevealText(identity, "email", "identity:hmac:abc"));
             Time("PersonalDataProtection.LookupValue of an email", () => protection.LookupValue("email", "ada.lovelace.u000123@example.com"));

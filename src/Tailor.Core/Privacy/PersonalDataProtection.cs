@@ -24,7 +24,6 @@ public sealed class PersonalDataProtection : IDisposable
     private readonly byte[][] _fields;
     private readonly HashSet<string> _fieldNames;
     private readonly bool _ip;
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, SealedTraits> _sealedTraits = new();
 
     /// <param name="keys">The key ring; null turns protection off (nothing encrypted, nothing decrypted).</param>
     /// <param name="fields">Names of the traits and properties to encrypt (matched without regard to ASCII case); <c>ip</c> also means <c>context.ip</c>.</param>
@@ -90,27 +89,6 @@ public sealed class PersonalDataProtection : IDisposable
 
     /// <summary>A traits object (a profile's traits column) with its protected traits encrypted.</summary>
     public string ProtectTraits(string json, string scope) => _fields.Length == 0 ? json : Rewrite(json, scope, Kind.Traits, protect: true);
-
-    /// <summary>
-    /// <see cref="ProtectTraits(string, string)"/> for the traits of <paramref name="owner"/> (a profile, which the
-    /// pipeline's working set writes after every batch that touches it, mostly with its traits unchanged): when the clear
-    /// JSON and scope are those last sealed for the same owner, the stored form is given again instead of encrypting
-    /// every protected trait anew. It is the same ciphertext of the same value for the same row and field — nothing a
-    /// reader learns from it changes. Remembered only as long as the owner lives (which holds the clear traits anyway).
-    /// </summary>
-    public string ProtectTraits(string json, string scope, object owner)
-    {
-        if (_fields.Length == 0 || _cipher is null) return json;
-        if (_sealedTraits.TryGetValue(owner, out var last) && last.Version == _cipher.ActiveVersion
-            && string.Equals(last.Scope, scope, StringComparison.Ordinal) && string.Equals(last.Clear, json, StringComparison.Ordinal))
-            return last.Stored;
-        var stored = Rewrite(json, scope, Kind.Traits, protect: true);
-        _sealedTraits.AddOrUpdate(owner, new SealedTraits(scope, json, stored, _cipher.ActiveVersion));
-        return stored;
-    }
-
-    /// <summary>The traits last sealed for an owner: what they were in clear, under which scope and key, and their stored form.</summary>
-    private sealed record SealedTraits(string Scope, string Clear, string Stored, int Version);
 
     /// <summary>One trait value's JSON (a trait history row), encrypted when the trait is protected.</summary>
     public string ProtectValue(string json, string trait, string scope) =>

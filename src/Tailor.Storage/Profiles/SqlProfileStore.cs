@@ -110,7 +110,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
                 consent = excluded.consent, tags = excluded.tags
             """;
         return new(_upsertProfileSql, ("id", p.Id), ("created", Db.Ms(p.CreatedAt)), ("updated", Db.Ms(p.UpdatedAt)), ("merged", p.MergedInto),
-            ("traits", db.Protection.ProtectTraits(ProfileColumns.Traits(p), ProfileScope(p.Id), owner: p)), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
+            ("traits", db.Protection.ProtectTraits(ProfileColumns.Traits(p), ProfileScope(p.Id))), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
             ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p)));
     }
 
