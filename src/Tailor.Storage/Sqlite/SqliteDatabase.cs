@@ -35,16 +35,20 @@ public sealed class SqliteDatabase : SqlDatabase
     internal override string Json(string parameter) => parameter;
 
     /// <summary>The ids as a JSON array, walked by json_each.</summary>
-    internal override (string Sql, object Value) IdSet(string parameter, IReadOnlyCollection<string> ids)
+    internal override (string Sql, object Value) IdSet(string parameter, IReadOnlyCollection<string> ids) =>
+        ($"SELECT value FROM json_each(@{parameter})", JsonArray(ids, ids.Count * 16, static (json, id) => json.WriteStringValue(id)));
+
+    /// <summary>A JSON array of <paramref name="items"/>, each written by <paramref name="write"/>: SQLite's one parameter for a list (json_each).</summary>
+    private static string JsonArray<T>(IEnumerable<T> items, int capacity, Action<System.Text.Json.Utf8JsonWriter, T> write)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(ids.Count * 16 + 2);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(capacity + 2);
         using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
         {
             json.WriteStartArray();
-            foreach (var id in ids) json.WriteStringValue(id);
+            foreach (var item in items) write(json, item);
             json.WriteEndArray();
         }
-        return ($"SELECT value FROM json_each(@{parameter})", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     // json_each gives true/false as 1/0, so the JSON type must match too (true is not the number 1);
@@ -161,24 +165,18 @@ public sealed class SqliteDatabase : SqlDatabase
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
         if (identities.Count == 0) return ids;
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(identities.Count * 48);
-        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        var pairs = JsonArray(identities, identities.Count * 48, static (json, identity) =>
         {
             json.WriteStartArray();
-            foreach (var identity in identities)
-            {
-                json.WriteStartArray();
-                json.WriteStringValue(identity.Type);
-                json.WriteStringValue(identity.Value);
-                json.WriteEndArray();
-            }
+            json.WriteStringValue(identity.Type);
+            json.WriteStringValue(identity.Value);
             json.WriteEndArray();
-        }
+        });
         // CROSS JOIN keeps the order: walk the list, seek the primary key (type, value) for each.
         await using var command = Db.Command(c, null, """
             SELECT DISTINCT i.profile_id FROM json_each(@pairs) AS q CROSS JOIN identities AS i
             WHERE i.type = json_extract(q.value, '$[0]') AND i.value = json_extract(q.value, '$[1]')
-            """, ("pairs", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan)));
+            """, ("pairs", pairs));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
         return ids;
