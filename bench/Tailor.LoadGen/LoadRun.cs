@@ -18,12 +18,15 @@ internal sealed record RunSettings(
     TimeSpan RequestTimeout,
     int MaxInFlight,
     int Drain = 0,
-    bool Probe = false);
+    bool Probe = false,
+    int SeedEvents = 100_000);
 
 /// <summary>
 /// Drives one run against a target. Throughput mode: N closed-loop senders. Fixed-rate mode: batches scheduled on a
 /// timer (open loop), latency measured from each batch's scheduled send time so a slow server cannot hide its
-/// queueing (no coordinated omission), with a profile reader at its own fixed rate beside it.
+/// queueing (no coordinated omission), with a profile reader at its own fixed rate beside it. Reads mode: the store is
+/// seeded with events first (not measured), then N closed-loop readers look up profiles with no ingestion beside them,
+/// so what a read costs is measured alone.
 /// </summary>
 internal sealed class LoadRun(TailorTarget target, RunSettings settings)
 {
@@ -40,6 +43,8 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
     private long _bytesSent;
     private long _requestsSent;
     private long _lateStarts;
+    private long _measuredReads;
+    private int _readPhaseSample;
     private Stopwatch _clock = new();
 
     private double Now => _clock.Elapsed.TotalSeconds;
@@ -49,10 +54,11 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
     public async Task<RunResult> RunAsync(CancellationToken ct)
     {
         var zipf = new Zipf(settings.Users, settings.ZipfExponent);
-        using var client = new TailorClient(target, settings.Mode == "throughput" ? settings.Connections + 2 : settings.MaxInFlight + 8, settings.RequestTimeout);
+        using var client = new TailorClient(target, settings.Mode is "throughput" or "reads" ? settings.Connections + 2 : settings.MaxInFlight + 8, settings.RequestTimeout);
         // A hard stop a little after the planned end: the tool always ends by itself.
         using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        hardStop.CancelAfter(settings.Warmup + settings.Duration + settings.RequestTimeout + TimeSpan.FromSeconds(30));
+        var runTime = settings.Warmup + settings.Duration + settings.RequestTimeout + TimeSpan.FromSeconds(30);
+        hardStop.CancelAfter(settings.Mode == "reads" ? runTime + TimeSpan.FromMinutes(20) : runTime); // reads: seeding first
         var token = hardStop.Token;
         // A server that dies mid-run ends the run at once (the report then says so) instead of timing out for minutes.
         _ = target.Exited.ContinueWith(_ => hardStop.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -79,6 +85,21 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
                 }
                 await Task.WhenAll(workers);
             }
+            else if (settings.Mode == "reads")
+            {
+                await SeedAsync(client, zipf, token);
+                // The measured window starts now: the clock, and the server's CPU samples, from the first read on.
+                _readPhaseSample = target.Samples().Count;
+                _clock.Restart();
+                hardStop.CancelAfter(runTime);
+                var readers = new Task[settings.Connections];
+                for (var i = 0; i < readers.Length; i++)
+                {
+                    var random = new Random(settings.Seed + 1000 + i);
+                    readers[i] = Task.Run(() => ClosedReadLoopAsync(client, random, token), CancellationToken.None);
+                }
+                await Task.WhenAll(readers);
+            }
             else
             {
                 var reader = settings.ReadRate > 0 ? Task.Run(() => ReaderAsync(client, new Random(settings.Seed + 1000), token), CancellationToken.None) : Task.CompletedTask;
@@ -103,8 +124,11 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         return new RunResult(settings, target, _ack.Summarize(), _read.Summarize(),
             new Dictionary<int, long>(_ackStatus), new Dictionary<int, long>(_readStatus),
             Interlocked.Read(ref _ackedEvents), Interlocked.Read(ref _requestsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _lateStarts),
-            _perSecond.FullSeconds((int)settings.Duration.TotalSeconds), [.. _pipeline], target.Samples(), ownCpu / elapsed)
-        { HardStopped = HardStopped, Drain = drained, Probe = probe is null ? null : (probe.Latency.Summarize(), probe.Missed) };
+            _perSecond.FullSeconds((int)settings.Duration.TotalSeconds), [.. _pipeline], [.. target.Samples().Skip(_readPhaseSample)], ownCpu / elapsed)
+        {
+            HardStopped = HardStopped, Drain = drained, Probe = probe is null ? null : (probe.Latency.Summarize(), probe.Missed),
+            MeasuredReads = Interlocked.Read(ref _measuredReads),
+        };
     }
 
     /// <summary>True when the hard stop (warm-up + duration + timeout + 30 s) ended the run.</summary>
@@ -143,6 +167,56 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
     }
 
 
+
+    /// <summary>
+    /// Reads mode's setup: closed-loop senders until <see cref="RunSettings.SeedEvents"/> events are acknowledged, then
+    /// a wait until the profile pipeline has folded them all, so the reads that follow find every profile complete.
+    /// </summary>
+    private async Task SeedAsync(TailorClient client, Zipf zipf, CancellationToken ct)
+    {
+        long remaining = settings.SeedEvents;
+        var senders = new Task[settings.Connections];
+        for (var i = 0; i < senders.Length; i++)
+        {
+            var factory = new EventFactory(zipf, new Random(settings.Seed + i));
+            senders[i] = Task.Run(async () =>
+            {
+                using var owned = factory;
+                var ranks = new int[settings.BatchSize];
+                while (!ct.IsCancellationRequested && Interlocked.Add(ref remaining, -settings.BatchSize) > -settings.BatchSize)
+                {
+                    var body = factory.Batch(settings.BatchSize, DateTimeOffset.UtcNow, ranks);
+                    if (await client.SendBatchAsync(body, ct) != 200) throw new InvalidOperationException("A seeding batch was refused; see the server log.");
+                    RememberUsers(ranks);
+                }
+            }, CancellationToken.None);
+        }
+        await Task.WhenAll(senders);
+        var started = Stopwatch.StartNew();
+        while (await client.PipelineAsync(ct) is not { Lag: 0 })
+        {
+            if (started.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("The profile pipeline did not catch up with the seeded events within 10 minutes.");
+            await Task.Delay(500, ct);
+        }
+        Console.WriteLine($"seeded {settings.SeedEvents:N0} events ({_knownList.Count:N0} users), folded after {started.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private async Task ClosedReadLoopAsync(TailorClient client, Random random, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested && Now < MeasureTo)
+        {
+            int rank;
+            lock (_knownLock) rank = _knownList[random.Next(_knownList.Count)];
+            var started = Now;
+            var status = await client.LookupAsync(EventFactory.UserId(rank), ct);
+            var done = Now;
+            _readStatus.AddOrUpdate(status, 1, (_, n) => n + 1);
+            if (status == TailorClient.Abandoned) HardStopped = true;
+            if (status != 200 || started < MeasureFrom || done > MeasureTo) continue;
+            _read.Add((done - started) * 1000);
+            Interlocked.Increment(ref _measuredReads);
+        }
+    }
 
     private async Task OpenLoopAsync(TailorClient client, EventFactory factory, CancellationToken ct)
     {

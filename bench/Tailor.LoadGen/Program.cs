@@ -4,10 +4,10 @@ using Tailor.LoadGen;
 
 var mode = new Option<string>("--mode")
 {
-    Description = "throughput (closed loop, as fast as acknowledged), fixed-rate (open loop at --rate with profile reads), or memory (fixed-rate for --duration, default 600 s)",
+    Description = "throughput (closed loop, as fast as acknowledged), fixed-rate (open loop at --rate with profile reads), memory (fixed-rate for --duration, default 600 s), or reads (seed --seed-events, then --connections closed-loop profile reads alone)",
     DefaultValueFactory = _ => "throughput",
 };
-mode.AcceptOnlyFromAmong("throughput", "fixed-rate", "memory");
+mode.AcceptOnlyFromAmong("throughput", "fixed-rate", "memory", "reads");
 var serverDll = new Option<string?>("--server-dll") { Description = "tailor.dll to start as a child process (fresh data directory; RSS/CPU sampled)" };
 var postgres = new Option<string?>("--postgres") { Description = "With --server-dll: run on PostgreSQL; a fresh database is created from this connection string and dropped after" };
 var url = new Option<string?>("--url") { Description = "Target an already running server instead (loopback only); needs --write-key and --admin-key" };
@@ -30,12 +30,13 @@ var segments = new Option<string?>("--segments") { Description = "File of 'name 
 var drain = new Option<int>("--drain") { Description = "Seconds to wait after the load for the profile pipeline to catch up (reported; 0: do not wait)", DefaultValueFactory = _ => 30 };
 var probe = new Option<bool>("--probe") { Description = "Time membership changes: 2xx of a probe event to 'entered' on /api/segments/stream, one probe at a time beside the load" };
 var startTimeout = new Option<int>("--start-timeout") { Description = "Seconds to wait for the child server's /health (a busy machine starts it slowly)", DefaultValueFactory = _ => 60 };
+var seedEvents = new Option<int>("--seed-events") { Description = "Events sent and folded before reads mode measures", DefaultValueFactory = _ => 100_000 };
 var label = new Option<string?>("--label") { Description = "Extra words for the store column (e.g. 'after fix')" };
 
 var root = new RootCommand("Tailor load generator: realistic Segment batches over HTTP on loopback; prints throughput, latency, reads and memory")
 {
     mode, serverDll, postgres, url, writeKey, adminKey, connections, rate, batchSize, readRate, warmup, duration, users, zipf, seed,
-    timeout, maxInFlight, serverEnv, markdown, label, segments, drain, probe, startTimeout,
+    timeout, maxInFlight, serverEnv, markdown, label, segments, drain, probe, startTimeout, seedEvents,
 };
 var writeNdjson = new Option<string?>("--write-ndjson") { Description = "Write --events messages of the load's mix to this file, one per line (for `tailor import`: bytes per event, CPU per event), and exit" };
 var eventCount = new Option<int>("--events") { Description = "Messages for --write-ndjson", DefaultValueFactory = _ => 100_000 };
@@ -65,7 +66,8 @@ root.SetAction(async (result, ct) =>
         RequestTimeout: TimeSpan.FromSeconds(Math.Clamp(result.GetValue(timeout), 1, 120)),
         MaxInFlight: Math.Clamp(result.GetValue(maxInFlight), 1, 4096),
         Drain: Math.Clamp(result.GetValue(drain), 0, 3600),
-        Probe: result.GetValue(probe));
+        Probe: result.GetValue(probe),
+        SeedEvents: Math.Clamp(result.GetValue(seedEvents), 100, 50_000_000));
 
     var dll = result.GetValue(serverDll);
     var pg = result.GetValue(postgres);
@@ -82,6 +84,13 @@ root.SetAction(async (result, ct) =>
         var eq = pair.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0) { Console.Error.WriteLine($"--server-env wants NAME=VALUE, got '{pair}'"); return 2; }
         env[pair[..eq]] = pair[(eq + 1)..];
+    }
+
+    if (settings.Mode == "reads")
+    {
+        // Reads mode measures the read path, not the admin API's rate limits (200/s per key, 4,000/s per address by default).
+        env.TryAdd("TAILOR__SECURITY__RATELIMITS__API__PERMITS", "0");
+        env.TryAdd("TAILOR__SECURITY__RATELIMITS__PERCLIENT__PERMITS", "0");
     }
 
     var store = (pg is null && dll is not null ? "SQLite" : pg is not null ? "PostgreSQL" : "server at " + target)

@@ -34,13 +34,19 @@ internal sealed record RunResult(
     /// <summary>2xx of a probe event → its <c>entered</c> on the membership stream, and probes that saw none within 5 s.</summary>
     public (LatencySummary Latency, int Missed)? Probe { get; init; }
 
+    /// <summary>Profile reads answered 200 within the measured window (reads mode).</summary>
+    public long MeasuredReads { get; init; }
+
     public double EventsPerSecond => AckedEvents / Settings.Duration.TotalSeconds;
+
+    public double ReadsPerSecond => MeasuredReads / Settings.Duration.TotalSeconds;
 
     public double MedianPerSecond => Numbers.Median([.. PerSecond.Select(x => (double)x)]);
 
     public List<(string Metric, string Value)> Rows(string store)
     {
         var s = Settings;
+        if (s.Mode == "reads") return ReadRows(store);
         var rows = new List<(string, string)>
         {
             ("store", store),
@@ -69,6 +75,25 @@ internal sealed record RunResult(
         rows.AddRange(PipelineRows());
         if (Disk is { } disk && disk.Events > 0)
             rows.Add(("bytes per event on disk", F($"{disk.Bytes / (double)disk.Events:N0} B ({disk.Bytes / 1048576.0:N1} MB for {disk.Events:N0} events: log, indexes, profiles)")));
+        rows.AddRange(ResourceRows());
+        rows.Add(("load generator CPU", F($"{LoadGenCpu * 100:0}% of one core")));
+        return rows;
+    }
+
+    private List<(string Metric, string Value)> ReadRows(string store)
+    {
+        var s = Settings;
+        var rows = new List<(string, string)>
+        {
+            ("store", store),
+            ("mode", F($"profile reads alone, {s.Connections} closed-loop readers, after {s.SeedEvents:N0} seeded events (batches of {s.BatchSize}) were folded")),
+            ("duration", F($"{s.Duration.TotalSeconds:0} s measured after {s.Warmup.TotalSeconds:0} s warm-up")),
+            ("users", F($"{s.Users:N0}, Zipf s={s.ZipfExponent}; reads pick a seeded user uniformly")),
+            ("profile reads/s", F($"{ReadsPerSecond:N0}")),
+            ("profile read p50/p90/p99/max", Read.Count == 0 ? "-" : F($"{Read.P50:0.00} / {Read.P90:0.00} / {Read.P99:0.00} / {Read.Max:0.0} ms ({Read.Count:N0} reads)")),
+            ("read responses", TailorClient.Status(ReadStatus)),
+        };
+        if (HardStopped) rows.Add(("ended by the hard stop", "yes: reads outstanding then were abandoned (counted above)"));
         rows.AddRange(ResourceRows());
         rows.Add(("load generator CPU", F($"{LoadGenCpu * 100:0}% of one core")));
         return rows;
@@ -121,6 +146,7 @@ internal sealed record RunResult(
         yield return ("server CPU", F($"{cpu * 100:0}% of one core (machine has {Environment.ProcessorCount})"));
         // CPU per event does not grow with the machine's load the way latency does: the figure to compare two builds or settings by.
         if (EventsPerSecond > 0) yield return ("server CPU per acknowledged event", F($"{cpu / EventsPerSecond * 1e6:0.0} µs"));
+        if (Settings.Mode == "reads" && ReadsPerSecond > 0) yield return ("server CPU per profile read", F($"{cpu / ReadsPerSecond * 1e6:0.0} µs"));
     }
 
     public string Table(string store)
