@@ -316,6 +316,38 @@ public abstract partial class StoreContractTests
         Assert.Contains($"enc:v{Protection.ActiveVersion}:", some[1].Event.Payload, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The profile pipeline reads the log sealed and opens only what its fold reads: a read as stored keeps every
+    /// protected value sealed, <see cref="IEventLog.Open"/> gives what the opened read gives, and the profile folded
+    /// from both kinds of event holds clear traits and the consent's "where".
+    /// </summary>
+    [Fact]
+    public async Task The_log_read_sealed_opens_event_by_event_to_what_the_opened_read_gives()
+    {
+        if (Protection is not { Enabled: true }) return;
+        await Store.Events.AppendAsync([
+            Identify(At(1), "user-ada", traits: new JsonObject { ["email"] = "ada@example.org", ["plan"] = "pro" }),
+            Page(At(2), anonymousId: null, userId: "user-ada", name: "Home", context: new JsonObject { ["ip"] = "198.51.100.9" }),
+            Track("Consent Given", At(3), "user-ada", context: new JsonObject
+            {
+                ["ip"] = "198.51.100.10", ["consent"] = new JsonObject { ["categoryPreferences"] = new JsonObject { ["email"] = true } },
+            }),
+        ], Ct);
+
+        var opened = await Store.Events.ReadAfterAsync(0, 10, Ct);
+        var stored = await Store.Events.ReadSealedAfterAsync(0, 10, Ct);
+
+        Assert.Equal(3, stored.Count);
+        Assert.All(stored, e => Assert.Contains($"enc:v{Protection.ActiveVersion}:", e.Event.Payload, StringComparison.Ordinal));
+        Assert.DoesNotContain(stored, e => e.Event.Payload.Contains("ada@example.org", StringComparison.Ordinal) || e.Event.Payload.Contains("198.51.100.", StringComparison.Ordinal));
+        Assert.Equal(opened, stored.Select(Store.Events.Open));
+
+        await PrivacyPipeline().CatchUpAsync(Ct);
+        var profile = await Store.Profiles.FindProfileAsync(new ProfileIdentifier("userId", "user-ada"), Ct);
+        Assert.Equal("ada@example.org", profile!.Traits["email"].Value.GetString());
+        Assert.Equal("198.51.100.10", Assert.Single(await Store.Privacy.ConsentHistoryAsync(profile.Id, 10, Ct)).Where);
+    }
+
     /// <summary>A new table with a <c>profile_id</c> column needs the erasure fence's guard as well as erasure's delete.</summary>
     [Fact]
     public async Task Every_table_a_profile_has_rows_in_is_guarded_against_writes_for_an_erased_profile()

@@ -53,13 +53,13 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     private async Task<int> ProcessLockedAsync(int max, CancellationToken cancellationToken)
     {
         var position = await PositionAsync(cancellationToken);
-        var logged = await log.ReadAfterAsync(position, max, cancellationToken);
+        var logged = await log.ReadSealedAfterAsync(position, max, cancellationToken);
         if (logged.Count == 0) return 0;
         for (var i = 0; i < logged.Count; i++)
         {
             if (!MergeUndoRequest.IsRequest(logged[i].Event)) continue;
             // An undo runs alone: the events before it make one batch, the events after it the next.
-            if (i == 0) return await UndoMergeAsync(EventView.Parse(logged[0]), position, cancellationToken);
+            if (i == 0) return await UndoMergeAsync(EventView.Parse(log.Open(logged[0])), position, cancellationToken);
             logged = [.. logged.Take(i)];
             break;
         }
@@ -90,7 +90,13 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     private async Task<ProfileChangeSet> FoldAsync(IReadOnlyList<LoggedEvent> logged, long position, CancellationToken cancellationToken)
     {
         var views = new EventView[logged.Count];
-        for (var i = 0; i < logged.Count; i++) views[i] = EventView.Parse(logged[i]);
+        for (var i = 0; i < logged.Count; i++)
+        {
+            // Read as stored; opened (and parsed again) only when the fold reads a part that can hold a sealed value.
+            views[i] = EventView.Parse(logged[i]);
+            if (ProfileBatch.NeedsOpenedPayload(views[i]) && log.Open(logged[i]) is var opened && !ReferenceEquals(opened.Event.Payload, logged[i].Event.Payload))
+                views[i] = EventView.Parse(opened);
+        }
         List<long> dropped = [];
         if (suppressions is not null) views = await suppressions.FilterAsync(views, dropped, cancellationToken);
         var owners = await _working.OwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), profiles, cancellationToken);

@@ -15,6 +15,15 @@ public interface IEventLog
     /// <summary>Events after <paramref name="sequence"/>, in log order.</summary>
     Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Events after <paramref name="sequence"/>, in log order, as stored: values encrypted at rest still sealed. For a
+    /// reader that opens (<see cref="Open"/>) only the events whose protected values it reads.
+    /// </summary>
+    Task<IReadOnlyList<LoggedEvent>> ReadSealedAfterAsync(long sequence, int max, CancellationToken cancellationToken);
+
+    /// <summary>An event read by <see cref="ReadSealedAfterAsync"/> with its protected values clear; its payload the same string when it has none.</summary>
+    LoggedEvent Open(LoggedEvent stored);
+
     /// <summary>The sequence of the newest logged event, or 0.</summary>
     Task<long> LastSequenceAsync(CancellationToken cancellationToken);
 

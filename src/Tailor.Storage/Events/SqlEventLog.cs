@@ -23,11 +23,24 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
 
     internal const string EventColumnsSql = "seq, message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload";
 
-    public async Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken) =>
+        ReadAfterAsync(sequence, max, reveal: true, cancellationToken);
+
+    public Task<IReadOnlyList<LoggedEvent>> ReadSealedAfterAsync(long sequence, int max, CancellationToken cancellationToken) =>
+        ReadAfterAsync(sequence, max, reveal: false, cancellationToken);
+
+    private async Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, bool reveal, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM event_log WHERE seq > @after ORDER BY seq LIMIT @max", r => ReadEvent(db, r), cancellationToken,
+        return await Db.ListAsync(c, $"SELECT {EventColumnsSql} FROM event_log WHERE seq > @after ORDER BY seq LIMIT @max", r => ReadEvent(db, r, reveal: reveal), cancellationToken,
             ("after", sequence), ("max", max));
+    }
+
+    public LoggedEvent Open(LoggedEvent stored)
+    {
+        var e = stored.Event;
+        var payload = db.RevealPayload(e.Payload, e.SourceId, e.MessageId);
+        return ReferenceEquals(payload, e.Payload) ? stored : stored with { Event = e with { Payload = payload } };
     }
 
     public async Task<long> LastSequenceAsync(CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public sealed class EventLogWriterBoundTests() : SqliteStoreTest("writer-bound")
         Assert.Contains("10 events", refused.Message, StringComparison.Ordinal);
         Assert.Equal(10, writer.QueuedEvents); // the refused request left nothing behind
 
-        log.Open.SetResult();
+        log.Unblocked.SetResult();
         Assert.All(await first, Assert.True);
         Assert.All(await second, Assert.True);
         Assert.Equal(0, writer.QueuedEvents);
@@ -56,20 +56,24 @@ public sealed class EventLogWriterBoundTests() : SqliteStoreTest("writer-bound")
         [.. Enumerable.Range(0, count).Select(i => new TailorEvent($"{prefix}-{i}", EventType.Track, "Bound Tested", $"user-{prefix}", null,
             Time.GetUtcNow(), Time.GetUtcNow(), "src_test", $$"""{"type":"track","event":"Bound Tested","userId":"user-{{prefix}}","messageId":"{{prefix}}-{{i}}"}"""))];
 
-    /// <summary>The real log, whose first append waits until <see cref="Open"/> is set: a log that is behind.</summary>
+    /// <summary>The real log, whose first append waits until <see cref="Unblocked"/> is set: a log that is behind.</summary>
     private sealed class GatedLog(IEventLog inner) : IEventLog
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Unblocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task<bool[]> AppendAsync(IReadOnlyList<TailorEvent> events, CancellationToken cancellationToken)
         {
             Entered.TrySetResult();
-            await Open.Task.WaitAsync(cancellationToken);
+            await Unblocked.Task.WaitAsync(cancellationToken);
             return await inner.AppendAsync(events, cancellationToken);
         }
 
         public Task<IReadOnlyList<LoggedEvent>> ReadAfterAsync(long sequence, int max, CancellationToken cancellationToken) => inner.ReadAfterAsync(sequence, max, cancellationToken);
+
+        public Task<IReadOnlyList<LoggedEvent>> ReadSealedAfterAsync(long sequence, int max, CancellationToken cancellationToken) => inner.ReadSealedAfterAsync(sequence, max, cancellationToken);
+
+        public LoggedEvent Open(LoggedEvent stored) => inner.Open(stored);
 
         public Task<long> LastSequenceAsync(CancellationToken cancellationToken) => inner.LastSequenceAsync(cancellationToken);
 
