@@ -348,6 +348,22 @@ public abstract partial class StoreContractTests
         Assert.Equal("198.51.100.10", Assert.Single(await Store.Privacy.ConsentHistoryAsync(profile.Id, 10, Ct)).Where);
     }
 
+    /// <summary>Entries appended at the same moment (reads of many profiles at once) share commits: every one is kept, once, with what was recorded.</summary>
+    [Fact]
+    public async Task Audit_entries_appended_at_once_are_each_kept_once()
+    {
+        var trail = new AuditTrail(Store.Audit, _time);
+
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(() =>
+            trail.RecordAsync($"key_{i % 7}", "ops", $"GET /api/profiles/p{i}", $"p{i}", 200, "10.0.0.9", Ct))));
+
+        var entries = (await trail.ListAsync(new AuditQuery(ActionPrefix: "GET /api/profiles/p", Limit: 1000), Ct)).Value!;
+        Assert.Equal(300, entries.Count);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"p{i}").Order(), entries.Select(e => e.Target!).Order());
+        Assert.All(entries, e => Assert.Equal($"key_{int.Parse(e.Target![1..], System.Globalization.CultureInfo.InvariantCulture) % 7}", e.Actor));
+        Assert.Equal(300, entries.Select(e => e.Seq).Distinct().Count());
+    }
+
     /// <summary>A new table with a <c>profile_id</c> column needs the erasure fence's guard as well as erasure's delete.</summary>
     [Fact]
     public async Task Every_table_a_profile_has_rows_in_is_guarded_against_writes_for_an_erased_profile()

@@ -5,14 +5,26 @@ using Tailor.Storage.Relational;
 
 namespace Tailor.Storage.Audit;
 
-/// <summary>The audit trail: one insert per entry, read newest first, deleted only by retention.</summary>
+/// <summary>
+/// The audit trail: entries appended together share one commit (<see cref="GroupCommit{T}"/>; every profile read writes
+/// one), read newest first, deleted only by retention.
+/// </summary>
 internal sealed class SqlAuditStore(SqlDatabase db) : IAuditStore
 {
-    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
-        db.WriteAsync((c, t) => Db.ExecuteAsync(c, t, """
-            INSERT INTO audit_log (at, actor, actor_name, action, target, outcome, origin) VALUES (@at, @actor, @name, @action, @target, @outcome, @origin)
-            """, cancellationToken, ("at", Db.Ms(entry.At)), ("actor", entry.Actor), ("name", entry.ActorName), ("action", entry.Action),
-            ("target", entry.Target), ("outcome", entry.Outcome), ("origin", entry.Origin)), cancellationToken);
+    private readonly GroupCommit<AuditEntry> _appends = new(entries => InsertAsync(db, entries));
+
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) => _appends.AddAsync(entry, cancellationToken);
+
+    private static Task InsertAsync(SqlDatabase db, IReadOnlyList<AuditEntry> entries) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            foreach (var entry in entries)
+                await Db.ExecuteAsync(c, t, """
+                    INSERT INTO audit_log (at, actor, actor_name, action, target, outcome, origin) VALUES (@at, @actor, @name, @action, @target, @outcome, @origin)
+                    """, CancellationToken.None, ("at", Db.Ms(entry.At)), ("actor", entry.Actor), ("name", entry.ActorName), ("action", entry.Action),
+                    ("target", entry.Target), ("outcome", entry.Outcome), ("origin", entry.Origin));
+            return entries.Count;
+        }, CancellationToken.None);
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(AuditQuery query, CancellationToken cancellationToken)
     {

@@ -1,0 +1,64 @@
+namespace Tailor.Core.Storage;
+
+/// <summary>
+/// Small writes that arrive together share one commit: the first caller commits what is queued, callers that arrive
+/// meanwhile queue for the next commit, and each caller's task completes once its own item is durable (or fails with
+/// its commit). One transaction per burst instead of one per item, with no background thread and no added wait.
+/// </summary>
+/// <remarks>
+/// Written for the audit trail, which writes an entry for every read of a profile: one transaction (and one fsync)
+/// per read held SQLite's single writer thousands of times a second.
+/// </remarks>
+/// <param name="commit">Writes a run of items in one transaction (never more than <paramref name="maxBatch"/>).</param>
+public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit, int maxBatch = GroupCommit<T>.DefaultMaxBatch)
+{
+    /// <summary>Items per commit at most.</summary>
+    public const int DefaultMaxBatch = 1000;
+
+    private readonly Lock _lock = new();
+    private readonly List<(T Item, TaskCompletionSource Done)> _queue = [];
+    private bool _committing;
+
+    /// <summary>Queues <paramref name="item"/>; completes once the commit that holds it is done.</summary>
+    public Task AddAsync(T item, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool lead;
+        lock (_lock)
+        {
+            _queue.Add((item, done));
+            lead = !_committing;
+            _committing = true;
+        }
+        if (lead) _ = Task.Run(CommitQueuedAsync, CancellationToken.None); // the caller only waits for its own item, not for the commits after it
+        // A caller that stops waiting does not take its item back: it may already be in a commit.
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task CommitQueuedAsync()
+    {
+        while (true)
+        {
+            (T Item, TaskCompletionSource Done)[] batch;
+            lock (_lock)
+            {
+                if (_queue.Count == 0)
+                {
+                    _committing = false;
+                    return;
+                }
+                batch = [.. _queue.Take(maxBatch)];
+                _queue.RemoveRange(0, batch.Length);
+            }
+            try
+            {
+                await commit([.. batch.Select(b => b.Item)]);
+                foreach (var (_, done) in batch) done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                foreach (var (_, done) in batch) done.TrySetException(e);
+            }
+        }
+    }
+}
