@@ -61,42 +61,56 @@ public sealed partial class EventLogWriter(IEventLog log, FollowerWakeups wakeup
         return pending.Done.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Group commits under way at once. The store's append encrypts and encodes a group before it takes the single
+    /// writer; with two under way, the next group does that on another core while this one is written, instead of
+    /// on the writer's serial path. Groups are independent requests, so their order in the log is free.
+    /// </summary>
+    private const int AppendsUnderWay = 2;
+
     private async Task RunAsync()
     {
         await Task.Yield(); // the host's start goes on while the loop waits for the first request
-        var group = new List<Pending>();
-        var events = new List<TailorEvent>();
         var reader = _queue.Reader;
+        var underWay = new Queue<Task>(AppendsUnderWay);
         while (await reader.WaitToReadAsync())
         {
-            group.Clear();
-            events.Clear();
+            var group = new List<Pending>();
+            var events = new List<TailorEvent>();
             while (events.Count < MaxEventsPerCommit && reader.TryRead(out var pending))
             {
                 group.Add(pending);
                 events.AddRange(pending.Events);
             }
-            try
-            {
-                var stored = await log.AppendAsync(events, CancellationToken.None);
-                var offset = 0;
-                var anyNew = false;
-                foreach (var pending in group)
-                {
-                    var slice = stored.AsSpan(offset, pending.Events.Count).ToArray();
-                    offset += pending.Events.Count;
-                    anyNew |= Array.IndexOf(slice, true) >= 0;
-                    pending.Done.TrySetResult(slice);
-                }
-                if (anyNew) wakeups.Signal(FollowerWakeups.Log);
-            }
-            catch (Exception ex)
-            {
-                LogAppendFailed(ex, events.Count);
-                foreach (var pending in group) pending.Done.TrySetException(ex);
-            }
-            Interlocked.Add(ref _queued, -events.Count);
+            underWay.Enqueue(Task.Run(() => CommitGroupAsync(group, events)));
+            if (underWay.Count == AppendsUnderWay) await underWay.Dequeue();
         }
+        await Task.WhenAll(underWay);
+    }
+
+    /// <summary>One group commit: the events of <paramref name="group"/>'s requests in one append, each request answered with its slice.</summary>
+    private async Task CommitGroupAsync(List<Pending> group, List<TailorEvent> events)
+    {
+        try
+        {
+            var stored = await log.AppendAsync(events, CancellationToken.None);
+            var offset = 0;
+            var anyNew = false;
+            foreach (var pending in group)
+            {
+                var slice = stored.AsSpan(offset, pending.Events.Count).ToArray();
+                offset += pending.Events.Count;
+                anyNew |= Array.IndexOf(slice, true) >= 0;
+                pending.Done.TrySetResult(slice);
+            }
+            if (anyNew) wakeups.Signal(FollowerWakeups.Log);
+        }
+        catch (Exception ex)
+        {
+            LogAppendFailed(ex, events.Count);
+            foreach (var pending in group) pending.Done.TrySetException(ex);
+        }
+        Interlocked.Add(ref _queued, -events.Count);
     }
 
     public async ValueTask DisposeAsync()

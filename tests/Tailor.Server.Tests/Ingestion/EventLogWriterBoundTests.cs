@@ -41,6 +41,27 @@ public sealed class EventLogWriterBoundTests() : SqliteStoreTest("writer-bound")
         Assert.Equal(11, await Store.Events.LastSequenceAsync(Ct));
     }
 
+    /// <summary>The store encrypts and encodes a group before it takes the writer: the next group does so while one is written.</summary>
+    [Fact]
+    public async Task The_next_group_goes_to_the_log_while_the_one_before_it_is_still_being_written()
+    {
+        var log = new GatedLog(Store.Events);
+        using var wakeups = new FollowerWakeups();
+        await using var writer = new EventLogWriter(log, wakeups, NullLogger<EventLogWriter>.Instance);
+        await writer.StartAsync(Ct);
+
+        var first = writer.WriteAsync(Events("a", 2), Ct);
+        await log.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var second = writer.WriteAsync(Events("b", 3), Ct);
+        await log.SecondEntered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct); // not held back until the first is durable
+        Assert.False(first.IsCompleted);
+
+        log.Unblocked.SetResult();
+        Assert.Equal([true, true], await first);
+        Assert.Equal([true, true, true], await second);
+        Assert.Equal(5, await Store.Events.LastSequenceAsync(Ct));
+    }
+
     [Fact]
     public async Task A_request_larger_than_the_bound_goes_through_an_empty_queue()
     {
@@ -62,8 +83,13 @@ public sealed class EventLogWriterBoundTests() : SqliteStoreTest("writer-bound")
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Unblocked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        /// <summary>Set when a second append arrives while the first still waits in the gate.</summary>
+        public TaskCompletionSource SecondEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _entries;
+
         public async Task<bool[]> AppendAsync(IReadOnlyList<TailorEvent> events, CancellationToken cancellationToken)
         {
+            if (Interlocked.Increment(ref _entries) == 2 && !Unblocked.Task.IsCompleted) SecondEntered.TrySetResult();
             Entered.TrySetResult();
             await Unblocked.Task.WaitAsync(cancellationToken);
             return await inner.AppendAsync(events, cancellationToken);
