@@ -30,26 +30,18 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit, int maxB
             lead = !_committing;
             _committing = true;
         }
-        if (lead) _ = Task.Run(CommitQueuedAsync, CancellationToken.None); // the caller only waits for its own item, not for the commits after it
+        if (lead) _ = CommitQueuedAsync();
         // A caller that stops waiting does not take its item back: it may already be in a commit.
         return done.Task.WaitAsync(cancellationToken);
     }
 
     private async Task CommitQueuedAsync()
     {
-        while (true)
+        for (var pass = 0; TakeQueued() is { } batch; pass++)
         {
-            (T Item, TaskCompletionSource Done)[] batch;
-            lock (_lock)
-            {
-                if (_queue.Count == 0)
-                {
-                    _committing = false;
-                    return;
-                }
-                batch = [.. _queue.Take(maxBatch)];
-                _queue.RemoveRange(0, batch.Length);
-            }
+            // The first commit runs on the time of the caller that started it (no thread hop for a lone item); the
+            // commits after it go on from the thread pool, so that caller is not kept waiting for other callers' items.
+            if (pass > 0) await Task.Yield();
             try
             {
                 await commit([.. batch.Select(b => b.Item)]);
@@ -59,6 +51,22 @@ public sealed class GroupCommit<T>(Func<IReadOnlyList<T>, Task> commit, int maxB
             {
                 foreach (var (_, done) in batch) done.TrySetException(e);
             }
+        }
+    }
+
+    /// <summary>Up to a batch of queued items, or null (and no commit under way any more) when none are left.</summary>
+    private (T Item, TaskCompletionSource Done)[]? TakeQueued()
+    {
+        lock (_lock)
+        {
+            if (_queue.Count == 0)
+            {
+                _committing = false;
+                return null;
+            }
+            var batch = _queue.Take(maxBatch).ToArray();
+            _queue.RemoveRange(0, batch.Length);
+            return batch;
         }
     }
 }
