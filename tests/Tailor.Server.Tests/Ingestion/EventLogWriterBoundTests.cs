@@ -53,12 +53,18 @@ public sealed class EventLogWriterBoundTests() : SqliteStoreTest("writer-bound")
         var first = writer.WriteAsync(Events("a", 2), Ct);
         await log.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         var second = writer.WriteAsync(Events("b", 3), Ct);
-        await log.SecondEntered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct); // not held back until the first is durable
-        Assert.False(first.IsCompleted);
+        try
+        {
+            await log.SecondEntered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct); // not held back until the first is durable
+            Assert.False(first.IsCompleted);
+        }
+        finally
+        {
+            log.Unblocked.TrySetResult(); // also when the assertion fails: the writer's disposal waits for its appends
+        }
 
-        log.Unblocked.SetResult();
-        Assert.Equal([true, true], await first);
-        Assert.Equal([true, true, true], await second);
+        Assert.Equal(new[] { true, true }, await first);
+        Assert.Equal(new[] { true, true, true }, await second);
         Assert.Equal(5, await Store.Events.LastSequenceAsync(Ct));
     }
 
