@@ -364,6 +364,22 @@ public abstract partial class StoreContractTests
         Assert.Equal(300, entries.Select(e => e.Seq).Distinct().Count());
     }
 
+    /// <summary>A path is cut to 300 characters, never through a character: half of one is refused by PostgreSQL, and with it the commit other entries share.</summary>
+    [Fact]
+    public async Task An_audited_path_is_cut_whole_characters_and_the_entries_beside_it_are_kept()
+    {
+        var trail = new AuditTrail(Store.Audit, _time);
+        var path = "GET /api/profiles/" + new string('a', 281) + "\U0001F600tail"; // the emoji's two halves at 299 and 300
+
+        await Task.WhenAll(
+            trail.RecordAsync("key_1", "ops", path, null, 404, "10.0.0.1", Ct),
+            trail.RecordAsync("key_2", "ops", "GET /api/profiles/p1", "p1", 200, "10.0.0.2", Ct));
+
+        var entries = (await trail.ListAsync(new AuditQuery(ActionPrefix: "GET /api/profiles/"), Ct)).Value!;
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(path[..299], Assert.Single(entries, e => e.Actor == "key_1").Action);
+    }
+
     /// <summary>A new table with a <c>profile_id</c> column needs the erasure fence's guard as well as erasure's delete.</summary>
     [Fact]
     public async Task Every_table_a_profile_has_rows_in_is_guarded_against_writes_for_an_erased_profile()

@@ -27,5 +27,7 @@ public sealed class AuditTrail(IAuditStore store, TimeProvider time)
     /// <summary>Deletes entries older than <paramref name="retention"/>; answers how many went.</summary>
     public Task<long> ApplyRetentionAsync(TimeSpan retention, CancellationToken ct) => store.DeleteBeforeAsync(time.GetUtcNow() - retention, ct);
 
-    private static string? Cut(string? text) => text is { Length: > MaxText } ? text[..MaxText] : text;
+    /// <summary>At most <see cref="MaxText"/> characters, never half of a surrogate pair (PostgreSQL refuses one, and with it the commit the entry shares).</summary>
+    internal static string? Cut(string? text) =>
+        text is not { Length: > MaxText } ? text : char.IsHighSurrogate(text[MaxText - 1]) ? text[..(MaxText - 1)] : text[..MaxText];
 }

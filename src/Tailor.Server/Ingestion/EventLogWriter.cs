@@ -91,26 +91,29 @@ public sealed partial class EventLogWriter(IEventLog log, FollowerWakeups wakeup
     /// <summary>One group commit: the events of <paramref name="group"/>'s requests in one append, each request answered with its slice.</summary>
     private async Task CommitGroupAsync(List<Pending> group, List<TailorEvent> events)
     {
+        bool[] stored;
         try
         {
-            var stored = await log.AppendAsync(events, CancellationToken.None);
-            var offset = 0;
-            var anyNew = false;
-            foreach (var pending in group)
-            {
-                var slice = stored.AsSpan(offset, pending.Events.Count).ToArray();
-                offset += pending.Events.Count;
-                anyNew |= Array.IndexOf(slice, true) >= 0;
-                pending.Done.TrySetResult(slice);
-            }
-            if (anyNew) wakeups.Signal(FollowerWakeups.Log);
+            stored = await log.AppendAsync(events, CancellationToken.None);
         }
         catch (Exception ex)
         {
+            Interlocked.Add(ref _queued, -events.Count);
             LogAppendFailed(ex, events.Count);
             foreach (var pending in group) pending.Done.TrySetException(ex);
+            return;
         }
-        Interlocked.Add(ref _queued, -events.Count);
+        Interlocked.Add(ref _queued, -events.Count); // before the answers: a caller that has its answer no longer counts as queued
+        var offset = 0;
+        var anyNew = false;
+        foreach (var pending in group)
+        {
+            var slice = stored.AsSpan(offset, pending.Events.Count).ToArray();
+            offset += pending.Events.Count;
+            anyNew |= Array.IndexOf(slice, true) >= 0;
+            pending.Done.TrySetResult(slice);
+        }
+        if (anyNew) wakeups.Signal(FollowerWakeups.Log);
     }
 
     public async ValueTask DisposeAsync()

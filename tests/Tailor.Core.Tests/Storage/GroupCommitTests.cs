@@ -59,6 +59,22 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task A_bad_item_in_a_shared_commit_fails_only_its_own_caller()
+    {
+        var commits = new GatedCommits { Outcome = items => items.Contains(3) ? new InvalidOperationException("bad entry") : null };
+        var group = new GroupCommit<int>(commits.CommitAsync);
+
+        var first = group.AddAsync(1, Ct);
+        await commits.FirstEntered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var (two, three, four) = (group.AddAsync(2, Ct), group.AddAsync(3, Ct), group.AddAsync(4, Ct));
+        commits.Release.SetResult();
+
+        await Task.WhenAll(first, two, four).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal("bad entry", (await Assert.ThrowsAsync<InvalidOperationException>(() => three.WaitAsync(TimeSpan.FromSeconds(10), Ct))).Message);
+        Assert.Equal([[1], [2, 3, 4], [2], [3], [4]], commits.Commits);
+    }
+
+    [Fact]
     public async Task A_commit_takes_at_most_its_batch_and_leaves_the_rest_for_the_next()
     {
         var commits = new GatedCommits();
