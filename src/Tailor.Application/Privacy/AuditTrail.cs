@@ -28,6 +28,6 @@ public sealed class AuditTrail(IAuditStore store, TimeProvider time)
     public Task<long> ApplyRetentionAsync(TimeSpan retention, CancellationToken ct) => store.DeleteBeforeAsync(time.GetUtcNow() - retention, ct);
 
     /// <summary>At most <see cref="MaxText"/> characters, never half of a surrogate pair (PostgreSQL refuses one, and with it the commit the entry shares).</summary>
-    internal static string? Cut(string? text) =>
+    private static string? Cut(string? text) =>
         text is not { Length: > MaxText } ? text : char.IsHighSurrogate(text[MaxText - 1]) ? text[..(MaxText - 1)] : text[..MaxText];
 }

@@ -91,19 +91,17 @@ public sealed partial class EventLogWriter(IEventLog log, FollowerWakeups wakeup
     /// <summary>One group commit: the events of <paramref name="group"/>'s requests in one append, each request answered with its slice.</summary>
     private async Task CommitGroupAsync(List<Pending> group, List<TailorEvent> events)
     {
-        bool[] stored;
-        try
+        bool[] stored = [];
+        Exception? failure = null;
+        try { stored = await log.AppendAsync(events, CancellationToken.None); }
+        catch (Exception ex) { failure = ex; }
+        Interlocked.Add(ref _queued, -events.Count); // before the answers: a caller that has its answer no longer counts as queued
+        if (failure is not null)
         {
-            stored = await log.AppendAsync(events, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            Interlocked.Add(ref _queued, -events.Count);
-            LogAppendFailed(ex, events.Count);
-            foreach (var pending in group) pending.Done.TrySetException(ex);
+            LogAppendFailed(failure, events.Count);
+            foreach (var pending in group) pending.Done.TrySetException(failure);
             return;
         }
-        Interlocked.Add(ref _queued, -events.Count); // before the answers: a caller that has its answer no longer counts as queued
         var offset = 0;
         var anyNew = false;
         foreach (var pending in group)
