@@ -130,6 +130,31 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Undo_gives_back_a_trait_change_that_the_merged_profile_did_not_record_because_it_already_held_the_value()
+    {
+        // After the merge the visitor says color "blue" again: the merged profile already held blue (the user's), so
+        // no history row was written; for the visitor alone it is a change from red, and the undo must show it.
+        static TailorEvent[] Scenario(string p, bool merging) =>
+        [
+            Identify(At(1), anonymousId: $"{p}a1", traits: new JsonObject { ["color"] = "red" }),
+            Identify(At(2), $"{p}u1", traits: new JsonObject { ["color"] = "blue" }),
+            Identify(At(3), $"{p}u1", merging ? $"{p}a1" : null),
+            Identify(At(4), anonymousId: $"{p}a1", traits: new JsonObject { ["color"] = "blue" }),
+        ];
+        await IngestAsync(Scenario("", merging: true));
+        var survivor = await ProfileOfAsync(User("u1"));
+        Assert.Equal(["\"blue\"", "\"red\""], (await Store.Profiles.TraitHistoryAsync(survivor.Id, "color", Ct)).Select(h => h.Value.GetRawText()).Order());
+
+        await UndoAsync(Assert.Single(await Store.Profiles.MergesAsync(survivor.Id, Ct)).Id);
+        await IngestAsync(Scenario("x-", merging: false));
+
+        var restored = await ProfileOfAsync(Anon("a1"));
+        Assert.Equal(["\"red\"", "\"blue\""], (await Store.Profiles.TraitHistoryAsync(restored.Id, "color", Ct)).Select(h => h.Value.GetRawText()));
+        await AssertLikeAsync(await ProfileOfAsync(User("x-u1")), await ProfileOfAsync(User("u1")));
+        await AssertLikeAsync(await ProfileOfAsync(Anon("x-a1")), restored);
+    }
+
+    [Fact]
     public async Task The_merging_event_and_later_events_carrying_both_sides_stay_with_the_survivor()
     {
         var events = UndoScenario("", merging: true);

@@ -7,7 +7,12 @@ namespace Tailor.Core.Pipeline;
 /// <param name="Survivor">The surviving profile, folded again from the events it keeps.</param>
 /// <param name="Restored">The merged-away profile, live again, folded from the events it gets back.</param>
 /// <param name="Identities">Identities that go back from the survivor to the restored profile.</param>
-/// <param name="Events">Sequences of the events that go back (their trait history goes with them).</param>
+/// <param name="Events">Sequences of the events that go back.</param>
+/// <param name="TraitHistory">
+/// Both profiles' trait history, folded again with them: it replaces what they had, because a value the merged profile
+/// already held was not recorded when said again (<see cref="Profiles.ProfileReducer"/>), and may be a change for the side that
+/// now holds that event alone.
+/// </param>
 /// <param name="Absorbed">Profiles that had been merged into the restored one: they point at it again.</param>
 /// <param name="Runs">Waiting journey runs that a moved event started: they move with it.</param>
 /// <param name="Position">
@@ -20,6 +25,7 @@ public sealed record MergeUndo(
     Profile Restored,
     IReadOnlyList<Identity.ProfileIdentifier> Identities,
     IReadOnlyList<long> Events,
+    IReadOnlyList<TraitChange> TraitHistory,
     IReadOnlyList<string> Absorbed,
     IReadOnlyList<string> Runs,
     DateTimeOffset At,

@@ -51,7 +51,7 @@ public sealed class MergeUndoPlanner(ProfileReducer reducer)
             if (run.ProfileId != survivor.Id || restoredWaiting.Contains(run.TriggerId)) continue; // one waiting run per trigger and profile
             if (movedPayloads.Contains(run.StartEvent)) runs.Add(run.Id);
         }
-        return new MergeUndo(record.Merge.Id, kept, restored, restored.Identities, moved, record.Absorbed, runs, now,
+        return new MergeUndo(record.Merge.Id, kept, restored, restored.Identities, moved, history, record.Absorbed, runs, now,
             new Storage.PositionMove(Storage.Followers.Profiles, pipelinePosition, pipelinePosition));
     }
 

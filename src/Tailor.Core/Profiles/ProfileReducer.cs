@@ -5,7 +5,8 @@ using Tailor.Core.Events;
 namespace Tailor.Core.Profiles;
 
 /// <summary>
-/// Folds one event into a profile: traits (latest timestamp wins, every change kept as history),
+/// Folds one event into a profile: traits (latest timestamp wins, every change kept as history; a value said again
+/// unchanged is not a change),
 /// computed traits, consent and tags. Pure; the same event applied to the same profile gives the same result.
 /// </summary>
 public sealed class ProfileReducer(EngagementWeights weights)
@@ -80,13 +81,21 @@ public sealed class ProfileReducer(EngagementWeights weights)
         foreach (var trait in traits.EnumerateObject())
         {
             if (trait.NameEquals(ConsentTrait)) continue; // consent is kept apart, with when and where
-            if (!profile.Traits.ContainsKey(trait.Name) && Limits.RefuseNewTrait(profile, trait.Name, ProfileLimits.Size(trait.Value)) is { } why)
+            var known = profile.Traits.TryGetValue(trait.Name, out var current);
+            if (!known && Limits.RefuseNewTrait(profile, trait.Name, ProfileLimits.Size(trait.Value)) is { } why)
             {
                 refused ??= why; // existing traits still update; one record per event is enough to see it
                 continue;
             }
+            if (known && JsonElement.DeepEquals(current.Value, trait.Value))
+            {
+                // Said again, not changed: no history row (most identifies repeat most traits), but the value is now
+                // as recent as this event, so an older different value that arrives late still loses to it.
+                if (e.Timestamp > current.At) profile.Traits[trait.Name] = current with { At = e.Timestamp };
+                continue;
+            }
             history.Add(new TraitChange(profile.Id, trait.Name, trait.Value, e.Timestamp, e.SourceId, e.MessageId));
-            if (profile.Traits.TryGetValue(trait.Name, out var current) && current.At > e.Timestamp) continue;
+            if (known && current.At > e.Timestamp) continue;
             profile.Traits[trait.Name] = new TraitValue(trait.Value, e.Timestamp);
         }
         if (refused is not null)

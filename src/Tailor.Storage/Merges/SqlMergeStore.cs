@@ -73,14 +73,10 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
                 restored, survivor, ("type", identity.Type), ("value", db.Protection.LookupValue(identity.Type, identity.Value))));
         }
         foreach (var seq in undo.Events)
-        {
-            // The event's trait history goes with it (a messageId is unique within its source).
-            statements.Add(new("""
-                UPDATE trait_history SET profile_id = @restored WHERE profile_id = @survivor
-                    AND message_id = (SELECT message_id FROM events WHERE seq = @seq) AND source = (SELECT source_id FROM events WHERE seq = @seq)
-                """, restored, survivor, ("seq", seq)));
             statements.Add(new("UPDATE event_profiles SET profile_id = @restored WHERE seq = @seq AND profile_id = @survivor", restored, survivor, ("seq", seq)));
-        }
+        // Both sides' trait history as folded again (MergeUndo.TraitHistory says why it is not moved row by row).
+        statements.Add(new("DELETE FROM trait_history WHERE profile_id IN (@survivor, @restored)", survivor, restored));
+        foreach (var change in undo.TraitHistory) statements.Add(profiles.InsertTraitChange(change));
         foreach (var id in undo.Absorbed)
             statements.Add(new("UPDATE profiles SET merged_into = @restored WHERE id = @id AND merged_into = @survivor", restored, survivor, ("id", id)));
         foreach (var run in undo.Runs)

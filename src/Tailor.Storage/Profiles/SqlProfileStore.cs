@@ -61,10 +61,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         }
         // Assignments go to the narrow event_profiles table: the log row itself is never rewritten.
         statements.AddRange(db.AssignmentWrites(changes.Assignments));
-        var history = $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES (@profile, @name, {db.Json("@value")}, @ts, @source, @message)";
-        foreach (var h in changes.TraitHistory)
-            statements.Add(new(history, ("profile", h.ProfileId), ("name", h.Name), ("value", db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Source, h.MessageId))), ("ts", Db.Ms(h.At)),
-                ("source", h.Source), ("message", h.MessageId)));
+        foreach (var h in changes.TraitHistory) statements.Add(InsertTraitChange(h));
         foreach (var m in changes.Merges)
         {
             (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
@@ -96,6 +93,14 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
             return 0;
         }, cancellationToken, background: true);
     }
+
+    private string? _insertTraitChangeSql;
+
+    /// <summary>One trait history row, its value sealed when the trait is protected.</summary>
+    internal Statement InsertTraitChange(TraitChange h) =>
+        new(_insertTraitChangeSql ??= $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES (@profile, @name, {db.Json("@value")}, @ts, @source, @message)",
+            ("profile", h.ProfileId), ("name", h.Name), ("value", db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Source, h.MessageId))), ("ts", Db.Ms(h.At)),
+            ("source", h.Source), ("message", h.MessageId));
 
     private string? _upsertProfileSql;
 

@@ -154,6 +154,22 @@ public sealed class ProfileReducerTests
     }
 
     [Fact]
+    public void A_trait_said_again_unchanged_is_not_recorded_but_becomes_as_recent_as_the_event()
+    {
+        var first = Identify(At(1), "u1", traits: new JsonObject { ["plan"] = "free", ["seats"] = 3 });
+        var again = Identify(At(10), "u1", traits: new JsonObject { ["plan"] = "free", ["seats"] = 3.0m });
+        var late = Identify(At(5), "u1", traits: new JsonObject { ["plan"] = "basic" });
+        var profile = Fold(first, again, late);
+
+        // "free" said again at 10 outranks "basic" from 5 arriving late, as if the second identify had been recorded.
+        Assert.Equal(("\"free\"", At(10)), (profile.Traits["plan"].Value.GetRawText(), profile.Traits["plan"].At));
+        Assert.Equal(At(10), profile.Traits["seats"].At);
+        Assert.Equal(
+            [("plan", "\"free\"", At(1), first.MessageId), ("seats", "3", At(1), first.MessageId), ("plan", "\"basic\"", At(5), late.MessageId)],
+            _history.Select(h => (h.Name, h.Value.GetRawText(), h.At, h.MessageId)));
+    }
+
+    [Fact]
     public void Context_traits_of_a_track_event_set_traits()
     {
         var profile = Fold(Track("Signed Up", At(1), "u1", context: new JsonObject { ["traits"] = new JsonObject { ["email"] = "ann@example.com" } }));
