@@ -44,7 +44,8 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
     private long _requestsSent;
     private long _lateStarts;
     private long _measuredReads;
-    private int _readPhaseSample;
+    private int _windowFirstSample, _windowEndSample = int.MaxValue; // the server's resource samples that span the measured window
+    private long _seedRetries;
     private Stopwatch _clock = new();
 
     private double Now => _clock.Elapsed.TotalSeconds;
@@ -70,6 +71,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(token);
         var pipelineTask = SamplePipelineAsync(client, stopPipeline.Token);
         var probeTask = probe is null ? Task.CompletedTask : Task.Run(() => probe.RunAsync(() => Now, MeasureFrom, MeasureTo, token), CancellationToken.None);
+        var windowTask = settings.Mode == "reads" ? Task.CompletedTask : MarkWindowAsync(token);
 
         // Overload must not end the run without a report: every loop stops quietly at the hard stop and what it saw
         // is kept (requests still outstanding then are counted as abandoned).
@@ -89,8 +91,8 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
             {
                 await SeedAsync(client, zipf, token);
                 // The measured window starts now: the clock, and the server's CPU samples, from the first read on.
-                _readPhaseSample = target.Samples().Count;
                 _clock.Restart();
+                windowTask = MarkWindowAsync(token);
                 hardStop.CancelAfter(runTime);
                 var readers = new Task[settings.Connections];
                 for (var i = 0; i < readers.Length; i++)
@@ -112,6 +114,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
             HardStopped = true;
         }
         await probeTask;
+        await windowTask;
         HardStopped |= hardStop.IsCancellationRequested;
         var elapsed = Now;
         await stopPipeline.CancelAsync();
@@ -124,12 +127,31 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         return new RunResult(settings, target, _ack.Summarize(), _read.Summarize(),
             new Dictionary<int, long>(_ackStatus), new Dictionary<int, long>(_readStatus),
             Interlocked.Read(ref _ackedEvents), Interlocked.Read(ref _requestsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _lateStarts),
-            _perSecond.FullSeconds((int)settings.Duration.TotalSeconds), [.. _pipeline], [.. target.Samples().Skip(_readPhaseSample)], ownCpu / elapsed)
+            _perSecond.FullSeconds((int)settings.Duration.TotalSeconds), [.. _pipeline], WindowSamples(), ownCpu / elapsed)
         {
             HardStopped = HardStopped, Drain = drained, Probe = probe is null ? null : (probe.Latency.Summarize(), probe.Missed),
-            MeasuredReads = Interlocked.Read(ref _measuredReads),
+            MeasuredReads = Interlocked.Read(ref _measuredReads), SeedRetries = Interlocked.Read(ref _seedRetries),
         };
     }
+
+    /// <summary>
+    /// Notes which of the server's resource samples (one a second) fall in the measured window, so its CPU and RSS rows
+    /// leave out the warm-up and whatever the server does after the window (answering late requests, the drain).
+    /// </summary>
+    private async Task MarkWindowAsync(CancellationToken ct)
+    {
+        try
+        {
+            await WaitUntilAsync(MeasureFrom, ct);
+            _windowFirstSample = Math.Max(0, target.Samples().Count - 1); // the last sample before the window opened
+            await WaitUntilAsync(MeasureTo, ct);
+            _windowEndSample = target.Samples().Count + 1; // and the first one after it closed
+        }
+        catch (OperationCanceledException) { } // the hard stop: the samples up to now
+    }
+
+    private ResourceSample[] WindowSamples() =>
+        [.. target.Samples().Take(_windowEndSample).Skip(_windowFirstSample)];
 
     /// <summary>True when the hard stop (warm-up + duration + timeout + 30 s) ended the run.</summary>
     public bool HardStopped { get; private set; }
@@ -186,7 +208,14 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
                 while (!ct.IsCancellationRequested && Interlocked.Add(ref remaining, -settings.BatchSize) > -settings.BatchSize)
                 {
                     var body = factory.Batch(settings.BatchSize, DateTimeOffset.UtcNow, ranks);
-                    if (await client.SendBatchAsync(body, ct) != 200) throw new InvalidOperationException("A seeding batch was refused; see the server log.");
+                    int status;
+                    while ((status = await client.SendBatchAsync(body, ct)) == 503)
+                    {
+                        // The server's queue is full (it says so with 503): seeding goes at the speed it can take.
+                        Interlocked.Increment(ref _seedRetries);
+                        await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+                    }
+                    if (status != 200) throw new InvalidOperationException($"A seeding batch was refused with status {status}; see the server log.");
                     RememberUsers(ranks);
                 }
             }, CancellationToken.None);
@@ -198,7 +227,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
             if (started.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException("The profile pipeline did not catch up with the seeded events within 10 minutes.");
             await Task.Delay(500, ct);
         }
-        Console.WriteLine($"seeded {settings.SeedEvents:N0} events ({_knownList.Count:N0} users), folded after {started.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"seeded {settings.SeedEvents:N0} events ({_knownList.Count:N0} users; {Interlocked.Read(ref _seedRetries):N0} batches sent again after a 503), folded after {started.Elapsed.TotalSeconds:0.0} s");
     }
 
     private async Task ClosedReadLoopAsync(TailorClient client, Random random, CancellationToken ct)

@@ -37,6 +37,9 @@ internal sealed record RunResult(
     /// <summary>Profile reads answered 200 within the measured window (reads mode).</summary>
     public long MeasuredReads { get; init; }
 
+    /// <summary>Reads mode: seeding batches the server answered 503 (its queue full) and that were sent again.</summary>
+    public long SeedRetries { get; init; }
+
     public double EventsPerSecond => AckedEvents / Settings.Duration.TotalSeconds;
 
     public double ReadsPerSecond => MeasuredReads / Settings.Duration.TotalSeconds;
@@ -86,7 +89,7 @@ internal sealed record RunResult(
         var rows = new List<(string, string)>
         {
             ("store", store),
-            ("mode", F($"profile reads alone, {s.Connections} closed-loop readers, after {s.SeedEvents:N0} seeded events (batches of {s.BatchSize}) were folded")),
+            ("mode", F($"profile reads alone, {s.Connections} closed-loop readers, after {s.SeedEvents:N0} seeded events (batches of {s.BatchSize}) were folded; {SeedRetries:N0} seeding batches sent again after a 503")),
             ("duration", F($"{s.Duration.TotalSeconds:0} s measured after {s.Warmup.TotalSeconds:0} s warm-up")),
             ("users", F($"{s.Users:N0}, Zipf s={s.ZipfExponent}; reads pick a seeded user uniformly")),
             ("profile reads/s", F($"{ReadsPerSecond:N0}")),
@@ -134,8 +137,7 @@ internal sealed record RunResult(
 
     private IEnumerable<(string, string)> ResourceRows()
     {
-        var from = Settings.Warmup.TotalSeconds;
-        var samples = Resources.Where(r => r.Seconds >= Resources[0].Seconds + from).ToList();
+        var samples = Resources; // already the measured window's (LoadRun.MarkWindowAsync)
         if (samples.Count < 2) yield break;
         var rss = samples.Select(r => r.RssMb).ToList();
         var minutes = samples.Select(r => (r.Seconds / 60, r.RssMb)).ToList();
