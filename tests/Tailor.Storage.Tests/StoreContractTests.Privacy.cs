@@ -348,6 +348,51 @@ public abstract partial class StoreContractTests
         Assert.Equal("198.51.100.10", Assert.Single(await Store.Privacy.ConsentHistoryAsync(profile.Id, 10, Ct)).Where);
     }
 
+    /// <summary>
+    /// The real pipeline over this store's log (read sealed where encryption is on, opened only where the fold reads a
+    /// protected part) gives each profile what folding the clear messages in memory gives: traits, computed traits,
+    /// consent with its "where", tags, identities and trait history.
+    /// </summary>
+    [Fact]
+    public async Task The_pipeline_folds_the_stored_log_to_what_folding_the_clear_messages_gives()
+    {
+        var day = Tailor.Tests.Support.VisitorDay.Messages();
+        await Store.Events.AppendAsync(day, Ct);
+        await PrivacyPipeline().CatchUpAsync(Ct);
+
+        var logged = await Store.Events.ReadSealedAfterAsync(0, 100, Ct);
+        Assert.Equal(day.Select(e => e.MessageId), logged.Select(l => l.Event.MessageId));
+        var next = 0;
+        var clear = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), () => $"mem-{++next}", _time.GetUtcNow());
+        for (var i = 0; i < day.Length; i++) clear.Apply(EventView.Parse(new LoggedEvent(logged[i].Sequence, day[i])));
+        var expected = clear.ToChangeSet(0, logged[^1].Sequence);
+
+        var live = expected.Profiles.Where(p => p.MergedInto is null).ToList();
+        Assert.NotEmpty(live);
+        foreach (var want in live)
+        {
+            var got = await Store.Profiles.FindProfileAsync(want.Identities[0], Ct);
+            Assert.NotNull(got);
+            Assert.Equal(want.Identities.ToHashSet(), got.Identities.ToHashSet());
+            Assert.Equal(want.Traits.Keys.Order(), got.Traits.Keys.Order());
+            foreach (var (name, value) in want.Traits)
+                Assert.True(JsonElement.DeepEquals(value.Value, got.Traits[name].Value) && value.At == got.Traits[name].At, $"trait {name}");
+            var (w, g) = (want.Computed, got.Computed);
+            Assert.Equal((w.FirstSeen, w.LastSeen, w.EventCount, w.OrderCount, w.TotalRevenue, w.LastOrderAt, w.EngagementScore),
+                (g.FirstSeen, g.LastSeen, g.EventCount, g.OrderCount, g.TotalRevenue, g.LastOrderAt, g.EngagementScore));
+            Assert.Equal(w.EventCounts.OrderBy(c => c.Key), g.EventCounts.OrderBy(c => c.Key));
+            Assert.Equal(want.Consent.OrderBy(c => c.Key), got.Consent.OrderBy(c => c.Key));
+            Assert.Equal(want.Tags, got.Tags);
+            // The history rows of a profile merged into this one moved here with its events.
+            var ids = expected.Profiles.Where(p => p.Id == want.Id || p.MergedInto == want.Id).Select(p => p.Id).ToHashSet();
+            var wantRows = expected.TraitHistory.Where(h => ids.Contains(h.ProfileId)).OrderBy(h => (h.Name, h.MessageId)).ToList();
+            var gotRows = (await Store.Profiles.TraitHistoryAsync(got.Id, null, Ct)).OrderBy(h => (h.Name, h.MessageId)).ToList();
+            Assert.Equal(wantRows.Select(h => (h.Name, h.At, h.MessageId)), gotRows.Select(h => (h.Name, h.At, h.MessageId)));
+            Assert.All(wantRows.Zip(gotRows), pair => Assert.True(JsonElement.DeepEquals(pair.First.Value, pair.Second.Value), pair.First.Name)); // jsonb reorders keys
+        }
+        Assert.Contains(live, p => p.Consent.Values.Any(c => c.Where is not null)); // the IP as a consent's "where" was read
+    }
+
     /// <summary>Entries appended at the same moment (reads of many profiles at once) share commits: every one is kept, once, with what was recorded.</summary>
     [Fact]
     public async Task Audit_entries_appended_at_once_are_each_kept_once()

@@ -4,6 +4,7 @@ using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Privacy;
 using Tailor.Core.Profiles;
+using Tailor.Tests.Support;
 using static Tailor.Tests.Support.Messages;
 
 namespace Tailor.Core.Tests.Pipeline;
@@ -18,39 +19,6 @@ public sealed class SealedFoldTests
     /// <summary>The default fields plus the properties the fold reads, so that every part it reads is sealed in some message below.</summary>
     private static readonly PersonalDataProtection Protection =
         new(PrivacyKeyRing.Generate(), [.. PersonalDataProtection.DefaultFields, "revenue", "total", "add", "remove"]);
-
-    private static JsonObject Context(string ip, JsonObject? extra = null)
-    {
-        var context = new JsonObject { ["ip"] = ip, ["userAgent"] = "Mozilla/5.0" };
-        foreach (var (name, value) in extra ?? []) context[name] = value?.DeepClone();
-        return context;
-    }
-
-    /// <summary>A visitor's day: pages, a product view, identify, an order, traits in context, consent (its "where" the IP), tags, a second user and an alias.</summary>
-    private static TailorEvent[] Day() =>
-    [
-        Page(At(1), anonymousId: "a1", context: Context("203.0.113.1", new JsonObject { ["page"] = new JsonObject { ["url"] = "https://shop.example/" } })),
-        Track("Product Viewed", At(2), anonymousId: "a1", properties: new JsonObject { ["name"] = "Trail shoe", ["price"] = 89.5 }, context: Context("203.0.113.1")),
-        Identify(At(3), "u1", "a1", new JsonObject
-        {
-            ["email"] = "ann@example.com", ["name"] = "Ann Lee", ["phone"] = "+44 20 7946 0000", ["plan"] = "pro",
-            ["address"] = new JsonObject { ["city"] = "Leeds" },
-        }, Context("203.0.113.2")),
-        Track(ProfileReducer.OrderCompleted, At(4), "u1", properties: new JsonObject { ["revenue"] = 120.25, ["total"] = 130, ["name"] = "Order" }, context: Context("203.0.113.2")),
-        Track("Newsletter Joined", At(5), "u1", context: Context("203.0.113.3", new JsonObject
-        {
-            ["traits"] = new JsonObject { ["email"] = "ann.lee@example.com", ["firstName"] = "Ann" },
-        })),
-        Track("Consent Given", At(6), "u1", context: Context("198.51.100.7", new JsonObject
-        {
-            ["consent"] = new JsonObject { ["categoryPreferences"] = new JsonObject { ["email"] = true, ["analytics"] = true } },
-        })),
-        Identify(At(7), "u1", traits: new JsonObject { ["consent"] = new JsonObject { ["sms"] = false, ["version"] = "v2" } }, context: Context("198.51.100.8")),
-        Track(ProfileReducer.TagsUpdated, At(8), "u1", properties: new JsonObject { ["add"] = new JsonArray("loyal/gold"), ["remove"] = new JsonArray() }, context: Context("203.0.113.4")),
-        Page(At(9), "u2", context: Context("203.0.113.5", new JsonObject { ["geo"] = new JsonObject { ["country"] = "GB", ["city"] = "Leeds" } })),
-        Alias(At(10), "u2", "u1"),
-        Track("Product Viewed", At(11), "u2", properties: new JsonObject { ["name"] = "Rain jacket" }, context: Context("203.0.113.5")),
-    ];
 
     private static string Scope(TailorEvent e) => $"event:{e.SourceId}:{e.MessageId}";
 
@@ -83,7 +51,7 @@ public sealed class SealedFoldTests
     [Fact]
     public void Folding_each_message_as_the_pipeline_reads_it_equals_folding_every_message_opened()
     {
-        var stored = Day().Select((e, i) => Stored(e, i + 1)).ToArray();
+        var stored = VisitorDay.Messages().Select((e, i) => Stored(e, i + 1)).ToArray();
 
         var expected = Fold(stored.Select(s => EventView.Parse(Opened(s))));
         var actual = Fold(stored.Select(AsThePipelineReadsIt));
@@ -97,7 +65,7 @@ public sealed class SealedFoldTests
     [Fact]
     public void Page_and_product_views_are_folded_without_opening_though_they_carry_sealed_values()
     {
-        var stored = Day().Select((e, i) => Stored(e, i + 1)).ToArray();
+        var stored = VisitorDay.Messages().Select((e, i) => Stored(e, i + 1)).ToArray();
         var views = stored.Where(s => s.Event.Type == EventType.Page || s.Event.Name == "Product Viewed").ToArray();
 
         Assert.Equal(4, views.Length);
@@ -108,7 +76,7 @@ public sealed class SealedFoldTests
     [Fact]
     public void Traits_consent_orders_and_tag_updates_are_opened()
     {
-        var stored = Day().Select((e, i) => Stored(e, i + 1)).ToArray();
+        var stored = VisitorDay.Messages().Select((e, i) => Stored(e, i + 1)).ToArray();
         var opened = stored.Where(s => ProfileBatch.NeedsOpenedPayload(EventView.Parse(s))).Select(s => s.Event.Name ?? s.Event.Type.ToWire());
 
         Assert.Equal(["identify", ProfileReducer.OrderCompleted, "Newsletter Joined", "Consent Given", "identify", ProfileReducer.TagsUpdated], opened);
