@@ -9,10 +9,11 @@ namespace Tailor.Core.Pipeline;
 /// <param name="Identities">Identities that go back from the survivor to the restored profile.</param>
 /// <param name="Events">Sequences of the events that go back.</param>
 /// <param name="TraitHistory">
-/// Both profiles' trait history, folded again with them: it replaces what they had, because a value the merged profile
-/// already held was not recorded when said again (<see cref="Profiles.ProfileReducer"/>), and may be a change for the side that
-/// now holds that event alone.
+/// Both profiles' trait history from the events folded again: it replaces those events' rows, because a value the merged
+/// profile already held was not recorded when said again (<see cref="Profiles.ProfileReducer"/>), and may be a change for
+/// the side that now holds that event alone. Rows of events no longer in the log (retention) stay where they are.
 /// </param>
+/// <param name="FoldedAgain">The events folded again, by source and messageId: whose history rows <paramref name="TraitHistory"/> replaces.</param>
 /// <param name="Absorbed">Profiles that had been merged into the restored one: they point at it again.</param>
 /// <param name="Runs">Waiting journey runs that a moved event started: they move with it.</param>
 /// <param name="Position">
@@ -26,6 +27,7 @@ public sealed record MergeUndo(
     IReadOnlyList<Identity.ProfileIdentifier> Identities,
     IReadOnlyList<long> Events,
     IReadOnlyList<TraitChange> TraitHistory,
+    IReadOnlyList<(string Source, string MessageId)> FoldedAgain,
     IReadOnlyList<string> Absorbed,
     IReadOnlyList<string> Runs,
     DateTimeOffset At,

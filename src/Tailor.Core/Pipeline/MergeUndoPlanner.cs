@@ -34,8 +34,10 @@ public sealed class MergeUndoPlanner(ProfileReducer reducer)
         var moved = new List<long>();
         var movedPayloads = new HashSet<string>(StringComparer.Ordinal); // an event-started run keeps its event's payload
         var history = new List<TraitChange>();
+        var folded = new List<(string, string)>(survivorEvents.Count);
         foreach (var logged in survivorEvents)
         {
+            folded.Add((logged.Event.SourceId, logged.Event.MessageId));
             var view = EventView.Parse(logged);
             var back = recorded.Contains(logged.Sequence) || (logged.Sequence > record.Merge.Sequence && OnlyTheirs(view, loserIdentities));
             reducer.Apply(back ? restored : kept, view, history);
@@ -51,7 +53,7 @@ public sealed class MergeUndoPlanner(ProfileReducer reducer)
             if (run.ProfileId != survivor.Id || restoredWaiting.Contains(run.TriggerId)) continue; // one waiting run per trigger and profile
             if (movedPayloads.Contains(run.StartEvent)) runs.Add(run.Id);
         }
-        return new MergeUndo(record.Merge.Id, kept, restored, restored.Identities, moved, history, record.Absorbed, runs, now,
+        return new MergeUndo(record.Merge.Id, kept, restored, restored.Identities, moved, history, folded, record.Absorbed, runs, now,
             new Storage.PositionMove(Storage.Followers.Profiles, pipelinePosition, pipelinePosition));
     }
 

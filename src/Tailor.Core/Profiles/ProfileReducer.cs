@@ -87,11 +87,12 @@ public sealed class ProfileReducer(EngagementWeights weights)
                 refused ??= why; // existing traits still update; one record per event is enough to see it
                 continue;
             }
-            if (known && JsonElement.DeepEquals(current.Value, trait.Value))
+            if (known && e.Timestamp >= current.At && JsonElement.DeepEquals(current.Value, trait.Value))
             {
                 // Said again, not changed: no history row (most identifies repeat most traits), but the value is now
-                // as recent as this event, so an older different value that arrives late still loses to it.
-                if (e.Timestamp > current.At) profile.Traits[trait.Name] = current with { At = e.Timestamp };
+                // as recent as this event, so an older different value that arrives late still loses to it. (An equal
+                // value from before arriving late is recorded: it says since when the trait held it.)
+                profile.Traits[trait.Name] = current with { At = e.Timestamp };
                 continue;
             }
             history.Add(new TraitChange(profile.Id, trait.Name, trait.Value, e.Timestamp, e.SourceId, e.MessageId));

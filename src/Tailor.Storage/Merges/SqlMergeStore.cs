@@ -74,8 +74,10 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
         }
         foreach (var seq in undo.Events)
             statements.Add(new("UPDATE event_profiles SET profile_id = @restored WHERE seq = @seq AND profile_id = @survivor", restored, survivor, ("seq", seq)));
-        // Both sides' trait history as folded again (MergeUndo.TraitHistory says why it is not moved row by row).
-        statements.Add(new("DELETE FROM trait_history WHERE profile_id IN (@survivor, @restored)", survivor, restored));
+        // The folded events' trait history as folded again (MergeUndo.TraitHistory says why it is not moved row by row).
+        foreach (var (source, message) in undo.FoldedAgain)
+            statements.Add(new("DELETE FROM trait_history WHERE profile_id IN (@survivor, @restored) AND source = @source AND message_id = @message",
+                survivor, restored, ("source", source), ("message", message)));
         foreach (var change in undo.TraitHistory) statements.Add(profiles.InsertTraitChange(change));
         foreach (var id in undo.Absorbed)
             statements.Add(new("UPDATE profiles SET merged_into = @restored WHERE id = @id AND merged_into = @survivor", restored, survivor, ("id", id)));

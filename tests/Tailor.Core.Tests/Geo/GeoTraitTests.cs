@@ -39,6 +39,18 @@ public sealed class GeoTraitTests
     }
 
     [Fact]
+    public void The_same_place_seen_again_is_as_recent_as_that_event_so_an_older_place_arriving_late_does_not_win()
+    {
+        var (profile, history) = Fold(
+            Messages.Page(Messages.At(1), userId: "u", context: Geo("Brooklyn")),
+            Messages.Page(Messages.At(10), userId: "u", context: Geo("Brooklyn")),
+            Messages.Page(Messages.At(5), userId: "u", context: Geo("Albany")));
+
+        Assert.Equal(("Brooklyn", Messages.At(10)), (City(profile), profile.Traits["geo"].At));
+        Assert.Single(history, h => h.Name == "geo");
+    }
+
+    [Fact]
     public void Only_country_region_and_city_strings_of_bounded_length_are_kept()
     {
         var context = new JsonObject

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Privacy;

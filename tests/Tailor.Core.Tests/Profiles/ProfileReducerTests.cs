@@ -159,13 +159,16 @@ public sealed class ProfileReducerTests
         var first = Identify(At(1), "u1", traits: new JsonObject { ["plan"] = "free", ["seats"] = 3 });
         var again = Identify(At(10), "u1", traits: new JsonObject { ["plan"] = "free", ["seats"] = 3.0m });
         var late = Identify(At(5), "u1", traits: new JsonObject { ["plan"] = "basic" });
-        var profile = Fold(first, again, late);
+        var lateSame = Identify(At(0), "u1", traits: new JsonObject { ["seats"] = 3 });
+        var profile = Fold(first, again, late, lateSame);
 
         // "free" said again at 10 outranks "basic" from 5 arriving late, as if the second identify had been recorded.
         Assert.Equal(("\"free\"", At(10)), (profile.Traits["plan"].Value.GetRawText(), profile.Traits["plan"].At));
         Assert.Equal(At(10), profile.Traits["seats"].At);
+        // An equal value from before the one known, arriving late, is recorded: it says since when the trait held it.
         Assert.Equal(
-            [("plan", "\"free\"", At(1), first.MessageId), ("seats", "3", At(1), first.MessageId), ("plan", "\"basic\"", At(5), late.MessageId)],
+            [("plan", "\"free\"", At(1), first.MessageId), ("seats", "3", At(1), first.MessageId), ("plan", "\"basic\"", At(5), late.MessageId),
+             ("seats", "3", At(0), lateSame.MessageId)],
             _history.Select(h => (h.Name, h.Value.GetRawText(), h.At, h.MessageId)));
     }
 

@@ -44,5 +44,4 @@ public static class VisitorDay
         Alias(At(10), "u2", "u1"),
         Track("Product Viewed", At(11), "u2", properties: new JsonObject { ["name"] = "Rain jacket" }, context: Context("203.0.113.5")),
     ];
-
 }
