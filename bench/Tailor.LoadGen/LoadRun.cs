@@ -147,7 +147,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
             await WaitUntilAsync(MeasureTo, ct);
             _windowEndSample = target.Samples().Count + 1; // and the first one after it closed
         }
-        catch (OperationCanceledException) { } // the hard stop: the samples up to now
+        catch (OperationCanceledException) { _windowEndSample = Math.Min(_windowEndSample, target.Samples().Count + 1); } // the hard stop closes the window
     }
 
     private ResourceSample[] WindowSamples() =>
