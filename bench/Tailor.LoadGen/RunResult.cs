@@ -77,7 +77,12 @@ internal sealed record RunResult(
                 : F($"{probe.Latency.P50:0.0} / {probe.Latency.P90:0.0} / {probe.Latency.P99:0.0} / {probe.Latency.Max:0.0} ms ({probe.Latency.Count:N0} probes, {probe.Missed} missed within 5 s)")));
         rows.AddRange(PipelineRows());
         if (Disk is { } disk && disk.Events > 0)
-            rows.Add(("bytes per event on disk", F($"{disk.Bytes / (double)disk.Events:N0} B ({disk.Bytes / 1048576.0:N1} MB for {disk.Events:N0} events: log, indexes, profiles)")));
+        {
+            // A run whose fold fell behind wrote less profile state: its bytes are not comparable with one that kept up.
+            var lag = Drain?.LagAtEnd ?? (Pipeline.Count > 0 ? Pipeline[^1].Status.Lag : 0);
+            var folded = Math.Clamp((disk.Events - lag) / (double)disk.Events, 0, 1);
+            rows.Add(("bytes per event on disk", F($"{disk.Bytes / (double)disk.Events:N0} B ({disk.Bytes / 1048576.0:N1} MB for {disk.Events:N0} events: log, indexes, profiles; {folded:0%} of the events folded at the end)")));
+        }
         rows.AddRange(ResourceRows());
         rows.Add(("load generator CPU", F($"{LoadGenCpu * 100:0}% of one core")));
         return rows;
