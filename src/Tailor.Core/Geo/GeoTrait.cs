@@ -32,13 +32,7 @@ public static class GeoTrait
         var element = JsonSerializer.SerializeToElement(geo);
         if (profile.Traits.TryGetValue(Name, out var current))
         {
-            if (current.At > e.Timestamp) return;
-            if (JsonElement.DeepEquals(current.Value, element))
-            {
-                // The same place seen again: as recent as this event, so an older place arriving late does not win.
-                profile.Traits[Name] = current with { At = e.Timestamp };
-                return;
-            }
+            if (current.At > e.Timestamp || ProfileReducer.SaidAgain(profile, Name, current, element, e.Timestamp)) return;
         }
         else if (limits.RefuseNewTrait(profile, Name, ProfileLimits.Size(element)) is not null) return;
         history.Add(new TraitChange(profile.Id, Name, element, e.Timestamp, e.SourceId, e.MessageId));

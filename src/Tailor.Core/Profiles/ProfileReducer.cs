@@ -87,20 +87,26 @@ public sealed class ProfileReducer(EngagementWeights weights)
                 refused ??= why; // existing traits still update; one record per event is enough to see it
                 continue;
             }
-            if (known && e.Timestamp >= current.At && JsonElement.DeepEquals(current.Value, trait.Value))
-            {
-                // Said again, not changed: no history row (most identifies repeat most traits), but the value is now
-                // as recent as this event, so an older different value that arrives late still loses to it. (An equal
-                // value from before arriving late is recorded: it says since when the trait held it.)
-                profile.Traits[trait.Name] = current with { At = e.Timestamp };
-                continue;
-            }
+            if (known && SaidAgain(profile, trait.Name, current, trait.Value, e.Timestamp)) continue; // most identifies repeat most traits
             history.Add(new TraitChange(profile.Id, trait.Name, trait.Value, e.Timestamp, e.SourceId, e.MessageId));
             if (known && current.At > e.Timestamp) continue;
             profile.Traits[trait.Name] = new TraitValue(trait.Value, e.Timestamp);
         }
         if (refused is not null)
             refusals?.Add(new Pipeline.ProfileRefusal(profile.Id, Pipeline.ProfileRefusalKinds.Trait, refused, view.Logged.Sequence, e.MessageId, e.ReceivedAt));
+    }
+
+    /// <summary>
+    /// True when <paramref name="value"/> repeats the trait's <paramref name="current"/> value at the same time or later:
+    /// said again, not a change, so no history row; the trait is then as recent as <paramref name="at"/>, so an older
+    /// different value that arrives late still loses to it. (An equal value older than the current one is a change to
+    /// record: it says since when the trait held it.)
+    /// </summary>
+    internal static bool SaidAgain(Profile profile, string name, TraitValue current, JsonElement value, DateTimeOffset at)
+    {
+        if (at < current.At || !JsonElement.DeepEquals(current.Value, value)) return false;
+        profile.Traits[name] = current with { At = at };
+        return true;
     }
 
     /// <summary>

@@ -75,9 +75,6 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
         foreach (var seq in undo.Events)
             statements.Add(new("UPDATE event_profiles SET profile_id = @restored WHERE seq = @seq AND profile_id = @survivor", restored, survivor, ("seq", seq)));
         // The folded events' trait history as folded again (MergeUndo.TraitHistory says why it is not moved row by row).
-        foreach (var (source, message) in undo.FoldedAgain)
-            statements.Add(new("DELETE FROM trait_history WHERE profile_id IN (@survivor, @restored) AND source = @source AND message_id = @message",
-                survivor, restored, ("source", source), ("message", message)));
         foreach (var change in undo.TraitHistory) statements.Add(profiles.InsertTraitChange(change));
         foreach (var id in undo.Absorbed)
             statements.Add(new("UPDATE profiles SET merged_into = @restored WHERE id = @id AND merged_into = @survivor", restored, survivor, ("id", id)));
@@ -99,7 +96,13 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
             if (await Db.ExecuteAsync(c, t, "UPDATE merges SET undone_at = @at, undo = @detail WHERE id = @id AND undone_at IS NULL", cancellationToken,
                 at, ("detail", undo.Detail), ("id", undo.MergeId)) == 0)
                 throw new PositionConflictException($"merge {undo.MergeId}", undo.MergeId);
-            await db.ExecuteAllAsync(c, t, statements, cancellationToken);
+            // The rows those inserts replace: both profiles' history read once, each row of an event folded again
+            // deleted by id (rows of events retention removed stay).
+            var folded = undo.FoldedAgain.ToHashSet();
+            var replaced = await Db.ListAsync(c, t, "SELECT id, source, message_id FROM trait_history WHERE profile_id IN (@survivor, @restored)",
+                r => (Id: r.GetInt64(0), Event: (r.GetString(1), r.GetString(2))), cancellationToken, survivor, restored);
+            var deletes = replaced.Where(row => folded.Contains(row.Event)).Select(row => new Statement("DELETE FROM trait_history WHERE id = @id", ("id", row.Id)));
+            await db.ExecuteAllAsync(c, t, [.. deletes, .. statements], cancellationToken);
             return 0;
         }, cancellationToken, background: true);
     }
