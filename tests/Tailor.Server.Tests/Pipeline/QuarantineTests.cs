@@ -146,6 +146,9 @@ public sealed class QuarantineTests
         probe.FailOnFirst("deliveries");
         await app.TrackAsync("d-1", "Product Added", app.Now);
         await app.WaitForRunsAsync(trigger, r => r.Count == 1);
+        // d-1's delivery must be the first one tried (the one that fails) before the others exist: on a busy machine the
+        // worker could otherwise meet d-2's first.
+        await AdvanceUntilAsync(app, () => Task.FromResult(probe.Seen.Any(s => s.Stage == "deliveries") ? "tried" : null), "d-1's delivery is tried");
         foreach (var user in new[] { "d-2", "d-3" }) await app.TrackAsync(user, "Product Added", app.Now);
 
         // A delivery that throws is retried on its durable backoff, then dead, and set aside.
