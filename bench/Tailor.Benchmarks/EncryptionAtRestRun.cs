@@ -127,9 +127,8 @@ public static class EncryptionAtRestRun
             var append = messages.Length / clock.Elapsed.TotalSeconds;
             var appendCpu = (CpuTime() - cpu).TotalMicroseconds / messages.Length;
 
-            var next = 0;
             var pipeline = new ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, new ProfileReducer(EngagementWeights.Default),
-                TimeProvider.System, () => "prf_" + (++next).ToString("x", CultureInfo.InvariantCulture));
+                TimeProvider.System);
             (clock, cpu) = (Stopwatch.StartNew(), CpuTime());
             var applied = await pipeline.CatchUpAsync(CancellationToken.None);
             var fold = applied / clock.Elapsed.TotalSeconds;

@@ -36,8 +36,7 @@ public class EventLogBenchmarks : IDisposable
         var pipelineEvents = Enumerable.Range(0, 1000).Select(i => SampleEvents.ToEvent(SampleEvents.Mixed(i, random, 100_000))).ToList();
         await _store.Events.AppendAsync(pipelineEvents, CancellationToken.None);
         var logged = await _store.Events.ReadAfterAsync(0, 1000, CancellationToken.None);
-        var next = 0;
-        var batch = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), () => "prf_" + (++next).ToString(CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
+        var batch = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), DateTimeOffset.UtcNow);
         foreach (var e in logged) batch.Apply(EventView.Parse(e));
         _changes = batch.ToChangeSet(0, logged[^1].Sequence);
     }

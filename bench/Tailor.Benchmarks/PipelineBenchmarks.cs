@@ -17,7 +17,6 @@ public class PipelineBenchmarks
     private LoggedEvent _identify;
     private Profile _profile = null!;
     private LoggedEvent[] _thousand = [];
-    private int _next;
 
     [GlobalSetup]
     public void Setup()
@@ -59,7 +58,7 @@ public class PipelineBenchmarks
         var views = new EventView[_thousand.Length];
         for (var i = 0; i < views.Length; i++) views[i] = EventView.Parse(_thousand[i]);
         _ = ProfileBatch.IdentitiesOf(views);
-        var batch = new ProfileBatch([], _reducer, () => "prf_" + (++_next).ToString("x", System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
+        var batch = new ProfileBatch([], _reducer, DateTimeOffset.UtcNow);
         foreach (var view in views) batch.Apply(view);
         return batch.ToChangeSet(0, _thousand[^1].Sequence);
     }

@@ -34,9 +34,8 @@ internal static class EngineCpuBench
                 await store.Segments.SaveSegmentAsync(new SegmentDefinition($"seg_{segments++}", name, RuleParser.Parse(rule), null, 50, now, now), ct);
             }
             await engine.ReloadAsync(ct);
-            var ids = 0;
             var pipeline = new ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers,
-                new ProfileReducer(EngagementWeights.Default), TimeProvider.System, () => $"prf_{Interlocked.Increment(ref ids):D8}");
+                new ProfileReducer(EngagementWeights.Default), TimeProvider.System);
             var parser = new MessageParser(IngestionLimits.Default, () => $"gen-{Guid.NewGuid():N}");
 
             var process = Process.GetCurrentProcess();

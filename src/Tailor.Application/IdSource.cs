@@ -13,10 +13,10 @@ public class IdSource(TimeProvider time)
     public virtual string New(string prefix) => $"{prefix}_{Guid.CreateVersion7(time.GetUtcNow()):N}";
 
     /// <summary>
-    /// A new id as unique and as time-ordered as <see cref="New"/> in 6 characters less, such as <c>prf_01kq…</c>: the
+    /// A new id as unique and as time-ordered as <see cref="New"/> in 6 characters less, such as <c>src_01kq…</c>: the
     /// same 128 bits as 26 characters of lowercase base32 instead of 32 hex digits. For ids the hot tables repeat per
-    /// event — a profile id is in <c>event_profiles</c>, <c>identities</c> and <c>trait_history</c> and their indexes, a
-    /// source id in every <c>event_log</c> and trait history row (issue 17, bytes per event). Ids already stored keep
+    /// event — a source id is in every <c>event_log</c> and trait history row (issue 17, bytes per event). Profile ids
+    /// are shorter still: made from the log (<see cref="Tailor.Core.Profiles.ProfileIds"/>). Ids already stored keep
     /// their form: an id is opaque text.
     /// </summary>
     public virtual string NewCompact(string prefix) => $"{prefix}_{Base32(Guid.CreateVersion7(time.GetUtcNow()))}";

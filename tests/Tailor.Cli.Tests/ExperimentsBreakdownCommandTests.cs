@@ -48,7 +48,7 @@ public sealed class ExperimentsBreakdownCommandTests : IDisposable
             var source = await store.Access.CreateSourceAsync(new Source("src_import", "import", "wk_breakdown_test", DateTimeOffset.UnixEpoch), Ct);
             var importer = new EventImporter(store.Events, store.Access, IngestionLimits.Default, TimeProvider.System);
             var pipeline = new ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, new ProfileReducer(EngagementWeights.Default),
-                TimeProvider.System, () => Guid.NewGuid().ToString("N"));
+                TimeProvider.System);
             await importer.ImportAsync(Records(users.Select(u => (object)new { type = "identify", userId = u.User, traits = new { plan = u.Plan } })),
                 "key-identify-00000", "people.ndjson", source, TextWriter.Null, null, Ct);
             await pipeline.CatchUpAsync(Ct);

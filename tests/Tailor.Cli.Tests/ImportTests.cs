@@ -44,7 +44,7 @@ public sealed class ImportTests : IDisposable
         await using var _ = store;
 
         var report = await importer.ImportAsync(Records(Order("u1", 10m), Order("u1", 15.5m), Order("u2", 3m)), "key-orders-0000000", "orders.ndjson", source, TextWriter.Null, null, Ct);
-        await new ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, new ProfileReducer(EngagementWeights.Default), TimeProvider.System, () => Guid.NewGuid().ToString("N")).CatchUpAsync(Ct);
+        await new ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, new ProfileReducer(EngagementWeights.Default), TimeProvider.System).CatchUpAsync(Ct);
 
         Assert.Equal(3, report.Accepted);
         var profile = await store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "u1"), Ct);

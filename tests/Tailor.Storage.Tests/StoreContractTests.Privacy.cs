@@ -37,7 +37,7 @@ public abstract partial class StoreContractTests
 
     private ProfilePipeline PrivacyPipeline() =>
         new(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), _time,
-            () => $"prof-{Interlocked.Increment(ref _profileIds):D4}", suppressions: new SuppressionFilter(Store.Privacy, Hasher));
+            suppressions: new SuppressionFilter(Store.Privacy, Hasher));
 
     private SubjectErasure Erasure(ProfilePipeline? pipeline = null) =>
         new(Store.Profiles, Store.Privacy, Hasher, new AuditTrail(Store.Audit, _time), _time, [], pipeline);
@@ -362,8 +362,7 @@ public abstract partial class StoreContractTests
 
         var logged = await Store.Events.ReadSealedAfterAsync(0, 100, Ct);
         Assert.Equal(day.Select(e => e.MessageId), logged.Select(l => l.Event.MessageId));
-        var next = 0;
-        var clear = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), () => $"mem-{++next}", _time.GetUtcNow());
+        var clear = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), _time.GetUtcNow());
         for (var i = 0; i < day.Length; i++) clear.Apply(EventView.Parse(new LoggedEvent(logged[i].Sequence, day[i])));
         var expected = clear.ToChangeSet(0, logged[^1].Sequence);
 

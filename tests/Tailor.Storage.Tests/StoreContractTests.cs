@@ -21,7 +21,6 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(T0.AddDays(1));
     private TailorDatabase? _store;
-    private int _profileIds;
 
     /// <summary>A new, empty store (not migrated) that no other test uses.</summary>
     protected abstract Task<TailorDatabase> CreateStoreAsync(CancellationToken cancellationToken);
@@ -66,7 +65,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     private ProfilePipeline Pipeline(TailorDatabase? store = null, int batchSize = 2000) => Pipeline(store ?? Store, new ProfileReducer(EngagementWeights.Default), batchSize);
 
     private ProfilePipeline Pipeline(TailorDatabase store, ProfileReducer reducer, int batchSize = ProfilePipeline.DefaultBatchSize) =>
-        new(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, reducer, _time, () => $"prof-{Interlocked.Increment(ref _profileIds):D4}", batchSize);
+        new(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers, reducer, _time, batchSize);
 
     private int _ids;
 
@@ -272,24 +271,25 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     {
         var withEmail = new JsonObject { ["traits"] = new JsonObject { ["email"] = "x@example.com" } };
         await Store.Events.AppendAsync([
-            Track("Viewed", At(1), anonymousId: "b"),                                            // prof-0001
-            Track("Viewed", At(2), anonymousId: "a"),                                            // prof-0002
+            Track("Viewed", At(1), anonymousId: "b"),                                            // makes profile b
+            Track("Viewed", At(2), anonymousId: "a"),                                            // makes profile a
             Track("Viewed", At(3), anonymousId: "a", context: withEmail),
-            Track("Viewed", At(4), anonymousId: "b", context: withEmail.DeepClone().AsObject()), // 0002 joins 0001
-            Identify(At(5), "u9", "c"),                                                          // prof-0003, a known user
-            Identify(At(6), "u9", "b"),                                                          // 0001 joins 0003
+            Track("Viewed", At(4), anonymousId: "b", context: withEmail.DeepClone().AsObject()), // a joins b
+            Identify(At(5), "u9", "c"),                                                          // makes profile u, a known user
+            Identify(At(6), "u9", "b"),                                                          // b joins u
         ], Ct);
+        var logged = await Store.Events.ReadSealedAfterAsync(0, 10, Ct);
+        var (b, a, u) = (ProfileIds.ForEvent(logged[0].Sequence), ProfileIds.ForEvent(logged[1].Sequence), ProfileIds.ForEvent(logged[4].Sequence));
 
         await Pipeline(batchSize: batchSize).CatchUpAsync(Ct);
 
-        foreach (var id in (string[])["prof-0001", "prof-0002", "prof-0003"])
-            Assert.Equal("prof-0003", (await Store.Profiles.GetProfileAsync(id, Ct))?.Id);
-        Assert.Equal("prof-0003", (await ProfileOfAsync(Email("x@example.com"))).Id);
-        Assert.Equal(6, (await Store.Events.ProfileEventsAsync(new EventQuery("prof-0002"), Ct)).Count);
+        foreach (var id in (string[])[b, a, u])
+            Assert.Equal(u, (await Store.Profiles.GetProfileAsync(id, Ct))?.Id);
+        Assert.Equal(u, (await ProfileOfAsync(Email("x@example.com"))).Id);
+        Assert.Equal(6, (await Store.Events.ProfileEventsAsync(new EventQuery(a), Ct)).Count);
         Assert.Equal(6, (await ProfileOfAsync(User("u9"))).Computed.EventCount);
         Assert.Equal(1, await Store.Profiles.ProfileCountAsync(Ct));
-        Assert.Equal([("prof-0001", "prof-0002"), ("prof-0003", "prof-0001")],
-            (await Store.Profiles.MergesAsync("prof-0001", Ct)).Select(m => (m.WinnerId, m.LoserId)));
+        Assert.Equal([(b, a), (u, b)], (await Store.Profiles.MergesAsync(b, Ct)).Select(m => (m.WinnerId, m.LoserId)));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace Tailor.Application.Pipeline;
 /// </summary>
 /// <param name="runs">Only for undoing a merge: the waiting journey runs that move with the events they started.</param>
 /// <param name="suppressions">Drops events of erased people (docs/privacy.md, "Erasure"), when given.</param>
-public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IProfileStore profiles, IMergeStore merges, ITriggerStore runs, ProfileReducer reducer, TimeProvider time, Func<string> newProfileId, int batchSize = ProfilePipeline.DefaultBatchSize,
+public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IProfileStore profiles, IMergeStore merges, ITriggerStore runs, ProfileReducer reducer, TimeProvider time, int batchSize = ProfilePipeline.DefaultBatchSize,
     IStageProbe? probe = null, Privacy.SuppressionFilter? suppressions = null) : IDisposable
 {
     /// <summary>
@@ -100,7 +100,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         List<long> dropped = [];
         if (suppressions is not null) views = await suppressions.FilterAsync(views, dropped, cancellationToken);
         var owners = await _working.OwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), profiles, cancellationToken);
-        var batch = new ProfileBatch(owners, reducer, newProfileId, time.GetUtcNow());
+        var batch = new ProfileBatch(owners, reducer, time.GetUtcNow());
         foreach (var view in views)
         {
             probe?.BeforeItem(Stage, view.Logged.Sequence.ToString(CultureInfo.InvariantCulture));

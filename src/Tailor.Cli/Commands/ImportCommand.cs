@@ -59,7 +59,7 @@ internal static class ImportCommand
                         r => reading.Value = stream.Position, ct);
                     reading.Value = reading.MaxValue;
 
-                    var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, time, () => ids.NewCompact("prf"),
+                    var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, time,
                         suppressions: new Tailor.Application.Privacy.SuppressionFilter(tailor.Privacy, PrivacyCommand.SubjectHasher(result.GetValue(store.Data)!)));
                     var position = await pipeline.PositionAsync(ct);
                     var last = await tailor.Events.LastSequenceAsync(ct);

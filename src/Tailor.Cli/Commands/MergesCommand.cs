@@ -69,7 +69,7 @@ internal static class MergesCommand
             await tailor.Events.AppendAsync([request.Value!], ct);
             var ids = new IdSource(TimeProvider.System);
             var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
-                TimeProvider.System, () => ids.NewCompact("prf"));
+                TimeProvider.System);
             await pipeline.CatchUpAsync(ct);
             var after = await tailor.Merges.GetMergeAsync(id, ct);
             Console.WriteLine(JsonSerializer.Serialize(after?.Merge, Json));

@@ -29,14 +29,12 @@ public sealed class ProfileBatch
     private readonly List<Privacy.ConsentChange> _consents = [];
     private readonly ProfileReducer _reducer;
     private readonly ProfileLimits _limits;
-    private readonly Func<string> _newProfileId;
     private readonly DateTimeOffset _now;
 
-    public ProfileBatch(IEnumerable<Profile> loaded, ProfileReducer reducer, Func<string> newProfileId, DateTimeOffset now)
+    public ProfileBatch(IEnumerable<Profile> loaded, ProfileReducer reducer, DateTimeOffset now)
     {
         _reducer = reducer;
         _limits = reducer.Limits;
-        _newProfileId = newProfileId;
         _now = now;
         foreach (var profile in loaded)
             foreach (var identity in profile.Identities)
@@ -104,7 +102,7 @@ public sealed class ProfileBatch
         }
 
         var userId = e.UserId is { } named && !_limits.IsIgnored(named) ? named : null;
-        var target = ChooseTarget(identities, userId, isAlias, out var mergeable);
+        var target = ChooseTarget(identities, userId, isAlias, view.Logged.Sequence, out var mergeable);
         mergeable.RemoveAll(p => ReferenceEquals(p, target));
         var mergeRefused = mergeable.Count > 0 && RefuseMerge(target, mergeable, identities, view);
         if (!mergeRefused)
@@ -175,7 +173,7 @@ public sealed class ProfileBatch
     public ProfileChangeSet ToChangeSet(long from, long to) =>
         new([.. _dirty.Values], _links, _assignments, _history, _merges, new Storage.PositionMove(Storage.Followers.Profiles, from, to)) { Refusals = _refusals, ConsentHistory = _consents };
 
-    private Profile ChooseTarget(List<Identity.ProfileIdentifier> identities, string? userId, bool isAlias, out List<Profile> mergeable)
+    private Profile ChooseTarget(List<Identity.ProfileIdentifier> identities, string? userId, bool isAlias, long sequence, out List<Profile> mergeable)
     {
         mergeable = [];
         Profile? userOwner = null;
@@ -194,7 +192,7 @@ public sealed class ProfileBatch
 
         if (mergeable.Count == 0)
         {
-            var created = new Profile { Id = _newProfileId(), CreatedAt = _now, UpdatedAt = _now };
+            var created = new Profile { Id = ProfileIds.ForEvent(sequence), CreatedAt = _now, UpdatedAt = _now };
             mergeable.Add(created);
             return created;
         }

@@ -18,7 +18,7 @@ public static class ProfilesWiring
         services.AddSingleton(new ProfileReducer(options.Engagement) { Limits = options.Profiles });
         services.AddSingleton(sp => new ProfilePipeline(sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<IPositionStore>(),
             sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<IMergeStore>(), sp.GetRequiredService<ITriggerStore>(), sp.GetRequiredService<ProfileReducer>(),
-            sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IdSource>().NewCompact("prf"), probe: sp.GetService<IStageProbe>(),
+            sp.GetRequiredService<TimeProvider>(), probe: sp.GetService<IStageProbe>(),
             suppressions: sp.GetService<Application.Privacy.SuppressionFilter>()));
         services.AddSingleton<ProfileEventWriter>();
         services.AddSingleton<ProfileOperations>();

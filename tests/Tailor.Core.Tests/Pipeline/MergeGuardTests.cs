@@ -11,12 +11,11 @@ namespace Tailor.Core.Tests.Pipeline;
 public sealed class MergeGuardTests
 {
     private static readonly DateTimeOffset Now = T0.AddDays(1);
-    private int _nextId;
     private long _sequence;
 
     private (ProfileChangeSet Changes, Profile?[] Targets) Run(ProfileLimits limits, IEnumerable<Profile> loaded, params TailorEvent[] events)
     {
-        var batch = new ProfileBatch(loaded, new ProfileReducer(EngagementWeights.Default) { Limits = limits }, () => $"p{++_nextId}", Now);
+        var batch = new ProfileBatch(loaded, new ProfileReducer(EngagementWeights.Default) { Limits = limits }, Now);
         var targets = events.Select(e => batch.Apply(View(e, ++_sequence))).ToArray();
         return (batch.ToChangeSet(0, _sequence), targets);
     }

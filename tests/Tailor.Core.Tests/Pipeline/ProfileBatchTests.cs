@@ -10,7 +10,6 @@ namespace Tailor.Core.Tests.Pipeline;
 public sealed class ProfileBatchTests
 {
     private static readonly DateTimeOffset Now = T0.AddDays(1);
-    private int _nextId;
     private long _sequence;
 
     private static Identity.ProfileIdentifier User(string id) => new(IdentityTypes.UserId, id);
@@ -20,7 +19,7 @@ public sealed class ProfileBatchTests
     /// <summary>Applies <paramref name="events"/> in one batch over <paramref name="loaded"/> profiles, as the pipeline would.</summary>
     private (ProfileChangeSet Changes, Profile[] Targets) Run(IEnumerable<Profile> loaded, params TailorEvent[] events)
     {
-        var batch = new ProfileBatch(loaded, new ProfileReducer(EngagementWeights.Default), () => $"p{++_nextId}", Now);
+        var batch = new ProfileBatch(loaded, new ProfileReducer(EngagementWeights.Default), Now);
         var targets = events.Select(e => batch.Apply(View(e, ++_sequence))!).ToArray();
         return (batch.ToChangeSet(0, _sequence), targets);
     }
@@ -78,6 +77,17 @@ public sealed class ProfileBatchTests
     }
 
     [Fact]
+    public void A_new_profile_is_named_after_the_event_that_made_it_and_folding_again_names_it_alike()
+    {
+        var first = Run([], Page(At(1), anonymousId: "a1"), Page(At(2), anonymousId: "a2"), Page(At(3), anonymousId: "a1"));
+        _sequence = 0;
+        var again = Run([], Page(At(1), anonymousId: "a1"), Page(At(2), anonymousId: "a2"), Page(At(3), anonymousId: "a1"));
+
+        Assert.Equal([ProfileIds.ForEvent(1), ProfileIds.ForEvent(2), ProfileIds.ForEvent(1)], first.Targets.Select(p => p.Id));
+        Assert.Equal(first.Targets.Select(p => p.Id), again.Targets.Select(p => p.Id));
+    }
+
+    [Fact]
     public void Two_profiles_tied_by_an_email_merge_with_latest_traits_and_summed_counts()
     {
         var ann = Identify(At(1), anonymousId: "a1", traits: new JsonObject { ["email"] = "ann@example.com", ["plan"] = "free", ["name"] = "Ann" });
@@ -89,7 +99,7 @@ public sealed class ProfileBatchTests
 
         var winner = Assert.Single(Live(changes));
         var loser = Assert.Single(changes.Profiles, p => p.MergedInto is not null);
-        Assert.Equal("p1", winner.Id); // both new in this batch: the older id survives
+        Assert.Equal(ProfileIds.ForEvent(1), winner.Id); // both new in this batch: the one the earlier event made survives
         Assert.Equal(winner.Id, loser.MergedInto);
         Assert.Same(winner, targets[3]);
         Assert.Equal("pro", winner.Traits["plan"].Value.GetString());

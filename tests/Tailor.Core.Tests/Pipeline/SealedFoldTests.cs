@@ -37,8 +37,7 @@ public sealed class SealedFoldTests
     /// <summary>Everything a batch commits, as JSON (profile ids are drawn in order, so two folds of the same events agree).</summary>
     private static string Fold(IEnumerable<EventView> views)
     {
-        var next = 0;
-        var batch = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), () => $"p{++next}", T0.AddDays(1));
+        var batch = new ProfileBatch([], new ProfileReducer(EngagementWeights.Default), T0.AddDays(1));
         foreach (var view in views) batch.Apply(view);
         var changes = batch.ToChangeSet(0, 100);
         return JsonSerializer.Serialize(new

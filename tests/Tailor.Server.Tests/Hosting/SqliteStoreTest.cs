@@ -28,14 +28,12 @@ public abstract class SqliteStoreTest(string name) : IAsyncLifetime
 
     protected abstract ValueTask SetUpAsync();
 
-    private int _profileIds;
 
     /// <summary>Appends <paramref name="events"/> to the log and folds everything logged into profiles, as the server's pipeline would.</summary>
     protected async Task IngestAsync(params TailorEvent[] events)
     {
         await Store.Events.AppendAsync(events, Ct);
-        await new ProfilePipeline(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), Time,
-            () => $"prf_{Interlocked.Increment(ref _profileIds):D4}").CatchUpAsync(Ct);
+        await new ProfilePipeline(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), Time).CatchUpAsync(Ct);
     }
 
     /// <summary>

@@ -24,12 +24,12 @@ public class IdSourceTests
         var made = new List<string>();
         for (var i = 0; i < 50; i++)
         {
-            made.Add(ids.NewCompact("prf"));
+            made.Add(ids.NewCompact("src"));
             time.Advance(TimeSpan.FromMilliseconds(7));
         }
 
-        Assert.All(made, id => Assert.Matches("^prf_[0-9a-hjkmnp-tv-z]{26}$", id));
-        Assert.Equal(ids.New("prf").Length - 6, made[0].Length);
+        Assert.All(made, id => Assert.Matches("^src_[0-9a-hjkmnp-tv-z]{26}$", id));
+        Assert.Equal(ids.New("src").Length - 6, made[0].Length);
         Assert.Equal(made, made.Order(StringComparer.Ordinal));
         Assert.Equal(made.Count, made.Distinct().Count());
     }

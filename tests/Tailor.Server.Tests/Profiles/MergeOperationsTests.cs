@@ -30,7 +30,7 @@ public sealed class MergeOperationsTests : IAsyncDisposable
     {
         _store = await TailorStores.OpenAsync(_data, null, Ct);
         var ids = new IdSource(_time);
-        var pipeline = new ProfilePipeline(_store.Events, _store.Positions, _store.Profiles, _store.Merges, _store.Triggers, new ProfileReducer(EngagementWeights.Default), _time, () => ids.New("prf"));
+        var pipeline = new ProfilePipeline(_store.Events, _store.Positions, _store.Profiles, _store.Merges, _store.Triggers, new ProfileReducer(EngagementWeights.Default), _time);
         await _store.Events.AppendAsync([Identify(Start, anonymousId: "a1"), Identify(Start.AddMinutes(1), "u1"), Identify(Start.AddMinutes(2), "u1", "a1")], Ct);
         await pipeline.CatchUpAsync(Ct);
         var merges = new MergeOperations(_store.Merges, _store.Profiles, ids, _time);

@@ -21,7 +21,7 @@ public sealed class ProfileOperationsTests() : SqliteStoreTest("profile-ops")
         var payload = JsonSerializer.Serialize(new { type = "identify", userId = "u1", messageId = "m1", traits = new { email = "ada@example.com" } });
         await Store.Events.AppendAsync([new TailorEvent("m1", EventType.Identify, null, "u1", null, now, now, "src_test", payload)], Ct);
         var ids = new IdSource(Time);
-        await new ProfilePipeline(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), Time, () => ids.New("prf")).ProcessNextBatchAsync(Ct);
+        await new ProfilePipeline(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), Time).ProcessNextBatchAsync(Ct);
         _profiles = new ProfileOperations(Store.Profiles, Store.Events);
     }
 
