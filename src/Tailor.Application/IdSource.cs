@@ -13,27 +13,29 @@ public class IdSource(TimeProvider time)
     public virtual string New(string prefix) => $"{prefix}_{Guid.CreateVersion7(time.GetUtcNow()):N}";
 
     /// <summary>
-    /// A new id as unique and as time-ordered as <see cref="New"/> in 6 characters less, such as <c>src_01kq…</c>: the
-    /// same 128 bits as 26 characters of lowercase base32 instead of 32 hex digits. For ids the hot tables repeat per
-    /// event — a source id is in every <c>event_log</c> and trait history row (issue 17, bytes per event). Profile ids
-    /// are shorter still: made from the log (<see cref="Tailor.Core.Profiles.ProfileIds"/>). Ids already stored keep
-    /// their form: an id is opaque text.
+    /// A new id for things made rarely whose id the hot tables repeat per event — a source id is in every
+    /// <c>event_log</c> and trait history row (issue 17, bytes per event; profile ids are made from the log instead:
+    /// <see cref="Tailor.Core.Profiles.ProfileIds"/>) — such as <c>src_0k3m…</c>: 64 bits in 13
+    /// base32 characters, the milliseconds since 2020 (42 bits, enough until 2159) and then 22 random bits, so
+    /// time-ordered, and two ids are alike only when made in the same millisecond with the same random bits (one chance
+    /// in four million for such a pair). A store refuses a second row with an id already taken.
     /// </summary>
-    public virtual string NewCompact(string prefix) => $"{prefix}_{Base32(Guid.CreateVersion7(time.GetUtcNow()))}";
-
-    /// <summary>The 128 bits of <paramref name="id"/> (big-endian, as its hex form reads) in 26 base32 digits, most significant first.</summary>
-    internal static string Base32(Guid id)
+    public virtual string NewShort(string prefix)
     {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(bytes);
-        return string.Create(26, value, static (chars, v) =>
+        var milliseconds = (ulong)(time.GetUtcNow() - ShortIdEpoch).TotalMilliseconds;
+        var value = (milliseconds << 22) | (uint)Random.Shared.Next(1 << 22);
+        return string.Create(prefix.Length + 1 + 13, (prefix, value), static (chars, state) =>
         {
-            for (var i = chars.Length - 1; i >= 0; i--)
+            state.prefix.AsSpan().CopyTo(chars);
+            chars[state.prefix.Length] = '_';
+            var v = state.value;
+            for (var i = chars.Length - 1; i > state.prefix.Length; i--)
             {
                 chars[i] = Base32Alphabet[(int)(v & 31)];
                 v >>= 5;
             }
         });
     }
+
+    private static readonly DateTimeOffset ShortIdEpoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 }

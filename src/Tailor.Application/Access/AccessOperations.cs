@@ -18,12 +18,12 @@ public sealed class AccessOperations(IAccessStore store, IdSource ids, TimeProvi
         if (string.IsNullOrWhiteSpace(name)) return OperationProblem.Invalid("name", "is required");
         if (writeKey is { Length: < MinWriteKeyLength }) return OperationProblem.Invalid("writeKey", $"must be at least {MinWriteKeyLength} characters");
         if (await store.FindSourceByNameAsync(name, ct) is not null) return OperationProblem.Invalid("name", "must be unique: a source with this name exists already");
-        return await store.CreateSourceAsync(new Source(ids.NewCompact("src"), name, writeKey ?? AccessSecrets.NewKey("wk"), time.GetUtcNow()), ct);
+        return await store.CreateSourceAsync(new Source(ids.NewShort("src"), name, writeKey ?? AccessSecrets.NewKey("wk"), time.GetUtcNow()), ct);
     }
 
     /// <summary>The source named <paramref name="name"/>, created (with a generated key) if there is none: where imports record their events.</summary>
     public async Task<Source> SourceNamedAsync(string name, string keyPrefix, CancellationToken ct) =>
-        await store.FindSourceByNameAsync(name, ct) ?? await store.CreateSourceAsync(new Source(ids.NewCompact("src"), name, AccessSecrets.NewKey(keyPrefix), time.GetUtcNow()), ct);
+        await store.FindSourceByNameAsync(name, ct) ?? await store.CreateSourceAsync(new Source(ids.NewShort("src"), name, AccessSecrets.NewKey(keyPrefix), time.GetUtcNow()), ct);
 
     /// <summary>A source by id or name, or null.</summary>
     public async Task<Source?> FindSourceAsync(string idOrName, CancellationToken ct) =>

@@ -23,7 +23,7 @@ public sealed class SourceOperations(ISourceStore store, IDeadLetterStore deadLe
         if (checkedRequest.Problem is { } problem) return problem;
         var (settings, secret) = checkedRequest.Value;
         var now = time.GetUtcNow();
-        var source = new InboundSource(ids.NewCompact("src"), request.Name!.Trim(), kind, settings, secret, false, now, now,
+        var source = new InboundSource(ids.NewShort("src"), request.Name!.Trim(), kind, settings, secret, false, now, now,
             NextPullAt: kind == SourceKinds.Postgres ? now : null);
         if (!await store.CreateSourceAsync(source, ct)) return OperationProblem.Conflict("name", "must be unique: a source with this name exists");
         return SourceView.Of(source, rows);

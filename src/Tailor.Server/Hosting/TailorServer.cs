@@ -140,7 +140,7 @@ public static class TailorServer
         if (!string.IsNullOrEmpty(options.WriteKey) && await store.FindWriteKeyAsync(options.WriteKey, ct) is null)
         {
             var name = await store.FindSourceByNameAsync("default", ct) is null ? "default" : $"default-{options.WriteKey[..Math.Min(6, options.WriteKey.Length)]}";
-            await store.CreateSourceAsync(new Source(ids.NewCompact("src"), name, options.WriteKey, time.GetUtcNow()), ct);
+            await store.CreateSourceAsync(new Source(ids.NewShort("src"), name, options.WriteKey, time.GetUtcNow()), ct);
         }
         if (!string.IsNullOrEmpty(options.AdminKey) && !(await store.AdminKeyCredentialsAsync(ct)).Any(k => AccessSecrets.Matches(options.AdminKey, k.Credential)))
             await store.CreateAdminKeyAsync(new AdminKey(ids.New("key"), "default", time.GetUtcNow()), AccessSecrets.Credential(options.AdminKey), ct);
