@@ -143,26 +143,19 @@ public sealed class ProfileBatch
         return identities;
     }
 
-    /// <summary>True (and recorded) when merging <paramref name="others"/> into <paramref name="target"/> would pass a cap.</summary>
+    /// <summary>
+    /// True (and recorded) when merging <paramref name="others"/> into <paramref name="target"/> would pass the identity
+    /// cap. Only identities decide where an event lands: the trait caps apply to what a merge keeps
+    /// (<see cref="ProfileReducer.Merge"/>), so resolution never depends on folded trait state (docs/scale.md).
+    /// </summary>
     private bool RefuseMerge(Profile target, List<Profile> others, List<Identity.ProfileIdentifier> identities, in EventView view)
     {
         var ids = new HashSet<Identity.ProfileIdentifier>(target.Identities);
-        var traits = new HashSet<string>(target.Traits.Keys, StringComparer.Ordinal);
-        var bytes = ProfileLimits.TraitBytes(target);
-        foreach (var other in others)
-        {
-            ids.UnionWith(other.Identities);
-            foreach (var (name, value) in other.Traits)
-                if (traits.Add(name)) bytes += name.Length + ProfileLimits.Size(value.Value);
-        }
+        foreach (var other in others) ids.UnionWith(other.Identities);
         ids.UnionWith(identities);
-        string? why = null;
-        if (ids.Count > _limits.MaxIdentitiesPerProfile) why = $"{ids.Count} identities (limit {_limits.MaxIdentitiesPerProfile})";
-        else if (traits.Count > _limits.MaxTraits) why = $"{traits.Count} traits (limit {_limits.MaxTraits})";
-        else if (bytes > _limits.MaxTraitBytes) why = $"{bytes} bytes of traits (limit {_limits.MaxTraitBytes})";
-        if (why is null) return false;
+        if (ids.Count <= _limits.MaxIdentitiesPerProfile) return false;
         Refuse(target.Id, ProfileRefusalKinds.Merge,
-            $"not merged with {string.Join(", ", others.Select(o => o.Id))}: the result would hold {why}", view);
+            $"not merged with {string.Join(", ", others.Select(o => o.Id))}: the result would hold {ids.Count} identities (limit {_limits.MaxIdentitiesPerProfile})", view);
         return true;
     }
 
@@ -229,7 +222,8 @@ public sealed class ProfileBatch
     {
         var cause = view.Event;
         foreach (var identity in loser.Identities) _owners[identity] = winner;
-        ProfileReducer.Merge(winner, loser);
+        if (_reducer.Merge(winner, loser) is { } refused)
+            Refuse(winner.Id, ProfileRefusalKinds.Trait, $"{refused.Count} of the traits of merged profile {loser.Id} not kept, the first {refused[0]}", view);
         _dirty[loser.Id] = loser;
         _merges.Add(new ProfileMerge(winner.Id, loser.Id, _now, cause.MessageId,
             $"{cause.Type.ToWire()} linked {string.Join(", ", identities)}") { Sequence = view.Logged.Sequence });

@@ -172,11 +172,23 @@ public sealed class ProfileReducer(EngagementWeights weights)
             if (item.ValueKind == JsonValueKind.String && item.GetString() is { } s) yield return s;
     }
 
-    /// <summary>Merges <paramref name="loser"/> into <paramref name="winner"/>: later trait and consent values win.</summary>
-    public static void Merge(Profile winner, Profile loser)
+    /// <summary>
+    /// Merges <paramref name="loser"/> into <paramref name="winner"/>: later trait and consent values win. A trait only
+    /// the loser holds joins within the caps, as a new trait from an event would (<see cref="ProfileLimits.RefuseNewTrait"/>);
+    /// returns why each one left out was refused, or null when all were kept.
+    /// </summary>
+    public List<string>? Merge(Profile winner, Profile loser)
     {
+        List<string>? refused = null;
         foreach (var (name, value) in loser.Traits)
-            if (!winner.Traits.TryGetValue(name, out var current) || value.At > current.At) winner.Traits[name] = value;
+        {
+            if (winner.Traits.TryGetValue(name, out var current))
+            {
+                if (value.At > current.At) winner.Traits[name] = value;
+            }
+            else if (Limits.RefuseNewTrait(winner, name, ProfileLimits.Size(value.Value)) is { } why) (refused ??= []).Add(why);
+            else winner.Traits[name] = value;
+        }
         foreach (var (purpose, record) in loser.Consent)
             if (!winner.Consent.TryGetValue(purpose, out var current) || record.At > current.At) winner.Consent[purpose] = record;
         winner.Tags.UnionWith(loser.Tags);
@@ -185,5 +197,6 @@ public sealed class ProfileReducer(EngagementWeights weights)
             if (!winner.Identities.Contains(identity)) winner.Identities.Add(identity);
         if (loser.UpdatedAt > winner.UpdatedAt) winner.UpdatedAt = loser.UpdatedAt;
         loser.MergedInto = winner.Id;
+        return refused;
     }
 }

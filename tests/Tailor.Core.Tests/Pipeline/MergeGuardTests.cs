@@ -178,7 +178,7 @@ public sealed class MergeGuardTests
     }
 
     [Fact]
-    public void A_merge_past_the_trait_cap_is_refused()
+    public void A_merge_past_the_trait_cap_goes_ahead_and_keeps_the_traits_that_fit()
     {
         var limits = new ProfileLimits { MaxTraits = 3 };
 
@@ -188,8 +188,61 @@ public sealed class MergeGuardTests
             Track("Viewed", At(3), anonymousId: "a2", context: new JsonObject { ["traits"] = new JsonObject { ["email"] = "e@example.com" } }),
             Track("Viewed", At(4), anonymousId: "a1", context: WithEmail("e@example.com")));
 
-        Assert.NotSame(targets[0], targets[1]);
-        Assert.Empty(changes.Merges);
-        Assert.Contains(changes.Refusals, r => r.Kind == ProfileRefusalKinds.Merge && r.Detail.Contains("5 traits (limit 3)", StringComparison.Ordinal));
+        var merge = Assert.Single(changes.Merges);
+        var survivor = targets[3]!;
+        Assert.Equal((targets[0]!.Id, targets[1]!.Id), (merge.WinnerId, merge.LoserId));
+        Assert.Equal(["a", "b", "c"], survivor.Traits.Keys.Order(StringComparer.Ordinal)); // the loser's c fits, then d and email do not
+        var refusal = Assert.Single(changes.Refusals, r => r.Detail.Contains("merged profile", StringComparison.Ordinal));
+        Assert.Equal((ProfileRefusalKinds.Trait, survivor.Id), (refusal.Kind, refusal.ProfileId));
+        Assert.Contains($"2 of the traits of merged profile {targets[1]!.Id} not kept, the first trait 'd' refused", refusal.Detail, StringComparison.Ordinal);
+        Assert.Contains("limit 3", refusal.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_merge_past_the_byte_cap_keeps_the_loser_traits_that_fit_and_updates_shared_ones()
+    {
+        var limits = new ProfileLimits { MaxTraitBytes = 40 };
+
+        var (changes, targets) = Run(limits, [],
+            Identify(At(1), anonymousId: "a1", traits: new JsonObject { ["plan"] = "free", ["email"] = "e@example.com" }),
+            Identify(At(2), anonymousId: "a2", traits: new JsonObject { ["plan"] = "pro", ["bio"] = new string('x', 20), ["n"] = 1 }),
+            Track("Viewed", At(3), anonymousId: "a2", context: WithEmail("e@example.com")));
+
+        var survivor = targets[0]!;
+        Assert.Same(survivor, targets[2]);
+        Assert.Equal("pro", survivor.Traits["plan"].Value.GetString()); // later, and already held: updated
+        Assert.False(survivor.Traits.ContainsKey("bio"));
+        Assert.Equal(1, survivor.Traits["n"].Value.GetInt32());
+        Assert.True(ProfileLimits.TraitBytes(survivor) <= 40);
+        Assert.Contains("trait 'bio' refused", Assert.Single(changes.Refusals).Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Where_an_event_lands_depends_on_identities_only_never_on_traits()
+    {
+        // What the partitioned fold needs (docs/scale.md): a resolver that sees no traits assigns every event alike.
+        var limits = new ProfileLimits { MaxTraits = 2, MaxTraitBytes = 64 };
+        TailorEvent[] Day(bool withTraits)
+        {
+            JsonObject? Traits(int n) => withTraits ? new JsonObject(Enumerable.Range(0, n).Select(i => KeyValuePair.Create($"t{n}-{i}", (JsonNode?)new string('v', 20)))) : null;
+            return [
+                Identify(At(1), anonymousId: "a1", traits: Traits(3), messageId: "m1"),
+                Identify(At(2), anonymousId: "a2", traits: Traits(4), messageId: "m2"),
+                Identify(At(3), "u1", "a2", traits: Traits(2), messageId: "m3"),
+                Alias(At(4), "u1", "a1", messageId: "m4"),
+                Identify(At(5), "u2", "a3", traits: Traits(5), messageId: "m5"),
+                Identify(At(6), "u2", "a1", traits: Traits(1), messageId: "m6"),
+            ];
+        }
+
+        _sequence = 0;
+        var (bare, _) = Run(limits, [], Day(withTraits: false));
+        _sequence = 0;
+        var (full, _) = Run(limits, [], Day(withTraits: true));
+
+        Assert.Equal(bare.Assignments, full.Assignments);
+        Assert.Equal(bare.Merges.Select(m => (m.WinnerId, m.LoserId)), full.Merges.Select(m => (m.WinnerId, m.LoserId)));
+        Assert.Equal(bare.Links, full.Links);
+        Assert.Contains(full.Refusals, r => r.Kind == ProfileRefusalKinds.Trait); // the caps were reached
     }
 }
