@@ -15,7 +15,8 @@ namespace Tailor.Core.Pipeline;
 /// merge, else the oldest one does, so known customers keep their id.
 /// Guards (<see cref="ProfileLimits"/>): ignored identifier values (<c>undefined</c>, <c>null</c>…) are dropped from
 /// the event's identities; an event left with none belongs to no profile. A merge, or a new identity, that would take
-/// a profile past its caps is refused and recorded; the event then lands on the profile it chose, alone.
+/// a profile past its identity cap is refused and recorded; the event then lands on the profile it chose, alone. The
+/// trait caps never refuse a merge (only identities decide where an event lands): the survivor keeps what fits.
 /// </remarks>
 public sealed class ProfileBatch
 {
