@@ -1,6 +1,7 @@
 using Npgsql;
 using Tailor.Core.Storage;
 using Tailor.Storage.Postgres;
+using static Tailor.Tests.Support.Messages;
 
 namespace Tailor.Storage.Tests;
 
@@ -89,6 +90,51 @@ public class PostgresStoreTests : StoreContractTests
         await transaction.CommitAsync(Ct);
         await write;
         Assert.Single(await Store.Segments.MembershipHistoryAsync("prf-a", "seg-a", 10, Ct));
+    }
+
+    /// <summary>
+    /// The profile pipeline reads "everything after position N": an append must not commit while another append that
+    /// took a lower sequence is still under way, or a reader could move past that sequence before it is visible.
+    /// </summary>
+    [Fact]
+    public async Task An_append_waits_for_another_append_under_way_so_sequences_become_visible_in_order()
+    {
+        await using var other = new NpgsqlConnection(_connectionString);
+        await other.OpenAsync(Ct);
+        await using var transaction = await other.BeginTransactionAsync(Ct);
+        await using (var first = new NpgsqlCommand("""
+            SELECT pg_advisory_xact_lock(@key);
+            INSERT INTO event_log (message_id, source_id, type, name, ts, received_at, payload) VALUES ('m-first', 'src_test', 'track', 'First', 1, 1, '{}');
+            """, other, transaction))
+        {
+            first.Parameters.AddWithValue("key", PostgresDatabase.AppendLockKey);
+            await first.ExecuteNonQueryAsync(Ct);
+        }
+
+        var append = Store.Events.AppendAsync([Track("Second", At(2), "u1")], Ct);
+        await WaitUntilAsync("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        Assert.False(append.IsCompleted);
+        Assert.Equal(0, await Store.Events.LastSequenceAsync(Ct)); // nothing visible yet
+
+        await transaction.CommitAsync(Ct);
+        await append;
+        var logged = await Store.Events.ReadSealedAfterAsync(0, 10, Ct);
+        Assert.Equal(["m-first", logged[1].Event.MessageId], logged.Select(l => l.Event.MessageId));
+        Assert.True(logged[0].Sequence < logged[1].Sequence);
+    }
+
+    /// <summary>Polls <paramref name="countSql"/> (a count) until it is above zero: another backend's state, not a timer.</summary>
+    private async Task WaitUntilAsync(string countSql)
+    {
+        await using var probe = new NpgsqlConnection(_connectionString);
+        await probe.OpenAsync(Ct);
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            await using var command = new NpgsqlCommand(countSql, probe);
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture) > 0) return;
+            await Task.Delay(20, Ct);
+        }
+        Assert.Fail($"never true: {countSql}");
     }
 
     private static string AdminConnectionString()

@@ -17,7 +17,8 @@ namespace Tailor.Storage.Postgres;
 /// </summary>
 public sealed class PostgresDatabase(string connectionString) : SqlDatabase
 {
-    private const long AppendLockKey = 0x7461696C6F72; // "tailor"
+    /// <summary>The advisory lock every append holds until its commit, so sequences become visible in order.</summary>
+    public const long AppendLockKey = 0x7461696C6F72; // "tailor"
 
     /// <summary>The advisory lock held while membership history is written (+1 is the migration lock).</summary>
     public const long SegmentHistoryLockKey = AppendLockKey + 2;
@@ -131,7 +132,6 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
 
     internal override async Task<bool[]> InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TailorEvent> events, object? encoded, CancellationToken ct)
     {
-        await Db.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key)", ct, ("key", AppendLockKey));
         var n = events.Count;
         var messageIds = new string[n];
         var sources = new string[n];
@@ -148,13 +148,18 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             (messageIds[i], sources[i], types[i], names[i], users[i], anonymous[i]) = (e.MessageId, e.SourceId, e.Type.ToWire(), e.Name, e.UserId, e.AnonymousId);
             (timestamps[i], received[i], payloads[i]) = (Db.Ms(e.Timestamp), Db.Ms(e.ReceivedAt), e.Payload);
         }
+        // The append lock is taken by the INSERT itself, once PostgreSQL holds the whole batch: taken by a statement of
+        // its own before, it was also held while this process built the arrays and sent them (issue 17, target 6: one
+        // sample in three of the appends found the holder waiting for its own data).
         await using var command = new NpgsqlCommand("""
+            WITH ordered AS (SELECT pg_advisory_xact_lock(@key))
             INSERT INTO event_log (message_id, source_id, type, name, user_id, anonymous_id, ts, received_at, payload)
             SELECT m, s, t, n, u, a, ts, r, p::json
-            FROM unnest(@m, @s, @t, @n, @u, @a, @ts, @r, @p) WITH ORDINALITY AS x(m, s, t, n, u, a, ts, r, p, ord)
+            FROM ordered, unnest(@m, @s, @t, @n, @u, @a, @ts, @r, @p) WITH ORDINALITY AS x(m, s, t, n, u, a, ts, r, p, ord)
             ORDER BY ord
             ON CONFLICT (source_id, message_id) DO NOTHING RETURNING source_id, message_id
             """, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.Add(new NpgsqlParameter<long>("key", AppendLockKey));
         command.Parameters.Add(new NpgsqlParameter<string[]>("m", messageIds));
         command.Parameters.Add(new NpgsqlParameter<string[]>("s", sources));
         command.Parameters.Add(new NpgsqlParameter<string[]>("t", types));
