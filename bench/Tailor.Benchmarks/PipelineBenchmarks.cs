@@ -57,7 +57,7 @@ public class PipelineBenchmarks
     {
         var views = new EventView[_thousand.Length];
         for (var i = 0; i < views.Length; i++) views[i] = EventView.Parse(_thousand[i]);
-        _ = ProfileBatch.IdentitiesOf(views);
+        _ = IdentityResolver.IdentitiesOf(views);
         var batch = new ProfileBatch([], _reducer, DateTimeOffset.UtcNow);
         foreach (var view in views) batch.Apply(view);
         return batch.ToChangeSet(0, _thousand[^1].Sequence);

@@ -99,7 +99,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         }
         List<long> dropped = [];
         if (suppressions is not null) views = await suppressions.FilterAsync(views, dropped, cancellationToken);
-        var owners = await _working.OwnersAsync(ProfileBatch.IdentitiesOf(views, reducer.Limits), profiles, cancellationToken);
+        var owners = await _working.OwnersAsync(IdentityResolver.IdentitiesOf(views, reducer.Limits), profiles, cancellationToken);
         var batch = new ProfileBatch(owners, reducer, time.GetUtcNow());
         foreach (var view in views)
         {

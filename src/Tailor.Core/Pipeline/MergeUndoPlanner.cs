@@ -59,7 +59,7 @@ public sealed class MergeUndoPlanner(ProfileReducer reducer)
 
     private bool OnlyTheirs(in EventView view, HashSet<Identity.ProfileIdentifier> theirs)
     {
-        var identities = ProfileBatch.UsableIdentities(view, reducer.Limits);
+        var identities = IdentityResolver.UsableIdentities(view, reducer.Limits);
         if (identities.Count == 0) return false;
         foreach (var identity in identities)
             if (!theirs.Contains(identity)) return false;

@@ -173,8 +173,9 @@ public sealed class ProfileReducer(EngagementWeights weights)
     }
 
     /// <summary>
-    /// Merges <paramref name="loser"/> into <paramref name="winner"/>: later trait and consent values win. A trait only
-    /// the loser holds joins within the caps, as a new trait from an event would (<see cref="ProfileLimits.RefuseNewTrait"/>);
+    /// Folds the state of <paramref name="loser"/> into <paramref name="winner"/> (their identities are the
+    /// <see cref="Pipeline.IdentityResolver"/>'s): later trait and consent values win, tags join, counts add up. A trait
+    /// only the loser holds joins within the caps, as a new trait from an event would (<see cref="ProfileLimits.RefuseNewTrait"/>);
     /// returns why each one left out was refused, or null when all were kept.
     /// </summary>
     public List<string>? Merge(Profile winner, Profile loser)
@@ -193,10 +194,7 @@ public sealed class ProfileReducer(EngagementWeights weights)
             if (!winner.Consent.TryGetValue(purpose, out var current) || record.At > current.At) winner.Consent[purpose] = record;
         winner.Tags.UnionWith(loser.Tags);
         winner.Computed.Absorb(loser.Computed);
-        foreach (var identity in loser.Identities)
-            if (!winner.Identities.Contains(identity)) winner.Identities.Add(identity);
         if (loser.UpdatedAt > winner.UpdatedAt) winner.UpdatedAt = loser.UpdatedAt;
-        loser.MergedInto = winner.Id;
         return refused;
     }
 }

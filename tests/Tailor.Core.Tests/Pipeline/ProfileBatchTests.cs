@@ -245,7 +245,7 @@ public sealed class ProfileBatchTests
     {
         var views = new[] { View(Alias(At(1), "u2", "x1")), View(Track("Viewed", At(2), "u3", "a3")) };
 
-        var identities = ProfileBatch.IdentitiesOf(views);
+        var identities = IdentityResolver.IdentitiesOf(views);
 
         Assert.Equal(new HashSet<Identity.ProfileIdentifier> { User("u2"), User("x1"), Anon("x1"), User("u3"), Anon("a3") }, identities);
     }
