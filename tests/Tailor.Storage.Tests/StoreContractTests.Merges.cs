@@ -254,7 +254,7 @@ public abstract partial class StoreContractTests
             Identify(At(4), "u9"),                                                                  // makes profile u
             Identify(At(5), "u9", "a"));                                                            // a joins u
         var logged = await Store.Events.ReadSealedAfterAsync(0, 10, Ct);
-        var (a, b, u) = (ProfileIds.ForEvent(logged[0].Sequence), ProfileIds.ForEvent(logged[1].Sequence), ProfileIds.ForEvent(logged[3].Sequence));
+        var (a, b, u) = (ProfileIds.ForEvent(logged[0]), ProfileIds.ForEvent(logged[1]), ProfileIds.ForEvent(logged[3]));
         var first = (await Store.Profiles.MergesAsync(b, Ct))[0];
         Assert.Equal((a, b), (first.WinnerId, first.LoserId));
 

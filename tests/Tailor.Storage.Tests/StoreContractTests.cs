@@ -279,7 +279,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
             Identify(At(6), "u9", "b"),                                                          // b joins u
         ], Ct);
         var logged = await Store.Events.ReadSealedAfterAsync(0, 10, Ct);
-        var (b, a, u) = (ProfileIds.ForEvent(logged[0].Sequence), ProfileIds.ForEvent(logged[1].Sequence), ProfileIds.ForEvent(logged[4].Sequence));
+        var (b, a, u) = (ProfileIds.ForEvent(logged[0]), ProfileIds.ForEvent(logged[1]), ProfileIds.ForEvent(logged[4]));
 
         await Pipeline(batchSize: batchSize).CatchUpAsync(Ct);
 

@@ -95,7 +95,7 @@ public sealed class IdentityResolver
         }
 
         var userId = e.UserId is { } named && !_limits.IsIgnored(named) ? named : null;
-        var target = ChooseTarget(identities, userId, isAlias, view.Logged.Sequence, out var mergeable);
+        var target = ChooseTarget(identities, userId, isAlias, view.Logged, out var mergeable);
         mergeable.RemoveAll(p => ReferenceEquals(p, target));
         var mergeRefused = mergeable.Count > 0 && RefuseMerge(target, mergeable, identities, view);
         if (mergeRefused) mergeable.Clear();
@@ -137,7 +137,7 @@ public sealed class IdentityResolver
     private void Refuse(string? profileId, string kind, string detail, in EventView view) =>
         _refusals.Add(new ProfileRefusal(profileId, kind, detail, view.Logged.Sequence, view.Event.MessageId, view.Event.ReceivedAt));
 
-    private Profile ChooseTarget(List<ProfileIdentifier> identities, string? userId, bool isAlias, long sequence, out List<Profile> mergeable)
+    private Profile ChooseTarget(List<ProfileIdentifier> identities, string? userId, bool isAlias, LoggedEvent made, out List<Profile> mergeable)
     {
         mergeable = [];
         Profile? userOwner = null;
@@ -156,7 +156,7 @@ public sealed class IdentityResolver
 
         if (mergeable.Count == 0)
         {
-            var created = new Profile { Id = ProfileIds.ForEvent(sequence), CreatedAt = _now, UpdatedAt = _now };
+            var created = new Profile { Id = ProfileIds.ForEvent(made), CreatedAt = _now, UpdatedAt = _now };
             mergeable.Add(created);
             return created;
         }

@@ -79,11 +79,12 @@ public sealed class ProfileBatchTests
     [Fact]
     public void A_new_profile_is_named_after_the_event_that_made_it_and_folding_again_names_it_alike()
     {
-        var first = Run([], Page(At(1), anonymousId: "a1"), Page(At(2), anonymousId: "a2"), Page(At(3), anonymousId: "a1"));
+        TailorEvent[] day = [Page(At(1), anonymousId: "a1"), Page(At(2), anonymousId: "a2"), Page(At(3), anonymousId: "a1")];
+        var first = Run([], day);
         _sequence = 0;
-        var again = Run([], Page(At(1), anonymousId: "a1"), Page(At(2), anonymousId: "a2"), Page(At(3), anonymousId: "a1"));
+        var again = Run([], day);
 
-        Assert.Equal([ProfileIds.ForEvent(1), ProfileIds.ForEvent(2), ProfileIds.ForEvent(1)], first.Targets.Select(p => p.Id));
+        Assert.Equal([ProfileIds.ForEvent(1, day[0].MessageId), ProfileIds.ForEvent(2, day[1].MessageId), ProfileIds.ForEvent(1, day[0].MessageId)], first.Targets.Select(p => p.Id));
         Assert.Equal(first.Targets.Select(p => p.Id), again.Targets.Select(p => p.Id));
     }
 
@@ -99,7 +100,7 @@ public sealed class ProfileBatchTests
 
         var winner = Assert.Single(Live(changes));
         var loser = Assert.Single(changes.Profiles, p => p.MergedInto is not null);
-        Assert.Equal(ProfileIds.ForEvent(1), winner.Id); // both new in this batch: the one the earlier event made survives
+        Assert.Equal(ProfileIds.ForEvent(1, ann.MessageId), winner.Id); // both new in this batch: the one the earlier event made survives
         Assert.Equal(winner.Id, loser.MergedInto);
         Assert.Same(winner, targets[3]);
         Assert.Equal("pro", winner.Traits["plan"].Value.GetString());
