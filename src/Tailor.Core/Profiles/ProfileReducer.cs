@@ -175,14 +175,16 @@ public sealed class ProfileReducer(EngagementWeights weights)
     /// <summary>
     /// Folds the state of <paramref name="loser"/> into <paramref name="winner"/> (their identities are the
     /// <see cref="Pipeline.IdentityResolver"/>'s): later trait and consent values win, tags join, counts add up. A trait
-    /// only the loser holds joins within the caps, as a new trait from an event would (<see cref="ProfileLimits.RefuseNewTrait"/>);
+    /// only the loser holds joins within the caps, as a new trait from an event would (<see cref="ProfileLimits.RefuseNewTrait"/>),
+    /// in the order of their names, so the same log keeps the same traits however the loser was stored or loaded;
     /// returns why each one left out was refused, or null when all were kept.
     /// </summary>
     public List<string>? Merge(Profile winner, Profile loser)
     {
         List<string>? refused = null;
-        foreach (var (name, value) in loser.Traits)
+        foreach (var name in loser.Traits.Keys.Order(StringComparer.Ordinal))
         {
+            var value = loser.Traits[name];
             if (winner.Traits.TryGetValue(name, out var current))
             {
                 if (value.At > current.At) winner.Traits[name] = value;

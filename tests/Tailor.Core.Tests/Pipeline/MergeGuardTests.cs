@@ -218,6 +218,31 @@ public sealed class MergeGuardTests
     }
 
     [Fact]
+    public void A_capped_merge_keeps_the_loser_traits_in_the_order_of_their_names_however_they_were_added()
+    {
+        // A loser loaded from PostgreSQL comes back in jsonb's key order, one made in this batch in the order its traits
+        // came: the same log must keep the same traits either way.
+        var limits = new ProfileLimits { MaxTraits = 3 }; // the survivor holds m and, from the first event, email
+        Profile Loser(params string[] names)
+        {
+            var loser = new Profile { Id = "p-loser", CreatedAt = Now, UpdatedAt = Now, Identities = [Anon("a2")] };
+            foreach (var name in names) loser.Traits[name] = new TraitValue(System.Text.Json.JsonSerializer.SerializeToElement(1), T0);
+            return loser;
+        }
+        Profile Survivor() => new() { Id = "p-old", CreatedAt = Now.AddDays(-1), UpdatedAt = Now, Identities = [Anon("a1")], Traits = { ["m"] = new TraitValue(System.Text.Json.JsonSerializer.SerializeToElement(1), T0) } };
+        string[] Kept(Profile loser)
+        {
+            _sequence = 0;
+            var (_, targets) = Run(limits, [Survivor(), loser], Track("Viewed", At(1), anonymousId: "a1", context: WithEmail("e@example.com")),
+                Track("Viewed", At(2), anonymousId: "a2", context: WithEmail("e@example.com")));
+            return [.. targets[1]!.Traits.Keys.Order(StringComparer.Ordinal)];
+        }
+
+        Assert.Equal(["a", "email", "m"], Kept(Loser("zz", "a")));
+        Assert.Equal(["a", "email", "m"], Kept(Loser("a", "zz")));
+    }
+
+    [Fact]
     public void Where_an_event_lands_depends_on_identities_only_never_on_traits()
     {
         // What the partitioned fold needs (docs/scale.md): a resolver that sees no traits assigns every event alike.
