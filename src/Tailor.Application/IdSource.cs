@@ -18,11 +18,11 @@ public class IdSource(TimeProvider time)
     /// <see cref="Tailor.Core.Profiles.ProfileIds"/>) — such as <c>src_0k3m…</c>: 64 bits in 13
     /// base32 characters, the milliseconds since 2020 (42 bits, enough until 2159) and then 22 random bits, so
     /// time-ordered, and two ids are alike only when made in the same millisecond with the same random bits (one chance
-    /// in four million for such a pair). A store refuses a second row with an id already taken.
+    /// in four million for such a pair).
     /// </summary>
     public virtual string NewShort(string prefix)
     {
-        var milliseconds = (ulong)(time.GetUtcNow() - ShortIdEpoch).TotalMilliseconds;
+        var milliseconds = (ulong)Math.Max(0, (time.GetUtcNow() - ShortIdEpoch).TotalMilliseconds); // a clock before 2020 gives 0
         var value = (milliseconds << 22) | (uint)Random.Shared.Next(1 << 22);
         return string.Create(prefix.Length + 1 + 13, (prefix, value), static (chars, state) =>
         {

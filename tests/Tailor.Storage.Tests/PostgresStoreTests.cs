@@ -102,19 +102,27 @@ public class PostgresStoreTests : StoreContractTests
         await using var other = new NpgsqlConnection(_connectionString);
         await other.OpenAsync(Ct);
         await using var transaction = await other.BeginTransactionAsync(Ct);
-        await using (var first = new NpgsqlCommand("""
-            SELECT pg_advisory_xact_lock(@key);
-            INSERT INTO event_log (message_id, source_id, type, name, ts, received_at, payload) VALUES ('m-first', 'src_test', 'track', 'First', 1, 1, '{}');
-            """, other, transaction))
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", other, transaction))
         {
-            first.Parameters.AddWithValue("key", PostgresDatabase.AppendLockKey);
-            await first.ExecuteNonQueryAsync(Ct);
+            take.Parameters.AddWithValue("key", PostgresDatabase.AppendLockKey);
+            await take.ExecuteNonQueryAsync(Ct);
         }
+        long firstSeq;
+        await using (var first = new NpgsqlCommand("""
+            INSERT INTO event_log (message_id, source_id, type, name, ts, received_at, payload) VALUES ('m-first', 'src_test', 'track', 'First', 1, 1, '{}') RETURNING seq
+            """, other, transaction))
+            firstSeq = Convert.ToInt64(await first.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
 
         var append = Store.Events.AppendAsync([Track("Second", At(2), "u1")], Ct);
-        await WaitUntilAsync("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        // This database's append lock (an advisory lock on one bigint key: its high and low 32 bits), waited for.
+        await WaitUntilAsync($"""
+            SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                AND classid::bigint = {PostgresDatabase.AppendLockKey >> 32} AND objid::bigint = {PostgresDatabase.AppendLockKey & 0xFFFFFFFF}
+            """);
         Assert.False(append.IsCompleted);
         Assert.Equal(0, await Store.Events.LastSequenceAsync(Ct)); // nothing visible yet
+        Assert.Equal(firstSeq, await ScalarAsync("SELECT pg_sequence_last_value(pg_get_serial_sequence('event_log', 'seq'))")); // no sequence taken while waiting
 
         await transaction.CommitAsync(Ct);
         await append;
@@ -126,15 +134,20 @@ public class PostgresStoreTests : StoreContractTests
     /// <summary>Polls <paramref name="countSql"/> (a count) until it is above zero: another backend's state, not a timer.</summary>
     private async Task WaitUntilAsync(string countSql)
     {
-        await using var probe = new NpgsqlConnection(_connectionString);
-        await probe.OpenAsync(Ct);
         for (var attempt = 0; attempt < 500; attempt++)
         {
-            await using var command = new NpgsqlCommand(countSql, probe);
-            if (Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture) > 0) return;
+            if (await ScalarAsync(countSql) > 0) return;
             await Task.Delay(20, Ct);
         }
         Assert.Fail($"never true: {countSql}");
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var probe = new NpgsqlConnection(_connectionString);
+        await probe.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, probe);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string AdminConnectionString()

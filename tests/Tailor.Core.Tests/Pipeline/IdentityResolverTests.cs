@@ -35,8 +35,10 @@ public sealed class IdentityResolverTests
     [Fact]
     public void A_merge_hands_the_losers_identities_to_the_survivor_and_leaves_their_state_to_the_reduction()
     {
-        var resolver = new IdentityResolver([], ProfileLimits.Default, Now, []);
-        var a1 = resolver.Resolve(View(Identify(At(1), anonymousId: "a1", traits: new() { ["plan"] = "pro" }), 1))!.Value.Target;
+        var a1 = new Profile { Id = "p-a1", CreatedAt = T0, UpdatedAt = T0, Identities = [new(Identity.IdentityTypes.AnonymousId, "a1")] };
+        a1.Traits["plan"] = new TraitValue(System.Text.Json.JsonSerializer.SerializeToElement("pro"), T0);
+        a1.Computed.EventCount = 7;
+        var resolver = new IdentityResolver([a1], ProfileLimits.Default, Now, []);
         var a2 = resolver.Resolve(View(Page(At(2), anonymousId: "a2"), 2))!.Value.Target;
 
         var (target, absorbed) = resolver.Resolve(View(Alias(At(3), "u1", "a2"), 3))!.Value;
@@ -48,7 +50,8 @@ public sealed class IdentityResolverTests
         Assert.Same(a1, Assert.Single(merged));
         Assert.Equal(a2.Id, a1.MergedInto);
         Assert.Contains(new Identity.ProfileIdentifier(Identity.IdentityTypes.AnonymousId, "a1"), a2.Identities);
-        Assert.Empty(a2.Traits); // traits are the reduction's: the resolver never reads or moves them
+        Assert.Empty(a2.Traits); // the loser's state is the reduction's to fold in: the resolver never moves it
         Assert.Equal(0, a2.Computed.EventCount);
+        Assert.Equal((1, 7), (a1.Traits.Count, a1.Computed.EventCount));
     }
 }
