@@ -6,9 +6,6 @@ namespace Tailor.Application;
 /// </summary>
 public class IdSource(TimeProvider time)
 {
-    /// <summary>Crockford's base32 alphabet in lower case: in ASCII order, so the text sorts as the number does.</summary>
-    private const string Base32Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-
     /// <summary>A new id such as <c>seg_0193…</c>.</summary>
     public virtual string New(string prefix) => $"{prefix}_{Guid.CreateVersion7(time.GetUtcNow()):N}";
 
@@ -28,12 +25,7 @@ public class IdSource(TimeProvider time)
         {
             state.prefix.AsSpan().CopyTo(chars);
             chars[state.prefix.Length] = '_';
-            var v = state.value;
-            for (var i = chars.Length - 1; i > state.prefix.Length; i--)
-            {
-                chars[i] = Base32Alphabet[(int)(v & 31)];
-                v >>= 5;
-            }
+            Core.Base32.Write(chars[(state.prefix.Length + 1)..], state.value);
         });
     }
 

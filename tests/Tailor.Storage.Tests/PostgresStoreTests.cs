@@ -77,11 +77,7 @@ public class PostgresStoreTests : StoreContractTests
         await using var other = new NpgsqlConnection(_connectionString);
         await other.OpenAsync(Ct);
         await using var transaction = await other.BeginTransactionAsync(Ct);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", other, transaction))
-        {
-            take.Parameters.AddWithValue("key", PostgresDatabase.SegmentHistoryLockKey);
-            await take.ExecuteNonQueryAsync(Ct);
-        }
+        await TakeLockAsync(transaction, PostgresDatabase.SegmentHistoryLockKey);
 
         var write = Store.Segments.ApplyMembershipAsync(new MembershipUpdate([new MembershipChange("seg-a", "prf-a", true, DateTimeOffset.UtcNow)], []), Ct);
         await Task.Delay(300, Ct); // real time: the other writer is a real transaction
@@ -102,11 +98,7 @@ public class PostgresStoreTests : StoreContractTests
         await using var other = new NpgsqlConnection(_connectionString);
         await other.OpenAsync(Ct);
         await using var transaction = await other.BeginTransactionAsync(Ct);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", other, transaction))
-        {
-            take.Parameters.AddWithValue("key", PostgresDatabase.AppendLockKey);
-            await take.ExecuteNonQueryAsync(Ct);
-        }
+        await TakeLockAsync(transaction, PostgresDatabase.AppendLockKey);
         long firstSeq;
         await using (var first = new NpgsqlCommand("""
             INSERT INTO event_log (message_id, source_id, type, name, ts, received_at, payload) VALUES ('m-first', 'src_test', 'track', 'First', 1, 1, '{}') RETURNING seq
@@ -129,6 +121,14 @@ public class PostgresStoreTests : StoreContractTests
         var logged = await Store.Events.ReadSealedAfterAsync(0, 10, Ct);
         Assert.Equal(["m-first", logged[1].Event.MessageId], logged.Select(l => l.Event.MessageId));
         Assert.True(logged[0].Sequence < logged[1].Sequence);
+    }
+
+    /// <summary>Takes advisory lock <paramref name="key"/> in <paramref name="transaction"/>, as another node's writer would.</summary>
+    private async Task TakeLockAsync(NpgsqlTransaction transaction, long key)
+    {
+        await using var take = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", transaction.Connection, transaction);
+        take.Parameters.AddWithValue("key", key);
+        await take.ExecuteNonQueryAsync(Ct);
     }
 
     /// <summary>Polls <paramref name="countSql"/> (a count) until it is above zero: another backend's state, not a timer.</summary>

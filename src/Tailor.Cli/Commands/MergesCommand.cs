@@ -67,7 +67,6 @@ internal static class MergesCommand
             }
             // Logged like the API's request, then applied by catching the pipeline up (a running server may get there first).
             await tailor.Events.AppendAsync([request.Value!], ct);
-            var ids = new IdSource(TimeProvider.System);
             var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
                 TimeProvider.System);
             await pipeline.CatchUpAsync(ct);

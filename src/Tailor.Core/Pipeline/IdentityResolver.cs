@@ -135,7 +135,7 @@ public sealed class IdentityResolver
     }
 
     private void Refuse(string? profileId, string kind, string detail, in EventView view) =>
-        _refusals.Add(new ProfileRefusal(profileId, kind, detail, view.Logged.Sequence, view.Event.MessageId, view.Event.ReceivedAt));
+        _refusals.Add(ProfileRefusal.Of(profileId, kind, detail, view));
 
     private Profile ChooseTarget(List<ProfileIdentifier> identities, string? userId, bool isAlias, LoggedEvent made, out List<Profile> mergeable)
     {

@@ -63,8 +63,8 @@ public sealed class ProfileBatch
         foreach (var loser in absorbed)
         {
             if (_reducer.Merge(target, loser) is { } refused)
-                _refusals.Add(new ProfileRefusal(target.Id, ProfileRefusalKinds.Trait,
-                    $"{refused.Count} of the traits of merged profile {loser.Id} not kept, the first {refused[0]}", view.Logged.Sequence, view.Event.MessageId, view.Event.ReceivedAt));
+                _refusals.Add(ProfileRefusal.Of(target.Id, ProfileRefusalKinds.Trait,
+                    $"{refused.Count} of the traits of merged profile {loser.Id} not kept, the first {refused[0]}", view));
             _dirty[loser.Id] = loser;
         }
         _reducer.Apply(target, view, _history, _refusals, _consents);

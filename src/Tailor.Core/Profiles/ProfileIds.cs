@@ -24,7 +24,6 @@ public static class ProfileIds
 {
     public const string Prefix = "prf_";
 
-    private const string Base32Alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
     private const int HashDigits = 4;
 
     /// <summary>The id of the profile that the event at <paramref name="sequence"/>, <paramref name="messageId"/>, creates.</summary>
@@ -36,19 +35,9 @@ public static class ProfileIds
         return string.Create(Prefix.Length + 1 + digits + HashDigits, (sequence, digits, hash), static (chars, state) =>
         {
             Prefix.AsSpan().CopyTo(chars);
-            chars[Prefix.Length] = Base32Alphabet[state.digits];
-            var value = state.sequence;
-            for (var i = Prefix.Length + state.digits; i > Prefix.Length; i--)
-            {
-                chars[i] = Base32Alphabet[(int)(value & 31)];
-                value >>= 5;
-            }
-            var hash = state.hash;
-            for (var i = chars.Length - 1; i >= chars.Length - HashDigits; i--)
-            {
-                chars[i] = Base32Alphabet[(int)(hash & 31)];
-                hash >>= 5;
-            }
+            chars[Prefix.Length] = Base32.Digit(state.digits);
+            Base32.Write(chars.Slice(Prefix.Length + 1, state.digits), (ulong)state.sequence);
+            Base32.Write(chars[^HashDigits..], state.hash);
         });
     }
 

@@ -93,7 +93,7 @@ public sealed class ProfileReducer(EngagementWeights weights)
             profile.Traits[trait.Name] = new TraitValue(trait.Value, e.Timestamp);
         }
         if (refused is not null)
-            refusals?.Add(new Pipeline.ProfileRefusal(profile.Id, Pipeline.ProfileRefusalKinds.Trait, refused, view.Logged.Sequence, e.MessageId, e.ReceivedAt));
+            refusals?.Add(Pipeline.ProfileRefusal.Of(profile.Id, Pipeline.ProfileRefusalKinds.Trait, refused, view));
     }
 
     /// <summary>
