@@ -2,10 +2,16 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/Tailor.Benchmarks -- --filter '*'
 // dotnet run -c Release --project bench/Tailor.Benchmarks -- encryption [events] [rounds]   (encryption at rest, on/off interleaved)
+// dotnet run -c Release --project bench/Tailor.Benchmarks -- fold-split [events] [rounds]   (the fold's CPU: resolution alone against the whole)
 // dotnet run -c Release --project bench/Tailor.Benchmarks -- encryption-cpu [events]   (the storage edge's CPU per event, and its parts)
 if (args is ["encryption-cpu", ..])
 {
     Tailor.Benchmarks.EncryptionAtRestRun.CpuOnly(args);
+    return;
+}
+if (args is ["fold-split", ..])
+{
+    await Tailor.Benchmarks.FoldSplitRun.RunAsync(args);
     return;
 }
 if (args is ["encryption", ..])
