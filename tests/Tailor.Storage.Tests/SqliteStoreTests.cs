@@ -207,6 +207,25 @@ public class SqliteStoreTests : StoreContractTests
             if (whole.RootElement.TryGetProperty(kept, out var value)) Assert.Equal(value.GetRawText(), partial.GetProperty(kept).GetRawText());
     }
 
+    [Theory]
+    [InlineData("2025-03-01T12:00:00.123Z", true)]
+    [InlineData("2025-03-01T12:00:00Z", false)]           // no milliseconds: not the form ts gives back
+    [InlineData("2025-03-01T12:00:00.123+00:00", false)]
+    [InlineData("2025-03-01T12:00:00.1234Z", false)]      // finer than ts holds
+    [InlineData("2025-03-01T13:00:00.123+01:00", false)]  // the same moment in another offset
+    public async Task A_timestamp_written_as_ts_gives_it_back_is_left_to_the_row_and_every_reader_gets_the_message_byte_for_byte(string timestamp, bool leftOut)
+    {
+        var e = Parse($$$"""{"messageId":"m-ts","type":"track","event":"Order Completed","userId":"u1","timestamp":"{{{timestamp}}}","properties":{"revenue":3}}""", At(1));
+        await IngestAsync(e);
+        await using var raw = await OpenFileAsync();
+
+        var partial = System.Text.Json.JsonDocument.Parse((string)(await ScalarAsync(raw, "SELECT tailor_payload(payload) FROM event_log"))!).RootElement;
+        Assert.Equal(leftOut, !partial.TryGetProperty("timestamp", out _));
+        Assert.Equal(e.Payload, (await Store.Events.ReadAfterAsync(0, 10, Ct)).Single().Event.Payload);
+        Assert.Equal(e.Payload, await ScalarAsync(raw, "SELECT payload FROM events"));
+        Assert.Equal(e.Payload, (await Store.Events.ProfileEventsAsync(new EventQuery((await ProfileOfAsync(User("u1"))).Id), Ct)).Single().Event.Payload);
+    }
+
     [Fact]
     public async Task Format_2_leaves_out_exact_fields_only_so_a_payload_without_them_is_stored_whole()
     {

@@ -153,7 +153,7 @@ internal sealed class SqlDestinationStore(SqlDatabase db) : IDestinationStore
         if (!Core.Events.EventTypes.TryParse(typeText, out var type)) throw new InvalidDataException($"Event {sequence} has unknown type '{typeText}'.");
         var columns = new AssignedEventColumns(sequence, r.GetString(0), messageId, type, r.NullableString(5), r.NullableString(6), r.NullableString(7),
             ProfileColumns.FromMs(r.GetInt64(8)), ProfileColumns.FromMs(r.GetInt64(9)), sourceId);
-        var payload = Events.PayloadCodec.DecodeUtf8(r.GetValue(10), new Events.PayloadColumns(messageId, columns.UserId, columns.AnonymousId, typeText, columns.Name));
+        var payload = Events.PayloadCodec.DecodeUtf8(r.GetValue(10), new Events.PayloadColumns(messageId, columns.UserId, columns.AnonymousId, typeText, columns.Name, r.GetInt64(8)));
         // Encrypted fields (issue 13) are opened through the one reveal path, on the text; other payloads never become one.
         if (db.Protection.Enabled && payload.IndexOf(CipherPrefix) >= 0)
             payload = System.Text.Encoding.UTF8.GetBytes(db.RevealPayload(System.Text.Encoding.UTF8.GetString(payload), sourceId, messageId));

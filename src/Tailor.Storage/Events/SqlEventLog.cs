@@ -87,7 +87,7 @@ internal sealed class SqlEventLog(SqlDatabase db, SqlProfileStore profiles) : IE
         var anonymousId = r.NullableString(offset + 6);
         var stored = r.GetValue(offset + 9);
         if (stored is null or DBNull) throw new InvalidDataException($"Event {r.GetInt64(offset + 0)} has no payload.");
-        var columns = new PayloadColumns(messageId, userId, anonymousId, typeText, name);
+        var columns = new PayloadColumns(messageId, userId, anonymousId, typeText, name, r.GetInt64(offset + 7));
         // A compressed payload is opened from its decoded UTF-8, so it becomes a string once (the pipeline reads every event).
         var payload = !reveal ? PayloadCodec.Decode(stored, columns)!
             : stored is string text ? db.RevealPayload(text, sourceId, messageId)

@@ -152,10 +152,10 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
             }
             case "event_log":
             {
-                var rows = await Db.ListAsync(c, t, $"SELECT seq, source_id, message_id, payload, user_id, anonymous_id, type, name FROM event_log {(after is null ? "" : "WHERE seq > @after")} ORDER BY seq LIMIT @n{lockRows}",
+                var rows = await Db.ListAsync(c, t, $"SELECT seq, source_id, message_id, payload, user_id, anonymous_id, type, name, ts FROM event_log {(after is null ? "" : "WHERE seq > @after")} ORDER BY seq LIMIT @n{lockRows}",
                     r =>
                     {
-                        var columns = new PayloadColumns(r.GetString(2), r.NullableString(4), r.NullableString(5), r.GetString(6), r.NullableString(7));
+                        var columns = new PayloadColumns(r.GetString(2), r.NullableString(4), r.NullableString(5), r.GetString(6), r.NullableString(7), r.GetInt64(8));
                         return (Seq: r.GetInt64(0), Source: r.GetString(1), Message: r.GetString(2), Payload: PayloadCodec.Decode(r.GetValue(3), columns)!, Columns: columns);
                     }, ct,
                     ("after", after is null ? null : long.Parse(after, CultureInfo.InvariantCulture)), ("n", limit));

@@ -332,7 +332,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         // the rules read (no string, no second copy).
         if (db.Protection.Enabled) return EventView.Parse(SqlEventLog.ReadEvent(db, r, offset: 1)).Root;
         var json = new Utf8JsonReader(PayloadCodec.DecodeUtf8(r.GetValue(10),
-            new PayloadColumns(r.GetString(2), r.NullableString(6), r.NullableString(7), r.GetString(4), r.NullableString(5))));
+            new PayloadColumns(r.GetString(2), r.NullableString(6), r.NullableString(7), r.GetString(4), r.NullableString(5), r.GetInt64(8))));
         return JsonElement.ParseValue(ref json);
     }
 

@@ -75,7 +75,8 @@ public sealed class SqliteDatabase : SqlDatabase
     /// file itself calls this before reading or writing <c>events</c>.
     /// </summary>
     /// <remarks>
-    /// <c>tailor_payload(payload, message_id, user_id, anonymous_id, type, name)</c> gives the message whole;
+    /// <c>tailor_payload(payload, message_id, user_id, anonymous_id, type, name, ts)</c> gives the message whole (the
+    /// form without <c>ts</c> is what the view of migrations 0038–0040 calls: whole for rows that kept their timestamp);
     /// <c>tailor_payload(payload)</c> gives it without the top-level envelope fields a format-2 payload leaves to those
     /// columns (<see cref="Events.PayloadCodec"/>): enough to read properties, context or traits.
     /// </remarks>
@@ -83,7 +84,10 @@ public sealed class SqliteDatabase : SqlDatabase
     {
         connection.CreateFunction<object?, string?>("tailor_payload", Events.PayloadCodec.DecodeWithoutColumns, isDeterministic: true);
         connection.CreateFunction<object?, string, string?, string?, string, string?, string?>("tailor_payload",
-            (payload, messageId, userId, anonymousId, type, name) => Events.PayloadCodec.Decode(payload, new Events.PayloadColumns(messageId, userId, anonymousId, type, name)),
+            (payload, messageId, userId, anonymousId, type, name) => Events.PayloadCodec.Decode(payload, new Events.PayloadColumns(messageId, userId, anonymousId, type, name, null)),
+            isDeterministic: true);
+        connection.CreateFunction<object?, string, string?, string?, string, string?, long, string?>("tailor_payload",
+            (payload, messageId, userId, anonymousId, type, name, ts) => Events.PayloadCodec.Decode(payload, new Events.PayloadColumns(messageId, userId, anonymousId, type, name, ts)),
             isDeterministic: true);
         // The log's dedupe key for rows written by SQL (migration 0037, the view's INSTEAD OF INSERT trigger).
         connection.CreateFunction<string, string, long>("tailor_dedupe_key", Events.DedupeKey.Of, isDeterministic: true);

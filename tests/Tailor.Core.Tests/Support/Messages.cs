@@ -60,6 +60,14 @@ public static class Messages
         return result.Event!;
     }
 
+    /// <summary>
+    /// <paramref name="at"/> as analytics.js writes a timestamp (<c>2026-12-01T10:20:30.123Z</c>) when that form holds it
+    /// exactly, so the tests' messages take the SQLite log's path that leaves it to the row's <c>ts</c>; else ISO 8601 round-trip.
+    /// </summary>
+    public static string Timestamp(DateTimeOffset at) => at.Ticks % TimeSpan.TicksPerMillisecond == 0
+        ? at.UtcDateTime.ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", System.Globalization.CultureInfo.InvariantCulture)
+        : at.ToString("O");
+
     public static EventView View(TailorEvent e, long sequence = 1) => EventView.Parse(new LoggedEvent(sequence, e));
 
     private static TailorEvent Build(string type, DateTimeOffset at, string? userId, string? anonymousId, string? messageId,
@@ -69,7 +77,7 @@ public static class Messages
         {
             ["type"] = type,
             ["messageId"] = messageId ?? $"m-{Guid.NewGuid():N}",
-            ["timestamp"] = at.ToString("O"),
+            ["timestamp"] = Timestamp(at),
         };
         if (userId is not null) message["userId"] = userId;
         if (anonymousId is not null) message["anonymousId"] = anonymousId;
