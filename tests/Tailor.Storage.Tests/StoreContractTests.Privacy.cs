@@ -155,7 +155,7 @@ public abstract partial class StoreContractTests
         await Store.Profiles.CommitAsync(new ProfileChangeSet([stale, bob],
             [new IdentityLink(email, zelda.Id, At(3)), new IdentityLink(new ProfileIdentifier(IdentityTypes.DeviceId, "bobs-phone"), bob.Id, At(9))],
             [new EventAssignment(herNewest, zelda.Id), new EventAssignment(bobsEvent, bob.Id)],
-            [new TraitChange(zelda.Id, "city", JsonDocument.Parse("\"Kirkenesby\"").RootElement, At(3), "identify", "m-zq")], [],
+            [new TraitChange(zelda.Id, "city", JsonDocument.Parse("\"Kirkenesby\"").RootElement, At(3), "identify", "m-zq", herNewest)], [],
             new PositionMove(Followers.Profiles, position, bobsEvent)), Ct);
         await Store.Segments.ApplyMembershipAsync(new MembershipUpdate(
             [new MembershipChange("seg-buyers", zelda.Id, true, At(8)), new MembershipChange("seg-buyers", bob.Id, true, At(8))], []), Ct);

@@ -468,6 +468,34 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Empty(await Store.Profiles.TraitHistoryAsync(profile.Id, "city", Ct));
     }
 
+    /// <summary>
+    /// A trait history row names the message that set it by log position (migration 0042, bytes per event): its source
+    /// and messageId are read from the log, and stay unknown (empty) once retention has removed the event; a row written
+    /// before keeps its own.
+    /// </summary>
+    [Fact]
+    public async Task Trait_history_names_its_message_by_log_position_and_a_row_written_before_keeps_its_own()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null) return;
+        var identify = Identify(At(5), "u1", traits: new JsonObject { ["plan"] = "free" });
+        await IngestAsync(identify);
+        var profile = await ProfileOfAsync(User("u1"));
+        var seq = (await Store.Events.ReadAfterAsync(0, 10, Ct)).Single().Sequence;
+        Assert.Equal($"||{seq}", await SchemaScan.ScalarTextAsync(raw, "SELECT source || '|' || message_id || '|' || CAST(seq AS TEXT) FROM trait_history", Ct));
+        await SchemaScan.ExecuteAsync(raw, $"""
+            INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES ('{profile.Id}', 'city', '"Oslo"', {At(1).ToUnixTimeMilliseconds()}, 'src_before', 'm-before')
+            """, Ct);
+
+        Assert.Equal([("city", "\"Oslo\"", "src_before", "m-before", 0L), ("plan", "\"free\"", SourceId, identify.MessageId, seq)],
+            (await Store.Profiles.TraitHistoryAsync(profile.Id, null, Ct)).Select(h => (h.Name, h.Value.GetRawText(), h.Source, h.MessageId, h.Sequence)));
+
+        await SchemaScan.ExecuteAsync(raw, $"DELETE FROM event_profiles WHERE seq = {seq}", Ct);
+        await SchemaScan.ExecuteAsync(raw, $"DELETE FROM event_log WHERE seq = {seq}", Ct); // as retention does
+
+        Assert.Equal(("\"free\"", "", "", seq), (await Store.Profiles.TraitHistoryAsync(profile.Id, "plan", Ct)).Select(h => (h.Value.GetRawText(), h.Source, h.MessageId, h.Sequence)).Single());
+    }
+
     // ---------------------------------------------------------------- sources, keys, imports
 
     [Fact]

@@ -35,7 +35,7 @@ public static class GeoTrait
             if (current.At > e.Timestamp || ProfileReducer.SaidAgain(profile, Name, current, element, e.Timestamp)) return;
         }
         else if (limits.RefuseNewTrait(profile, Name, ProfileLimits.Size(element)) is not null) return;
-        history.Add(new TraitChange(profile.Id, Name, element, e.Timestamp, e.SourceId, e.MessageId));
+        history.Add(new TraitChange(profile.Id, Name, element, e.Timestamp, e.SourceId, e.MessageId, view.Logged.Sequence));
         profile.Traits[Name] = new TraitValue(element, e.Timestamp);
     }
 }

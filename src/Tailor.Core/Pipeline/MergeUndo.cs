@@ -13,7 +13,7 @@ namespace Tailor.Core.Pipeline;
 /// profile already held was not recorded when said again (<see cref="Profiles.ProfileReducer"/>), and may be a change for
 /// the side that now holds that event alone. Rows of events no longer in the log (retention) stay where they are.
 /// </param>
-/// <param name="FoldedAgain">The events folded again, by source and messageId: whose history rows <paramref name="TraitHistory"/> replaces.</param>
+/// <param name="FoldedAgain">The events folded again, whose history rows <paramref name="TraitHistory"/> replaces: by log position, and by source and messageId for rows written before migration 0042.</param>
 /// <param name="Absorbed">Profiles that had been merged into the restored one: they point at it again.</param>
 /// <param name="Runs">Waiting journey runs that a moved event started: they move with it.</param>
 /// <param name="Position">
@@ -27,7 +27,7 @@ public sealed record MergeUndo(
     IReadOnlyList<Identity.ProfileIdentifier> Identities,
     IReadOnlyList<long> Events,
     IReadOnlyList<TraitChange> TraitHistory,
-    IReadOnlyList<(string Source, string MessageId)> FoldedAgain,
+    IReadOnlyList<(long Sequence, string Source, string MessageId)> FoldedAgain,
     IReadOnlyList<string> Absorbed,
     IReadOnlyList<string> Runs,
     DateTimeOffset At,

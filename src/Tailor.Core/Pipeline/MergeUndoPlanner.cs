@@ -34,10 +34,10 @@ public sealed class MergeUndoPlanner(ProfileReducer reducer)
         var moved = new List<long>();
         var movedPayloads = new HashSet<string>(StringComparer.Ordinal); // an event-started run keeps its event's payload
         var history = new List<TraitChange>();
-        var folded = new List<(string, string)>(survivorEvents.Count);
+        var folded = new List<(long, string, string)>(survivorEvents.Count);
         foreach (var logged in survivorEvents)
         {
-            folded.Add((logged.Event.SourceId, logged.Event.MessageId));
+            folded.Add((logged.Sequence, logged.Event.SourceId, logged.Event.MessageId));
             var view = EventView.Parse(logged);
             var back = recorded.Contains(logged.Sequence) || (logged.Sequence > record.Merge.Sequence && OnlyTheirs(view, loserIdentities));
             reducer.Apply(back ? restored : kept, view, history);

@@ -88,7 +88,7 @@ public sealed class ProfileReducer(EngagementWeights weights)
                 continue;
             }
             if (known && SaidAgain(profile, trait.Name, current, trait.Value, e.Timestamp)) continue; // most identifies repeat most traits
-            history.Add(new TraitChange(profile.Id, trait.Name, trait.Value, e.Timestamp, e.SourceId, e.MessageId));
+            history.Add(new TraitChange(profile.Id, trait.Name, trait.Value, e.Timestamp, e.SourceId, e.MessageId, view.Logged.Sequence));
             if (known && current.At > e.Timestamp) continue;
             profile.Traits[trait.Name] = new TraitValue(trait.Value, e.Timestamp);
         }

@@ -98,10 +98,12 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
                 throw new PositionConflictException($"merge {undo.MergeId}", undo.MergeId);
             // The rows those inserts replace: both profiles' history read once, each row of an event folded again
             // deleted by id (rows of events retention removed stay).
-            var folded = undo.FoldedAgain.ToHashSet();
-            var replaced = await Db.ListAsync(c, t, "SELECT id, source, message_id FROM trait_history WHERE profile_id IN (@survivor, @restored)",
-                r => (Id: r.GetInt64(0), Event: (r.GetString(1), r.GetString(2))), cancellationToken, survivor, restored);
-            var deletes = replaced.Where(row => folded.Contains(row.Event)).Select(row => new Statement("DELETE FROM trait_history WHERE id = @id", ("id", row.Id)));
+            var foldedAt = undo.FoldedAgain.Select(e => e.Sequence).ToHashSet();
+            var foldedMessages = undo.FoldedAgain.Select(e => (e.Source, e.MessageId)).ToHashSet();
+            var replaced = await Db.ListAsync(c, t, "SELECT id, seq, source, message_id FROM trait_history WHERE profile_id IN (@survivor, @restored)",
+                r => (Id: r.GetInt64(0), Sequence: r.IsDBNull(1) ? 0 : r.GetInt64(1), Message: (r.GetString(2), r.GetString(3))), cancellationToken, survivor, restored);
+            var deletes = replaced.Where(row => row.Sequence > 0 ? foldedAt.Contains(row.Sequence) : foldedMessages.Contains(row.Message))
+                .Select(row => new Statement("DELETE FROM trait_history WHERE id = @id", ("id", row.Id)));
             await db.ExecuteAllAsync(c, t, [.. deletes, .. statements], cancellationToken);
             return 0;
         }, cancellationToken, background: true);

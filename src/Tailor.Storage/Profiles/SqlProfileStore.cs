@@ -96,11 +96,17 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
 
     private string? _insertTraitChangeSql;
 
-    /// <summary>One trait history row, its value sealed when the trait is protected.</summary>
-    internal Statement InsertTraitChange(TraitChange h) =>
-        new(_insertTraitChangeSql ??= $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES (@profile, @name, {db.Json("@value")}, @ts, @source, @message)",
-            ("profile", h.ProfileId), ("name", h.Name), ("value", db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Source, h.MessageId))), ("ts", Db.Ms(h.At)),
-            ("source", h.Source), ("message", h.MessageId));
+    /// <summary>
+    /// One trait history row, its value sealed when the trait is protected. It names its message by log position only
+    /// (issue 17, bytes per event): source and messageId, 45 bytes a row, are the log's to give back.
+    /// </summary>
+    internal Statement InsertTraitChange(TraitChange h)
+    {
+        if (h.Sequence <= 0) throw new ArgumentException($"The change of trait '{h.Name}' names no log position.", nameof(h));
+        return new(_insertTraitChangeSql ??= $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES (@profile, @name, {db.Json("@value")}, @ts, '', '', @seq)",
+            ("profile", h.ProfileId), ("name", h.Name), ("value", db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Sequence, "", ""))), ("ts", Db.Ms(h.At)),
+            ("seq", h.Sequence));
+    }
 
     private string? _upsertProfileSql;
 
@@ -155,13 +161,17 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     public async Task<IReadOnlyList<TraitChange>> TraitHistoryAsync(string profileId, string? trait, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        var sql = "SELECT profile_id, name, value, ts, source, message_id FROM trait_history WHERE profile_id = @profile"
-            + (trait is null ? "" : " AND name = @name") + " ORDER BY ts, id";
+        // Rows since migration 0042 name their message by log position; its source and messageId come from the log.
+        var sql = """
+            SELECT h.profile_id, h.name, h.value, h.ts, COALESCE(l.source_id, h.source), COALESCE(l.message_id, h.message_id), h.seq
+            FROM trait_history h LEFT JOIN event_log l ON l.seq = h.seq WHERE h.profile_id = @profile
+            """ + (trait is null ? "" : " AND h.name = @name") + " ORDER BY h.ts, h.id";
         (string, object?)[] parameters = trait is null ? [("profile", profileId)] : [("profile", profileId), ("name", trait)];
         return await Db.ListAsync(c, sql, r =>
         {
-            using var value = JsonDocument.Parse(db.Protection.RevealValue(r.GetString(2), r.GetString(1), TraitHistoryScope(r.GetString(4), r.GetString(5))));
-            return new TraitChange(r.GetString(0), r.GetString(1), value.RootElement.Clone(), ProfileColumns.FromMs(r.GetInt64(3)), r.GetString(4), r.GetString(5));
+            var sequence = r.IsDBNull(6) ? 0 : r.GetInt64(6);
+            using var value = JsonDocument.Parse(db.Protection.RevealValue(r.GetString(2), r.GetString(1), TraitHistoryScope(sequence, r.GetString(4), r.GetString(5))));
+            return new TraitChange(r.GetString(0), r.GetString(1), value.RootElement.Clone(), ProfileColumns.FromMs(r.GetInt64(3)), r.GetString(4), r.GetString(5), sequence);
         }, cancellationToken, parameters);
     }
 
@@ -189,8 +199,13 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     /// <summary>The binding of a profile's encrypted traits: the profile row (a merge folds traits in memory and writes them again).</summary>
     internal static string ProfileScope(string profileId) => "profile:" + profileId;
 
-    /// <summary>The binding of a trait history value: the message that set it (the row moves to the survivor of a merge; the message does not change).</summary>
-    internal static string TraitHistoryScope(string source, string messageId) => string.Concat("trait:", source, ":", messageId);
+    /// <summary>
+    /// The binding of a trait history value: the message that set it (the row moves to the survivor of a merge; the
+    /// message does not change), by its log position, or by source and messageId in a row written before migration 0042
+    /// (<paramref name="sequence"/> 0).
+    /// </summary>
+    internal static string TraitHistoryScope(long sequence, string source, string messageId) =>
+        sequence > 0 ? string.Concat("trait@", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Concat("trait:", source, ":", messageId);
 
     /// <summary>The binding of an identity's ciphertext: its lookup hash, the row's key.</summary>
     internal static string IdentityScope(string lookupValue) => "identity:" + lookupValue;
