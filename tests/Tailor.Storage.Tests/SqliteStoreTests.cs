@@ -208,14 +208,18 @@ public class SqliteStoreTests : StoreContractTests
     }
 
     [Theory]
-    [InlineData("2025-03-01T12:00:00.123Z", true)]
-    [InlineData("2025-03-01T12:00:00Z", false)]           // no milliseconds: not the form ts gives back
-    [InlineData("2025-03-01T12:00:00.123+00:00", false)]
-    [InlineData("2025-03-01T12:00:00.1234Z", false)]      // finer than ts holds
-    [InlineData("2025-03-01T13:00:00.123+01:00", false)]  // the same moment in another offset
-    public async Task A_timestamp_written_as_ts_gives_it_back_is_left_to_the_row_and_every_reader_gets_the_message_byte_for_byte(string timestamp, bool leftOut)
+    [InlineData("2025-03-01T12:00:00.123Z", null, true)]
+    [InlineData("2025-03-01T12:00:00.123Z", "2025-03-01T12:00:07.001Z", true)]  // ts corrected by sentAt: the difference is kept
+    [InlineData("2025-03-01T12:00:00.123Z", "1999-01-01T00:00:00.000Z", true)]  // a clock decades off
+    [InlineData("2025-03-01T12:00:00Z", null, false)]           // no milliseconds: not the one form left out
+    [InlineData("2025-03-01T12:00:00.123+00:00", null, false)]
+    [InlineData("2025-03-01T12:00:00.1234Z", null, false)]      // finer than milliseconds
+    [InlineData("2025-03-01T13:00:00.123+01:00", null, false)]  // the same moment in another offset
+    public async Task A_timestamp_in_the_form_analytics_js_sends_is_left_out_and_every_reader_gets_the_message_byte_for_byte(string timestamp, string? sentAt, bool leftOut)
     {
-        var e = Parse($$$"""{"messageId":"m-ts","type":"track","event":"Order Completed","userId":"u1","timestamp":"{{{timestamp}}}","properties":{"revenue":3}}""", At(1));
+        var sent = sentAt is null ? "" : $$$""","sentAt":"{{{sentAt}}}" """.TrimEnd();
+        var e = Parse($$$"""{"messageId":"m-ts","type":"track","event":"Order Completed","userId":"u1","timestamp":"{{{timestamp}}}"{{{sent}}},"properties":{"revenue":3}}""", At(1));
+        if (sentAt is not null) Assert.NotEqual(DateTimeOffset.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture), e.Timestamp);
         await IngestAsync(e);
         await using var raw = await OpenFileAsync();
 

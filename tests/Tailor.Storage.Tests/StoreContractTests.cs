@@ -483,11 +483,13 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         var profile = await ProfileOfAsync(User("u1"));
         var seq = (await Store.Events.ReadAfterAsync(0, 10, Ct)).Single().Sequence;
         Assert.Equal($"||{seq}", await SchemaScan.ScalarTextAsync(raw, "SELECT source || '|' || message_id || '|' || CAST(seq AS TEXT) FROM trait_history", Ct));
+        // A row as written before 0042: with an encrypted store, its value sealed under the scope of its source and messageId.
+        var before = Protection?.ProtectValue("\"old@example.com\"", "email", "trait:src_before:m-before") ?? "\"old@example.com\"";
         await SchemaScan.ExecuteAsync(raw, $"""
-            INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES ('{profile.Id}', 'city', '"Oslo"', {At(1).ToUnixTimeMilliseconds()}, 'src_before', 'm-before')
+            INSERT INTO trait_history (profile_id, name, value, ts, source, message_id) VALUES ('{profile.Id}', 'email', '{before}', {At(1).ToUnixTimeMilliseconds()}, 'src_before', 'm-before')
             """, Ct);
 
-        Assert.Equal([("city", "\"Oslo\"", "src_before", "m-before", 0L), ("plan", "\"free\"", SourceId, identify.MessageId, seq)],
+        Assert.Equal([("email", "\"old@example.com\"", "src_before", "m-before", 0L), ("plan", "\"free\"", SourceId, identify.MessageId, seq)],
             (await Store.Profiles.TraitHistoryAsync(profile.Id, null, Ct)).Select(h => (h.Name, h.Value.GetRawText(), h.Source, h.MessageId, h.Sequence)));
 
         await SchemaScan.ExecuteAsync(raw, $"DELETE FROM event_profiles WHERE seq = {seq}", Ct);

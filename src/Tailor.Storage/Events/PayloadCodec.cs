@@ -22,8 +22,10 @@ namespace Tailor.Storage.Events;
 /// put back, byte for byte, from the columns when read: <c>2</c>, the varint length of the text compressed, a count,
 /// per field left out its key code (+128 when its comma came before it) and the varint offset it goes back to, then a
 /// zstd frame without its magic number at level 3. Same dictionary. The load generator's mix: 338 → 286 bytes per payload.
-/// Migration 0041 adds a seventh field, <c>"timestamp"</c>, left out only when written exactly as the row's <c>ts</c>
-/// gives it back (<see cref="PayloadColumns.TimestampText"/>); rows written before it never name it: 286 → about 270 bytes.</para>
+/// Migration 0041 adds a seventh field, <c>"timestamp"</c>, left out when written as ISO 8601 in UTC to the millisecond
+/// (<c>2026-12-01T10:20:30.123Z</c>, what analytics.js sends), with its difference from the row's <c>ts</c> after the
+/// offset as a zigzag varint (the row's time is the message's corrected by its <c>sentAt</c>, so they differ by the
+/// client's clock); rows written before it never name it.</para>
 /// <para>The dictionary must never change: stored rows depend on it. Another one is a new format.</para>
 /// </remarks>
 internal static class PayloadCodec
@@ -75,7 +77,7 @@ internal static class PayloadCodec
             var stripped = rented.AsSpan(length, length);
             var strippedLength = 0;
             var from = 0;
-            Span<byte> header = stackalloc byte[2 + 5 + Keys.Length * 6];
+            Span<byte> header = stackalloc byte[2 + 5 + Keys.Length * 6 + 10]; // + the timestamp's difference, at most 10 bytes
             header[0] = Format2;
             for (var i = 0; i < count; i++)
             {
@@ -97,6 +99,7 @@ internal static class PayloadCodec
                 from = cuts[i].End;
                 header[at++] = (byte)(cuts[i].Key | (cuts[i].CommaBefore ? 0x80 : 0));
                 at += WriteVarint(header[at..], offset);
+                if (cuts[i].Key == TimestampKey) at += WriteSignedVarint(header[at..], cuts[i].Difference);
             }
 
             var compressor = t_compressor ??= NewCompressor();
@@ -193,6 +196,7 @@ internal static class PayloadCodec
         {
             int code = blob[at++];
             _ = ReadVarint(blob, ref at);
+            if ((code & 0x7F) == TimestampKey) _ = ReadSignedVarint(blob, ref at);
             if (whole) extra += FieldLength(code & 0x7F, columns);
         }
         var frame = blob[at..];
@@ -214,18 +218,22 @@ internal static class PayloadCodec
         {
             int code = entries[e++];
             var offset = ReadVarint(entries, ref e);
+            var difference = (code & 0x7F) == TimestampKey ? ReadSignedVarint(entries, ref e) : 0;
             if (offset < from || offset > strippedLength) throw new InvalidDataException("An event payload (format 2) has fields out of order.");
             stripped.AsSpan(from, offset - from).CopyTo(text.AsSpan(written));
             written += offset - from;
             from = offset;
-            written += WriteField(text.AsSpan(written), code, columns);
+            written += WriteField(text.AsSpan(written), code, columns, difference);
         }
         stripped.AsSpan(from, strippedLength - from).CopyTo(text.AsSpan(written));
         return text.AsSpan(0, written + strippedLength - from);
     }
 
-    /// <summary>A field format 2 left out: where it was in the text (with its comma) and which key it is.</summary>
-    private readonly record struct Cut(int Start, int End, int Key, bool CommaBefore);
+    /// <summary>
+    /// A field format 2 left out: where it was in the text (with its comma), which key it is, and for the timestamp how
+    /// far the message's time is from the row's <c>ts</c> (ingestion corrects a client's clock by its <c>sentAt</c>).
+    /// </summary>
+    private readonly record struct Cut(int Start, int End, int Key, bool CommaBefore, long Difference = 0);
 
     /// <summary>The top-level envelope fields written exactly <c>"key":"column value"</c> with a comma beside them, in text order.</summary>
     private static int FindCuts(ReadOnlySpan<byte> text, in PayloadColumns columns, Span<Cut> cuts)
@@ -241,18 +249,21 @@ internal static class PayloadCodec
             {
                 var start = (int)reader.TokenStartIndex;
                 var key = KeyCode(reader);
-                if (key >= 0 && (done & (1 << key)) == 0 && Value(key, columns) is { Length: > 0 } value && IsField(text[start..], key, value, out var fieldLength))
+                long difference = 0;
+                if (key >= 0 && (done & (1 << key)) == 0 && (key == TimestampKey
+                        ? IsTimestampField(text[start..], columns.Timestamp, out var fieldLength, out difference)
+                        : Value(key, columns) is { Length: > 0 } value && IsField(text[start..], key, value, out fieldLength)))
                 {
                     var end = start + fieldLength;
                     if (end < text.Length && text[end] == (byte)',')
                     {
-                        cuts[count++] = new Cut(start, end + 1, key, CommaBefore: false);
+                        cuts[count++] = new Cut(start, end + 1, key, CommaBefore: false, difference);
                         done |= 1 << key;
                         free = end + 1;
                     }
                     else if (start - 1 >= free && text[start - 1] == (byte)',')
                     {
-                        cuts[count++] = new Cut(start - 1, end, key, CommaBefore: true);
+                        cuts[count++] = new Cut(start - 1, end, key, CommaBefore: true, difference);
                         done |= 1 << key;
                         free = end;
                     }
@@ -282,9 +293,39 @@ internal static class PayloadCodec
         1 => columns.UserId,
         2 => columns.AnonymousId,
         3 => columns.Type,
-        6 => columns.TimestampText,
         _ => columns.Name, // event (track) and name (page, screen)
     };
+
+    /// <summary>The key code of <c>"timestamp"</c>, whose value is not a column's but its time and a difference from <c>ts</c>.</summary>
+    private const int TimestampKey = 6;
+
+    /// <summary>The one form of a timestamp left out: ISO 8601 in UTC to the millisecond, as <c>Date.toISOString()</c> writes it.</summary>
+    private const string TimestampFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'";
+    private const int TimestampLength = 24;
+
+    /// <summary>
+    /// True when <paramref name="text"/> starts with <c>"timestamp":"…"</c> in <see cref="TimestampFormat"/> exactly (so it
+    /// is written back byte for byte), with <paramref name="difference"/> its milliseconds less the row's <c>ts</c>.
+    /// </summary>
+    private static bool IsTimestampField(ReadOnlySpan<byte> text, long? ts, out int length, out long difference)
+    {
+        (length, difference) = (0, 0);
+        var name = Keys[TimestampKey];
+        var at = name.Length + 4; // "timestamp":"
+        if (ts is not { } rowTime || text.Length < at + TimestampLength + 1 || text[0] != (byte)'"' || text[at + TimestampLength] != (byte)'"'
+            || !text[1..].StartsWith(name) || !text[(1 + name.Length)..].StartsWith("\":\""u8)) return false;
+        Span<char> chars = stackalloc char[TimestampLength];
+        for (var i = 0; i < TimestampLength; i++) chars[i] = (char)text[at + i];
+        if (!DateTime.TryParseExact(chars, TimestampFormat, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var time)) return false;
+        var ms = (time - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMillisecond;
+        if (!RenderTimestamp(ms).AsSpan().SequenceEqual(chars)) return false; // only what renders back the same
+        (length, difference) = (at + TimestampLength + 1, ms - rowTime);
+        return true;
+    }
+
+    private static string RenderTimestamp(long ms) =>
+        DateTime.UnixEpoch.AddMilliseconds(ms).ToString(TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>True when <paramref name="text"/> starts with <c>"key":"value"</c> exactly.</summary>
     private static bool IsField(ReadOnlySpan<byte> text, int key, string value, out int length)
@@ -308,11 +349,14 @@ internal static class PayloadCodec
     private static int FieldLength(int key, in PayloadColumns columns)
     {
         if (key >= Keys.Length) throw new InvalidDataException($"An event payload (format 2) names an unknown field {key}.");
+        if (key == TimestampKey) return columns.Timestamp is null
+            ? throw new InvalidDataException("An event payload (format 2) left out 'timestamp' but the reader gave no ts.")
+            : Keys[key].Length + TimestampLength + 6;
         var value = Value(key, columns) ?? throw new InvalidDataException($"An event payload (format 2) left out '{Encoding.UTF8.GetString(Keys[key])}' but the row has no value for it.");
         return Keys[key].Length + Encoding.UTF8.GetByteCount(value) + 6;
     }
 
-    private static int WriteField(Span<byte> into, int code, in PayloadColumns columns)
+    private static int WriteField(Span<byte> into, int code, in PayloadColumns columns, long difference)
     {
         var key = code & 0x7F;
         var at = 0;
@@ -323,7 +367,7 @@ internal static class PayloadCodec
         into[at++] = (byte)'"';
         into[at++] = (byte)':';
         into[at++] = (byte)'"';
-        at += Encoding.UTF8.GetBytes(Value(key, columns)!, into[at..]);
+        at += Encoding.UTF8.GetBytes(key == TimestampKey ? RenderTimestamp(columns.Timestamp!.Value + difference) : Value(key, columns)!, into[at..]);
         into[at++] = (byte)'"';
         if ((code & 0x80) == 0) into[at++] = (byte)',';
         return at;
@@ -340,6 +384,33 @@ internal static class PayloadCodec
         }
         into[at++] = (byte)v;
         return at;
+    }
+
+    /// <summary>A signed value as a varint of its zigzag form (small differences either way take one or two bytes).</summary>
+    private static int WriteSignedVarint(Span<byte> into, long value)
+    {
+        var at = 0;
+        var v = (ulong)((value << 1) ^ (value >> 63));
+        while (v >= 0x80)
+        {
+            into[at++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+        into[at++] = (byte)v;
+        return at;
+    }
+
+    private static long ReadSignedVarint(ReadOnlySpan<byte> from, ref int at)
+    {
+        ulong v = 0;
+        for (var shift = 0; shift < 70; shift += 7)
+        {
+            if (at >= from.Length) break;
+            var b = from[at++];
+            v |= (ulong)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return (long)(v >> 1) ^ -(long)(v & 1);
+        }
+        throw new InvalidDataException("An event payload (format 2) has a broken header.");
     }
 
     private static int ReadVarint(ReadOnlySpan<byte> from, ref int at)
@@ -386,12 +457,4 @@ internal static class PayloadCodec
 internal readonly record struct PayloadColumns(string MessageId, string? UserId, string? AnonymousId, string Type, string? Name, long? Timestamp)
 {
     public static PayloadColumns Of(TailorEvent e) => new(e.MessageId, e.UserId, e.AnonymousId, e.Type.ToWire(), e.Name, e.Timestamp.ToUnixTimeMilliseconds());
-
-    /// <summary>
-    /// The message's <c>"timestamp"</c> as the row's <c>ts</c> gives it back: ISO 8601 in UTC to the millisecond, the form
-    /// analytics.js and Segment's libraries send (<c>Date.toISOString()</c>). Left out of a payload only when written so.
-    /// </summary>
-    public string? TimestampText => Timestamp is { } ms
-        ? DateTime.UnixEpoch.AddMilliseconds(ms).ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", System.Globalization.CultureInfo.InvariantCulture)
-        : null;
 }

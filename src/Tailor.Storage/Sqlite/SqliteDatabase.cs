@@ -75,17 +75,14 @@ public sealed class SqliteDatabase : SqlDatabase
     /// file itself calls this before reading or writing <c>events</c>.
     /// </summary>
     /// <remarks>
-    /// <c>tailor_payload(payload, message_id, user_id, anonymous_id, type, name, ts)</c> gives the message whole (the
-    /// form without <c>ts</c> is what the view of migrations 0038–0040 calls: whole for rows that kept their timestamp);
+    /// <c>tailor_payload(payload, message_id, user_id, anonymous_id, type, name, ts)</c> gives the message whole (since
+    /// migration 0041; the form without <c>ts</c> is gone, as a row may leave its timestamp to <c>ts</c>);
     /// <c>tailor_payload(payload)</c> gives it without the top-level envelope fields a format-2 payload leaves to those
     /// columns (<see cref="Events.PayloadCodec"/>): enough to read properties, context or traits.
     /// </remarks>
     public static void RegisterFunctions(SqliteConnection connection)
     {
         connection.CreateFunction<object?, string?>("tailor_payload", Events.PayloadCodec.DecodeWithoutColumns, isDeterministic: true);
-        connection.CreateFunction<object?, string, string?, string?, string, string?, string?>("tailor_payload",
-            (payload, messageId, userId, anonymousId, type, name) => Events.PayloadCodec.Decode(payload, new Events.PayloadColumns(messageId, userId, anonymousId, type, name, null)),
-            isDeterministic: true);
         connection.CreateFunction<object?, string, string?, string?, string, string?, long, string?>("tailor_payload",
             (payload, messageId, userId, anonymousId, type, name, ts) => Events.PayloadCodec.Decode(payload, new Events.PayloadColumns(messageId, userId, anonymousId, type, name, ts)),
             isDeterministic: true);
