@@ -231,6 +231,17 @@ public class SqliteStoreTests : StoreContractTests
     }
 
     [Fact]
+    public async Task A_left_out_timestamp_that_cannot_be_a_date_again_is_refused_as_damaged_data()
+    {
+        await IngestAsync(Parse("""{"messageId":"m-ts2","type":"track","event":"A","userId":"u1","timestamp":"9999-12-31T23:59:59.999Z","sentAt":"9999-12-31T23:59:58.000Z"}""", At(1)));
+        await using var raw = await OpenFileAsync();
+        await ScalarAsync(raw, $"UPDATE event_log SET ts = {long.MaxValue - 5}"); // ts plus the header's difference passes any date
+
+        var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => ScalarAsync(raw, "SELECT payload FROM events"));
+        Assert.Contains("outside the years 0001–9999", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Format_2_leaves_out_exact_fields_only_so_a_payload_without_them_is_stored_whole()
     {
         var e = Parse("""{"type":"track","event":"A","userId":"u1","messageId":"m-2b"}""", At(1)) with { Name = "B" }; // a column that differs from the payload

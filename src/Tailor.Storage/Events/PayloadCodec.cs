@@ -319,13 +319,26 @@ internal static class PayloadCodec
         if (!DateTime.TryParseExact(chars, TimestampFormat, System.Globalization.CultureInfo.InvariantCulture,
                 System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var time)) return false;
         var ms = (time - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMillisecond;
-        if (!RenderTimestamp(ms).AsSpan().SequenceEqual(chars)) return false; // only what renders back the same
+        Span<char> rendered = stackalloc char[TimestampLength];
+        if (!Timestamp(ms).TryFormat(rendered, out var written, TimestampFormat, System.Globalization.CultureInfo.InvariantCulture)
+            || !rendered[..written].SequenceEqual(chars)) return false; // only what renders back the same
         (length, difference) = (at + TimestampLength + 1, ms - rowTime);
         return true;
     }
 
-    private static string RenderTimestamp(long ms) =>
-        DateTime.UnixEpoch.AddMilliseconds(ms).ToString(TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The moment <paramref name="ms"/> Unix milliseconds name; a damaged header's value outside what a date holds is refused.</summary>
+    private static DateTime Timestamp(long ms) =>
+        ms is >= -62_135_596_800_000 and <= 253_402_300_799_999 ? DateTime.UnixEpoch.AddMilliseconds(ms)
+        : throw new InvalidDataException("An event payload (format 2) names a timestamp outside the years 0001–9999.");
+
+    /// <summary>Writes the left-out timestamp's value, the row's <c>ts</c> plus the header's difference, as UTF-8.</summary>
+    private static int WriteTimestamp(Span<byte> into, long ts, long difference)
+    {
+        var ms = difference > 0 ? (ts > long.MaxValue - difference ? long.MaxValue : ts + difference)
+            : ts < long.MinValue - difference ? long.MinValue : ts + difference; // saturated: out of range either way
+        Timestamp(ms).TryFormat(into, out var written, TimestampFormat, System.Globalization.CultureInfo.InvariantCulture);
+        return written;
+    }
 
     /// <summary>True when <paramref name="text"/> starts with <c>"key":"value"</c> exactly.</summary>
     private static bool IsField(ReadOnlySpan<byte> text, int key, string value, out int length)
@@ -367,7 +380,7 @@ internal static class PayloadCodec
         into[at++] = (byte)'"';
         into[at++] = (byte)':';
         into[at++] = (byte)'"';
-        at += Encoding.UTF8.GetBytes(key == TimestampKey ? RenderTimestamp(columns.Timestamp!.Value + difference) : Value(key, columns)!, into[at..]);
+        at += key == TimestampKey ? WriteTimestamp(into[at..], columns.Timestamp!.Value, difference) : Encoding.UTF8.GetBytes(Value(key, columns)!, into[at..]);
         into[at++] = (byte)'"';
         if ((code & 0x80) == 0) into[at++] = (byte)',';
         return at;
@@ -407,6 +420,7 @@ internal static class PayloadCodec
         {
             if (at >= from.Length) break;
             var b = from[at++];
+            if (shift == 63 && b > 1) break; // a tenth byte holds one bit
             v |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0) return (long)(v >> 1) ^ -(long)(v & 1);
         }
