@@ -386,10 +386,11 @@ internal static class PayloadCodec
         return at;
     }
 
-    private static int WriteVarint(Span<byte> into, int value)
+    private static int WriteVarint(Span<byte> into, int value) => WriteVarint(into, (uint)value);
+
+    private static int WriteVarint(Span<byte> into, ulong v)
     {
         var at = 0;
-        var v = (uint)value;
         while (v >= 0x80)
         {
             into[at++] = (byte)(v | 0x80);
@@ -400,18 +401,7 @@ internal static class PayloadCodec
     }
 
     /// <summary>A signed value as a varint of its zigzag form (small differences either way take one or two bytes).</summary>
-    private static int WriteSignedVarint(Span<byte> into, long value)
-    {
-        var at = 0;
-        var v = (ulong)((value << 1) ^ (value >> 63));
-        while (v >= 0x80)
-        {
-            into[at++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-        into[at++] = (byte)v;
-        return at;
-    }
+    private static int WriteSignedVarint(Span<byte> into, long value) => WriteVarint(into, (ulong)((value << 1) ^ (value >> 63)));
 
     private static long ReadSignedVarint(ReadOnlySpan<byte> from, ref int at)
     {

@@ -100,8 +100,8 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
             // deleted by id (rows of events retention removed stay).
             var foldedAt = undo.FoldedAgain.Select(e => e.Sequence).ToHashSet();
             var foldedMessages = undo.FoldedAgain.Select(e => (e.Source, e.MessageId)).ToHashSet();
-            var replaced = await Db.ListAsync(c, t, "SELECT id, seq, source, message_id FROM trait_history WHERE profile_id IN (@survivor, @restored)",
-                r => (Id: r.GetInt64(0), Sequence: r.IsDBNull(1) ? 0 : r.GetInt64(1), Message: (r.GetString(2), r.GetString(3))), cancellationToken, survivor, restored);
+            var replaced = await Db.ListAsync(c, t, "SELECT id, COALESCE(seq, 0), source, message_id FROM trait_history WHERE profile_id IN (@survivor, @restored)",
+                r => (Id: r.GetInt64(0), Sequence: r.GetInt64(1), Message: (r.GetString(2), r.GetString(3))), cancellationToken, survivor, restored);
             var deletes = replaced.Where(row => row.Sequence > 0 ? foldedAt.Contains(row.Sequence) : foldedMessages.Contains(row.Message))
                 .Select(row => new Statement("DELETE FROM trait_history WHERE id = @id", ("id", row.Id)));
             await db.ExecuteAllAsync(c, t, [.. deletes, .. statements], cancellationToken);

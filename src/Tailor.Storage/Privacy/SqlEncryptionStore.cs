@@ -102,8 +102,8 @@ internal sealed class SqlEncryptionStore(SqlDatabase db, TimeProvider time) : IE
             }
             case "trait_history":
             {
-                var rows = await Db.ListAsync(c, t, $"SELECT id, name, value, source, message_id, seq FROM trait_history {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
-                    r => (Id: r.GetInt64(0), Name: r.GetString(1), Value: r.GetString(2), Scope: SqlProfileStore.TraitHistoryScope(r.IsDBNull(5) ? 0 : r.GetInt64(5), r.GetString(3), r.GetString(4))), ct,
+                var rows = await Db.ListAsync(c, t, $"SELECT id, name, value, source, message_id, COALESCE(seq, 0) FROM trait_history {(after is null ? "" : "WHERE id > @after")} ORDER BY id LIMIT @n{lockRows}",
+                    r => (Id: r.GetInt64(0), Name: r.GetString(1), Value: r.GetString(2), Scope: SqlProfileStore.TraitHistoryScope(r.GetInt64(5), r.GetString(3), r.GetString(4))), ct,
                     ("after", after is null ? null : long.Parse(after, CultureInfo.InvariantCulture)), ("n", limit));
                 var rewritten = 0;
                 foreach (var (id, name, value, scope) in rows)

@@ -104,7 +104,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     {
         if (h.Sequence <= 0) throw new ArgumentException($"The change of trait '{h.Name}' names no log position.", nameof(h));
         return new(_insertTraitChangeSql ??= $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES (@profile, @name, {db.Json("@value")}, @ts, '', '', @seq)",
-            ("profile", h.ProfileId), ("name", h.Name), ("value", db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Sequence, "", ""))), ("ts", Db.Ms(h.At)),
+            ("profile", h.ProfileId), ("name", h.Name), ("value", db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Sequence))), ("ts", Db.Ms(h.At)),
             ("seq", h.Sequence));
     }
 
@@ -163,13 +163,13 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         await using var c = await db.OpenReadAsync(cancellationToken);
         // Rows since migration 0042 name their message by log position; its source and messageId come from the log.
         var sql = """
-            SELECT h.profile_id, h.name, h.value, h.ts, COALESCE(l.source_id, h.source), COALESCE(l.message_id, h.message_id), h.seq
+            SELECT h.profile_id, h.name, h.value, h.ts, COALESCE(l.source_id, h.source), COALESCE(l.message_id, h.message_id), COALESCE(h.seq, 0)
             FROM trait_history h LEFT JOIN event_log l ON l.seq = h.seq WHERE h.profile_id = @profile
             """ + (trait is null ? "" : " AND h.name = @name") + " ORDER BY h.ts, h.id";
         (string, object?)[] parameters = trait is null ? [("profile", profileId)] : [("profile", profileId), ("name", trait)];
         return await Db.ListAsync(c, sql, r =>
         {
-            var sequence = r.IsDBNull(6) ? 0 : r.GetInt64(6);
+            var sequence = r.GetInt64(6);
             using var value = JsonDocument.Parse(db.Protection.RevealValue(r.GetString(2), r.GetString(1), TraitHistoryScope(sequence, r.GetString(4), r.GetString(5))));
             return new TraitChange(r.GetString(0), r.GetString(1), value.RootElement.Clone(), ProfileColumns.FromMs(r.GetInt64(3)), r.GetString(4), r.GetString(5), sequence);
         }, cancellationToken, parameters);
@@ -205,7 +205,10 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     /// (<paramref name="sequence"/> 0).
     /// </summary>
     internal static string TraitHistoryScope(long sequence, string source, string messageId) =>
-        sequence > 0 ? string.Concat("trait@", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)) : string.Concat("trait:", source, ":", messageId);
+        sequence > 0 ? TraitHistoryScope(sequence) : string.Concat("trait:", source, ":", messageId);
+
+    /// <summary>The binding of a trait history value written since migration 0042: the log position of its message.</summary>
+    internal static string TraitHistoryScope(long sequence) => string.Concat("trait@", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The binding of an identity's ciphertext: its lookup hash, the row's key.</summary>
     internal static string IdentityScope(string lookupValue) => "identity:" + lookupValue;
