@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tailor.Core.Events;
 using Tailor.Core.Profiles;
@@ -18,6 +20,37 @@ public sealed class ProfileReducerTests
         var profile = NewProfile();
         for (var i = 0; i < events.Length; i++) reducer.Apply(profile, View(events[i], i + 1), _history);
         return profile;
+    }
+
+    [Fact]
+    public void A_profile_keeps_its_trait_values_apart_from_the_payload_that_set_them()
+    {
+        // The pipeline's working set keeps profiles for a long time; a trait value pointing into its event's parsed
+        // payload kept the whole payload alive with it.
+        var profile = NewProfile();
+        var payload = FoldAndForget(profile, Identify(At(1), "u1",
+            traits: new JsonObject { ["plan"] = "pro", ["email"] = "ann@example.com", ["name"] = "Ann", ["age"] = 41 },
+            context: new JsonObject { ["page"] = new JsonObject { ["url"] = "https://shop.example/" + new string('x', 2000) } }));
+        FoldAndForget(profile, Identify(At(2), "u1", traits: new JsonObject { ["plan"] = "pro", ["name"] = "Ann B" }));
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.False(payload.IsAlive, "the first event's parsed payload is still reachable from the profile");
+        Assert.Equal("pro", profile.Traits["plan"].Value.GetString());
+        Assert.Equal(At(2), profile.Traits["plan"].At); // said again: kept, with the later time
+        Assert.Equal("ann@example.com", profile.Traits["email"].Value.GetString());
+        Assert.Equal("Ann B", profile.Traits["name"].Value.GetString());
+        Assert.Equal(41, profile.Traits["age"].Value.GetInt32());
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference FoldAndForget(Profile profile, TailorEvent e)
+    {
+        var document = JsonDocument.Parse(e.Payload);
+        new ProfileReducer(EngagementWeights.Default).Apply(profile, new EventView(new LoggedEvent(1, e), document.RootElement), []);
+        return new WeakReference(document);
     }
 
     [Fact]
