@@ -35,7 +35,7 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
     public async Task<int> StepAsync(int max, CancellationToken ct)
     {
         var position = await positions.PositionAsync(Stage, ct);
-        var upTo = await positions.PositionAsync(Followers.Profiles, ct);
+        var upTo = await positions.FoldedUpToAsync(ct);
         if (upTo <= position) return 0;
         // Listed after the batch's bound: an exposure up to it was served, and so its experiment started, before the
         // list is read. Only exposures and metric events are read for their payload, so only theirs are opened.
@@ -68,7 +68,7 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
     public async Task SetAsideAsync(Exception error, int attempts, CancellationToken ct)
     {
         var position = await positions.PositionAsync(Stage, ct);
-        var upTo = await positions.PositionAsync(Followers.Profiles, ct);
+        var upTo = await positions.FoldedUpToAsync(ct);
         var next = upTo <= position ? [] : await log.AssignedEventsAsync(position, upTo, 1, ct);
         if (next.Count == 0) return;
         var e = next[0];
@@ -82,7 +82,7 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
     public async Task<(long Position, long Lag)> ProgressAsync(CancellationToken ct)
     {
         var position = await positions.PositionAsync(Stage, ct);
-        var head = await positions.PositionAsync(Followers.Profiles, ct);
+        var head = await positions.FoldedUpToAsync(ct);
         return (position, Math.Max(0, head - position));
     }
 

@@ -29,7 +29,7 @@ public sealed class EventRetention(IPrivacyStore store, IPositionStore positions
         var now = time.GetUtcNow();
         try
         {
-            var upTo = Math.Min(await positions.PositionAsync(Followers.Profiles, ct), await positions.PositionAsync(Followers.Segments, ct));
+            var upTo = Math.Min(await positions.FoldedUpToAsync(ct), await positions.PositionAsync(Followers.Segments, ct));
             var named = policy.Ages.Keys.Where(k => k != EventRetentionPolicy.Others).ToList();
             var batches = 0;
             foreach (var (name, age) in policy.Ages)

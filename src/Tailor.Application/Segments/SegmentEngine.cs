@@ -75,7 +75,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     private async Task<int> ProcessNextBatchLockedAsync(int max, CancellationToken cancellationToken)
     {
         var position = _position ??= await positions.PositionAsync(Followers.Segments, cancellationToken);
-        var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
+        var upTo = await positions.FoldedUpToAsync(cancellationToken);
         if (upTo <= position) return 0;
         await ReloadIfChangedAsync(cancellationToken);
         var events = await store.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
@@ -194,7 +194,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         {
             _position = null;
             var position = await positions.PositionAsync(Followers.Segments, cancellationToken);
-            var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
+            var upTo = await positions.FoldedUpToAsync(cancellationToken);
             var events = upTo <= position ? [] : await store.AssignedEventSummariesAsync(position, upTo, 1, cancellationToken);
             if (events.Count == 0) return null;
             var e = events[0];

@@ -81,7 +81,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
     public async Task<int> ProcessEventsAsync(int max, CancellationToken cancellationToken)
     {
         var position = await positions.PositionAsync(EventsPosition, cancellationToken);
-        var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
+        var upTo = await positions.FoldedUpToAsync(cancellationToken);
         if (upTo <= position) return 0;
         await ReloadIfChangedAsync(cancellationToken);
         // A payload is read only to start a run with it (TryEnterAsync): only those events' protected values are opened.
@@ -239,7 +239,7 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
             case Input.Events:
             {
                 var position = await positions.PositionAsync(EventsPosition, cancellationToken);
-                var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
+                var upTo = await positions.FoldedUpToAsync(cancellationToken);
                 var events = upTo <= position ? [] : await store.AssignedEventsAsync(position, upTo, 1, cancellationToken);
                 if (events.Count == 0) return null;
                 var e = events[0];

@@ -117,7 +117,7 @@ public static class AdminApi
         IPrivacyStore privacy, Application.Destinations.DestinationOperations destinations, CancellationToken ct)
     {
         // Pipeline first: it only ever trails the log, so a log position read after it is never behind it (lag >= 0).
-        var processed = await positions.PositionAsync(Followers.Profiles, ct);
+        var processed = await positions.FoldedUpToAsync(ct);
         var last = await log.LastSequenceAsync(ct);
         var pending = await deadLetters.PendingDeadLettersAsync(ct);
         return TypedResults.Ok(new PipelineStatus(last, processed, last - processed, await profiles.ProfileCountAsync(ct), pending.Values.Sum(),

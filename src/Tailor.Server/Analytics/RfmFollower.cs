@@ -41,7 +41,7 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
     {
         var max = mode == StepMode.One ? 1 : BatchSize;
         var position = await positions.PositionAsync(Stage, cancellationToken);
-        var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
+        var upTo = await positions.FoldedUpToAsync(cancellationToken);
         if (upTo <= position) return FollowerStep.Idle();
         // While an rfm run is queued or running, orders wait for it: re-scored now they would be overwritten by the run's
         // write-back (as of its moment, without them), or skipped when it is the first run. Its end wakes this follower.
@@ -75,7 +75,7 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
     public async Task SetAsideAsync(Exception error, int attempts, CancellationToken cancellationToken)
     {
         var position = await positions.PositionAsync(Stage, cancellationToken);
-        var upTo = await positions.PositionAsync(Followers.Profiles, cancellationToken);
+        var upTo = await positions.FoldedUpToAsync(cancellationToken);
         var next = upTo <= position ? [] : await events.AssignedEventSummariesAsync(position, upTo, 1, cancellationToken);
         if (next.Count == 0) return;
         var e = next[0];
@@ -94,7 +94,7 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
         var position = await positions.PositionAsync(Stage, cancellationToken);
-        var head = await positions.PositionAsync(Followers.Profiles, cancellationToken);
+        var head = await positions.FoldedUpToAsync(cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }
 

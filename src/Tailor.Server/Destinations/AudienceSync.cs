@@ -71,7 +71,7 @@ internal sealed class AudienceSync(ITriggerStore history, ISegmentStore segments
     {
         var name = d.PositionName(ExportTables.Events);
         var from = await positions.PositionAsync(name, ct);
-        var upTo = await positions.PositionAsync(Followers.Profiles, ct);
+        var upTo = await positions.FoldedUpToAsync(ct);
         if (delivery.RetryUpTo(d, ExportTables.Events, from) is { } retryTo) upTo = Math.Min(upTo, retryTo);
         if (upTo <= from) return FollowerStep.Idle();
         var events = await history.AssignedEventsAsync(from, upTo, Chunk, ct);

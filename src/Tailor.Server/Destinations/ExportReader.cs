@@ -30,7 +30,7 @@ internal sealed class ExportReader(ITriggerStore assigned, IPositionStore positi
         ExportEventRows? rows = eventRows ? new ExportEventRows(max) : null;
         if (from.TryGetValue(ExportTables.Events, out var eventsFrom))
         {
-            var upTo = await positions.PositionAsync(Followers.Profiles, ct);
+            var upTo = await positions.FoldedUpToAsync(ct);
             int count;
             if (rows is not null) count = upTo > eventsFrom ? await store.VisitAssignedEventsAsync(eventsFrom, upTo, max, rows, ct) : 0;
             else count = (events = upTo > eventsFrom ? await assigned.AssignedEventsAsync(eventsFrom, upTo, max, ct) : []).Count;

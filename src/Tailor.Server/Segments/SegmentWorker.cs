@@ -54,7 +54,7 @@ public sealed class SegmentWorker(SegmentEngine engine, ISegmentStore store, IPo
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
         var position = await positions.PositionAsync(Core.Storage.Followers.Segments, cancellationToken);
-        var head = await positions.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
+        var head = await positions.FoldedUpToAsync(cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }
 

@@ -61,7 +61,7 @@ public sealed class TriggerWorker(TriggerEngine engine, FollowerWakeups wakeups,
     public async Task<FollowerProgress> ProgressAsync(CancellationToken cancellationToken)
     {
         var position = await positions.PositionAsync(TriggerEngine.EventsPosition, cancellationToken);
-        var head = await positions.PositionAsync(Core.Storage.Followers.Profiles, cancellationToken);
+        var head = await positions.FoldedUpToAsync(cancellationToken);
         return new FollowerProgress(position, Math.Max(0, head - position));
     }
 
