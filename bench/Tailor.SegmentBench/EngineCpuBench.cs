@@ -4,6 +4,7 @@ using System.Text.Json;
 using Tailor.Application.Pipeline;
 using Tailor.Application.Segments;
 using Tailor.Core.Events;
+using Tailor.Core.Privacy;
 using Tailor.Core.Profiles;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Text;
@@ -19,14 +20,17 @@ namespace Tailor.SegmentBench;
 /// </summary>
 internal static class EngineCpuBench
 {
-    public static async Task<string> RunAsync(string ndjson, string segmentsFile, int step, int maxEvents, CancellationToken ct)
+    /// <param name="encrypted">Encryption at rest on, as a server runs by default (a generated key ring).</param>
+    public static async Task<string> RunAsync(string ndjson, string segmentsFile, int step, int maxEvents, bool encrypted, CancellationToken ct)
     {
         var data = Path.Combine(Path.GetTempPath(), $"tailor-enginecpu-{Guid.NewGuid():N}");
         Directory.CreateDirectory(data);
         try
         {
-            await using var store = await TailorStores.OpenAsync(data, null, ct);
-            using var engine = new SegmentEngine(store.Segments, store.Positions, store.Profiles, TimeProvider.System);
+            using var protection = encrypted ? new PersonalDataProtection(PrivacyKeyRing.Generate(), PersonalDataProtection.DefaultFields) : null;
+            await using var store = await TailorStores.OpenAsync(data, null, TimeProvider.System, protection, ct);
+            var calls = StoreCalls.Wrap(store.Segments);
+            using var engine = new SegmentEngine(calls.Store, store.Positions, store.Profiles, TimeProvider.System);
             var now = DateTimeOffset.UtcNow;
             var segments = 0;
             foreach (var (name, rule) in Program.ReadSegments(segmentsFile))
@@ -41,6 +45,7 @@ internal static class EngineCpuBench
             var process = Process.GetCurrentProcess();
             var engineCpu = TimeSpan.Zero;
             var engineWall = TimeSpan.Zero;
+            long engineBytes = 0;
             var events = 0;
             var changes = 0;
             engine.MembershipChanged += c => changes += c.Count;
@@ -63,7 +68,8 @@ internal static class EngineCpuBench
             }
             var profiles = await store.Profiles.ProfileCountAsync(ct);
             return string.Create(CultureInfo.InvariantCulture,
-                $"| {events:N0} | {profiles:N0} | {segments} | {step} | {engineCpu.TotalSeconds:F2} | **{engineCpu.TotalMilliseconds * 1000 / events:F0}** | {engineWall.TotalSeconds:F2} | {changes:N0} |");
+                $"| {events:N0} | {profiles:N0} | {segments} | {step} | {engineCpu.TotalSeconds:F2} | **{engineCpu.TotalMilliseconds * 1000 / events:F0}** | {engineWall.TotalSeconds:F2} | {changes:N0} | {engineBytes / 1024.0 / events:F1} |")
+                + "\n\n" + calls.Report(events, engineCpu, engineBytes);
 
             async Task<(TimeSpan Cpu, TimeSpan Wall)> StepAsync(List<TailorEvent> batch)
             {
@@ -71,8 +77,12 @@ internal static class EngineCpuBench
                 await pipeline.CatchUpAsync(ct);
                 process.Refresh();
                 var cpu = process.TotalProcessorTime;
+                var bytes = GC.GetTotalAllocatedBytes(precise: true);
                 var wall = Stopwatch.StartNew();
+                calls.Enabled = true;
                 while (await engine.ProcessNextBatchAsync(ct) > 0) { }
+                calls.Enabled = false;
+                engineBytes += GC.GetTotalAllocatedBytes(precise: true) - bytes;
                 process.Refresh();
                 return (process.TotalProcessorTime - cpu, wall.Elapsed);
             }
@@ -86,7 +96,7 @@ internal static class EngineCpuBench
     private static (TimeSpan, TimeSpan) Add((TimeSpan Cpu, TimeSpan Wall) a, (TimeSpan Cpu, TimeSpan Wall) b) => (a.Cpu + b.Cpu, a.Wall + b.Wall);
 
     public const string Header = """
-        | events | profiles | segments | events per step | engine CPU s | engine CPU µs/event | engine wall s | membership changes |
-        | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+        | events | profiles | segments | events per step | engine CPU s | engine CPU µs/event | engine wall s | membership changes | engine KB allocated/event |
+        | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
         """;
 }

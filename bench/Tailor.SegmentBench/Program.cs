@@ -4,7 +4,7 @@ using Tailor.Storage;
 
 // tailor-segbench gen       --data DIR [--postgres CS] --profiles N --events M [--seed S]
 // tailor-segbench recompute --data DIR [--postgres CS] [--repeat 3] [--markdown FILE]
-// tailor-segbench engine-cpu --ndjson FILE [--segments segments20.txt] [--step 2000] [--events 100000] [--markdown FILE]
+// tailor-segbench engine-cpu --ndjson FILE [--segments segments20.txt] [--step 2000] [--events 100000] [--encrypted] [--markdown FILE]
 // tailor-segbench latency   --server-dll tailor.dll [--template-db FILE] [--samples 200] [--bg-rate 200] [--markdown FILE]
 if (args.Length == 0) { Console.Error.WriteLine("usage: tailor-segbench gen|recompute|latency [options]; see bench/README.md"); return 2; }
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -44,7 +44,7 @@ switch (args[0])
         return 0;
     case "engine-cpu":
         await Append(EngineCpuBench.Header + "\n" + await EngineCpuBench.RunAsync(Opt("--ndjson") ?? throw new ArgumentException("--ndjson FILE (tailor-loadgen --write-ndjson)"),
-            Opt("--segments") ?? Path.Combine(AppContext.BaseDirectory, "segments20.txt"), Int("--step", 2000), Int("--events", 100_000), ct));
+            Opt("--segments") ?? Path.Combine(AppContext.BaseDirectory, "segments20.txt"), Int("--step", 2000), Int("--events", 100_000), args.Contains("--encrypted"), ct));
         return 0;
     case "latency":
         await Append(await LatencyBench.RunAsync(Opt("--server-dll") ?? throw new ArgumentException("--server-dll"), Opt("--template-db"),
