@@ -97,6 +97,39 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task A_snapshot_opens_protected_values_only_for_paths_that_name_one_and_reads_every_other_value_alike()
+    {
+        var now = _time.GetUtcNow();
+        await Store.Events.AppendAsync([Track("Product Viewed", now - TimeSpan.FromHours(1), "sealed-1",
+            properties: new JsonObject { ["name"] = "Blue Shirt", ["category"] = "shirts", ["product"] = new JsonObject { ["brand"] = "acme" } },
+            context: new JsonObject { ["ip"] = "203.0.113.9" })], Ct);
+        await Pipeline().CatchUpAsync(Ct);
+        var id = (await ProfileOfAsync(User("sealed-1"))).Id;
+        async Task<Tailor.Core.Segments.Evaluation.EventFact> ReadAsync(IReadOnlySet<string>? paths) =>
+            (await Store.Segments.SnapshotsAsync([id], new SnapshotScope(new Dictionary<string, EventScope>
+                { ["Product Viewed"] = new(null, Payload: true) { Paths = paths } }, Profile: false, TimerSegments: []), Ct)).Single().Events.Single();
+
+        var whole = await ReadAsync(null);
+        var named = await ReadAsync(new HashSet<string> { "category", "name" });
+        var others = await ReadAsync(new HashSet<string> { "category", "product.brand", "context.sessionId" });
+
+        Assert.Equal("Blue Shirt", whole.Property("name").GetString());
+        Assert.Equal("203.0.113.9", whole.Property("context.ip").GetString());
+        Assert.Equal("Blue Shirt", named.Property("name").GetString());
+        Assert.Equal("shirts", others.Property("category").GetString());
+        Assert.Equal("acme", others.Property("product.brand").GetString());
+        // Read as stored: with encryption at rest the protected values no path asked for stay sealed (not opened).
+        Assert.Equal(Protection is { Enabled: true }, others.Property("name").GetString() != "Blue Shirt");
+
+        // And a rule that reads a protected property still sees it clear.
+        var engine = Engine();
+        await SegmentAsync(engine, "Blue Shirts", "performed \"Product Viewed\" with name = \"Blue Shirt\"");
+        await SegmentAsync(engine, "Shirts", "performed \"Product Viewed\" with category = \"shirts\"");
+        await SettleAsync(engine);
+        Assert.Equal(new HashSet<string> { "Blue Shirts", "Shirts" }, await SegmentsOfAsync(engine, "sealed-1"));
+    }
+
+    [Fact]
     public async Task Every_segment_save_and_delete_moves_the_definitions_version_so_other_nodes_reload()
     {
         var engine = Engine();

@@ -103,7 +103,20 @@ public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Event
 
 /// <param name="From">Events before this moment are left out; null: none are.</param>
 /// <param name="Payload">Whether the event's message (properties, context) is read; without it only its name and time are.</param>
-public readonly record struct EventScope(DateTimeOffset? From, bool Payload);
+public readonly record struct EventScope(DateTimeOffset? From, bool Payload)
+{
+    /// <summary>
+    /// The only paths of the message that are read (rules read through <see cref="Segments.Evaluation.EventFact.Property"/>);
+    /// null: any part may be read. A store with encryption at rest leaves values sealed when no path names a protected
+    /// field, since opening every message is most of what reading one costs.
+    /// </summary>
+    public IReadOnlySet<string>? Paths { get; init; }
+
+    public bool Equals(EventScope other) => From == other.From && Payload == other.Payload
+        && (Paths is null ? other.Paths is null : other.Paths is not null && Paths.SetEquals(other.Paths));
+
+    public override int GetHashCode() => HashCode.Combine(From, Payload);
+}
 
 public readonly record struct MembershipChange(string SegmentId, string ProfileId, bool Entered, DateTimeOffset At);
 

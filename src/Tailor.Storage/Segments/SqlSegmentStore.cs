@@ -297,8 +297,10 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         var conditions = new List<string>();
         var withPayload = new List<string>();
         var parameters = new List<(string, object?)>(idParameters);
+        HashSet<string>? opened = null; // names whose messages are opened: their rules read a protected field
         foreach (var (name, scope) in names)
         {
+            if (scope.Payload && db.Protection.Enabled && ReadsProtected(scope.Paths)) (opened ??= new(StringComparer.Ordinal)).Add(name);
             var n = parameters.Count;
             var from = scope.From is { } f ? $" AND l.ts >= @f{n}" : "";
             var which = CountedNames.NonTrackType(name) is { } type ? $"l.type = '{type.ToWire()}'" : $"l.name = @n{n} AND l.type = 'track'";
@@ -321,16 +323,30 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         {
             if (!events.TryGetValue(reader.GetString(0), out var list)) continue;
             var fact = new EventFact(reader.GetInt64(1), CountedName(reader.GetString(4), reader.NullableString(5)), ProfileColumns.FromMs(reader.GetInt64(8)), default);
-            list.Add(reader.IsDBNull(10) ? fact : fact with { Message = Message(reader) });
+            list.Add(reader.IsDBNull(10) ? fact : fact with { Message = Message(reader, open: opened is not null && opened.Contains(fact.Name)) });
         }
     }
 
+    /// <summary>
+    /// Whether reading <paramref name="paths"/> (null: any) can meet a value encrypted at rest: a path through a key that
+    /// is protected. A value is sealed under its own key, so any other path reads the same in a sealed message.
+    /// </summary>
+    private bool ReadsProtected(IReadOnlySet<string>? paths)
+    {
+        if (paths is null) return true;
+        foreach (var path in paths)
+            foreach (var key in path.Split('.'))
+                if (db.Protection.IsProtected(key)) return true;
+        return false;
+    }
+
     /// <summary>The parsed message of a snapshot event row (its <see cref="SqlEventLog.EventColumnsSql"/> from column 1).</summary>
-    private JsonElement Message(DbDataReader r)
+    /// <param name="open">Whether protected values must be clear; when not, they are left sealed.</param>
+    private JsonElement Message(DbDataReader r, bool open)
     {
         // Protected fields are revealed on the text; otherwise the decoded UTF-8 is parsed straight into the element
         // the rules read (no string, no second copy).
-        if (db.Protection.Enabled) return EventView.Parse(SqlEventLog.ReadEvent(db, r, offset: 1)).Root;
+        if (open) return EventView.Parse(SqlEventLog.ReadEvent(db, r, offset: 1)).Root;
         var json = new Utf8JsonReader(PayloadCodec.DecodeUtf8(r.GetValue(10),
             new PayloadColumns(r.GetString(2), r.NullableString(6), r.NullableString(7), r.GetString(4), r.NullableString(5), r.GetInt64(8))));
         return JsonElement.ParseValue(ref json);

@@ -16,6 +16,22 @@ public sealed class SnapshotNarrowingTests
     private static SnapshotScope Scope(params string[] rules) =>
         SnapshotScopes.For(rules.Select((r, i) => ($"s{i}", RuleDependencies.Of(RuleParser.Parse(r)))), Now);
 
+    private static HashSet<string> Paths(params string[] paths) => [.. paths];
+
+    [Fact]
+    public void A_snapshot_names_every_path_its_rules_read_and_a_scope_read_whole_names_none()
+    {
+        // Filters, measures, every enclosing for-some value and client session ids; the union over the rules.
+        var scope = Scope("for some category: performed \"Order Completed\" with product.brand = \"x\" sum of revenue >= 10",
+            "for some size: for some color: performed \"Order Completed\" in last 1 days within one session",
+            "performed \"Order Completed\" with name = \"Blue Shirt\"");
+        Assert.Equal(Paths("category", "product.brand", "revenue", "size", "color", "context.sessionId", "properties.session_id", "name"),
+            scope.Events["Order Completed"].Paths);
+        // Explanations, journeys and content read the whole message: no paths means every path.
+        Assert.Null(SnapshotScope.Full(["Order Completed"]).Events["Order Completed"].Paths);
+        Assert.NotEqual(new EventScope(null, true) { Paths = Paths("a") }, new EventScope(null, true) { Paths = Paths("b") });
+    }
+
     [Fact]
     public void A_windowed_event_rule_needs_an_event_inside_the_window()
     {
@@ -52,7 +68,7 @@ public sealed class SnapshotNarrowingTests
     {
         var scope = Scope("performed \"Order Completed\" in last 30 days", "performed \"Order Completed\" with category = \"x\" in last 7 days",
             "performed \"Page Viewed\" in last 1 hours and not performed \"Product Added\"");
-        Assert.Equal(new EventScope(Now.AddDays(-30), true), scope.Events["Order Completed"]);
+        Assert.Equal(new EventScope(Now.AddDays(-30), true) { Paths = Paths("category") }, scope.Events["Order Completed"]);
         Assert.Equal(new EventScope(Now.AddHours(-1), false), scope.Events["Page Viewed"]);
         Assert.Equal(new EventScope(null, false), scope.Events["Product Added"]);
         Assert.False(scope.Profile);
@@ -63,12 +79,12 @@ public sealed class SnapshotNarrowingTests
     public void For_some_reads_its_own_events_with_properties_within_its_windows_unless_a_value_without_events_can_match()
     {
         var scope = Scope("for some category: performed \"Product Viewed\" in last 1 days", "performed \"Order Completed\" in last 30 days");
-        Assert.Equal(new EventScope(Now.AddDays(-1), true), scope.Events["Product Viewed"]);
+        Assert.Equal(new EventScope(Now.AddDays(-1), true) { Paths = Paths("category") }, scope.Events["Product Viewed"]);
         Assert.Equal(new EventScope(Now.AddDays(-30), false), scope.Events["Order Completed"]);
         Assert.False(scope.Timeline);
 
         // A category ordered long ago and not in the last week matches: the old orders must be read.
-        Assert.Equal(new EventScope(null, true), Scope("for some category: not performed \"Order Completed\" in last 7 days").Events["Order Completed"]);
+        Assert.Equal(new EventScope(null, true) { Paths = Paths("category") }, Scope("for some category: not performed \"Order Completed\" in last 7 days").Events["Order Completed"]);
     }
 
     [Fact]
@@ -76,7 +92,7 @@ public sealed class SnapshotNarrowingTests
     {
         var scope = Scope("performed \"Product Viewed\" at least 3 times in last 1 days within one session");
         Assert.True(scope.Timeline);
-        Assert.Equal(new EventScope(Now.AddDays(-1), true), scope.Events["Product Viewed"]);
+        Assert.Equal(new EventScope(Now.AddDays(-1), true) { Paths = Paths("context.sessionId", "properties.session_id") }, scope.Events["Product Viewed"]);
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public readonly record struct EventFact(long Sequence, string Name, DateTimeOffs
             : value;
     }
 
+    /// <summary>Where <see cref="ClientSessionId"/> reads, as paths of <see cref="Property"/>.</summary>
+    public static IReadOnlyList<string> ClientSessionIdPaths { get; } = ["context.sessionId", "properties.session_id"];
+
     /// <summary>The client's session id (<c>context.sessionId</c> or <c>properties.session_id</c>), if it sent one.</summary>
     public string? ClientSessionId
     {

@@ -25,7 +25,7 @@ public static class SnapshotScopes
         foreach (var (name, use) in uses)
         {
             // An event older than the longest window cannot count, nor move a timer (it already left every window).
-            events[name] = new EventScope(use.Lookback is { } lookback ? at - lookback : null, use.Properties);
+            events[name] = new EventScope(use.Lookback is { } lookback ? at - lookback : null, use.Properties) { Paths = use.Properties ? use.Paths : null };
         }
         return new SnapshotScope(events, profile, timers, timeline);
     }

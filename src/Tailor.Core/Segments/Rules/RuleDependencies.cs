@@ -33,7 +33,7 @@ public sealed class RuleDependencies
     public IReadOnlyDictionary<string, EventUse> EventUses => _uses;
 
     private readonly Dictionary<string, EventUse> _uses = new(StringComparer.Ordinal);
-    private int _forSomeDepth;
+    private readonly List<string> _forSome = []; // the properties bound by the enclosing "for some": read from every event inside
     private int _unboundedDepth;
 
     public static RuleDependencies Of(Rule rule)
@@ -56,9 +56,9 @@ public sealed class RuleDependencies
                 // what is read; otherwise ("not performed ...") every event of those names counts, whatever its age.
                 var unbounded = !Evaluation.CandidateFilter.Narrows(forSome.Rule);
                 if (unbounded) _unboundedDepth++;
-                _forSomeDepth++;
+                _forSome.Add(forSome.Property);
                 Visit(forSome.Rule);
-                _forSomeDepth--;
+                _forSome.RemoveAt(_forSome.Count - 1);
                 if (unbounded) _unboundedDepth--;
                 break;
             case TraitIs trait: Traits.Add(trait.Path.Split('.')[0]); Traits.Add(trait.Path); break;
@@ -68,9 +68,8 @@ public sealed class RuleDependencies
                 Events.Add(performed.Event);
                 // "since X" looks back to the latest X, however old, so neither name can be cut by age.
                 var lookback = performed.Window.Since is null && _unboundedDepth == 0 ? performed.Window.Last : null;
-                // Properties are read by filters, measures, for-some values and client session ids.
-                var properties = performed.Where.Count > 0 || performed.Measure.Property is not null || _forSomeDepth > 0 || performed.Window.InSession;
-                Use(performed.Event, new EventUse(lookback, properties));
+                var paths = PathsRead(performed);
+                Use(performed.Event, new EventUse(lookback, paths.Count > 0) { Paths = paths });
                 if (performed.Window.Since is { } since)
                 {
                     Events.Add(since);
@@ -85,17 +84,42 @@ public sealed class RuleDependencies
         }
     }
 
+    /// <summary>The message paths an event of <paramref name="performed"/> is read at: filters, the measure, for-some values and client session ids.</summary>
+    private HashSet<string> PathsRead(Performed performed)
+    {
+        var paths = new HashSet<string>(_forSome, StringComparer.Ordinal);
+        foreach (var filter in performed.Where) paths.Add(filter.Path);
+        if (performed.Measure.Property is { } measured) paths.Add(measured);
+        if (performed.Window.InSession) paths.UnionWith(Evaluation.EventFact.ClientSessionIdPaths);
+        return paths;
+    }
+
     private void Use(string name, EventUse use) => _uses[name] = _uses.TryGetValue(name, out var seen) ? seen.Widen(use) : use;
 }
 
 /// <summary>
 /// How a rule uses one event name: events older than <see cref="Lookback"/> before the evaluation moment cannot
-/// change its answer (null: every event can), and <see cref="Properties"/> says whether their properties are read.
+/// change its answer (null: every event can), and <see cref="Properties"/> says whether their properties are read,
+/// <see cref="Paths"/> at which paths.
 /// </summary>
 public readonly record struct EventUse(TimeSpan? Lookback, bool Properties)
 {
-    /// <summary>The use that covers both: the longer lookback, properties if either reads them.</summary>
+    /// <summary>The paths of the message the rule reads (as <see cref="Evaluation.EventFact.Property"/> takes them).</summary>
+    public IReadOnlySet<string> Paths { get; init; } = EmptyPaths;
+
+    private static readonly IReadOnlySet<string> EmptyPaths = new HashSet<string>();
+
+    /// <summary>The use that covers both: the longer lookback, properties if either reads them, the paths of both.</summary>
     public EventUse Widen(EventUse other) => new(
         Lookback is { } a && other.Lookback is { } b ? (a > b ? a : b) : null,
-        Properties || other.Properties);
+        Properties || other.Properties) { Paths = Union(Paths, other.Paths) };
+
+    internal static IReadOnlySet<string> Union(IReadOnlySet<string> a, IReadOnlySet<string> b)
+    {
+        if (b.Count == 0 || a.IsSupersetOf(b)) return a;
+        if (a.Count == 0) return b;
+        var both = new HashSet<string>(a, StringComparer.Ordinal);
+        both.UnionWith(b);
+        return both;
+    }
 }
