@@ -102,7 +102,7 @@ public abstract partial class StoreContractTests
         var now = _time.GetUtcNow();
         await Store.Events.AppendAsync([Track("Product Viewed", now - TimeSpan.FromHours(1), "sealed-1",
             properties: new JsonObject { ["name"] = "Blue Shirt", ["category"] = "shirts", ["product"] = new JsonObject { ["brand"] = "acme" } },
-            context: new JsonObject { ["ip"] = "203.0.113.9" })], Ct);
+            context: new JsonObject { ["ip"] = "203.0.113.9", ["traits"] = new JsonObject { ["email"] = "shirt@example.com" } })], Ct);
         await Pipeline().CatchUpAsync(Ct);
         var id = (await ProfileOfAsync(User("sealed-1"))).Id;
         async Task<Tailor.Core.Segments.Evaluation.EventFact> ReadAsync(IReadOnlySet<string>? paths) =>
@@ -116,6 +116,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("Blue Shirt", whole.Property("name").GetString());
         Assert.Equal("203.0.113.9", whole.Property("context.ip").GetString());
         Assert.Equal("Blue Shirt", named.Property("name").GetString());
+        Assert.Equal("shirt@example.com", (await ReadAsync(new HashSet<string> { "context.traits" })).Property("context.traits.email").GetString());
         Assert.Equal("shirts", others.Property("category").GetString());
         Assert.Equal("acme", others.Property("product.brand").GetString());
         // Read as stored: with encryption at rest the protected values no path asked for stay sealed (not opened).

@@ -79,11 +79,8 @@ public sealed class ProfileReducer(EngagementWeights weights)
         if (traits.ValueKind != JsonValueKind.Object) return;
         var e = view.Event;
         string? refused = null;
-        List<(int Index, string Name)>? set = null;
-        var index = -1;
         foreach (var trait in traits.EnumerateObject())
         {
-            index++;
             if (trait.NameEquals(ConsentTrait)) continue; // consent is kept apart, with when and where
             var known = profile.Traits.TryGetValue(trait.Name, out var current);
             if (!known && Limits.RefuseNewTrait(profile, trait.Name, ProfileLimits.Size(trait.Value)) is { } why)
@@ -94,31 +91,22 @@ public sealed class ProfileReducer(EngagementWeights weights)
             if (known && SaidAgain(profile, trait.Name, current, trait.Value, e.Timestamp)) continue; // most identifies repeat most traits
             history.Add(new TraitChange(profile.Id, trait.Name, trait.Value, e.Timestamp, e.SourceId, e.MessageId, view.Logged.Sequence));
             if (known && current.At > e.Timestamp) continue;
-            profile.Traits[trait.Name] = new TraitValue(trait.Value, e.Timestamp);
-            (set ??= []).Add((index, trait.Name));
+            profile.Traits[trait.Name] = new TraitValue(OwnCopy(trait.Value), e.Timestamp);
         }
-        if (set is not null) KeepApartFromEvent(profile, traits, set, e.Timestamp);
         if (refused is not null)
             refusals?.Add(Pipeline.ProfileRefusal.Of(profile.Id, Pipeline.ProfileRefusalKinds.Trait, refused, view));
     }
 
     /// <summary>
-    /// Re-points the values just set at one copy of the event's traits object. Until then they point into the whole
-    /// event's parsed payload, which a profile kept in the pipeline's working set would hold alive for as long as the
-    /// profile stays there: about 1.4 KB per profile, most of a long run's growth in memory (BENCHMARKS.md).
+    /// A trait value that shares nothing with the event it came from. An element of the event's parsed payload would
+    /// keep the whole message alive for as long as the profile stays in the pipeline's working set (BENCHMARKS.md, "What
+    /// the memory holds"), refused and padded parts included. (<c>Clone</c> would not do: the payload is already a
+    /// clone, which it returns as it is.)
     /// </summary>
-    private static void KeepApartFromEvent(Profile profile, JsonElement traits, List<(int Index, string Name)> set, DateTimeOffset at)
+    private static JsonElement OwnCopy(JsonElement value)
     {
-        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(traits));
-        var copy = JsonElement.ParseValue(ref reader); // copies the bytes: the copy shares nothing with the event
-        var next = 0;
-        var index = -1;
-        foreach (var trait in copy.EnumerateObject())
-        {
-            if (++index != set[next].Index) continue;
-            profile.Traits[set[next].Name] = new TraitValue(trait.Value, at);
-            if (++next == set.Count) return;
-        }
+        var reader = new Utf8JsonReader(JsonMarshal.GetRawUtf8Value(value));
+        return JsonElement.ParseValue(ref reader); // copies the value's bytes alone
     }
 
     /// <summary>

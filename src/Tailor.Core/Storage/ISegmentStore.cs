@@ -112,6 +112,27 @@ public readonly record struct EventScope(DateTimeOffset? From, bool Payload)
     /// </summary>
     public IReadOnlySet<string>? Paths { get; init; }
 
+    /// <summary>
+    /// Whether reading the message at <see cref="Paths"/> can meet a value that <paramref name="protection"/> seals, so
+    /// that it must be opened first. A value is sealed under its own key, so only a path through a protected key can
+    /// (every run of its keys: a field may be named with a dot, which a path reads as one key), and a path that ends at
+    /// <c>context.traits</c>, which reads the sealed values inside it whole.
+    /// </summary>
+    public bool MayReadSealed(Privacy.PersonalDataProtection protection)
+    {
+        if (!Payload || !protection.Enabled) return false;
+        if (Paths is null) return true;
+        foreach (var path in Paths)
+        {
+            if (path.Equals("context.traits", StringComparison.OrdinalIgnoreCase)) return true;
+            var keys = path.Split('.');
+            for (var first = 0; first < keys.Length; first++)
+                for (var last = first; last < keys.Length; last++)
+                    if (protection.IsProtected(string.Join('.', keys[first..(last + 1)]))) return true;
+        }
+        return false;
+    }
+
     public bool Equals(EventScope other) => From == other.From && Payload == other.Payload
         && (Paths is null ? other.Paths is null : other.Paths is not null && Paths.SetEquals(other.Paths));
 

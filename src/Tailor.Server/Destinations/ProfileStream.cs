@@ -29,13 +29,15 @@ public sealed class ProfileStream : IDisposable
     private readonly ConcurrentDictionary<Channel<ProfileNotice>, byte> _subscribers = new();
     private readonly IDisposable _subscription;
     private readonly ProfilePipeline _pipeline;
+    private readonly IPositionStore _positions;
     private readonly ITriggerStore _assigned;
     private readonly IDestinationStore _store;
     private readonly ISegmentStore _segments;
 
-    public ProfileStream(ChangeFeed changes, ProfilePipeline pipeline, ITriggerStore assigned, IDestinationStore store, ISegmentStore segments)
+    public ProfileStream(ChangeFeed changes, ProfilePipeline pipeline, IPositionStore positions, ITriggerStore assigned, IDestinationStore store, ISegmentStore segments)
     {
         _pipeline = pipeline;
+        _positions = positions;
         _assigned = assigned;
         _store = store;
         _segments = segments;
@@ -59,7 +61,7 @@ public sealed class ProfileStream : IDisposable
     /// <summary>As <see cref="SubscribeAsync(long?, CancellationToken)"/>, with only profiles that consented to <paramref name="purpose"/>.</summary>
     public async Task<IAsyncEnumerable<ProfileNotice>> SubscribeAsync(long? from, string purpose, CancellationToken cancellationToken)
     {
-        var now = await _pipeline.PositionAsync(cancellationToken);
+        var now = await _positions.FoldedUpToAsync(cancellationToken); // from the store: this node may not be the one folding
         if (from is { } f && (f < 0 || now - f > MaxResumeEvents))
             throw new ArgumentOutOfRangeException(nameof(from), $"must be at most {MaxResumeEvents} events behind the current position {now}; reconnect without one and reload the profiles");
         // Registered before the resume is read, so nothing committed in between is missed (it may come twice).

@@ -300,7 +300,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         HashSet<string>? opened = null; // names whose messages are opened: their rules read a protected field
         foreach (var (name, scope) in names)
         {
-            if (scope.Payload && db.Protection.Enabled && ReadsProtected(scope.Paths)) (opened ??= new(StringComparer.Ordinal)).Add(name);
+            if (scope.MayReadSealed(db.Protection)) (opened ??= new(StringComparer.Ordinal)).Add(name);
             var n = parameters.Count;
             var from = scope.From is { } f ? $" AND l.ts >= @f{n}" : "";
             var which = CountedNames.NonTrackType(name) is { } type ? $"l.type = '{type.ToWire()}'" : $"l.name = @n{n} AND l.type = 'track'";
@@ -325,19 +325,6 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
             var fact = new EventFact(reader.GetInt64(1), CountedName(reader.GetString(4), reader.NullableString(5)), ProfileColumns.FromMs(reader.GetInt64(8)), default);
             list.Add(reader.IsDBNull(10) ? fact : fact with { Message = Message(reader, open: opened is not null && opened.Contains(fact.Name)) });
         }
-    }
-
-    /// <summary>
-    /// Whether reading <paramref name="paths"/> (null: any) can meet a value encrypted at rest: a path through a key that
-    /// is protected. A value is sealed under its own key, so any other path reads the same in a sealed message.
-    /// </summary>
-    private bool ReadsProtected(IReadOnlySet<string>? paths)
-    {
-        if (paths is null) return true;
-        foreach (var path in paths)
-            foreach (var key in path.Split('.'))
-                if (db.Protection.IsProtected(key)) return true;
-        return false;
     }
 
     /// <summary>The parsed message of a snapshot event row (its <see cref="SqlEventLog.EventColumnsSql"/> from column 1).</summary>

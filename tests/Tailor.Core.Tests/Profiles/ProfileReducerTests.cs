@@ -29,7 +29,7 @@ public sealed class ProfileReducerTests
         // payload kept the whole payload alive with it.
         var profile = NewProfile();
         var payload = FoldAndForget(profile, Identify(At(1), "u1",
-            traits: new JsonObject { ["plan"] = "pro", ["email"] = "ann@example.com", ["name"] = "Ann", ["age"] = 41 },
+            traits: new JsonObject { ["plan"] = "pro", ["email"] = "ann@example.com", ["name"] = "Ann", ["age"] = 41, ["padding"] = new string('p', 20_000) },
             context: new JsonObject { ["page"] = new JsonObject { ["url"] = "https://shop.example/" + new string('x', 2000) } }));
         FoldAndForget(profile, Identify(At(2), "u1", traits: new JsonObject { ["plan"] = "pro", ["name"] = "Ann B" }));
 
@@ -38,6 +38,7 @@ public sealed class ProfileReducerTests
         GC.Collect();
 
         Assert.False(payload.IsAlive, "the first event's parsed payload is still reachable from the profile");
+        Assert.False(profile.Traits.ContainsKey("padding")); // refused by the trait cap, and not kept alive either
         Assert.Equal("pro", profile.Traits["plan"].Value.GetString());
         Assert.Equal(At(2), profile.Traits["plan"].At); // said again: kept, with the later time
         Assert.Equal("ann@example.com", profile.Traits["email"].Value.GetString());
@@ -49,7 +50,8 @@ public sealed class ProfileReducerTests
     private static WeakReference FoldAndForget(Profile profile, TailorEvent e)
     {
         var document = JsonDocument.Parse(e.Payload);
-        new ProfileReducer(EngagementWeights.Default).Apply(profile, new EventView(new LoggedEvent(1, e), document.RootElement), []);
+        new ProfileReducer(EngagementWeights.Default) { Limits = new ProfileLimits { MaxTraitBytes = 4096 } }
+            .Apply(profile, new EventView(new LoggedEvent(1, e), document.RootElement), []);
         return new WeakReference(document);
     }
 

@@ -19,6 +19,22 @@ public sealed class SnapshotNarrowingTests
     private static HashSet<string> Paths(params string[] paths) => [.. paths];
 
     [Fact]
+    public void A_sealed_message_is_opened_only_for_a_path_through_a_protected_key_or_one_that_reads_sealed_values_whole()
+    {
+        using var protection = new Tailor.Core.Privacy.PersonalDataProtection(Tailor.Core.Privacy.PrivacyKeyRing.Generate(), ["email", "name", "billing.zip"]);
+        static EventScope Reading(params string[] paths) => new(null, true) { Paths = Paths(paths) };
+
+        Assert.False(Reading("category", "product.brand", "context.sessionId").MayReadSealed(protection));
+        Assert.True(Reading("category", "name").MayReadSealed(protection));
+        Assert.True(Reading("product.Name").MayReadSealed(protection)); // keys are protected without regard to case
+        Assert.True(Reading("billing.zip").MayReadSealed(protection)); // a field named with a dot
+        Assert.True(Reading("context.traits").MayReadSealed(protection)); // the object that holds sealed traits, whole
+        Assert.True(new EventScope(null, true).MayReadSealed(protection)); // no paths: any part may be read
+        Assert.False(new EventScope(null, false).MayReadSealed(protection)); // no message read at all
+        Assert.False(Reading("name").MayReadSealed(Tailor.Core.Privacy.PersonalDataProtection.Off)); // nothing sealed
+    }
+
+    [Fact]
     public void A_snapshot_names_every_path_its_rules_read_and_a_scope_read_whole_names_none()
     {
         // Filters, measures, every enclosing for-some value and client session ids; the union over the rules.
@@ -27,6 +43,9 @@ public sealed class SnapshotNarrowingTests
             "performed \"Order Completed\" with name = \"Blue Shirt\"");
         Assert.Equal(Paths("category", "product.brand", "revenue", "size", "color", "context.sessionId", "properties.session_id", "name"),
             scope.Events["Order Completed"].Paths);
+        // Inside a "for some", events of a since-name give candidate values too: read with the bound property.
+        Assert.Equal(new EventScope(null, true) { Paths = Paths("category") },
+            Scope("for some category: not performed \"Product Added\" since \"Order Completed\"").Events["Order Completed"]);
         // Explanations, journeys and content read the whole message: no paths means every path.
         Assert.Null(SnapshotScope.Full(["Order Completed"]).Events["Order Completed"].Paths);
         Assert.NotEqual(new EventScope(null, true) { Paths = Paths("a") }, new EventScope(null, true) { Paths = Paths("b") });

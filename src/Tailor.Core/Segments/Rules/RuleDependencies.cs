@@ -73,7 +73,8 @@ public sealed class RuleDependencies
                 if (performed.Window.Since is { } since)
                 {
                     Events.Add(since);
-                    Use(since, new EventUse(null, false));
+                    // Inside a "for some" its events' values are candidates too, so they are read with them.
+                    Use(since, new EventUse(null, _forSome.Count > 0) { Paths = new HashSet<string>(_forSome, StringComparer.Ordinal) });
                 }
                 if (performed.Window.Last is not null) TimeWindows = true;
                 if (performed.Window.InSession) NeedsTimeline = true;
@@ -105,7 +106,9 @@ public sealed class RuleDependencies
 public readonly record struct EventUse(TimeSpan? Lookback, bool Properties)
 {
     /// <summary>The paths of the message the rule reads (as <see cref="Evaluation.EventFact.Property"/> takes them).</summary>
-    public IReadOnlySet<string> Paths { get; init; } = EmptyPaths;
+    public IReadOnlySet<string> Paths { get => _paths ?? EmptyPaths; init => _paths = value; }
+
+    private readonly IReadOnlySet<string>? _paths;
 
     private static readonly IReadOnlySet<string> EmptyPaths = new HashSet<string>();
 
