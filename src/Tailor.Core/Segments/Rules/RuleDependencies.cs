@@ -69,12 +69,12 @@ public sealed class RuleDependencies
                 // "since X" looks back to the latest X, however old, so neither name can be cut by age.
                 var lookback = performed.Window.Since is null && _unboundedDepth == 0 ? performed.Window.Last : null;
                 var paths = PathsRead(performed);
-                Use(performed.Event, new EventUse(lookback, paths.Count > 0) { Paths = paths });
+                Use(performed.Event, new EventUse(lookback, paths));
                 if (performed.Window.Since is { } since)
                 {
                     Events.Add(since);
                     // Inside a "for some" its events' values are candidates too, so they are read with them.
-                    Use(since, new EventUse(null, _forSome.Count > 0) { Paths = new HashSet<string>(_forSome, StringComparer.Ordinal) });
+                    Use(since, new EventUse(null, new HashSet<string>(_forSome, StringComparer.Ordinal)));
                 }
                 if (performed.Window.Last is not null) TimeWindows = true;
                 if (performed.Window.InSession) NeedsTimeline = true;
@@ -100,24 +100,20 @@ public sealed class RuleDependencies
 
 /// <summary>
 /// How a rule uses one event name: events older than <see cref="Lookback"/> before the evaluation moment cannot
-/// change its answer (null: every event can), and <see cref="Properties"/> says whether their properties are read,
-/// <see cref="Paths"/> at which paths.
+/// change its answer (null: every event can), and <see cref="Paths"/> are the paths of their messages it reads (as
+/// <see cref="Evaluation.EventFact.Property"/> takes them; none: only the events' names and times).
 /// </summary>
-public readonly record struct EventUse(TimeSpan? Lookback, bool Properties)
+public readonly record struct EventUse(TimeSpan? Lookback, IReadOnlySet<string> Paths)
 {
-    /// <summary>The paths of the message the rule reads (as <see cref="Evaluation.EventFact.Property"/> takes them).</summary>
-    public IReadOnlySet<string> Paths { get => _paths ?? EmptyPaths; init => _paths = value; }
+    /// <summary>Whether the events' properties are read at all.</summary>
+    public bool Properties => Paths is { Count: > 0 };
 
-    private readonly IReadOnlySet<string>? _paths;
-
-    private static readonly IReadOnlySet<string> EmptyPaths = new HashSet<string>();
-
-    /// <summary>The use that covers both: the longer lookback, properties if either reads them, the paths of both.</summary>
+    /// <summary>The use that covers both: the longer lookback, the paths of both.</summary>
     public EventUse Widen(EventUse other) => new(
         Lookback is { } a && other.Lookback is { } b ? (a > b ? a : b) : null,
-        Properties || other.Properties) { Paths = Union(Paths, other.Paths) };
+        Union(Paths, other.Paths));
 
-    internal static IReadOnlySet<string> Union(IReadOnlySet<string> a, IReadOnlySet<string> b)
+    private static IReadOnlySet<string> Union(IReadOnlySet<string> a, IReadOnlySet<string> b)
     {
         if (b.Count == 0 || a.IsSupersetOf(b)) return a;
         if (a.Count == 0) return b;
