@@ -12,10 +12,16 @@ namespace Tailor.Application.Pipeline;
 /// One pipeline runs per store. An event that cannot be folded is set aside (<see cref="SetAsideNextAsync"/>) in the
 /// dead-letter store, in the same commit that moves the position past it.
 /// </summary>
+/// <remarks>
+/// With the fold split by profile key (docs/scale.md), the same pipeline runs as the identity stage
+/// (<see cref="FoldStage.Identities"/>): it resolves each event to its profile and reduces nothing, and the
+/// <see cref="FoldPartition"/>s reduce after it. A merge undo then waits until every partition has reached it.
+/// </remarks>
 /// <param name="runs">Only for undoing a merge: the waiting journey runs that move with the events they started.</param>
 /// <param name="suppressions">Drops events of erased people (docs/privacy.md, "Erasure"), when given.</param>
+/// <param name="stage"><see cref="FoldStage.Whole"/>, or <see cref="FoldStage.Identities"/> for the identity stage of a split fold.</param>
 public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IProfileStore profiles, IMergeStore merges, ITriggerStore runs, ProfileReducer reducer, TimeProvider time, int batchSize = ProfilePipeline.DefaultBatchSize,
-    IStageProbe? probe = null, Privacy.SuppressionFilter? suppressions = null) : IDisposable
+    IStageProbe? probe = null, Privacy.SuppressionFilter? suppressions = null, FoldStage stage = FoldStage.Whole) : IDisposable
 {
     /// <summary>
     /// Events per commit. A commit writes the changed profiles, identity links and one narrow assignment row per event
@@ -36,8 +42,28 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     /// <summary>Events per batch.</summary>
     public int BatchSize => batchSize;
 
-    public async Task<long> PositionAsync(CancellationToken cancellationToken) =>
-        _position ??= await positions.PositionAsync(Followers.Profiles, cancellationToken);
+    /// <summary>The name of its position and of its dead letters: <see cref="Followers.Profiles"/>, or <see cref="Followers.Identities"/> as the identity stage.</summary>
+    public string Name { get; } = stage switch
+    {
+        FoldStage.Whole => Followers.Profiles,
+        FoldStage.Identities => Followers.Identities,
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "A pipeline folds whole or resolves identities; partitions reduce (FoldPartition)."),
+    };
+
+    /// <summary>Whether it is the identity stage of a split fold.</summary>
+    public bool ResolvesOnly => stage == FoldStage.Identities;
+
+    public async Task<long> PositionAsync(CancellationToken cancellationToken)
+    {
+        if (_position is { } known) return known;
+        // Folding whole a store whose fold is split would apply every event a second time, beside the partitions.
+        if (!ResolvesOnly && await positions.FoldPartitionsAsync(cancellationToken) is var split and > 1)
+            throw new InvalidOperationException($"The profile fold of this store is split into {split} partitions: start Tailor with Tailor:FoldPartitions = {split} (the number is fixed for the life of the data).");
+        return (_position = await positions.PositionAsync(Name, cancellationToken)).Value;
+    }
+
+    /// <summary>Raises <see cref="ProfilesChanged"/> for profiles a partition of the split fold committed.</summary>
+    public void Announce(IReadOnlyList<Profile> changed) => ProfilesChanged?.Invoke(changed);
 
     /// <summary>Processes one batch; returns how many events it applied (0 when caught up).</summary>
     public Task<int> ProcessNextBatchAsync(CancellationToken cancellationToken) => ProcessNextBatchAsync(batchSize, cancellationToken);
@@ -64,9 +90,10 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
             break;
         }
         ProfileChangeSet changes;
+        IReadOnlyCollection<Profile> touched;
         try
         {
-            changes = await FoldAsync(logged, position, cancellationToken);
+            (changes, touched) = await FoldAsync(logged, position, cancellationToken);
             await profiles.CommitAsync(changes, cancellationToken);
         }
         catch (PositionConflictException)
@@ -82,12 +109,13 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
             throw;
         }
         _position = changes.Position.To;
-        _working.Committed(changes);
-        ProfilesChanged?.Invoke(changes.Profiles);
+        _working.Committed(touched);
+        ProfilesChanged?.Invoke([.. touched]);
         return logged.Count;
     }
 
-    private async Task<ProfileChangeSet> FoldAsync(IReadOnlyList<LoggedEvent> logged, long position, CancellationToken cancellationToken)
+    /// <summary>The batch's changes, and the profiles it changed as the working set must now hold them.</summary>
+    private async Task<(ProfileChangeSet Changes, IReadOnlyCollection<Profile> Touched)> FoldAsync(IReadOnlyList<LoggedEvent> logged, long position, CancellationToken cancellationToken)
     {
         var views = new EventView[logged.Count];
         for (var i = 0; i < logged.Count; i++)
@@ -100,13 +128,24 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         List<long> dropped = [];
         if (suppressions is not null) views = await suppressions.FilterAsync(views, dropped, cancellationToken);
         var owners = await _working.OwnersAsync(IdentityResolver.IdentitiesOf(views, reducer.Limits), profiles, cancellationToken);
+        if (ResolvesOnly)
+        {
+            var resolution = new ResolutionBatch(owners, reducer.Limits, time.GetUtcNow());
+            foreach (var view in views)
+            {
+                probe?.BeforeItem(Name, view.Logged.Sequence.ToString(CultureInfo.InvariantCulture));
+                resolution.Apply(view);
+            }
+            return (resolution.ToChangeSet(position, logged[^1].Sequence) with { Suppressed = dropped }, resolution.Touched);
+        }
         var batch = new ProfileBatch(owners, reducer, time.GetUtcNow());
         foreach (var view in views)
         {
             probe?.BeforeItem(Stage, view.Logged.Sequence.ToString(CultureInfo.InvariantCulture));
             batch.Apply(view);
         }
-        return batch.ToChangeSet(position, logged[^1].Sequence) with { Suppressed = dropped };
+        var changes = batch.ToChangeSet(position, logged[^1].Sequence) with { Suppressed = dropped };
+        return (changes, changes.Profiles);
     }
 
     /// <summary>
@@ -146,13 +185,13 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var position = await positions.PositionAsync(Followers.Profiles, cancellationToken);
+            var position = await positions.PositionAsync(Name, cancellationToken);
             _position = position;
             _working.Clear();
             var next = await log.ReadAfterAsync(position, 1, cancellationToken);
             if (next.Count == 0) return null;
             var e = next[0];
-            var letter = DeadLetter.For(Stage, e.Sequence.ToString(CultureInfo.InvariantCulture), e.Event.SourceId, e.Event.Payload, error, attempts, time.GetUtcNow());
+            var letter = DeadLetter.For(Name, e.Sequence.ToString(CultureInfo.InvariantCulture), e.Event.SourceId, e.Event.Payload, error, attempts, time.GetUtcNow());
             await profiles.CommitAsync(new ProfileChangeSet([], [], [], [], [], Move(position, e.Sequence)) { DeadLetters = [letter] }, cancellationToken);
             _position = e.Sequence;
             return letter;
@@ -177,6 +216,8 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     private async Task<int> UndoMergeAsync(EventView request, long position, CancellationToken cancellationToken)
     {
         if (!MergeUndoRequest.TryRead(request, out var mergeId)) mergeId = 0;
+        // Split, the undo rewrites both profiles' state: it waits until every partition has folded every event before it.
+        if (ResolvesOnly && await positions.FoldedUpToAsync(cancellationToken) < request.Logged.Sequence - 1) return 0;
         _working.Clear(); // an undo rewrites two profiles and their identities outside the fold
         try
         {
@@ -216,7 +257,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         var events = await merges.AllProfileEventsAsync(survivor.Id, ct);
         var waiting = await runs.WaitingRunsAsync([survivor.Id, loser.Id], ct);
         var undo = new MergeUndoPlanner(reducer).Plan(record, loser, survivor, events, waiting, position, time.GetUtcNow());
-        return (undo with { Position = undo.Position with { To = Math.Max(requestSequence, position) } }, null);
+        return (undo with { Position = new PositionMove(Name, position, Math.Max(requestSequence, position)) }, null);
     }
 
     /// <summary>Why <paramref name="record"/> cannot be undone as it stands, or null when it can.</summary>
@@ -225,7 +266,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         : record.Merge.Sequence == 0 ? "it was recorded before Tailor kept what an undo needs"
         : null;
 
-    private static PositionMove Move(long from, long to) => new(Followers.Profiles, from, to);
+    private PositionMove Move(long from, long to) => new(Name, from, to);
 
     public void Dispose() => _gate.Dispose();
 }

@@ -58,9 +58,13 @@ public sealed class ProfileWorkingSet(int capacity = ProfileWorkingSet.DefaultCa
     }
 
     /// <summary>Takes in a committed batch: merged-away profiles leave, changed profiles hold their identities.</summary>
-    public void Committed(ProfileChangeSet changes)
+    public void Committed(ProfileChangeSet changes) => Committed(changes.Profiles);
+
+    /// <summary>Takes in the profiles a committed batch changed: merged-away ones leave, the others hold their identities.</summary>
+    public void Committed(IEnumerable<Profile> changed)
     {
-        foreach (var profile in changes.Profiles)
+        var profiles = changed as IReadOnlyCollection<Profile> ?? [.. changed];
+        foreach (var profile in profiles)
         {
             if (profile.MergedInto is null) continue;
             foreach (var identity in profile.Identities)
@@ -69,7 +73,7 @@ public sealed class ProfileWorkingSet(int capacity = ProfileWorkingSet.DefaultCa
                 if (_old.TryGetValue(identity, out owner) && ReferenceEquals(owner, profile)) _old.Remove(identity);
             }
         }
-        foreach (var profile in changes.Profiles)
+        foreach (var profile in profiles)
             if (profile.MergedInto is null)
                 foreach (var identity in profile.Identities) Put(identity, profile);
     }

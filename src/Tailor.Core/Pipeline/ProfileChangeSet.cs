@@ -35,6 +35,30 @@ public sealed record ProfileChangeSet(
     /// this commit and counted, so they neither recreate the person nor stay in the log.
     /// </summary>
     public IReadOnlyList<long> Suppressed { get; init; } = [];
+
+    /// <summary>Which part of the fold this batch did: all of it, or one of the two stages of a split fold.</summary>
+    public FoldStage Stage { get; init; } = FoldStage.Whole;
+}
+
+/// <summary>
+/// The part of the fold a <see cref="ProfileChangeSet"/> carries (docs/scale.md, "The fold partitioned by profile key").
+/// </summary>
+public enum FoldStage
+{
+    /// <summary>Resolution and reduction in one batch, the fold as one partition.</summary>
+    Whole,
+
+    /// <summary>
+    /// Resolution only: new (empty) profiles, identity links, assignments, and the identity side of merges (the merge
+    /// record, what an undo gives back of the identities, the identities moved). Never a profile's state.
+    /// </summary>
+    Identities,
+
+    /// <summary>
+    /// Reduction only, by one partition: the state of its profiles, their trait history and consent, and the rest of
+    /// the merges whose survivors it holds (events, trait history and memberships moved, the loser marked merged).
+    /// </summary>
+    Reduction,
 }
 
 public readonly record struct IdentityLink(Identity.ProfileIdentifier Identity, string ProfileId, DateTimeOffset FirstSeen);

@@ -14,5 +14,15 @@ public interface IPositionStore
     /// assignments or memberships may read. The profile pipeline's position while the fold is one partition; with the
     /// fold split by profile key (docs/scale.md) the lowest of the partitions' positions, changed here alone.
     /// </summary>
-    Task<long> FoldedUpToAsync(CancellationToken cancellationToken) => PositionAsync(Followers.Profiles, cancellationToken);
+    Task<long> FoldedUpToAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many partitions the store's fold is split into (docs/scale.md): 1 while the fold is whole.</summary>
+    Task<int> FoldPartitionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Splits the fold into <paramref name="partitions"/> (at least 2) the first time: the identity stage and every
+    /// partition start where the whole fold stands, in one transaction, and the whole fold no longer runs on this store.
+    /// Once split, the number is fixed for the life of the data: asking for another throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    Task SplitFoldAsync(int partitions, CancellationToken cancellationToken);
 }

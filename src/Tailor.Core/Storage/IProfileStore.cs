@@ -30,4 +30,23 @@ public interface IProfileStore
     Task<IReadOnlyList<ProfileMerge>> MergesAsync(string profileId, CancellationToken cancellationToken);
 
     Task<long> ProfileCountAsync(CancellationToken cancellationToken);
+
+    /// <summary>Profiles by id, merged-away ones included, without their identities; unknown ids are left out.</summary>
+    Task<IReadOnlyDictionary<string, Profile>> LoadProfilesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For a partition of a split fold (docs/scale.md): the events the identity stage assigned after
+    /// <paramref name="after"/> up to <paramref name="upTo"/> whose profiles <paramref name="owned"/> keeps, in log order,
+    /// as stored (sealed). Reads at most <paramref name="max"/> assignments of any partition; the slice says how far it read.
+    /// </summary>
+    Task<ResolvedSlice> ResolvedEventsAsync(long after, long upTo, int max, Func<string, bool> owned, CancellationToken cancellationToken);
+
+    /// <summary>The merges the identity stage recorded for the events after <paramref name="after"/> up to <paramref name="upTo"/>, in log order.</summary>
+    Task<IReadOnlyList<ProfileMerge>> MergesResolvedAsync(long after, long upTo, CancellationToken cancellationToken);
 }
+
+/// <summary>An event with the profile the identity stage assigned it to.</summary>
+public readonly record struct ResolvedEvent(string ProfileId, Events.LoggedEvent Logged);
+
+/// <summary>A partition's events of a range of the log, and the position up to which the range was read.</summary>
+public sealed record ResolvedSlice(IReadOnlyList<ResolvedEvent> Events, long ReadTo);

@@ -62,6 +62,7 @@ public sealed class ProfileStream : IDisposable
     public async Task<IAsyncEnumerable<ProfileNotice>> SubscribeAsync(long? from, string purpose, CancellationToken cancellationToken)
     {
         var now = await _positions.FoldedUpToAsync(cancellationToken); // from the store: this node may not be the one folding
+        if (Interlocked.Read(ref _foldedUpTo) < now) Interlocked.Exchange(ref _foldedUpTo, now); // a start for split-fold notices (only grows)
         if (from is { } f && (f < 0 || now - f > MaxResumeEvents))
             throw new ArgumentOutOfRangeException(nameof(from), $"must be at most {MaxResumeEvents} events behind the current position {now}; reconnect without one and reload the profiles");
         // Registered before the resume is read, so nothing committed in between is missed (it may come twice).
@@ -124,8 +125,29 @@ public sealed class ProfileStream : IDisposable
     // On the committing thread, right after the pipeline's commit: its cached position is the commit's.
     private long Position()
     {
+        if (_pipeline.ResolvesOnly) return SplitFoldPosition();
         var position = _pipeline.PositionAsync(CancellationToken.None);
         return position.IsCompletedSuccessfully ? position.Result : 0;
+    }
+
+    private long _foldedUpTo;
+    private int _refreshing;
+
+    /// <summary>
+    /// With the fold split, a notice's position is the lowest partition's as last read: it only grows, so a value read
+    /// earlier is never ahead of what the notice's profile holds, and a resume from it replays more, never less.
+    /// </summary>
+    private long SplitFoldPosition()
+    {
+        if (Interlocked.Exchange(ref _refreshing, 1) == 0) _ = RefreshAsync();
+        return Interlocked.Read(ref _foldedUpTo);
+
+        async Task RefreshAsync()
+        {
+            try { Interlocked.Exchange(ref _foldedUpTo, await _positions.FoldedUpToAsync(CancellationToken.None)); }
+            catch (Exception e) when (e is not OutOfMemoryException) { } // the last value stays: lower is safe
+            finally { Volatile.Write(ref _refreshing, 0); }
+        }
     }
 
     private void Publish(IEnumerable<ProfileNotice> notices)

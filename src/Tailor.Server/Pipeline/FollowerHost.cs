@@ -84,7 +84,7 @@ public sealed partial class FollowerHost(IEnumerable<ILogFollower> followers, Fo
                     else r.State = "running";
                     if (step.Processed > 0)
                     {
-                        wakeups.Signal(follower.Name); // what it committed is new work for the followers after it
+                        wakeups.Signal(follower.Announces); // what it committed is new work for the followers after it
                         continue;
                     }
                     await ClockWait.UntilAsync(r.Wake, step.NextDue, policy.PollInterval, time, stoppingToken);

@@ -24,10 +24,16 @@ public static class FollowerRegistration
             services.AddTailorCluster(options); // RabbitMQ carries the wake-ups, and leases decide which node runs which follower
         else if (options.Postgres is { } postgres)
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<PostgresWakeups>(sp, postgres));
-        services.AddSingleton<ProfilePipelineWorker>();
+        services.AddSingleton(sp => new ProfilePipelineWorker(sp.GetRequiredService<Application.Pipeline.ProfilePipeline>(), sp.GetRequiredService<Core.Storage.IPositionStore>(),
+            sp.GetRequiredService<Core.Storage.IEventLog>(), options.FoldPartitions));
         services.AddSingleton<SegmentWorker>();
         // In log order: each follows what the one before it wrote.
         services.AddSingleton<ILogFollower>(sp => sp.GetRequiredService<ProfilePipelineWorker>());
+        for (var k = 0; k < options.FoldPartitions && options.FoldPartitions > 1; k++)
+        {
+            var index = k; // the k-th FoldPartition registered (ProfilesWiring), after the identity stage
+            services.AddSingleton<ILogFollower>(sp => ActivatorUtilities.CreateInstance<FoldPartitionWorker>(sp, sp.GetServices<Application.Pipeline.FoldPartition>().ElementAt(index)));
+        }
         services.AddSingleton<ILogFollower>(sp => sp.GetRequiredService<SegmentWorker>());
         services.AddSingleton<ILogFollower>(sp => sp.GetRequiredService<TriggerWorker>());
         services.AddSingleton<ILogFollower>(sp => sp.GetRequiredService<DeliveryWorker>());

@@ -22,6 +22,12 @@ public interface ILogFollower
     /// </summary>
     IReadOnlyList<string> Follows { get; }
 
+    /// <summary>
+    /// The name the host signals after a step that committed work: its <see cref="Name"/>, except for the partitions of
+    /// a split fold, which all announce <see cref="Core.Storage.Followers.Profiles"/> (their readers follow the fold, not a partition).
+    /// </summary>
+    string Announces => Name;
+
     /// <summary>Runs once before the first step (loading definitions, recovering claims); retried like a step when it fails.</summary>
     Task StartAsync(CancellationToken cancellationToken);
 

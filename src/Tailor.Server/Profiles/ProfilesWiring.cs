@@ -19,7 +19,19 @@ public static class ProfilesWiring
         services.AddSingleton(sp => new ProfilePipeline(sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<IPositionStore>(),
             sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<IMergeStore>(), sp.GetRequiredService<ITriggerStore>(), sp.GetRequiredService<ProfileReducer>(),
             sp.GetRequiredService<TimeProvider>(), probe: sp.GetService<IStageProbe>(),
-            suppressions: sp.GetService<Application.Privacy.SuppressionFilter>()));
+            suppressions: sp.GetService<Application.Privacy.SuppressionFilter>(), stage: options.FoldPartitions > 1 ? FoldStage.Identities : FoldStage.Whole));
+        // Split, the partitions reduce after the identity stage; their changes reach the caches as the whole fold's do.
+        for (var k = 0; k < options.FoldPartitions && options.FoldPartitions > 1; k++)
+        {
+            var index = k;
+            services.AddSingleton(sp =>
+            {
+                var partition = new FoldPartition(index, options.FoldPartitions, sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<IPositionStore>(),
+                    sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<ProfileReducer>(), sp.GetRequiredService<TimeProvider>(), probe: sp.GetService<IStageProbe>());
+                partition.ProfilesChanged += sp.GetRequiredService<ProfilePipeline>().Announce;
+                return partition;
+            });
+        }
         services.AddSingleton<ProfileEventWriter>();
         services.AddSingleton<ProfileOperations>();
         services.AddSingleton<MergeOperations>();

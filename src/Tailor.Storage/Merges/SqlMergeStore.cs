@@ -27,10 +27,18 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
         };
 
     /// <summary>Copies what the merged-away profile holds into the merge just inserted (run before its rows move).</summary>
-    internal static IEnumerable<Statement> RecordMergedAway(string loserId)
+    internal static IEnumerable<Statement> RecordMergedAway(string loserId) => [.. RecordMergedAwayIdentities(loserId), .. RecordMergedAwayState(loserId)];
+
+    /// <summary>The identity side of <see cref="RecordMergedAway"/>: the loser's identities (a split fold's identity stage records it).</summary>
+    internal static IEnumerable<Statement> RecordMergedAwayIdentities(string loserId)
+    {
+        yield return new($"INSERT INTO merge_identities (merge_id, type, value, value_enc) SELECT {LatestMergeOfLoserSql}, type, value, value_enc FROM identities WHERE profile_id = @loser", ("loser", loserId));
+    }
+
+    /// <summary>The rest of <see cref="RecordMergedAway"/>: the loser's events and the profiles merged into it (a split fold's partition records it).</summary>
+    internal static IEnumerable<Statement> RecordMergedAwayState(string loserId)
     {
         (string, object?) loser = ("loser", loserId);
-        yield return new($"INSERT INTO merge_identities (merge_id, type, value, value_enc) SELECT {LatestMergeOfLoserSql}, type, value, value_enc FROM identities WHERE profile_id = @loser", loser);
         yield return new($"INSERT INTO merge_events (merge_id, seq) SELECT {LatestMergeOfLoserSql}, seq FROM events WHERE profile_id = @loser", loser);
         yield return new($"INSERT INTO merge_absorbed (merge_id, profile_id) SELECT {LatestMergeOfLoserSql}, id FROM profiles WHERE merged_into = @loser", loser);
     }

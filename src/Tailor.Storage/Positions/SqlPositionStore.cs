@@ -18,6 +18,45 @@ internal sealed class SqlPositionStore(SqlDatabase db) : IPositionStore
         return value is null ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
     }
 
+    public async Task<long> FoldedUpToAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        // The lowest partition of a split fold, else the whole fold.
+        var value = await Db.ScalarAsync(c, null, """
+            SELECT COALESCE((SELECT MIN(position) FROM pipeline_positions WHERE name LIKE @partitions), (SELECT position FROM pipeline_positions WHERE name = @whole), 0)
+            """, cancellationToken, ("partitions", Followers.ProfilePartitionPrefix + "%"), ("whole", Followers.Profiles));
+        return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+    }
+
+    public async Task<int> FoldPartitionsAsync(CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return Math.Max(1, await CountPartitionsAsync(c, null, cancellationToken));
+    }
+
+    public Task SplitFoldAsync(int partitions, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 2);
+        return db.WriteAsync(async (c, t) =>
+        {
+            var existing = await CountPartitionsAsync(c, t, cancellationToken);
+            if (existing == partitions) return 0;
+            if (existing > 0)
+                throw new InvalidOperationException($"The profile fold of this store is split into {existing} partitions, not {partitions}: the number is fixed for the life of the data (Tailor:Pipeline:FoldPartitions).");
+            var whole = await Db.ScalarAsync(c, t, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, ("name", Followers.Profiles));
+            var position = whole is null ? 0 : Convert.ToInt64(whole, CultureInfo.InvariantCulture);
+            const string seed = "INSERT INTO pipeline_positions (name, position) VALUES (@name, @position)";
+            await Db.ExecuteAsync(c, t, seed, cancellationToken, ("name", Followers.Identities), ("position", position));
+            for (var k = 0; k < partitions; k++)
+                await Db.ExecuteAsync(c, t, seed, cancellationToken, ("name", Followers.ProfilePartition(k)), ("position", position));
+            return 0;
+        }, cancellationToken);
+    }
+
+    private static async Task<int> CountPartitionsAsync(DbConnection c, DbTransaction? t, CancellationToken ct) =>
+        Convert.ToInt32(await Db.ScalarAsync(c, t, "SELECT COUNT(*) FROM pipeline_positions WHERE name LIKE @partitions", ct,
+            ("partitions", Followers.ProfilePartitionPrefix + "%")), CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Moves a position from <see cref="PositionMove.From"/> to <see cref="PositionMove.To"/>, first thing in the
     /// transaction; throws <see cref="PositionConflictException"/> (and so rolls back) if another process moved it.

@@ -45,8 +45,11 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
 
     public Task CommitAsync(ProfileChangeSet changes, CancellationToken cancellationToken)
     {
+        // A split fold commits in two stages (docs/scale.md): the identity stage what resolution decides, a partition
+        // the state of its profiles; the whole fold does both at once.
+        var (identities, state) = (changes.Stage != FoldStage.Reduction, changes.Stage != FoldStage.Identities);
         var statements = new List<Statement>(changes.Profiles.Count + changes.Links.Count + changes.Assignments.Count + changes.TraitHistory.Count + 8);
-        foreach (var p in changes.Profiles) statements.Add(UpsertProfile(p));
+        foreach (var p in changes.Profiles) statements.Add(state ? UpsertProfile(p) : InsertProfile(p));
         const string link = """
             INSERT INTO identities (type, value, value_enc, profile_id, first_seen) VALUES (@type, @value, @enc, @profile, @seen)
             ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
@@ -64,24 +67,8 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         foreach (var h in changes.TraitHistory) statements.Add(InsertTraitChange(h));
         foreach (var m in changes.Merges)
         {
-            (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
-            statements.Add(new("INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason, seq) VALUES (@winner, @loser, @at, @message, @reason, @seq)",
-                winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason), ("seq", m.Sequence)));
-            statements.AddRange(SqlMergeStore.RecordMergedAway(m.LoserId)); // before the rows move: what an undo gives back
-            statements.Add(new("UPDATE identities SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
-            statements.Add(new("UPDATE event_profiles SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
-            statements.Add(new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser));
-            statements.Add(new("UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser", winner, loser));
-            // The merged-away profile leaves its segments (recorded); the survivor is re-evaluated by the segment engine.
-            statements.Add(new("INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser",
-                loser, ("no", false), ("at", Db.Ms(m.At))));
-            statements.Add(new("""
-                INSERT INTO segment_sizes (segment_id, at, size)
-                SELECT m.segment_id, @at, (SELECT COUNT(*) FROM segment_members x WHERE x.segment_id = m.segment_id) - 1
-                FROM segment_members m WHERE m.profile_id = @loser
-                """, loser, ("at", Db.Ms(m.At))));
-            statements.Add(new("DELETE FROM segment_members WHERE profile_id = @loser", loser));
-            statements.Add(new("DELETE FROM segment_timers WHERE profile_id = @loser", loser));
+            if (identities) statements.AddRange(MergeIdentities(m));
+            if (state) statements.AddRange(MergeState(m));
         }
         foreach (var r in changes.Refusals) statements.Add(SqlMergeStore.RecordRefusal(r));
         return db.WriteAsync(async (c, t) =>
@@ -92,6 +79,36 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
             await Privacy.SqlPrivacyStore.CommitPipelineAsync(db, c, t, changes, cancellationToken); // consent history, suppressed events
             return 0;
         }, cancellationToken, background: true);
+    }
+
+    /// <summary>The identity side of a merge: its record, the loser's identities kept for an undo, then moved to the winner.</summary>
+    private static IEnumerable<Statement> MergeIdentities(ProfileMerge m)
+    {
+        (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
+        yield return new("INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason, seq) VALUES (@winner, @loser, @at, @message, @reason, @seq)",
+            winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason), ("seq", m.Sequence));
+        foreach (var statement in SqlMergeStore.RecordMergedAwayIdentities(m.LoserId)) yield return statement; // before the rows move: what an undo gives back
+        yield return new("UPDATE identities SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
+    }
+
+    /// <summary>The state side of a merge: the loser's events, history and memberships kept for an undo or moved to the winner.</summary>
+    private static IEnumerable<Statement> MergeState(ProfileMerge m)
+    {
+        (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
+        foreach (var statement in SqlMergeStore.RecordMergedAwayState(m.LoserId)) yield return statement;
+        yield return new("UPDATE event_profiles SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
+        yield return new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
+        yield return new("UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser", winner, loser);
+        // The merged-away profile leaves its segments (recorded); the survivor is re-evaluated by the segment engine.
+        yield return new("INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser",
+            loser, ("no", false), ("at", Db.Ms(m.At)));
+        yield return new("""
+            INSERT INTO segment_sizes (segment_id, at, size)
+            SELECT m.segment_id, @at, (SELECT COUNT(*) FROM segment_members x WHERE x.segment_id = m.segment_id) - 1
+            FROM segment_members m WHERE m.profile_id = @loser
+            """, loser, ("at", Db.Ms(m.At)));
+        yield return new("DELETE FROM segment_members WHERE profile_id = @loser", loser);
+        yield return new("DELETE FROM segment_timers WHERE profile_id = @loser", loser);
     }
 
     private string? _insertTraitChangeSql;
@@ -123,6 +140,52 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         return new(_upsertProfileSql, ("id", p.Id), ("created", Db.Ms(p.CreatedAt)), ("updated", Db.Ms(p.UpdatedAt)), ("merged", p.MergedInto),
             ("traits", db.Protection.ProtectTraits(ProfileColumns.Traits(p), ProfileScope(p.Id))), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
             ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p)));
+    }
+
+    /// <summary>Writes a new profile row as the identity stage of a split fold creates it; a row already there is left as it is.</summary>
+    private Statement InsertProfile(Profile p)
+    {
+        var upsert = UpsertProfile(p);
+        _insertProfileSql ??= upsert.Sql[..upsert.Sql.IndexOf("ON CONFLICT", StringComparison.Ordinal)] + "ON CONFLICT (id) DO NOTHING";
+        return upsert with { Sql = _insertProfileSql };
+    }
+
+    private string? _insertProfileSql;
+
+    public async Task<IReadOnlyDictionary<string, Profile>> LoadProfilesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await ReadProfilesAsync(db, c, ids, liveOnly: false, withIdentities: false, cancellationToken);
+    }
+
+    public async Task<ResolvedSlice> ResolvedEventsAsync(long after, long upTo, int max, Func<string, bool> owned, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        var readTo = after;
+        var read = 0;
+        var events = new List<ResolvedEvent>();
+        // Every partition reads the same assignments and keeps its own; only its own events' payloads are decoded.
+        await using var command = Db.Command(c, null, """
+            SELECT p.profile_id, l.seq, l.message_id, l.source_id, l.type, l.name, l.user_id, l.anonymous_id, l.ts, l.received_at, l.payload
+            FROM event_profiles p JOIN event_log l ON l.seq = p.seq
+            WHERE p.seq > @after AND p.seq <= @upTo ORDER BY p.seq LIMIT @max
+            """, ("after", after), ("upTo", upTo), ("max", max));
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            read++;
+            readTo = r.GetInt64(1);
+            var profileId = r.GetString(0);
+            if (owned(profileId)) events.Add(new ResolvedEvent(profileId, Events.SqlEventLog.ReadEvent(db, r, 1, reveal: false)));
+        }
+        return new ResolvedSlice(events, read < max ? upTo : readTo);
+    }
+
+    public async Task<IReadOnlyList<ProfileMerge>> MergesResolvedAsync(long after, long upTo, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenReadAsync(cancellationToken);
+        return await Db.ListAsync(c, $"SELECT {SqlMergeStore.MergeColumnsSql} FROM merges WHERE seq > @after AND seq <= @upTo ORDER BY seq, id",
+            SqlMergeStore.ReadMerge, cancellationToken, ("after", after), ("upTo", upTo));
     }
 
     public async Task<Profile?> GetProfileAsync(string id, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using Tailor.Server.Cluster;
+using Tailor.Core.Pipeline;
 
 namespace Tailor.Server.Tests.Cluster;
 

@@ -22,6 +22,7 @@ public sealed class ScaleOutTests : IAsyncDisposable
     private const int Viewers = 150;     // one "Viewed" each, in a 1-minute window that closes during the run
     private const int Merged = 150;      // a known user and an anonymous visitor, linked by a later identify
     private const int Rounds = 24;       // rounds of batches spread over the run; the kills happen between them
+    private const int FoldPartitions = 4; // the fold split by profile key: merges cross partitions, and nodes die holding them
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(100);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -218,6 +219,7 @@ public sealed class ScaleOutTests : IAsyncDisposable
             ["Tailor__Cluster__LeaseDuration"] = "00:00:03",
             ["Tailor__Cluster__Heartbeat"] = "00:00:01",
             ["Tailor__Cluster__ExchangePrefix"] = _exchanges,
+            ["Tailor__FoldPartitions"] = FoldPartitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Tailor__Privacy__Keys"] = _privacyKeys,
         };
         var node = await TailorProcess.StartAsync(data, _writeKey, _adminKey, environment, ["--postgres", _database!.ConnectionString, "--rabbitmq", _rabbit],

@@ -2,11 +2,11 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Tailor.Server.Cluster;
+namespace Tailor.Core.Pipeline;
 
 /// <summary>
-/// Which of P fold partitions a profile belongs to (docs/scale.md, "The fold partitioned by profile key"; designed, not
-/// used by the fold yet): the jump consistent hash of Lamping and Veach (2014) over the first 8 bytes of the SHA-256 of
+/// Which of P fold partitions a profile belongs to (docs/scale.md, "The fold partitioned by profile key"):
+/// the jump consistent hash of Lamping and Veach (2014) over the first 8 bytes of the SHA-256 of
 /// the profile id. The map from profile to partition depends on nothing but the id and P, so every node computes the
 /// same one; growing P by one moves only the profiles that land in the new partition (about 1/(P+1) of them).
 /// </summary>

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Tailor.Core.Events;
+using Tailor.Core.Pipeline;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
+
+namespace Tailor.Application.Pipeline;
+
+/// <summary>
+/// One partition of a fold split by profile key (docs/scale.md, "The fold partitioned by profile key"): in log order,
+/// it reduces the events the identity stage (<see cref="ProfilePipeline"/> as <see cref="FoldStage.Identities"/>)
+/// assigned to its profiles, and completes the merges whose survivors it holds. Each batch is committed together with
+/// the partition's own position, so, as with the whole fold, a crash loses nothing and nothing is applied twice.
+/// </summary>
+/// <remarks>
+/// A merge at log position s, of a loser held by another partition, waits until that partition has passed s − 1: then
+/// every event of the loser is folded into it (the identity stage assigns the loser's later events to the survivor),
+/// and its state can move. A partition only ever waits for another to reach a position below its own next one, so the
+/// partition furthest behind never waits, and the waits cannot deadlock. Profiles are read from the store for each
+/// batch, not held: a merge or its undo may change them from another partition.
+/// </remarks>
+public sealed class FoldPartition(int index, int count, IEventLog log, IPositionStore positions, IProfileStore profiles, ProfileReducer reducer, TimeProvider time,
+    int batchSize = ProfilePipeline.DefaultBatchSize, IStageProbe? probe = null) : IDisposable
+{
+    private readonly ProfilePartitioner _partitioner = new(count);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Its position's name, <c>profiles/index</c>, also its dead letters' stage.</summary>
+    public string Name { get; } = Followers.ProfilePartition(index);
+
+    /// <summary>Assignments read per batch (of every partition: the others are skipped).</summary>
+    public int BatchSize => batchSize;
+
+    /// <summary>Raised after each committed batch with the profiles it changed (merged-away ones included).</summary>
+    public event Action<IReadOnlyList<Profile>>? ProfilesChanged;
+
+    /// <summary>Whether <paramref name="profileId"/> is one of its profiles.</summary>
+    public bool Owns(string profileId) => _partitioner.PartitionOf(profileId) == index;
+
+    /// <summary>
+    /// Reduces the next batch of at most <paramref name="max"/> assignments; returns how much it did, 0 when the identity
+    /// stage has resolved nothing more or a merge waits for another partition.
+    /// </summary>
+    public Task<int> ProcessNextBatchAsync(int max, CancellationToken cancellationToken) => StepAsync(max, null, cancellationToken);
+
+    /// <summary>
+    /// Sets the next assigned event of its profiles aside instead of reducing it, in the commit that moves the position
+    /// past it (merges due at that position still complete).
+    /// </summary>
+    public Task<int> SetAsideNextAsync(Exception error, int attempts, CancellationToken cancellationToken) => StepAsync(1, (error, attempts), cancellationToken);
+
+    private async Task<int> StepAsync(int max, (Exception Error, int Attempts)? setAside, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try { return await StepLockedAsync(max, setAside, cancellationToken); }
+        catch (PositionConflictException) { return 1; } // another holder of this partition committed first: the next step re-reads
+        finally { _gate.Release(); }
+    }
+
+    private async Task<int> StepLockedAsync(int max, (Exception Error, int Attempts)? setAside, CancellationToken cancellationToken)
+    {
+        var position = await positions.PositionAsync(Name, cancellationToken);
+        var resolved = await positions.PositionAsync(Followers.Identities, cancellationToken);
+        if (resolved <= position) return 0;
+
+        // The merges this partition completes first, and where the batch must stop: before its next merge.
+        var due = new List<ProfileMerge>();
+        var end = resolved;
+        foreach (var merge in await profiles.MergesResolvedAsync(position, resolved, cancellationToken))
+        {
+            if (!Owns(merge.WinnerId)) continue;
+            if (merge.Sequence != position + 1) { end = merge.Sequence - 1; break; }
+            due.Add(merge);
+        }
+        foreach (var merge in due)
+        {
+            var holder = _partitioner.PartitionOf(merge.LoserId);
+            if (holder != index && await positions.PositionAsync(Followers.ProfilePartition(holder), cancellationToken) < merge.Sequence - 1)
+                return 0; // the loser's partition has not folded all its events yet: woken when it commits
+        }
+
+        var slice = await profiles.ResolvedEventsAsync(position, end, max, Owns, cancellationToken);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var merge in due) { ids.Add(merge.WinnerId); ids.Add(merge.LoserId); }
+        foreach (var e in slice.Events) ids.Add(e.ProfileId);
+        var batch = new ReductionBatch(await profiles.LoadProfilesAsync(ids, cancellationToken), reducer, time.GetUtcNow());
+        foreach (var merge in due) batch.Merge(merge);
+        List<DeadLetter> letters = [];
+        foreach (var e in slice.Events)
+        {
+            if (setAside is { } failed)
+            {
+                var stored = e.Logged.Event;
+                letters.Add(DeadLetter.For(Name, e.Logged.Sequence.ToString(CultureInfo.InvariantCulture), stored.SourceId, stored.Payload, failed.Error, failed.Attempts, time.GetUtcNow()));
+                continue;
+            }
+            probe?.BeforeItem(Name, e.Logged.Sequence.ToString(CultureInfo.InvariantCulture));
+            batch.Apply(e.ProfileId, View(e.Logged));
+        }
+        var changes = batch.ToChangeSet(new PositionMove(Name, position, slice.ReadTo)) with { DeadLetters = letters };
+        await profiles.CommitAsync(changes, cancellationToken);
+        if (changes.Profiles.Count > 0) ProfilesChanged?.Invoke(changes.Profiles);
+        return Math.Max(1, slice.Events.Count); // the position moved: the next step has more to read, or the readers of the fold do
+    }
+
+    /// <summary>The event as the fold reads it: as stored, opened only when the fold reads a part where a value can be sealed.</summary>
+    private EventView View(LoggedEvent logged)
+    {
+        var view = EventView.Parse(logged);
+        return ProfileBatch.NeedsOpenedPayload(view) && log.Open(logged) is var opened && !ReferenceEquals(opened.Event.Payload, logged.Event.Payload)
+            ? EventView.Parse(opened)
+            : view;
+    }
+
+    public void Dispose() => _gate.Dispose();
+}
