@@ -54,6 +54,9 @@ public sealed class ScaleOutTests : IAsyncDisposable
         await Task.WhenAll(StartNodeAsync(1), StartNodeAsync(2));
         await UntilAsync(async () => (await ClusterAsync()).Nodes.Count(n => n.Up) == 3 && (await ClusterAsync()).Unowned == 0,
             TimeSpan.FromSeconds(30), "three nodes up and every partition held");
+        var partitions = (await ClusterAsync()).Partitions.Select(p => p.Name).ToList();
+        Assert.Contains("identities", partitions); // the fold runs split: the identity stage and each partition held by a node
+        Assert.All(Enumerable.Range(0, FoldPartitions), k => Assert.Contains($"profiles/{k}", partitions));
 
         using var admin = AdminOf(0);
         var buyers = await CreateAsync(admin, "/api/segments", """{"name": "Buyers", "rule": "performed \"Order Completed\""}""");

@@ -21,14 +21,17 @@ public sealed class CrashDurabilityTests : IDisposable
     private readonly string _adminKey = $"tk_admin_crash_{Guid.NewGuid():N}";
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
-    [Fact]
-    public async Task Every_acknowledged_event_survives_SIGKILL_and_is_counted_once_after_restart()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)] // the fold split by profile key (docs/scale.md): killed with partitions at different positions
+    public async Task Every_acknowledged_event_survives_SIGKILL_and_is_counted_once_after_restart(int foldPartitions)
     {
+        IReadOnlyDictionary<string, string>? split = foldPartitions > 1 ? new Dictionary<string, string> { ["Tailor__FoldPartitions"] = $"{foldPartitions}" } : null;
         var acknowledged = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         var acknowledgedBatches = new ConcurrentQueue<SentBatch>();
         int inFlightAtKill;
 
-        await using (var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey))
+        await using (var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey, split))
         {
             using var client = Client(tailor.BaseAddress, TailorAppFixture.BasicAuth(_writeKey));
             var inFlight = 0;
@@ -77,7 +80,7 @@ public sealed class CrashDurabilityTests : IDisposable
         Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged events are missing from the log, e.g. {string.Join(", ", lost.Take(5))}");
         Assert.Equal(logged.Count, loggedIds.Count);
 
-        await using (var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey))
+        await using (var tailor = await TailorProcess.StartAsync(_data, _writeKey, _adminKey, split))
         {
             using var admin = Client(tailor.BaseAddress, new AuthenticationHeaderValue("Bearer", _adminKey));
             var status = await PipelineProgress.WaitUntilCaughtUpAsync(admin);
