@@ -28,11 +28,19 @@ public sealed class FoldPartition(int index, int count, IEventLog log, IPosition
     /// <summary>Its position's name, <c>profiles/index</c>, also its dead letters' stage.</summary>
     public string Name { get; } = Followers.ProfilePartition(index);
 
+    /// <summary>How many partitions the fold is split into.</summary>
+    public int Partitions => count;
+
     /// <summary>Assignments read per batch (of every partition: the others are skipped).</summary>
     public int BatchSize => batchSize;
 
     /// <summary>Raised after each committed batch with the profiles it changed (merged-away ones included).</summary>
     public event Action<IReadOnlyList<Profile>>? ProfilesChanged;
+
+    /// <summary>Waits until no batch runs and holds the next one back, until <see cref="Resume"/> (an erasure beside the fold).</summary>
+    public Task PauseAsync(CancellationToken cancellationToken) => _gate.WaitAsync(cancellationToken);
+
+    public void Resume() => _gate.Release();
 
     /// <summary>Whether <paramref name="profileId"/> is one of its profiles.</summary>
     public bool Owns(string profileId) => _partitioner.PartitionOf(profileId) == index;
@@ -45,7 +53,8 @@ public sealed class FoldPartition(int index, int count, IEventLog log, IPosition
 
     /// <summary>
     /// Sets the next assigned event of its profiles aside instead of reducing it, in the commit that moves the position
-    /// past it (merges due at that position still complete).
+    /// past it. A merge due at that position is left undone too (it may be what failed): the survivor holds the loser's
+    /// identities from then on, the loser keeps its state.
     /// </summary>
     public Task<int> SetAsideNextAsync(Exception error, int attempts, CancellationToken cancellationToken) => StepAsync(1, (error, attempts), cancellationToken);
 
@@ -84,14 +93,14 @@ public sealed class FoldPartition(int index, int count, IEventLog log, IPosition
         foreach (var merge in due) { ids.Add(merge.WinnerId); ids.Add(merge.LoserId); }
         foreach (var e in slice.Events) ids.Add(e.ProfileId);
         var batch = new ReductionBatch(await profiles.LoadProfilesAsync(ids, cancellationToken), reducer, time.GetUtcNow());
-        foreach (var merge in due) batch.Merge(merge);
+        if (setAside is null) foreach (var merge in due) batch.Merge(merge);
         List<DeadLetter> letters = [];
         foreach (var e in slice.Events)
         {
             if (setAside is { } failed)
             {
                 var stored = e.Logged.Event;
-                letters.Add(DeadLetter.For(Name, e.Logged.Sequence.ToString(CultureInfo.InvariantCulture), stored.SourceId, stored.Payload, failed.Error, failed.Attempts, time.GetUtcNow()));
+                letters.Add(DeadLetter.For(ProfilePipeline.Stage, e.Logged.Sequence.ToString(CultureInfo.InvariantCulture), stored.SourceId, stored.Payload, failed.Error, failed.Attempts, time.GetUtcNow()));
                 continue;
             }
             probe?.BeforeItem(Name, e.Logged.Sequence.ToString(CultureInfo.InvariantCulture));

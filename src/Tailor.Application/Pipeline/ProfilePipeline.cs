@@ -29,7 +29,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     /// </summary>
     public const int DefaultBatchSize = 2000;
 
-    /// <summary>The dead-letter stage of events the pipeline set aside.</summary>
+    /// <summary>The dead-letter stage of events the fold set aside, whole or split (a replay appends them again, for every stage).</summary>
     public const string Stage = "profiles";
 
     private readonly SemaphoreSlim _gate = new(1, 1); // batches and replays write profiles one at a time
@@ -110,7 +110,9 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         }
         _position = changes.Position.To;
         _working.Committed(touched);
-        ProfilesChanged?.Invoke([.. touched]);
+        // The identity stage holds no profile state (the partitions announce what they fold); a merge it recorded
+        // reaches the caches when the survivor's partition completes it.
+        if (!ResolvesOnly) ProfilesChanged?.Invoke([.. touched]);
         return logged.Count;
     }
 
@@ -155,16 +157,34 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     public async Task<T> ExclusiveAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
+        FoldPartition[] partitions;
+        lock (_partitions) partitions = [.. _partitions];
+        var paused = new List<FoldPartition>(partitions.Length);
         try
         {
+            // Split, this node's partitions pause too: none commits (or announces) a profile read before the work.
+            foreach (var partition in partitions)
+            {
+                await partition.PauseAsync(cancellationToken);
+                paused.Add(partition);
+            }
             _working.Clear();
             return await work(cancellationToken);
         }
         finally
         {
             _working.Clear();
+            foreach (var partition in paused) partition.Resume();
             _gate.Release();
         }
+    }
+
+    private readonly List<FoldPartition> _partitions = [];
+
+    /// <summary>A partition of the split fold on this node, paused with the identity stage by <see cref="ExclusiveAsync"/>.</summary>
+    public void Attach(FoldPartition partition)
+    {
+        lock (_partitions) _partitions.Add(partition);
     }
 
     /// <summary>Processes until the log has nothing more; returns the number of events applied.</summary>
@@ -191,7 +211,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
             var next = await log.ReadAfterAsync(position, 1, cancellationToken);
             if (next.Count == 0) return null;
             var e = next[0];
-            var letter = DeadLetter.For(Name, e.Sequence.ToString(CultureInfo.InvariantCulture), e.Event.SourceId, e.Event.Payload, error, attempts, time.GetUtcNow());
+            var letter = DeadLetter.For(Stage, e.Sequence.ToString(CultureInfo.InvariantCulture), e.Event.SourceId, e.Event.Payload, error, attempts, time.GetUtcNow());
             await profiles.CommitAsync(new ProfileChangeSet([], [], [], [], [], Move(position, e.Sequence)) { DeadLetters = [letter] }, cancellationToken);
             _position = e.Sequence;
             return letter;
@@ -217,7 +237,8 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     {
         if (!MergeUndoRequest.TryRead(request, out var mergeId)) mergeId = 0;
         // Split, the undo rewrites both profiles' state: it waits until every partition has folded every event before it.
-        if (ResolvesOnly && await positions.FoldedUpToAsync(cancellationToken) < request.Logged.Sequence - 1) return 0;
+        // (Up to its own position, not the request's sequence − 1: the log has gaps, which no partition ever reaches.)
+        if (ResolvesOnly && await positions.FoldedUpToAsync(cancellationToken) < position) return 0;
         _working.Clear(); // an undo rewrites two profiles and their identities outside the fold
         try
         {

@@ -18,7 +18,8 @@ public sealed class FoldPartitionWorker(FoldPartition partition, IPositionStore 
 
     public IReadOnlyList<string> Follows { get; } = [Followers.Identities, Followers.Profiles];
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Splits the store's fold if the identity stage has not yet (a store split into another number refuses).</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => positions.SplitFoldAsync(partition.Partitions, cancellationToken);
 
     public async Task<FollowerStep> StepAsync(StepMode mode, CancellationToken cancellationToken) =>
         new(await partition.ProcessNextBatchAsync(mode == StepMode.One ? 1 : partition.BatchSize, cancellationToken));

@@ -43,8 +43,14 @@ internal sealed class SqlPositionStore(SqlDatabase db) : IPositionStore
             if (existing == partitions) return 0;
             if (existing > 0)
                 throw new InvalidOperationException($"The profile fold of this store is split into {existing} partitions, not {partitions}: the number is fixed for the life of the data (Tailor:Pipeline:FoldPartitions).");
-            var whole = await Db.ScalarAsync(c, t, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, ("name", Followers.Profiles));
-            var position = whole is null ? 0 : Convert.ToInt64(whole, CultureInfo.InvariantCulture);
+            // The whole fold's row is locked first (a commit of it in flight finishes before), read, then retired: a whole
+            // fold still running somewhere with its position cached finds it moved, and re-reads into the refusal.
+            (string, object?) whole = ("name", Followers.Profiles);
+            await Db.ExecuteAsync(c, t, "UPDATE pipeline_positions SET position = position WHERE name = @name", cancellationToken, whole);
+            var stood = await Db.ScalarAsync(c, t, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, whole);
+            var position = stood is null ? 0 : Convert.ToInt64(stood, CultureInfo.InvariantCulture);
+            await Db.ExecuteAsync(c, t, "DELETE FROM pipeline_positions WHERE name = @name", cancellationToken, whole);
+            await Db.ExecuteAsync(c, t, "INSERT INTO pipeline_positions (name, position) VALUES (@name, @retired)", cancellationToken, whole, ("retired", RetiredPosition));
             const string seed = "INSERT INTO pipeline_positions (name, position) VALUES (@name, @position)";
             await Db.ExecuteAsync(c, t, seed, cancellationToken, ("name", Followers.Identities), ("position", position));
             for (var k = 0; k < partitions; k++)
@@ -52,6 +58,9 @@ internal sealed class SqlPositionStore(SqlDatabase db) : IPositionStore
             return 0;
         }, cancellationToken);
     }
+
+    /// <summary>The whole fold's position once the fold is split: no commit of it can move from there.</summary>
+    internal const long RetiredPosition = -1;
 
     private static async Task<int> CountPartitionsAsync(DbConnection c, DbTransaction? t, CancellationToken ct) =>
         Convert.ToInt32(await Db.ScalarAsync(c, t, "SELECT COUNT(*) FROM pipeline_positions WHERE name LIKE @partitions", ct,

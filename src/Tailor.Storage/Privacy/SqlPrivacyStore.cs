@@ -392,7 +392,7 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
                     ("location", h.Where), ("version", h.Version), ("message", h.MessageId)));
             await db.ExecuteAllAsync(c, t, statements, ct);
         }
-        foreach (var m in changes.Merges)
+        foreach (var m in changes.Stage == Core.Pipeline.FoldStage.Identities ? [] : changes.Merges) // split, it moves with the state, in the partition
             await Db.ExecuteAsync(c, t, "UPDATE consent_history SET profile_id = @winner WHERE profile_id = @loser", ct, ("winner", m.WinnerId), ("loser", m.LoserId));
         if (changes.Suppressed.Count == 0) return;
         var newest = Convert.ToInt64(await Db.ScalarAsync(c, t, "SELECT COALESCE(MAX(seq), 0) FROM event_log", ct), CultureInfo.InvariantCulture);

@@ -142,12 +142,15 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
             ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p)));
     }
 
-    /// <summary>Writes a new profile row as the identity stage of a split fold creates it; a row already there is left as it is.</summary>
+    /// <summary>
+    /// Writes a new profile row as the identity stage of a split fold creates it: empty, and live even when the batch
+    /// merged it away already (its partition marks it merged once its state has moved); a row already there is left as it is.
+    /// </summary>
     private Statement InsertProfile(Profile p)
     {
         var upsert = UpsertProfile(p);
         _insertProfileSql ??= upsert.Sql[..upsert.Sql.IndexOf("ON CONFLICT", StringComparison.Ordinal)] + "ON CONFLICT (id) DO NOTHING";
-        return upsert with { Sql = _insertProfileSql };
+        return new(_insertProfileSql, [.. upsert.Parameters.Select(x => x.Name == "merged" ? (x.Name, null) : x)]);
     }
 
     private string? _insertProfileSql;
