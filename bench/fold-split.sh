@@ -5,7 +5,8 @@
 #
 # The loadgen's mix is imported once (`tailor import`); then the profile state is removed, leaving the log alone. Each
 # round starts `tailor serve` on a copy of that log once per partition count (TAILOR__FOLDPARTITIONS), one after the
-# other, and times from /health/ready until /api/pipeline shows every event folded: the fold's rate with nothing else
+# other, and times from its launch until /api/pipeline shows every event folded (the fold starts before the API answers;
+# the launch, about a second, is included): the fold's rate with nothing else
 # running (no requests), in wall time, which is what splitting over cores buys. Server CPU (user + sys) is printed
 # beside it. Needs sqlite3, curl and the loadgen built in Release. Work files go to a temporary directory.
 set -euo pipefail
@@ -23,14 +24,14 @@ key=tk_admin_foldsplit_bench
 one() { # partitions round
   local dir="p$1-r$2" port=$((5300 + $1 * 10 + $2)) pipeline
   rm -rf "$dir"; cp -r template "$dir"
+  local start; start=$(date +%s.%N)
   TAILOR__FOLDPARTITIONS="$1" TAILOR__ADMINKEY="$key" dotnet "$dll" serve --data "$dir" --urls "http://127.0.0.1:$port" > "$dir.log" 2>&1 &
   local pid=$!
-  until curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null; do sleep 0.05; done
-  local start; start=$(date +%s.%N)
   while :; do
     pipeline=$(curl -sf -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/pipeline" || true)
-    [[ "$pipeline" =~ \"lag\":0, ]] && [[ ! "$pipeline" =~ \"pipelinePosition\":0, ]] && break
-    sleep 0.05
+    # Every logged event folded: the fold's position (the lowest partition's, split) has reached the log's.
+    [[ "$pipeline" =~ ^\{\"logPosition\":([0-9]+),\"pipelinePosition\":([0-9]+), ]] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" -gt 0 ] && break
+    sleep 0.02
   done
   local end; end=$(date +%s.%N)
   local ticks; ticks=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")

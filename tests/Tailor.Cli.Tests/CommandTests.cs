@@ -39,6 +39,33 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_into_a_store_whose_fold_is_split_folds_through_its_identity_stage_and_partitions()
+    {
+        var data = _dir.File("data");
+        await using (var store = await global::Tailor.Storage.TailorStores.OpenAsync(data, null, Ct))
+            await store.Positions.SplitFoldAsync(3, Ct); // as a server started with Tailor:FoldPartitions = 3 leaves it
+        var csv = _dir.File("events.csv");
+        await File.WriteAllTextAsync(csv, """
+            type,event,userId,anonymousId,timestamp,traits.plan,properties.revenue
+            track,Order Completed,,a-1,2026-03-01T09:00:00Z,,5
+            identify,,u-1,a-1,2026-03-01T09:01:00Z,pro,
+            track,Order Completed,u-1,,2026-03-01T09:05:00Z,,42.50
+            """, Ct);
+
+        var import = await Tailor.RunAsync(_dir.Path, "import", csv, "--data", data);
+        var profile = await Tailor.RunAsync(_dir.Path, "profile", "u-1", "--data", data);
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Equal(0, profile.ExitCode);
+        var json = profile.Output[profile.Output.IndexOf('{', StringComparison.Ordinal)..];
+        using var view = JsonDocument.Parse(json[..(json.LastIndexOf('}') + 1)]);
+        Assert.Equal("pro", view.RootElement.GetProperty("traits").GetProperty("plan").GetString());
+        Assert.Equal(2, view.RootElement.GetProperty("computed").GetProperty("orderCount").GetInt64()); // the visitor's order merged in
+        await using (var store = await global::Tailor.Storage.TailorStores.OpenAsync(data, null, Ct))
+            Assert.Equal(3, await store.Positions.FoldedUpToAsync(Ct));
+    }
+
+    [Fact]
     public async Task Unknown_profile_and_missing_file_fail_with_a_clear_message()
     {
         var missing = await Tailor.RunAsync(_dir.Path, "import", _dir.File("nope.csv"), "--data", _dir.File("data"));

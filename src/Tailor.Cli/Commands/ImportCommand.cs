@@ -59,17 +59,13 @@ internal static class ImportCommand
                         r => reading.Value = stream.Position, ct);
                     reading.Value = reading.MaxValue;
 
-                    var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, time,
-                        suppressions: new Tailor.Application.Privacy.SuppressionFilter(tailor.Privacy, PrivacyCommand.SubjectHasher(result.GetValue(store.Data)!)));
-                    var position = await pipeline.PositionAsync(ct);
+                    var position = await tailor.Positions.FoldedUpToAsync(ct);
                     var last = await tailor.Events.LastSequenceAsync(ct);
                     var profiling = progress.AddTask("Updating profiles", maxValue: Math.Max(1, last - position));
-                    int n;
-                    while ((n = await pipeline.ProcessNextBatchAsync(ct)) > 0)
-                    {
-                        applied += n;
-                        profiling.Increment(n);
-                    }
+                    applied = await OfflineFold.CatchUpAsync(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers,
+                        new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, time,
+                        new Tailor.Application.Privacy.SuppressionFilter(tailor.Privacy, PrivacyCommand.SubjectHasher(result.GetValue(store.Data)!)),
+                        folded => profiling.Value = folded, ct);
                     profiling.Value = profiling.MaxValue;
                 });
 

@@ -67,9 +67,8 @@ internal static class MergesCommand
             }
             // Logged like the API's request, then applied by catching the pipeline up (a running server may get there first).
             await tailor.Events.AppendAsync([request.Value!], ct);
-            var pipeline = new ProfilePipeline(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers, new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() },
-                TimeProvider.System);
-            await pipeline.CatchUpAsync(ct);
+            await OfflineFold.CatchUpAsync(tailor.Events, tailor.Positions, tailor.Profiles, tailor.Merges, tailor.Triggers,
+                new ProfileReducer(EngagementWeights.Default) { Limits = ProfileLimitsEnvironment.Read() }, TimeProvider.System, null, null, ct);
             var after = await tailor.Merges.GetMergeAsync(id, ct);
             Console.WriteLine(JsonSerializer.Serialize(after?.Merge, Json));
             if (after?.Merge.UndoneAt is null)

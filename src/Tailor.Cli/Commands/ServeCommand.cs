@@ -49,9 +49,13 @@ internal static class ServeCommand
             Description = "RabbitMQ between the nodes of a cluster on one PostgreSQL, as amqp://user:password@host:5672/%2F (Tailor:Cluster:RabbitMq, env TAILOR_RABBITMQ; docs/scale.md)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TAILOR_RABBITMQ"),
         };
+        var foldPartitions = new Option<int?>("--fold-partitions")
+        {
+            Description = "Split the profile fold by profile key into this many partitions, over the cores and the nodes; fixed for the life of the data once split (Tailor:FoldPartitions; default: as the store is; docs/scale.md)",
+        };
         var command = new Command("serve", "Run Tailor: the tracking API, the read API and the profile pipeline. Any setting as --Tailor:Section:Key=value (docs/configuration.md)")
         {
-            urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug, geoip, truncateIp, rabbitmq,
+            urls, smtp, caps, limits, demo, webhookAllow, personalizeDebug, geoip, truncateIp, rabbitmq, foldPartitions,
         };
         command.TreatUnmatchedTokensAsErrors = false; // --Tailor:Key=value, read by the configuration's command-line provider
         store.AddTo(command);
@@ -77,6 +81,7 @@ internal static class ServeCommand
             Flag(geoip, "Geo:Database", v => v);
             if (result.GetValue(rabbitmq) is { Length: > 0 } broker) flags.Add(new("Cluster:RabbitMq", broker));
             if (result.GetValue(truncateIp)) flags.Add(new("Geo:TruncateIp", "true"));
+            Flag(foldPartitions, nameof(TailorServerOptions.FoldPartitions), v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var allow = result.GetValue(webhookAllow) ?? [];
             for (var i = 0; i < allow.Length; i++) flags.Add(new($"Security:WebhookAllow:{i}", allow[i]));
 

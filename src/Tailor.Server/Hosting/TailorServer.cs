@@ -50,6 +50,7 @@ public static class TailorServer
         var (protection, createdKeyFile) = EncryptionAtRest.Open(options.Privacy, options.DataDirectory);
         var store = await TailorStores.OpenAsync(options.DataDirectory, options.Postgres, TimeProvider.System, protection, cancellationToken);
         await EnsureKeysAsync(store.Access, options, new IdSource(TimeProvider.System), TimeProvider.System, cancellationToken);
+        if (options.FoldPartitions == 0) options.FoldPartitions = await store.Positions.FoldPartitionsAsync(cancellationToken); // as the store is
 
         builder.WebHost.UseUrls(options.Urls);
         builder.AddTailorLogging(options.Observability);

@@ -73,11 +73,11 @@ public sealed class TailorServerOptions
     public Tailor.Server.Privacy.PrivacyOptions Privacy { get; set; } = new();
 
     /// <summary>
-    /// How many partitions the profile fold is split into by profile key (docs/scale.md): 1, the default, folds whole;
-    /// more runs an identity stage and that many partitions, spread over the cores and, in a cluster, over the nodes.
-    /// Fixed for the life of the data once a store is split.
+    /// How many partitions the profile fold is split into by profile key (docs/scale.md): 1 folds whole; more runs an
+    /// identity stage and that many partitions, spread over the cores and, in a cluster, over the nodes. Fixed for the
+    /// life of the data once a store is split. 0, the default, runs the fold as the store has it (whole for a new one).
     /// </summary>
-    public int FoldPartitions { get; set; } = 1;
+    public int FoldPartitions { get; set; }
 
     /// <summary>The background followers' failure policy and poll interval (docs/operations.md).</summary>
     public Pipeline.FollowerPolicy Followers { get; set; } = new();

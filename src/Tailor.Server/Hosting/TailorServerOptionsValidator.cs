@@ -21,6 +21,8 @@ public sealed class TailorServerOptionsValidator : IValidateOptions<TailorServer
         }
         Check(!string.IsNullOrWhiteSpace(options.Urls), nameof(options.Urls), "must name at least one address to listen on");
         Check(options.Postgres is not null || !string.IsNullOrWhiteSpace(options.DataDirectory), nameof(options.DataDirectory), "must be set when Postgres is not");
+        Check(options.FoldPartitions is >= 0 and <= Core.Pipeline.ProfilePartitioner.MaxPartitions, nameof(options.FoldPartitions),
+            $"must be from 1 to {Core.Pipeline.ProfilePartitioner.MaxPartitions}, or 0 for as the store is, not {options.FoldPartitions}");
         Check(options.CampaignRatePerSecond >= 0, nameof(options.CampaignRatePerSecond), $"must be 0 (no limit) or more, not {options.CampaignRatePerSecond}");
         if (options.Definitions.Invalid() is { } definitions) failures.Add($"{TailorServerOptions.Section}:{nameof(options.Definitions)}:{definitions}");
         if (options.RenderBudget.Invalid() is { } budget) failures.Add($"{TailorServerOptions.Section}:{nameof(options.RenderBudget)}:{budget}");
