@@ -78,7 +78,7 @@ public abstract partial class StoreContractTests
             // batch: profiles created and merged away within it are written once.)
             await new ProfilePipeline(Store.Events, Store.Positions, Store.Profiles, Store.Merges, Store.Triggers, new ProfileReducer(EngagementWeights.Default), _time,
                 stage: FoldStage.Identities).CatchUpAsync(Ct);
-            Assert.All((await Store.Profiles.LoadProfilesAsync([.. expected.Profiles.Select(p => p.Id)], Ct)).Values, p => Assert.Null(p.MergedInto));
+            Assert.All((await Store.Profiles.LoadProfilesAsync([.. expected.Profiles.Select(p => p.Id)], withIdentities: false, Ct)).Values, p => Assert.Null(p.MergedInto));
         }
         await SettleSplitAsync(seed);
 
@@ -87,7 +87,7 @@ public abstract partial class StoreContractTests
         var partitioner = new ProfilePartitioner(SplitPartitions);
         Assert.Contains(merged, p => partitioner.PartitionOf(p.Id) != partitioner.PartitionOf(p.MergedInto!));
 
-        var stored = await Store.Profiles.LoadProfilesAsync([.. expected.Profiles.Select(p => p.Id)], Ct);
+        var stored = await Store.Profiles.LoadProfilesAsync([.. expected.Profiles.Select(p => p.Id)], withIdentities: false, Ct);
         Assert.Equal(expected.Profiles.Count, stored.Count);
         foreach (var profile in expected.Profiles)
         {
@@ -205,7 +205,27 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, await running.ProcessNextBatchAsync(Ct)); // its commit is refused: the position it held is retired
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => running.ProcessNextBatchAsync(Ct)); // read again, the store is split
         Assert.Contains("split into 4 partitions", refused.Message);
+        // Failing over and over, the host would set the next event aside: that too goes through the refusal, and the
+        // retired position cannot be moved from by any commit.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => running.SetAsideNextAsync(new InvalidOperationException("failed"), 3, Ct));
+        await Assert.ThrowsAsync<PositionConflictException>(() => Store.Profiles.CommitAsync(
+            new ProfileChangeSet([], [], [], [], [], new PositionMove(Followers.Profiles, -1, 2)), Ct));
+        Assert.Empty(await Store.DeadLetters.PendingDeadLettersAsync(Ct));
         await SettleSplitAsync(1);
         Assert.Equal(2, (await ProfileOfAsync(User("u1"))).Computed.EventCount); // once each
+    }
+
+    [Fact]
+    public async Task Stages_that_split_the_store_at_the_same_moment_all_start()
+    {
+        await IngestAsync(Track("Viewed", At(1), "u1"));
+        // The identity stage and every partition split the store when they start: on several nodes, at the same moment.
+        var stores = Enumerable.Range(0, SplitPartitions + 1).Select(_ => OpenSameStore()).ToArray();
+        try { await Task.WhenAll(stores.Select(s => s.Positions.SplitFoldAsync(SplitPartitions, Ct))); }
+        finally { foreach (var s in stores) await s.DisposeAsync(); }
+
+        Assert.Equal(SplitPartitions, await Store.Positions.FoldPartitionsAsync(Ct));
+        Assert.Equal(1, await Store.Positions.PositionAsync(Followers.Identities, Ct));
+        Assert.Equal(1, await Store.Positions.FoldedUpToAsync(Ct));
     }
 }

@@ -72,10 +72,12 @@ public sealed class FoldPartition(int index, int count, IEventLog log, IPosition
         var resolved = await positions.PositionAsync(Followers.Identities, cancellationToken);
         if (resolved <= position) return 0;
 
-        // The merges this partition completes first, and where the batch must stop: before its next merge.
+        // The next slice of assignments, then the merges within it: those this partition completes first, and where the
+        // batch must stop, before its next merge (read within the slice: a catch-up's backlog is not read at every step).
+        var slice = await profiles.ResolvedEventsAsync(position, resolved, max, Owns, cancellationToken);
         var due = new List<ProfileMerge>();
-        var end = resolved;
-        foreach (var merge in await profiles.MergesResolvedAsync(position, resolved, cancellationToken))
+        var end = slice.ReadTo;
+        foreach (var merge in await profiles.MergesResolvedAsync(position, slice.ReadTo, cancellationToken))
         {
             if (!Owns(merge.WinnerId)) continue;
             if (merge.Sequence != position + 1) { end = merge.Sequence - 1; break; }
@@ -87,15 +89,17 @@ public sealed class FoldPartition(int index, int count, IEventLog log, IPosition
             if (holder != index && await positions.PositionAsync(Followers.ProfilePartition(holder), cancellationToken) < merge.Sequence - 1)
                 return 0; // the loser's partition has not folded all its events yet: woken when it commits
         }
+        var events = end == slice.ReadTo ? slice.Events : [.. slice.Events.Where(e => e.Logged.Sequence <= end)];
 
-        var slice = await profiles.ResolvedEventsAsync(position, end, max, Owns, cancellationToken);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var merge in due) { ids.Add(merge.WinnerId); ids.Add(merge.LoserId); }
-        foreach (var e in slice.Events) ids.Add(e.ProfileId);
-        var batch = new ReductionBatch(await profiles.LoadProfilesAsync(ids, cancellationToken), reducer, time.GetUtcNow());
+        foreach (var e in events) ids.Add(e.ProfileId);
+        // With a merge, the profiles come with their identities: the survivor's announcement then tells the caches
+        // where the loser's identities point now.
+        var batch = new ReductionBatch(await profiles.LoadProfilesAsync(ids, withIdentities: due.Count > 0, cancellationToken), reducer, time.GetUtcNow());
         if (setAside is null) foreach (var merge in due) batch.Merge(merge);
         List<DeadLetter> letters = [];
-        foreach (var e in slice.Events)
+        foreach (var e in events)
         {
             if (setAside is { } failed)
             {
@@ -106,10 +110,10 @@ public sealed class FoldPartition(int index, int count, IEventLog log, IPosition
             probe?.BeforeItem(Name, e.Logged.Sequence.ToString(CultureInfo.InvariantCulture));
             batch.Apply(e.ProfileId, View(e.Logged));
         }
-        var changes = batch.ToChangeSet(new PositionMove(Name, position, slice.ReadTo)) with { DeadLetters = letters };
+        var changes = batch.ToChangeSet(new PositionMove(Name, position, end)) with { DeadLetters = letters };
         await profiles.CommitAsync(changes, cancellationToken);
         if (changes.Profiles.Count > 0) ProfilesChanged?.Invoke(changes.Profiles);
-        return Math.Max(1, slice.Events.Count); // the position moved: the next step has more to read, or the readers of the fold do
+        return Math.Max(1, events.Count); // the position moved: the next step has more to read, or the readers of the fold do
     }
 
     /// <summary>The event as the fold reads it: as stored, opened only when the fold reads a part where a value can be sealed.</summary>

@@ -11,24 +11,26 @@ namespace Tailor.Application.Pipeline;
 /// </summary>
 public static class OfflineFold
 {
-    /// <summary>Folds until nothing is left; reports the events folded so far to <paramref name="progress"/>, and returns their number.</summary>
+    /// <summary>
+    /// Folds until nothing is left; reports to <paramref name="progress"/>, and returns, how far the fold moved through the
+    /// log (its own work, or a running server's beside it; log positions, so gaps count).
+    /// </summary>
     public static async Task<long> CatchUpAsync(IEventLog log, IPositionStore positions, IProfileStore profiles, IMergeStore merges, ITriggerStore runs,
         ProfileReducer reducer, TimeProvider time, Privacy.SuppressionFilter? suppressions, Action<long>? progress, CancellationToken ct)
     {
         var split = await positions.FoldPartitionsAsync(ct);
+        var start = await positions.FoldedUpToAsync(ct);
         long total = 0;
         if (split == 1)
         {
             using var whole = new ProfilePipeline(log, positions, profiles, merges, runs, reducer, time, suppressions: suppressions);
-            int n;
-            while ((n = await whole.ProcessNextBatchAsync(ct)) > 0) progress?.Invoke(total += n);
+            while (await whole.ProcessNextBatchAsync(ct) > 0) progress?.Invoke(total = await positions.FoldedUpToAsync(ct) - start);
             return total;
         }
         using var identities = new ProfilePipeline(log, positions, profiles, merges, runs, reducer, time, suppressions: suppressions, stage: FoldStage.Identities);
         var partitions = Enumerable.Range(0, split).Select(k => new FoldPartition(k, split, log, positions, profiles, reducer, time)).ToArray();
         try
         {
-            var start = await positions.FoldedUpToAsync(ct);
             while (true)
             {
                 var worked = await identities.ProcessNextBatchAsync(ct) > 0;

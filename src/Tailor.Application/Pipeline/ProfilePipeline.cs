@@ -205,8 +205,8 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var position = await positions.PositionAsync(Name, cancellationToken);
-            _position = position;
+            _position = null; // read again, through the guard: a whole fold on a split store sets nothing aside
+            var position = await PositionAsync(cancellationToken);
             _working.Clear();
             var next = await log.ReadAfterAsync(position, 1, cancellationToken);
             if (next.Count == 0) return null;

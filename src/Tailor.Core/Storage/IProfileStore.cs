@@ -31,8 +31,8 @@ public interface IProfileStore
 
     Task<long> ProfileCountAsync(CancellationToken cancellationToken);
 
-    /// <summary>Profiles by id, merged-away ones included, without their identities; unknown ids are left out.</summary>
-    Task<IReadOnlyDictionary<string, Profile>> LoadProfilesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+    /// <summary>Profiles by id, merged-away ones included, with their identities or not; unknown ids are left out.</summary>
+    Task<IReadOnlyDictionary<string, Profile>> LoadProfilesAsync(IReadOnlyCollection<string> ids, bool withIdentities, CancellationToken cancellationToken);
 
     /// <summary>
     /// For a partition of a split fold (docs/scale.md): the events the identity stage assigned after

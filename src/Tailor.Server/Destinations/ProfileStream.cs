@@ -62,7 +62,7 @@ public sealed class ProfileStream : IDisposable
     public async Task<IAsyncEnumerable<ProfileNotice>> SubscribeAsync(long? from, string purpose, CancellationToken cancellationToken)
     {
         var now = await _positions.FoldedUpToAsync(cancellationToken); // from the store: this node may not be the one folding
-        if (Interlocked.Read(ref _foldedUpTo) < now) Interlocked.Exchange(ref _foldedUpTo, now); // a start for split-fold notices (only grows)
+        Raise(now); // a start for split-fold notices
         if (from is { } f && (f < 0 || now - f > MaxResumeEvents))
             throw new ArgumentOutOfRangeException(nameof(from), $"must be at most {MaxResumeEvents} events behind the current position {now}; reconnect without one and reload the profiles");
         // Registered before the resume is read, so nothing committed in between is missed (it may come twice).
@@ -133,6 +133,13 @@ public sealed class ProfileStream : IDisposable
     private long _foldedUpTo;
     private int _refreshing;
 
+    /// <summary>Moves the split fold's last read position up to <paramref name="read"/>, never down.</summary>
+    private void Raise(long read)
+    {
+        long seen;
+        while ((seen = Interlocked.Read(ref _foldedUpTo)) < read && Interlocked.CompareExchange(ref _foldedUpTo, read, seen) != seen) { }
+    }
+
     /// <summary>
     /// With the fold split, a notice's position is the lowest partition's as last read: it only grows, so a value read
     /// earlier is never ahead of what the notice's profile holds, and a resume from it replays more, never less.
@@ -144,7 +151,7 @@ public sealed class ProfileStream : IDisposable
 
         async Task RefreshAsync()
         {
-            try { Interlocked.Exchange(ref _foldedUpTo, await _positions.FoldedUpToAsync(CancellationToken.None)); }
+            try { Raise(await _positions.FoldedUpToAsync(CancellationToken.None)); }
             catch (Exception e) when (e is not OutOfMemoryException) { } // the last value stays: lower is safe
             finally { Volatile.Write(ref _refreshing, 0); }
         }

@@ -28,7 +28,9 @@ public static class ProfilesWiring
             {
                 var partition = new FoldPartition(index, options.FoldPartitions, sp.GetRequiredService<IEventLog>(), sp.GetRequiredService<IPositionStore>(),
                     sp.GetRequiredService<IProfileStore>(), sp.GetRequiredService<ProfileReducer>(), sp.GetRequiredService<TimeProvider>(), probe: sp.GetService<IStageProbe>());
-                partition.ProfilesChanged += sp.GetRequiredService<ProfilePipeline>().Announce;
+                var pipeline = sp.GetRequiredService<ProfilePipeline>();
+                partition.ProfilesChanged += pipeline.Announce;
+                pipeline.Attach(partition); // paused with the identity stage by an erasure
                 return partition;
             });
         }

@@ -39,14 +39,18 @@ internal sealed class SqlPositionStore(SqlDatabase db) : IPositionStore
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 2);
         return db.WriteAsync(async (c, t) =>
         {
+            // The whole fold's row first, written as it is: it locks the row (created when missing), so stages splitting at
+            // once on PostgreSQL take turns and a whole-fold commit in flight finishes first; the turns after see the split.
+            (string, object?) whole = ("name", Followers.Profiles);
+            await Db.ExecuteAsync(c, t, """
+                INSERT INTO pipeline_positions (name, position) VALUES (@name, 0)
+                ON CONFLICT (name) DO UPDATE SET position = pipeline_positions.position
+                """, cancellationToken, whole);
             var existing = await CountPartitionsAsync(c, t, cancellationToken);
             if (existing == partitions) return 0;
             if (existing > 0)
-                throw new InvalidOperationException($"The profile fold of this store is split into {existing} partitions, not {partitions}: the number is fixed for the life of the data (Tailor:Pipeline:FoldPartitions).");
-            // The whole fold's row is locked first (a commit of it in flight finishes before), read, then retired: a whole
-            // fold still running somewhere with its position cached finds it moved, and re-reads into the refusal.
-            (string, object?) whole = ("name", Followers.Profiles);
-            await Db.ExecuteAsync(c, t, "UPDATE pipeline_positions SET position = position WHERE name = @name", cancellationToken, whole);
+                throw new InvalidOperationException($"The profile fold of this store is split into {existing} partitions, not {partitions}: the number is fixed for the life of the data (Tailor:FoldPartitions).");
+            // Read, then retired: a whole fold still running somewhere with its position cached finds it moved, and re-reads into the refusal.
             var stood = await Db.ScalarAsync(c, t, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, whole);
             var position = stood is null ? 0 : Convert.ToInt64(stood, CultureInfo.InvariantCulture);
             await Db.ExecuteAsync(c, t, "DELETE FROM pipeline_positions WHERE name = @name", cancellationToken, whole);
@@ -72,6 +76,7 @@ internal sealed class SqlPositionStore(SqlDatabase db) : IPositionStore
     /// </summary>
     internal static async Task MoveAsync(DbConnection c, DbTransaction t, PositionMove move, CancellationToken ct)
     {
+        if (move.From < 0) throw new PositionConflictException(move.Name, move.From); // retired (a split fold's whole position): never moved again
         var moved = await Db.ExecuteAsync(c, t, "UPDATE pipeline_positions SET position = @position WHERE name = @name AND position = @expected", ct,
             ("position", move.To), ("name", move.Name), ("expected", move.From));
         if (moved == 0 && move.From == 0)

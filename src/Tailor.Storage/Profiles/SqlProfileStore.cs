@@ -155,10 +155,10 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
 
     private string? _insertProfileSql;
 
-    public async Task<IReadOnlyDictionary<string, Profile>> LoadProfilesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, Profile>> LoadProfilesAsync(IReadOnlyCollection<string> ids, bool withIdentities, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        return await ReadProfilesAsync(db, c, ids, liveOnly: false, withIdentities: false, cancellationToken);
+        return await ReadProfilesAsync(db, c, ids, liveOnly: false, withIdentities, cancellationToken);
     }
 
     public async Task<ResolvedSlice> ResolvedEventsAsync(long after, long upTo, int max, Func<string, bool> owned, CancellationToken cancellationToken)
