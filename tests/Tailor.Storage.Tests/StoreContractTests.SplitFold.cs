@@ -228,4 +228,21 @@ public abstract partial class StoreContractTests
         Assert.Equal(1, await Store.Positions.PositionAsync(Followers.Identities, Ct));
         Assert.Equal(1, await Store.Positions.FoldedUpToAsync(Ct));
     }
+
+    [Fact]
+    public async Task A_profile_merged_away_after_the_segment_engine_read_it_does_not_enter_a_segment()
+    {
+        // Split, a partition completes a merge ahead of the position the segment engine reads up to: the engine may
+        // have read the loser just before. Its entry would outlive the merge that removed the loser's memberships.
+        using var engine = Engine();
+        var segment = await SegmentAsync(engine, "Viewers", "performed \"Viewed\"");
+        await IngestAsync(Track("Viewed", At(1), anonymousId: "a1"), Identify(At(2), "u1"));
+        var loser = (await ProfileOfAsync(Anon("a1"))).Id;
+        await IngestAsync(Identify(At(3), "u1", "a1")); // the visitor merges into the user
+
+        var refused = await Assert.ThrowsAsync<PositionConflictException>(() => Store.Segments.ApplyMembershipAsync(
+            new MembershipUpdate([new MembershipChange(segment.Id, loser, true, At(3))], []), Ct));
+        Assert.Contains("merged-away", refused.Message);
+        Assert.DoesNotContain(segment.Id, await Store.Segments.MembershipsAsync(loser, Ct));
+    }
 }

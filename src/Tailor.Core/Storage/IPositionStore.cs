@@ -2,7 +2,8 @@ namespace Tailor.Core.Storage;
 
 /// <summary>
 /// Where each follower of the log stands. Positions are only read here: a position moves inside the commit of the
-/// work it covers (each commit record carries its <see cref="PositionMove"/>), so work and position never part.
+/// work it covers (each commit record carries its <see cref="PositionMove"/>), so work and position never part. The
+/// one exception is <see cref="SplitFoldAsync"/>, which creates the split fold's positions once, covering no work.
 /// </summary>
 public interface IPositionStore
 {

@@ -118,10 +118,40 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
                     cancellationToken, ("segment", fired.SegmentId), ("profile", fired.ProfileId), ("due", fired.DueAt is { } due ? Db.Ms(due) : null));
                 if (claimed == 0) throw new PositionConflictException($"segment timer {fired.SegmentId}:{fired.ProfileId}", 0);
             }
+            await RefuseEntriesOfMergedAwayAsync(c, t, update.Changes, cancellationToken);
             if (update.Changes.Count > 0) await db.OrderHistoryWritesAsync(c, t, cancellationToken);
             await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             return 0;
         }, cancellationToken, background: true);
+    }
+
+    /// <summary>
+    /// A profile merged away after the engine read it must not enter a segment: the merge removed its memberships, and an
+    /// entry committed after would outlive it. On PostgreSQL the entering profiles' rows are share-locked until this
+    /// commit, so a merge commits wholly before the check or after this update; the lock never waits (NOWAIT: a fold
+    /// commit holding one of the rows refuses the update instead, so no lock order can deadlock). SQLite's one writer
+    /// orders the two commits anyway. Refused, the whole update rolls back and the engine reads again
+    /// (<see cref="PositionConflictException"/>). A fold split by profile key completes merges ahead of the position
+    /// the engine reads up to, which made this race show (docs/scale.md).
+    /// </summary>
+    private async Task RefuseEntriesOfMergedAwayAsync(DbConnection c, DbTransaction t, IReadOnlyList<MembershipChange> changes, CancellationToken ct)
+    {
+        var entering = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var change in changes)
+            if (change.Entered) entering.Add(change.ProfileId);
+        if (entering.Count == 0) return;
+        var (inList, ids) = db.IdSet("ids", entering);
+        List<string> merged;
+        try
+        {
+            merged = await Db.ListAsync(c, t, $"SELECT id, merged_into FROM profiles WHERE id IN ({inList}){(db.Kind == "postgres" ? " FOR SHARE NOWAIT" : "")}",
+                r => r.IsDBNull(1) ? "" : r.GetString(0), ct, ("ids", ids));
+        }
+        catch (DbException e) when (e.SqlState == "55P03") // lock_not_available
+        {
+            throw new PositionConflictException("segment entries of profiles a fold commit holds", 0);
+        }
+        if (merged.Find(id => id.Length > 0) is { } away) throw new PositionConflictException($"segment entry of merged-away profile {away}", 0);
     }
 
     /// <summary>
