@@ -1,5 +1,4 @@
 using System.Globalization;
-using Tailor.Core.Events;
 using Tailor.Core.Pipeline;
 using Tailor.Core.Profiles;
 using Tailor.Core.Storage;
@@ -108,21 +107,12 @@ public sealed class FoldPartition(int index, int count, IEventLog log, IPosition
                 continue;
             }
             probe?.BeforeItem(Name, e.Logged.Sequence.ToString(CultureInfo.InvariantCulture));
-            batch.Apply(e.ProfileId, View(e.Logged));
+            batch.Apply(e.ProfileId, ProfilePipeline.FoldView(log, e.Logged));
         }
         var changes = batch.ToChangeSet(new PositionMove(Name, position, end)) with { DeadLetters = letters };
         await profiles.CommitAsync(changes, cancellationToken);
         if (changes.Profiles.Count > 0) ProfilesChanged?.Invoke(changes.Profiles);
         return Math.Max(1, events.Count); // the position moved: the next step has more to read, or the readers of the fold do
-    }
-
-    /// <summary>The event as the fold reads it: as stored, opened only when the fold reads a part where a value can be sealed.</summary>
-    private EventView View(LoggedEvent logged)
-    {
-        var view = EventView.Parse(logged);
-        return ProfileBatch.NeedsOpenedPayload(view) && log.Open(logged) is var opened && !ReferenceEquals(opened.Event.Payload, logged.Event.Payload)
-            ? EventView.Parse(opened)
-            : view;
     }
 
     public void Dispose() => _gate.Dispose();

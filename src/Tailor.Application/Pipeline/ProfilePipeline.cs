@@ -121,12 +121,7 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
     {
         var views = new EventView[logged.Count];
         for (var i = 0; i < logged.Count; i++)
-        {
-            // Read as stored; opened (and parsed again) only when the fold reads a part that can hold a sealed value.
-            views[i] = EventView.Parse(logged[i]);
-            if (ProfileBatch.NeedsOpenedPayload(views[i]) && log.Open(logged[i]) is var opened && !ReferenceEquals(opened.Event.Payload, logged[i].Event.Payload))
-                views[i] = EventView.Parse(opened);
-        }
+            views[i] = FoldView(log, logged[i]);
         List<long> dropped = [];
         if (suppressions is not null) views = await suppressions.FilterAsync(views, dropped, cancellationToken);
         var owners = await _working.OwnersAsync(IdentityResolver.IdentitiesOf(views, reducer.Limits), profiles, cancellationToken);
@@ -148,6 +143,18 @@ public sealed class ProfilePipeline(IEventLog log, IPositionStore positions, IPr
         }
         var changes = batch.ToChangeSet(position, logged[^1].Sequence) with { Suppressed = dropped };
         return (changes, changes.Profiles);
+    }
+
+    /// <summary>
+    /// An event as the fold reads it: as stored, opened (and parsed again) only when the fold reads a part that can hold
+    /// a sealed value (<see cref="ProfileBatch.NeedsOpenedPayload"/>). Shared by the whole fold and its partitions.
+    /// </summary>
+    internal static EventView FoldView(IEventLog log, LoggedEvent logged)
+    {
+        var view = EventView.Parse(logged);
+        return ProfileBatch.NeedsOpenedPayload(view) && log.Open(logged) is var opened && !ReferenceEquals(opened.Event.Payload, logged.Event.Payload)
+            ? EventView.Parse(opened)
+            : view;
     }
 
     /// <summary>

@@ -53,8 +53,7 @@ internal sealed class SqlPositionStore(SqlDatabase db) : IPositionStore
             // Read, then retired: a whole fold still running somewhere with its position cached finds it moved, and re-reads into the refusal.
             var stood = await Db.ScalarAsync(c, t, "SELECT position FROM pipeline_positions WHERE name = @name", cancellationToken, whole);
             var position = stood is null ? 0 : Convert.ToInt64(stood, CultureInfo.InvariantCulture);
-            await Db.ExecuteAsync(c, t, "DELETE FROM pipeline_positions WHERE name = @name", cancellationToken, whole);
-            await Db.ExecuteAsync(c, t, "INSERT INTO pipeline_positions (name, position) VALUES (@name, @retired)", cancellationToken, whole, ("retired", RetiredPosition));
+            await Db.ExecuteAsync(c, t, "UPDATE pipeline_positions SET position = @retired WHERE name = @name", cancellationToken, whole, ("retired", RetiredPosition));
             const string seed = "INSERT INTO pipeline_positions (name, position) VALUES (@name, @position)";
             await Db.ExecuteAsync(c, t, seed, cancellationToken, ("name", Followers.Identities), ("position", position));
             for (var k = 0; k < partitions; k++)

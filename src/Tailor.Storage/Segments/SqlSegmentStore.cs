@@ -141,17 +141,18 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
             if (change.Entered) entering.Add(change.ProfileId);
         if (entering.Count == 0) return;
         var (inList, ids) = db.IdSet("ids", entering);
-        List<string> merged;
+        List<(string Id, bool MergedAway)> rows; // every entering row is read: FOR SHARE locks only the rows it returns
         try
         {
-            merged = await Db.ListAsync(c, t, $"SELECT id, merged_into FROM profiles WHERE id IN ({inList}){(db.Kind == "postgres" ? " FOR SHARE NOWAIT" : "")}",
-                r => r.IsDBNull(1) ? "" : r.GetString(0), ct, ("ids", ids));
+            rows = await Db.ListAsync(c, t, $"SELECT id, merged_into FROM profiles WHERE id IN ({inList}){(db.Kind == "postgres" ? " FOR SHARE NOWAIT" : "")}",
+                r => (r.GetString(0), !r.IsDBNull(1)), ct, ("ids", ids));
         }
         catch (DbException e) when (e.SqlState == "55P03") // lock_not_available
         {
             throw new PositionConflictException("segment entries of profiles a fold commit holds", 0);
         }
-        if (merged.Find(id => id.Length > 0) is { } away) throw new PositionConflictException($"segment entry of merged-away profile {away}", 0);
+        foreach (var (id, mergedAway) in rows)
+            if (mergedAway) throw new PositionConflictException($"segment entry of merged-away profile {id}", 0);
     }
 
     /// <summary>
