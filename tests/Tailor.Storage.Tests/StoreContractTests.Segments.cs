@@ -149,7 +149,7 @@ public abstract partial class StoreContractTests
 
     /// <summary>
     /// An update writes all its changes and timers at once (a bulk statement per kind): entries and exits land, the
-    /// history keeps the update's order, of two timers for one key the last wins, and a cleared timer is gone.
+    /// history keeps the update's order, of two changes or two timers for one key the last wins, and a cleared timer is gone.
     /// </summary>
     [Fact]
     public async Task One_membership_update_writes_every_change_and_timer_with_history_in_order()
@@ -160,12 +160,17 @@ public abstract partial class StoreContractTests
         await Store.Segments.ApplyMembershipAsync(new MembershipUpdate(
             [new("seg-a", "prf-3", true, At(2)), new("seg-a", "prf-2", false, At(2)), new("seg-b", "prf-1", false, At(3))],
             [new("seg-a", "prf-3", At(50)), new("seg-a", "prf-3", At(90)), new("seg-a", "prf-2", null)]), Ct);
+        await Store.Segments.ApplyMembershipAsync(new MembershipUpdate(
+            [new("seg-c", "prf-1", true, At(4)), new("seg-c", "prf-1", false, At(5)), new("seg-c", "prf-1", true, At(6)),
+                new("seg-c", "prf-2", true, At(4)), new("seg-c", "prf-2", false, At(5))], []), Ct);
 
         Assert.Equal(["prf-1", "prf-3"], (await Store.Segments.MembersAsync("seg-a", null, 10, Ct)).Select(m => m.ProfileId).Order(StringComparer.Ordinal));
         Assert.Equal(At(1), (await Store.Segments.MembersAsync("seg-a", null, 10, Ct)).Single(m => m.ProfileId == "prf-1").Since);
         Assert.Empty(await Store.Segments.MembersAsync("seg-b", null, 10, Ct));
         Assert.Equal([("seg-a", "prf-1", true), ("seg-a", "prf-2", true), ("seg-b", "prf-1", true), ("seg-a", "prf-3", true), ("seg-a", "prf-2", false), ("seg-b", "prf-1", false)],
-            (await Store.Segments.MembershipHistoryAsync(null, null, 10, Ct)).Select(h => (h.SegmentId, h.ProfileId, h.Entered)));
+            (await Store.Segments.MembershipHistoryAsync(null, null, 6, Ct)).Select(h => (h.SegmentId, h.ProfileId, h.Entered)));
+        Assert.Equal(["prf-1"], (await Store.Segments.MembersAsync("seg-c", null, 10, Ct)).Select(m => m.ProfileId));
+        Assert.Equal([true, false, true, true, false], (await Store.Segments.MembershipHistoryAsync(null, "seg-c", 10, Ct)).Select(h => h.Entered));
         Assert.Equal([new SegmentTimer("seg-a", "prf-3", At(90)), new SegmentTimer("seg-a", "prf-1", At(100))], await Store.Segments.DueTimersAsync(At(1000), 10, Ct));
     }
 

@@ -24,6 +24,12 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
 
     private readonly DefinitionLimits _limits = limits ?? DefinitionLimits.Default;
     private const int PageSize = 500;
+
+    /// <summary>
+    /// Profiles per commit of a full recompute: a commit costs a durable write and a look-up of the entering profiles
+    /// whatever its size (issue 17, BENCHMARKS.md). The page holds the engine's gate: incremental batches wait at most one page.
+    /// </summary>
+    private const int RecomputePage = 5000;
     private readonly PopulationStats _stats = new(store, time);
     private readonly SemaphoreSlim _gate = new(1, 1); // one membership writer at a time: worker, timers and recomputes interleave by batch
     private long? _position;
@@ -278,8 +284,8 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         while (true)
         {
             IReadOnlyList<string> ids;
-            if (candidates is null) ids = await store.ProfileIdsAsync(after, PageSize, cancellationToken);
-            else ids = candidates.Skip(offset).Take(PageSize).ToList();
+            if (candidates is null) ids = await store.ProfileIdsAsync(after, RecomputePage, cancellationToken);
+            else ids = candidates.Skip(offset).Take(RecomputePage).ToList();
             if (ids.Count == 0) break;
             offset += ids.Count;
             var update = new Pending();

@@ -53,8 +53,11 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
     {
         if (changes.Count > 0)
         {
-            var entered = changes.Where(c => c.Entered).ToList();
-            var exited = changes.Where(c => !c.Entered).ToList();
+            // Membership follows the last change of each (segment, profile); the history keeps them all.
+            var last = new Dictionary<(string, string), MembershipChange>(changes.Count);
+            foreach (var change in changes) last[(change.SegmentId, change.ProfileId)] = change;
+            var entered = last.Values.Where(c => c.Entered).ToList();
+            var exited = last.Values.Where(c => !c.Entered).ToList();
             if (entered.Count > 0)
                 yield return new("""
                     INSERT INTO segment_members (segment_id, profile_id, since)

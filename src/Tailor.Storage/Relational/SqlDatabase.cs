@@ -115,11 +115,11 @@ public abstract class SqlDatabase : IAsyncDisposable
     internal virtual Task OrderHistoryWritesAsync(DbConnection c, DbTransaction t, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
-    /// The writes of membership changes (members and history) and timers, a few statements per change; a database with
-    /// bulk parameters (PostgreSQL arrays) overrides this with a few statements in all.
+    /// The writes of membership changes (members and history) and timers as a few bulk statements (JSON arrays on
+    /// SQLite, arrays on PostgreSQL): the last change of a (segment, profile) decides membership, the history keeps
+    /// every change in order, and the last word on a timer wins.
     /// </summary>
-    internal virtual IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers) =>
-        Segments.SqlSegmentStore.MembershipWritesOneByOne(changes, timers);
+    internal abstract IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers);
 
     /// <summary>
     /// The writes that record which profile each event belongs to (table <c>event_profiles</c>), one statement per

@@ -155,33 +155,6 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
             if (mergedAway) throw new PositionConflictException($"segment entry of merged-away profile {id}", 0);
     }
 
-    /// <summary>
-    /// The writes of membership changes (members and history) and timers, a few statements per change; a database with
-    /// bulk parameters (PostgreSQL arrays) writes them with a few statements in all instead (<see cref="SqlDatabase.MembershipWrites"/>).
-    /// </summary>
-    internal static IEnumerable<Statement> MembershipWritesOneByOne(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
-    {
-        foreach (var change in changes)
-        {
-            (string, object?) segment = ("segment", change.SegmentId), profile = ("profile", change.ProfileId), at = ("at", Db.Ms(change.At));
-            yield return change.Entered
-                ? new("INSERT INTO segment_members (segment_id, profile_id, since) VALUES (@segment, @profile, @at) ON CONFLICT (segment_id, profile_id) DO NOTHING", segment, profile, at)
-                : new("DELETE FROM segment_members WHERE segment_id = @segment AND profile_id = @profile", segment, profile);
-            yield return new("INSERT INTO segment_history (segment_id, profile_id, entered, at) VALUES (@segment, @profile, @entered, @at)",
-                segment, profile, ("entered", change.Entered), at);
-        }
-        foreach (var timer in timers)
-        {
-            (string, object?) segment = ("segment", timer.SegmentId), profile = ("profile", timer.ProfileId);
-            yield return timer.DueAt is { } due
-                ? new("""
-                    INSERT INTO segment_timers (segment_id, profile_id, due_at) VALUES (@segment, @profile, @due)
-                    ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
-                    """, segment, profile, ("due", Db.Ms(due)))
-                : new("DELETE FROM segment_timers WHERE segment_id = @segment AND profile_id = @profile", segment, profile);
-        }
-    }
-
     public async Task<IReadOnlyList<SegmentMember>> MembersAsync(string segmentId, string? afterProfileId, int limit, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Tailor.Core.Events;
+using Tailor.Core.Storage;
 using Tailor.Storage.Relational;
 
 namespace Tailor.Storage.Sqlite;
@@ -50,6 +51,76 @@ public sealed class SqliteDatabase : SqlDatabase
         }
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>
+    /// Membership changes and timers as a handful of statements over JSON arrays (json_each), however many there are:
+    /// a statement per change took twice as long (46 against 24 ms for 5,000 entries and their history, issue 17,
+    /// BENCHMARKS.md). The last change of a (segment, profile) decides membership, the history keeps every change in
+    /// order, and the last word on a timer wins. (<c>WHERE true</c>: SQLite's parser needs it before an upsert's
+    /// <c>ON CONFLICT</c> in <c>INSERT … SELECT</c>.)
+    /// </summary>
+    internal override IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
+    {
+        if (changes.Count > 0)
+        {
+            var last = new Dictionary<(string, string), MembershipChange>(changes.Count);
+            foreach (var change in changes) last[(change.SegmentId, change.ProfileId)] = change;
+            var entered = last.Values.Where(c => c.Entered).ToList();
+            var exited = last.Values.Where(c => !c.Entered).ToList();
+            if (entered.Count > 0)
+                yield return new("""
+                    INSERT INTO segment_members (segment_id, profile_id, since)
+                    SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(@rows) WHERE true
+                    ON CONFLICT (segment_id, profile_id) DO NOTHING
+                    """, ("rows", ChangeRows(entered)));
+            if (exited.Count > 0)
+                yield return new("""
+                    DELETE FROM segment_members WHERE (segment_id, profile_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(@rows))
+                    """, ("rows", ChangeRows(exited)));
+            // json_each walks the array in order (key is the index): history ids follow the order of the changes.
+            yield return new("""
+                INSERT INTO segment_history (segment_id, profile_id, entered, at)
+                SELECT value ->> 0, value ->> 1, value ->> 3, value ->> 2 FROM json_each(@rows) ORDER BY key
+                """, ("rows", ChangeRows(changes)));
+        }
+        var latest = new Dictionary<(string, string), SegmentTimer>(timers.Count);
+        foreach (var timer in timers) latest[(timer.SegmentId, timer.ProfileId)] = timer;
+        var set = latest.Values.Where(t => t.DueAt is not null).ToList();
+        var cleared = latest.Values.Where(t => t.DueAt is null).ToList();
+        if (set.Count > 0)
+            yield return new("""
+                INSERT INTO segment_timers (segment_id, profile_id, due_at)
+                SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(@rows) WHERE true
+                ON CONFLICT (segment_id, profile_id) DO UPDATE SET due_at = excluded.due_at
+                """, ("rows", TimerRows(set)));
+        if (cleared.Count > 0)
+            yield return new("""
+                DELETE FROM segment_timers WHERE (segment_id, profile_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(@rows))
+                """, ("rows", TimerRows(cleared)));
+    }
+
+    /// <summary>Changes as [segment, profile, at ms, entered 1/0] rows.</summary>
+    private static string ChangeRows(IReadOnlyCollection<MembershipChange> changes) =>
+        JsonArray(changes, changes.Count * 40, static (json, c) =>
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(c.SegmentId);
+            json.WriteStringValue(c.ProfileId);
+            json.WriteNumberValue(Db.Ms(c.At));
+            json.WriteNumberValue(c.Entered ? 1 : 0);
+            json.WriteEndArray();
+        });
+
+    /// <summary>Timers as [segment, profile, due ms or null] rows.</summary>
+    private static string TimerRows(IReadOnlyCollection<SegmentTimer> timers) =>
+        JsonArray(timers, timers.Count * 40, static (json, t) =>
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(t.SegmentId);
+            json.WriteStringValue(t.ProfileId);
+            if (t.DueAt is { } due) json.WriteNumberValue(Db.Ms(due)); else json.WriteNullValue();
+            json.WriteEndArray();
+        });
 
     // json_each gives true/false as 1/0, so the JSON type must match too (true is not the number 1);
     // integer and real compare as numbers, as in PostgreSQL's jsonb (3 equals 3.0).
@@ -150,8 +221,9 @@ public sealed class SqliteDatabase : SqlDatabase
             // A page cache that holds a pipeline commit's dirty pages (about 20 MB for 2,000 events: the random-keyed
             // indexes of profiles, identities, trait history and assignments): with the default 2 MB, SQLite spilled
             // pages to the WAL mid-transaction and wrote them again at commit, and re-read the same pages batch after
-            // batch (issue 17: pwrite −26 %, pread −61 % for the same fold, BENCHMARKS.md).
-            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{WriterCacheKib};";
+            // batch (issue 17: pwrite −26 %, pread −61 % for the same fold, BENCHMARKS.md). Statement journals in
+            // memory: a many-row statement (json_each) otherwise spilled one to a temporary file per commit.
+            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{WriterCacheKib}; PRAGMA temp_store = MEMORY;";
             await pragma.ExecuteNonQueryAsync(ct);
         }
         return _writer = connection;
