@@ -149,7 +149,8 @@ public abstract partial class StoreContractTests
 
     /// <summary>
     /// An update writes all its changes and timers at once (a bulk statement per kind): entries and exits land, the
-    /// history keeps the update's order, of two changes or two timers for one key the last wins, and a cleared timer is gone.
+    /// history keeps the update's order, several changes of one key end as if applied one by one, of two timers for one
+    /// key the last wins, and a cleared timer is gone.
     /// </summary>
     [Fact]
     public async Task One_membership_update_writes_every_change_and_timer_with_history_in_order()
@@ -162,15 +163,18 @@ public abstract partial class StoreContractTests
             [new("seg-a", "prf-3", At(50)), new("seg-a", "prf-3", At(90)), new("seg-a", "prf-2", null)]), Ct);
         await Store.Segments.ApplyMembershipAsync(new MembershipUpdate(
             [new("seg-c", "prf-1", true, At(4)), new("seg-c", "prf-1", false, At(5)), new("seg-c", "prf-1", true, At(6)),
-                new("seg-c", "prf-2", true, At(4)), new("seg-c", "prf-2", false, At(5))], []), Ct);
+                new("seg-c", "prf-2", true, At(4)), new("seg-c", "prf-2", false, At(5)), new("seg-c", "prf-3", true, At(4)), new("seg-c", "prf-3", true, At(7)),
+                new("seg-a", "prf-3", false, At(7)), new("seg-a", "prf-3", true, At(8)), new("seg-a", "prf-1", true, At(9))], []), Ct);
 
         Assert.Equal(["prf-1", "prf-3"], (await Store.Segments.MembersAsync("seg-a", null, 10, Ct)).Select(m => m.ProfileId).Order(StringComparer.Ordinal));
+        // As one by one: an exit then an entry starts the membership again; an entry for a member keeps its start.
         Assert.Equal(At(1), (await Store.Segments.MembersAsync("seg-a", null, 10, Ct)).Single(m => m.ProfileId == "prf-1").Since);
+        Assert.Equal(At(8), (await Store.Segments.MembersAsync("seg-a", null, 10, Ct)).Single(m => m.ProfileId == "prf-3").Since);
         Assert.Empty(await Store.Segments.MembersAsync("seg-b", null, 10, Ct));
         Assert.Equal([("seg-a", "prf-1", true), ("seg-a", "prf-2", true), ("seg-b", "prf-1", true), ("seg-a", "prf-3", true), ("seg-a", "prf-2", false), ("seg-b", "prf-1", false)],
             (await Store.Segments.MembershipHistoryAsync(null, null, 6, Ct)).Select(h => (h.SegmentId, h.ProfileId, h.Entered)));
-        Assert.Equal(["prf-1"], (await Store.Segments.MembersAsync("seg-c", null, 10, Ct)).Select(m => m.ProfileId));
-        Assert.Equal([true, false, true, true, false], (await Store.Segments.MembershipHistoryAsync(null, "seg-c", 10, Ct)).Select(h => h.Entered));
+        Assert.Equal([("prf-1", At(6)), ("prf-3", At(4))], (await Store.Segments.MembersAsync("seg-c", null, 10, Ct)).Select(m => (m.ProfileId, m.Since)));
+        Assert.Equal([true, false, true, true, false, true, true], (await Store.Segments.MembershipHistoryAsync(null, "seg-c", 10, Ct)).Select(h => h.Entered));
         Assert.Equal([new SegmentTimer("seg-a", "prf-3", At(90)), new SegmentTimer("seg-a", "prf-1", At(100))], await Store.Segments.DueTimersAsync(At(1000), 10, Ct));
     }
 
@@ -480,6 +484,60 @@ public abstract partial class StoreContractTests
             // The size history, kept by deltas, ends at the true member count.
             var history = await Store.Segments.SizeHistoryAsync(segment.Id, 100_000, Ct);
             Assert.Equal(before.GetValueOrDefault(segment.Id), history.Count == 0 ? 0 : history[^1].Size);
+        }
+    }
+
+    /// <summary>
+    /// A recompute page whose commit is refused (a profile of it merged away after it was read, as the segment commit
+    /// refuses) is read again rather than failing the recompute, a few times at most.
+    /// </summary>
+    [Fact]
+    public async Task A_recompute_reads_a_page_again_when_its_commit_is_refused()
+    {
+        using var engine = Engine();
+        var now = _time.GetUtcNow();
+        await SettleAsync(engine, Order(now, "again-1"), Order(now, "again-2"));
+        var segment = await SegmentAsync(engine, "Page Again", "performed \"Order Completed\"");
+
+        var refusing = RefusingSegments.Wrap(Store.Segments, refusals: 2);
+        using var recomputing = new SegmentEngine(refusing, Store.Positions, Store.Profiles, _time);
+        await recomputing.ReloadAsync(Ct);
+        var result = await recomputing.RecomputeAsync(segment.Id, null, Ct);
+
+        Assert.Equal(0, ((RefusingSegments)(object)refusing).Refusals);
+        Assert.Equal(2, result.Entered);
+        Assert.Equal(2, (await Store.Segments.MembersAsync(segment.Id, null, 10, Ct)).Count);
+
+        var always = RefusingSegments.Wrap(Store.Segments, refusals: int.MaxValue);
+        using var failing = new SegmentEngine(always, Store.Positions, Store.Profiles, _time);
+        await failing.ReloadAsync(Ct);
+        await Assert.ThrowsAsync<PositionConflictException>(() => failing.RecomputeAsync(segment.Id, null, Ct));
+    }
+
+    /// <summary>A segment store whose next membership commits are refused, as a merge between read and commit makes the store refuse them.</summary>
+    public class RefusingSegments : System.Reflection.DispatchProxy
+    {
+        private ISegmentStore _inner = null!;
+
+        public int Refusals { get; private set; }
+
+        public static ISegmentStore Wrap(ISegmentStore inner, int refusals)
+        {
+            var proxy = Create<ISegmentStore, RefusingSegments>();
+            var refusing = (RefusingSegments)(object)proxy;
+            (refusing._inner, refusing.Refusals) = (inner, refusals);
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod!.Name == nameof(ISegmentStore.ApplyMembershipAsync) && Refusals > 0)
+            {
+                Refusals--;
+                return Task.FromException(new PositionConflictException("segment entry of a merged-away profile", 0));
+            }
+            try { return targetMethod.Invoke(_inner, args); }
+            catch (System.Reflection.TargetInvocationException e) { throw e.InnerException!; }
         }
     }
 }

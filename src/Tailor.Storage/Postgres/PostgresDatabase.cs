@@ -53,22 +53,18 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
     {
         if (changes.Count > 0)
         {
-            // Membership follows the last change of each (segment, profile); the history keeps them all.
-            var last = new Dictionary<(string, string), MembershipChange>(changes.Count);
-            foreach (var change in changes) last[(change.SegmentId, change.ProfileId)] = change;
-            var entered = last.Values.Where(c => c.Entered).ToList();
-            var exited = last.Values.Where(c => !c.Entered).ToList();
-            if (entered.Count > 0)
-                yield return new("""
-                    INSERT INTO segment_members (segment_id, profile_id, since)
-                    SELECT * FROM unnest(@segments, @profiles, @ats) ON CONFLICT (segment_id, profile_id) DO NOTHING
-                    """, ("segments", entered.Select(c => c.SegmentId).ToArray()), ("profiles", entered.Select(c => c.ProfileId).ToArray()),
-                    ("ats", entered.Select(c => Db.Ms(c.At)).ToArray()));
-            if (exited.Count > 0)
+            var (removed, inserted) = MemberRows(changes);
+            if (removed.Count > 0)
                 yield return new("""
                     DELETE FROM segment_members m USING unnest(@segments, @profiles) AS x(segment_id, profile_id)
                     WHERE m.segment_id = x.segment_id AND m.profile_id = x.profile_id
-                    """, ("segments", exited.Select(c => c.SegmentId).ToArray()), ("profiles", exited.Select(c => c.ProfileId).ToArray()));
+                    """, ("segments", removed.Select(c => c.SegmentId).ToArray()), ("profiles", removed.Select(c => c.ProfileId).ToArray()));
+            if (inserted.Count > 0)
+                yield return new("""
+                    INSERT INTO segment_members (segment_id, profile_id, since)
+                    SELECT * FROM unnest(@segments, @profiles, @ats) ON CONFLICT (segment_id, profile_id) DO NOTHING
+                    """, ("segments", inserted.Select(c => c.SegmentId).ToArray()), ("profiles", inserted.Select(c => c.ProfileId).ToArray()),
+                    ("ats", inserted.Select(c => Db.Ms(c.At)).ToArray()));
             // WITH ORDINALITY keeps the history ids in the order the changes were made.
             yield return new("""
                 INSERT INTO segment_history (segment_id, profile_id, entered, at)

@@ -116,10 +116,34 @@ public abstract class SqlDatabase : IAsyncDisposable
 
     /// <summary>
     /// The writes of membership changes (members and history) and timers as a few bulk statements (JSON arrays on
-    /// SQLite, arrays on PostgreSQL): the last change of a (segment, profile) decides membership, the history keeps
-    /// every change in order, and the last word on a timer wins.
+    /// SQLite, arrays on PostgreSQL) with the effect of applying them one by one: members as <see cref="MemberRows"/>
+    /// says, the history with every change in order, and the last word on a timer.
     /// </summary>
     internal abstract IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers);
+
+    /// <summary>
+    /// What an update's changes do to <c>segment_members</c>, as if applied one by one: a (segment, profile) with an
+    /// exit is removed first; one that enters after its last exit, or never exits, is then inserted with the moment
+    /// of that first entry (an entry for a profile already in keeps its earlier <c>since</c>).
+    /// </summary>
+    private protected static (List<MembershipChange> Removed, List<MembershipChange> Inserted) MemberRows(IReadOnlyList<MembershipChange> changes)
+    {
+        var outcome = new Dictionary<(string, string), (MembershipChange? Exit, MembershipChange? Entry)>(changes.Count);
+        foreach (var change in changes)
+        {
+            var key = (change.SegmentId, change.ProfileId);
+            var (exit, entry) = outcome.GetValueOrDefault(key);
+            outcome[key] = change.Entered ? (exit, entry ?? change) : (change, null);
+        }
+        var removed = new List<MembershipChange>();
+        var inserted = new List<MembershipChange>();
+        foreach (var (exit, entry) in outcome.Values)
+        {
+            if (exit is { } gone) removed.Add(gone);
+            if (entry is { } entering) inserted.Add(entering);
+        }
+        return (removed, inserted);
+    }
 
     /// <summary>
     /// The writes that record which profile each event belongs to (table <c>event_profiles</c>), one statement per

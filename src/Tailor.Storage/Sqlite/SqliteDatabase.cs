@@ -55,28 +55,24 @@ public sealed class SqliteDatabase : SqlDatabase
     /// <summary>
     /// Membership changes and timers as a handful of statements over JSON arrays (json_each), however many there are:
     /// a statement per change took twice as long (46 against 24 ms for 5,000 entries and their history, issue 17,
-    /// BENCHMARKS.md). The last change of a (segment, profile) decides membership, the history keeps every change in
-    /// order, and the last word on a timer wins. (<c>WHERE true</c>: SQLite's parser needs it before an upsert's
-    /// <c>ON CONFLICT</c> in <c>INSERT … SELECT</c>.)
+    /// BENCHMARKS.md), with the effect of applying them one by one (<see cref="SqlDatabase.MemberRows"/>). (<c>WHERE
+    /// true</c>: SQLite's parser needs it before an upsert's <c>ON CONFLICT</c> in <c>INSERT … SELECT</c>.)
     /// </summary>
     internal override IEnumerable<Statement> MembershipWrites(IReadOnlyList<MembershipChange> changes, IReadOnlyList<SegmentTimer> timers)
     {
         if (changes.Count > 0)
         {
-            var last = new Dictionary<(string, string), MembershipChange>(changes.Count);
-            foreach (var change in changes) last[(change.SegmentId, change.ProfileId)] = change;
-            var entered = last.Values.Where(c => c.Entered).ToList();
-            var exited = last.Values.Where(c => !c.Entered).ToList();
-            if (entered.Count > 0)
+            var (removed, inserted) = MemberRows(changes);
+            if (removed.Count > 0)
+                yield return new("""
+                    DELETE FROM segment_members WHERE (segment_id, profile_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(@rows))
+                    """, ("rows", ChangeRows(removed)));
+            if (inserted.Count > 0)
                 yield return new("""
                     INSERT INTO segment_members (segment_id, profile_id, since)
                     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(@rows) WHERE true
                     ON CONFLICT (segment_id, profile_id) DO NOTHING
-                    """, ("rows", ChangeRows(entered)));
-            if (exited.Count > 0)
-                yield return new("""
-                    DELETE FROM segment_members WHERE (segment_id, profile_id) IN (SELECT value ->> 0, value ->> 1 FROM json_each(@rows))
-                    """, ("rows", ChangeRows(exited)));
+                    """, ("rows", ChangeRows(inserted)));
             // json_each walks the array in order (key is the index): history ids follow the order of the changes.
             yield return new("""
                 INSERT INTO segment_history (segment_id, profile_id, entered, at)
@@ -221,8 +217,9 @@ public sealed class SqliteDatabase : SqlDatabase
             // A page cache that holds a pipeline commit's dirty pages (about 20 MB for 2,000 events: the random-keyed
             // indexes of profiles, identities, trait history and assignments): with the default 2 MB, SQLite spilled
             // pages to the WAL mid-transaction and wrote them again at commit, and re-read the same pages batch after
-            // batch (issue 17: pwrite −26 %, pread −61 % for the same fold, BENCHMARKS.md). Statement journals in
-            // memory: a many-row statement (json_each) otherwise spilled one to a temporary file per commit.
+            // batch (issue 17: pwrite −26 %, pread −61 % for the same fold, BENCHMARKS.md). Statement journals and
+            // temporary tables of every write stay in memory: a many-row statement (json_each) otherwise spilled its
+            // journal to a temporary file per commit.
             pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{WriterCacheKib}; PRAGMA temp_store = MEMORY;";
             await pragma.ExecuteNonQueryAsync(ct);
         }
