@@ -73,11 +73,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
                 """, ("segments", changes.Select(c => c.SegmentId).ToArray()), ("profiles", changes.Select(c => c.ProfileId).ToArray()),
                 ("entered", changes.Select(c => c.Entered).ToArray()), ("ats", changes.Select(c => Db.Ms(c.At)).ToArray()));
         }
-        // One row per timer key (the last word wins), since one statement cannot update a row twice.
-        var latest = new Dictionary<(string, string), SegmentTimer>();
-        foreach (var timer in timers) latest[(timer.SegmentId, timer.ProfileId)] = timer;
-        var set = latest.Values.Where(t => t.DueAt is not null).ToList();
-        var cleared = latest.Values.Where(t => t.DueAt is null).ToList();
+        var (set, cleared) = LatestTimers(timers);
         if (set.Count > 0)
             yield return new("""
                 INSERT INTO segment_timers (segment_id, profile_id, due_at) SELECT * FROM unnest(@segments, @profiles, @dues)

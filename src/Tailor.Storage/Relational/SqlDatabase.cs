@@ -145,6 +145,14 @@ public abstract class SqlDatabase : IAsyncDisposable
         return (removed, inserted);
     }
 
+    /// <summary>The last word on each timer key, split into timers set and timers cleared (one statement cannot write a row twice).</summary>
+    private protected static (List<SegmentTimer> Set, List<SegmentTimer> Cleared) LatestTimers(IReadOnlyList<SegmentTimer> timers)
+    {
+        var latest = new Dictionary<(string, string), SegmentTimer>(timers.Count);
+        foreach (var timer in timers) latest[(timer.SegmentId, timer.ProfileId)] = timer;
+        return ([.. latest.Values.Where(t => t.DueAt is not null)], [.. latest.Values.Where(t => t.DueAt is null)]);
+    }
+
     /// <summary>
     /// The writes that record which profile each event belongs to (table <c>event_profiles</c>), one statement per
     /// event; a database with bulk parameters (PostgreSQL arrays) overrides this with one statement in all.

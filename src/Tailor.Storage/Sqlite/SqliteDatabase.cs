@@ -79,10 +79,7 @@ public sealed class SqliteDatabase : SqlDatabase
                 SELECT value ->> 0, value ->> 1, value ->> 3, value ->> 2 FROM json_each(@rows) ORDER BY key
                 """, ("rows", ChangeRows(changes)));
         }
-        var latest = new Dictionary<(string, string), SegmentTimer>(timers.Count);
-        foreach (var timer in timers) latest[(timer.SegmentId, timer.ProfileId)] = timer;
-        var set = latest.Values.Where(t => t.DueAt is not null).ToList();
-        var cleared = latest.Values.Where(t => t.DueAt is null).ToList();
+        var (set, cleared) = LatestTimers(timers);
         if (set.Count > 0)
             yield return new("""
                 INSERT INTO segment_timers (segment_id, profile_id, due_at)
