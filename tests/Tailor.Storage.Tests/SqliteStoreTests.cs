@@ -5,7 +5,7 @@ using static Tailor.Tests.Support.Messages;
 namespace Tailor.Storage.Tests;
 
 /// <summary>The storage contract on SQLite: a new database file per test, deleted afterwards.</summary>
-public class SqliteStoreTests : StoreContractTests
+public partial class SqliteStoreTests : StoreContractTests
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"tailor-test-{Guid.NewGuid():N}");
 

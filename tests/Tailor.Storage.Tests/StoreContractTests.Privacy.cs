@@ -384,6 +384,37 @@ public abstract partial class StoreContractTests
         Assert.Contains(live, p => p.Consent.Values.Any(c => c.Where is not null)); // the IP as a consent's "where" was read
     }
 
+    /// <summary>
+    /// SQLite keeps audit entries in a journal file beside the database until they are moved into <c>audit_log</c>
+    /// (docs/security.md): an entry quoting her email that a crashed process left there is erased with the rest, from
+    /// the trail and from the journal file's bytes.
+    /// </summary>
+    [Fact]
+    public async Task Erasure_reaches_an_audit_entry_a_crashed_process_left_in_the_journal()
+    {
+        if (DataDirectory is not { } directory) return;
+        var pipeline = PrivacyPipeline();
+        await PlantZeldaAndBobAsync(pipeline);
+        Assert.Single(await Store.Audit.ListAsync(new AuditQuery(ActionPrefix: "GET"), Ct)); // moved: the journal is empty
+        await using (var journal = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, "tailor.audit.db")};Pooling=false"))
+        {
+            await journal.OpenAsync(Ct);
+            await using var insert = journal.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO entries (at, actor, actor_name, action, target, outcome, origin)
+                VALUES (0, 'key_2', 'support', 'GET /api/profiles/zelda.quux@example.org/events', NULL, 200, '10.0.0.2')
+                """;
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        var erased = await Erasure(pipeline).EraseAsync("email", ZeldaEmail, "key_1", "ops", "10.0.0.1", Ct);
+
+        Assert.Null(erased.Problem);
+        Assert.Equal([], SchemaScan.FindInFiles(directory, ZeldaNeedles));
+        Assert.Equal(["GET /api/profiles/[erased]", "GET /api/profiles/[erased]/events"],
+            (await Store.Audit.ListAsync(new AuditQuery(ActionPrefix: "GET"), Ct)).Select(e => e.Action).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Entries appended at the same moment (reads of many profiles at once) share commits: every one is kept, once, with what was recorded.</summary>
     [Fact]
     public async Task Audit_entries_appended_at_once_are_each_kept_once()

@@ -7,24 +7,34 @@ namespace Tailor.Storage.Audit;
 
 /// <summary>
 /// The audit trail: entries appended together share one commit (<see cref="GroupCommit{T}"/>; every profile read writes
-/// one), read newest first, deleted only by retention.
+/// one), read newest first, deleted only by retention. On SQLite they are made durable in the database's
+/// <see cref="SqliteAuditJournal"/> and reach <c>audit_log</c> from there; reads move them first.
 /// </summary>
 internal sealed class SqlAuditStore(SqlDatabase db) : IAuditStore
 {
-    private readonly GroupCommit<AuditEntry> _appends = new(entries => InsertAsync(db, entries));
+    private readonly GroupCommit<AuditEntry> _appends = new(entries => db.AuditJournal is { } journal
+        ? journal.AppendAsync(entries)
+        : db.WriteAsync(async (c, t) =>
+        {
+            await InsertAsync(c, t, "audit_log", entries);
+            return entries.Count;
+        }, CancellationToken.None));
 
     public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) => _appends.AddAsync(entry, cancellationToken);
 
-    private static Task InsertAsync(SqlDatabase db, IReadOnlyList<AuditEntry> entries) =>
-        db.WriteAsync(async (c, t) =>
+    /// <summary>Inserts <paramref name="entries"/> into <paramref name="table"/> (<c>audit_log</c>, which numbers them, or SQLite's journal) with one prepared command.</summary>
+    internal static async Task InsertAsync(DbConnection c, DbTransaction? t, string table, IReadOnlyList<AuditEntry> entries)
+    {
+        await using var insert = Db.Command(c, t, $"""
+            INSERT INTO {table} (at, actor, actor_name, action, target, outcome, origin) VALUES (@at, @actor, @name, @action, @target, @outcome, @origin)
+            """, ("at", null), ("actor", null), ("name", null), ("action", null), ("target", null), ("outcome", null), ("origin", null));
+        foreach (var entry in entries)
         {
-            foreach (var entry in entries)
-                await Db.ExecuteAsync(c, t, """
-                    INSERT INTO audit_log (at, actor, actor_name, action, target, outcome, origin) VALUES (@at, @actor, @name, @action, @target, @outcome, @origin)
-                    """, CancellationToken.None, ("at", Db.Ms(entry.At)), ("actor", entry.Actor), ("name", entry.ActorName), ("action", entry.Action),
-                    ("target", entry.Target), ("outcome", entry.Outcome), ("origin", entry.Origin));
-            return entries.Count;
-        }, CancellationToken.None);
+            object?[] values = [Db.Ms(entry.At), entry.Actor, entry.ActorName, entry.Action, entry.Target, entry.Outcome, entry.Origin];
+            for (var i = 0; i < values.Length; i++) insert.Parameters[i].Value = values[i] ?? DBNull.Value;
+            await insert.ExecuteNonQueryAsync();
+        }
+    }
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(AuditQuery query, CancellationToken cancellationToken)
     {
@@ -43,6 +53,7 @@ internal sealed class SqlAuditStore(SqlDatabase db) : IAuditStore
         if (query.Before is { } before) Where("seq < @before", "before", before);
         sql.Append(" ORDER BY seq DESC LIMIT @limit");
         parameters.Add(("limit", query.Limit));
+        if (db.AuditJournal is { } journal) await journal.FlushAsync(cancellationToken);
         await using var c = await db.OpenReadAsync(cancellationToken);
         return await Db.ListAsync(c, sql.ToString(), Read, cancellationToken, [.. parameters]);
     }
@@ -51,6 +62,7 @@ internal sealed class SqlAuditStore(SqlDatabase db) : IAuditStore
         db.WriteAsync(async (c, t) => (long)await Db.ExecuteAsync(c, t, "DELETE FROM audit_log WHERE at < @before", cancellationToken, ("before", Db.Ms(before))),
             cancellationToken);
 
-    private static AuditEntry Read(DbDataReader r) => new(r.GetInt64(0), ProfileColumns.FromMs(r.GetInt64(1)), r.GetString(2), r.GetString(3), r.GetString(4),
+    /// <summary>An entry from <c>seq, at, actor, actor_name, action, target, outcome, origin</c>.</summary>
+    internal static AuditEntry Read(DbDataReader r) => new(r.GetInt64(0), ProfileColumns.FromMs(r.GetInt64(1)), r.GetString(2), r.GetString(3), r.GetString(4),
         r.IsDBNull(5) ? null : r.GetString(5), r.GetInt32(6), r.IsDBNull(7) ? null : r.GetString(7));
 }

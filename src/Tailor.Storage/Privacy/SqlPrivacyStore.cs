@@ -44,6 +44,10 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
 
     public async Task<ErasureResult> EraseAsync(ErasureRequest request, CancellationToken cancellationToken)
     {
+        // Audit entries still in SQLite's journal reach audit_log first, so the identifiers they quote are cut out below
+        // (and the journal's own copies are overwritten and checkpointed away after the commit).
+        var journal = db.AuditJournal;
+        if (journal is not null) await journal.FlushAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -56,6 +60,7 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
                 }, cancellationToken);
                 if (Sqlite) await CheckpointAsync(cancellationToken);
                 else await VacuumAsync(rows, cancellationToken);
+                if (journal is not null) await journal.CheckpointAsync(cancellationToken);
                 return new ErasureResult(rows);
             }
             catch (DbException e) when (e.SqlState == "40P01" && attempt < DeadlockAttempts) { }

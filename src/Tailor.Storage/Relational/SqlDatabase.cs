@@ -65,6 +65,13 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// </summary>
     internal abstract (string Sql, object Value) IdSet(string parameter, IReadOnlyCollection<string> ids);
 
+    /// <summary>
+    /// Where audit entries are made durable before they reach <c>audit_log</c>, when that is not the database's own
+    /// commit: SQLite's single writer is held too long by the pipeline's commits for a request to wait on it. Null:
+    /// straight into <c>audit_log</c> (PostgreSQL's writers run side by side).
+    /// </summary>
+    internal virtual Audit.SqliteAuditJournal? AuditJournal => null;
+
     /// <summary>A connection for reads; may run beside writes.</summary>
     internal abstract ValueTask<DbConnection> OpenReadAsync(CancellationToken ct);
 

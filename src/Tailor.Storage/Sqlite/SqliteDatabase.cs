@@ -24,7 +24,11 @@ public sealed class SqliteDatabase : SqlDatabase
         Path = System.IO.Path.GetFullPath(path);
         PrivateFiles.Prepare(Path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        AuditJournal = new Audit.SqliteAuditJournal(Audit.SqliteAuditJournal.PathBeside(Path), this);
     }
+
+    /// <summary>The audit trail's journal, <c>tailor.audit.db</c> beside the database file: a file with a writer of its own.</summary>
+    internal override Audit.SqliteAuditJournal AuditJournal { get; }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -332,6 +336,7 @@ public sealed class SqliteDatabase : SqlDatabase
 
     public override async ValueTask DisposeAsync()
     {
+        await AuditJournal.DisposeAsync(); // first: a move under way writes through the writer
         if (_writer is not null) await _writer.DisposeAsync();
         _writeLock.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
