@@ -45,14 +45,14 @@ public partial class SqliteStoreTests
     }
 
     [Fact]
-    public async Task An_audit_entry_left_in_the_journal_after_its_move_committed_is_kept_once()
+    public async Task An_audit_entry_moved_by_another_process_and_not_yet_deleted_from_the_journal_is_kept_once()
     {
         var trail = Trail();
         await RecordReadAsync(trail, "p0");
         await RecordReadAsync(trail, "p1");
         Assert.Equal(["p1", "p0"], await TargetsAsync(trail));
         Assert.Equal(0, await JournalCountAsync());
-        // As a crash between the move's commit in the database and its delete in the journal leaves them: back in the journal.
+        // As another process that moved them and has not deleted them yet (or died before it could) leaves them.
         await using (var journal = new SqliteConnection($"Data Source={JournalPath};Pooling=false"))
         {
             await journal.OpenAsync(Ct);
@@ -62,28 +62,32 @@ public partial class SqliteStoreTests
                 """);
         }
 
-        await using var restarted = OpenSameStore();
-        var again = Trail(restarted);
-        await RecordReadAsync(again, "p2");
-        Assert.Equal(["p2", "p1", "p0"], await TargetsAsync(again));
+        await RecordReadAsync(trail, "p2");
+        Assert.Equal(["p2", "p1", "p0"], await TargetsAsync(trail));
         Assert.Equal(0, await JournalCountAsync());
     }
 
     [Fact]
-    public async Task A_journal_file_made_anew_numbers_from_one_again_and_none_of_its_entries_is_skipped()
+    public async Task A_journal_restored_from_an_older_copy_numbers_past_what_was_moved_and_loses_no_new_entry()
     {
+        var copy = Path.Combine(_directory, "copy");
         await using (var first = OpenSameStore())
+            await RecordReadAsync(Trail(first), "p0"); // moved when the store closes
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(_directory, "tailor.audit.db*")) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        await using (var second = OpenSameStore())
         {
-            var trail = Trail(first);
-            await RecordReadAsync(trail, "p0");
+            var trail = Trail(second);
             await RecordReadAsync(trail, "p1");
-            Assert.Equal(["p1", "p0"], await TargetsAsync(trail));
+            await RecordReadAsync(trail, "p2");
         }
-        foreach (var file in Directory.GetFiles(_directory, "tailor.audit.db*")) File.Delete(file); // deleted, or restored from an older copy
+        // The copy numbered one entry; two more were moved since.
+        foreach (var file in Directory.GetFiles(_directory, "tailor.audit.db*")) File.Delete(file);
+        foreach (var file in Directory.GetFiles(copy)) File.Copy(file, Path.Combine(_directory, Path.GetFileName(file)));
 
-        await using var second = OpenSameStore();
-        var again = Trail(second);
-        await RecordReadAsync(again, "p2"); // journal seq 1 again
-        Assert.Equal(["p2", "p1", "p0"], await TargetsAsync(again));
+        await using var restored = OpenSameStore();
+        var again = Trail(restored);
+        await RecordReadAsync(again, "p3"); // journal seq 2 without the fix: taken for moved
+        Assert.Equal(["p3", "p2", "p1", "p0"], await TargetsAsync(again));
     }
 }

@@ -42,12 +42,16 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
     /// <summary>How often an erasure that PostgreSQL chose as a deadlock's victim (its table locks against a follower's row writes) is tried again.</summary>
     private const int DeadlockAttempts = 5;
 
-    public async Task<ErasureResult> EraseAsync(ErasureRequest request, CancellationToken cancellationToken)
+    /// <remarks>
+    /// On SQLite the erasure runs inside the audit journal's <see cref="Audit.SqliteAuditJournal.ExclusiveAsync{T}"/>:
+    /// every audit entry answered before it is in <c>audit_log</c> first, so the identifiers it quotes are cut out below,
+    /// and entries answered meanwhile wait for it, as they waited for the single writer before the journal.
+    /// </remarks>
+    public Task<ErasureResult> EraseAsync(ErasureRequest request, CancellationToken cancellationToken) =>
+        db.AuditJournal is { } journal ? journal.ExclusiveAsync(() => EraseNowAsync(request, cancellationToken), cancellationToken) : EraseNowAsync(request, cancellationToken);
+
+    private async Task<ErasureResult> EraseNowAsync(ErasureRequest request, CancellationToken cancellationToken)
     {
-        // Audit entries still in SQLite's journal reach audit_log first, so the identifiers they quote are cut out below
-        // (and the journal's own copies are overwritten and checkpointed away after the commit).
-        var journal = db.AuditJournal;
-        if (journal is not null) await journal.FlushAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -60,7 +64,6 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
                 }, cancellationToken);
                 if (Sqlite) await CheckpointAsync(cancellationToken);
                 else await VacuumAsync(rows, cancellationToken);
-                if (journal is not null) await journal.CheckpointAsync(cancellationToken);
                 return new ErasureResult(rows);
             }
             catch (DbException e) when (e.SqlState == "40P01" && attempt < DeadlockAttempts) { }
