@@ -100,11 +100,13 @@ public sealed partial class TailorDatabase : IAsyncDisposable
     /// <summary>Re-encryption after a key rotation, and the check that the key ring matches the data (docs/security.md).</summary>
     public IEncryptionStore Encryption { get; }
 
-    /// <summary>Applies pending schema migrations, in version order, then checks the privacy keys against the data.</summary>
+    /// <summary>Applies pending schema migrations, in version order, checks the privacy keys against the data, and moves what SQLite's audit journal holds.</summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await _database.MigrateAsync(_time, cancellationToken);
         await Tailor.Storage.Privacy.PrivacyKeyCheck.VerifyAsync(_database, _time, cancellationToken);
+        // Audit entries a crashed process left in SQLite's journal reach audit_log at the next open, not only at the next read of the trail.
+        if (_database.AuditJournal is { } journal && File.Exists(journal.Path)) await journal.FlushAsync(cancellationToken);
     }
 
     public ValueTask DisposeAsync() => _database.DisposeAsync();

@@ -90,4 +90,22 @@ public partial class SqliteStoreTests
         await RecordReadAsync(again, "p3"); // journal seq 2 without the fix: taken for moved
         Assert.Equal(["p3", "p2", "p1", "p0"], await TargetsAsync(again));
     }
+    [Fact]
+    public async Task Entries_a_crashed_process_left_in_the_journal_reach_audit_log_when_the_store_next_opens()
+    {
+        var trail = Trail();
+        await RecordReadAsync(trail, "p0");
+        Assert.Equal(["p0"], await TargetsAsync(trail));
+        await using (var journal = new SqliteConnection($"Data Source={JournalPath};Pooling=false"))
+        {
+            await journal.OpenAsync(Ct);
+            await ScalarAsync(journal, "INSERT INTO entries (at, actor, actor_name, action, target, outcome, origin) VALUES (0, 'key_1', 'ops', 'GET /api/profiles/p1', 'p1', 200, NULL)");
+        }
+
+        await using var reopened = await TailorStores.OpenAsync(_directory, null, Ct);
+
+        await using var raw = await OpenFileAsync(); // no read of the trail: the open moved it
+        Assert.Equal(1L, await ScalarAsync(raw, "SELECT COUNT(*) FROM audit_log WHERE target = 'p1'"));
+        Assert.Equal(0, await JournalCountAsync());
+    }
 }

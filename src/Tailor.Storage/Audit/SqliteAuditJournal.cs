@@ -71,7 +71,7 @@ internal sealed class SqliteAuditJournal : IAsyncDisposable
         Kick(entries.Count);
     }
 
-    /// <summary>Moves every entry the journal held when called into <c>audit_log</c>; returns once they are there.</summary>
+    /// <summary>Moves every entry the journal holds when this flush takes its turn into <c>audit_log</c>; returns once they are there (entries appended meanwhile wait for the next).</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         await _moveLock.WaitAsync(ct);

@@ -29,7 +29,7 @@ public sealed class AuditCrashTests : IDisposable
             using var events = ProcessClient.Client(tailor.BaseAddress, TailorAppFixture.BasicAuth(_writeKey), TimeSpan.FromSeconds(20));
             using var admin = ProcessClient.Client(tailor.BaseAddress, new AuthenticationHeaderValue("Bearer", _adminKey), TimeSpan.FromSeconds(20));
             using var stop = new CancellationTokenSource();
-            // Events beside the reads keep the database's writer busy, so moves out of the journal are still pending at the kill.
+            // Events beside the reads keep the database's writer busy, as in production; the reads' entries stay in the journal until a page of 1,000 is full.
             var sender = Task.Run(async () =>
             {
                 for (var n = 0; !stop.IsCancellationRequested; n++)
