@@ -19,10 +19,17 @@ public partial class SqliteStoreTests
     private static async Task<string[]> TargetsAsync(AuditTrail trail) =>
         [.. (await trail.ListAsync(new AuditQuery(ActionPrefix: "GET /api/profiles/"), Ct)).Value!.Select(e => e.Target!)];
 
+    /// <summary>A plain connection to the journal file, as another process (or one that crashed) would have.</summary>
+    private async Task<SqliteConnection> OpenJournalAsync()
+    {
+        var journal = new SqliteConnection($"Data Source={JournalPath};Pooling=false");
+        await journal.OpenAsync(Ct);
+        return journal;
+    }
+
     private async Task<long> JournalCountAsync()
     {
-        await using var journal = new SqliteConnection($"Data Source={JournalPath};Pooling=false");
-        await journal.OpenAsync(Ct);
+        await using var journal = await OpenJournalAsync();
         return (long)(await ScalarAsync(journal, "SELECT COUNT(*) FROM entries"))!;
     }
 
@@ -53,9 +60,8 @@ public partial class SqliteStoreTests
         Assert.Equal(["p1", "p0"], await TargetsAsync(trail));
         Assert.Equal(0, await JournalCountAsync());
         // As another process that moved them and has not deleted them yet (or died before it could) leaves them.
-        await using (var journal = new SqliteConnection($"Data Source={JournalPath};Pooling=false"))
+        await using (var journal = await OpenJournalAsync())
         {
-            await journal.OpenAsync(Ct);
             await ScalarAsync(journal, """
                 INSERT INTO entries (seq, at, actor, actor_name, action, target, outcome, origin) VALUES
                     (1, 0, 'key_1', 'ops', 'GET /api/profiles/p0', 'p0', 200, NULL), (2, 0, 'key_1', 'ops', 'GET /api/profiles/p1', 'p1', 200, NULL)
@@ -96,9 +102,8 @@ public partial class SqliteStoreTests
         var trail = Trail();
         await RecordReadAsync(trail, "p0");
         Assert.Equal(["p0"], await TargetsAsync(trail));
-        await using (var journal = new SqliteConnection($"Data Source={JournalPath};Pooling=false"))
+        await using (var journal = await OpenJournalAsync())
         {
-            await journal.OpenAsync(Ct);
             await ScalarAsync(journal, "INSERT INTO entries (at, actor, actor_name, action, target, outcome, origin) VALUES (0, 'key_1', 'ops', 'GET /api/profiles/p1', 'p1', 200, NULL)");
         }
 

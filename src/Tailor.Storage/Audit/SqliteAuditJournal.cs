@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Tailor.Core.Storage;
@@ -143,7 +144,7 @@ internal sealed class SqliteAuditJournal : IAsyncDisposable
             return upTo;
         }, ct, background: true);
 
-    private async Task<long> MovedUpToAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction? t, CancellationToken ct) =>
+    private async Task<long> MovedUpToAsync(DbConnection c, DbTransaction? t, CancellationToken ct) =>
         await Db.ScalarAsync(c, t, "SELECT moved_up_to FROM audit_journal_moves WHERE journal = @journal", ct, ("journal", _name)) is { } stored
             ? Convert.ToInt64(stored, CultureInfo.InvariantCulture)
             : 0;
@@ -220,7 +221,7 @@ internal sealed class SqliteAuditJournal : IAsyncDisposable
     /// A journal made anew (deleted) or restored from an older copy would number new entries at or below what was already
     /// moved, which a move skips as moved: numbering goes on after the last seq moved, and entries already moved go.
     /// </summary>
-    private async Task SkipMovedAsync(SqliteConnection journal, System.Data.Common.DbTransaction transaction, CancellationToken ct)
+    private async Task SkipMovedAsync(SqliteConnection journal, DbTransaction transaction, CancellationToken ct)
     {
         long moved;
         await using (var main = await _main.OpenReadAsync(ct)) moved = await MovedUpToAsync(main, null, ct);
