@@ -374,16 +374,17 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         catch (OperationCanceledException) { }
     }
 
-    /// <summary>Sleeps until <paramref name="seconds"/> on the run clock; the last millisecond is spun for precision.</summary>
+    /// <summary>
+    /// Sleeps until <paramref name="seconds"/> on the run clock. It never spins: on a 2-core machine the load generator
+    /// shares the cores with the server, and spinning the last 2 ms before each send took 40–50 % of a core at 500
+    /// reads/s, CPU the server's fold then lacked (issue 17, BENCHMARKS.md). A send up to a timer tick late costs
+    /// nothing in honesty: every latency is measured from the scheduled time, and sends already due go at once.
+    /// </summary>
     private async Task WaitUntilAsync(double seconds, CancellationToken ct)
     {
-        while (true)
-        {
-            var remaining = seconds - Now;
-            if (remaining <= 0) return;
-            if (remaining > 0.002) await Task.Delay(TimeSpan.FromSeconds(remaining - 0.001), ct);
-            else Thread.SpinWait(50);
-        }
+        // Whole milliseconds, rounded up (a timer truncates): never sent before its time, so never measured short.
+        for (double remaining; (remaining = seconds - Now) > 0;)
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000)), ct);
     }
 }
 
