@@ -40,6 +40,14 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
         // Listed after the batch's bound: an exposure up to it was served, and so its experiment started, before the
         // list is read. Only exposures and metric events are read for their payload, so only theirs are opened.
         var (experiments, names) = await RunningAsync(ct);
+        // With no experiment counting, no event is tallied: the position moves past the events unread (issue 17: reading
+        // and decoding every payload for nothing cost the server CPU under load).
+        if (experiments.Count == 0)
+        {
+            var past = new PositionMove(Stage, position, upTo);
+            await store.CommitTallyAsync(TallyCommit.Nothing(past), ct);
+            return past.Covered;
+        }
         var batch = await log.AssignedEventsAsync(position, upTo, max, e => e.Name is { } n && (n == ExposureEvent || names.Contains(n)), ct);
         var newPosition = batch.Count == max ? batch[^1].Sequence : upTo;
         await store.CommitTallyAsync(await FoldAsync(batch, experiments, names, position, newPosition, ct), ct);
@@ -74,8 +82,7 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
         var e = next[0];
         var payload = JsonSerializer.Serialize(new { sequence = e.Sequence, profileId = e.ProfileId, type = e.Event.Type.ToString(), name = e.Event.Name });
         var letter = DeadLetter.For(Stage, "event:" + e.Sequence.ToString(CultureInfo.InvariantCulture), e.Event.SourceId, payload, error, attempts, time.GetUtcNow());
-        await store.CommitTallyAsync(new TallyCommit([], [], new Dictionary<(string, string, string), double[]>(), new Dictionary<(string, string), (long, long)>(),
-            new PositionMove(Stage, position, e.Sequence)) { DeadLetters = [letter] }, ct);
+        await store.CommitTallyAsync(TallyCommit.Nothing(new PositionMove(Stage, position, e.Sequence)) with { DeadLetters = [letter] }, ct);
     }
 
     /// <summary>How far the follower trails the profile pipeline.</summary>
@@ -102,7 +109,7 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
         long position, long newPosition, CancellationToken ct)
     {
         var move = new PositionMove(Stage, position, newPosition);
-        var empty = new TallyCommit([], [], new Dictionary<(string, string, string), double[]>(), new Dictionary<(string, string), (long, long)>(), move);
+        var empty = TallyCommit.Nothing(move);
         if (experiments.Count == 0 || batch.Count == 0) return empty;
 
         // Merges: the survivor's units are rebuilt from its whole history (below), not folded event by event.

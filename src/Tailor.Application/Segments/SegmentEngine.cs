@@ -87,6 +87,15 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         var upTo = await positions.FoldedUpToAsync(cancellationToken);
         if (upTo <= position) return 0;
         await ReloadIfChangedAsync(cancellationToken);
+        // With no segment, no profile has a membership to change: the position moves past the events unread (issue 17:
+        // reading every event's summary for nothing cost the server CPU under load).
+        if (Catalog.InOrder.Count == 0)
+        {
+            var past = new PositionMove(Followers.Segments, position, upTo);
+            try { await CommitAsync(new Pending(), past, cancellationToken); _position = upTo; }
+            catch (PositionConflictException) { _position = null; }
+            return past.Covered;
+        }
         var events = await store.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
 

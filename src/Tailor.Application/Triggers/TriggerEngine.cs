@@ -86,6 +86,14 @@ public sealed class TriggerEngine(ITriggerStore store, ISegmentStore segments, I
         await ReloadIfChangedAsync(cancellationToken);
         // A payload is read only to start a run with it (TryEnterAsync): only those events' protected values are opened.
         var catalog = Catalog;
+        // With no trigger, no event can start or move a run (waiting runs are read only with one): the position moves
+        // past the events unread. Reading and decoding every payload for nothing cost about 5 % of the server's CPU
+        // under load (issue 17, BENCHMARKS.md).
+        if (catalog.All.Count == 0)
+        {
+            var past = new PositionMove(EventsPosition, position, upTo);
+            return await FeedEventsAsync([], past, cancellationToken) ? past.Covered : 0;
+        }
         var events = await store.AssignedEventsAsync(position, upTo, max, e => catalog.StartsOn(CountedNames.Of(e.Type, e.Name)), cancellationToken);
         var newPosition = events.Count == max ? events[^1].Sequence : upTo;
         return await FeedEventsAsync(events, new PositionMove(EventsPosition, position, newPosition), cancellationToken) ? Math.Max(events.Count, 1) : 0;

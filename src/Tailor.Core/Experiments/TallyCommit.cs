@@ -15,4 +15,8 @@ public sealed record TallyCommit(IReadOnlyList<ExperimentUnit> Upserts, IReadOnl
 {
     /// <summary>Events set aside instead of processed; stored in the same transaction.</summary>
     public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
+
+    /// <summary>A step that changes no unit or sum: only the position moves.</summary>
+    public static TallyCommit Nothing(PositionMove position) =>
+        new([], [], new Dictionary<(string, string, string), double[]>(), new Dictionary<(string, string), (long, long)>(), position);
 }
