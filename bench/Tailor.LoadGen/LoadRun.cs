@@ -32,6 +32,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
 {
     private readonly LatencyRecorder _ack = new();
     private readonly LatencyRecorder _read = new();
+    private readonly LatencyRecorder _lateness = new(); // scheduled sends (batches and reads): how late each went
     private readonly ConcurrentDictionary<int, long> _ackStatus = new();
     private readonly ConcurrentDictionary<int, long> _readStatus = new();
     private readonly PerSecondCounter _perSecond = new((int)settings.Duration.TotalSeconds + 2);
@@ -124,7 +125,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
         var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuStart).TotalSeconds;
         var drained = await DrainAsync(client, last, ct);
 
-        return new RunResult(settings, target, _ack.Summarize(), _read.Summarize(),
+        return new RunResult(settings, target, _ack.Summarize(), _read.Summarize(), _lateness.Summarize(),
             new Dictionary<int, long>(_ackStatus), new Dictionary<int, long>(_readStatus),
             Interlocked.Read(ref _ackedEvents), Interlocked.Read(ref _requestsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _lateStarts),
             _perSecond.FullSeconds((int)settings.Duration.TotalSeconds), [.. _pipeline], WindowSamples(), ownCpu / elapsed)
@@ -262,6 +263,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
             try
             {
                 await WaitUntilAsync(scheduled, ct);
+                RecordLateness(scheduled);
                 if (!await slots.WaitAsync(0, ct))
                 {
                     Interlocked.Increment(ref _lateStarts); // the server is behind by MaxInFlight requests; the wait still counts in latency
@@ -330,6 +332,7 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
             if (scheduled >= MeasureTo) break;
             try { await WaitUntilAsync(scheduled, ct); }
             catch (OperationCanceledException) { break; }
+            RecordLateness(scheduled);
             int rank;
             lock (_knownLock)
             {
@@ -375,16 +378,29 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
     }
 
     /// <summary>
-    /// Sleeps until <paramref name="seconds"/> on the run clock. It never spins: on a 2-core machine the load generator
-    /// shares the cores with the server, and spinning the last 2 ms before each send took 40–50 % of a core at 500
-    /// reads/s, CPU the server's fold then lacked (issue 17, BENCHMARKS.md). A send up to a timer tick late costs
-    /// nothing in honesty: every latency is measured from the scheduled time, and sends already due go at once.
+    /// Sleeps until <paramref name="seconds"/> on the run clock, without spinning: on a 2-core machine the load generator
+    /// shares the cores with the server, and spinning the last 2 ms before each send took 57–74 % of a core at 500
+    /// reads/s, CPU the server's fold then lacked (issue 17, BENCHMARKS.md). The timer sleeps until a few milliseconds
+    /// before (its ticks can be that coarse), then the thread sleeps a millisecond at a time: never early, about a
+    /// millisecond late at most. Latency is measured from the scheduled time all the same, and how late each send went
+    /// is reported on its own (<see cref="RecordLateness"/>).
     /// </summary>
     private async Task WaitUntilAsync(double seconds, CancellationToken ct)
     {
-        // Whole milliseconds, rounded up (a timer truncates): never sent before its time, so never measured short.
-        for (double remaining; (remaining = seconds - Now) > 0;)
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(remaining * 1000)), ct);
+        const double TimerSlack = 0.005;
+        var remaining = seconds - Now;
+        if (remaining > TimerSlack) await Task.Delay(TimeSpan.FromSeconds(remaining - TimerSlack), ct);
+        while (seconds - Now > 0)
+        {
+            ct.ThrowIfCancellationRequested();
+            Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>How late a scheduled send in the measured window went: what the load generator adds to every latency it reports.</summary>
+    private void RecordLateness(double scheduled)
+    {
+        if (scheduled >= MeasureFrom) _lateness.Add((Now - scheduled) * 1000);
     }
 }
 

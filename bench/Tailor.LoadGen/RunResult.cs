@@ -9,6 +9,7 @@ internal sealed record RunResult(
     TailorTarget Target,
     LatencySummary Ack,
     LatencySummary Read,
+    LatencySummary SendLateness,
     IReadOnlyDictionary<int, long> AckStatus,
     IReadOnlyDictionary<int, long> ReadStatus,
     long AckedEvents,
@@ -68,6 +69,8 @@ internal sealed record RunResult(
         if (s.Mode != "throughput")
         {
             rows.Add(("late starts (MaxInFlight reached)", LateStarts.ToString(Inv)));
+            rows.Add(("sends after their scheduled time p50/p99/max", SendLateness.Count == 0 ? "-"
+                : F($"{SendLateness.P50:0.00} / {SendLateness.P99:0.00} / {SendLateness.Max:0.0} ms ({SendLateness.Count:N0} batches and reads; in every latency above and below)")));
             rows.Add(("profile read p50/p90/p99/max", Read.Count == 0 ? "-" : F($"{Read.P50:0.00} / {Read.P90:0.00} / {Read.P99:0.00} / {Read.Max:0.0} ms ({Read.Count:N0} reads)")));
             rows.Add(("read responses", TailorClient.Status(ReadStatus)));
         }
