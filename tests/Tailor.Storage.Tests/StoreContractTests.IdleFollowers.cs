@@ -3,6 +3,8 @@ using Tailor.Application.Experiments;
 using Tailor.Application.Triggers;
 using Tailor.Core.Events;
 using Tailor.Core.Experiments;
+using Tailor.Core.Segments;
+using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
 using Tailor.Core.Triggers;
 using static Tailor.Tests.Support.Messages;
@@ -48,9 +50,11 @@ public abstract partial class StoreContractTests
     public async Task The_trigger_follower_reads_the_events_while_a_trigger_exists_even_a_disabled_one()
     {
         await FoldFiveOrdersAsync();
-        await Store.Triggers.SaveTriggerAsync(new("idle", "idle", """{"name": "x", "start": {"event": "A"}, "steps": [{"wait": "1m"}]}""", false, "whsec_1", At(0), At(0)), Ct);
         var engine = Triggers();
-        await engine.ReloadAsync(Ct); // a disabled trigger's waiting runs still move on events
+        await engine.ReloadAsync(Ct);
+        // Saved through the store only, as another node or the CLI would: the step must see it before it decides.
+        // A disabled trigger's waiting runs still move on events.
+        await Store.Triggers.SaveTriggerAsync(new("idle", "idle", """{"name": "x", "start": {"event": "A"}, "steps": [{"wait": "1m"}]}""", false, "whsec_1", At(0), At(0)), Ct);
 
         Assert.Equal(SmallBatch, (await StepAsync(TriggerEngine.EventsPosition, () => engine.ProcessEventsAsync(SmallBatch, Ct))).Covered);
     }
@@ -88,7 +92,8 @@ public abstract partial class StoreContractTests
 
         Assert.Equal(((int)head, head), await StepAsync(Followers.Segments, () => engine.ProcessNextBatchAsync(SmallBatch, Ct)));
 
-        await SegmentAsync(engine, "Recent Buyers", RecentBuyers, minSize: 0);
+        // Saved through the store only, as another node or the CLI would: the next step must see it before it decides.
+        await Store.Segments.SaveSegmentAsync(new SegmentDefinition("seg-idle", "Recent Buyers", RuleParser.Parse(RecentBuyers), null, 0, At(0), At(0)), Ct);
         await IngestAsync(Track("Order Completed", At(10), "idle-late"));
         Assert.Equal(1, await engine.ProcessNextBatchAsync(SmallBatch, Ct));
         Assert.Contains("Recent Buyers", await SegmentsOfAsync(engine, "idle-late"));
