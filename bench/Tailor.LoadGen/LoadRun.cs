@@ -332,13 +332,13 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
             if (scheduled >= MeasureTo) break;
             try { await WaitUntilAsync(scheduled, ct); }
             catch (OperationCanceledException) { break; }
-            RecordLateness(scheduled);
             int rank;
             lock (_knownLock)
             {
                 if (_knownList.Count == 0) continue;
                 rank = _knownList[random.Next(_knownList.Count)];
             }
+            RecordLateness(scheduled);
             try { await slots.WaitAsync(ct); }
             catch (OperationCanceledException) { break; }
             inFlight.Add(ReadAsync(EventFactory.UserId(rank), scheduled));
@@ -381,9 +381,11 @@ internal sealed class LoadRun(TailorTarget target, RunSettings settings)
     /// Sleeps until <paramref name="seconds"/> on the run clock, without spinning: on a 2-core machine the load generator
     /// shares the cores with the server, and spinning the last 2 ms before each send took 57–74 % of a core at 500
     /// reads/s, CPU the server's fold then lacked (issue 17, BENCHMARKS.md). The timer sleeps until a few milliseconds
-    /// before (its ticks can be that coarse), then the thread sleeps a millisecond at a time: never early, about a
-    /// millisecond late at most. Latency is measured from the scheduled time all the same, and how late each send went
-    /// is reported on its own (<see cref="RecordLateness"/>).
+    /// before (its ticks can be that coarse), then the thread sleeps a millisecond at a time: never early, and about a
+    /// millisecond late when a core is free. That sleep holds a pool thread; a larger minimum pool made no clear
+    /// difference to lateness or read latency (two pairs of 30-s runs), so the pool grows as it needs. Latency is
+    /// measured from the scheduled time all the same, and how late each send went is reported on its own
+    /// (<see cref="RecordLateness"/>).
     /// </summary>
     private async Task WaitUntilAsync(double seconds, CancellationToken ct)
     {
