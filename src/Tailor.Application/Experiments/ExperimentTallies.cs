@@ -110,7 +110,7 @@ public sealed class ExperimentTallies(IExperimentStore store, ITriggerStore log,
     {
         var move = new PositionMove(Stage, position, newPosition);
         var empty = TallyCommit.Nothing(move);
-        if (experiments.Count == 0 || batch.Count == 0) return empty;
+        if (batch.Count == 0) return empty; // StepAsync reads no batch without an experiment that counts
 
         // Merges: the survivor's units are rebuilt from its whole history (below), not folded event by event.
         var survivors = new HashSet<string>(StringComparer.Ordinal);

@@ -92,8 +92,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         if (Catalog.InOrder.Count == 0)
         {
             var past = new PositionMove(Followers.Segments, position, upTo);
-            try { await CommitAsync(new Pending(), past, cancellationToken); _position = upTo; }
-            catch (PositionConflictException) { _position = null; }
+            await CommitStepAsync(new Pending(), past, cancellationToken);
             return past.Covered;
         }
         var events = await store.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
@@ -129,16 +128,22 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
             if (affected.Count > 0) work[profileId] = affected;
         }
         await EvaluateAsync(work, now, update, cancellationToken);
+        await CommitStepAsync(update, new PositionMove(Followers.Segments, position, newPosition), cancellationToken);
+        return Math.Max(events.Count, 1);
+    }
+
+    /// <summary>Commits a batch step with its position move, and keeps the position it reached.</summary>
+    private async Task CommitStepAsync(Pending update, PositionMove move, CancellationToken ct)
+    {
         try
         {
-            await CommitAsync(update, new PositionMove(Followers.Segments, position, newPosition), cancellationToken);
-            _position = newPosition;
+            await CommitAsync(update, move, ct);
+            _position = move.To;
         }
         catch (PositionConflictException)
         {
             _position = null; // another engine (another node) covered these events first
         }
-        return Math.Max(events.Count, 1);
     }
 
     /// <summary>Re-evaluates every profile whose timer is due by now, as of the timer's moment; returns how many timers fired.</summary>
