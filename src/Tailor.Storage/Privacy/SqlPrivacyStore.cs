@@ -62,7 +62,7 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
                     try { return await EraseAsync(c, t, request, cancellationToken); }
                     finally { if (secure is { } previous) await SecureDeleteAsync(c, t, previous, cancellationToken); }
                 }, cancellationToken);
-                if (Sqlite) await CheckpointAsync(cancellationToken);
+                if (Sqlite) await db.TruncateWriteAheadLogAsync(cancellationToken);
                 else await VacuumAsync(rows, cancellationToken);
                 return new ErasureResult(rows);
             }
@@ -278,13 +278,6 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
             try { await Db.ExecuteAsync(c, null, $"VACUUM (INDEX_CLEANUP ON) {table}", ct); }
             catch (DbException) when (!ct.IsCancellationRequested) { }
         }
-    }
-
-    /// <summary>Copies the write-ahead log into the database file and empties it, so the old pages are gone from the WAL too.</summary>
-    private async Task CheckpointAsync(CancellationToken ct)
-    {
-        await using var c = await db.OpenReadAsync(ct);
-        await Db.ScalarAsync(c, null, "PRAGMA wal_checkpoint(TRUNCATE)", ct);
     }
 
     private static Task AddAsync(DbConnection c, DbTransaction t, string name, long by, CancellationToken ct) =>

@@ -25,7 +25,11 @@ public sealed class SqliteDatabase : SqlDatabase
         PrivateFiles.Prepare(Path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
         AuditJournal = new Audit.SqliteAuditJournal(Audit.SqliteAuditJournal.PathBeside(Path), this);
+        Checkpointer = new WalCheckpointer(_connectionString, HoldWriterAsync);
     }
+
+    /// <summary>Copies the WAL into the database file beside the writer.</summary>
+    internal WalCheckpointer Checkpointer { get; }
 
     /// <summary>The audit trail's journal, <c>tailor.audit.db</c> beside the database file: a file with a writer of its own.</summary>
     internal override Audit.SqliteAuditJournal AuditJournal { get; }
@@ -167,6 +171,7 @@ public sealed class SqliteDatabase : SqlDatabase
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(ct);
+            Checkpointer.Committed();
             return result;
         }
         finally
@@ -201,6 +206,22 @@ public sealed class SqliteDatabase : SqlDatabase
         }
     }
 
+    /// <summary>Runs <paramref name="work"/> holding the writer, outside any transaction, as background work (a checkpoint that must see no commit).</summary>
+    private async Task HoldWriterAsync(Func<Task> work, CancellationToken ct)
+    {
+        await AcquireWriterAsync(background: true, ct);
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    internal override Task TruncateWriteAheadLogAsync(CancellationToken ct) => Checkpointer.TruncateAsync(ct);
+
     /// <summary>How long background work gives way to waiting appends before it takes its turn anyway.</summary>
     public static readonly TimeSpan MaxBackgroundDeference = TimeSpan.FromMilliseconds(20);
 
@@ -220,8 +241,8 @@ public sealed class SqliteDatabase : SqlDatabase
             // pages to the WAL mid-transaction and wrote them again at commit, and re-read the same pages batch after
             // batch (issue 17: pwrite −26 %, pread −61 % for the same fold, BENCHMARKS.md). Statement journals and
             // temporary tables of every write stay in memory: a many-row statement (json_each) otherwise spilled its
-            // journal to a temporary file per commit.
-            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{WriterCacheKib}; PRAGMA temp_store = MEMORY;";
+            // journal to a temporary file per commit. The WAL is copied into the file beside the writer (WalCheckpointer).
+            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{WriterCacheKib}; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = {WalCheckpointer.BackstopFrames};";
             await pragma.ExecuteNonQueryAsync(ct);
         }
         return _writer = connection;
@@ -337,6 +358,7 @@ public sealed class SqliteDatabase : SqlDatabase
     public override async ValueTask DisposeAsync()
     {
         await AuditJournal.DisposeAsync(); // first: a move under way writes through the writer
+        await Checkpointer.DisposeAsync();
         if (_writer is not null) await _writer.DisposeAsync();
         _writeLock.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
