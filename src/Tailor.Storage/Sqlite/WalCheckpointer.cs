@@ -10,10 +10,11 @@ namespace Tailor.Storage.Sqlite;
 /// checkpoint takes no write lock: appends and folds commit while it copies.
 /// </summary>
 /// <remarks>
-/// SQLite starts the WAL file over only after a checkpoint has copied every frame, which a pass cannot do while the
-/// writer keeps adding frames. So once the WAL holds <see cref="RestartFrames"/> frames, a pass takes the writer's
-/// turn (as background work) to copy the few frames left, and the next commit starts the file over. The writer keeps
-/// SQLite's automatic checkpoint at <see cref="BackstopFrames"/>, should this one fall behind or fail.
+/// SQLite starts the WAL file over only when a write begins after a checkpoint has copied every frame and no reader
+/// is still on them, which passes beside a busy writer almost never see. So once the WAL holds
+/// <see cref="RestartFrames"/> frames, a pass takes the writer's turn (as background work), copies the few frames left
+/// and waits briefly for such readers (RESTART): the next commit starts the file over. The writer keeps SQLite's
+/// automatic checkpoint at <see cref="BackstopFrames"/>, should this one fall behind or fail.
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
@@ -22,6 +23,12 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
     /// <summary>The writer's own automatic checkpoint (256 MB): only reached if this checkpointer falls behind or fails.</summary>
     public const int BackstopFrames = 65536;
+
+    /// <summary>How long a restart, which holds the writer, waits for readers still on old frames (a fold's read takes milliseconds).</summary>
+    private static readonly TimeSpan RestartReaderWait = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long an erasure's truncation waits for readers, as long as a write would.</summary>
+    private static readonly TimeSpan TruncateReaderWait = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a pass waits after the first commit it was woken for, so the commits of those milliseconds are copied together.</summary>
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
@@ -61,7 +68,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         await _pass.WaitAsync(ct);
         try
         {
-            await _holdWriter(() => CheckpointAsync("TRUNCATE", ct), ct); // no commit between its copy and the truncation
+            await _holdWriter(() => CheckpointAsync("TRUNCATE", TruncateReaderWait, ct), ct); // no commit between its copy and the truncation
         }
         finally
         {
@@ -98,11 +105,12 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         await _pass.WaitAsync(ct);
         try
         {
-            var (frames, _) = await CheckpointAsync("PASSIVE", ct);
+            var (frames, _) = await CheckpointAsync("PASSIVE", TimeSpan.Zero, ct);
             // Commits follow one another, so a write transaction nearly always starts before the pass has copied the
-            // last commit: only a pass that holds the writer lets the next one start the file over.
+            // last commit, and a reader of older frames keeps the file from starting over: a RESTART that holds the
+            // writer copies the rest and waits (briefly: appends wait meanwhile) for those readers to finish.
             if (frames >= RestartFrames)
-                await _holdWriter(() => CheckpointAsync("PASSIVE", ct), ct);
+                await _holdWriter(() => CheckpointAsync("RESTART", RestartReaderWait, ct), ct);
         }
         finally
         {
@@ -111,10 +119,13 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     }
 
     /// <summary>One checkpoint; returns the frames in the WAL and how many of them are in the database file now.</summary>
-    private async Task<(long Frames, long Copied)> CheckpointAsync(string mode, CancellationToken ct)
+    /// <param name="readerWait">How long a RESTART or TRUNCATE waits for readers of the old frames (PASSIVE never waits).</param>
+    private async Task<(long Frames, long Copied)> CheckpointAsync(string mode, TimeSpan readerWait, CancellationToken ct)
     {
         var c = await ConnectionAsync(ct);
         await using var command = c.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {(int)readerWait.TotalMilliseconds}";
+        await command.ExecuteNonQueryAsync(ct);
         command.CommandText = $"PRAGMA wal_checkpoint({mode})";
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return (0, 0);
@@ -128,8 +139,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         await connection.OpenAsync(ct);
         await using (var pragma = connection.CreateCommand())
         {
-            // Durable as the writer's commits; a truncation waits for readers of the old frames as long as a write would.
-            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;";
+            pragma.CommandText = "PRAGMA synchronous = FULL;"; // durable as the writer's commits
             await pragma.ExecuteNonQueryAsync(ct);
         }
         return _connection = connection;
