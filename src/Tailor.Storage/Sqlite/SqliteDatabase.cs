@@ -220,10 +220,18 @@ public sealed class SqliteDatabase : SqlDatabase
         }
     }
 
-    internal override Task TruncateWriteAheadLogAsync(CancellationToken ct) => Checkpointer.TruncateAsync(ct);
+    internal override async Task TruncateWriteAheadLogAsync(CancellationToken ct)
+    {
+        if (!await Checkpointer.TruncateAsync(ct))
+            throw new InvalidOperationException(
+                "The erasure is committed, but readers kept the write-ahead log from being emptied for 30 seconds, so it may still hold old pages. Run the erasure again once they are done.");
+    }
 
     /// <summary>How long background work gives way to waiting appends before it takes its turn anyway.</summary>
     public static readonly TimeSpan MaxBackgroundDeference = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>What the WAL file is cut back to when it starts over after growing past it (it would otherwise keep its peak size).</summary>
+    public const long WalSizeLimitBytes = 64L << 20;
 
     /// <summary>The writer connection's page cache, in KiB (SQLite's default is 2,000).</summary>
     public const int WriterCacheKib = 65536;
@@ -241,8 +249,9 @@ public sealed class SqliteDatabase : SqlDatabase
             // pages to the WAL mid-transaction and wrote them again at commit, and re-read the same pages batch after
             // batch (issue 17: pwrite −26 %, pread −61 % for the same fold, BENCHMARKS.md). Statement journals and
             // temporary tables of every write stay in memory: a many-row statement (json_each) otherwise spilled its
-            // journal to a temporary file per commit. The WAL is copied into the file beside the writer (WalCheckpointer).
-            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{WriterCacheKib}; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = {WalCheckpointer.BackstopFrames};";
+            // journal to a temporary file per commit. The WAL is copied into the file beside the writer (WalCheckpointer),
+            // and cut back to 64 MB when it starts over.
+            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -{WriterCacheKib}; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = {WalCheckpointer.BackstopFrames}; PRAGMA journal_size_limit = {WalSizeLimitBytes};";
             await pragma.ExecuteNonQueryAsync(ct);
         }
         return _writer = connection;

@@ -12,63 +12,101 @@ namespace Tailor.Storage.Sqlite;
 /// <remarks>
 /// SQLite starts the WAL file over only when a write begins after a checkpoint has copied every frame and no reader
 /// is still on them, which passes beside a busy writer almost never see. So once the WAL holds
-/// <see cref="RestartFrames"/> frames, a pass takes the writer's turn (as background work), copies the few frames left
-/// and waits briefly for such readers (RESTART): the next commit starts the file over. The writer keeps SQLite's
-/// automatic checkpoint at <see cref="BackstopFrames"/>, should this one fall behind or fail.
+/// <see cref="RestartFrames"/> frames, a pass takes the writer's turn (as background work), copies what the last
+/// commits added and waits briefly for such readers (RESTART): the next commit starts the file over. A reader that
+/// stays longer (an analytics job reading the log) makes the restart give up; the next is tried a second later, so
+/// the writer is not held for nothing pass after pass. The writer keeps SQLite's automatic checkpoint at
+/// <see cref="BackstopFrames"/>, reached only if passes fail or such readers keep the WAL from being copied.
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
     /// <summary>WAL frames (pages) from which a pass holds the writer to finish, so the file starts over (64 MB).</summary>
     public const int RestartFrames = 16384;
 
-    /// <summary>The writer's own automatic checkpoint (256 MB): only reached if this checkpointer falls behind or fails.</summary>
+    /// <summary>The writer's own automatic checkpoint (256 MB), a backstop.</summary>
     public const int BackstopFrames = 65536;
 
     /// <summary>How long a restart, which holds the writer, waits for readers still on old frames (a fold's read takes milliseconds).</summary>
     private static readonly TimeSpan RestartReaderWait = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How long an erasure's truncation waits for readers, as long as a write would.</summary>
-    private static readonly TimeSpan TruncateReaderWait = TimeSpan.FromSeconds(30);
+    /// <summary>How long after a restart that readers kept from finishing the next one is tried.</summary>
+    private static readonly TimeSpan RestartBackOff = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long an erasure's truncation keeps trying, in attempts of <see cref="RestartReaderWait"/> with the writer let go between them.</summary>
+    private static readonly TimeSpan TruncateDeadline = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a pass waits after the first commit it was woken for, so the commits of those milliseconds are copied together.</summary>
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
 
     private readonly string _connectionString;
     private readonly Func<Func<Task>, CancellationToken, Task> _holdWriter;
+    private readonly int _restartFrames;
     private readonly SemaphoreSlim _pass = new(1, 1); // one checkpoint at a time: SQLite answers BUSY to a second
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource _passed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SqliteConnection? _connection;
+    private long _restartNotBefore;
     private int _woken;
     private Task? _loop;
 
     /// <param name="holdWriter">Runs its work while holding the database's one writer, as background work.</param>
-    public WalCheckpointer(string connectionString, Func<Func<Task>, CancellationToken, Task> holdWriter)
+    /// <param name="restartFrames">Tests pass a small <see cref="RestartFrames"/>.</param>
+    public WalCheckpointer(string connectionString, Func<Func<Task>, CancellationToken, Task> holdWriter, int restartFrames = RestartFrames)
     {
         _connectionString = connectionString;
         _holdWriter = holdWriter;
+        _restartFrames = restartFrames;
     }
 
-    private TaskCompletionSource _passed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Completes when the next pass of the background loop ends (tests).</summary>
+    /// <summary>Completes when the next pass of the background loop ends, copied or failed (tests).</summary>
     internal Task NextPassAsync() => Volatile.Read(ref _passed).Task;
 
-    /// <summary>Called after each commit of the writer: a pass follows shortly.</summary>
+    /// <summary>Runs <paramref name="work"/> with no pass under way (tests: a copy of the file is not torn by one).</summary>
+    internal async Task<T> BetweenPassesAsync<T>(Func<Task<T>> work)
+    {
+        await _pass.WaitAsync();
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    /// <summary>Called after each commit of the writer (which holds the writer, so calls never overlap): a pass follows shortly.</summary>
     public void Committed()
     {
         if (_stop.IsCancellationRequested || Interlocked.Exchange(ref _woken, 1) == 1) return;
-        _loop ??= Task.Run(() => RunAsync(_stop.Token));
+        if (_loop is null)
+        {
+            // The loop serves every writer after this one: it must not run in this caller's context (its trace, its log scope).
+            using (ExecutionContext.SuppressFlow()) _loop = Task.Run(() => RunAsync(_stop.Token));
+        }
         _wake.Release();
     }
 
-    /// <summary>Copies the whole WAL into the database file and truncates it to nothing (an erasure: no old page stays in it).</summary>
-    public async Task TruncateAsync(CancellationToken ct)
+    /// <summary>
+    /// Copies the whole WAL into the database file and truncates it to nothing (an erasure: no old page stays in it).
+    /// Each attempt holds the writer, so no commit lands between the copy and the truncation, and waits briefly for
+    /// readers of old frames; between attempts appends go on. False if readers kept it from finishing in 30 s.
+    /// </summary>
+    public async Task<bool> TruncateAsync(CancellationToken ct)
     {
+        ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
         await _pass.WaitAsync(ct);
         try
         {
-            await _holdWriter(() => CheckpointAsync("TRUNCATE", TruncateReaderWait, ct), ct); // no commit between its copy and the truncation
+            var deadline = Environment.TickCount64 + (long)TruncateDeadline.TotalMilliseconds;
+            while (true)
+            {
+                var busy = false;
+                await _holdWriter(async () => busy = (await CheckpointAsync("TRUNCATE", RestartReaderWait, ct)).Busy, ct);
+                if (!busy) return true;
+                if (Environment.TickCount64 >= deadline) return false;
+            }
         }
         finally
         {
@@ -86,16 +124,19 @@ internal sealed class WalCheckpointer : IAsyncDisposable
                 await Task.Delay(Gather, stop);
                 Volatile.Write(ref _woken, 0);
                 await PassAsync(stop);
-                Interlocked.Exchange(ref _passed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception) when (!stop.IsCancellationRequested)
+            catch (Exception)
             {
                 // Nothing is lost: the frames stay in the WAL for the next pass, and the writer's automatic checkpoint
                 // at BackstopFrames copies them should passes keep failing.
+            }
+            finally
+            {
+                Interlocked.Exchange(ref _passed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         }
     }
@@ -105,12 +146,14 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         await _pass.WaitAsync(ct);
         try
         {
-            var (frames, _) = await CheckpointAsync("PASSIVE", TimeSpan.Zero, ct);
+            var (_, frames, _) = await CheckpointAsync("PASSIVE", TimeSpan.Zero, ct);
             // Commits follow one another, so a write transaction nearly always starts before the pass has copied the
             // last commit, and a reader of older frames keeps the file from starting over: a RESTART that holds the
             // writer copies the rest and waits (briefly: appends wait meanwhile) for those readers to finish.
-            if (frames >= RestartFrames)
-                await _holdWriter(() => CheckpointAsync("RESTART", RestartReaderWait, ct), ct);
+            if (frames < _restartFrames || Environment.TickCount64 < Volatile.Read(ref _restartNotBefore)) return;
+            var busy = false;
+            await _holdWriter(async () => busy = (await CheckpointAsync("RESTART", RestartReaderWait, ct)).Busy, ct);
+            if (busy) Volatile.Write(ref _restartNotBefore, Environment.TickCount64 + (long)RestartBackOff.TotalMilliseconds);
         }
         finally
         {
@@ -118,29 +161,37 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         }
     }
 
-    /// <summary>One checkpoint; returns the frames in the WAL and how many of them are in the database file now.</summary>
-    /// <param name="readerWait">How long a RESTART or TRUNCATE waits for readers of the old frames (PASSIVE never waits).</param>
-    private async Task<(long Frames, long Copied)> CheckpointAsync(string mode, TimeSpan readerWait, CancellationToken ct)
+    /// <summary>One checkpoint: whether readers kept it from finishing, the frames in the WAL, and how many of them are in the database file now.</summary>
+    /// <param name="readerWait">How long a RESTART or TRUNCATE waits for readers of old frames (PASSIVE never waits).</param>
+    private async Task<(bool Busy, long Frames, long Copied)> CheckpointAsync(string mode, TimeSpan readerWait, CancellationToken ct)
     {
         var c = await ConnectionAsync(ct);
         await using var command = c.CreateCommand();
         command.CommandText = $"PRAGMA busy_timeout = {(int)readerWait.TotalMilliseconds}";
         await command.ExecuteNonQueryAsync(ct);
+        // SQLite reports a checkpoint that readers or a writer kept from finishing in the row (busy = 1), not as an error.
         command.CommandText = $"PRAGMA wal_checkpoint({mode})";
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return (0, 0);
-        return (Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture));
+        if (!await reader.ReadAsync(ct)) return (false, 0, 0);
+        long Column(int i) => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+        return (Column(0) != 0, Column(1), Column(2));
     }
 
     private async ValueTask<SqliteConnection> ConnectionAsync(CancellationToken ct)
     {
         if (_connection is not null) return _connection;
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using (var pragma = connection.CreateCommand())
+        try
         {
+            await connection.OpenAsync(ct);
+            await using var pragma = connection.CreateCommand();
             pragma.CommandText = "PRAGMA synchronous = FULL;"; // durable as the writer's commits
             await pragma.ExecuteNonQueryAsync(ct);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
         }
         return _connection = connection;
     }
@@ -149,8 +200,12 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     {
         if (_stop.IsCancellationRequested) return;
         await _stop.CancelAsync();
-        if (_loop is not null) await _loop;
-        await _pass.WaitAsync();
+        if (_loop is not null)
+        {
+            try { await _loop; }
+            catch (Exception) { } // the loop ends on cancellation; nothing it was doing needs finishing
+        }
+        await _pass.WaitAsync(); // a truncation under way ends first; none starts after (ObjectDisposedException)
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
     }
