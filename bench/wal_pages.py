@@ -17,21 +17,28 @@ import sys
 
 
 def frames(wal: bytes):
-    """The page numbers of the frames of the WAL's current generation, and how many of them end a commit."""
+    """The page numbers of the committed frames of the WAL's current generation, and how many commits they hold.
+
+    Frames after the last commit frame (a transaction still being written when the copy was made) are left out;
+    checksums are not verified, so a copy torn mid-frame may count that one frame wrongly.
+    """
     _, _, page_size, _, salt1, salt2 = struct.unpack('>IIIIII', wal[:24])
-    pages, commits, offset = [], 0, 32
+    pages, committed, commits, offset = [], 0, 0, 32
     while offset + 24 + page_size <= len(wal):
         page, size_after_commit, frame_salt1, frame_salt2 = struct.unpack('>IIII', wal[offset:offset + 16])
         if (frame_salt1, frame_salt2) != (salt1, salt2):
             break  # a frame of an earlier generation: the current one ends here
         pages.append(page)
-        commits += size_after_commit != 0
+        if size_after_commit != 0:
+            commits += 1
+            committed = len(pages)
         offset += 24 + page_size
-    return pages, commits
+    return pages[:committed], commits
 
 
 def main(database: str, wals: list[str]) -> None:
-    owner = dict(sqlite3.connect(database).execute('SELECT pageno, name FROM dbstat'))
+    # Read-only: a read-write connection closing last could checkpoint and delete a live server's WAL.
+    owner = dict(sqlite3.connect(f'file:{database}?mode=ro', uri=True).execute('SELECT pageno, name FROM dbstat'))
     for path in wals:
         with open(path, 'rb') as f:
             pages, commits = frames(f.read())

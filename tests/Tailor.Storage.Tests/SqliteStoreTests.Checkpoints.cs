@@ -23,21 +23,32 @@ public partial class SqliteStoreTests
             properties: new JsonObject { ["noise"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6000)) })).ToList();
 
         // With passes held back, the commit stays in the WAL: the writer does not checkpoint it itself.
-        await sqlite.Checkpointer.BetweenPassesAsync(async () =>
+        var pass = await sqlite.Checkpointer.BetweenPassesAsync(async () =>
         {
             Assert.All(await store.Events.AppendAsync(events, Ct), Assert.True);
             Assert.Equal(0, await RowsInFileAloneAsync(path));
-            return 0;
+            return sqlite.Checkpointer.NextPassAsync(); // the pass the commit woke ends it: none can end meanwhile
         });
 
-        // Then a pass copies it: the file alone, as a copy made between passes, holds every row.
-        var rows = 0L;
-        for (var passes = 0; passes < 5 && rows < events.Count; passes++)
-        {
-            await sqlite.Checkpointer.NextPassAsync().WaitAsync(TimeSpan.FromSeconds(30), Ct);
-            rows = await sqlite.Checkpointer.BetweenPassesAsync(() => RowsInFileAloneAsync(path));
-        }
-        Assert.Equal(events.Count, rows);
+        // Then that pass copies it: the file alone, as a copy made between passes, holds every row.
+        await pass.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(events.Count, await sqlite.Checkpointer.BetweenPassesAsync(() => RowsInFileAloneAsync(path)));
+    }
+
+    [Fact]
+    public async Task The_writer_checkpoints_only_as_a_backstop_and_cuts_the_WAL_file_back_when_it_starts_over()
+    {
+        var sqlite = new SqliteDatabase(Path.Combine(_directory, "pragmas.db"));
+        await using var store = new TailorDatabase(sqlite, TimeProvider.System);
+        await store.MigrateAsync(Ct);
+
+        var (autoCheckpoint, sizeLimit) = await sqlite.WriteAsync(async (c, t) => (
+            Convert.ToInt64(await Tailor.Storage.Relational.Db.ScalarAsync(c, t, "PRAGMA wal_autocheckpoint", Ct)),
+            Convert.ToInt64(await Tailor.Storage.Relational.Db.ScalarAsync(c, t, "PRAGMA journal_size_limit", Ct))), Ct);
+
+        Assert.Equal(WalCheckpointer.BackstopFrames, autoCheckpoint);
+        Assert.True(autoCheckpoint >= 4 * WalCheckpointer.RestartFrames, "the backstop must stay at least four times the checkpointer's restart size");
+        Assert.Equal(64L << 20, sizeLimit);
     }
 
     [Fact]

@@ -221,11 +221,18 @@ public sealed class SqliteDatabase : SqlDatabase
     }
 
     /// <remarks>
-    /// Not an error when readers keep it from finishing for 30 s: the erasure is committed, its listeners and audit
-    /// entry must follow, and a second erasure would find no one to erase. The old pages then stay in the WAL until
-    /// the file next starts over and they are overwritten (docs/privacy.md).
+    /// Never an error, and not cancelled with the request: the erasure has committed, its listeners and audit entry
+    /// must follow, and a second erasure would find no one to erase. When readers keep it from finishing (5 s), the
+    /// old pages stay in the WAL until the file next starts over and they are overwritten (docs/privacy.md).
     /// </remarks>
-    internal override Task TruncateWriteAheadLogAsync(CancellationToken ct) => Checkpointer.TruncateAsync(ct);
+    internal override async Task TruncateWriteAheadLogAsync(CancellationToken ct)
+    {
+        try
+        {
+            await Checkpointer.TruncateAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is SqliteException or ObjectDisposedException) { }
+    }
 
     /// <summary>How long background work gives way to waiting appends before it takes its turn anyway.</summary>
     public static readonly TimeSpan MaxBackgroundDeference = TimeSpan.FromMilliseconds(20);

@@ -14,8 +14,8 @@ namespace Tailor.Storage.Sqlite;
 /// is still on them, which passes beside a busy writer almost never see. So once the WAL holds
 /// <see cref="RestartFrames"/> frames, a pass takes the writer's turn (as background work), copies what the last
 /// commits added and waits briefly for such readers (RESTART): the next commit starts the file over. A reader that
-/// stays longer (an analytics job reading the log) makes the restart give up; the next is tried a second later, so
-/// the writer is not held for nothing pass after pass. The writer keeps SQLite's automatic checkpoint at
+/// stays longer (an analytics job reading the log) makes the restart give up; the next is tried a second later, then
+/// two, four, up to 30, so the writer is not held for nothing pass after pass. The writer keeps SQLite's automatic checkpoint at
 /// <see cref="BackstopFrames"/>, reached only if passes fail or such readers keep the WAL from being copied.
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
@@ -29,11 +29,16 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     /// <summary>How long a restart, which holds the writer, waits for readers still on old frames (a fold's read takes milliseconds).</summary>
     private static readonly TimeSpan RestartReaderWait = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>How long after a restart that readers kept from finishing the next one is tried.</summary>
+    /// <summary>How long after a restart that readers kept from finishing the next one is tried: doubled each time it is kept again, up to <see cref="MaxRestartBackOff"/>.</summary>
     private static readonly TimeSpan RestartBackOff = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long an erasure's truncation keeps trying, in attempts of <see cref="RestartReaderWait"/> with the writer let go between them.</summary>
-    private static readonly TimeSpan TruncateDeadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan MaxRestartBackOff = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an erasure's truncation keeps trying, in attempts of <see cref="RestartReaderWait"/>, <see cref="TruncatePause"/> apart.</summary>
+    private static readonly TimeSpan TruncateDeadline = TimeSpan.FromSeconds(5);
+
+    /// <summary>The writer is let go this long between truncation attempts, so appends and the fold get through.</summary>
+    private static readonly TimeSpan TruncatePause = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How long a pass waits after the first commit it was woken for, so the commits of those milliseconds are copied together.</summary>
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
@@ -47,6 +52,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private TaskCompletionSource _passed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SqliteConnection? _connection;
     private long _restartNotBefore;
+    private long _restartBackOffMs = (long)RestartBackOff.TotalMilliseconds;
     private int _woken;
     private Task? _loop;
 
@@ -83,7 +89,8 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         if (_loop is null)
         {
             // The loop serves every writer after this one: it must not run in this caller's context (its trace, its log scope).
-            using (ExecutionContext.SuppressFlow()) _loop = Task.Run(() => RunAsync(_stop.Token));
+            if (ExecutionContext.IsFlowSuppressed()) _loop = Task.Run(() => RunAsync(_stop.Token));
+            else using (ExecutionContext.SuppressFlow()) _loop = Task.Run(() => RunAsync(_stop.Token));
         }
         _wake.Release();
     }
@@ -91,7 +98,8 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     /// <summary>
     /// Copies the whole WAL into the database file and truncates it to nothing (an erasure: no old page stays in it).
     /// Each attempt holds the writer, so no commit lands between the copy and the truncation, and waits briefly for
-    /// readers of old frames; between attempts appends go on. False if readers kept it from finishing in 30 s.
+    /// readers of old frames; between attempts appends go on. False if readers kept it from finishing in 5 s (it runs
+    /// while an erasure holds the pipeline and the audit journal, so not longer).
     /// </summary>
     public async Task<bool> TruncateAsync(CancellationToken ct)
     {
@@ -106,6 +114,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
                 await _holdWriter(async () => busy = (await CheckpointAsync("TRUNCATE", RestartReaderWait, ct)).Busy, ct);
                 if (!busy) return true;
                 if (Environment.TickCount64 >= deadline) return false;
+                await Task.Delay(TruncatePause, ct);
             }
         }
         finally
@@ -153,7 +162,13 @@ internal sealed class WalCheckpointer : IAsyncDisposable
             if (frames < _restartFrames || Environment.TickCount64 < Volatile.Read(ref _restartNotBefore)) return;
             var busy = false;
             await _holdWriter(async () => busy = (await CheckpointAsync("RESTART", RestartReaderWait, ct)).Busy, ct);
-            if (busy) Volatile.Write(ref _restartNotBefore, Environment.TickCount64 + (long)RestartBackOff.TotalMilliseconds);
+            if (!busy)
+            {
+                _restartBackOffMs = (long)RestartBackOff.TotalMilliseconds;
+                return;
+            }
+            Volatile.Write(ref _restartNotBefore, Environment.TickCount64 + _restartBackOffMs);
+            _restartBackOffMs = Math.Min(_restartBackOffMs * 2, (long)MaxRestartBackOff.TotalMilliseconds);
         }
         finally
         {
