@@ -14,10 +14,9 @@ public partial class SqliteStoreTests
     [Fact]
     public async Task Commits_reach_the_database_file_through_the_checkpointer_and_never_through_the_writers_own_checkpoint()
     {
-        var path = Path.Combine(_directory, "checkpoints.db");
-        var sqlite = new SqliteDatabase(path);
-        await using var store = new TailorDatabase(sqlite, TimeProvider.System);
-        await store.MigrateAsync(Ct);
+        var sqlite = new SqliteDatabase(Path.Combine(_directory, "checkpoints.db"));
+        await using var store = await MigratedAsync(sqlite);
+        var path = sqlite.Path;
         // Over 1,000 pages (SQLite's default automatic checkpoint): random hex compresses to about half, 6 KB an event.
         var events = Enumerable.Range(0, 1000).Select(i => Track("Viewed", At(i), $"u{i}", messageId: $"m-{i}",
             properties: new JsonObject { ["noise"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6000)) })).ToList();
@@ -39,8 +38,7 @@ public partial class SqliteStoreTests
     public async Task The_writer_checkpoints_only_as_a_backstop_and_cuts_the_WAL_file_back_when_it_starts_over()
     {
         var sqlite = new SqliteDatabase(Path.Combine(_directory, "pragmas.db"));
-        await using var store = new TailorDatabase(sqlite, TimeProvider.System);
-        await store.MigrateAsync(Ct);
+        await using var store = await MigratedAsync(sqlite);
 
         var (autoCheckpoint, sizeLimit) = await sqlite.WriteAsync(async (c, t) => (
             Convert.ToInt64(await Tailor.Storage.Relational.Db.ScalarAsync(c, t, "PRAGMA wal_autocheckpoint", Ct)),
@@ -63,7 +61,7 @@ public partial class SqliteStoreTests
         await using var checkpointer = new WalCheckpointer($"Data Source={path};Pooling=false", async (work, ct) =>
         {
             await writerLock.WaitAsync(ct);
-            try { holds++; await work(); }
+            try { holds++; return await work(); }
             finally { writerLock.Release(); }
         }, restartFrames: 64);
         async Task CommitAsync(int pages)
@@ -100,17 +98,24 @@ public partial class SqliteStoreTests
     [Fact]
     public async Task Truncating_the_WAL_for_an_erasure_empties_its_file_and_keeps_every_commit_in_the_database_file()
     {
-        var path = Path.Combine(_directory, "truncate.db");
-        var sqlite = new SqliteDatabase(path);
-        await using var store = new TailorDatabase(sqlite, TimeProvider.System);
-        await store.MigrateAsync(Ct);
+        var sqlite = new SqliteDatabase(Path.Combine(_directory, "truncate.db"));
+        await using var store = await MigratedAsync(sqlite);
+        var path = sqlite.Path;
         for (var i = 0; i < 20; i++) // each commit wakes a pass: the truncation takes its turn among them
             await store.Events.AppendAsync([Track("Viewed", At(i), "zelda", messageId: $"z-{i}")], Ct);
 
-        await sqlite.TruncateWriteAheadLogAsync(Ct);
+        await sqlite.TruncateWriteAheadLogAsync();
 
         Assert.Equal(0, new FileInfo(path + "-wal").Length);
         Assert.Equal(20, await sqlite.Checkpointer.BetweenPassesAsync(() => RowsInFileAloneAsync(path)));
+    }
+
+    /// <summary>A store of its own on <paramref name="sqlite"/>, migrated: the test reaches its checkpointer.</summary>
+    private static async Task<TailorDatabase> MigratedAsync(SqliteDatabase sqlite)
+    {
+        var store = new TailorDatabase(sqlite, TimeProvider.System);
+        await store.MigrateAsync(Ct);
+        return store;
     }
 
     private static async Task ExecuteAsync(SqliteConnection c, string sql)

@@ -62,7 +62,7 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
                     try { return await EraseAsync(c, t, request, cancellationToken); }
                     finally { if (secure is { } previous) await SecureDeleteAsync(c, t, previous, cancellationToken); }
                 }, cancellationToken);
-                if (Sqlite) await db.TruncateWriteAheadLogAsync(cancellationToken);
+                if (Sqlite) await db.TruncateWriteAheadLogAsync(); // after the commit: not cancelled with the request
                 else await VacuumAsync(rows, cancellationToken);
                 return new ErasureResult(rows);
             }

@@ -73,7 +73,7 @@ public abstract class SqlDatabase : IAsyncDisposable
     internal virtual Audit.SqliteAuditJournal? AuditJournal => null;
 
     /// <summary>SQLite: copies the write-ahead log into the database file and empties it, so an erasure leaves no old page there (unless readers hold it for 5 s). Nothing elsewhere.</summary>
-    internal virtual Task TruncateWriteAheadLogAsync(CancellationToken ct) => Task.CompletedTask;
+    internal virtual Task TruncateWriteAheadLogAsync() => Task.CompletedTask;
 
     /// <summary>A connection for reads; may run beside writes.</summary>
     internal abstract ValueTask<DbConnection> OpenReadAsync(CancellationToken ct);

@@ -25,7 +25,7 @@ public sealed class SqliteDatabase : SqlDatabase
         PrivateFiles.Prepare(Path);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
         AuditJournal = new Audit.SqliteAuditJournal(Audit.SqliteAuditJournal.PathBeside(Path), this);
-        Checkpointer = new WalCheckpointer(_connectionString, HoldWriterAsync);
+        Checkpointer = new WalCheckpointer(_connectionString, (work, ct) => WithWriterAsync(background: true, work, ct));
     }
 
     /// <summary>Copies the WAL into the database file beside the writer.</summary>
@@ -162,10 +162,8 @@ public sealed class SqliteDatabase : SqlDatabase
         connection.CreateFunction<string, string, long>("tailor_dedupe_key", Events.DedupeKey.Of, isDeterministic: true);
     }
 
-    internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)
-    {
-        await AcquireWriterAsync(background, ct);
-        try
+    internal override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false) =>
+        WithWriterAsync(background, async () =>
         {
             var connection = await WriterAsync(ct);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
@@ -173,6 +171,15 @@ public sealed class SqliteDatabase : SqlDatabase
             await transaction.CommitAsync(ct);
             Checkpointer.Committed();
             return result;
+        }, ct);
+
+    /// <summary>Runs <paramref name="work"/> holding the one writer: a transaction, or a checkpoint that must see no commit.</summary>
+    private async Task<T> WithWriterAsync<T>(bool background, Func<Task<T>> work, CancellationToken ct)
+    {
+        await AcquireWriterAsync(background, ct);
+        try
+        {
+            return await work();
         }
         finally
         {
@@ -206,30 +213,16 @@ public sealed class SqliteDatabase : SqlDatabase
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> holding the writer, outside any transaction, as background work (a checkpoint that must see no commit).</summary>
-    private async Task HoldWriterAsync(Func<Task> work, CancellationToken ct)
-    {
-        await AcquireWriterAsync(background: true, ct);
-        try
-        {
-            await work();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
     /// <remarks>
     /// Never an error, and not cancelled with the request: the erasure has committed, its listeners and audit entry
     /// must follow, and a second erasure would find no one to erase. When readers keep it from finishing (5 s), the
     /// old pages stay in the WAL until the file next starts over and they are overwritten (docs/privacy.md).
     /// </remarks>
-    internal override async Task TruncateWriteAheadLogAsync(CancellationToken ct)
+    internal override async Task TruncateWriteAheadLogAsync()
     {
         try
         {
-            await Checkpointer.TruncateAsync(CancellationToken.None);
+            await Checkpointer.TruncateAsync();
         }
         catch (Exception e) when (e is SqliteException or ObjectDisposedException) { }
     }

@@ -44,7 +44,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
 
     private readonly string _connectionString;
-    private readonly Func<Func<Task>, CancellationToken, Task> _holdWriter;
+    private readonly Func<Func<Task<bool>>, CancellationToken, Task<bool>> _holdWriter;
     private readonly int _restartFrames;
     private readonly SemaphoreSlim _pass = new(1, 1); // one checkpoint at a time: SQLite answers BUSY to a second
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -56,9 +56,9 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private int _woken;
     private Task? _loop;
 
-    /// <param name="holdWriter">Runs its work while holding the database's one writer, as background work.</param>
+    /// <param name="holdWriter">Runs its work while holding the database's one writer, as background work, and returns what it returned.</param>
     /// <param name="restartFrames">Tests pass a small <see cref="RestartFrames"/>.</param>
-    public WalCheckpointer(string connectionString, Func<Func<Task>, CancellationToken, Task> holdWriter, int restartFrames = RestartFrames)
+    public WalCheckpointer(string connectionString, Func<Func<Task<bool>>, CancellationToken, Task<bool>> holdWriter, int restartFrames = RestartFrames)
     {
         _connectionString = connectionString;
         _holdWriter = holdWriter;
@@ -69,9 +69,12 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     internal Task NextPassAsync() => Volatile.Read(ref _passed).Task;
 
     /// <summary>Runs <paramref name="work"/> with no pass under way (tests: a copy of the file is not torn by one).</summary>
-    internal async Task<T> BetweenPassesAsync<T>(Func<Task<T>> work)
+    internal Task<T> BetweenPassesAsync<T>(Func<Task<T>> work) => AloneAsync(work, CancellationToken.None);
+
+    /// <summary>Runs <paramref name="work"/> as the only checkpoint of this process: SQLite answers BUSY to a second.</summary>
+    private async Task<T> AloneAsync<T>(Func<Task<T>> work, CancellationToken ct)
     {
-        await _pass.WaitAsync();
+        await _pass.WaitAsync(ct);
         try
         {
             return await work();
@@ -101,26 +104,19 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     /// readers of old frames; between attempts appends go on. False if readers kept it from finishing in 5 s (it runs
     /// while an erasure holds the pipeline and the audit journal, so not longer).
     /// </summary>
-    public async Task<bool> TruncateAsync(CancellationToken ct)
+    public Task<bool> TruncateAsync()
     {
         ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
-        await _pass.WaitAsync(ct);
-        try
+        return AloneAsync(async () =>
         {
             var deadline = Environment.TickCount64 + (long)TruncateDeadline.TotalMilliseconds;
-            while (true)
+            while (await HeldCheckpointAsync("TRUNCATE", CancellationToken.None))
             {
-                var busy = false;
-                await _holdWriter(async () => busy = (await CheckpointAsync("TRUNCATE", RestartReaderWait, ct)).Busy, ct);
-                if (!busy) return true;
                 if (Environment.TickCount64 >= deadline) return false;
-                await Task.Delay(TruncatePause, ct);
+                await Task.Delay(TruncatePause);
             }
-        }
-        finally
-        {
-            _pass.Release();
-        }
+            return true;
+        }, CancellationToken.None);
     }
 
     private async Task RunAsync(CancellationToken stop)
@@ -150,31 +146,27 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         }
     }
 
-    private async Task PassAsync(CancellationToken ct)
+    /// <summary>One pass; true if it made the WAL start over.</summary>
+    private Task<bool> PassAsync(CancellationToken ct) => AloneAsync(async () =>
     {
-        await _pass.WaitAsync(ct);
-        try
+        var (_, frames, _) = await CheckpointAsync("PASSIVE", TimeSpan.Zero, ct);
+        // Commits follow one another, so a write transaction nearly always starts before the pass has copied the
+        // last commit, and a reader of older frames keeps the file from starting over: a RESTART that holds the
+        // writer copies the rest and waits (briefly: appends wait meanwhile) for those readers to finish.
+        if (frames < _restartFrames || Environment.TickCount64 < _restartNotBefore) return false;
+        if (!await HeldCheckpointAsync("RESTART", ct))
         {
-            var (_, frames, _) = await CheckpointAsync("PASSIVE", TimeSpan.Zero, ct);
-            // Commits follow one another, so a write transaction nearly always starts before the pass has copied the
-            // last commit, and a reader of older frames keeps the file from starting over: a RESTART that holds the
-            // writer copies the rest and waits (briefly: appends wait meanwhile) for those readers to finish.
-            if (frames < _restartFrames || Environment.TickCount64 < Volatile.Read(ref _restartNotBefore)) return;
-            var busy = false;
-            await _holdWriter(async () => busy = (await CheckpointAsync("RESTART", RestartReaderWait, ct)).Busy, ct);
-            if (!busy)
-            {
-                _restartBackOffMs = (long)RestartBackOff.TotalMilliseconds;
-                return;
-            }
-            Volatile.Write(ref _restartNotBefore, Environment.TickCount64 + _restartBackOffMs);
-            _restartBackOffMs = Math.Min(_restartBackOffMs * 2, (long)MaxRestartBackOff.TotalMilliseconds);
+            _restartBackOffMs = (long)RestartBackOff.TotalMilliseconds;
+            return true;
         }
-        finally
-        {
-            _pass.Release();
-        }
-    }
+        _restartNotBefore = Environment.TickCount64 + _restartBackOffMs;
+        _restartBackOffMs = Math.Min(_restartBackOffMs * 2, (long)MaxRestartBackOff.TotalMilliseconds);
+        return false;
+    }, ct);
+
+    /// <summary>A RESTART or TRUNCATE holding the writer, so no commit lands between its copy and the file starting over; true if readers kept it from finishing.</summary>
+    private Task<bool> HeldCheckpointAsync(string mode, CancellationToken ct) =>
+        _holdWriter(async () => (await CheckpointAsync(mode, RestartReaderWait, ct)).Busy, ct);
 
     /// <summary>One checkpoint: whether readers kept it from finishing, the frames in the WAL, and how many of them are in the database file now.</summary>
     /// <param name="readerWait">How long a RESTART or TRUNCATE waits for readers of old frames (PASSIVE never waits).</param>
