@@ -514,6 +514,32 @@ public abstract partial class StoreContractTests
         await Assert.ThrowsAsync<PositionConflictException>(() => failing.RecomputeAsync(segment.Id, null, Ct));
     }
 
+    [Fact]
+    public async Task A_replay_evaluates_its_profiles_again_when_their_commit_is_refused()
+    {
+        using var engine = Engine();
+        var now = _time.GetUtcNow();
+        await SettleAsync(engine, Order(now, "replay-1"), Order(now, "replay-2"));
+        var segment = await SegmentAsync(engine, "Replay Again", "performed \"Order Completed\"");
+        var ids = new List<string>();
+        foreach (var user in (string[])["replay-1", "replay-2"])
+            ids.Add((await Store.Profiles.FindProfileAsync(User(user), Ct))!.Id);
+
+        var refusing = RefusingSegments.Wrap(Store.Segments, refusals: 2);
+        using var replaying = new SegmentEngine(refusing, Store.Positions, Store.Profiles, _time);
+        await replaying.ReloadAsync(Ct);
+        var changes = await replaying.ReevaluateAsync(ids, Ct);
+
+        Assert.Equal(0, ((RefusingSegments)(object)refusing).Refusals);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), changes.Where(c => c.Entered && c.SegmentId == segment.Id).Select(c => c.ProfileId).Order(StringComparer.Ordinal));
+        Assert.Equal(2, (await Store.Segments.MembersAsync(segment.Id, null, 10, Ct)).Count);
+
+        var always = RefusingSegments.Wrap(Store.Segments, refusals: int.MaxValue);
+        using var failing = new SegmentEngine(always, Store.Positions, Store.Profiles, _time);
+        await failing.ReloadAsync(Ct);
+        await Assert.ThrowsAsync<PositionConflictException>(() => failing.ReevaluateAsync(ids, Ct));
+    }
+
     /// <summary>A segment store whose next membership commits are refused, as a merge between read and commit makes the store refuse them.</summary>
     public class RefusingSegments : System.Reflection.DispatchProxy
     {

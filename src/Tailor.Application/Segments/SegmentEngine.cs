@@ -261,18 +261,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         var catalog = Catalog;
         if (catalog.InOrder.Count == 0 || profileIds.Count == 0) return [];
         await _stats.RefreshAsync(catalog.TopPercentTerms, cancellationToken);
-        var update = new Pending();
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            await EvaluateAsync(profileIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => catalog.InOrder, StringComparer.Ordinal), time.GetUtcNow(), update, cancellationToken);
-            await CommitAsync(update, null, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-        return update.Changes;
+        return (await EvaluateAndCommitAsync([.. profileIds.Distinct(StringComparer.Ordinal)], catalog.InOrder, cancellationToken)).Changes;
     }
 
     /// <summary>The dead-letter key of an event the engine follows.</summary>
@@ -305,7 +294,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
             else ids = candidates.Skip(offset).Take(RecomputePage).ToList();
             if (ids.Count == 0) break;
             offset += ids.Count;
-            var update = await RecomputePageAsync(ids, segments, cancellationToken);
+            var update = await EvaluateAndCommitAsync(ids, segments, cancellationToken);
             foreach (var change in update.Changes)
                 if (change.Entered) entered++; else exited++;
             done += ids.Count;
@@ -316,10 +305,11 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     }
 
     /// <summary>
-    /// Evaluates and commits one page of a recompute. A commit refused because a profile of the page was merged away
-    /// after it was read (or a fold commit held its row) wrote nothing: the page is read again, a few times at most.
+    /// Evaluates <paramref name="segments"/> for <paramref name="ids"/> as of now and commits what changed (a page of a
+    /// recompute, or a replay's profiles). A commit refused because one of the profiles was merged away after it was
+    /// read (or a fold commit held its row) wrote nothing: they are read again, a few times at most.
     /// </summary>
-    private async Task<Pending> RecomputePageAsync(IReadOnlyList<string> ids, IReadOnlyList<SegmentCatalog.Compiled> segments, CancellationToken ct)
+    private async Task<Pending> EvaluateAndCommitAsync(IReadOnlyList<string> ids, IReadOnlyList<SegmentCatalog.Compiled> segments, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -331,7 +321,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
                 await CommitAsync(update, null, ct);
                 return update;
             }
-            catch (PositionConflictException) when (attempt < MaxPageAttempts)
+            catch (PositionConflictException) when (attempt < MaxCommitAttempts)
             {
                 // Nothing was written: read the page again.
             }
@@ -342,7 +332,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         }
     }
 
-    private const int MaxPageAttempts = 5;
+    private const int MaxCommitAttempts = 5;
 
     private async Task<IReadOnlyList<string>?> CandidatesAsync(IReadOnlyList<SegmentCatalog.Compiled> segments, DateTimeOffset now, CancellationToken ct)
     {
