@@ -7,17 +7,23 @@ using Tailor.Server.Pipeline;
 
 namespace Tailor.Server.Segments;
 
-/// <summary>A membership change as subscribers see it.</summary>
-public sealed record MembershipNotice(string Type, string SegmentId, string Segment, string ProfileId, DateTimeOffset At);
+/// <summary>A membership change as subscribers see it; or, with type <c>missed</c>, how many older notices were dropped at that point.</summary>
+public sealed record MembershipNotice(string Type, string SegmentId, string Segment, string ProfileId, DateTimeOffset At)
+{
+    /// <summary>The notices a subscriber that fell behind lost just before this point (only on a <c>missed</c> notice).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? Missed { get; init; }
+}
 
 /// <summary>
 /// Fans committed membership changes out to live subscribers (the Server-Sent Events stream). Each subscriber has
-/// its own bounded queue; a subscriber that falls behind loses its oldest notices rather than slowing the engine.
+/// its own bounded queue; a subscriber that falls behind loses its oldest notices rather than slowing the engine, and
+/// is told: a <c>missed</c> notice with their count comes before the next one it gets (it can read the members again).
 /// Reads the host's <see cref="ChangeFeed"/> from the moment it is first needed: before that, nobody is listening.
 /// </summary>
 public sealed class MembershipFeed : IDisposable
 {
-    private const int QueueLength = 10_000;
+    internal const int QueueLength = 10_000;
     private readonly ConcurrentDictionary<Channel<MembershipNotice>, string?> _subscribers = new();
 
     private readonly IDisposable _subscription;
@@ -30,11 +36,19 @@ public sealed class MembershipFeed : IDisposable
     /// <summary>Notices from now on, for one segment (by id) or all; ends when <paramref name="cancellationToken"/> fires.</summary>
     public async IAsyncEnumerable<MembershipNotice> SubscribeAsync(string? segmentId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var channel = Channel.CreateBounded<MembershipNotice>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        long dropped = 0;
+        var channel = Channel.CreateBounded<MembershipNotice>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref dropped));
         _subscribers[channel] = segmentId;
         try
         {
-            await foreach (var notice in channel.Reader.ReadAllAsync(cancellationToken)) yield return notice;
+            await foreach (var notice in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                // The oldest were dropped, so the gap lies before every notice still queued.
+                if (Interlocked.Exchange(ref dropped, 0) is > 0 and var missed)
+                    yield return new MembershipNotice("missed", segmentId ?? "", "", "", notice.At) { Missed = missed };
+                yield return notice;
+            }
         }
         finally
         {
