@@ -22,6 +22,8 @@ function liveSizes() {
   }
   source.addEventListener('entered', change(1))
   source.addEventListener('exited', change(-1))
+  // The stream dropped notices this page was too slow for: the sizes shown are behind until it is reloaded.
+  source.addEventListener('missed', () => { if (dot) { dot.dataset.state = 'behind'; dot.title = 'Some changes were missed: reload for exact sizes' } })
 }
 
 const keywords = new Set(['and', 'or', 'not', 'trait', 'computed', 'performed', 'with', 'in', 'last', 'since', 'within', 'segment', 'has',
