@@ -47,10 +47,12 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
         // write-back (as of its moment, without them), or skipped when it is the first run. Its end wakes this follower.
         if ((await store.ListRunsAsync(RfmJob.KindName, 1, cancellationToken)) is [{ Status: AnalyticsRunStatus.Queued or AnalyticsRunStatus.Running }])
             return FollowerStep.Idle();
-        var batch = await events.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
-        var newPosition = batch.Count == max ? batch[^1].Sequence : upTo;
-
         var basis = await rescoring.BasisAsync(cancellationToken);
+        // With no run to score against, the events are passed unread: the first run reads everything folded before it
+        // (issue 17: reading and decoding every event's summary for nothing cost PostgreSQL and the server CPU under load).
+        var batch = basis.Succeeded ? await events.AssignedEventSummariesAsync(position, upTo, max, cancellationToken) : [];
+        var move = new PositionMove(Stage, position, batch.Count == max ? batch[^1].Sequence : upTo);
+
         if (basis.Succeeded)
         {
             var track = EventType.Track.ToWire();
@@ -62,13 +64,13 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
         }
         try
         {
-            await store.MovePositionAsync(new PositionMove(Stage, position, newPosition), null, cancellationToken);
+            await store.MovePositionAsync(move, null, cancellationToken);
         }
         catch (PositionConflictException)
         {
             // Another node covered these events first; what this step appended were duplicates the log dropped.
         }
-        return new FollowerStep(Math.Max(batch.Count, 1));
+        return new FollowerStep(basis.Succeeded ? Math.Max(batch.Count, 1) : move.Covered);
     }
 
     /// <summary>Records the next event as a dead letter and moves the position past it, in one commit.</summary>

@@ -73,6 +73,24 @@ public sealed class RfmFollowerTests() : SqliteStoreTest("rfm-follower")
     }
 
     [Fact]
+    public async Task Without_an_rfm_run_one_step_passes_every_folded_event_unread_and_with_one_it_reads_them_again()
+    {
+        await FiveCustomersAsync();
+        var head = await Store.Events.LastSequenceAsync(Ct);
+
+        // A step of one event covers them all: nothing is read (the first run reads everything folded before it).
+        Assert.Equal(head, (await _follower.StepAsync(StepMode.One, Ct)).Processed);
+        Assert.Equal(head, await RfmPositionAsync());
+
+        await _runs.RunAsync(RfmJob.KindName, null, null, null, Ct);
+        await IngestAsync(); // the run's score events
+        var afterRun = await Store.Events.LastSequenceAsync(Ct);
+        Assert.True(afterRun > head + 1);
+        Assert.Equal(1, (await _follower.StepAsync(StepMode.One, Ct)).Processed);
+        Assert.Equal(head + 1, await RfmPositionAsync());
+    }
+
+    [Fact]
     public async Task A_new_order_rescores_its_profile_only_and_a_replay_writes_nothing_new()
     {
         await FiveCustomersAsync();
