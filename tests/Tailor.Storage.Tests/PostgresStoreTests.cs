@@ -67,6 +67,22 @@ public class PostgresStoreTests : StoreContractTests
         Assert.Equal(0, await store.Events.LastSequenceAsync(Ct));
     }
 
+    [Fact]
+    public async Task A_statement_run_again_on_a_connection_is_prepared_unless_the_connection_string_says_otherwise()
+    {
+        const string sql = "SELECT count(*) FROM profiles WHERE merged_into IS NULL";
+        foreach (var (connectionString, prepared) in new[] { (_connectionString!, 1L), (_connectionString + ";Max Auto Prepare=0", 0L) })
+        {
+            await using var db = new PostgresDatabase(connectionString);
+            await using var c = await db.OpenReadAsync(Ct);
+            for (var i = 0; i < 3; i++) await Tailor.Storage.Relational.Db.ScalarAsync(c, null, sql, Ct);
+            Assert.Equal(prepared, await Tailor.Storage.Relational.Db.ScalarAsync(c, null, "SELECT count(*) FROM pg_prepared_statements WHERE statement = @sql", Ct, ("sql", sql)));
+        }
+        Assert.Equal(PostgresDatabase.MaxAutoPrepare, new NpgsqlConnectionStringBuilder(PostgresDatabase.WithPreparedStatements("Host=h")).MaxAutoPrepare);
+        Assert.Equal(8, new NpgsqlConnectionStringBuilder(PostgresDatabase.WithPreparedStatements("Host=h;Max Auto Prepare=8")).MaxAutoPrepare);
+        Assert.Equal(0, new NpgsqlConnectionStringBuilder(PostgresDatabase.WithPreparedStatements("Host=h;maxautoprepare=0")).MaxAutoPrepare);
+    }
+
     /// <summary>
     /// The trigger engine follows membership history by id: a writer must wait while another (another node) holds the
     /// history lock, so ids become visible in commit order.
