@@ -24,7 +24,7 @@ public sealed record MembershipNotice(string Type, string SegmentId, string Segm
 public sealed class MembershipFeed : IDisposable
 {
     internal const int QueueLength = 10_000;
-    private readonly ConcurrentDictionary<Channel<MembershipNotice>, string?> _subscribers = new();
+    private readonly ConcurrentDictionary<Subscriber, byte> _subscribers = new();
 
     private readonly IDisposable _subscription;
 
@@ -33,26 +33,38 @@ public sealed class MembershipFeed : IDisposable
 
     public void Dispose() => _subscription.Dispose();
 
-    /// <summary>Notices from now on, for one segment (by id) or all; ends when <paramref name="cancellationToken"/> fires.</summary>
-    public async IAsyncEnumerable<MembershipNotice> SubscribeAsync(string? segmentId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Notices from the moment of this call on (not of the first read), for one segment (by id) or all; ends when
+    /// <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public IAsyncEnumerable<MembershipNotice> SubscribeAsync(string? segmentId, CancellationToken cancellationToken)
     {
-        long dropped = 0;
-        var channel = Channel.CreateBounded<MembershipNotice>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            _ => Interlocked.Increment(ref dropped));
-        _subscribers[channel] = segmentId;
+        var subscriber = new Subscriber(segmentId);
+        _subscribers[subscriber] = 0;
+        // Reading ends the subscription; so does the token, for a stream dropped before its first read.
+        subscriber.Ending = cancellationToken.Register(() => _subscribers.TryRemove(subscriber, out _));
+        return ReadAsync(subscriber, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<MembershipNotice> ReadAsync(Subscriber subscriber, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         try
         {
-            await foreach (var notice in channel.Reader.ReadAllAsync(cancellationToken))
+            long last = 0;
+            await foreach (var (number, notice) in subscriber.Notices.Reader.ReadAllAsync(cancellationToken))
             {
-                // The oldest were dropped, so the gap lies before every notice still queued.
-                if (Interlocked.Exchange(ref dropped, 0) is > 0 and var missed)
-                    yield return new MembershipNotice("missed", segmentId ?? "", "", "", notice.At) { Missed = missed };
+                // Notices are numbered as they are queued, and the queue drops its oldest: a gap in the numbers is
+                // exactly what was lost, and where.
+                if (number > last + 1)
+                    yield return new MembershipNotice("missed", subscriber.SegmentId ?? "", "", "", notice.At) { Missed = number - last - 1 };
+                last = number;
                 yield return notice;
             }
         }
         finally
         {
-            _subscribers.TryRemove(channel, out _);
+            _subscribers.TryRemove(subscriber, out _);
+            await subscriber.Ending.DisposeAsync();
         }
     }
 
@@ -65,8 +77,27 @@ public sealed class MembershipFeed : IDisposable
         {
             var notice = new MembershipNotice(change.Entered ? "entered" : "exited", change.SegmentId,
                 catalog.ById(change.SegmentId)?.Name ?? change.SegmentId, change.ProfileId, change.At);
-            foreach (var (channel, filter) in _subscribers)
-                if (filter is null || filter == change.SegmentId) channel.Writer.TryWrite(notice);
+            foreach (var subscriber in _subscribers.Keys)
+                if (subscriber.SegmentId is null || subscriber.SegmentId == change.SegmentId) subscriber.Enqueue(notice);
+        }
+    }
+
+    private sealed class Subscriber(string? segmentId)
+    {
+        private readonly Lock _order = new();
+        private long _queued;
+
+        public string? SegmentId { get; } = segmentId;
+
+        public CancellationTokenRegistration Ending { get; set; }
+
+        public Channel<(long Number, MembershipNotice Notice)> Notices { get; } = Channel.CreateBounded<(long, MembershipNotice)>(
+            new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+        /// <summary>Numbers and queues a notice; commits may publish from several threads, and the numbers must follow the queue's order.</summary>
+        public void Enqueue(MembershipNotice notice)
+        {
+            lock (_order) Notices.Writer.TryWrite((++_queued, notice));
         }
     }
 }

@@ -10,7 +10,9 @@ function liveSizes() {
   if (cells.length === 0 || !window.EventSource) return
   const dot = document.querySelector('[data-live-state]')
   const source = new EventSource('/live/memberships')
-  source.addEventListener('open', () => { if (dot) { dot.dataset.state = 'open'; dot.title = 'Live' } })
+  let behind = false // sizes stay stale after missed changes, even once the stream reconnects
+  const showBehind = () => { if (dot) { dot.dataset.state = 'behind'; dot.title = 'Some changes were missed: reload for exact sizes' } }
+  source.addEventListener('open', () => { if (behind) showBehind(); else if (dot) { dot.dataset.state = 'open'; dot.title = 'Live' } })
   source.addEventListener('error', () => { if (dot) { dot.dataset.state = 'closed'; dot.title = 'Reconnecting' } })
   const change = delta => e => {
     const notice = JSON.parse(e.data)
@@ -23,7 +25,7 @@ function liveSizes() {
   source.addEventListener('entered', change(1))
   source.addEventListener('exited', change(-1))
   // The stream dropped notices this page was too slow for: the sizes shown are behind until it is reloaded.
-  source.addEventListener('missed', () => { if (dot) { dot.dataset.state = 'behind'; dot.title = 'Some changes were missed: reload for exact sizes' } })
+  source.addEventListener('missed', () => { behind = true; showBehind() })
 }
 
 const keywords = new Set(['and', 'or', 'not', 'trait', 'computed', 'performed', 'with', 'in', 'last', 'since', 'within', 'segment', 'has',
