@@ -31,19 +31,26 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
 
     /// <summary>
     /// Npgsql prepares a statement once it has run twice on a connection, so PostgreSQL stops parsing and planning the
-    /// fold's statements (a profile upsert, an identity, a trait change: hundreds per batch) every time: the fold on
-    /// durable PostgreSQL went from 4,831 · 3,833 to 5,720 · 6,060 events/s with PostgreSQL using less CPU (issue 17,
-    /// BENCHMARKS.md). A connection string that sets <c>Max Auto Prepare</c> itself keeps its value.
+    /// fold's statements (a profile upsert, an identity, a trait change: hundreds per batch) every time: with it the fold
+    /// on durable PostgreSQL folded about half again as many events (issue 17, BENCHMARKS.md). A connection string that
+    /// sets <c>Max Auto Prepare</c> or <c>Auto Prepare Min Usages</c> keeps its value (<c>Max Auto Prepare=0</c> behind a
+    /// pooler that cannot keep prepared statements, docs/configuration.md).
     /// </summary>
     internal static string WithPreparedStatements(string connectionString)
     {
-        // Npgsql's own builder answers ContainsKey for every keyword it knows; a plain one holds only those given.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Gives(connectionString, "Max Auto Prepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
+        if (!Gives(connectionString, "Auto Prepare Min Usages")) builder.AutoPrepareMinUsages = 2;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Whether the connection string sets <paramref name="keyword"/> (spaces and case aside): Npgsql's own builder answers true for every keyword it knows.</summary>
+    private static bool Gives(string connectionString, string keyword)
+    {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
         foreach (string key in given.Keys)
-            if (key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)) return connectionString;
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = MaxAutoPrepare };
-        builder.AutoPrepareMinUsages = 2;
-        return builder.ConnectionString;
+            if (key.Replace(" ", "", StringComparison.Ordinal).Equals(keyword.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     public override string Kind => "postgres";
