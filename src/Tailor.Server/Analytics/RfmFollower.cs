@@ -48,8 +48,9 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
         if ((await store.ListRunsAsync(RfmJob.KindName, 1, cancellationToken)) is [{ Status: AnalyticsRunStatus.Queued or AnalyticsRunStatus.Running }])
             return FollowerStep.Idle();
         var basis = await rescoring.BasisAsync(cancellationToken);
-        // With no run to score against, the events are passed unread: the first run reads everything folded before it
-        // (issue 17: reading and decoding every event's summary for nothing cost PostgreSQL and the server CPU under load).
+        // With no run to score against (none succeeded, or the latest read other order names) a step re-scores nothing,
+        // so the events are passed unread (issue 17: reading and decoding every event's summary for nothing cost
+        // PostgreSQL and the server CPU under load).
         var batch = basis.Succeeded ? await events.AssignedEventSummariesAsync(position, upTo, max, cancellationToken) : [];
         var move = new PositionMove(Stage, position, batch.Count == max ? batch[^1].Sequence : upTo);
 
