@@ -51,18 +51,22 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
         // With no run to score against (none succeeded, or the latest read other order names) a step re-scores nothing,
         // so the events are passed unread (issue 17: reading and decoding every event's summary for nothing cost
         // PostgreSQL and the server CPU under load).
-        var batch = basis.Succeeded ? await events.AssignedEventSummariesAsync(position, upTo, max, cancellationToken) : [];
-        var move = new PositionMove(Stage, position, batch.Count == max ? batch[^1].Sequence : upTo);
+        if (!basis.Succeeded) return new FollowerStep(await MoveAsync(new PositionMove(Stage, position, upTo), cancellationToken));
+        var batch = await events.AssignedEventSummariesAsync(position, upTo, max, cancellationToken);
 
-        if (basis.Succeeded)
-        {
-            var track = EventType.Track.ToWire();
-            var causes = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var e in batch)
-                if (e.Merged || (e.Type == track && e.Name == basis.Value!.OrderEvent))
-                    causes[e.ProfileId] = e.Sequence; // in log order: the profile's last cause in the batch
-            if (causes.Count > 0) await rescoring.RescoreAsync(basis.Value!, causes, cancellationToken);
-        }
+        var track = EventType.Track.ToWire();
+        var causes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var e in batch)
+            if (e.Merged || (e.Type == track && e.Name == basis.Value!.OrderEvent))
+                causes[e.ProfileId] = e.Sequence; // in log order: the profile's last cause in the batch
+        if (causes.Count > 0) await rescoring.RescoreAsync(basis.Value!, causes, cancellationToken);
+        await MoveAsync(new PositionMove(Stage, position, batch.Count == max ? batch[^1].Sequence : upTo), cancellationToken);
+        return new FollowerStep(Math.Max(batch.Count, 1));
+    }
+
+    /// <summary>Moves the position past what a step covered; returns how many log positions that was.</summary>
+    private async Task<int> MoveAsync(PositionMove move, CancellationToken cancellationToken)
+    {
         try
         {
             await store.MovePositionAsync(move, null, cancellationToken);
@@ -71,7 +75,7 @@ public sealed class RfmFollower(RfmRescoring rescoring, ISegmentStore events, IA
         {
             // Another node covered these events first; what this step appended were duplicates the log dropped.
         }
-        return new FollowerStep(basis.Succeeded ? Math.Max(batch.Count, 1) : move.Covered);
+        return move.Covered;
     }
 
     /// <summary>Records the next event as a dead letter and moves the position past it, in one commit.</summary>

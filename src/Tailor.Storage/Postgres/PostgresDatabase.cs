@@ -38,19 +38,15 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
     /// </summary>
     internal static string WithPreparedStatements(string connectionString)
     {
+        // Npgsql's own builder answers ContainsKey for every keyword it knows; a plain one holds only those given.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(Squeezed).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Gives(connectionString, "Max Auto Prepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
-        if (!Gives(connectionString, "Auto Prepare Min Usages")) builder.AutoPrepareMinUsages = 2;
+        if (!given.Contains("MaxAutoPrepare")) builder.MaxAutoPrepare = MaxAutoPrepare;
+        if (!given.Contains("AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
         return builder.ConnectionString;
-    }
 
-    /// <summary>Whether the connection string sets <paramref name="keyword"/> (spaces and case aside): Npgsql's own builder answers true for every keyword it knows.</summary>
-    private static bool Gives(string connectionString, string keyword)
-    {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        foreach (string key in given.Keys)
-            if (key.Replace(" ", "", StringComparison.Ordinal).Equals(keyword.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase)) return true;
-        return false;
+        static string Squeezed(string keyword) => keyword.Replace(" ", "", StringComparison.Ordinal); // "Max Auto Prepare" is also "MaxAutoPrepare"
     }
 
     public override string Kind => "postgres";
