@@ -74,7 +74,7 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
     public Task CommitUndoAsync(MergeUndo undo, CancellationToken cancellationToken)
     {
         (string, object?) survivor = ("survivor", undo.Survivor.Id), restored = ("restored", undo.Restored.Id), at = ("at", Db.Ms(undo.At));
-        var statements = new List<Statement> { profiles.UpsertProfile(undo.Survivor), profiles.UpsertProfile(undo.Restored) };
+        var statements = new List<Statement>(profiles.UpsertProfiles(undo.Survivor, undo.Restored));
         foreach (var identity in undo.Identities)
         {
             statements.Add(new("UPDATE identities SET profile_id = @restored WHERE type = @type AND value = @value AND profile_id = @survivor",
@@ -83,7 +83,7 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
         foreach (var seq in undo.Events)
             statements.Add(new("UPDATE event_profiles SET profile_id = @restored WHERE seq = @seq AND profile_id = @survivor", restored, survivor, ("seq", seq)));
         // The folded events' trait history as folded again (MergeUndo.TraitHistory says why it is not moved row by row).
-        foreach (var change in undo.TraitHistory) statements.Add(profiles.InsertTraitChange(change));
+        statements.AddRange(profiles.TraitChangeWrites(undo.TraitHistory));
         foreach (var id in undo.Absorbed)
             statements.Add(new("UPDATE profiles SET merged_into = @restored WHERE id = @id AND merged_into = @survivor", restored, survivor, ("id", id)));
         foreach (var run in undo.Runs)

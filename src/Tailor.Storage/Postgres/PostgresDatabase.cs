@@ -122,6 +122,73 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             """, ("seqs", latest.Keys.ToArray()), ("profiles", latest.Values.ToArray()));
     }
 
+    /// <summary>
+    /// A commit's profile rows as one statement of arrays: PostgreSQL binds and executes one statement instead of one per
+    /// profile. A statement cannot write a row twice, so each profile is written once, in id order, with the effect of
+    /// applying its rows one by one: the last when rows replace, else the first.
+    /// </summary>
+    internal override IEnumerable<Statement> ProfileWrites(IReadOnlyList<ProfileRow> rows, bool replace)
+    {
+        if (rows.Count == 0) yield break;
+        var latest = new SortedDictionary<string, ProfileRow>(StringComparer.Ordinal);
+        foreach (var row in rows)
+            if (replace) latest[row.Id] = row;
+            else latest.TryAdd(row.Id, row);
+        var written = latest.Values;
+        yield return new($"""
+            INSERT INTO profiles (id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags)
+            SELECT id, created, updated, merged, traits::jsonb, times::jsonb, computed::jsonb, consent::jsonb, tags::jsonb
+            FROM unnest(@ids, @created, @updated, @merged, @traits, @times, @computed, @consent, @tags)
+                AS x(id, created, updated, merged, traits, times, computed, consent, tags)
+            {(replace ? ProfileReplaceSql : "ON CONFLICT (id) DO NOTHING")}
+            """,
+            ("ids", Column(written, r => r.Id)), ("created", Column(written, r => r.CreatedAt)), ("updated", Column(written, r => r.UpdatedAt)),
+            ("merged", Column(written, r => r.MergedInto)), ("traits", Column(written, r => r.Traits)), ("times", Column(written, r => r.TraitTimes)),
+            ("computed", Column(written, r => r.Computed)), ("consent", Column(written, r => r.Consent)), ("tags", Column(written, r => r.Tags)));
+    }
+
+    /// <summary>
+    /// A commit's identity links as one statement of arrays, with the effect of applying them one by one: an identity
+    /// linked twice keeps its first sighting (and ciphertext) and ends on its last link's profile.
+    /// </summary>
+    internal override IEnumerable<Statement> IdentityLinkWrites(IReadOnlyList<IdentityLinkRow> links)
+    {
+        if (links.Count == 0) yield break;
+        var merged = new Dictionary<(string, string), IdentityLinkRow>(links.Count);
+        foreach (var link in links)
+            merged[(link.Type, link.Value)] = merged.TryGetValue((link.Type, link.Value), out var first) ? first with { ProfileId = link.ProfileId } : link;
+        var written = merged.Values;
+        yield return new("""
+            INSERT INTO identities (type, value, value_enc, profile_id, first_seen)
+            SELECT * FROM unnest(@types, @values, @sealed, @profiles, @seen)
+            ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
+            """,
+            ("types", Column(written, l => l.Type)), ("values", Column(written, l => l.Value)), ("sealed", Column(written, l => l.Sealed)),
+            ("profiles", Column(written, l => l.ProfileId)), ("seen", Column(written, l => l.FirstSeen)));
+    }
+
+    /// <summary>A commit's trait history as one statement of arrays; WITH ORDINALITY keeps the rows' ids in the changes' order.</summary>
+    internal override IEnumerable<Statement> TraitChangeWrites(IReadOnlyList<TraitChangeRow> changes)
+    {
+        if (changes.Count == 0) yield break;
+        yield return new("""
+            INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq)
+            SELECT profile_id, name, value::jsonb, ts, '', '', seq
+            FROM unnest(@profiles, @names, @values, @ts, @seqs) WITH ORDINALITY AS x(profile_id, name, value, ts, seq, n)
+            ORDER BY n
+            """,
+            ("profiles", Column(changes, h => h.ProfileId)), ("names", Column(changes, h => h.Name)), ("values", Column(changes, h => h.Value)),
+            ("ts", Column(changes, h => h.At)), ("seqs", Column(changes, h => h.Sequence)));
+    }
+
+    private static T[] Column<TRow, T>(IReadOnlyCollection<TRow> rows, Func<TRow, T> field)
+    {
+        var column = new T[rows.Count];
+        var i = 0;
+        foreach (var row in rows) column[i++] = field(row);
+        return column;
+    }
+
     internal override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 
     internal override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct, bool background = false)

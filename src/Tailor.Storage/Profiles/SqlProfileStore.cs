@@ -49,22 +49,13 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         // the state of its profiles; the whole fold does both at once.
         var (identities, state) = (changes.Stage != FoldStage.Reduction, changes.Stage != FoldStage.Identities);
         var statements = new List<Statement>(changes.Profiles.Count + changes.Links.Count + changes.Assignments.Count + changes.TraitHistory.Count + 8);
-        foreach (var p in changes.Profiles) statements.Add(state ? UpsertProfile(p) : InsertProfile(p));
-        const string link = """
-            INSERT INTO identities (type, value, value_enc, profile_id, first_seen) VALUES (@type, @value, @enc, @profile, @seen)
-            ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
-            """;
-        foreach (var l in changes.Links)
-        {
-            // A protected identity (email, phone) is stored as its keyed hash, found by it, and shown from its ciphertext.
-            var (type, value) = (l.Identity.Type, l.Identity.Value);
-            var lookup = db.Protection.LookupValue(type, value);
-            statements.Add(new(link, ("type", type), ("value", lookup), ("enc", ReferenceEquals(lookup, value) ? null : db.Protection.ProtectText(value, type, IdentityScope(lookup))),
-                ("profile", l.ProfileId), ("seen", Db.Ms(l.FirstSeen))));
-        }
+        // A new profile written by the identity stage is empty and live, even when the batch merged it away already (its
+        // partition marks it merged once its state has moved); a row already there is left as it is.
+        statements.AddRange(db.ProfileWrites([.. changes.Profiles.Select(p => state ? Row(p) : Row(p) with { MergedInto = null })], replace: state));
+        statements.AddRange(db.IdentityLinkWrites([.. changes.Links.Select(LinkRow)]));
         // Assignments go to the narrow event_profiles table: the log row itself is never rewritten.
         statements.AddRange(db.AssignmentWrites(changes.Assignments));
-        foreach (var h in changes.TraitHistory) statements.Add(InsertTraitChange(h));
+        statements.AddRange(TraitChangeWrites(changes.TraitHistory));
         foreach (var m in changes.Merges)
         {
             if (identities) statements.AddRange(MergeIdentities(m));
@@ -111,49 +102,27 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         yield return new("DELETE FROM segment_timers WHERE profile_id = @loser", loser);
     }
 
-    private string? _insertTraitChangeSql;
-
-    /// <summary>
-    /// One trait history row, its value sealed when the trait is protected. It names its message by log position only
-    /// (issue 17, bytes per event): source and messageId, 45 bytes a row, are the log's to give back.
-    /// </summary>
-    internal Statement InsertTraitChange(TraitChange h)
+    /// <summary>Trait history rows, each value sealed when the trait is protected; each names its message by log position.</summary>
+    internal IEnumerable<Statement> TraitChangeWrites(IEnumerable<TraitChange> changes) => db.TraitChangeWrites([.. changes.Select(h =>
     {
-        if (h.Sequence <= 0) throw new ArgumentException($"The change of trait '{h.Name}' names no log position.", nameof(h));
-        return new(_insertTraitChangeSql ??= $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES (@profile, @name, {db.Json("@value")}, @ts, '', '', @seq)",
-            ("profile", h.ProfileId), ("name", h.Name), ("value", db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Sequence))), ("ts", Db.Ms(h.At)),
-            ("seq", h.Sequence));
-    }
+        if (h.Sequence <= 0) throw new ArgumentException($"The change of trait '{h.Name}' names no log position.", nameof(changes));
+        return new TraitChangeRow(h.ProfileId, h.Name, db.Protection.ProtectValue(h.Value.GetRawText(), h.Name, TraitHistoryScope(h.Sequence)), Db.Ms(h.At), h.Sequence);
+    })]);
 
-    private string? _upsertProfileSql;
+    /// <summary>Profile rows written whole: inserted when new, else everything but their id and creation time replaced.</summary>
+    internal IEnumerable<Statement> UpsertProfiles(params IEnumerable<Profile> profiles) => db.ProfileWrites([.. profiles.Select(Row)], replace: true);
 
-    /// <summary>Writes a profile row: inserted when new, else everything but its id and creation time replaced.</summary>
-    internal Statement UpsertProfile(Profile p)
+    private ProfileRow Row(Profile p) => new(p.Id, Db.Ms(p.CreatedAt), Db.Ms(p.UpdatedAt), p.MergedInto,
+        db.Protection.ProtectTraits(ProfileColumns.Traits(p), ProfileScope(p.Id)), ProfileColumns.TraitTimes(p), ProfileColumns.Computed(p),
+        ProfileColumns.Consent(p), ProfileColumns.Tags(p));
+
+    /// <summary>A protected identity (email, phone) is stored as its keyed hash, found by it, and shown from its ciphertext.</summary>
+    private IdentityLinkRow LinkRow(IdentityLink l)
     {
-        _upsertProfileSql ??= $"""
-            INSERT INTO profiles ({ProfileColumnsSql})
-            VALUES (@id, @created, @updated, @merged, {db.Json("@traits")}, {db.Json("@times")}, {db.Json("@computed")}, {db.Json("@consent")}, {db.Json("@tags")})
-            ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, merged_into = excluded.merged_into,
-                traits = excluded.traits, trait_times = excluded.trait_times, computed = excluded.computed,
-                consent = excluded.consent, tags = excluded.tags
-            """;
-        return new(_upsertProfileSql, ("id", p.Id), ("created", Db.Ms(p.CreatedAt)), ("updated", Db.Ms(p.UpdatedAt)), ("merged", p.MergedInto),
-            ("traits", db.Protection.ProtectTraits(ProfileColumns.Traits(p), ProfileScope(p.Id))), ("times", ProfileColumns.TraitTimes(p)), ("computed", ProfileColumns.Computed(p)),
-            ("consent", ProfileColumns.Consent(p)), ("tags", ProfileColumns.Tags(p)));
+        var (type, value) = (l.Identity.Type, l.Identity.Value);
+        var lookup = db.Protection.LookupValue(type, value);
+        return new(type, lookup, ReferenceEquals(lookup, value) ? null : db.Protection.ProtectText(value, type, IdentityScope(lookup)), l.ProfileId, Db.Ms(l.FirstSeen));
     }
-
-    /// <summary>
-    /// Writes a new profile row as the identity stage of a split fold creates it: empty, and live even when the batch
-    /// merged it away already (its partition marks it merged once its state has moved); a row already there is left as it is.
-    /// </summary>
-    private Statement InsertProfile(Profile p)
-    {
-        var upsert = UpsertProfile(p);
-        _insertProfileSql ??= upsert.Sql[..upsert.Sql.IndexOf("ON CONFLICT", StringComparison.Ordinal)] + "ON CONFLICT (id) DO NOTHING";
-        return new(_insertProfileSql, [.. upsert.Parameters.Select(x => x.Name == "merged" ? (x.Name, null) : x)]);
-    }
-
-    private string? _insertProfileSql;
 
     public async Task<IReadOnlyDictionary<string, Profile>> LoadProfilesAsync(IReadOnlyCollection<string> ids, bool withIdentities, CancellationToken cancellationToken)
     {

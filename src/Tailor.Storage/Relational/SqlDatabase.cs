@@ -173,6 +173,63 @@ public abstract class SqlDatabase : IAsyncDisposable
         foreach (var a in assignments) yield return new(sql, ("seq", a.Sequence), ("profile", a.ProfileId));
     }
 
+    /// <summary>
+    /// The writes of profile rows, one statement per row: with <paramref name="replace"/> a row already there takes
+    /// everything but its id and creation time, without it the row is left as it is. A database with bulk parameters
+    /// (PostgreSQL arrays) overrides this with one statement in all.
+    /// </summary>
+    internal virtual IEnumerable<Statement> ProfileWrites(IReadOnlyList<ProfileRow> rows, bool replace)
+    {
+        var sql = replace
+            ? _replaceProfileSql ??= ProfileInsertSql + "\n" + ProfileReplaceSql
+            : _keepProfileSql ??= ProfileInsertSql + "\nON CONFLICT (id) DO NOTHING";
+        foreach (var p in rows)
+            yield return new(sql, ("id", p.Id), ("created", p.CreatedAt), ("updated", p.UpdatedAt), ("merged", p.MergedInto), ("traits", p.Traits),
+                ("times", p.TraitTimes), ("computed", p.Computed), ("consent", p.Consent), ("tags", p.Tags));
+    }
+
+    private string? _replaceProfileSql, _keepProfileSql;
+
+    private string ProfileInsertSql => $"""
+        INSERT INTO profiles (id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags)
+        VALUES (@id, @created, @updated, @merged, {Json("@traits")}, {Json("@times")}, {Json("@computed")}, {Json("@consent")}, {Json("@tags")})
+        """;
+
+    /// <summary>What an upsert of a profile row replaces when the row is there: everything but its id and creation time.</summary>
+    private protected const string ProfileReplaceSql = """
+        ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, merged_into = excluded.merged_into,
+            traits = excluded.traits, trait_times = excluded.trait_times, computed = excluded.computed,
+            consent = excluded.consent, tags = excluded.tags
+        """;
+
+    /// <summary>
+    /// The writes of identity links, one statement per link: a new identity is inserted with its first sighting, a
+    /// known one moves to the link's profile. A database with bulk parameters overrides this with one statement in all.
+    /// </summary>
+    internal virtual IEnumerable<Statement> IdentityLinkWrites(IReadOnlyList<IdentityLinkRow> links)
+    {
+        foreach (var l in links)
+            yield return new(IdentityLinkSql, ("type", l.Type), ("value", l.Value), ("enc", l.Sealed), ("profile", l.ProfileId), ("seen", l.FirstSeen));
+    }
+
+    private const string IdentityLinkSql = """
+        INSERT INTO identities (type, value, value_enc, profile_id, first_seen) VALUES (@type, @value, @enc, @profile, @seen)
+        ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
+        """;
+
+    /// <summary>
+    /// The writes of trait history rows, one statement per change, in order. Rows name their message by log position
+    /// only (issue 17, bytes per event): source and messageId are the log's to give back. A database with bulk
+    /// parameters overrides this with one statement in all, keeping the order.
+    /// </summary>
+    internal virtual IEnumerable<Statement> TraitChangeWrites(IReadOnlyList<TraitChangeRow> changes)
+    {
+        var sql = _traitChangeSql ??= $"INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES (@profile, @name, {Json("@value")}, @ts, '', '', @seq)";
+        foreach (var h in changes) yield return new(sql, ("profile", h.ProfileId), ("name", h.Name), ("value", h.Value), ("ts", h.At), ("seq", h.Sequence));
+    }
+
+    private string? _traitChangeSql;
+
     public virtual ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
