@@ -91,6 +91,26 @@ public class PostgresStoreTests : StoreContractTests
     /// The trigger engine follows membership history by id: a writer must wait while another (another node) holds the
     /// history lock, so ids become visible in commit order.
     /// </summary>
+    /// <summary>
+    /// A fold commit rewrites every profile it changed. No index covers traits or tags (migration 0045), so a change of
+    /// them leaves the indexes alone and PostgreSQL updates the row on its page (HOT) when there is room.
+    /// </summary>
+    [Fact]
+    public async Task A_change_of_a_profiles_traits_and_tags_is_an_update_in_place()
+    {
+        await using var raw = (NpgsqlConnection)(await OpenRawAsync())!;
+        await using var transaction = await raw.BeginTransactionAsync(Ct);
+        async Task<object?> Run(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, raw, transaction);
+            return await command.ExecuteScalarAsync(Ct);
+        }
+        await Run("""INSERT INTO profiles (id, created_at, updated_at, traits, trait_times, computed, consent, tags) VALUES ('prf_1a', 1, 1, '{"plan":"free"}', '{}', '{}', '{}', '[]')""");
+        await Run("""UPDATE profiles SET updated_at = 2, traits = '{"plan":"pro","city":"Oslo"}', tags = '["vip"]' WHERE id = 'prf_1a'""");
+
+        Assert.Equal(1L, await Run("SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'profiles'"));
+    }
+
     [Fact]
     public async Task Membership_history_waits_for_another_writer_so_ids_commit_in_order()
     {
