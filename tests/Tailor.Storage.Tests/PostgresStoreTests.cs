@@ -88,10 +88,6 @@ public class PostgresStoreTests : StoreContractTests
     }
 
     /// <summary>
-    /// The trigger engine follows membership history by id: a writer must wait while another (another node) holds the
-    /// history lock, so ids become visible in commit order.
-    /// </summary>
-    /// <summary>
     /// A fold commit rewrites every profile it changed. No index covers traits or tags (migration 0045), so a change of
     /// them leaves the indexes alone and PostgreSQL updates the row on its page (HOT) when there is room.
     /// </summary>
@@ -111,6 +107,10 @@ public class PostgresStoreTests : StoreContractTests
         Assert.Equal(1L, await Run("SELECT n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'profiles'"));
     }
 
+    /// <summary>
+    /// The trigger engine follows membership history by id: a writer must wait while another (another node) holds the
+    /// history lock, so ids become visible in commit order.
+    /// </summary>
     [Fact]
     public async Task Membership_history_waits_for_another_writer_so_ids_commit_in_order()
     {

@@ -10,7 +10,7 @@ using Tailor.Storage.Relational;
 namespace Tailor.Storage.Postgres;
 
 /// <summary>
-/// The production store. Traits, computed traits and consent are JSONB, with a GIN index on traits; event payloads are
+/// The production store. Traits, computed traits and consent are JSONB (no index over traits: migration 0045); event payloads are
 /// <c>json</c>, which keeps the text exactly as the client sent it (JSONB would reorder keys and drop duplicates).
 /// Appends take a transaction-scoped advisory lock so that log sequences become visible in commit order: the
 /// profile pipeline reads "everything after position N" and must never skip an event committed late.
@@ -31,7 +31,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
 
     /// <summary>
     /// Npgsql prepares a statement once it has run twice on a connection, so PostgreSQL stops parsing and planning the
-    /// fold's statements (a profile upsert, an identity, a trait change: hundreds per batch) every time: with it the fold
+    /// fold's statements (then one per profile, identity and trait change: hundreds per batch) every time: with it the fold
     /// on durable PostgreSQL folded about half again as many events (issue 17, BENCHMARKS.md). A connection string that
     /// sets <c>Max Auto Prepare</c> or <c>Auto Prepare Min Usages</c> keeps its value (<c>Max Auto Prepare=0</c> behind a
     /// pooler that cannot keep prepared statements, docs/configuration.md).
@@ -125,15 +125,16 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
     /// <summary>
     /// A commit's profile rows as one statement of arrays: PostgreSQL binds and executes one statement instead of one per
     /// profile. A statement cannot write a row twice, so each profile is written once, in id order, with the effect of
-    /// applying its rows one by one: the last when rows replace, else the first.
+    /// applying its rows one by one: when rows replace, the last with the first one's creation time (an upsert keeps
+    /// it), else the first.
     /// </summary>
     internal override IEnumerable<Statement> ProfileWrites(IReadOnlyList<ProfileRow> rows, bool replace)
     {
         if (rows.Count == 0) yield break;
         var latest = new SortedDictionary<string, ProfileRow>(StringComparer.Ordinal);
         foreach (var row in rows)
-            if (replace) latest[row.Id] = row;
-            else latest.TryAdd(row.Id, row);
+            if (!replace) latest.TryAdd(row.Id, row);
+            else latest[row.Id] = latest.TryGetValue(row.Id, out var first) ? row with { CreatedAt = first.CreatedAt } : row;
         var written = latest.Values;
         yield return new($"""
             INSERT INTO profiles (id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags)
