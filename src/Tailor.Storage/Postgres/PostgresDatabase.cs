@@ -137,15 +137,17 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             else latest[row.Id] = latest.TryGetValue(row.Id, out var first) ? row with { CreatedAt = first.CreatedAt } : row;
         var written = latest.Values;
         yield return new($"""
-            INSERT INTO profiles (id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags)
+            INSERT INTO profiles ({ProfileColumns.Sql})
             SELECT id, created, updated, merged, traits::jsonb, times::jsonb, computed::jsonb, consent::jsonb, tags::jsonb
             FROM unnest(@ids, @created, @updated, @merged, @traits, @times, @computed, @consent, @tags)
                 AS x(id, created, updated, merged, traits, times, computed, consent, tags)
             {(replace ? ProfileReplaceSql : "ON CONFLICT (id) DO NOTHING")}
             """,
-            ("ids", Column(written, r => r.Id)), ("created", Column(written, r => r.CreatedAt)), ("updated", Column(written, r => r.UpdatedAt)),
-            ("merged", Column(written, r => r.MergedInto)), ("traits", Column(written, r => r.Traits)), ("times", Column(written, r => r.TraitTimes)),
-            ("computed", Column(written, r => r.Computed)), ("consent", Column(written, r => r.Consent)), ("tags", Column(written, r => r.Tags)));
+            ("ids", written.Select(r => r.Id).ToArray()), ("created", written.Select(r => r.CreatedAt).ToArray()),
+            ("updated", written.Select(r => r.UpdatedAt).ToArray()), ("merged", written.Select(r => r.MergedInto).ToArray()),
+            ("traits", written.Select(r => r.Traits).ToArray()), ("times", written.Select(r => r.TraitTimes).ToArray()),
+            ("computed", written.Select(r => r.Computed).ToArray()), ("consent", written.Select(r => r.Consent).ToArray()),
+            ("tags", written.Select(r => r.Tags).ToArray()));
     }
 
     /// <summary>
@@ -164,8 +166,9 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             SELECT * FROM unnest(@types, @values, @sealed, @profiles, @seen)
             ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
             """,
-            ("types", Column(written, l => l.Type)), ("values", Column(written, l => l.Value)), ("sealed", Column(written, l => l.Sealed)),
-            ("profiles", Column(written, l => l.ProfileId)), ("seen", Column(written, l => l.FirstSeen)));
+            ("types", written.Select(l => l.Type).ToArray()), ("values", written.Select(l => l.Value).ToArray()),
+            ("sealed", written.Select(l => l.Sealed).ToArray()), ("profiles", written.Select(l => l.ProfileId).ToArray()),
+            ("seen", written.Select(l => l.FirstSeen).ToArray()));
     }
 
     /// <summary>A commit's trait history as one statement of arrays; WITH ORDINALITY keeps the rows' ids in the changes' order.</summary>
@@ -178,16 +181,9 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             FROM unnest(@profiles, @names, @values, @ts, @seqs) WITH ORDINALITY AS x(profile_id, name, value, ts, seq, n)
             ORDER BY n
             """,
-            ("profiles", Column(changes, h => h.ProfileId)), ("names", Column(changes, h => h.Name)), ("values", Column(changes, h => h.Value)),
-            ("ts", Column(changes, h => h.At)), ("seqs", Column(changes, h => h.Sequence)));
-    }
-
-    private static T[] Column<TRow, T>(IReadOnlyCollection<TRow> rows, Func<TRow, T> field)
-    {
-        var column = new T[rows.Count];
-        var i = 0;
-        foreach (var row in rows) column[i++] = field(row);
-        return column;
+            ("profiles", changes.Select(h => h.ProfileId).ToArray()), ("names", changes.Select(h => h.Name).ToArray()),
+            ("values", changes.Select(h => h.Value).ToArray()), ("ts", changes.Select(h => h.At).ToArray()),
+            ("seqs", changes.Select(h => h.Sequence).ToArray()));
     }
 
     internal override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);

@@ -17,7 +17,7 @@ namespace Tailor.Storage.Profiles;
 /// </summary>
 internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
 {
-    internal const string ProfileColumnsSql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
+    internal const string ProfileColumnsSql = ProfileColumns.Sql;
 
     public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<ProfileIdentifier> identities, CancellationToken cancellationToken)
     {

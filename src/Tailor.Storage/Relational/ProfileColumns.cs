@@ -11,6 +11,9 @@ namespace Tailor.Storage.Relational;
 /// </summary>
 internal static class ProfileColumns
 {
+    /// <summary>The row's columns, in the order the store writes and reads them.</summary>
+    public const string Sql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
+
     public static string Traits(Profile profile) => Write(w =>
     {
         w.WriteStartObject();

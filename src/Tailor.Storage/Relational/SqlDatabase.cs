@@ -191,7 +191,7 @@ public abstract class SqlDatabase : IAsyncDisposable
     private string? _replaceProfileSql, _keepProfileSql;
 
     private string ProfileInsertSql => $"""
-        INSERT INTO profiles (id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags)
+        INSERT INTO profiles ({ProfileColumns.Sql})
         VALUES (@id, @created, @updated, @merged, {Json("@traits")}, {Json("@times")}, {Json("@computed")}, {Json("@consent")}, {Json("@tags")})
         """;
 
