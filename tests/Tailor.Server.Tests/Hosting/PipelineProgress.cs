@@ -15,7 +15,10 @@ public static class PipelineProgress
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var status = (await admin.GetFromJsonAsync<JsonObject>("/api/pipeline", TestContext.Current.CancellationToken))!;
+            using var response = await admin.GetAsync("/api/pipeline", TestContext.Current.CancellationToken);
+            if (!response.IsSuccessStatusCode)
+                Assert.Fail($"GET /api/pipeline answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+            var status = (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
             if ((long)status["lag"]! == 0) return status;
             Assert.True(clock.Elapsed < Timeout, $"The profile pipeline did not catch up within {Timeout.TotalSeconds}s: {status.ToJsonString()}");
             await Task.Delay(20, TestContext.Current.CancellationToken);

@@ -106,5 +106,13 @@ public sealed partial class TailorProcess : IAsyncDisposable
             await _process.WaitForExitAsync(CancellationToken.None);
         }
         _process.Dispose();
+        // The server's own log goes with the test's output (shown when the test fails): a 500 it answered names its
+        // exception only there.
+        try { TestContext.Current.TestOutputHelper?.WriteLine($"tailor serve printed (last {OutputShown:N0} characters):\n{Tail(Output)}"); }
+        catch (InvalidOperationException) { } // disposed after its test ended: there is no test output to write to
     }
+
+    private const int OutputShown = 20_000;
+
+    private static string Tail(string output) => output.Length <= OutputShown ? output : output[^OutputShown..];
 }
