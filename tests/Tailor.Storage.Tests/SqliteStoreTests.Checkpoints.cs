@@ -104,10 +104,45 @@ public partial class SqliteStoreTests
         for (var i = 0; i < 20; i++) // each commit wakes a pass: the truncation takes its turn among them
             await store.Events.AppendAsync([Track("Viewed", At(i), "zelda", messageId: $"z-{i}")], Ct);
 
-        await sqlite.TruncateWriteAheadLogAsync();
+        Assert.True(await sqlite.TruncateWriteAheadLogAsync());
 
         Assert.Equal(0, new FileInfo(path + "-wal").Length);
         Assert.Equal(20, await sqlite.Checkpointer.BetweenPassesAsync(() => RowsInFileAloneAsync(path)));
+    }
+
+    /// <summary>
+    /// A reader on an old snapshot (a long analytics job) keeps the WAL from being emptied after an erasure: the erasure
+    /// still completes, and its answer, the CLI and the audit trail say that old pages stayed in the file.
+    /// </summary>
+    [Fact]
+    public async Task An_erasure_whose_WAL_readers_keep_from_being_emptied_says_so_in_its_answer_and_its_audit_entry()
+    {
+        var sqlite = new SqliteDatabase(Path.Combine(_directory, "erase-held.db"));
+        await using var store = await MigratedAsync(sqlite);
+        sqlite.Checkpointer.TruncateDeadline = TimeSpan.Zero; // one attempt (it waits 100 ms for readers), not 5 s
+        var time = TimeProvider.System;
+        var pipeline = new Tailor.Application.Pipeline.ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers,
+            new Tailor.Core.Profiles.ProfileReducer(Tailor.Core.Profiles.EngagementWeights.Default), time);
+        await store.Events.AppendAsync([Identify(At(1), "user-zelda", traits: new JsonObject { ["city"] = "Kirkenesby" })], Ct);
+        await pipeline.CatchUpAsync(Ct);
+        var erasure = new Tailor.Application.Privacy.SubjectErasure(store.Profiles, store.Privacy,
+            new Tailor.Core.Privacy.KeyRingSubjectHasher(new Tailor.Core.Privacy.LookupHasher(Tailor.Core.Privacy.PrivacyKeyRing.Generate())),
+            new Tailor.Application.Privacy.AuditTrail(store.Audit, time), time, [], pipeline);
+
+        Tailor.Application.Privacy.ErasureSummary summary;
+        await using (var reader = new SqliteConnection($"Data Source={sqlite.Path};Pooling=false"))
+        {
+            await reader.OpenAsync(Ct);
+            await ExecuteAsync(reader, "BEGIN; SELECT COUNT(*) FROM event_log;");
+            summary = (await erasure.EraseAsync("userId", "user-zelda", "key_1", "ops", null, Ct)).Value!;
+            await ExecuteAsync(reader, "COMMIT");
+        }
+
+        Assert.False(summary.WriteAheadLogEmptied);
+        Assert.NotEqual(0, new FileInfo(sqlite.Path + "-wal").Length);
+        Assert.Equal($"privacy erase by userId ({Tailor.Application.Privacy.SubjectErasure.WriteAheadLogKept})",
+            Assert.Single(await store.Audit.ListAsync(new Tailor.Core.Storage.AuditQuery(ActionPrefix: "privacy erase"), Ct)).Action);
+        Assert.Null(await store.Profiles.FindProfileAsync(new Tailor.Core.Identity.ProfileIdentifier(Tailor.Core.Identity.IdentityTypes.UserId, "user-zelda"), Ct));
     }
 
     /// <summary>A store of its own on <paramref name="sqlite"/>, migrated: the test reaches its checkpointer.</summary>

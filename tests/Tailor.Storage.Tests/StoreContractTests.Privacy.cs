@@ -98,6 +98,7 @@ public abstract partial class StoreContractTests
 
         Assert.Null(erased.Problem);
         Assert.Equal((zelda.Id, 2), (erased.Value!.ProfileId, erased.Value.Profiles));
+        Assert.Equal(DataDirectory is null ? null : true, erased.Value.WriteAheadLogEmptied); // SQLite's own -wal file; none on PostgreSQL
         Assert.Equal([], await SchemaScan.FindAsync(raw, ZeldaNeedles, DecodePayload, Ct));
         var idHits = await SchemaScan.FindAsync(raw, ids, DecodePayload, Ct);
         // The audit trail keeps who was erased, by id only, and so does the erasure fence (against followers writing back).

@@ -46,10 +46,15 @@ public sealed class SubjectErasure(IProfileStore profiles, IPrivacyStore store, 
             ? await store.EraseAsync(request, ct)
             : await pipeline.ExclusiveAsync(c => store.EraseAsync(request, c), ct);
         foreach (var listener in listeners) listener.Erased(ids, identities);
-        await audit.RecordAsync(actor, actorName, $"privacy erase by {type}", profile.Id, 200, origin, ct);
+        // An operator must be able to tell, later, which erasures left old pages in SQLite's write-ahead log file.
+        var action = result.WriteAheadLogEmptied == false ? $"privacy erase by {type} ({WriteAheadLogKept})" : $"privacy erase by {type}";
+        await audit.RecordAsync(actor, actorName, action, profile.Id, 200, origin, ct);
         return new ErasureSummary(profile.Id, ids.Count, [.. identities.Select(i => i.Type).Distinct()], suppressions.Count, result.Rows.Where(r => r.Value > 0)
-            .ToDictionary(r => r.Key, r => r.Value));
+            .ToDictionary(r => r.Key, r => r.Value), result.WriteAheadLogEmptied);
     }
+
+    /// <summary>What the audit trail adds to an erasure whose write-ahead log file could not be emptied.</summary>
+    public const string WriteAheadLogKept = "write-ahead log not emptied: readers held it";
 
     /// <summary>The live profile and every profile merged into it (merges point at the survivor), or null past <see cref="MaxProfiles"/>.</summary>
     private async Task<List<string>?> ProfileIdsAsync(Profile profile, CancellationToken ct)
@@ -87,4 +92,10 @@ public sealed class SubjectErasure(IProfileStore profiles, IPrivacyStore store, 
 /// <param name="Profiles">Profiles removed (the live one and those merged into it).</param>
 /// <param name="IdentityTypes">The types of the identifiers erased and suppressed (never their values).</param>
 /// <param name="Rows">Rows removed (or emptied), by table.</param>
-public sealed record ErasureSummary(string ProfileId, int Profiles, IReadOnlyList<string> IdentityTypes, int Suppressed, IReadOnlyDictionary<string, long> Rows);
+/// <param name="WriteAheadLogEmptied">
+/// SQLite: whether the write-ahead log file was emptied afterwards. False: readers (a long analytics job) kept it from
+/// that for 5 s, and the old pages of the person's rows stay in the file until it next starts over (docs/privacy.md).
+/// Null on PostgreSQL, whose WAL is the server's.
+/// </param>
+public sealed record ErasureSummary(string ProfileId, int Profiles, IReadOnlyList<string> IdentityTypes, int Suppressed, IReadOnlyDictionary<string, long> Rows,
+    bool? WriteAheadLogEmptied = null);

@@ -57,6 +57,8 @@ internal static class PrivacyCommand
             var erased = await erasure.EraseAsync(result.GetValue(type), result.GetValue(value), $"cli:{user}", user, Environment.MachineName, ct);
             if (erased.Value is not { } summary) return Error($"--{erased.Problem!.Field}", erased.Problem.Rule);
             AnsiConsole.MarkupLine($"Erased profile {summary.ProfileId} ({summary.Profiles} profile(s), {summary.Rows.Values.Sum()} rows); {summary.Suppressed} identifier(s) suppressed.");
+            if (summary.WriteAheadLogEmptied == false)
+                AnsiConsole.MarkupLine("[yellow]The write-ahead log file could not be emptied (readers held it for 5 s): old pages of the erased rows stay in tailor.db-wal until it starts over.[/]");
             return 0;
         });
         return erase;

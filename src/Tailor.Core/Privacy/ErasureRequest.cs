@@ -12,7 +12,12 @@ public sealed record ErasureRequest(IReadOnlyList<string> ProfileIds, IReadOnlyL
 public readonly record struct Suppression(string Hash, string IdentityType);
 
 /// <summary>How many rows an erasure removed, by table.</summary>
-public sealed record ErasureResult(IReadOnlyDictionary<string, long> Rows)
+/// <param name="WriteAheadLogEmptied">
+/// SQLite: whether the write-ahead log file was emptied afterwards; false when readers kept it from that for the time
+/// allowed, so the old pages of the person's rows stay in it until it next starts over. Null: the store has no such file
+/// of its own (PostgreSQL's WAL is the server's, docs/privacy.md).
+/// </param>
+public sealed record ErasureResult(IReadOnlyDictionary<string, long> Rows, bool? WriteAheadLogEmptied = null)
 {
     public long Total => Rows.Values.Sum();
 }

@@ -62,9 +62,8 @@ internal sealed class SqlPrivacyStore(SqlDatabase db) : IPrivacyStore
                     try { return await EraseAsync(c, t, request, cancellationToken); }
                     finally { if (secure is { } previous) await SecureDeleteAsync(c, t, previous, cancellationToken); }
                 }, cancellationToken);
-                if (Sqlite) await db.TruncateWriteAheadLogAsync(); // after the commit: not cancelled with the request
-                else await VacuumAsync(rows, cancellationToken);
-                return new ErasureResult(rows);
+                if (!Sqlite) await VacuumAsync(rows, cancellationToken);
+                return new ErasureResult(rows, await db.TruncateWriteAheadLogAsync()); // after the commit: not cancelled with the request
             }
             catch (DbException e) when (e.SqlState == "40P01" && attempt < DeadlockAttempts) { }
         }

@@ -72,8 +72,11 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// </summary>
     internal virtual Audit.SqliteAuditJournal? AuditJournal => null;
 
-    /// <summary>SQLite: copies the write-ahead log into the database file and empties it, so an erasure leaves no old page there (unless readers hold it for 5 s). Nothing elsewhere.</summary>
-    internal virtual Task TruncateWriteAheadLogAsync() => Task.CompletedTask;
+    /// <summary>
+    /// SQLite: copies the write-ahead log into the database file and empties it, so an erasure leaves no old page there;
+    /// false when readers kept it from that for 5 s. Elsewhere nothing, and null.
+    /// </summary>
+    internal virtual Task<bool?> TruncateWriteAheadLogAsync() => Task.FromResult<bool?>(null);
 
     /// <summary>A connection for reads; may run beside writes.</summary>
     internal abstract ValueTask<DbConnection> OpenReadAsync(CancellationToken ct);

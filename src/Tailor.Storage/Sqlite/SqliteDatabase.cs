@@ -216,15 +216,19 @@ public sealed class SqliteDatabase : SqlDatabase
     /// <remarks>
     /// Never an error, and not cancelled with the request: the erasure has committed, its listeners and audit entry
     /// must follow, and a second erasure would find no one to erase. When readers keep it from finishing (5 s), the
-    /// old pages stay in the WAL until the file next starts over and they are overwritten (docs/privacy.md).
+    /// old pages stay in the WAL until the file next starts over and they are overwritten (docs/privacy.md): the answer
+    /// is false, and the erasure says so.
     /// </remarks>
-    internal override async Task TruncateWriteAheadLogAsync()
+    internal override async Task<bool?> TruncateWriteAheadLogAsync()
     {
         try
         {
-            await Checkpointer.TruncateAsync();
+            return await Checkpointer.TruncateAsync();
         }
-        catch (Exception e) when (e is SqliteException or ObjectDisposedException) { }
+        catch (Exception e) when (e is SqliteException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>How long background work gives way to waiting appends before it takes its turn anyway.</summary>

@@ -34,8 +34,8 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
     private static readonly TimeSpan MaxRestartBackOff = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long an erasure's truncation keeps trying, in attempts of <see cref="RestartReaderWait"/>, <see cref="TruncatePause"/> apart.</summary>
-    private static readonly TimeSpan TruncateDeadline = TimeSpan.FromSeconds(5);
+    /// <summary>How long an erasure's truncation keeps trying, in attempts of <see cref="RestartReaderWait"/>, <see cref="TruncatePause"/> apart (tests shorten it).</summary>
+    internal TimeSpan TruncateDeadline { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The writer is let go this long between truncation attempts, so appends and the fold get through.</summary>
     private static readonly TimeSpan TruncatePause = TimeSpan.FromMilliseconds(200);
