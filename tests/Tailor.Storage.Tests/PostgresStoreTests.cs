@@ -108,6 +108,27 @@ public class PostgresStoreTests : StoreContractTests
     }
 
     /// <summary>
+    /// The fold's bulk statements keep rows of erased profiles out themselves, and the erasure fence's row guard stands
+    /// aside only while one of them runs (migration 0046): a write after it in the same transaction meets the guard again.
+    /// </summary>
+    [Fact]
+    public async Task The_erasure_guard_stands_aside_only_for_the_length_of_a_fenced_statement()
+    {
+        await using var db = new PostgresDatabase(_connectionString!);
+        var kept = await db.WriteAsync(async (c, t) =>
+        {
+            await Tailor.Storage.Relational.Db.ExecuteAsync(c, t, "INSERT INTO erased_profiles (id, erased_at) VALUES ('prf_gone', 1)", Ct);
+            await db.ExecuteAllAsync(c, t, [.. db.TraitChangeWrites([
+                new Tailor.Storage.Relational.TraitChangeRow("prf_gone", "city", "\"Vardø\"", 1, 1),
+                new Tailor.Storage.Relational.TraitChangeRow("prf_live", "city", "\"Oslo\"", 1, 2)])], Ct);
+            await Tailor.Storage.Relational.Db.ExecuteAsync(c, t, "INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES ('prf_gone', 'plan', '\"pro\"', 2, '', '', 3)", Ct);
+            return await Tailor.Storage.Relational.Db.ListAsync(c, t, "SELECT profile_id FROM trait_history ORDER BY seq", r => r.GetString(0), Ct);
+        }, Ct);
+
+        Assert.Equal(["prf_live"], kept);
+    }
+
+    /// <summary>
     /// The trigger engine follows membership history by id: a writer must wait while another (another node) holds the
     /// history lock, so ids become visible in commit order.
     /// </summary>

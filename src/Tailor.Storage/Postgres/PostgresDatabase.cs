@@ -116,11 +116,27 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
         if (assignments.Count == 0) yield break;
         var latest = new Dictionary<long, string>(assignments.Count);
         foreach (var a in assignments) latest[a.Sequence] = a.ProfileId;
-        yield return new("""
-            INSERT INTO event_profiles (seq, profile_id) SELECT * FROM unnest(@seqs, @profiles)
+        foreach (var statement in Fenced(new($"""
+            INSERT INTO event_profiles (seq, profile_id) SELECT * FROM unnest(@seqs, @profiles) AS x(seq, profile_id) WHERE {NotErased("x.profile_id")}
             ON CONFLICT (seq) DO UPDATE SET profile_id = excluded.profile_id
-            """, ("seqs", latest.Keys.ToArray()), ("profiles", latest.Values.ToArray()));
+            """, ("seqs", latest.Keys.ToArray()), ("profiles", latest.Values.ToArray()))))
+            yield return statement;
     }
+
+    /// <summary>
+    /// <paramref name="statement"/> with the erasure fence's row guard standing aside for its length (migration 0046):
+    /// the statement keeps rows of erased profiles out itself (<see cref="NotErased"/>), once for all its rows, instead of
+    /// a function call and a query per row. The setting is the transaction's, so a failed statement takes it back too.
+    /// </summary>
+    private static IEnumerable<Statement> Fenced(Statement statement)
+    {
+        yield return new("SELECT set_config('tailor.fenced', 'on', true)");
+        yield return statement;
+        yield return new("SELECT set_config('tailor.fenced', '', true)");
+    }
+
+    /// <summary>What the erasure guard checks for each row, as a condition of a fenced statement on <paramref name="profileId"/>.</summary>
+    private static string NotErased(string profileId) => $"NOT EXISTS (SELECT 1 FROM erased_profiles e WHERE e.id = {profileId})";
 
     /// <summary>
     /// A commit's profile rows as one statement of arrays: PostgreSQL binds and executes one statement instead of one per
@@ -136,18 +152,20 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             if (!replace) latest.TryAdd(row.Id, row);
             else latest[row.Id] = latest.TryGetValue(row.Id, out var first) ? row with { CreatedAt = first.CreatedAt } : row;
         var written = latest.Values;
-        yield return new($"""
+        foreach (var statement in Fenced(new($"""
             INSERT INTO profiles ({ProfileColumns.Sql})
             SELECT id, created, updated, merged, traits::jsonb, times::jsonb, computed::jsonb, consent::jsonb, tags::jsonb
             FROM unnest(@ids, @created, @updated, @merged, @traits, @times, @computed, @consent, @tags)
                 AS x(id, created, updated, merged, traits, times, computed, consent, tags)
+            WHERE {NotErased("x.id")}
             {(replace ? ProfileReplaceSql : "ON CONFLICT (id) DO NOTHING")}
             """,
             ("ids", written.Select(r => r.Id).ToArray()), ("created", written.Select(r => r.CreatedAt).ToArray()),
             ("updated", written.Select(r => r.UpdatedAt).ToArray()), ("merged", written.Select(r => r.MergedInto).ToArray()),
             ("traits", written.Select(r => r.Traits).ToArray()), ("times", written.Select(r => r.TraitTimes).ToArray()),
             ("computed", written.Select(r => r.Computed).ToArray()), ("consent", written.Select(r => r.Consent).ToArray()),
-            ("tags", written.Select(r => r.Tags).ToArray()));
+            ("tags", written.Select(r => r.Tags).ToArray()))))
+            yield return statement;
     }
 
     /// <summary>
@@ -161,29 +179,33 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
         foreach (var link in links)
             merged[(link.Type, link.Value)] = merged.TryGetValue((link.Type, link.Value), out var first) ? first with { ProfileId = link.ProfileId } : link;
         var written = merged.Values;
-        yield return new("""
+        foreach (var statement in Fenced(new($"""
             INSERT INTO identities (type, value, value_enc, profile_id, first_seen)
-            SELECT * FROM unnest(@types, @values, @sealed, @profiles, @seen)
+            SELECT * FROM unnest(@types, @values, @sealed, @profiles, @seen) AS x(type, value, value_enc, profile_id, first_seen)
+            WHERE {NotErased("x.profile_id")}
             ON CONFLICT (type, value) DO UPDATE SET profile_id = excluded.profile_id
             """,
             ("types", written.Select(l => l.Type).ToArray()), ("values", written.Select(l => l.Value).ToArray()),
             ("sealed", written.Select(l => l.Sealed).ToArray()), ("profiles", written.Select(l => l.ProfileId).ToArray()),
-            ("seen", written.Select(l => l.FirstSeen).ToArray()));
+            ("seen", written.Select(l => l.FirstSeen).ToArray()))))
+            yield return statement;
     }
 
     /// <summary>A commit's trait history as one statement of arrays; WITH ORDINALITY keeps the rows' ids in the changes' order.</summary>
     internal override IEnumerable<Statement> TraitChangeWrites(IReadOnlyList<TraitChangeRow> changes)
     {
         if (changes.Count == 0) yield break;
-        yield return new("""
+        foreach (var statement in Fenced(new($"""
             INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq)
             SELECT profile_id, name, value::jsonb, ts, '', '', seq
             FROM unnest(@profiles, @names, @values, @ts, @seqs) WITH ORDINALITY AS x(profile_id, name, value, ts, seq, n)
+            WHERE {NotErased("x.profile_id")}
             ORDER BY n
             """,
             ("profiles", changes.Select(h => h.ProfileId).ToArray()), ("names", changes.Select(h => h.Name).ToArray()),
             ("values", changes.Select(h => h.Value).ToArray()), ("ts", changes.Select(h => h.At).ToArray()),
-            ("seqs", changes.Select(h => h.Sequence).ToArray()));
+            ("seqs", changes.Select(h => h.Sequence).ToArray()))))
+            yield return statement;
     }
 
     internal override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
