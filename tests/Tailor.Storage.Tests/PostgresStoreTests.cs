@@ -1,6 +1,8 @@
 using Npgsql;
+using Tailor.Core.Pipeline;
 using Tailor.Core.Storage;
 using Tailor.Storage.Postgres;
+using Tailor.Storage.Relational;
 using static Tailor.Tests.Support.Messages;
 
 namespace Tailor.Storage.Tests;
@@ -109,23 +111,71 @@ public class PostgresStoreTests : StoreContractTests
 
     /// <summary>
     /// The fold's bulk statements keep rows of erased profiles out themselves, and the erasure fence's row guard stands
-    /// aside only while one of them runs (migration 0046): a write after it in the same transaction meets the guard again.
+    /// aside only while one of them runs (migration 0046): inside the fence a plain write for an erased profile goes
+    /// through, after it the same write meets the guard again.
     /// </summary>
     [Fact]
     public async Task The_erasure_guard_stands_aside_only_for_the_length_of_a_fenced_statement()
     {
         await using var db = new PostgresDatabase(_connectionString!);
-        var kept = await db.WriteAsync(async (c, t) =>
+        var (inside, after, setting, rows) = await db.WriteAsync(async (c, t) =>
         {
-            await Tailor.Storage.Relational.Db.ExecuteAsync(c, t, "INSERT INTO erased_profiles (id, erased_at) VALUES ('prf_gone', 1)", Ct);
-            await db.ExecuteAllAsync(c, t, [.. db.TraitChangeWrites([
-                new Tailor.Storage.Relational.TraitChangeRow("prf_gone", "city", "\"Vardø\"", 1, 1),
-                new Tailor.Storage.Relational.TraitChangeRow("prf_live", "city", "\"Oslo\"", 1, 2)])], Ct);
-            await Tailor.Storage.Relational.Db.ExecuteAsync(c, t, "INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES ('prf_gone', 'plan', '\"pro\"', 2, '', '', 3)", Ct);
-            return await Tailor.Storage.Relational.Db.ListAsync(c, t, "SELECT profile_id FROM trait_history ORDER BY seq", r => r.GetString(0), Ct);
+            await Db.ExecuteAsync(c, t, "INSERT INTO erased_profiles (id, erased_at) VALUES ('prf_gone', 1)", Ct);
+            async Task<long> PlainTraitWriteAsync(long seq) => await Db.ExecuteAsync(c, t,
+                "INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES ('prf_gone', 'plan', '\"pro\"', 2, '', '', @seq)", Ct, ("seq", seq));
+            await Db.ExecuteAsync(c, t, "SELECT set_config('tailor.fenced', 'on', true)", Ct);
+            var inside = await PlainTraitWriteAsync(90);
+            await Db.ExecuteAsync(c, t, "DELETE FROM trait_history WHERE seq = 90; SELECT set_config('tailor.fenced', '', true)", Ct);
+
+            string[] both = ["prf_gone", "prf_live"];
+            await db.ExecuteAllAsync(c, t, [
+                .. db.ProfileWrites([.. both.Select(id => new ProfileRow(id, 1, 1, null, "{}", "{}", "{}", "{}", "[]"))], replace: true),
+                .. db.IdentityLinkWrites([.. both.Select(id => new IdentityLinkRow("userId", "u-" + id, null, id, 1))]),
+                .. db.AssignmentWrites([.. both.Select((id, i) => new EventAssignment(i + 1, id))]),
+                .. db.TraitChangeWrites([.. both.Select((id, i) => new TraitChangeRow(id, "city", "\"Oslo\"", 1, i + 1))])], Ct);
+            var after = await PlainTraitWriteAsync(91);
+            var setting = (string?)await Db.ScalarAsync(c, t, "SELECT current_setting('tailor.fenced', true)", Ct);
+            var rows = await Db.ListAsync(c, t, """
+                SELECT 'profiles:' || id FROM profiles UNION ALL SELECT 'identities:' || profile_id FROM identities
+                UNION ALL SELECT 'event_profiles:' || profile_id FROM event_profiles UNION ALL SELECT 'trait_history:' || profile_id FROM trait_history
+                """, r => r.GetString(0), Ct);
+            return (inside, after, setting, rows);
         }, Ct);
 
-        Assert.Equal(["prf_live"], kept);
+        Assert.Equal((1L, 0L), (inside, after));
+        Assert.NotEqual("on", setting);
+        Assert.Equal(["event_profiles:prf_live", "identities:prf_live", "profiles:prf_live", "trait_history:prf_live"], rows.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// A fenced statement reads <c>erased_profiles</c> once, as of after it got its table locks: one that waited for an
+    /// erasure's locks sees the erasure's entry, as the per-row guard did, and writes nothing of that profile.
+    /// </summary>
+    [Fact]
+    public async Task A_fenced_statement_that_waited_for_an_erasure_sees_what_it_erased()
+    {
+        await using var db = new PostgresDatabase(_connectionString!);
+        await using var erasure = new NpgsqlConnection(_connectionString);
+        await erasure.OpenAsync(Ct);
+        await using var erasing = await erasure.BeginTransactionAsync(Ct);
+        await Db.ExecuteAsync(erasure, erasing, $"LOCK TABLE {string.Join(", ", Tailor.Storage.Privacy.SqlPrivacyStore.GuardedTables)} IN SHARE ROW EXCLUSIVE MODE", Ct);
+        await Db.ExecuteAsync(erasure, erasing, "INSERT INTO erased_profiles (id, erased_at) VALUES ('prf_gone', 1)", Ct);
+
+        var write = db.WriteAsync(async (c, t) =>
+        {
+            await db.ExecuteAllAsync(c, t, [.. db.TraitChangeWrites([new TraitChangeRow("prf_gone", "city", "\"Vardø\"", 1, 1)])], Ct);
+            return 0;
+        }, Ct);
+        // The write waits for the erasure's lock (a real transaction on another connection).
+        for (var polls = 0; await Db.ScalarAsync(erasure, erasing, "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE NOT l.granted AND d.datname = current_database()", Ct) is 0L; polls++)
+        {
+            Assert.True(polls < 500 && !write.IsCompleted, "the fenced write did not wait for the erasure's lock");
+            await Task.Delay(10, Ct);
+        }
+        await erasing.CommitAsync(Ct);
+        await write;
+
+        Assert.Equal(0L, await Db.ScalarAsync(erasure, null, "SELECT count(*) FROM trait_history", Ct));
     }
 
     /// <summary>

@@ -1,5 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Tailor.Application.Pipeline;
+using Tailor.Application.Privacy;
+using Tailor.Core.Identity;
+using Tailor.Core.Privacy;
+using Tailor.Core.Profiles;
+using Tailor.Core.Storage;
 using Tailor.Storage.Sqlite;
 using static Tailor.Tests.Support.Messages;
 
@@ -112,7 +118,7 @@ public partial class SqliteStoreTests
 
     /// <summary>
     /// A reader on an old snapshot (a long analytics job) keeps the WAL from being emptied after an erasure: the erasure
-    /// still completes, and its answer, the CLI and the audit trail say that old pages stayed in the file.
+    /// still completes, and its answer and the audit trail say that old pages stayed in the file.
     /// </summary>
     [Fact]
     public async Task An_erasure_whose_WAL_readers_keep_from_being_emptied_says_so_in_its_answer_and_its_audit_entry()
@@ -121,15 +127,15 @@ public partial class SqliteStoreTests
         await using var store = await MigratedAsync(sqlite);
         sqlite.Checkpointer.TruncateDeadline = TimeSpan.Zero; // one attempt (it waits 100 ms for readers), not 5 s
         var time = TimeProvider.System;
-        var pipeline = new Tailor.Application.Pipeline.ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers,
-            new Tailor.Core.Profiles.ProfileReducer(Tailor.Core.Profiles.EngagementWeights.Default), time);
+        var pipeline = new ProfilePipeline(store.Events, store.Positions, store.Profiles, store.Merges, store.Triggers,
+            new ProfileReducer(EngagementWeights.Default), time);
         await store.Events.AppendAsync([Identify(At(1), "user-zelda", traits: new JsonObject { ["city"] = "Kirkenesby" })], Ct);
         await pipeline.CatchUpAsync(Ct);
-        var erasure = new Tailor.Application.Privacy.SubjectErasure(store.Profiles, store.Privacy,
-            new Tailor.Core.Privacy.KeyRingSubjectHasher(new Tailor.Core.Privacy.LookupHasher(Tailor.Core.Privacy.PrivacyKeyRing.Generate())),
-            new Tailor.Application.Privacy.AuditTrail(store.Audit, time), time, [], pipeline);
+        var erasure = new SubjectErasure(store.Profiles, store.Privacy,
+            new KeyRingSubjectHasher(new LookupHasher(PrivacyKeyRing.Generate())),
+            new AuditTrail(store.Audit, time), time, [], pipeline);
 
-        Tailor.Application.Privacy.ErasureSummary summary;
+        ErasureSummary summary;
         await using (var reader = new SqliteConnection($"Data Source={sqlite.Path};Pooling=false"))
         {
             await reader.OpenAsync(Ct);
@@ -140,9 +146,9 @@ public partial class SqliteStoreTests
 
         Assert.False(summary.WriteAheadLogEmptied);
         Assert.NotEqual(0, new FileInfo(sqlite.Path + "-wal").Length);
-        Assert.Equal($"privacy erase by userId ({Tailor.Application.Privacy.SubjectErasure.WriteAheadLogKept})",
-            Assert.Single(await store.Audit.ListAsync(new Tailor.Core.Storage.AuditQuery(ActionPrefix: "privacy erase"), Ct)).Action);
-        Assert.Null(await store.Profiles.FindProfileAsync(new Tailor.Core.Identity.ProfileIdentifier(Tailor.Core.Identity.IdentityTypes.UserId, "user-zelda"), Ct));
+        Assert.Equal($"privacy erase by userId ({SubjectErasure.WriteAheadLogKept})",
+            Assert.Single(await store.Audit.ListAsync(new AuditQuery(ActionPrefix: "privacy erase"), Ct)).Action);
+        Assert.Null(await store.Profiles.FindProfileAsync(new ProfileIdentifier(IdentityTypes.UserId, "user-zelda"), Ct));
     }
 
     /// <summary>A store of its own on <paramref name="sqlite"/>, migrated: the test reaches its checkpointer.</summary>

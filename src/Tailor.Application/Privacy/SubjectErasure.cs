@@ -54,7 +54,7 @@ public sealed class SubjectErasure(IProfileStore profiles, IPrivacyStore store, 
     }
 
     /// <summary>What the audit trail adds to an erasure whose write-ahead log file could not be emptied.</summary>
-    public const string WriteAheadLogKept = "write-ahead log not emptied: readers held it";
+    public const string WriteAheadLogKept = "write-ahead log not emptied";
 
     /// <summary>The live profile and every profile merged into it (merges point at the survivor), or null past <see cref="MaxProfiles"/>.</summary>
     private async Task<List<string>?> ProfileIdsAsync(Profile profile, CancellationToken ct)
@@ -94,8 +94,8 @@ public sealed class SubjectErasure(IProfileStore profiles, IPrivacyStore store, 
 /// <param name="Rows">Rows removed (or emptied), by table.</param>
 /// <param name="WriteAheadLogEmptied">
 /// SQLite: whether the write-ahead log file was emptied afterwards. False: readers (a long analytics job) kept it from
-/// that for 5 s, and the old pages of the person's rows stay in the file until it next starts over (docs/privacy.md).
-/// Null on PostgreSQL, whose WAL is the server's.
+/// that for 5 s, or the checkpoint failed, and the old pages of the person's rows stay in the file until it next starts
+/// over (docs/privacy.md). Null on PostgreSQL, whose WAL is the server's.
 /// </param>
 public sealed record ErasureSummary(string ProfileId, int Profiles, IReadOnlyList<string> IdentityTypes, int Suppressed, IReadOnlyDictionary<string, long> Rows,
     bool? WriteAheadLogEmptied = null);

@@ -58,7 +58,7 @@ internal static class PrivacyCommand
             if (erased.Value is not { } summary) return Error($"--{erased.Problem!.Field}", erased.Problem.Rule);
             AnsiConsole.MarkupLine($"Erased profile {summary.ProfileId} ({summary.Profiles} profile(s), {summary.Rows.Values.Sum()} rows); {summary.Suppressed} identifier(s) suppressed.");
             if (summary.WriteAheadLogEmptied == false)
-                AnsiConsole.MarkupLine("[yellow]The write-ahead log file could not be emptied (readers held it for 5 s): old pages of the erased rows stay in tailor.db-wal until it starts over.[/]");
+                AnsiConsole.MarkupLine("[yellow]The write-ahead log file could not be emptied (readers held it for 5 s, or its checkpoint failed): old pages of the erased rows stay in tailor.db-wal until it starts over.[/]");
             return 0;
         });
         return erase;

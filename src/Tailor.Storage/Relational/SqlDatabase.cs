@@ -74,7 +74,7 @@ public abstract class SqlDatabase : IAsyncDisposable
 
     /// <summary>
     /// SQLite: copies the write-ahead log into the database file and empties it, so an erasure leaves no old page there;
-    /// false when readers kept it from that for 5 s. Elsewhere nothing, and null.
+    /// false when readers kept it from that for 5 s or the checkpoint failed. Elsewhere nothing, and null.
     /// </summary>
     internal virtual Task<bool?> TruncateWriteAheadLogAsync() => Task.FromResult<bool?>(null);
 
