@@ -14,8 +14,8 @@ public readonly record struct Suppression(string Hash, string IdentityType);
 /// <summary>How many rows an erasure removed, by table.</summary>
 /// <param name="WriteAheadLogEmptied">
 /// SQLite: whether the write-ahead log file was emptied afterwards; false when readers kept it from that for the time
-/// allowed or the checkpoint failed, so the old pages of the person's rows stay in it until it next starts over. Null: the store has no such file
-/// of its own (PostgreSQL's WAL is the server's, docs/privacy.md).
+/// allowed or the checkpoint failed, so the old pages of the person's rows stay in it until it next starts over.
+/// Null: the store has no such file of its own (PostgreSQL's WAL is the server's, docs/privacy.md).
 /// </param>
 public sealed record ErasureResult(IReadOnlyDictionary<string, long> Rows, bool? WriteAheadLogEmptied = null)
 {

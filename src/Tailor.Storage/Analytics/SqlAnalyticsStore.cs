@@ -156,7 +156,7 @@ internal sealed class SqlAnalyticsStore(SqlDatabase db) : IAnalyticsStore
     public async IAsyncEnumerable<ProfileFeatures> ReadProfilesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        await using var command = Db.Command(c, null, $"SELECT {SqlProfileStore.ProfileColumnsSql} FROM profiles WHERE merged_into IS NULL ORDER BY id");
+        await using var command = Db.Command(c, null, $"SELECT {ProfileColumns.Sql} FROM profiles WHERE merged_into IS NULL ORDER BY id");
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
         while (await r.ReadAsync(cancellationToken))
         {

@@ -113,14 +113,13 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
     /// <summary>A batch's event assignments as one array statement (the last word per event wins).</summary>
     internal override IEnumerable<Statement> AssignmentWrites(IReadOnlyList<Core.Pipeline.EventAssignment> assignments)
     {
-        if (assignments.Count == 0) yield break;
+        if (assignments.Count == 0) return [];
         var latest = new Dictionary<long, string>(assignments.Count);
         foreach (var a in assignments) latest[a.Sequence] = a.ProfileId;
-        foreach (var statement in Fenced(new($"""
+        return Fenced(new($"""
             INSERT INTO event_profiles (seq, profile_id) SELECT * FROM unnest(@seqs, @profiles) AS x(seq, profile_id) WHERE {NotErased("x.profile_id")}
             ON CONFLICT (seq) DO UPDATE SET profile_id = excluded.profile_id
-            """, ("seqs", latest.Keys.ToArray()), ("profiles", latest.Values.ToArray()))))
-            yield return statement;
+            """, ("seqs", latest.Keys.ToArray()), ("profiles", latest.Values.ToArray())));
     }
 
     /// <summary>
@@ -128,12 +127,8 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
     /// the statement keeps rows of erased profiles out itself (<see cref="NotErased"/>), once for all its rows, instead of
     /// a function call and a query per row. The setting is the transaction's, so a failed statement takes it back too.
     /// </summary>
-    private static IEnumerable<Statement> Fenced(Statement statement)
-    {
-        yield return new("SELECT set_config('tailor.fenced', 'on', true)");
-        yield return statement;
-        yield return new("SELECT set_config('tailor.fenced', '', true)");
-    }
+    private static Statement[] Fenced(Statement statement) =>
+        [new("SELECT set_config('tailor.fenced', 'on', true)"), statement, new("SELECT set_config('tailor.fenced', '', true)")];
 
     /// <summary>What the erasure guard checks for each row, as a condition of a fenced statement on <paramref name="profileId"/>.</summary>
     private static string NotErased(string profileId) => $"NOT EXISTS (SELECT 1 FROM erased_profiles e WHERE e.id = {profileId})";
@@ -146,13 +141,13 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
     /// </summary>
     internal override IEnumerable<Statement> ProfileWrites(IReadOnlyList<ProfileRow> rows, bool replace)
     {
-        if (rows.Count == 0) yield break;
+        if (rows.Count == 0) return [];
         var latest = new SortedDictionary<string, ProfileRow>(StringComparer.Ordinal);
         foreach (var row in rows)
             if (!replace) latest.TryAdd(row.Id, row);
             else latest[row.Id] = latest.TryGetValue(row.Id, out var first) ? row with { CreatedAt = first.CreatedAt } : row;
         var written = latest.Values;
-        foreach (var statement in Fenced(new($"""
+        return Fenced(new($"""
             INSERT INTO profiles ({ProfileColumns.Sql})
             SELECT id, created, updated, merged, traits::jsonb, times::jsonb, computed::jsonb, consent::jsonb, tags::jsonb
             FROM unnest(@ids, @created, @updated, @merged, @traits, @times, @computed, @consent, @tags)
@@ -164,8 +159,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             ("updated", written.Select(r => r.UpdatedAt).ToArray()), ("merged", written.Select(r => r.MergedInto).ToArray()),
             ("traits", written.Select(r => r.Traits).ToArray()), ("times", written.Select(r => r.TraitTimes).ToArray()),
             ("computed", written.Select(r => r.Computed).ToArray()), ("consent", written.Select(r => r.Consent).ToArray()),
-            ("tags", written.Select(r => r.Tags).ToArray()))))
-            yield return statement;
+            ("tags", written.Select(r => r.Tags).ToArray())));
     }
 
     /// <summary>
@@ -174,12 +168,12 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
     /// </summary>
     internal override IEnumerable<Statement> IdentityLinkWrites(IReadOnlyList<IdentityLinkRow> links)
     {
-        if (links.Count == 0) yield break;
+        if (links.Count == 0) return [];
         var merged = new Dictionary<(string, string), IdentityLinkRow>(links.Count);
         foreach (var link in links)
             merged[(link.Type, link.Value)] = merged.TryGetValue((link.Type, link.Value), out var first) ? first with { ProfileId = link.ProfileId } : link;
         var written = merged.Values;
-        foreach (var statement in Fenced(new($"""
+        return Fenced(new($"""
             INSERT INTO identities (type, value, value_enc, profile_id, first_seen)
             SELECT * FROM unnest(@types, @values, @sealed, @profiles, @seen) AS x(type, value, value_enc, profile_id, first_seen)
             WHERE {NotErased("x.profile_id")}
@@ -187,15 +181,14 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             """,
             ("types", written.Select(l => l.Type).ToArray()), ("values", written.Select(l => l.Value).ToArray()),
             ("sealed", written.Select(l => l.Sealed).ToArray()), ("profiles", written.Select(l => l.ProfileId).ToArray()),
-            ("seen", written.Select(l => l.FirstSeen).ToArray()))))
-            yield return statement;
+            ("seen", written.Select(l => l.FirstSeen).ToArray())));
     }
 
     /// <summary>A commit's trait history as one statement of arrays; WITH ORDINALITY keeps the rows' ids in the changes' order.</summary>
     internal override IEnumerable<Statement> TraitChangeWrites(IReadOnlyList<TraitChangeRow> changes)
     {
-        if (changes.Count == 0) yield break;
-        foreach (var statement in Fenced(new($"""
+        if (changes.Count == 0) return [];
+        return Fenced(new($"""
             INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq)
             SELECT profile_id, name, value::jsonb, ts, '', '', seq
             FROM unnest(@profiles, @names, @values, @ts, @seqs) WITH ORDINALITY AS x(profile_id, name, value, ts, seq, n)
@@ -204,8 +197,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
             """,
             ("profiles", changes.Select(h => h.ProfileId).ToArray()), ("names", changes.Select(h => h.Name).ToArray()),
             ("values", changes.Select(h => h.Value).ToArray()), ("ts", changes.Select(h => h.At).ToArray()),
-            ("seqs", changes.Select(h => h.Sequence).ToArray()))))
-            yield return statement;
+            ("seqs", changes.Select(h => h.Sequence).ToArray())));
     }
 
     internal override async ValueTask<DbConnection> OpenReadAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);

@@ -17,8 +17,6 @@ namespace Tailor.Storage.Profiles;
 /// </summary>
 internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
 {
-    internal const string ProfileColumnsSql = ProfileColumns.Sql;
-
     public async Task<IReadOnlyList<Profile>> LoadOwnersAsync(IReadOnlyCollection<ProfileIdentifier> identities, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
@@ -33,7 +31,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         if (ids.Count == 0) return profiles;
         var (inList, set) = db.IdSet("ids", ids);
         (string, object?)[] parameters = [("ids", set)];
-        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumnsSql} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
+        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumns.Sql} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
             r => ReadProfileRow(db, r), ct, parameters))
             profiles[profile.Id] = profile;
         if (!withIdentities) return profiles;
@@ -223,7 +221,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         return Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Reads one profile row (the columns of <see cref="ProfileColumnsSql"/>, in order), without identities.</summary>
+    /// <summary>Reads one profile row (the columns of <see cref="ProfileColumns.Sql"/>, in order), without identities.</summary>
     internal static Profile ReadProfileRow(SqlDatabase db, DbDataReader r)
     {
         var id = r.GetString(0);
@@ -262,7 +260,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     internal static async Task<Profile?> ReadProfileAsync(SqlDatabase db, DbConnection c, string id, CancellationToken ct)
     {
         Profile? profile;
-        await using (var command = Db.Command(c, null, $"SELECT {ProfileColumnsSql} FROM profiles WHERE id = @id", ("id", id)))
+        await using (var command = Db.Command(c, null, $"SELECT {ProfileColumns.Sql} FROM profiles WHERE id = @id", ("id", id)))
         await using (var r = await command.ExecuteReaderAsync(ct))
         {
             if (!await r.ReadAsync(ct)) return null;
