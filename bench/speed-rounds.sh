@@ -8,7 +8,7 @@
 # Each round runs every load once, in the same order, so a noisy minute spreads over all of them instead of spoiling
 # one. The loadgen starts a fresh server with an empty data directory per run. DURABLE_PG (bench/durable-postgres.sh
 # start) adds target 6 on PostgreSQL with durable commits. DRAIN is the most each run waits after the load for the fold
-# to catch up: a build that cannot (the code before issue 17) spends all of it, six times a round.
+# to catch up: a build that cannot (the code before issue 17) spends all of it in every run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRV=${1:?server dll}
@@ -24,7 +24,7 @@ load() {
   local label="$name, round $round"
   echo "== $(date -u +%H:%M:%S) $label (load average $(cut -d' ' -f1 /proc/loadavg))" | tee -a "$OUT/commands.txt"
   echo "dotnet $LG --server-dll SERVER --label '$label' $* --warmup 10 --duration $duration --drain $DRAIN" >> "$OUT/commands.txt"
-  timeout $((duration + 900)) dotnet "$LG" --server-dll "$SRV" --markdown "$OUT/results.md" --label "$label" "$@" \
+  timeout $((duration + DRAIN + 900)) dotnet "$LG" --server-dll "$SRV" --markdown "$OUT/results.md" --label "$label" "$@" \
     --warmup 10 --duration "$duration" --drain "$DRAIN" > "$OUT/$name-$round.log" 2>&1 || echo "   exit $? (see $name-$round.log)" | tee -a "$OUT/commands.txt"
 }
 

@@ -218,13 +218,16 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     public async Task<long> ProfileCountAsync(CancellationToken cancellationToken)
     {
         await using var c = await db.OpenReadAsync(cancellationToken);
-        // All rows less the merged-away ones: the first count reads the narrowest index of the table, the second the
-        // small partial index of merged profiles. Counting "merged_into IS NULL" read every row whole, wide JSON and all,
-        // on each status poll.
-        return Convert.ToInt64(await Db.ScalarAsync(c, null,
-            "SELECT (SELECT COUNT(*) FROM profiles) - (SELECT COUNT(*) FROM profiles WHERE merged_into IS NOT NULL)", cancellationToken),
-            System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt64(await Db.ScalarAsync(c, null, LiveProfileCountSql, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// How many profiles are live: all rows less the merged-away ones. SQLite counts the first from the key's narrow
+    /// index and PostgreSQL with an index-only scan of it (as far as its visibility map is current), the second from the
+    /// small partial index of merged profiles. Counting <c>merged_into IS NULL</c> read every row whole, JSON columns
+    /// and all, on every status poll, segment preview and top-percent statistic.
+    /// </summary>
+    internal const string LiveProfileCountSql = "SELECT (SELECT COUNT(*) FROM profiles) - (SELECT COUNT(*) FROM profiles WHERE merged_into IS NOT NULL)";
 
     /// <summary>Reads one profile row (the columns of <see cref="ProfileColumns.Sql"/>, in order), without identities.</summary>
     internal static Profile ReadProfileRow(SqlDatabase db, DbDataReader r)

@@ -436,7 +436,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
             throw new ArgumentOutOfRangeException(nameof(computed), computed, "top-percent statistics exist for eventCount, orderCount, totalRevenue, averageOrderValue and engagementScore");
         await using var c = await db.OpenReadAsync(cancellationToken);
         var value = db.ComputedNumberSql(computed);
-        var count = Convert.ToInt64(await Db.ScalarAsync(c, null, "SELECT COUNT(*) FROM profiles WHERE merged_into IS NULL", cancellationToken), CultureInfo.InvariantCulture);
+        var count = Convert.ToInt64(await Db.ScalarAsync(c, null, SqlProfileStore.LiveProfileCountSql, cancellationToken), CultureInfo.InvariantCulture);
         if (count == 0) return null;
         var offset = Math.Max(0, (long)Math.Ceiling(count * percent / 100m) - 1);
         var threshold = await Db.ScalarAsync(c, null, $"SELECT {value} FROM profiles WHERE merged_into IS NULL ORDER BY {value} DESC LIMIT 1 OFFSET @offset",
