@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Medians of the loadgen's markdown blocks written by bench/speed-rounds.sh (labels "LOAD, round N").
+"""Medians of the loadgen's markdown blocks written by bench/speed-rounds.sh (labels "LOAD, round N", or
+"LOAD, BUILD, round N" when it compares two builds: each load and build gets its own medians).
 
     python3 bench/speed_medians.py OUT/results.md
 
