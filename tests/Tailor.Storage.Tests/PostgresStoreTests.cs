@@ -110,8 +110,8 @@ public class PostgresStoreTests : StoreContractTests
     }
 
     /// <summary>
-    /// The fold's bulk statements keep rows of erased profiles out themselves, and the erasure fence's row guard stands
-    /// aside only while one of them runs (migration 0046): inside the fence a plain write for an erased profile goes
+    /// The fold's and the segment engine's bulk statements keep rows of erased profiles out themselves, and the erasure
+    /// fence's row guard stands aside only while one of them runs (migrations 0046, 0047): inside the fence a plain write for an erased profile goes
     /// through, after it the same write meets the guard again.
     /// </summary>
     [Fact]
@@ -121,30 +121,43 @@ public class PostgresStoreTests : StoreContractTests
         var (inside, after, setting, rows) = await db.WriteAsync(async (c, t) =>
         {
             await Db.ExecuteAsync(c, t, "INSERT INTO erased_profiles (id, erased_at) VALUES ('prf_gone', 1)", Ct);
-            async Task<long> PlainTraitWriteAsync(long seq) => await Db.ExecuteAsync(c, t,
-                "INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES ('prf_gone', 'plan', '\"pro\"', 2, '', '', @seq)", Ct, ("seq", seq));
+            // A plain row for the erased profile in each table whose guard stands aside: rows written.
+            async Task<long> PlainWritesAsync(long seq) =>
+                await Db.ExecuteAsync(c, t, "INSERT INTO trait_history (profile_id, name, value, ts, source, message_id, seq) VALUES ('prf_gone', 'plan', '\"pro\"', 2, '', '', @seq)", Ct, ("seq", seq))
+                + await Db.ExecuteAsync(c, t, "INSERT INTO segment_members (segment_id, profile_id, since) VALUES ('seg-plain', 'prf_gone', 2)", Ct)
+                + await Db.ExecuteAsync(c, t, "INSERT INTO segment_history (segment_id, profile_id, entered, at) VALUES ('seg-plain', 'prf_gone', true, 2)", Ct)
+                + await Db.ExecuteAsync(c, t, "INSERT INTO segment_timers (segment_id, profile_id, due_at) VALUES ('seg-plain', 'prf_gone', 2)", Ct);
             await Db.ExecuteAsync(c, t, "SELECT set_config('tailor.fenced', 'on', true)", Ct);
-            var inside = await PlainTraitWriteAsync(90);
-            await Db.ExecuteAsync(c, t, "DELETE FROM trait_history WHERE seq = 90; SELECT set_config('tailor.fenced', '', true)", Ct);
+            var inside = await PlainWritesAsync(90);
+            await Db.ExecuteAsync(c, t, """
+                DELETE FROM trait_history WHERE seq = 90; DELETE FROM segment_members WHERE segment_id = 'seg-plain';
+                DELETE FROM segment_history WHERE segment_id = 'seg-plain'; DELETE FROM segment_timers WHERE segment_id = 'seg-plain';
+                SELECT set_config('tailor.fenced', '', true)
+                """, Ct);
 
             string[] both = ["prf_gone", "prf_live"];
             await db.ExecuteAllAsync(c, t, [
                 .. db.ProfileWrites([.. both.Select(id => new ProfileRow(id, 1, 1, null, "{}", "{}", "{}", "{}", "[]"))], replace: true),
                 .. db.IdentityLinkWrites([.. both.Select(id => new IdentityLinkRow("userId", "u-" + id, null, id, 1))]),
                 .. db.AssignmentWrites([.. both.Select((id, i) => new EventAssignment(i + 1, id))]),
-                .. db.TraitChangeWrites([.. both.Select((id, i) => new TraitChangeRow(id, "city", "\"Oslo\"", 1, i + 1))])], Ct);
-            var after = await PlainTraitWriteAsync(91);
+                .. db.TraitChangeWrites([.. both.Select((id, i) => new TraitChangeRow(id, "city", "\"Oslo\"", 1, i + 1))]),
+                .. db.MembershipWrites([.. both.Select(id => new MembershipChange("seg-a", id, true, DateTimeOffset.FromUnixTimeMilliseconds(1)))],
+                    [.. both.Select(id => new SegmentTimer("seg-a", id, DateTimeOffset.FromUnixTimeMilliseconds(9)))])], Ct);
+            var after = await PlainWritesAsync(91);
             var setting = (string?)await Db.ScalarAsync(c, t, "SELECT current_setting('tailor.fenced', true)", Ct);
             var rows = await Db.ListAsync(c, t, """
                 SELECT 'profiles:' || id FROM profiles UNION ALL SELECT 'identities:' || profile_id FROM identities
                 UNION ALL SELECT 'event_profiles:' || profile_id FROM event_profiles UNION ALL SELECT 'trait_history:' || profile_id FROM trait_history
+                UNION ALL SELECT 'segment_members:' || profile_id FROM segment_members UNION ALL SELECT 'segment_history:' || profile_id FROM segment_history
+                UNION ALL SELECT 'segment_timers:' || profile_id FROM segment_timers
                 """, r => r.GetString(0), Ct);
             return (inside, after, setting, rows);
         }, Ct);
 
-        Assert.Equal((1L, 0L), (inside, after));
+        Assert.Equal((4L, 0L), (inside, after));
         Assert.NotEqual("on", setting);
-        Assert.Equal(["event_profiles:prf_live", "identities:prf_live", "profiles:prf_live", "trait_history:prf_live"], rows.Order(StringComparer.Ordinal));
+        Assert.Equal(["event_profiles:prf_live", "identities:prf_live", "profiles:prf_live", "segment_history:prf_live", "segment_members:prf_live",
+            "segment_timers:prf_live", "trait_history:prf_live"], rows.Order(StringComparer.Ordinal));
     }
 
     /// <summary>
