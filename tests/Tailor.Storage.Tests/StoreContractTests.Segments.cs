@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Tailor.Core.Events;
 using Tailor.Core.Identity;
+using Tailor.Core.Profiles;
 using Tailor.Core.Segments;
 using Tailor.Core.Segments.Text;
 using Tailor.Core.Storage;
@@ -74,7 +75,7 @@ public abstract partial class StoreContractTests
         {
             ["Order Completed"] = new(now - TimeSpan.FromDays(30), Payload: true),
             ["Page Viewed"] = new(null, Payload: false),
-        }, Profile: false, TimerSegments: [], Timeline: true);
+        }, Profile: ProfileParts.None, TimerSegments: [], Timeline: true);
         // Unknown ids, one with the characters a list of them must escape, and more ids than a page holds.
         string[] ids = [one, "no \"such\" \\ profile", .. Enumerable.Range(0, 600).Select(i => $"prf-missing-{i}"), two];
         var snapshots = (await Store.Segments.SnapshotsAsync(ids, scope, Ct)).ToDictionary(s => s.Profile.Id);
@@ -91,9 +92,41 @@ public abstract partial class StoreContractTests
 
         // One name alone: only the page's profiles' events of it, each profile's own.
         var orders = await Store.Segments.SnapshotsAsync([two],
-            new SnapshotScope(new Dictionary<string, EventScope> { ["Order Completed"] = new(null, true) }, false, []), Ct);
+            new SnapshotScope(new Dictionary<string, EventScope> { ["Order Completed"] = new(null, true) }, ProfileParts.None, []), Ct);
         Assert.Equal([now - TimeSpan.FromDays(1)], orders.Single().Events.Select(e => e.Timestamp));
         Assert.Null(orders.Single().Timeline);
+    }
+
+    [Fact]
+    public async Task A_snapshot_reads_only_the_parts_of_the_profile_its_scope_names()
+    {
+        var now = _time.GetUtcNow();
+        await Store.Events.AppendAsync([
+            Identify(now - TimeSpan.FromHours(4), "parts1", traits: new JsonObject { ["plan"] = "pro" }),
+            Order(now - TimeSpan.FromHours(3), "parts1", 25),
+            TagsUpdated(now - TimeSpan.FromHours(2), "parts1", add: ["vip"]),
+            Track("Product Viewed", now - TimeSpan.FromHours(1), "parts1", context: new JsonObject
+            {
+                ["consent"] = new JsonObject { ["categoryPreferences"] = new JsonObject { ["email"] = true } },
+            }),
+        ], Ct);
+        await Pipeline().CatchUpAsync(Ct);
+        var id = (await ProfileOfAsync(User("parts1"))).Id;
+        async Task<Profile> ReadAsync(ProfileParts parts) =>
+            (await Store.Segments.SnapshotsAsync([id], new SnapshotScope(new Dictionary<string, EventScope>(), parts, []), Ct)).Single().Profile;
+
+        var all = await ReadAsync(ProfileParts.All);
+        var computed = await ReadAsync(ProfileParts.Computed);
+        var traitsAndTags = await ReadAsync(ProfileParts.Traits | ProfileParts.Tags);
+        var consent = await ReadAsync(ProfileParts.Consent);
+        var none = await ReadAsync(ProfileParts.None);
+
+        Assert.Equal(("pro", 1L, true, "vip"), (all.Traits["plan"].Value.GetString(), all.Computed.OrderCount, all.HasConsent("email"), string.Join(',', all.Tags)));
+        Assert.Equal((0, 1L, 0, 0), (computed.Traits.Count, computed.Computed.OrderCount, computed.Consent.Count, computed.Tags.Count));
+        Assert.Equal(("pro", 0L, 0, "vip"), (traitsAndTags.Traits["plan"].Value.GetString(), traitsAndTags.Computed.OrderCount, traitsAndTags.Consent.Count, string.Join(',', traitsAndTags.Tags)));
+        Assert.Equal((0, 0L, true, 0), (consent.Traits.Count, consent.Computed.OrderCount, consent.HasConsent("email"), consent.Tags.Count));
+        // Every part left out, the profile's id and creation time are still there.
+        Assert.Equal((all.Id, all.CreatedAt, 0, 0L, 0, 0), (none.Id, none.CreatedAt, none.Traits.Count, none.Computed.OrderCount, none.Consent.Count, none.Tags.Count));
     }
 
     [Fact]
@@ -107,7 +140,7 @@ public abstract partial class StoreContractTests
         var id = (await ProfileOfAsync(User("sealed-1"))).Id;
         async Task<Tailor.Core.Segments.Evaluation.EventFact> ReadAsync(IReadOnlySet<string>? paths) =>
             (await Store.Segments.SnapshotsAsync([id], new SnapshotScope(new Dictionary<string, EventScope>
-                { ["Product Viewed"] = new(null, Payload: true) { Paths = paths } }, Profile: false, TimerSegments: []), Ct)).Single().Events.Single();
+                { ["Product Viewed"] = new(null, Payload: true) { Paths = paths } }, Profile: ProfileParts.None, TimerSegments: []), Ct)).Single().Events.Single();
 
         var whole = await ReadAsync(null);
         var named = await ReadAsync(new HashSet<string> { "category", "name" });

@@ -439,7 +439,7 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
     private static string ScopeKey(SnapshotScope scope)
     {
         var key = new System.Text.StringBuilder();
-        key.Append(scope.Profile ? 'P' : '-').Append(scope.Timeline ? 'T' : '-');
+        key.Append((int)scope.Profile).Append(scope.Timeline ? 'T' : '-');
         foreach (var (name, events) in scope.Events.OrderBy(e => e.Key, StringComparer.Ordinal))
             key.Append('\n').Append(name).Append('|').Append(events.Payload ? 'p' : '-').Append('|').Append(events.From?.UtcTicks);
         return key.ToString();

@@ -91,14 +91,15 @@ public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<stri
 /// What a snapshot must hold for the rules being evaluated (made by <see cref="SnapshotScopes.For"/>); what no rule reads is not read. An event name maps to
 /// the earliest event time that can matter (null: all of them) and whether its payload (properties) is needed.
 /// </summary>
-/// <param name="Profile">False when no rule reads the profile's traits, computed traits, consent or tags.</param>
+/// <param name="Profile">The parts of the profile the rules read (traits, computed traits, consent, tags); the others are
+/// left empty in the snapshot's profile. <see cref="Profiles.ProfileParts.None"/>: only its id and creation time.</param>
 /// <param name="TimerSegments">Segments whose pending timers to include, so unchanged timers are not written again.</param>
 /// <param name="Timeline">Whether to include the times of all the profile's events (for rules that group by session).</param>
-public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Events, bool Profile, IReadOnlyCollection<string> TimerSegments, bool Timeline = false)
+public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Events, Profiles.ProfileParts Profile, IReadOnlyCollection<string> TimerSegments, bool Timeline = false)
 {
     /// <summary>Everything about the given event names: all of their events with payloads, and the profile.</summary>
     public static SnapshotScope Full(IEnumerable<string> eventNames) =>
-        new(eventNames.ToDictionary(n => n, _ => new EventScope(null, true), StringComparer.Ordinal), true, [], Timeline: true);
+        new(eventNames.ToDictionary(n => n, _ => new EventScope(null, true), StringComparer.Ordinal), Profiles.ProfileParts.All, [], Timeline: true);
 }
 
 /// <param name="From">Events before this moment are left out; null: none are.</param>

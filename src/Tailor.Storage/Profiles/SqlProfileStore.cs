@@ -25,13 +25,15 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     }
 
     /// <summary>Profiles by id in one query (and their identities in a second), keyed by id; unknown ids are left out.</summary>
-    internal static async Task<Dictionary<string, Profile>> ReadProfilesAsync(SqlDatabase db, DbConnection c, IReadOnlyCollection<string> ids, bool liveOnly, bool withIdentities, CancellationToken ct)
+    /// <param name="parts">The parts read; the others are left empty (<see cref="ProfileColumns.SqlOf"/>).</param>
+    internal static async Task<Dictionary<string, Profile>> ReadProfilesAsync(SqlDatabase db, DbConnection c, IReadOnlyCollection<string> ids, bool liveOnly, bool withIdentities, CancellationToken ct,
+        ProfileParts parts = ProfileParts.All)
     {
         var profiles = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
         if (ids.Count == 0) return profiles;
         var (inList, set) = db.IdSet("ids", ids);
         (string, object?)[] parameters = [("ids", set)];
-        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumns.Sql} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
+        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumns.SqlOf(parts)} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
             r => ReadProfileRow(db, r), ct, parameters))
             profiles[profile.Id] = profile;
         if (!withIdentities) return profiles;
@@ -229,12 +231,13 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     /// </summary>
     internal const string LiveProfileCountSql = "SELECT (SELECT COUNT(*) FROM profiles) - (SELECT COUNT(*) FROM profiles WHERE merged_into IS NOT NULL)";
 
-    /// <summary>Reads one profile row (the columns of <see cref="ProfileColumns.Sql"/>, in order), without identities.</summary>
+    /// <summary>Reads one profile row (the columns of <see cref="ProfileColumns.Sql"/>, in order; a part may be NULL, not asked for), without identities.</summary>
     internal static Profile ReadProfileRow(SqlDatabase db, DbDataReader r)
     {
         var id = r.GetString(0);
         return ProfileColumns.Read(id, r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
-            db.Protection.Reveal(r.GetString(4), ProfileScope(id)), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(8));
+            r.NullableString(4) is { } traits ? db.Protection.Reveal(traits, ProfileScope(id)) : null,
+            r.NullableString(5), r.NullableString(6), r.NullableString(7), r.NullableString(8));
     }
 
     /// <summary>The binding of a profile's encrypted traits: the profile row (a merge folds traits in memory and writes them again).</summary>

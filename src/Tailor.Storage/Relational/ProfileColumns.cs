@@ -14,6 +14,14 @@ internal static class ProfileColumns
     /// <summary>The row's columns, in the order the store writes and reads them.</summary>
     public const string Sql = "id, created_at, updated_at, merged_into, traits, trait_times, computed, consent, tags";
 
+    /// <summary>The row's columns as <see cref="Sql"/>, with NULL in place of the parts not asked for.</summary>
+    public static string SqlOf(ProfileParts parts) => parts == ProfileParts.All ? Sql : string.Join(", ",
+        "id, created_at, updated_at, merged_into",
+        parts.HasFlag(ProfileParts.Traits) ? "traits, trait_times" : "NULL, NULL",
+        parts.HasFlag(ProfileParts.Computed) ? "computed" : "NULL",
+        parts.HasFlag(ProfileParts.Consent) ? "consent" : "NULL",
+        parts.HasFlag(ProfileParts.Tags) ? "tags" : "NULL");
+
     public static string Traits(Profile profile) => Write(w =>
     {
         w.WriteStartObject();
@@ -72,8 +80,9 @@ internal static class ProfileColumns
         w.WriteEndArray();
     });
 
+    /// <summary>A profile from its row; a part read as NULL (not asked for, <see cref="SqlOf"/>) is left empty.</summary>
     public static Profile Read(string id, long createdAt, long updatedAt, string? mergedInto,
-        string traits, string traitTimes, string computed, string consent, string tags)
+        string? traits, string? traitTimes, string? computed, string? consent, string? tags)
     {
         var profile = new Profile
         {
@@ -83,6 +92,7 @@ internal static class ProfileColumns
             MergedInto = mergedInto,
         };
 
+        if (traits is not null && traitTimes is not null)
         using (var times = JsonDocument.Parse(traitTimes))
         using (var values = JsonDocument.Parse(traits))
         {
@@ -93,6 +103,7 @@ internal static class ProfileColumns
             }
         }
 
+        if (computed is not null)
         using (var doc = JsonDocument.Parse(computed))
         {
             var c = doc.RootElement;
@@ -108,8 +119,9 @@ internal static class ProfileColumns
             target.EngagementScore = c.GetProperty("engagementScore").GetDouble();
         }
 
-        ReadConsent(consent, profile.Consent);
+        if (consent is not null) ReadConsent(consent, profile.Consent);
 
+        if (tags is not null)
         using (var doc = JsonDocument.Parse(tags))
         {
             foreach (var tag in doc.RootElement.EnumerateArray()) profile.Tags.Add(tag.GetString()!);

@@ -251,11 +251,9 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         await using var c = await db.OpenReadAsync(cancellationToken);
         // Identities are left out: no rule reads them, and loading them was about a tenth of a full recompute
         // (bench/results/segments.md). Snapshot profiles therefore have an empty Identities list.
-        var profiles = scope.Profile
-            ? await SqlProfileStore.ReadProfilesAsync(db, c, profileIds, liveOnly: true, withIdentities: false, cancellationToken)
-            : (await Db.ListAsync(c, $"SELECT id, created_at FROM profiles WHERE merged_into IS NULL AND id IN ({inList})",
-                r => new Profile { Id = r.GetString(0), CreatedAt = ProfileColumns.FromMs(r.GetInt64(1)) }, cancellationToken, idParameters))
-                .ToDictionary(p => p.Id, StringComparer.Ordinal);
+        // Only the parts the rules read are parsed (and traits only then revealed): for a rule on one computed trait,
+        // parsing the rest was about a third of a recompute's snapshot time (issue 17, BENCHMARKS.md).
+        var profiles = await SqlProfileStore.ReadProfilesAsync(db, c, profileIds, liveOnly: true, withIdentities: false, cancellationToken, scope.Profile);
 
         var memberships = profiles.Keys.ToDictionary(id => id, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         foreach (var (profileId, segmentId) in await Db.ListAsync(c, $"SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN ({inList})",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Tailor.Core.Profiles;
 using Tailor.Core.Segments.Evaluation;
 using Tailor.Core.Segments.Rules;
 using Tailor.Core.Segments.Text;
@@ -90,7 +91,7 @@ public sealed class SnapshotNarrowingTests
         Assert.Equal(new EventScope(Now.AddDays(-30), true) { Paths = Paths("category") }, scope.Events["Order Completed"]);
         Assert.Equal(new EventScope(Now.AddHours(-1), false), scope.Events["Page Viewed"]);
         Assert.Equal(new EventScope(null, false), scope.Events["Product Added"]);
-        Assert.False(scope.Profile);
+        Assert.Equal(ProfileParts.None, scope.Profile);
         Assert.Equal(["s0", "s1", "s2"], scope.TimerSegments);
     }
 
@@ -146,11 +147,17 @@ public sealed class SnapshotNarrowingTests
     }
 
     [Fact]
-    public void Rules_on_traits_consent_or_computed_values_read_the_profile()
+    public void Rules_read_only_the_parts_of_the_profile_they_name()
     {
-        Assert.True(Scope("computed orderCount >= 1").Profile);
-        Assert.True(Scope("has consent email").Profile);
-        Assert.False(Scope("in segment \"A\"").Profile);
+        Assert.Equal(ProfileParts.Computed, Scope("computed orderCount >= 1").Profile);
+        Assert.Equal(ProfileParts.Computed, Scope("computed totalRevenue in top 10 percent").Profile);
+        Assert.Equal(ProfileParts.Consent, Scope("has consent email").Profile);
+        Assert.Equal(ProfileParts.Tags, Scope("has tag \"loyal\"").Profile);
+        Assert.Equal(ProfileParts.Traits, Scope("trait address.city = \"Oslo\" and performed \"Order Completed\"").Profile);
+        Assert.Equal(ProfileParts.None, Scope("in segment \"A\"").Profile);
+        // The union over the segments evaluated together.
+        Assert.Equal(ProfileParts.Traits | ProfileParts.Computed | ProfileParts.Tags,
+            Scope("trait plan = \"pro\"", "computed orderCount >= 1 or has tag \"vip\"").Profile);
         Assert.Empty(Scope("computed orderCount >= 1").TimerSegments);
     }
 }

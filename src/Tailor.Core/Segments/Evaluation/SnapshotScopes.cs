@@ -10,12 +10,12 @@ public static class SnapshotScopes
     public static SnapshotScope For(IEnumerable<(string SegmentId, RuleDependencies Dependencies)> rules, DateTimeOffset at)
     {
         var uses = new Dictionary<string, EventUse>(StringComparer.Ordinal);
-        var profile = false;
+        var profile = Profiles.ProfileParts.None;
         var timeline = false;
         var timers = new List<string>();
         foreach (var (segmentId, d) in rules)
         {
-            profile |= d.NeedsProfile;
+            profile |= d.ProfileParts;
             timeline |= d.NeedsTimeline;
             if (d.TimeWindows) timers.Add(segmentId);
             foreach (var (name, use) in d.EventUses)

@@ -20,8 +20,10 @@ public sealed class RuleDependencies
     /// <summary>True when the rule reads events at all (the evaluator then needs the profile's event history).</summary>
     public bool NeedsEvents => Events.Count > 0;
 
-    /// <summary>True when the rule reads the profile itself (traits, computed traits, consent, tags), not only its events and segments.</summary>
-    public bool NeedsProfile => Traits.Count > 0 || Computed.Count > 0 || Consent || Tags || TopPercent;
+    /// <summary>The parts of the profile itself the rule reads (traits, computed traits, consent, tags); none when it reads only events and segments.</summary>
+    public Profiles.ProfileParts ProfileParts =>
+        (Traits.Count > 0 ? Profiles.ProfileParts.Traits : 0) | (Computed.Count > 0 || TopPercent ? Profiles.ProfileParts.Computed : 0)
+        | (Consent ? Profiles.ProfileParts.Consent : 0) | (Tags ? Profiles.ProfileParts.Tags : 0);
 
     /// <summary>
     /// True when the rule groups events by session: a session without a client id is cut by gaps between events of
