@@ -435,11 +435,14 @@ public sealed class SegmentEngine(ISegmentStore store, IPositionStore positions,
         }
     }
 
-    /// <summary>What a snapshot scope reads, as text: scopes with equal keys read the same rows (timers aside, which are unioned).</summary>
+    /// <summary>
+    /// What a snapshot scope reads, as text: scopes with equal keys read the same rows (timers and the parts of the
+    /// profile aside, which are unioned: a key per set of parts split a batch's snapshots into twice as many reads).
+    /// </summary>
     private static string ScopeKey(SnapshotScope scope)
     {
         var key = new System.Text.StringBuilder();
-        key.Append((int)scope.Profile).Append(scope.Timeline ? 'T' : '-');
+        key.Append(scope.Profile == Core.Profiles.ProfileParts.None ? '-' : 'P').Append(scope.Timeline ? 'T' : '-');
         foreach (var (name, events) in scope.Events.OrderBy(e => e.Key, StringComparer.Ordinal))
             key.Append('\n').Append(name).Append('|').Append(events.Payload ? 'p' : '-').Append('|').Append(events.From?.UtcTicks);
         return key.ToString();
