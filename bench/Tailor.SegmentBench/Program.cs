@@ -8,7 +8,9 @@ using Tailor.Storage;
 // tailor-segbench latency   --server-dll tailor.dll [--template-db FILE] [--samples 200] [--bg-rate 200] [--markdown FILE]
 if (args.Length == 0) { Console.Error.WriteLine("usage: tailor-segbench gen|recompute|latency [options]; see bench/README.md"); return 2; }
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
-for (var i = 1; i + 1 < args.Length; i += 2) options[args[i]] = args[i + 1];
+// Options take a value; a flag (--encrypted) takes none, wherever it stands.
+for (var i = 1; i + 1 < args.Length; i++)
+    if (args[i].StartsWith("--", StringComparison.Ordinal) && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) options[args[i]] = args[++i];
 string? Opt(string name) => options.GetValueOrDefault(name);
 int Int(string name, int fallback) => Opt(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 var command = "tailor-segbench " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
