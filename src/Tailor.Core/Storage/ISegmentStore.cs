@@ -82,6 +82,7 @@ public interface ISegmentStore
     Task<decimal?> TopThresholdAsync(string computed, decimal percent, CancellationToken cancellationToken);
 }
 
+/// <param name="Profile">The profile with the parts its scope named (<see cref="SnapshotScope.Profile"/>); the others are empty, not absent.</param>
 /// <param name="Timers">Pending timers of the scope's timer segments: segment id → due moment.</param>
 /// <param name="Timeline">When the scope asks for it: the times of all the profile's events, ascending (sessions are cut by their gaps).</param>
 public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<string> Memberships, IReadOnlyList<EventFact> Events,
@@ -92,7 +93,7 @@ public sealed record ProfileSnapshot(Profiles.Profile Profile, IReadOnlySet<stri
 /// the earliest event time that can matter (null: all of them) and whether its payload (properties) is needed.
 /// </summary>
 /// <param name="Profile">The parts of the profile the rules read (traits, computed traits, consent, tags); the others are
-/// left empty in the snapshot's profile. <see cref="Profiles.ProfileParts.None"/>: only its id and creation time.</param>
+/// left empty in the snapshot's profile. <see cref="Profiles.ProfileParts.None"/>: only its id and times (and what it was merged into).</param>
 /// <param name="TimerSegments">Segments whose pending timers to include, so unchanged timers are not written again.</param>
 /// <param name="Timeline">Whether to include the times of all the profile's events (for rules that group by session).</param>
 public sealed record SnapshotScope(IReadOnlyDictionary<string, EventScope> Events, Profiles.ProfileParts Profile, IReadOnlyCollection<string> TimerSegments, bool Timeline = false)

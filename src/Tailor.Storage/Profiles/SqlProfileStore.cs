@@ -34,7 +34,7 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         var (inList, set) = db.IdSet("ids", ids);
         (string, object?)[] parameters = [("ids", set)];
         foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumns.SqlOf(parts)} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
-            r => ReadProfileRow(db, r), ct, parameters))
+            r => ReadProfileRow(db, r, parts), ct, parameters))
             profiles[profile.Id] = profile;
         if (!withIdentities) return profiles;
         foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value, value_enc FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
@@ -231,13 +231,17 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     /// </summary>
     internal const string LiveProfileCountSql = "SELECT (SELECT COUNT(*) FROM profiles) - (SELECT COUNT(*) FROM profiles WHERE merged_into IS NOT NULL)";
 
-    /// <summary>Reads one profile row (the columns of <see cref="ProfileColumns.Sql"/>, in order; a part may be NULL, not asked for), without identities.</summary>
-    internal static Profile ReadProfileRow(SqlDatabase db, DbDataReader r)
+    /// <summary>
+    /// Reads one profile row (the columns of <see cref="ProfileColumns.SqlOf"/> for <paramref name="parts"/>, in order),
+    /// without identities. A part asked for must be there: a NULL in it fails the read, as a corrupt row should.
+    /// </summary>
+    internal static Profile ReadProfileRow(SqlDatabase db, DbDataReader r, ProfileParts parts = ProfileParts.All)
     {
         var id = r.GetString(0);
+        string? Part(int column, ProfileParts part) => parts.HasFlag(part) ? r.GetString(column) : null;
         return ProfileColumns.Read(id, r.GetInt64(1), r.GetInt64(2), r.NullableString(3),
-            r.NullableString(4) is { } traits ? db.Protection.Reveal(traits, ProfileScope(id)) : null,
-            r.NullableString(5), r.NullableString(6), r.NullableString(7), r.NullableString(8));
+            Part(4, ProfileParts.Traits) is { } traits ? db.Protection.Reveal(traits, ProfileScope(id)) : null,
+            Part(5, ProfileParts.Traits), Part(6, ProfileParts.Computed), Part(7, ProfileParts.Consent), Part(8, ProfileParts.Tags));
     }
 
     /// <summary>The binding of a profile's encrypted traits: the profile row (a merge folds traits in memory and writes them again).</summary>
