@@ -25,21 +25,30 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
     }
 
     /// <summary>Profiles by id in one query (and their identities in a second), keyed by id; unknown ids are left out.</summary>
-    /// <param name="parts">The parts read; the others are left empty (<see cref="ProfileColumns.SqlOf"/>).</param>
-    internal static async Task<Dictionary<string, Profile>> ReadProfilesAsync(SqlDatabase db, DbConnection c, IReadOnlyCollection<string> ids, bool liveOnly, bool withIdentities, CancellationToken ct,
-        ProfileParts parts = ProfileParts.All)
+    internal static async Task<Dictionary<string, Profile>> ReadProfilesAsync(SqlDatabase db, DbConnection c, IReadOnlyCollection<string> ids, bool liveOnly, bool withIdentities, CancellationToken ct)
     {
-        var profiles = new Dictionary<string, Profile>(ids.Count, StringComparer.Ordinal);
-        if (ids.Count == 0) return profiles;
+        if (ids.Count == 0) return new Dictionary<string, Profile>(StringComparer.Ordinal);
         var (inList, set) = db.IdSet("ids", ids);
         (string, object?)[] parameters = [("ids", set)];
-        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumns.SqlOf(parts)} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
-            r => ReadProfileRow(db, r, parts), ct, parameters))
-            profiles[profile.Id] = profile;
+        var profiles = await ReadProfileRowsAsync(db, c, inList, parameters, liveOnly, ProfileParts.All, ct);
         if (!withIdentities) return profiles;
         foreach (var (profileId, identity) in await Db.ListAsync(c, $"SELECT profile_id, type, value, value_enc FROM identities WHERE profile_id IN ({inList}) ORDER BY first_seen, type",
             r => (r.GetString(0), ReadIdentity(db, r, 1)), ct, parameters))
             if (profiles.TryGetValue(profileId, out var owner)) owner.Identities.Add(identity);
+        return profiles;
+    }
+
+    /// <summary>
+    /// The profile rows of an id set the caller has bound (<see cref="SqlDatabase.IdSet"/>), keyed by id, without
+    /// identities; only <paramref name="parts"/> are read, the others left empty (<see cref="ProfileColumns.SqlOf"/>).
+    /// </summary>
+    internal static async Task<Dictionary<string, Profile>> ReadProfileRowsAsync(SqlDatabase db, DbConnection c, string inList, (string, object?)[] parameters,
+        bool liveOnly, ProfileParts parts, CancellationToken ct)
+    {
+        var profiles = new Dictionary<string, Profile>(StringComparer.Ordinal);
+        foreach (var profile in await Db.ListAsync(c, $"SELECT {ProfileColumns.SqlOf(parts)} FROM profiles WHERE {(liveOnly ? "merged_into IS NULL AND " : "")}id IN ({inList})",
+            r => ReadProfileRow(db, r, parts), ct, parameters))
+            profiles[profile.Id] = profile;
         return profiles;
     }
 

@@ -253,7 +253,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         // (bench/results/segments.md). Snapshot profiles therefore have an empty Identities list.
         // Only the parts the rules read are parsed (and traits only then revealed): for a rule on one computed trait,
         // parsing the rest was about a third of a recompute's snapshot time (issue 17, BENCHMARKS.md).
-        var profiles = await SqlProfileStore.ReadProfilesAsync(db, c, profileIds, liveOnly: true, withIdentities: false, cancellationToken, scope.Profile);
+        var profiles = await SqlProfileStore.ReadProfileRowsAsync(db, c, inList, idParameters, liveOnly: true, scope.Profile, cancellationToken);
 
         var memberships = profiles.Keys.ToDictionary(id => id, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         foreach (var (profileId, segmentId) in await Db.ListAsync(c, $"SELECT profile_id, segment_id FROM segment_members WHERE profile_id IN ({inList})",
