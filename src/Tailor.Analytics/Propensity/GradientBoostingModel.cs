@@ -8,6 +8,11 @@ namespace Tailor.Analytics.Propensity;
 /// <summary>A LightGBM binary classifier (ML.NET) over a feature table's rows: fit, predict probabilities, save as ML.NET's <c>model.zip</c>.</summary>
 public sealed class GradientBoostingModel
 {
+    // LightGBM keeps its OpenMP thread count in process-wide state and sizes per-thread buffers from it: two trainings
+    // at once that ask for different counts index past those buffers and the process dies with SIGSEGV (seen in our
+    // test run; ML.NET's own tests hit the same). Every training in the process goes through Fit, one at a time.
+    private static readonly Lock Training = new();
+
     private readonly MLContext ml;
     private readonly ITransformer transformer;
     private readonly DataViewSchema inputSchema;
@@ -41,7 +46,10 @@ public sealed class GradientBoostingModel
             Verbose = false,
         });
         var data = ml.Data.LoadFromEnumerable(ToModelRows(rows, labels), ModelRow.Schema(featureCount));
-        return new GradientBoostingModel(ml, trainer.Fit(data), data.Schema, featureCount);
+        lock (Training)
+        {
+            return new GradientBoostingModel(ml, trainer.Fit(data), data.Schema, featureCount);
+        }
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
