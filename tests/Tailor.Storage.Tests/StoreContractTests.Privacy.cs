@@ -180,6 +180,45 @@ public abstract partial class StoreContractTests
     }
 
     /// <summary>
+    /// A pipeline batch on another node that read the person before her erasure may merge another profile into hers,
+    /// or hers into another, and commit after it. Nothing of that merge is written: no merge record naming her (its
+    /// kept identities would be hers), and the other profile is not left merged into one that no longer exists.
+    /// </summary>
+    [Fact]
+    public async Task A_stale_merge_with_an_erased_profile_writes_no_merge_and_leaves_the_other_profile_live()
+    {
+        await using var raw = await OpenRawAsync();
+        if (raw is null) return;
+        var pipeline = PrivacyPipeline();
+        var zelda = await PlantZeldaAndBobAsync(pipeline);
+        var ids = (await Store.Profiles.MergesAsync(zelda.Id, Ct)).Select(m => m.LoserId).Append(zelda.Id).ToList();
+        await Store.Events.AppendAsync([Track("Product Viewed", At(8), "user-yann")], Ct);
+        await pipeline.CatchUpAsync(Ct);
+        var yann = await ProfileOfAsync(User("user-yann"));
+        var bob = await ProfileOfAsync(User("user-bob"));
+        var stale = (await Store.Profiles.GetProfileAsync(zelda.Id, Ct))!;
+        var position = await Store.Positions.PositionAsync(Followers.Profiles, Ct);
+
+        Assert.Null((await Erasure(pipeline).EraseAsync("profileId", zelda.Id, "key_1", "ops", null, Ct)).Problem);
+        await Store.Events.AppendAsync([Track("Product Viewed", At(9), "user-yann")], Ct);
+        var last = await Store.Events.LastSequenceAsync(Ct);
+        yann.MergedInto = zelda.Id;
+        await Store.Profiles.CommitAsync(new ProfileChangeSet([stale, yann], [], [new EventAssignment(last, zelda.Id)], [],
+            [new ProfileMerge(zelda.Id, yann.Id, At(9), "m-stale", "identify") { Sequence = last },
+             new ProfileMerge(bob.Id, zelda.Id, At(9), "m-stale", "identify") { Sequence = last }],
+            new PositionMove(Followers.Profiles, position, last)), Ct);
+
+        Assert.Empty(await Store.Profiles.MergesAsync(zelda.Id, Ct));
+        Assert.Empty(await Store.Profiles.MergesAsync(yann.Id, Ct));
+        Assert.Empty(await Store.Profiles.MergesAsync(bob.Id, Ct));
+        Assert.Equal([$"audit_log.target holds '{zelda.Id}'"], (await SchemaScan.FindAsync(raw, ids, DecodePayload, Ct)).Where(h => !h.StartsWith("erased_profiles.", StringComparison.Ordinal)));
+        Assert.Null((await Store.Profiles.GetProfileAsync(yann.Id, Ct))!.MergedInto);
+        Assert.Equal(yann.Id, (await Store.Profiles.FindProfileAsync(User("user-yann"), Ct))?.Id);
+        Assert.Equal(bob.Id, (await Store.Profiles.FindProfileAsync(User("user-bob"), Ct))?.Id);
+        Assert.Equal(last, await Store.Positions.PositionAsync(Followers.Profiles, Ct));
+    }
+
+    /// <summary>
     /// On PostgreSQL the erasure vacuums every table it changed (docs/privacy.md, "Files"): the dead rows and their index
     /// entries go at once, not whenever autovacuum comes by. (SQLite: the erasure test reads every file of the store.)
     /// </summary>

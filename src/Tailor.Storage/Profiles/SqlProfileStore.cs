@@ -81,34 +81,41 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
         }, cancellationToken, background: true);
     }
 
-    /// <summary>The identity side of a merge: its record, the loser's identities kept for an undo, then moved to the winner.</summary>
+    /// <summary>
+    /// The identity side of a merge: its record, the loser's identities kept for an undo, then moved to the winner. None
+    /// of it when either side has been erased (<see cref="SqlMergeStore.NeitherSideErasedSql"/>).
+    /// </summary>
     private static IEnumerable<Statement> MergeIdentities(ProfileMerge m)
     {
         (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
-        yield return new("INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason, seq) VALUES (@winner, @loser, @at, @message, @reason, @seq)",
+        yield return new($"INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason, seq) SELECT @winner, @loser, @at, @message, @reason, @seq WHERE {SqlMergeStore.NeitherSideErasedSql}",
             winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason), ("seq", m.Sequence));
-        foreach (var statement in SqlMergeStore.RecordMergedAwayIdentities(m.LoserId)) yield return statement; // before the rows move: what an undo gives back
-        yield return new("UPDATE identities SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
+        foreach (var statement in SqlMergeStore.RecordMergedAwayIdentities(m.WinnerId, m.LoserId)) yield return statement; // before the rows move: what an undo gives back
+        yield return new($"UPDATE identities SET profile_id = @winner WHERE profile_id = @loser AND {SqlMergeStore.NeitherSideErasedSql}", winner, loser);
     }
 
-    /// <summary>The state side of a merge: the loser's events, history and memberships kept for an undo or moved to the winner.</summary>
+    /// <summary>
+    /// The state side of a merge: the loser's events, history and memberships kept for an undo or moved to the winner.
+    /// None of it when either side has been erased: the loser then keeps its rows and its segments.
+    /// </summary>
     private static IEnumerable<Statement> MergeState(ProfileMerge m)
     {
         (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
-        foreach (var statement in SqlMergeStore.RecordMergedAwayState(m.LoserId)) yield return statement;
-        yield return new("UPDATE event_profiles SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
-        yield return new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
-        yield return new("UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser", winner, loser);
+        const string neither = SqlMergeStore.NeitherSideErasedSql;
+        foreach (var statement in SqlMergeStore.RecordMergedAwayState(m.WinnerId, m.LoserId)) yield return statement;
+        yield return new($"UPDATE event_profiles SET profile_id = @winner WHERE profile_id = @loser AND {neither}", winner, loser);
+        yield return new($"UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser AND {neither}", winner, loser);
+        yield return new($"UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser AND {neither}", winner, loser);
         // The merged-away profile leaves its segments (recorded); the survivor is re-evaluated by the segment engine.
-        yield return new("INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser",
-            loser, ("no", false), ("at", Db.Ms(m.At)));
-        yield return new("""
+        yield return new($"INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser AND {neither}",
+            winner, loser, ("no", false), ("at", Db.Ms(m.At)));
+        yield return new($"""
             INSERT INTO segment_sizes (segment_id, at, size)
             SELECT m.segment_id, @at, (SELECT COUNT(*) FROM segment_members x WHERE x.segment_id = m.segment_id) - 1
-            FROM segment_members m WHERE m.profile_id = @loser
-            """, loser, ("at", Db.Ms(m.At)));
-        yield return new("DELETE FROM segment_members WHERE profile_id = @loser", loser);
-        yield return new("DELETE FROM segment_timers WHERE profile_id = @loser", loser);
+            FROM segment_members m WHERE m.profile_id = @loser AND {neither}
+            """, winner, loser, ("at", Db.Ms(m.At)));
+        yield return new($"DELETE FROM segment_members WHERE profile_id = @loser AND {neither}", winner, loser);
+        yield return new($"DELETE FROM segment_timers WHERE profile_id = @loser AND {neither}", winner, loser);
     }
 
     /// <summary>Trait history rows, each value sealed when the trait is protected; each names its message by log position.</summary>
