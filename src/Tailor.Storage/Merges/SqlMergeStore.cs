@@ -26,27 +26,21 @@ internal sealed class SqlMergeStore(SqlDatabase db, SqlProfileStore profiles) : 
             Undo = r.NullableString(8),
         };
 
-    /// <summary>
-    /// The condition every statement of a merge carries: neither side is an erased profile. A pipeline batch that read
-    /// the person before her erasure and commits after it (another node's, a CLI's) writes nothing of its merges with
-    /// her — no record naming her, no kept identities of hers, no profile left merged into one that is gone
-    /// (docs/privacy.md, "Followers after an erasure"). Each statement checks it, so a merge's parts agree.
-    /// </summary>
-    internal const string NeitherSideErasedSql = "NOT EXISTS (SELECT 1 FROM erased_profiles WHERE id IN (@winner, @loser))";
+    /// <summary>Copies what the merged-away profile holds into the merge just inserted (run before its rows move).</summary>
+    internal static IEnumerable<Statement> RecordMergedAway(string loserId) => [.. RecordMergedAwayIdentities(loserId), .. RecordMergedAwayState(loserId)];
 
-    /// <summary>The identity side of what an undo gives back: the loser's identities, into the merge just inserted (a split fold's identity stage records it).</summary>
-    internal static IEnumerable<Statement> RecordMergedAwayIdentities(string winnerId, string loserId)
+    /// <summary>The identity side of <see cref="RecordMergedAway"/>: the loser's identities (a split fold's identity stage records it).</summary>
+    internal static IEnumerable<Statement> RecordMergedAwayIdentities(string loserId)
     {
-        yield return new($"INSERT INTO merge_identities (merge_id, type, value, value_enc) SELECT {LatestMergeOfLoserSql}, type, value, value_enc FROM identities WHERE profile_id = @loser AND {NeitherSideErasedSql}",
-            ("winner", winnerId), ("loser", loserId));
+        yield return new($"INSERT INTO merge_identities (merge_id, type, value, value_enc) SELECT {LatestMergeOfLoserSql}, type, value, value_enc FROM identities WHERE profile_id = @loser", ("loser", loserId));
     }
 
-    /// <summary>The rest of what an undo gives back: the loser's events and the profiles merged into it (a split fold's partition records it).</summary>
-    internal static IEnumerable<Statement> RecordMergedAwayState(string winnerId, string loserId)
+    /// <summary>The rest of <see cref="RecordMergedAway"/>: the loser's events and the profiles merged into it (a split fold's partition records it).</summary>
+    internal static IEnumerable<Statement> RecordMergedAwayState(string loserId)
     {
-        (string, object?) winner = ("winner", winnerId), loser = ("loser", loserId);
-        yield return new($"INSERT INTO merge_events (merge_id, seq) SELECT {LatestMergeOfLoserSql}, seq FROM events WHERE profile_id = @loser AND {NeitherSideErasedSql}", winner, loser);
-        yield return new($"INSERT INTO merge_absorbed (merge_id, profile_id) SELECT {LatestMergeOfLoserSql}, id FROM profiles WHERE merged_into = @loser AND {NeitherSideErasedSql}", winner, loser);
+        (string, object?) loser = ("loser", loserId);
+        yield return new($"INSERT INTO merge_events (merge_id, seq) SELECT {LatestMergeOfLoserSql}, seq FROM events WHERE profile_id = @loser", loser);
+        yield return new($"INSERT INTO merge_absorbed (merge_id, profile_id) SELECT {LatestMergeOfLoserSql}, id FROM profiles WHERE merged_into = @loser", loser);
     }
 
     internal static Statement RecordRefusal(ProfileRefusal r) =>

@@ -158,7 +158,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
         var written = latest.Values;
         return Fenced(new($"""
             INSERT INTO profiles ({ProfileColumns.Sql})
-            SELECT id, created, updated, CASE WHEN merged IS NULL THEN NULL ELSE {MergedIntoLiveSql("merged")} END, traits::jsonb, times::jsonb, computed::jsonb, consent::jsonb, tags::jsonb
+            SELECT id, created, updated, merged, traits::jsonb, times::jsonb, computed::jsonb, consent::jsonb, tags::jsonb
             FROM unnest(@ids, @created, @updated, @merged, @traits, @times, @computed, @consent, @tags)
                 AS x(id, created, updated, merged, traits, times, computed, consent, tags)
             WHERE {NotErased("x.id")}

@@ -77,45 +77,56 @@ internal sealed class SqlProfileStore(SqlDatabase db) : IProfileStore
             foreach (var letter in changes.DeadLetters) statements.Add(SqlDeadLetterStore.Insert(db, letter));
             await db.ExecuteAllAsync(c, t, statements, cancellationToken);
             await Privacy.SqlPrivacyStore.CommitPipelineAsync(db, c, t, changes, cancellationToken); // consent history, suppressed events
+            if (changes.Merges.Count > 0 && await MergesAnErasedProfileAsync(c, t, changes.Merges, cancellationToken))
+                throw new PositionConflictException(changes.Position.Name, changes.Position.From);
             return 0;
         }, cancellationToken, background: true);
     }
 
     /// <summary>
-    /// The identity side of a merge: its record, the loser's identities kept for an undo, then moved to the winner. None
-    /// of it when either side has been erased (<see cref="SqlMergeStore.NeitherSideErasedSql"/>).
+    /// Whether a merge of the batch names an erased profile: a batch that read the person before her erasure (another
+    /// node's, a CLI's) and commits after it. The row guards would drop her own rows, but a merge also carries her
+    /// state into the other profile (her traits onto the survivor) or the other profile's events into hers, so such a
+    /// commit is refused whole, as a stale position is: nothing is written, and the pipeline reads the log again with
+    /// an empty working set, where her events are suppressed (docs/privacy.md, "Followers after an erasure"). Asked
+    /// after the commit's writes, when an erasure can no longer start before it ends (its table locks wait for this
+    /// transaction's; on SQLite there is one writer).
     /// </summary>
+    private static async Task<bool> MergesAnErasedProfileAsync(DbConnection c, DbTransaction t, IReadOnlyList<ProfileMerge> merges, CancellationToken ct)
+    {
+        var ids = merges.SelectMany(m => (string[])[m.WinnerId, m.LoserId]).Distinct(StringComparer.Ordinal).ToList();
+        var (inList, parameters) = Db.InList(ids, "m");
+        return await Db.ScalarAsync(c, t, $"SELECT 1 FROM erased_profiles WHERE id IN ({inList}) LIMIT 1", ct, parameters) is not null;
+    }
+
+    /// <summary>The identity side of a merge: its record, the loser's identities kept for an undo, then moved to the winner.</summary>
     private static IEnumerable<Statement> MergeIdentities(ProfileMerge m)
     {
         (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
-        yield return new($"INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason, seq) SELECT @winner, @loser, @at, @message, @reason, @seq WHERE {SqlMergeStore.NeitherSideErasedSql}",
+        yield return new("INSERT INTO merges (winner_id, loser_id, merged_at, message_id, reason, seq) VALUES (@winner, @loser, @at, @message, @reason, @seq)",
             winner, loser, ("at", Db.Ms(m.At)), ("message", m.MessageId), ("reason", m.Reason), ("seq", m.Sequence));
-        foreach (var statement in SqlMergeStore.RecordMergedAwayIdentities(m.WinnerId, m.LoserId)) yield return statement; // before the rows move: what an undo gives back
-        yield return new($"UPDATE identities SET profile_id = @winner WHERE profile_id = @loser AND {SqlMergeStore.NeitherSideErasedSql}", winner, loser);
+        foreach (var statement in SqlMergeStore.RecordMergedAwayIdentities(m.LoserId)) yield return statement; // before the rows move: what an undo gives back
+        yield return new("UPDATE identities SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
     }
 
-    /// <summary>
-    /// The state side of a merge: the loser's events, history and memberships kept for an undo or moved to the winner.
-    /// None of it when either side has been erased: the loser then keeps its rows and its segments.
-    /// </summary>
+    /// <summary>The state side of a merge: the loser's events, history and memberships kept for an undo or moved to the winner.</summary>
     private static IEnumerable<Statement> MergeState(ProfileMerge m)
     {
         (string, object?) winner = ("winner", m.WinnerId), loser = ("loser", m.LoserId);
-        const string neither = SqlMergeStore.NeitherSideErasedSql;
-        foreach (var statement in SqlMergeStore.RecordMergedAwayState(m.WinnerId, m.LoserId)) yield return statement;
-        yield return new($"UPDATE event_profiles SET profile_id = @winner WHERE profile_id = @loser AND {neither}", winner, loser);
-        yield return new($"UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser AND {neither}", winner, loser);
-        yield return new($"UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser AND {neither}", winner, loser);
+        foreach (var statement in SqlMergeStore.RecordMergedAwayState(m.LoserId)) yield return statement;
+        yield return new("UPDATE event_profiles SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
+        yield return new("UPDATE trait_history SET profile_id = @winner WHERE profile_id = @loser", winner, loser);
+        yield return new("UPDATE profiles SET merged_into = @winner WHERE merged_into = @loser", winner, loser);
         // The merged-away profile leaves its segments (recorded); the survivor is re-evaluated by the segment engine.
-        yield return new($"INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser AND {neither}",
-            winner, loser, ("no", false), ("at", Db.Ms(m.At)));
-        yield return new($"""
+        yield return new("INSERT INTO segment_history (segment_id, profile_id, entered, at) SELECT segment_id, profile_id, @no, @at FROM segment_members WHERE profile_id = @loser",
+            loser, ("no", false), ("at", Db.Ms(m.At)));
+        yield return new("""
             INSERT INTO segment_sizes (segment_id, at, size)
             SELECT m.segment_id, @at, (SELECT COUNT(*) FROM segment_members x WHERE x.segment_id = m.segment_id) - 1
-            FROM segment_members m WHERE m.profile_id = @loser AND {neither}
-            """, winner, loser, ("at", Db.Ms(m.At)));
-        yield return new($"DELETE FROM segment_members WHERE profile_id = @loser AND {neither}", winner, loser);
-        yield return new($"DELETE FROM segment_timers WHERE profile_id = @loser AND {neither}", winner, loser);
+            FROM segment_members m WHERE m.profile_id = @loser
+            """, loser, ("at", Db.Ms(m.At)));
+        yield return new("DELETE FROM segment_members WHERE profile_id = @loser", loser);
+        yield return new("DELETE FROM segment_timers WHERE profile_id = @loser", loser);
     }
 
     /// <summary>Trait history rows, each value sealed when the trait is protected; each names its message by log position.</summary>

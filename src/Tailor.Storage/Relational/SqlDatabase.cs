@@ -195,16 +195,8 @@ public abstract class SqlDatabase : IAsyncDisposable
 
     private string ProfileInsertSql => $"""
         INSERT INTO profiles ({ProfileColumns.Sql})
-        VALUES (@id, @created, @updated, {MergedIntoLiveSql("@merged")}, {Json("@traits")}, {Json("@times")}, {Json("@computed")}, {Json("@consent")}, {Json("@tags")})
+        VALUES (@id, @created, @updated, @merged, {Json("@traits")}, {Json("@times")}, {Json("@computed")}, {Json("@consent")}, {Json("@tags")})
         """;
-
-    /// <summary>
-    /// A profile row's <c>merged_into</c> as written: null instead of an erased profile's id, so a pipeline batch that read
-    /// the person before her erasure never leaves another profile merged into one that is gone (the merge itself is
-    /// not written either: <see cref="Merges.SqlMergeStore.NeitherSideErasedSql"/>).
-    /// </summary>
-    private protected static string MergedIntoLiveSql(string merged) =>
-        $"(SELECT {merged} WHERE NOT EXISTS (SELECT 1 FROM erased_profiles WHERE id = {merged}))";
 
     /// <summary>What an upsert of a profile row replaces when the row is there: everything but its id and creation time.</summary>
     private protected const string ProfileReplaceSql = """
