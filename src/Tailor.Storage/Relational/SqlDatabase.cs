@@ -250,7 +250,13 @@ public abstract class SqlDatabase : IAsyncDisposable
             foreach (var migration in Migrations)
             {
                 if (applied.Contains(migration.Version)) continue;
-                await Db.ExecuteAsync(c, t, migration.Sql, cancellationToken);
+                // A migration may rewrite a large table (minutes at tens of millions of events): no command timeout
+                // (the provider's default is 30 s, which made an upgrade of a big PostgreSQL store fail and roll back).
+                await using (var command = Db.Command(c, t, migration.Sql))
+                {
+                    command.CommandTimeout = 0;
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
                 await Db.ExecuteAsync(c, t, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@v, @n, @a)", cancellationToken,
                     ("v", migration.Version), ("n", migration.Name), ("a", Db.Ms(time.GetUtcNow())));
             }
