@@ -110,6 +110,32 @@ public class PostgresStoreTests : StoreContractTests
     }
 
     /// <summary>
+    /// An event's assignment carries its type, name and time (migration 0048: snapshots match names and windows on them
+    /// in the profile index), whoever writes it: the fold, a writer through the <c>events</c> view, or a plain insert.
+    /// </summary>
+    [Fact]
+    public async Task Every_event_assignment_carries_its_events_type_name_and_time()
+    {
+        await IngestAsync(Track("Order Completed", At(1), "carrier-1"), Page(At(2), anonymousId: "carrier-anon", name: "Home"));
+        await Store.Events.AppendAsync([Track("Product Viewed", At(3), "carrier-2")], Ct);
+        await using var raw = (NpgsqlConnection)(await OpenRawAsync())!;
+        async Task<object?> Run(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql, raw);
+            return await command.ExecuteScalarAsync(Ct);
+        }
+        // Product Viewed, assigned by a plain insert; and a row planted through the view.
+        await Run("INSERT INTO event_profiles (seq, profile_id) SELECT seq, 'prf_plain' FROM event_log WHERE name = 'Product Viewed'");
+        await Run("INSERT INTO events (message_id, source_id, type, name, user_id, ts, received_at, payload, profile_id) VALUES ('m-view', 'src_1', 'track', 'Signed Up', 'u-view', 4, 4, '{}', 'prf_view')");
+
+        Assert.Equal(4L, await Run("SELECT count(*) FROM event_profiles WHERE ts IS NOT NULL"));
+        Assert.Equal(0L, await Run("""
+            SELECT count(*) FROM event_log l FULL JOIN event_profiles p ON p.seq = l.seq
+            WHERE p.type IS DISTINCT FROM l.type OR p.name IS DISTINCT FROM l.name OR p.ts IS DISTINCT FROM l.ts
+            """));
+    }
+
+    /// <summary>
     /// The fold's and the segment engine's bulk statements keep rows of erased profiles out themselves, and the erasure
     /// fence's row guard stands aside only while one of them runs (migrations 0046, 0047): inside the fence a plain write for an erased profile goes
     /// through, after it the same write meets the guard again.

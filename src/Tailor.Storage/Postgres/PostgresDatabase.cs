@@ -119,14 +119,21 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
                 """, ("segments", cleared.Select(t => t.SegmentId).ToArray()), ("profiles", cleared.Select(t => t.ProfileId).ToArray()));
     }
 
-    /// <summary>A batch's event assignments as one array statement (the last word per event wins).</summary>
+    internal override string EventKeysAlias => "p";
+
+    /// <summary>
+    /// A batch's event assignments as one array statement (the last word per event wins), each with its event's type,
+    /// name and time from the log (migration 0048: what snapshots match on without reading the log row).
+    /// </summary>
     internal override IEnumerable<Statement> AssignmentWrites(IReadOnlyList<Core.Pipeline.EventAssignment> assignments)
     {
         if (assignments.Count == 0) return [];
         var latest = new Dictionary<long, string>(assignments.Count);
         foreach (var a in assignments) latest[a.Sequence] = a.ProfileId;
         return Fenced(new($"""
-            INSERT INTO event_profiles (seq, profile_id) SELECT * FROM unnest(@seqs, @profiles) AS x(seq, profile_id) WHERE {NotErased("x.profile_id")}
+            INSERT INTO event_profiles (seq, profile_id, type, name, ts)
+            SELECT x.seq, x.profile_id, l.type, l.name, l.ts FROM unnest(@seqs, @profiles) AS x(seq, profile_id) LEFT JOIN event_log l ON l.seq = x.seq
+            WHERE {NotErased("x.profile_id")}
             ON CONFLICT (seq) DO UPDATE SET profile_id = excluded.profile_id
             """, ("seqs", latest.Keys.ToArray()), ("profiles", latest.Values.ToArray())));
     }

@@ -167,6 +167,13 @@ public abstract class SqlDatabase : IAsyncDisposable
     }
 
     /// <summary>
+    /// The alias, in a query over <c>event_profiles p</c> joined to <c>event_log l</c>, whose <c>type</c>, <c>name</c>
+    /// and <c>ts</c> a filter on events should read: <c>l</c> where only the log has them, <c>p</c> where assignments
+    /// carry them (PostgreSQL, migration 0048), so the match is made in the profile index before the log is read.
+    /// </summary>
+    internal virtual string EventKeysAlias => "l";
+
+    /// <summary>
     /// The writes that record which profile each event belongs to (table <c>event_profiles</c>), one statement per
     /// event; a database with bulk parameters (PostgreSQL arrays) overrides this with one statement in all.
     /// </summary>

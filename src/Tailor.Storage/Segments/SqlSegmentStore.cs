@@ -295,7 +295,10 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         // index that leads with the profile is event_profiles (profile, seq): each profile's events are read from it
         // once, in one query, whatever the names. CROSS JOIN keeps SQLite on that order: left free, it reads every
         // event of a single name in the whole log (the name index) and keeps the page's profiles' few. The payload is
-        // read as stored (decoded here, not by the view) and only for the names whose rules read properties.
+        // read as stored (decoded here, not by the view) and only for the names whose rules read properties. Where
+        // assignments carry their event's type, name and time (PostgreSQL), the names and windows are matched on them,
+        // in the profile index, and only the events kept are read from the log.
+        var k = db.EventKeysAlias;
         var conditions = new List<string>();
         var withPayload = new List<string>();
         var parameters = new List<(string, object?)>(idParameters);
@@ -304,8 +307,8 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         {
             if (scope.MayReadSealed(db.Protection)) (opened ??= new(StringComparer.Ordinal)).Add(name);
             var n = parameters.Count;
-            var from = scope.From is { } f ? $" AND l.ts >= @f{n}" : "";
-            var which = CountedNames.NonTrackType(name) is { } type ? $"l.type = '{type.ToWire()}'" : $"l.name = @n{n} AND l.type = 'track'";
+            var from = scope.From is { } f ? $" AND {k}.ts >= @f{n}" : "";
+            var which = CountedNames.NonTrackType(name) is { } type ? $"{k}.type = '{type.ToWire()}'" : $"{k}.name = @n{n} AND {k}.type = 'track'";
             var condition = $"({which}{from})";
             conditions.Add(condition);
             if (scope.Payload) withPayload.Add(condition);
@@ -317,7 +320,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
             SELECT p.profile_id, l.seq, l.message_id, l.source_id, l.type, l.name, l.user_id, l.anonymous_id, l.ts, l.received_at, {payload}
             FROM event_profiles p CROSS JOIN event_log l
             WHERE p.profile_id IN ({inList}) AND l.seq = p.seq AND ({string.Join(" OR ", conditions)})
-            ORDER BY l.ts, l.seq
+            ORDER BY {k}.ts, {k}.seq
             """;
         await using var command = Db.Command(c, null, sql, [.. parameters]);
         await using var reader = await command.ExecuteReaderAsync(ct);
