@@ -119,7 +119,7 @@ public sealed class PostgresDatabase(string connectionString) : SqlDatabase
                 """, ("segments", cleared.Select(t => t.SegmentId).ToArray()), ("profiles", cleared.Select(t => t.ProfileId).ToArray()));
     }
 
-    internal override string EventKeysAlias => "p";
+    internal override bool AssignmentsCarryEventKeys => true;
 
     /// <summary>
     /// A batch's event assignments as one array statement (the last word per event wins), each with its event's type,

@@ -171,7 +171,10 @@ public abstract class SqlDatabase : IAsyncDisposable
     /// and <c>ts</c> a filter on events should read: <c>l</c> where only the log has them, <c>p</c> where assignments
     /// carry them (PostgreSQL, migration 0048), so the match is made in the profile index before the log is read.
     /// </summary>
-    internal virtual string EventKeysAlias => "l";
+    internal string EventKeysAlias => AssignmentsCarryEventKeys ? "p" : "l";
+
+    /// <summary>Whether <c>event_profiles</c> rows carry their event's type, name and time (PostgreSQL, migration 0048).</summary>
+    internal virtual bool AssignmentsCarryEventKeys => false;
 
     /// <summary>
     /// The writes that record which profile each event belongs to (table <c>event_profiles</c>), one statement per

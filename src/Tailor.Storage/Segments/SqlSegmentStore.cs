@@ -276,7 +276,10 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         if (scope.Timeline)
         {
             timelines = profiles.Keys.ToDictionary(id => id, _ => new List<DateTimeOffset>(), StringComparer.Ordinal);
-            await using var command = Db.Command(c, null, $"""
+            // Where assignments carry their event's time (PostgreSQL), the timeline is read from the profile index alone.
+            await using var command = Db.Command(c, null, db.AssignmentsCarryEventKeys
+                ? $"SELECT p.profile_id, p.ts FROM event_profiles p WHERE p.profile_id IN ({inList}) AND p.ts IS NOT NULL ORDER BY p.ts"
+                : $"""
                 SELECT p.profile_id, l.ts FROM event_profiles p CROSS JOIN event_log l
                 WHERE p.profile_id IN ({inList}) AND l.seq = p.seq ORDER BY l.ts
                 """, idParameters);
