@@ -167,13 +167,9 @@ public abstract class SqlDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// The alias, in a query over <c>event_profiles p</c> joined to <c>event_log l</c>, whose <c>type</c>, <c>name</c>
-    /// and <c>ts</c> a filter on events should read: <c>l</c> where only the log has them, <c>p</c> where assignments
-    /// carry them (PostgreSQL, migration 0048), so the match is made in the profile index before the log is read.
+    /// Whether <c>event_profiles</c> rows carry their event's type, name and time (PostgreSQL, migration 0048), so a
+    /// reader can match events in the profile index before it reads the log.
     /// </summary>
-    internal string EventKeysAlias => AssignmentsCarryEventKeys ? "p" : "l";
-
-    /// <summary>Whether <c>event_profiles</c> rows carry their event's type, name and time (PostgreSQL, migration 0048).</summary>
     internal virtual bool AssignmentsCarryEventKeys => false;
 
     /// <summary>

@@ -301,7 +301,7 @@ internal sealed class SqlSegmentStore(SqlDatabase db) : ISegmentStore
         // read as stored (decoded here, not by the view) and only for the names whose rules read properties. Where
         // assignments carry their event's type, name and time (PostgreSQL), the names and windows are matched on them,
         // in the profile index, and only the events kept are read from the log.
-        var k = db.EventKeysAlias;
+        var k = db.AssignmentsCarryEventKeys ? "p" : "l"; // the table whose type, name and ts the conditions read
         var conditions = new List<string>();
         var withPayload = new List<string>();
         var parameters = new List<(string, object?)>(idParameters);
